@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ftguard: root only.  read() returns whole records, poll() says when
+ * there are some, ioctl() reports counters and hooks.  Every argument from
+ * userspace is checked here.
+ */
+#define pr_fmt(fmt) "ftguard: " fmt
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "events.h"
+#include "ftguard.h"
+
+static int ftg_open(struct inode *inode, struct file *file)
+{
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return nonseekable_open(inode, file);
+}
+
+static ssize_t ftg_read(struct file *file, char __user *buf, size_t len, loff_t *off)
+{
+	return ftg_events_read(buf, len, file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t ftg_poll(struct file *file, poll_table *wait)
+{
+	return ftg_events_poll(file, wait);
+}
+
+static long ftg_ioctl_stats(void __user *arg)
+{
+	struct ftg_stats stats = { };
+	size_t i;
+
+	stats.abi_version = FTG_ABI_VERSION;
+	stats.nr_hooks = ftg_builtin_hooks_count;
+	for (i = 0; i < ftg_builtin_hooks_count; i++)
+		stats.hooks_attached += ftg_builtin_hooks[i].attached;
+	stats.inflight = ftg_wrappers_inflight();
+	ftg_events_stats(&stats);
+	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
+}
+
+static long ftg_ioctl_hook_info(void __user *arg)
+{
+	struct ftg_hook_info info;
+	const struct ftg_hook *hook;
+	u32 index;
+
+	if (get_user(index, (u32 __user *)arg))
+		return -EFAULT;
+	if (index >= ftg_builtin_hooks_count)
+		return -ENOENT;
+	hook = &ftg_builtin_hooks[index];
+
+	memset(&info, 0, sizeof(info));
+	info.index = index;
+	if (hook->attached)
+		info.flags |= FTG_HOOK_ATTACHED;
+	if (hook->wrapper)
+		info.flags |= FTG_HOOK_IPMODIFY;
+	/* Kernel addresses only for those allowed to see them. */
+	if (capable(CAP_SYSLOG))
+		info.address = hook->address;
+	info.hits = ftg_hook_hits(ftg_builtin_hooks, index);
+	strscpy(info.name, hook->name, sizeof(info.name));
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case FTG_IOC_STATS:
+		return ftg_ioctl_stats(uarg);
+	case FTG_IOC_HOOK_INFO:
+		return ftg_ioctl_hook_info(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations ftg_fops = {
+	.owner = THIS_MODULE,
+	.open = ftg_open,
+	.read = ftg_read,
+	.poll = ftg_poll,
+	.unlocked_ioctl = ftg_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = no_llseek,
+};
+
+static struct miscdevice ftg_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = FTG_DEVICE_NAME,
+	.fops = &ftg_fops,
+	.mode = 0600,
+};
+
+int ftg_device_init(void)
+{
+	return misc_register(&ftg_miscdev);
+}
+
+void ftg_device_exit(void)
+{
+	misc_deregister(&ftg_miscdev);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hook engine: hooks kernel functions by name through ftrace.
+ *
+ * A wrapper hook (FTG_HOOK_WRAP) redirects the hooked function to a wrapper
+ * in this module by rewriting the saved instruction pointer; the wrapper
+ * calls the original through *orig.  A probe hook (FTG_HOOK_PROBE) only
+ * observes the arguments in the ftrace callback and never redirects.
+ */
+#ifndef FTG_HOOK_H
+#define FTG_HOOK_H
+
+#include <linux/ftrace.h>
+#include <linux/types.h>
+
+struct pt_regs;
+
+struct ftg_hook {
+	const char *name;		/* kernel symbol to hook */
+	void *wrapper;			/* wrap: runs instead of the function */
+	unsigned long *orig;		/* wrap: receives the original's address */
+	void (*probe)(struct pt_regs *regs);	/* probe: sees the arguments */
+
+	/* Filled in by the engine. */
+	unsigned long address;
+	bool attached;
+	struct ftrace_ops ops;
+};
+
+#define FTG_HOOK_WRAP(_name, _wrapper, _orig)	\
+	{ .name = (_name), .wrapper = (_wrapper), .orig = (unsigned long *)(_orig) }
+#define FTG_HOOK_PROBE(_name, _probe)	\
+	{ .name = (_name), .probe = (_probe) }
+
+int ftg_resolve_init(void);
+int ftg_hooks_install(struct ftg_hook *hooks, size_t count);
+void ftg_hooks_remove(struct ftg_hook *hooks, size_t count);
+u64 ftg_hook_hits(const struct ftg_hook *hooks, size_t index);
+
+/*
+ * Wrappers bracket their body with these so that unloading can wait until
+ * no task is running module code any more.
+ */
+void ftg_wrapper_enter(void);
+void ftg_wrapper_exit(void);
+unsigned int ftg_wrappers_inflight(void);
+
+#endif /* FTG_HOOK_H */

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftguard: watch and guard a Linux host from inside the kernel with ftrace
+ * hooks.  Load order: events, hooks (all or none), device; unload in
+ * reverse, waiting for every wrapper still running before the text goes.
+ */
+#define pr_fmt(fmt) "ftguard: " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "events.h"
+#include "ftguard.h"
+
+static unsigned int buffer_kb = 1024;
+module_param(buffer_kb, uint, 0444);
+MODULE_PARM_DESC(buffer_kb, "Ring buffer size per CPU in KiB (64..65536, default 1024)");
+
+static int __init ftg_init(void)
+{
+	int err;
+
+	if (buffer_kb < 64 || buffer_kb > 65536) {
+		pr_err("buffer_kb=%u is out of range 64..65536\n", buffer_kb);
+		return -EINVAL;
+	}
+	err = ftg_resolve_init();
+	if (err)
+		return err;
+	err = ftg_events_init(buffer_kb);
+	if (err)
+		return err;
+	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	if (err)
+		goto events_exit;
+	err = ftg_device_init();
+	if (err)
+		goto hooks_remove;
+	pr_info("loaded: %zu hooks, %u KiB per CPU\n", ftg_builtin_hooks_count, buffer_kb);
+	return 0;
+
+hooks_remove:
+	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+events_exit:
+	ftg_events_exit();
+	return err;
+}
+
+static void __exit ftg_exit(void)
+{
+	ftg_device_exit();
+	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	ftg_events_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(ftg_init);
+module_exit(ftg_exit);
+
+MODULE_DESCRIPTION("ftguard: process monitoring and blocking through ftrace hooks");
+MODULE_LICENSE("GPL");
