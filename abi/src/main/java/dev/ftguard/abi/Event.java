@@ -1,0 +1,12 @@
+package dev.ftguard.abi;
+
+/** A record read from {@code /dev/ftguard}. */
+public sealed interface Event extends Decoded permits ExecEvent, ForkEvent, ExitEvent {
+  /** The common header: who, when, where. */
+  Header header();
+
+  @Override
+  default long offset() {
+    return header().offset();
+  }
+}

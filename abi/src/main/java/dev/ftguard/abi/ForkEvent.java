@@ -1,0 +1,22 @@
+package dev.ftguard.abi;
+
+/**
+ * {@code struct ftg_fork_event}: creation of a process or thread. The header describes the
+ * parent.
+ *
+ * @param cloneFlags {@code CLONE_*}
+ * @param childPid the child's global id, or -errno when creation failed
+ */
+public record ForkEvent(Header header, long cloneFlags, int childPid) implements Event {
+  /** {@code CLONE_THREAD} from linux/sched.h. */
+  public static final long CLONE_THREAD = 0x0001_0000L;
+
+  /** Whether a thread of the same process was created (CLONE_THREAD). */
+  public boolean isThread() {
+    return (cloneFlags & CLONE_THREAD) != 0;
+  }
+
+  public boolean failed() {
+    return childPid < 0;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.Device;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.EventSource;
+import dev.ftguard.nativeio.KernelModules;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a command touches outside the JVM: streams, environment, kernel paths, module
+ * system calls and the device. {@link #system()} is the real host; tests build their own.
+ *
+ * @param stdout raw standard output (event lines); write errors are reported, not swallowed
+ * @param env environment variables
+ * @param properties system properties ({@code ftguard.home})
+ */
+public record Context(
+    PrintWriter out,
+    PrintWriter err,
+    OutputStream stdout,
+    Map<String, String> env,
+    Map<String, String> properties,
+    HostPaths paths,
+    ModuleOps modules,
+    DeviceOpener devices) {
+
+  /** Where the kernel exposes things. */
+  public record HostPaths(Path sysModule, Path device, Path osRelease, Path libModules) {
+    public static HostPaths system() {
+      return new HostPaths(
+          Path.of("/sys/module", Abi.MODULE_NAME),
+          Device.DEFAULT_PATH,
+          Path.of("/proc/sys/kernel/osrelease"),
+          Path.of("/lib/modules"));
+    }
+  }
+
+  /** finit_module / delete_module. */
+  public interface ModuleOps {
+    void load(Path ko, String params) throws ErrnoException;
+
+    void unload(String name) throws ErrnoException;
+  }
+
+  public interface DeviceOpener {
+    EventSource open(Path device) throws ErrnoException;
+  }
+
+  public static Context system() {
+    var props = new java.util.HashMap<String, String>();
+    System.getProperties().forEach((k, v) -> props.put(String.valueOf(k), String.valueOf(v)));
+    return new Context(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        new FileOutputStream(FileDescriptor.out),
+        System.getenv(),
+        Map.copyOf(props),
+        HostPaths.system(),
+        new ModuleOps() {
+          @Override
+          public void load(Path ko, String params) throws ErrnoException {
+            KernelModules.finitModule(ko, params, 0);
+          }
+
+          @Override
+          public void unload(String name) throws ErrnoException {
+            KernelModules.deleteModule(name, KernelModules.O_NONBLOCK);
+          }
+        },
+        Device::open);
+  }
+
+  /** The running kernel's release ({@code uname -r}). */
+  public String runningRelease() {
+    try {
+      return Files.readString(paths.osRelease()).trim();
+    } catch (IOException e) {
+      throw new UserException.Failed(
+          "cannot read the kernel release from " + paths.osRelease() + ": " + e.getMessage()
+              + "; pass --kernel-release",
+          e);
+    }
+  }
+
+  /** The ftguard home (holding {@code kmod/}): {@code -Dftguard.home}, else {@code $FTGUARD_HOME}. */
+  public Optional<Path> home() {
+    String h = properties.get("ftguard.home");
+    if (h == null || h.isBlank()) {
+      h = env.get("FTGUARD_HOME");
+    }
+    return h == null || h.isBlank() ? Optional.empty() : Optional.of(Path.of(h));
+  }
+
+  public boolean moduleLoaded() {
+    return Files.isDirectory(paths.sysModule());
+  }
+}

@@ -1,0 +1,156 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.Errno;
+import dev.ftguard.nativeio.ErrnoException;
+import java.nio.file.Path;
+
+/** Maps system-call failures to {@link UserException}s with a fix in the message. */
+public final class Errors {
+  private Errors() {}
+
+  private static String sys(ErrnoException e) {
+    return " [" + e.getMessage() + "]";
+  }
+
+  /** Opening the device for status or events. */
+  public static UserException openDevice(ErrnoException e, Path device, boolean moduleLoaded) {
+    return switch (e.errno()) {
+      case Errno.ENOENT, Errno.ENODEV, Errno.ENXIO ->
+          moduleLoaded
+              ? new UserException.NotLoaded(
+                  "the ftguard module is loaded but "
+                      + device
+                      + " is missing: check that devtmpfs is mounted on /dev (mount -t devtmpfs devtmpfs /dev)"
+                      + sys(e))
+              : new UserException.NotLoaded("ftguard module is not loaded: run `ftguard load`");
+      case Errno.EACCES, Errno.EPERM ->
+          new UserException.NeedsRoot(
+              "reading " + device + " needs root: run with sudo" + sys(e), e);
+      default -> new UserException.Failed("cannot open " + device + sys(e), e);
+    };
+  }
+
+  /** An ioctl or read on the open device. */
+  public static UserException deviceCall(ErrnoException e, Path device) {
+    return switch (e.errno()) {
+      case Errno.ENOTTY, Errno.EINVAL ->
+          new UserException.Incompatible(
+              device
+                  + " does not understand the ftguard requests: it is not the ftguard device or the"
+                  + " module is of another version; reload it (ftguard unload && ftguard load)"
+                  + sys(e),
+              e);
+      case Errno.EACCES, Errno.EPERM ->
+          new UserException.NeedsRoot("reading " + device + " needs root: run with sudo" + sys(e), e);
+      case Errno.ENODEV ->
+          new UserException.NotLoaded(
+              "the ftguard module went away while reading " + device + ": run `ftguard load`");
+      default -> new UserException.Failed("reading " + device + " failed" + sys(e), e);
+    };
+  }
+
+  /** finit_module, or opening the .ko for it. */
+  public static UserException load(ErrnoException e, Path ko, String params) {
+    if (e.call().equals("open")) {
+      return switch (e.errno()) {
+        case Errno.ENOENT ->
+            new UserException.BadInput("module file " + ko + " does not exist: check --ko" + sys(e), e);
+        case Errno.EACCES, Errno.EPERM ->
+            new UserException.NeedsRoot("cannot read module file " + ko + ": run with sudo" + sys(e), e);
+        default -> new UserException.Failed("cannot open module file " + ko + sys(e), e);
+      };
+    }
+    String dmesg = "; the kernel log says why: dmesg | tail";
+    return switch (e.errno()) {
+      case Errno.EEXIST ->
+          new UserException.AlreadyLoaded(
+              "ftguard is already loaded: see `ftguard status`, or `ftguard unload` first to load"
+                  + " another build");
+      case Errno.EPERM ->
+          new UserException.NeedsRoot(
+              "loading a kernel module needs root (CAP_SYS_MODULE): run with sudo; as root, module"
+                  + " loading may be disabled (/proc/sys/kernel/modules_disabled) or blocked by"
+                  + " kernel lockdown"
+                  + sys(e),
+              e);
+      case Errno.ENOSYS ->
+          new UserException.Incompatible(
+              "this kernel cannot load modules (built without CONFIG_MODULES)" + sys(e), e);
+      case Errno.ENOEXEC ->
+          new UserException.Incompatible(
+              "the kernel rejected "
+                  + ko
+                  + " as not built for it (wrong kernel release, config or architecture): run"
+                  + " `ftguard load` without --ko to build it for this kernel"
+                  + dmesg
+                  + sys(e),
+              e);
+      case Errno.EKEYREJECTED, Errno.EBADMSG, Errno.ENOKEY, Errno.EKEYEXPIRED ->
+          new UserException.Incompatible(
+              "the kernel requires signed modules and rejected the signature of "
+                  + ko
+                  + " (Secure Boot / module.sig_enforce): sign it with a key the kernel trusts"
+                  + " (e.g. an enrolled MOK)"
+                  + sys(e),
+              e);
+      case Errno.EINVAL ->
+          new UserException.BadInput(
+              "the kernel rejected the module parameters '"
+                  + params
+                  + "' or the module's initialisation"
+                  + dmesg
+                  + sys(e),
+              e);
+      case Errno.ENOENT ->
+          new UserException.Incompatible(
+              "the module refers to a kernel symbol this kernel lacks (or a hook target is not"
+                  + " traceable)"
+                  + dmesg
+                  + sys(e),
+              e);
+      case Errno.EBUSY ->
+          new UserException.Busy(
+              "a function ftguard hooks is already modified by another ftrace user (livepatch or"
+                  + " another hooking module)"
+                  + dmesg
+                  + sys(e));
+      default -> new UserException.Failed("loading " + ko + " failed" + dmesg + sys(e), e);
+    };
+  }
+
+  /** delete_module. */
+  public static UserException unload(ErrnoException e) {
+    return switch (e.errno()) {
+      case Errno.EAGAIN, Errno.EBUSY ->
+          new UserException.Busy(
+              "ftguard is in use: a reader still has /dev/"
+                  + Abi.DEVICE_NAME
+                  + " open (e.g. `ftguard events --follow`); stop it and retry (lsof /dev/"
+                  + Abi.DEVICE_NAME
+                  + " shows who)");
+      case Errno.ENOENT -> new UserException.NotLoaded("ftguard module is not loaded: nothing to unload");
+      case Errno.EPERM ->
+          new UserException.NeedsRoot(
+              "unloading a kernel module needs root (CAP_SYS_MODULE): run with sudo" + sys(e), e);
+      case Errno.ENOSYS ->
+          new UserException.Incompatible("this kernel cannot unload modules" + sys(e), e);
+      default -> new UserException.Failed("unloading ftguard failed" + sys(e), e);
+    };
+  }
+
+  /** A module build failure. */
+  public static UserException build(ModuleBuildException e) {
+    StringBuilder sb = new StringBuilder(e.getMessage());
+    if (!e.logTail().isEmpty()) {
+      sb.append("\nlast lines of the build log:");
+      for (String l : e.logTail()) {
+        sb.append("\n  ").append(l);
+      }
+    }
+    return switch (e.kind()) {
+      case SOURCES_MISSING -> new UserException.BadInput(sb.toString(), e);
+      default -> new UserException.BuildFailed(sb.toString(), e);
+    };
+  }
+}

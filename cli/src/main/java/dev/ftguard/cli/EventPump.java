@@ -1,0 +1,262 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.DecodeError;
+import dev.ftguard.abi.DecodeResult;
+import dev.ftguard.abi.Decoded;
+import dev.ftguard.abi.Event;
+import dev.ftguard.abi.EventDecoder;
+import dev.ftguard.abi.ExecEvent;
+import dev.ftguard.abi.ExitEvent;
+import dev.ftguard.abi.ForkEvent;
+import dev.ftguard.abi.Stats;
+import dev.ftguard.abi.UnknownRecord;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.EventSource;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The read loop of {@code ftguard events}: read batches of records, print one JSON line per
+ * event, flush per batch, report kernel drops in-band as {@code drop} lines, stop on request,
+ * count or time limit, and at the end print a summary to stderr.
+ *
+ * <p>Without follow it drains what is buffered (stops at the first empty read). With follow it
+ * polls with at most {@link Options#pollInterval} so a stop request is seen quickly; the line
+ * being written is always completed before stopping.
+ */
+public final class EventPump {
+  /**
+   * @param follow keep reading until stopped
+   * @param count stop after this many events (0: no limit)
+   * @param timeout stop after this long (null: no limit)
+   * @param pollInterval longest single wait, bounds the reaction time to a stop request
+   * @param bufferBytes read buffer size, at least FTG_RECORD_MAX
+   */
+  public record Options(
+      boolean follow, long count, Duration timeout, Duration pollInterval, int bufferBytes) {
+    public Options {
+      if (bufferBytes < Abi.RECORD_MAX) {
+        throw new IllegalArgumentException("buffer below FTG_RECORD_MAX");
+      }
+    }
+
+    public static Options of(boolean follow, long count, Duration timeout) {
+      return new Options(follow, count, timeout, Duration.ofMillis(200), 64 * 1024);
+    }
+  }
+
+  /** What happened during one run. */
+  public record Summary(
+      long events,
+      long exec,
+      long fork,
+      long exit,
+      long unknown,
+      long decodeErrors,
+      long[] dropped,
+      boolean outputClosed) {
+    public long droppedTotal() {
+      long s = 0;
+      for (long d : dropped) {
+        s += d;
+      }
+      return s;
+    }
+  }
+
+  private final EventSource source;
+  private final OutputStream out;
+  private final PrintWriter err;
+  private final Options options;
+  private final StopSignal stop;
+  private final Clock clock;
+  private final EventDecoder decoder = EventDecoder.nativeOrder();
+
+  private long events, exec, fork, exit, unknown, decodeErrors;
+  private long[] baseline;
+  private long[] lastReported;
+  private final Set<Integer> unknownTypesReported = new HashSet<>();
+
+  public EventPump(
+      EventSource source,
+      OutputStream out,
+      PrintWriter err,
+      Options options,
+      StopSignal stop,
+      Clock clock) {
+    this.source = source;
+    this.out = out;
+    this.err = err;
+    this.options = options;
+    this.stop = stop;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs until drained (no follow), stopped, count or timeout reached.
+   *
+   * @throws UserException.Incompatible when the module speaks another ABI version
+   * @throws ErrnoException when the device fails
+   */
+  public Summary run() throws ErrnoException {
+    Stats start = source.stats();
+    if (start.abiVersion() != Abi.ABI_VERSION) {
+      throw new UserException.Incompatible(
+          "the loaded ftguard module speaks ABI version "
+              + start.abiVersion()
+              + ", this ftguard reads version "
+              + Abi.ABI_VERSION
+              + ": reload the module that matches it (ftguard unload && ftguard load)",
+          null);
+    }
+    baseline = start.dropped();
+    lastReported = baseline.clone();
+    Instant deadline = options.timeout() == null ? null : clock.instant().plus(options.timeout());
+    boolean outputClosed = false;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(options.bufferBytes(), 8);
+      while (!stop.stopRequested() && !countReached()) {
+        long wait = 0;
+        if (options.follow()) {
+          wait = options.pollInterval().toMillis();
+          if (deadline != null) {
+            wait = Math.max(0, Math.min(wait, Duration.between(clock.instant(), deadline).toMillis()));
+          }
+        }
+        long n = source.readRecords(buf, wait);
+        if (n > 0) {
+          emit(decoder.decode(buf, 0, n));
+        }
+        reportDrops();
+        out.flush();
+        if (n == 0 && !options.follow()) {
+          break;
+        }
+        if (deadline != null && !clock.instant().isBefore(deadline)) {
+          break;
+        }
+      }
+      reportDrops();
+      out.flush();
+    } catch (IOException e) {
+      // stdout closed (e.g. `| head`): stop quietly, nothing more can be delivered
+      outputClosed = true;
+    }
+    long[] dropped = new long[Abi.DROP_REASONS];
+    for (int i = 0; i < dropped.length; i++) {
+      dropped[i] = lastReported[i] - baseline[i];
+    }
+    return new Summary(events, exec, fork, exit, unknown, decodeErrors, dropped, outputClosed);
+  }
+
+  private boolean countReached() {
+    return options.count() > 0 && events >= options.count();
+  }
+
+  private void emit(DecodeResult result) throws IOException {
+    for (Decoded item : result.items()) {
+      switch (item) {
+        case Event e -> {
+          if (countReached()) {
+            continue; // read from the kernel but beyond --count: not printed
+          }
+          writeLine(EventJson.line(EventJson.event(e)));
+          events++;
+          switch (e) {
+            case ExecEvent _ -> exec++;
+            case ForkEvent _ -> fork++;
+            case ExitEvent _ -> exit++;
+          }
+        }
+        case UnknownRecord u -> {
+          unknown++;
+          if (unknownTypesReported.add(u.type())) {
+            err.println(
+                "ftguard: skipped record of unknown type "
+                    + u.type()
+                    + " ("
+                    + u.size()
+                    + " bytes, seq "
+                    + Long.toUnsignedString(u.seq())
+                    + "): the module is newer than this ftguard; update ftguard to see these records");
+            err.flush();
+          }
+        }
+        case DecodeError d -> {
+          decodeErrors++;
+          err.println(
+              "ftguard: bad record from the device at offset "
+                  + d.offset()
+                  + " of a read: "
+                  + d.message()
+                  + (d.framingLost() ? " (rest of this read skipped)" : " (record skipped)")
+                  + "; please report this with `ftguard status` output");
+          err.flush();
+        }
+      }
+    }
+  }
+
+  private void reportDrops() throws IOException {
+    long[] now;
+    try {
+      now = source.stats().dropped();
+    } catch (ErrnoException e) {
+      return; // counters unavailable right now; the next batch tries again
+    }
+    long[] delta = new long[now.length];
+    boolean grew = false;
+    for (int i = 0; i < now.length; i++) {
+      delta[i] = now[i] - lastReported[i];
+      grew |= delta[i] > 0;
+    }
+    if (grew) {
+      writeLine(EventJson.line(EventJson.drop(clock.instant(), delta, now)));
+      lastReported = now;
+    }
+  }
+
+  private void writeLine(String json) throws IOException {
+    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+    out.write(bytes);
+  }
+
+  /** The one-line summary for stderr. */
+  public static String describe(Summary s) {
+    var sb = new StringBuilder("ftguard: ")
+        .append(s.events())
+        .append(" events (exec ")
+        .append(s.exec())
+        .append(", fork ")
+        .append(s.fork())
+        .append(", exit ")
+        .append(s.exit())
+        .append(")");
+    if (s.droppedTotal() > 0) {
+      sb.append("; the kernel dropped ").append(s.droppedTotal()).append(" records (");
+      for (int i = 0; i < Abi.DROP_REASONS; i++) {
+        sb.append(i == 0 ? "" : ", ").append(Abi.DROP_REASON_NAMES.get(i)).append(' ').append(s.dropped()[i]);
+      }
+      sb.append("): load with a larger --buffer-kb or read continuously with --follow");
+    } else {
+      sb.append("; no records dropped");
+    }
+    if (s.unknown() > 0) {
+      sb.append("; ").append(s.unknown()).append(" records of unknown type skipped");
+    }
+    if (s.decodeErrors() > 0) {
+      sb.append("; ").append(s.decodeErrors()).append(" bad records skipped");
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,71 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.nativeio.ErrnoException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ftguard} command. */
+@Command(
+    name = "ftguard",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Watch a Linux host from inside the kernel with ftrace hooks.",
+    subcommands = {
+      LoadCommand.class,
+      UnloadCommand.class,
+      StatusCommand.class,
+      EventsCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    synopsisSubcommandLabel = "COMMAND",
+    footer = {"", "Run 'ftguard COMMAND --help' for a command's options. See docs/cli.md."})
+public final class Ftguard implements Runnable {
+  final Context context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public Ftguard(Context context) {
+    this.context = context;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
+  }
+
+  /** A command line wired to {@code context}, with ftguard's error handling. */
+  public static CommandLine commandLine(Context context) {
+    CommandLine cl = new CommandLine(new Ftguard(context));
+    cl.setOut(context.out());
+    cl.setErr(context.err());
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          var err = cmd.getErr();
+          switch (ex) {
+            case UserException u -> {
+              err.println("ftguard: " + u.getMessage());
+              err.flush();
+              return u.exitCode();
+            }
+            case ErrnoException e -> {
+              err.println("ftguard: " + e.getMessage());
+              err.flush();
+              return UserException.FAILURE;
+            }
+            default -> throw ex;
+          }
+        });
+    return cl;
+  }
+
+  public static int run(Context context, String... args) {
+    return commandLine(context).execute(args);
+  }
+
+  public static void main(String[] args) {
+    int code = run(Context.system(), args);
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
+  }
+}

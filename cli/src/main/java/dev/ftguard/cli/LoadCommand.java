@@ -1,0 +1,125 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.ErrnoException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ftguard load}: build (or take) ftguard.ko and load it with finit_module. */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Load the ftguard kernel module.",
+      "Without --ko, builds it for the running kernel from $FTGUARD_HOME/kmod against"
+          + " /lib/modules/<release>/build and caches it under ~/.cache/ftguard/<release>/"
+          + " ($XDG_CACHE_HOME); it is rebuilt when the sources change."
+    })
+public final class LoadCommand implements Callable<Integer> {
+  @ParentCommand Ftguard parent;
+
+  @Option(names = "--ko", paramLabel = "FILE", description = "Load this ftguard.ko instead of building one.")
+  Path ko;
+
+  @Option(
+      names = "--buffer-kb",
+      paramLabel = "N",
+      description = "Per-CPU ring buffer size in KiB (module parameter buffer_kb).")
+  Integer bufferKb;
+
+  @Option(
+      names = "--kernel-release",
+      paramLabel = "R",
+      description = "Build for this kernel release instead of the running one (implies --build-only"
+          + " unless it is the running release).")
+  String kernelRelease;
+
+  @Option(
+      names = "--kdir",
+      paramLabel = "DIR",
+      description = "Kernel build directory (default: /lib/modules/<release>/build).")
+  Path kdir;
+
+  @Option(names = "--build-only", description = "Build (or find in the cache) and print the module path; do not load.")
+  boolean buildOnly;
+
+  @Override
+  public Integer call() {
+    Context ctx = parent.context;
+    if (bufferKb != null && (bufferKb < 4 || bufferKb > 1024 * 1024)) {
+      throw new UserException.BadInput(
+          "--buffer-kb " + bufferKb + " is out of range: give 4 to 1048576 (KiB per CPU)", null);
+    }
+    if (ko != null && (kernelRelease != null || kdir != null || buildOnly)) {
+      throw new UserException.BadInput(
+          "--ko loads a given module; --kernel-release, --kdir and --build-only are for building:"
+              + " use one or the other",
+          null);
+    }
+    Path module = ko;
+    if (module == null) {
+      String running = ctx.runningRelease();
+      String release = kernelRelease != null ? kernelRelease : running;
+      boolean foreign = !release.equals(running);
+      module = build(ctx, release);
+      if (buildOnly || foreign) {
+        ctx.out().println(module);
+        if (foreign && !buildOnly) {
+          ctx.err().println(
+              "ftguard: built for "
+                  + release
+                  + ", not loaded: the running kernel is "
+                  + running);
+        }
+        return 0;
+      }
+    } else if (!Files.isRegularFile(module)) {
+      throw new UserException.BadInput(
+          "module file " + module + " does not exist or is not a file: check --ko", null);
+    }
+    String params = bufferKb == null ? "" : "buffer_kb=" + bufferKb;
+    try {
+      ctx.modules().load(module, params);
+    } catch (ErrnoException e) {
+      throw Errors.load(e, module, params);
+    }
+    ctx.out().println(
+        "ftguard loaded from " + module + (params.isEmpty() ? "" : " (" + params + ")"));
+    return 0;
+  }
+
+  private Path build(Context ctx, String release) {
+    Path home =
+        ctx.home()
+            .orElseThrow(
+                () ->
+                    new UserException.BadInput(
+                        "cannot find the module sources: set FTGUARD_HOME to the directory holding"
+                            + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE",
+                        null));
+    Path cache = ModuleBuilder.defaultCacheDir(ctx.env());
+    Path dir = kdir != null ? kdir : ctx.paths().libModules().resolve(release).resolve("build");
+    var err = ctx.err();
+    ModuleBuilder builder =
+        new ModuleBuilder(home.resolve("kmod"), cache)
+            .withProgress(
+                line -> {
+                  err.println("  " + line);
+                  err.flush();
+                });
+    try {
+      return builder.build(dir, release);
+    } catch (ModuleBuildException e) {
+      throw Errors.build(e);
+    }
+  }
+
+  static String moduleName() {
+    return Abi.MODULE_NAME;
+  }
+}

@@ -1,0 +1,386 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Builds {@code ftguard.ko} from the module sources against a kernel build directory (KDIR) and
+ * caches the result.
+ *
+ * <p>The sources are copied to a fresh build directory and built with {@code make -C KDIR
+ * M=BUILDDIR modules}; make's output goes to the progress sink and to a log. The module is
+ * cached under {@code CACHE/<release>/<hash>/ftguard.ko}, where the hash covers every source
+ * file (path and content), KDIR and the extra make arguments, so changed sources or another KDIR
+ * rebuild and an unchanged tree reuses the cached module. Older builds of the same release are
+ * removed after a successful build.
+ *
+ * <p>Example (what the VM harness does with its own kernel tree):
+ *
+ * <pre>{@code
+ * Path ko = new ModuleBuilder(repo.resolve("kmod"), cache)
+ *     .withProgress(System.err::println)
+ *     .build(kernelTree, "6.12.0");
+ * }</pre>
+ */
+public final class ModuleBuilder {
+  /** Lines of the log shown when make fails. */
+  public static final int LOG_TAIL_LINES = 25;
+
+  private final Path sourceDir;
+  private final Path cacheDir;
+  private Consumer<String> progress = line -> {};
+  private List<String> makeArgs = List.of();
+  private String make = "make";
+  private long timeoutMinutes = 30;
+
+  /**
+   * @param sourceDir the module sources ({@code kmod/}: Makefile or Kbuild, .c, include/)
+   * @param cacheDir the cache root, e.g. {@link #defaultCacheDir(Map)}
+   */
+  public ModuleBuilder(Path sourceDir, Path cacheDir) {
+    this.sourceDir = sourceDir.toAbsolutePath().normalize();
+    this.cacheDir = cacheDir.toAbsolutePath().normalize();
+  }
+
+  /** Receives progress lines (what is being built, make's output). */
+  public ModuleBuilder withProgress(Consumer<String> progress) {
+    this.progress = Objects.requireNonNull(progress);
+    return this;
+  }
+
+  /** Extra make arguments, e.g. {@code ARCH=x86_64}, {@code CC=clang}, {@code LLVM=1}. */
+  public ModuleBuilder withMakeArgs(List<String> args) {
+    this.makeArgs = List.copyOf(args);
+    return this;
+  }
+
+  /** The make program (default {@code make}). */
+  public ModuleBuilder withMake(String make) {
+    this.make = Objects.requireNonNull(make);
+    return this;
+  }
+
+  public ModuleBuilder withTimeoutMinutes(long minutes) {
+    this.timeoutMinutes = minutes;
+    return this;
+  }
+
+  /** {@code $XDG_CACHE_HOME/ftguard}, else {@code ~/.cache/ftguard}. */
+  public static Path defaultCacheDir(Map<String, String> env) {
+    String xdg = env.get("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "ftguard");
+    }
+    String home = env.getOrDefault("HOME", System.getProperty("user.home"));
+    return Path.of(home, ".cache", "ftguard");
+  }
+
+  /** {@code /lib/modules/<release>/build}, where distributions install kernel headers. */
+  public static Path defaultKdir(String release) {
+    return Path.of("/lib/modules", release, "build");
+  }
+
+  /** The distribution packages that provide KDIR for a release, as an install hint. */
+  public static String headersHint(String release) {
+    return "install the kernel headers (Debian/Ubuntu: apt-get install linux-headers-"
+        + release
+        + "; Fedora/RHEL: dnf install kernel-devel-"
+        + release
+        + ")";
+  }
+
+  /** Where the module for these sources, KDIR and release is (or would be) cached. */
+  public Path cachedModule(Path kdir, String release) throws ModuleBuildException {
+    return releaseDir(release).resolve(sourceHash(kdir)).resolve(Abi.MODULE_FILE);
+  }
+
+  /**
+   * Returns the cached module for these sources, KDIR and release, building it first if needed.
+   *
+   * @param kdir kernel build directory, e.g. {@link #defaultKdir(String)}
+   * @param release the kernel release the module is for (cache key)
+   */
+  public Path build(Path kdir, String release) throws ModuleBuildException {
+    checkSources();
+    if (!Files.isRegularFile(kdir.resolve("Makefile"))) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.HEADERS_MISSING,
+          "no kernel build directory for "
+              + release
+              + " at "
+              + kdir
+              + (Files.isDirectory(kdir) ? " (it has no Makefile)" : "")
+              + ": "
+              + headersHint(release),
+          null,
+          List.of(),
+          null);
+    }
+    String hash = sourceHash(kdir);
+    Path target = releaseDir(release).resolve(hash);
+    Path ko = target.resolve(Abi.MODULE_FILE);
+    if (Files.isRegularFile(ko)) {
+      progress.accept("using cached " + ko);
+      return ko;
+    }
+    Path log = target.resolve("build.log");
+    Path buildDir;
+    try {
+      Files.createDirectories(target);
+      buildDir = Files.createTempDirectory(target, "build-");
+      copyTree(sourceDir, buildDir);
+    } catch (IOException | UncheckedIOException e) {
+      throw io("cannot prepare the build directory under " + target, e);
+    }
+    progress.accept("building " + Abi.MODULE_FILE + " for " + release + " with " + kdir);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(make);
+    cmd.add("-C");
+    cmd.add(kdir.toString());
+    cmd.add("M=" + buildDir);
+    cmd.add("-j" + Runtime.getRuntime().availableProcessors());
+    cmd.addAll(makeArgs);
+    cmd.add("modules");
+    ArrayDeque<String> tail = new ArrayDeque<>();
+    int exit;
+    try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+      w.write("$ " + String.join(" ", cmd) + "\n");
+      Process p;
+      try {
+        p = new ProcessBuilder(cmd).directory(buildDir.toFile()).redirectErrorStream(true).start();
+      } catch (IOException e) {
+        throw new ModuleBuildException(
+            ModuleBuildException.Kind.TOOL_MISSING,
+            "cannot run "
+                + make
+                + " ("
+                + e.getMessage()
+                + "): install the build tools (Debian/Ubuntu: apt-get install build-essential)",
+            null,
+            List.of(),
+            e);
+      }
+      p.getOutputStream().close();
+      try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          w.write(line);
+          w.write('\n');
+          progress.accept(line);
+          tail.addLast(line);
+          if (tail.size() > LOG_TAIL_LINES) {
+            tail.removeFirst();
+          }
+        }
+      }
+      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new ModuleBuildException(
+            ModuleBuildException.Kind.MAKE_FAILED,
+            "make did not finish within " + timeoutMinutes + " minutes; see " + log,
+            log,
+            List.copyOf(tail),
+            null);
+      }
+      exit = p.exitValue();
+      w.write("exit status " + exit + "\n");
+    } catch (IOException e) {
+      throw io("cannot run the build or write its log " + log, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw io("interrupted while building", e);
+    }
+    if (exit != 0) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.MAKE_FAILED,
+          "building "
+              + Abi.MODULE_FILE
+              + " for "
+              + release
+              + " failed (make exit status "
+              + exit
+              + "); full log: "
+              + log,
+          log,
+          List.copyOf(tail),
+          null);
+    }
+    Path built = findModule(buildDir);
+    if (built == null) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.NO_MODULE,
+          "make succeeded but produced no " + Abi.MODULE_FILE + " in " + buildDir + "; see " + log,
+          log,
+          List.copyOf(tail),
+          null);
+    }
+    try {
+      Path tmp = target.resolve(Abi.MODULE_FILE + ".tmp");
+      Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(tmp, ko, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      deleteTree(buildDir);
+      removeOtherBuilds(target);
+    } catch (IOException | UncheckedIOException e) {
+      throw io("cannot store the built module in " + target, e);
+    }
+    progress.accept("built " + ko);
+    return ko;
+  }
+
+  /**
+   * Hash of every source file (relative path and content), KDIR and the extra make arguments;
+   * the first 16 hex digits of SHA-256.
+   */
+  public String sourceHash(Path kdir) throws ModuleBuildException {
+    checkSources();
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (Path f : sourceFiles()) {
+        md.update(sourceDir.relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        md.update(Files.readAllBytes(f));
+        md.update((byte) 0);
+      }
+      md.update(("kdir=" + kdir.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
+      md.update((byte) 0);
+      md.update(("make=" + String.join("\u0001", makeArgs)).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest(), 0, 8);
+    } catch (IOException | UncheckedIOException e) {
+      throw io("cannot read the module sources in " + sourceDir, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void checkSources() throws ModuleBuildException {
+    if (!Files.isRegularFile(sourceDir.resolve("Makefile"))
+        && !Files.isRegularFile(sourceDir.resolve("Kbuild"))) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.SOURCES_MISSING,
+          "no module sources at "
+              + sourceDir
+              + " (no Makefile or Kbuild): set FTGUARD_HOME (or -Dftguard.home) to the directory"
+              + " holding kmod/, or pass --ko",
+          null,
+          List.of(),
+          null);
+    }
+  }
+
+  private Path releaseDir(String release) throws ModuleBuildException {
+    if (release.isEmpty() || release.contains("/") || release.equals("..") || release.equals(".")) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.IO, "invalid kernel release '" + release + "'", null, List.of(), null);
+    }
+    return cacheDir.resolve(release);
+  }
+
+  /** Build outputs never count as sources (matches the kbuild patterns of .gitignore). */
+  static boolean isBuildOutput(Path relative) {
+    for (Path part : relative) {
+      String n = part.toString();
+      if (n.startsWith(".")) {
+        return true;
+      }
+    }
+    String n = relative.getFileName().toString();
+    return n.endsWith(".o")
+        || n.endsWith(".ko")
+        || n.endsWith(".mod")
+        || n.endsWith(".mod.c")
+        || n.endsWith(".cmd")
+        || n.endsWith(".o.d")
+        || n.equals("modules.order")
+        || n.equals("Module.symvers");
+  }
+
+  private List<Path> sourceFiles() throws IOException {
+    try (Stream<Path> s = Files.walk(sourceDir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !isBuildOutput(sourceDir.relativize(p)))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private void copyTree(Path from, Path to) throws IOException {
+    for (Path f : sourceFiles()) {
+      Path dest = to.resolve(from.relativize(f).toString());
+      Files.createDirectories(dest.getParent());
+      Files.copy(f, dest, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Path findModule(Path buildDir) {
+    Path direct = buildDir.resolve(Abi.MODULE_FILE);
+    if (Files.isRegularFile(direct)) {
+      return direct;
+    }
+    try (Stream<Path> s = Files.walk(buildDir)) {
+      return s.filter(p -> p.getFileName().toString().equals(Abi.MODULE_FILE))
+          .filter(Files::isRegularFile)
+          .findFirst()
+          .orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void removeOtherBuilds(Path keep) throws IOException {
+    try (Stream<Path> s = Files.list(keep.getParent())) {
+      for (Path p : s.toList()) {
+        if (!p.equals(keep) && Files.isDirectory(p)) {
+          deleteTree(p);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static ModuleBuildException io(String message, Exception e) {
+    return new ModuleBuildException(
+        ModuleBuildException.Kind.IO, message + ": " + e.getMessage(), null, List.of(), e);
+  }
+}

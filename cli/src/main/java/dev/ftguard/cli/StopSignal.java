@@ -1,0 +1,61 @@
+package dev.ftguard.cli;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+
+/**
+ * Clean stop on SIGINT/SIGTERM without sun.misc: a shutdown hook asks the read loop to stop, waits
+ * until the loop has written its last complete line and its summary, then halts the JVM with the
+ * loop's exit code (a shutdown started by a signal would otherwise end with 130/143).
+ */
+public final class StopSignal {
+  private volatile boolean stopRequested;
+  private volatile int exitCode = 0;
+  private final CountDownLatch finished = new CountDownLatch(1);
+
+  public boolean stopRequested() {
+    return stopRequested;
+  }
+
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  /** The loop has ended and flushed everything; {@code code} is the process exit code. */
+  public void finished(int code) {
+    exitCode = code;
+    finished.countDown();
+  }
+
+  /**
+   * The shutdown hook's body: request a stop, wait up to {@code grace} for {@link #finished},
+   * then call {@code halt} with the exit code (or 130 when the loop did not finish in time).
+   */
+  public Runnable hook(Duration grace, IntConsumer halt, Runnable flush) {
+    return () -> {
+      if (finished.getCount() == 0) {
+        return; // normal exit: the loop ended by itself, let the JVM finish
+      }
+      requestStop();
+      boolean done;
+      try {
+        done = finished.await(grace.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        done = false;
+      }
+      flush.run();
+      halt.accept(done ? exitCode : 130);
+    };
+  }
+
+  /** Registers {@link #hook} with the runtime; returns the hook thread. */
+  public Thread install(Duration grace, Runnable flush) {
+    Thread t =
+        new Thread(hook(grace, code -> Runtime.getRuntime().halt(code), flush), "ftguard-stop");
+    Runtime.getRuntime().addShutdownHook(t);
+    return t;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.HookInfo;
+import dev.ftguard.abi.Stats;
+import dev.ftguard.nativeio.Errno;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.EventSource;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * An in-memory /dev/ftguard behind the EventSource interface: scripted read batches, drop
+ * counters that the test can raise, hooks. Honours the read contract (buffer size check, 0 on
+ * timeout after waiting).
+ */
+final class FakeSource implements EventSource {
+  final Deque<byte[]> batches = new ArrayDeque<>();
+  volatile long[] dropped = new long[Abi.DROP_REASONS];
+  long abiVersion = Abi.ABI_VERSION;
+  List<HookInfo> hooks = new ArrayList<>();
+  /** Generates a batch when the queue is empty (follow tests); null: none. */
+  volatile java.util.function.Supplier<byte[]> generator;
+  volatile boolean closed;
+  int reads;
+  final List<Long> waits = new ArrayList<>();
+  LongSupplier produced = () -> 0;
+  /** Runs after each read with the number of reads so far (e.g. to raise drop counters). */
+  volatile java.util.function.IntConsumer afterRead = n -> {};
+
+  @Override
+  public synchronized long readRecords(MemorySegment buf, long timeoutMillis) throws ErrnoException {
+    if (buf.byteSize() < Abi.RECORD_MAX) {
+      throw new IllegalArgumentException("small buffer");
+    }
+    if (closed) {
+      throw new ErrnoException("read", "fake", Errno.EBADF, "closed");
+    }
+    reads++;
+    waits.add(timeoutMillis);
+    byte[] next = batches.poll();
+    afterRead.accept(reads);
+    if (next == null && generator != null) {
+      next = generator.get();
+    }
+    if (next == null) {
+      if (timeoutMillis > 0) {
+        try {
+          wait(timeoutMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return 0;
+    }
+    MemorySegment.copy(MemorySegment.ofArray(next), 0, buf, 0, next.length);
+    return next.length;
+  }
+
+  @Override
+  public Stats stats() {
+    return new Stats(abiVersion, hooks.size(), hooks.size(), 0, produced.getAsLong(), 0, dropped, 4096, 0);
+  }
+
+  @Override
+  public List<HookInfo> hooks() {
+    return hooks;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
