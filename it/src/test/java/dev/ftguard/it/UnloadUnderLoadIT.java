@@ -1,0 +1,58 @@
+package dev.ftguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ftguard.vm.GuestResult;
+import dev.ftguard.vm.Vm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Removing the module while wrappers run (an exec storm on every CPU) must never return into
+ * freed module text: 25 load/unload cycles, every one succeeding, and a clean kernel log.
+ */
+class UnloadUnderLoadIT {
+
+    private static final int CYCLES = 25;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void loadUnloadCyclesDuringAnExecStormLeaveTheKernelClean() throws Exception {
+        GuestResult r = Vm.run(FtguardGuest.guest(work, Duration.ofMinutes(4))
+                .payload("""
+                        set -u
+                        storm() { n=0; while [ ! -e /tmp/stop ]; do /bin/true; /usr/bin/env true; n=$((n + 2)); done; echo $n > /out/storm.$1; }
+                        storm 1 & s1=$!
+                        storm 2 & s2=$!
+                        ok=0
+                        i=0
+                        while [ $i -lt %d ]; do
+                          i=$((i + 1))
+                          insmod %s || { echo "insmod failed in cycle $i" >&2; break; }
+                          sleep 0.2
+                          rmmod ftguard || { echo "rmmod failed in cycle $i" >&2; break; }
+                          ok=$((ok + 1))
+                        done
+                        touch /tmp/stop
+                        wait $s1 $s2
+                        echo $ok > /out/cycles
+                        """.formatted(CYCLES, FtguardGuest.MODULE))
+                .build());
+
+        FtguardGuest.assertCleanRun(r);
+        assertThat(r.readOutFile("cycles").strip()).as(r.summary()).isEqualTo(String.valueOf(CYCLES));
+        long execs = Long.parseLong(r.readOutFile("storm.1").strip()) + Long.parseLong(r.readOutFile("storm.2").strip());
+        assertThat(execs).as("execs during the cycles").isGreaterThan(2L * CYCLES);
+        assertThat(count(r.dmesg(), "ftguard: loaded")).isEqualTo(CYCLES);
+        assertThat(count(r.dmesg(), "ftguard: unloaded")).isEqualTo(CYCLES);
+    }
+
+    private static long count(String text, String what) {
+        return Pattern.compile(Pattern.quote(what)).matcher(text).results().count();
+    }
+}
