@@ -84,14 +84,15 @@ struct ftg_exec_event {
 };
 
 /*
- * Process or thread creation (fork, vfork, clone, clone3, kernel threads).
- * The header describes the parent; the record is taken at entry, so it is
- * ordered before anything the child does.
+ * Process or thread creation (fork, vfork, clone, clone3, kernel threads),
+ * taken once the child exists and before it runs.  The header describes the
+ * parent.  clone_flags reports what the child shares with the parent:
+ * CLONE_THREAD, CLONE_VM and CLONE_VFORK; no other bit is set.
  */
 struct ftg_fork_event {
 	struct ftg_event_header hdr;
-	__u64 clone_flags;	/* CLONE_* */
-	__s32 child_pid;	/* global id of the child, or -errno */
+	__u64 clone_flags;	/* CLONE_THREAD | CLONE_VM | CLONE_VFORK subset */
+	__s32 child_pid;	/* global id of the child */
 	__u32 reserved;		/* zero */
 };
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       UnloadCommand.class,
       StatusCommand.class,
       EventsCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     },
     synopsisSubcommandLabel = "COMMAND",

@@ -94,6 +94,12 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   private Path build(Context ctx, String release) {
+    Path dir = kdir != null ? kdir : ctx.paths().libModules().resolve(release).resolve("build");
+    return buildModule(ctx, dir, release);
+  }
+
+  /** Builds (or takes from the cache) the module from the sources under ftguard's home. */
+  static Path buildModule(Context ctx, Path kdir, String release) {
     Path home =
         ctx.home()
             .orElseThrow(
@@ -103,7 +109,6 @@ public final class LoadCommand implements Callable<Integer> {
                             + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE",
                         null));
     Path cache = ModuleBuilder.defaultCacheDir(ctx.env());
-    Path dir = kdir != null ? kdir : ctx.paths().libModules().resolve(release).resolve("build");
     var err = ctx.err();
     ModuleBuilder builder =
         new ModuleBuilder(home.resolve("kmod"), cache)
@@ -113,7 +118,7 @@ public final class LoadCommand implements Callable<Integer> {
                   err.flush();
                 });
     try {
-      return builder.build(dir, release);
+      return builder.build(kdir, release);
     } catch (ModuleBuildException e) {
       throw Errors.build(e);
     }

@@ -8,9 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * A full ring buffer drops new records and counts every one: with the smallest buffer and no
@@ -22,13 +20,10 @@ class DropAccountingIT {
     /** 3 records each: several times what 64 KiB per CPU holds. */
     private static final int EXECS = 1000;
 
-    @TempDir
-    Path work;
-
     @Test
     void everyLostRecordIsCountedAndEveryKeptOneDelivered() throws Exception {
         String f = FtguardGuest.FTGUARD;
-        GuestResult r = Vm.run(FtguardGuest.guest(work, Duration.ofMinutes(4))
+        GuestResult r = Vm.run(FtguardGuest.guest("drop-accounting", Duration.ofMinutes(4))
                 .payload("""
                         set -u
                         %s load --ko %s --buffer-kb 64
@@ -42,10 +37,9 @@ class DropAccountingIT {
                 .build());
 
         FtguardGuest.assertCleanRun(r);
-        ObjectMapper json = new ObjectMapper();
-        JsonNode before = json.readTree(r.readOutFile("before.json"));
-        JsonNode after = json.readTree(r.readOutFile("after.json"));
-        List<JsonNode> events = r.readOutFile("events.jsonl").lines().map(json::readTree).toList();
+        JsonNode before = FtguardGuest.readJson(r, "before.json");
+        JsonNode after = FtguardGuest.readJson(r, "after.json");
+        List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
 
         long full = before.findValue("buffer_full").asLong();
         long produced = before.findValue("produced").asLong();

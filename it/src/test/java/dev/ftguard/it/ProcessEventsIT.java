@@ -14,9 +14,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Loads the module in the VM, runs {@code ftguard events --follow}, plays a known scenario and
@@ -62,9 +60,6 @@ class ProcessEventsIT {
             %s unload
             """;
 
-    @TempDir
-    Path work;
-
     private GuestResult result;
     private List<JsonNode> events;
     private long scenarioPid;
@@ -72,12 +67,11 @@ class ProcessEventsIT {
     @BeforeAll
     void runScenario() throws Exception {
         String f = FtguardGuest.FTGUARD;
-        result = dev.ftguard.vm.Vm.run(FtguardGuest.guest(work, Duration.ofMinutes(3))
+        result = dev.ftguard.vm.Vm.run(FtguardGuest.guest("process-events", Duration.ofMinutes(3))
                 .payload(PAYLOAD.formatted(SCENARIO.strip(), f, FtguardGuest.MODULE, f, f, f))
                 .build());
         FtguardGuest.assertCleanRun(result);
-        ObjectMapper json = new ObjectMapper();
-        events = result.readOutFile("events.jsonl").lines().map(json::readTree).toList();
+        events = FtguardGuest.readJsonLines(result, "events.jsonl");
         scenarioPid = Long.parseLong(result.readOutFile("scenario.pid").strip());
     }
 
@@ -155,7 +149,7 @@ class ProcessEventsIT {
 
     @Test
     void statusCountsWhatWasDelivered() throws Exception {
-        JsonNode status = new ObjectMapper().readTree(result.readOutFile("status.json"));
+        JsonNode status = FtguardGuest.readJson(result, "status.json");
         String text = status.toString();
         assertThat(text).contains("__x64_sys_execve", "__x64_sys_execveat", "wake_up_new_task", "acct_collect");
         long delivered = findLong(status, "delivered");

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Removing the module while wrappers run (an exec storm on every CPU) must never return into
@@ -18,12 +17,9 @@ class UnloadUnderLoadIT {
 
     private static final int CYCLES = 25;
 
-    @TempDir
-    Path work;
-
     @Test
     void loadUnloadCyclesDuringAnExecStormLeaveTheKernelClean() throws Exception {
-        GuestResult r = Vm.run(FtguardGuest.guest(work, Duration.ofMinutes(4))
+        GuestResult r = Vm.run(FtguardGuest.guest("unload-under-load", Duration.ofMinutes(4))
                 .payload("""
                         set -u
                         storm() { n=0; while [ ! -e /tmp/stop ]; do /bin/true; /usr/bin/env true; n=$((n + 2)); done; echo $n > /out/storm.$1; }

@@ -1,0 +1,179 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.vm.DebianKernel;
+import dev.ftguard.vm.DmesgChecker;
+import dev.ftguard.vm.GuestFile;
+import dev.ftguard.vm.GuestResult;
+import dev.ftguard.vm.GuestSpec;
+import dev.ftguard.vm.KernelCatalog;
+import dev.ftguard.vm.Share;
+import dev.ftguard.vm.Vm;
+import dev.ftguard.vm.VmException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ftguard demo}: on a machine whose own kernel cannot load modules, boot Debian's kernel
+ * in QEMU, load ftguard there, and stream the events of a short scenario live.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Boot Debian's kernel in a VM, load ftguard there and show a short scenario's events live.",
+      "Needs the kernel prepared by scripts/setup (./dev demo runs it)."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  static final String GUEST_HOME = "/ftguard";
+  static final String GUEST_MODULE = "/ftguard.ko";
+
+  /** What runs in the guest: load, read events in the background, play the scenario. */
+  static final String PAYLOAD =
+      """
+      set -u
+      F=%1$s/ftguard
+      $F load --ko %2$s
+      # background jobs of a non-interactive shell ignore SIGINT: undo that for the reader
+      env --default-signal=INT $F events --follow &
+      reader=$!
+      say() { echo "## $*"; }
+      say "an exec with arguments";    /bin/echo hello from ftguard > /dev/null
+      say "a failing exec";            /no/such/binary --flag 2> /dev/null
+      say "a subshell exiting with 3"; ( exit 3 )
+      say "a pipeline";                /bin/ls /usr | /usr/bin/head -n 1 > /dev/null
+      say "an interpreter";            /bin/sh -c 'exit 42'
+      say "a process killed by SIGKILL"
+      /bin/sleep 30 & victim=$!; kill -KILL $victim; wait $victim 2> /dev/null
+      # the kernel buffers what the reader has not read yet; give its JVM, slow to
+      # start under emulation, time to catch up, then stop it
+      sleep %3$d
+      kill -INT $reader; wait $reader
+      $F status
+      $F unload
+      """;
+
+  @ParentCommand Ftguard parent;
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "ABI",
+      description = "Debian kernel prepared by scripts/setup (default: the newest).")
+  String kernelAbi;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "240",
+      description = "Stop the VM after this many seconds (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Option(
+      names = "--linger",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description = "Seconds the reader keeps going after the scenario (default: ${DEFAULT-VALUE}).")
+  int lingerSeconds;
+
+  @Override
+  public Integer call() {
+    Context ctx = parent.context;
+    PrintWriter out = ctx.out();
+    PrintWriter err = ctx.err();
+    if (timeoutSeconds < 30 || lingerSeconds < 0 || lingerSeconds >= timeoutSeconds) {
+      throw new UserException.BadInput(
+          "--timeout must be at least 30 s and --linger between 0 and the timeout", null);
+    }
+    Path home =
+        ctx.home()
+            .orElseThrow(
+                () ->
+                    new UserException.BadInput(
+                        "cannot find the ftguard checkout: run the demo with ./ftguard from it",
+                        null));
+    DebianKernel kernel = kernel(home, kernelAbi);
+    err.println("demo: building the module for Debian's " + kernel.abi());
+    Path ko = LoadCommand.buildModule(ctx, kernel.headers(), kernel.abi());
+
+    AtomicLong firstEventNanos = new AtomicLong();
+    long start = System.nanoTime();
+    Path work = tempDir();
+    GuestResult result;
+    try {
+      result =
+          Vm.run(
+              GuestSpec.builder(kernel)
+                  .workDir(work)
+                  .timeout(Duration.ofSeconds(timeoutSeconds))
+                  .share(Share.readOnly(home, GUEST_HOME))
+                  .file(GuestFile.copyOf(ko, GUEST_MODULE))
+                  .payload(PAYLOAD.formatted(GUEST_HOME, GUEST_MODULE, lingerSeconds))
+                  .progress(line -> err.println("demo: " + line))
+                  .output(
+                      line -> {
+                        if (line.startsWith("{\"type\":")) {
+                          firstEventNanos.compareAndSet(0, System.nanoTime());
+                        }
+                        out.println(line);
+                        out.flush();
+                      })
+                  .build());
+    } catch (VmException e) {
+      throw new UserException.Failed("the VM could not run: " + e.getMessage(), e);
+    } finally {
+      deleteTree(work);
+    }
+
+    long first = firstEventNanos.get();
+    err.println(
+        "demo: "
+            + result.outcome()
+            + (first == 0
+                ? "; no event reached the host"
+                : String.format(
+                    "; first event %.1f s after the VM started", (first - start) / 1e9)));
+    if (!result.findings().isEmpty()) {
+      err.println("demo: the kernel reported problems:\n" + DmesgChecker.report(result.findings()));
+      return UserException.FAILURE;
+    }
+    return result.outcome() instanceof GuestResult.Outcome.Exited(int status) && status == 0
+        ? 0
+        : UserException.FAILURE;
+  }
+
+  private static DebianKernel kernel(Path home, String abi) {
+    try {
+      KernelCatalog catalog = KernelCatalog.of(home);
+      return abi == null ? catalog.defaultKernel() : catalog.require(abi);
+    } catch (VmException e) {
+      throw new UserException.Failed(e.getMessage(), e);
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("ftguard-demo-");
+    } catch (IOException e) {
+      throw new UserException.Failed("cannot create a temporary directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory is not worth failing the demo for
+    }
+  }
+}
