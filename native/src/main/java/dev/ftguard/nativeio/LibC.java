@@ -102,10 +102,6 @@ public final class LibC {
     return (int) ERRNO.get(state, 0L);
   }
 
-  private static MemorySegment captureState(Arena arena) {
-    return arena.allocate(CAPTURE);
-  }
-
   private static RuntimeException unexpected(Throwable t) {
     if (t instanceof RuntimeException r) {
       return r;
@@ -116,67 +112,59 @@ public final class LibC {
     return new IllegalStateException("downcall failed", t);
   }
 
-  /** open(2); returns the file descriptor. */
-  public static int open(Path path, int flags) throws ErrnoException {
+  /** One downcall, given the errno capture segment and an arena for its arguments. */
+  @FunctionalInterface
+  private interface Downcall {
+    long invoke(MemorySegment callState, Arena arena) throws Throwable;
+  }
+
+  /**
+   * Runs a downcall in a confined arena; a negative result becomes an {@link ErrnoException}
+   * naming {@code call} and {@code subject}, with the errno captured right after the call.
+   */
+  private static long checked(String call, String subject, Downcall downcall)
+      throws ErrnoException {
+    long rc;
+    int errno = 0;
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      int fd = (int) OPEN.invokeExact(st, arena.allocateFrom(path.toString()), flags, 0);
-      if (fd < 0) {
-        throw new ErrnoException("open", path.toString(), errno(st));
+      MemorySegment state = arena.allocate(CAPTURE);
+      rc = downcall.invoke(state, arena);
+      if (rc < 0) {
+        errno = errno(state);
       }
-      return fd;
-    } catch (ErrnoException e) {
-      throw e;
     } catch (Throwable t) {
       throw unexpected(t);
     }
+    if (rc < 0) {
+      throw new ErrnoException(call, subject, errno);
+    }
+    return rc;
+  }
+
+  /** open(2); returns the file descriptor. */
+  public static int open(Path path, int flags) throws ErrnoException {
+    return (int)
+        checked(
+            "open",
+            path.toString(),
+            (st, arena) -> (int) OPEN.invokeExact(st, arena.allocateFrom(path.toString()), flags, 0));
   }
 
   /** close(2). */
   public static void close(int fd) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      int rc = (int) CLOSE.invokeExact(st, fd);
-      if (rc < 0) {
-        throw new ErrnoException("close", "fd " + fd, errno(st));
-      }
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    checked("close", "fd " + fd, (st, arena) -> (int) CLOSE.invokeExact(st, fd));
   }
 
   /** read(2) into {@code buf} (at most its size); returns the byte count. */
   public static long read(int fd, MemorySegment buf) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      long n = (long) READ.invokeExact(st, fd, buf, buf.byteSize());
-      if (n < 0) {
-        throw new ErrnoException("read", "fd " + fd, errno(st));
-      }
-      return n;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return checked(
+        "read", "fd " + fd, (st, arena) -> (long) READ.invokeExact(st, fd, buf, buf.byteSize()));
   }
 
   /** write(2) of all of {@code buf} at most once; returns the byte count. */
   public static long write(int fd, MemorySegment buf) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      long n = (long) WRITE.invokeExact(st, fd, buf, buf.byteSize());
-      if (n < 0) {
-        throw new ErrnoException("write", "fd " + fd, errno(st));
-      }
-      return n;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return checked(
+        "write", "fd " + fd, (st, arena) -> (long) WRITE.invokeExact(st, fd, buf, buf.byteSize()));
   }
 
   /**
@@ -185,24 +173,24 @@ public final class LibC {
    * @param timeoutMillis negative waits forever
    */
   public static short poll(int fd, short events, int timeoutMillis) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      MemorySegment pfd = arena.allocate(POLLFD);
-      pfd.set(JAVA_INT, POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("fd")), fd);
-      pfd.set(JAVA_SHORT, POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events")), events);
-      int rc = (int) POLL.invokeExact(st, pfd, 1L, timeoutMillis);
-      if (rc < 0) {
-        throw new ErrnoException("poll", "fd " + fd, errno(st));
-      }
-      if (rc == 0) {
-        return 0;
-      }
-      return pfd.get(JAVA_SHORT, POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents")));
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (short)
+        checked(
+            "poll",
+            "fd " + fd,
+            (st, arena) -> {
+              MemorySegment pfd = arena.allocate(POLLFD);
+              pfd.set(JAVA_INT, POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("fd")), fd);
+              pfd.set(
+                  JAVA_SHORT,
+                  POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("events")),
+                  events);
+              int rc = (int) POLL.invokeExact(st, pfd, 1L, timeoutMillis);
+              return rc <= 0
+                  ? rc
+                  : pfd.get(
+                      JAVA_SHORT,
+                      POLLFD.byteOffset(MemoryLayout.PathElement.groupElement("revents")));
+            });
   }
 
   /**
@@ -212,69 +200,39 @@ public final class LibC {
    */
   public static int ioctl(int fd, long request, MemorySegment arg, String name)
       throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      int rc = (int) IOCTL.invokeExact(st, fd, request, arg);
-      if (rc < 0) {
-        throw new ErrnoException("ioctl(" + name + ")", "fd " + fd, errno(st));
-      }
-      return rc;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return (int)
+        checked(
+            "ioctl(" + name + ")",
+            "fd " + fd,
+            (st, arena) -> (int) IOCTL.invokeExact(st, fd, request, arg));
   }
 
   /** pipe2(2); returns {read end, write end}. */
   public static int[] pipe(int flags) throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      MemorySegment fds = arena.allocate(JAVA_INT, 2);
-      int rc = (int) PIPE2.invokeExact(st, fds, flags);
-      if (rc < 0) {
-        throw new ErrnoException("pipe2", null, errno(st));
-      }
-      return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    long both =
+        checked(
+            "pipe2",
+            null,
+            (st, arena) -> {
+              MemorySegment fds = arena.allocate(JAVA_INT, 2);
+              int rc = (int) PIPE2.invokeExact(st, fds, flags);
+              return rc < 0
+                  ? rc
+                  : ((long) fds.getAtIndex(JAVA_INT, 0) << 32) | fds.getAtIndex(JAVA_INT, 1);
+            });
+    return new int[] {(int) (both >>> 32), (int) both};
   }
 
   /** syscall(2) with arguments (long, pointer, long); returns the result. */
   static long syscall(String name, String subject, long nr, long a, MemorySegment p, long b)
       throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      long rc = (long) SYSCALL_L_P_L.invokeExact(st, nr, a, p, b);
-      if (rc < 0) {
-        throw new ErrnoException(name, subject, errno(st));
-      }
-      return rc;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return checked(name, subject, (st, arena) -> (long) SYSCALL_L_P_L.invokeExact(st, nr, a, p, b));
   }
 
   /** syscall(2) with arguments (pointer, long); returns the result. */
   static long syscall(String name, String subject, long nr, MemorySegment p, long b)
       throws ErrnoException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment st = captureState(arena);
-      long rc = (long) SYSCALL_P_L.invokeExact(st, nr, p, b);
-      if (rc < 0) {
-        throw new ErrnoException(name, subject, errno(st));
-      }
-      return rc;
-    } catch (ErrnoException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw unexpected(t);
-    }
+    return checked(name, subject, (st, arena) -> (long) SYSCALL_P_L.invokeExact(st, nr, p, b));
   }
 
   /** strerror(3): the C library's description of an errno. */
