@@ -1,0 +1,53 @@
+package dev.ftguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ftguard.vm.GuestResult;
+import dev.ftguard.vm.Vm;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ftguard load} without {@code --ko} on a host that has only the sources: it builds the
+ * module for the running kernel from its headers ({@code /lib/modules/$(uname -r)/build}), caches
+ * it, loads it; a second load after unloading takes the cached module. SIGTERM stops a
+ * following reader cleanly.
+ */
+class LoadBuildsModuleIT {
+
+    @Test
+    void loadBuildsForTheRunningKernelThenUsesTheCache() throws Exception {
+        String f = FtguardGuest.FTGUARD;
+        GuestResult r = Vm.run(FtguardGuest.guest("load-builds-module", Duration.ofMinutes(6))
+                .payload("""
+                        set -u
+                        export XDG_CACHE_HOME=/tmp/cache
+                        %1$s load > /out/load1.log 2>&1
+                        echo $? > /out/load1.rc
+                        grep -c ftguard /proc/modules > /out/loaded1
+                        %1$s unload
+                        %1$s load > /out/load2.log 2>&1
+                        echo $? > /out/load2.rc
+                        env --default-signal=INT %1$s events --follow > /dev/null 2> /out/reader.err &
+                        reader=$!
+                        sleep 10
+                        kill -TERM $reader
+                        wait $reader
+                        echo $? > /out/reader.rc
+                        %1$s unload
+                        """.formatted(f))
+                .build());
+
+        FtguardGuest.assertCleanRun(r);
+        String release = r.dmesg().lines().filter(l -> l.contains("Linux version")).findFirst().orElseThrow();
+        assertThat(r.readOutFile("load1.rc").strip()).as(r.readOutFile("load1.log")).isEqualTo("0");
+        assertThat(r.readOutFile("load1.log"))
+                .contains("building ftguard.ko for " + FtguardGuest.kernel().abi())
+                .contains("ftguard loaded from /tmp/cache/ftguard/" + FtguardGuest.kernel().abi());
+        assertThat(release).contains(FtguardGuest.kernel().abi());
+        assertThat(r.readOutFile("loaded1").strip()).isEqualTo("1");
+        assertThat(r.readOutFile("load2.rc").strip()).as(r.readOutFile("load2.log")).isEqualTo("0");
+        assertThat(r.readOutFile("load2.log")).contains("using cached").doesNotContain("CC [M]");
+        assertThat(r.readOutFile("reader.rc").strip()).as(r.readOutFile("reader.err")).isEqualTo("0");
+    }
+}
