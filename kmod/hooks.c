@@ -261,11 +261,12 @@ static void notrace ftg_exit_probe(struct pt_regs *regs)
 
 /* ---- the table ------------------------------------------------------- */
 
+/* Installed in this order, removed in reverse. */
 struct ftg_hook ftg_builtin_hooks[] = {
-	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), ftg_execve, &ftg_real_execve),
-	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), ftg_execveat, &ftg_real_execveat),
 	FTG_HOOK_PROBE("wake_up_new_task", ftg_new_task_probe),
 	FTG_HOOK_PROBE("acct_collect", ftg_exit_probe),
+	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), ftg_execve, &ftg_real_execve),
+	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), ftg_execveat, &ftg_real_execveat),
 };
 
 const size_t ftg_builtin_hooks_count = ARRAY_SIZE(ftg_builtin_hooks);
