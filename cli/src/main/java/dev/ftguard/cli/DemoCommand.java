@@ -136,9 +136,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     long first = firstEventNanos.get();
+    String outcome =
+        switch (result.outcome()) {
+          case GuestResult.Outcome.Exited(int status) when status == 0 -> "scenario finished";
+          case GuestResult.Outcome.Exited(int status) -> "the scenario failed with status " + status;
+          case GuestResult.Outcome.Crashed(String reason) -> "the guest crashed: " + reason;
+          case GuestResult.Outcome.TimedOut(Duration after) ->
+              "the VM was stopped after " + after.toSeconds() + " s (--timeout)";
+        };
     err.println(
         "demo: "
-            + result.outcome()
+            + outcome
             + (first == 0
                 ? "; no event reached the host"
                 : String.format(

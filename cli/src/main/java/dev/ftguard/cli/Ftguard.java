@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       EventsCommand.class,
       DemoCommand.class,
+      PolicyCommand.class,
       CommandLine.HelpCommand.class
     },
     synopsisSubcommandLabel = "COMMAND",

@@ -5,7 +5,8 @@ package dev.ftguard.cli;
  * what went wrong, where, and how to fix it; it is printed as {@code ftguard: <message>}.
  *
  * <p>Exit codes: 1 other failure, 2 usage or bad input, 3 module not loaded, 4 needs root, 5
- * already loaded, 6 module busy, 7 module build failed, 8 kernel or ABI incompatible.
+ * already loaded, 6 module busy, 7 module build failed, 8 kernel or ABI incompatible, 9 invalid
+ * policy.
  */
 public abstract sealed class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -18,6 +19,7 @@ public abstract sealed class UserException extends RuntimeException {
   public static final int BUSY = 6;
   public static final int BUILD_FAILED = 7;
   public static final int INCOMPATIBLE = 8;
+  public static final int INVALID_POLICY = 9;
 
   private final int exitCode;
 
@@ -80,6 +82,15 @@ public abstract sealed class UserException extends RuntimeException {
 
     public Incompatible(String message, Throwable cause) {
       super(INCOMPATIBLE, message, cause);
+    }
+  }
+
+  /** Policy files failed validation; the errors themselves were printed before. */
+  public static final class InvalidPolicy extends UserException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidPolicy(String message) {
+      super(INVALID_POLICY, message, null);
     }
   }
 

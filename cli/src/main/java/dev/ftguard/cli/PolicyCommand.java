@@ -1,0 +1,24 @@
+package dev.ftguard.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ftguard policy}: work with policy files (see docs/policy.md). */
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Work with policy files (see docs/policy.md).",
+    subcommands = {PolicyValidateCommand.class},
+    synopsisSubcommandLabel = "COMMAND")
+public final class PolicyCommand implements Runnable {
+  @ParentCommand Ftguard parent;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing COMMAND");
+  }
+}

@@ -1,0 +1,145 @@
+package dev.ftguard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ftguard policy validate}: exit codes and output; never touches the kernel. */
+class PolicyCommandTest {
+  @TempDir Path tmp;
+
+  final StringWriter outText = new StringWriter();
+  final StringWriter errText = new StringWriter();
+
+  static final String LIST =
+      """
+      apiVersion: ftguard.dev/v1
+      kind: List
+      metadata: {name: shells}
+      spec: {items: [/bin/sh, /bin/bash]}
+      """;
+
+  static final String POLICY =
+      """
+      apiVersion: ftguard.dev/v1
+      kind: Policy
+      metadata: {name: no-shells}
+      spec:
+        rules:
+          - name: shells
+            event: exec
+            match:
+              binary: {exact: ["@shells"]}
+            action: deny
+      """;
+
+  int run(String... args) {
+    Context ctx =
+        new Context(
+            new PrintWriter(outText, true),
+            new PrintWriter(errText, true),
+            new ByteArrayOutputStream(),
+            Map.of(),
+            Map.of(),
+            new Context.HostPaths(tmp.resolve("sys"), tmp.resolve("dev"), tmp.resolve("osrelease"), tmp.resolve("lib")),
+            new Context.ModuleOps() {
+              @Override
+              public void load(Path ko, String params) {
+                throw new AssertionError("policy validate must not load modules");
+              }
+
+              @Override
+              public void unload(String name) {
+                throw new AssertionError("policy validate must not unload modules");
+              }
+            },
+            p -> {
+              throw new AssertionError("policy validate must not open the device");
+            });
+    return Ftguard.run(ctx, args);
+  }
+
+  String out() {
+    return outText.toString();
+  }
+
+  String err() {
+    return errText.toString();
+  }
+
+  @Test
+  void validFilesPrintASummary() throws Exception {
+    Path lists = Files.writeString(tmp.resolve("lists.yaml"), LIST);
+    Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY + "---\n" + POLICY.replace("no-shells", "other"));
+    assertThat(run("policy", "validate", policy.toString(), lists.toString())).isZero();
+    assertThat(out()).isEqualTo("2 policies, 2 rules, 1 list: OK\n");
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
+  void invalidFilesPrintEveryErrorAndExit9() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.yaml"), POLICY.replace("binary:", "binnary:").replace("deny", "deny\n      errno: EPREM"));
+    assertThat(run("policy", "validate", bad.toString())).isEqualTo(UserException.INVALID_POLICY).isEqualTo(9);
+    assertThat(out()).isEmpty();
+    assertThat(err().lines().toList())
+        .containsExactly(
+            bad + ":9:9: error: unknown selector 'binnary' for event 'exec' (hint: did you mean 'binary'? allowed:"
+                + " binary, parentBinary, ancestorBinary, uid, euid, argvContains, fileless, fromTempDir)",
+            bad + ":11:14: error: unknown errno 'EPREM' (hint: did you mean 'EPERM'? e.g. EPERM, ENOENT, ESRCH, EINTR, EIO,"
+                + " ENXIO, E2BIG, ENOEXEC, EBADF, EAGAIN, ENOMEM, EACCES, ...)",
+            "ftguard: 2 errors in 1 policy file: nothing is valid until all are fixed");
+  }
+
+  @Test
+  void oneBadFileFailsTheWholeSet() throws Exception {
+    Path good = Files.writeString(tmp.resolve("good.yaml"), LIST + "---\n" + POLICY);
+    Path bad = Files.writeString(tmp.resolve("bad.yaml"), "apiVersion: ftguard.dev/v1\nkind: List\nmetadata: {name: x}\nspec: {items: [a\n");
+    assertThat(run("policy", "validate", good.toString(), bad.toString())).isEqualTo(9);
+    assertThat(out()).isEmpty();
+    assertThat(err()).startsWith(bad + ":5:1: error: YAML syntax: ").endsWith("ftguard: 1 error in 2 policy files: nothing is valid until all are fixed\n");
+  }
+
+  @Test
+  void missingFileIsBadInput() {
+    Path missing = tmp.resolve("missing.yaml");
+    assertThat(run("policy", "validate", missing.toString())).isEqualTo(UserException.USAGE);
+    assertThat(err()).isEqualTo("ftguard: policy file " + missing + " does not exist: check the path\n");
+  }
+
+  @Test
+  void directoryIsBadInput() {
+    assertThat(run("policy", "validate", tmp.toString())).isEqualTo(2);
+    assertThat(err()).startsWith("ftguard: policy file " + tmp + " is a directory");
+  }
+
+  @Test
+  void notUtf8IsBadInput() throws Exception {
+    Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xc3, (byte) 0x28});
+    assertThat(run("policy", "validate", bin.toString())).isEqualTo(2);
+    assertThat(err()).isEqualTo("ftguard: cannot read policy file: " + bin + " is not UTF-8 text: save it as UTF-8\n");
+  }
+
+  @Test
+  void usageErrors() {
+    assertThat(run("policy", "validate")).isEqualTo(2);
+    assertThat(err()).contains("Missing required parameter").contains("Usage: ftguard policy validate");
+    errText.getBuffer().setLength(0);
+    assertThat(run("policy")).isEqualTo(2);
+    assertThat(err()).contains("missing COMMAND").contains("Usage: ftguard policy");
+  }
+
+  @Test
+  void help() {
+    assertThat(run("policy", "validate", "--help")).isZero();
+    assertThat(out()).contains("Usage: ftguard policy validate").contains("FILE...");
+    assertThat(run("--help")).isZero();
+    assertThat(out()).contains("policy");
+  }
+}

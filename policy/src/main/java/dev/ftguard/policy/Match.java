@@ -1,0 +1,80 @@
+package dev.ftguard.policy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The selectors of a rule, one record per event kind. An absent selector matches everything;
+ * all present selectors must match (AND); the values inside one selector are alternatives (OR).
+ */
+public sealed interface Match {
+  EventKind kind();
+
+  record Exec(
+      Optional<PathMatcher> binary,
+      Optional<PathMatcher> parentBinary,
+      Optional<PathMatcher> ancestorBinary,
+      Optional<RangeMatcher> uid,
+      Optional<RangeMatcher> euid,
+      List<String> argvContains,
+      Optional<Boolean> fileless,
+      Optional<Boolean> fromTempDir)
+      implements Match {
+    public Exec {
+      argvContains = List.copyOf(argvContains);
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.EXEC;
+    }
+  }
+
+  record Open(Optional<PathMatcher> path, Set<Access> access, Optional<PathMatcher> binary) implements Match {
+    public Open {
+      access = Set.copyOf(access);
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.OPEN;
+    }
+  }
+
+  record Connect(List<Cidr> address, Optional<RangeMatcher> port, Optional<PathMatcher> binary) implements Match {
+    public Connect {
+      address = List.copyOf(address);
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.CONNECT;
+    }
+  }
+
+  record ModuleLoad(Optional<PathMatcher> name, Optional<PathMatcher> binary) implements Match {
+    @Override
+    public EventKind kind() {
+      return EventKind.MODULE_LOAD;
+    }
+  }
+
+  record Ptrace(Optional<PathMatcher> target, Optional<PathMatcher> binary) implements Match {
+    @Override
+    public EventKind kind() {
+      return EventKind.PTRACE;
+    }
+  }
+
+  record Privilege(Optional<PathMatcher> binary, Set<Gain> gains) implements Match {
+    public Privilege {
+      gains = Set.copyOf(gains);
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.PRIVILEGE;
+    }
+  }
+}
