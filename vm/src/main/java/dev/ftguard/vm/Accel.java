@@ -16,11 +16,12 @@ public enum Accel {
     /** Hardware virtualisation through /dev/kvm; only with real VT-x/AMD-V. */
     KVM(List.of("-accel", "kvm", "-cpu", "host")),
     /**
-     * QEMU's binary translator: slower, works everywhere. The CPU model hides AVX and AVX2: with
-     * them, QEMU 7.2's emulation made the JIT-compiled code of JVMs in the guest crash with
-     * SIGSEGV (3 of 4 runs of the drop-accounting guest, 0 of 6 without them; docs/vm.md).
+     * QEMU's binary translator: slower, works everywhere. A conservative CPU model (Nehalem:
+     * SSE4.2, no AVX, FSGSBASE, PCID or PKU), not {@code max}: with {@code max}, QEMU 7.2's
+     * emulation of the newer extensions made JVMs in the guest crash now and then with SIGSEGV
+     * in JIT-compiled code (docs/vm.md).
      */
-    TCG(List.of("-accel", "tcg", "-cpu", "max,-avx,-avx2"));
+    TCG(List.of("-accel", "tcg", "-cpu", "Nehalem"));
 
     /** System property forcing a choice: {@code kvm}, {@code tcg} or {@code auto} (default). */
     public static final String PROPERTY = "ftguard.vm.accel";
