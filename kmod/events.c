@@ -62,40 +62,31 @@ void notrace ftg_stamp_now(struct ftg_stamp *stamp)
 	stamp->wall_ns = ktime_get_real_ns();
 }
 
-static u64 notrace ftg_cgroup_id(struct task_struct *task)
-{
-#ifdef CONFIG_CGROUPS
-	u64 id;
-
-	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(task));
-	rcu_read_unlock();
-	return id;
-#else
-	return 0;
-#endif
-}
-
 void notrace ftg_fill_header(struct ftg_event_header *hdr, u16 type, size_t size,
 			     const struct ftg_stamp *stamp)
 {
 	const struct cred *cred = current_cred();
 
+	BUILD_BUG_ON(sizeof(hdr->comm) != TASK_COMM_LEN);
 	hdr->type = type;
 	hdr->size = ALIGN(size, FTG_RECORD_ALIGN);
 	hdr->cpu = raw_smp_processor_id();
 	hdr->mono_ns = stamp->mono_ns;
 	hdr->wall_ns = stamp->wall_ns;
-	hdr->cgroup_id = ftg_cgroup_id(current);
 	hdr->pid = task_pid_nr(current);
 	hdr->tgid = task_tgid_nr(current);
 	rcu_read_lock();
 	hdr->ppid = task_tgid_nr(rcu_dereference(current->real_parent));
+#ifdef CONFIG_CGROUPS
+	hdr->cgroup_id = cgroup_id(task_dfl_cgroup(current));
+#endif
 	rcu_read_unlock();
 	hdr->uid = from_kuid_munged(&init_user_ns, cred->uid);
 	hdr->gid = from_kgid_munged(&init_user_ns, cred->gid);
 	hdr->euid = from_kuid_munged(&init_user_ns, cred->euid);
-	__get_task_comm(hdr->comm, sizeof(hdr->comm), current);
+	/* As the scheduler's tracepoints do: no task lock on this path. */
+	memcpy(hdr->comm, current->comm, sizeof(hdr->comm));
+	hdr->comm[sizeof(hdr->comm) - 1] = '\0';
 }
 
 /*
