@@ -1,7 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
-import dev.ftguard.nativeio.Errno;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
 import java.nio.file.Path;
 

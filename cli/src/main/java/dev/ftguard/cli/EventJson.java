@@ -9,7 +9,7 @@ import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Header;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
-import dev.ftguard.nativeio.Errno;
+import dev.ftguard.abi.Errno;
 import java.math.BigInteger;
 import java.time.Instant;
 import tools.jackson.databind.json.JsonMapper;

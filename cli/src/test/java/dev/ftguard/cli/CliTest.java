@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.RecordEncoder;
-import dev.ftguard.nativeio.Errno;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;

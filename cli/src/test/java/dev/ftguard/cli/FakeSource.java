@@ -3,7 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
-import dev.ftguard.nativeio.Errno;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.EventSource;
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,6 @@
 package dev.ftguard.nativeio;
 
+import dev.ftguard.abi.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import dev.ftguard.abi.Abi;

@@ -1,5 +1,6 @@
 package dev.ftguard.nativeio;
 
+import dev.ftguard.abi.Errno;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,6 @@
 package dev.ftguard.nativeio;
 
+import dev.ftguard.abi.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

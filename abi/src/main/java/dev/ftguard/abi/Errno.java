@@ -1,4 +1,4 @@
-package dev.ftguard.nativeio;
+package dev.ftguard.abi;
 
 /**
  * Linux errno numbers (asm-generic, used by x86_64 and arm64) and their symbolic names.
@@ -278,6 +278,16 @@ public final class Errno {
   }
 
   /** The symbolic name, e.g. {@code EPERM}; {@code E<n>} for numbers without one. */
+  /** The number of a symbolic name such as {@code "EPERM"}; empty when Linux has no such errno. */
+  public static java.util.OptionalInt number(String name) {
+    for (int i = 1; i < NAMES.length; i++) {
+      if (name.equals(NAMES[i])) {
+        return java.util.OptionalInt.of(i);
+      }
+    }
+    return java.util.OptionalInt.empty();
+  }
+
   public static String name(int errno) {
     if (errno > 0 && errno < NAMES.length && NAMES[errno] != null) {
       return NAMES[errno];
