@@ -1,11 +1,11 @@
 package dev.ftguard.abi;
 
 /**
- * {@code struct ftg_fork_event}: creation of a process or thread. The header describes the
- * parent.
+ * {@code struct ftg_fork_event}: creation of a process or thread, taken once the child exists.
+ * The header describes the parent.
  *
- * @param cloneFlags {@code CLONE_*}
- * @param childPid the child's global id, or -errno when creation failed
+ * @param cloneFlags what the child shares: {@code CLONE_THREAD}, {@code CLONE_VM}, {@code CLONE_VFORK}
+ * @param childPid the child's global id
  */
 public record ForkEvent(Header header, long cloneFlags, int childPid) implements Event {
   /** {@code CLONE_THREAD} from linux/sched.h. */
@@ -14,9 +14,5 @@ public record ForkEvent(Header header, long cloneFlags, int childPid) implements
   /** Whether a thread of the same process was created (CLONE_THREAD). */
   public boolean isThread() {
     return (cloneFlags & CLONE_THREAD) != 0;
-  }
-
-  public boolean failed() {
-    return childPid < 0;
   }
 }

@@ -69,9 +69,6 @@ public final class EventJson {
       }
       case ForkEvent f -> {
         o.put("child_pid", f.childPid());
-        if (f.failed()) {
-          o.put("errno", Errno.name(-f.childPid()));
-        }
         unsigned(o, "clone_flags", f.cloneFlags());
         o.put("thread", f.isThread());
       }
