@@ -15,6 +15,7 @@
 
 #include "events.h"
 #include "ftguard.h"
+#include "policy.h"
 
 static int ftg_open(struct inode *inode, struct file *file)
 {
@@ -44,6 +45,7 @@ static long ftg_ioctl_stats(void __user *arg)
 		stats.hooks_attached += ftg_builtin_hooks[i].attached;
 	stats.inflight = ftg_wrappers_inflight();
 	ftg_events_stats(&stats);
+	ftg_guard_stats(&stats);
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
@@ -63,7 +65,7 @@ static long ftg_ioctl_hook_info(void __user *arg)
 	info.index = index;
 	if (hook->attached)
 		info.flags |= FTG_HOOK_ATTACHED;
-	if (hook->wrapper)
+	if (hook->wrapper || hook->decide)
 		info.flags |= FTG_HOOK_IPMODIFY;
 	/* Kernel addresses only for those allowed to see them. */
 	if (capable(CAP_SYSLOG))
@@ -71,6 +73,42 @@ static long ftg_ioctl_hook_info(void __user *arg)
 	info.hits = ftg_hook_hits(ftg_builtin_hooks, index);
 	strscpy(info.name, hook->name, sizeof(info.name));
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+/* The struct goes back to the caller even on -EINVAL: it says why. */
+static long ftg_ioctl_set_table(void __user *arg)
+{
+	struct ftg_table_arg ta;
+	long err;
+
+	if (copy_from_user(&ta, arg, sizeof(ta)))
+		return -EFAULT;
+	ta.generation = 0;
+	ta.needed = 0;
+	err = ftg_table_set(u64_to_user_ptr(ta.data), ta.size, &ta.generation,
+			    &ta.error, &ta.error_offset);
+	if (err && err != -EINVAL && err != -ENOMEM)
+		return err;
+	if (copy_to_user(arg, &ta, sizeof(ta)))
+		return -EFAULT;
+	return err;
+}
+
+static long ftg_ioctl_get_table(void __user *arg)
+{
+	struct ftg_table_arg ta;
+	long err;
+
+	if (copy_from_user(&ta, arg, sizeof(ta)))
+		return -EFAULT;
+	ta.error = 0;
+	ta.error_offset = 0;
+	err = ftg_table_get(u64_to_user_ptr(ta.data), ta.size, &ta.needed, &ta.generation);
+	if (err && err != -ENOSPC)
+		return err;
+	if (copy_to_user(arg, &ta, sizeof(ta)))
+		return -EFAULT;
+	return err;
 }
 
 static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -82,6 +120,10 @@ static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ftg_ioctl_stats(uarg);
 	case FTG_IOC_HOOK_INFO:
 		return ftg_ioctl_hook_info(uarg);
+	case FTG_IOC_SET_TABLE:
+		return ftg_ioctl_set_table(uarg);
+	case FTG_IOC_GET_TABLE:
+		return ftg_ioctl_get_table(uarg);
 	default:
 		return -ENOTTY;
 	}

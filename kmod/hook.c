@@ -77,6 +77,13 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	/* The wrapper calling the original: let it through. */
 	if (within_module(parent_ip, THIS_MODULE))
 		return;
+	if (hook->decide) {
+		unsigned long ip = hook->decide(regs);
+
+		if (ip)
+			regs->ip = ip;
+		return;
+	}
 	regs->ip = (unsigned long)hook->wrapper;
 }
 
@@ -90,7 +97,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		pr_err("%s: no such symbol in kallsyms\n", hook->name);
 		return -ENOENT;
 	}
-	if (hook->wrapper)
+	if (hook->orig)
 		*hook->orig = hook->address;
 
 	hits = alloc_percpu(u64);
@@ -100,7 +107,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	hook->ops.func = ftg_ftrace_thunk;
 	hook->ops.private = (void __force *)hits;
 	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION;
-	if (hook->wrapper)
+	if (hook->wrapper || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 
 	err = ftrace_set_filter_ip(&hook->ops, hook->address, 0, 0);

@@ -5,7 +5,9 @@
  * A wrapper hook (FTG_HOOK_WRAP) redirects the hooked function to a wrapper
  * in this module by rewriting the saved instruction pointer; the wrapper
  * calls the original through *orig.  A probe hook (FTG_HOOK_PROBE) only
- * observes the arguments in the ftrace callback and never redirects.
+ * observes the arguments in the ftrace callback and never redirects.  A
+ * guard hook (FTG_HOOK_GUARD) decides in the callback: it may leave the call
+ * alone, send it to a wrapper, or to a bare return with an error in %rax.
  */
 #ifndef FTG_HOOK_H
 #define FTG_HOOK_H
@@ -20,6 +22,8 @@ struct ftg_hook {
 	void *wrapper;			/* wrap: runs instead of the function */
 	unsigned long *orig;		/* wrap: receives the original's address */
 	void (*probe)(struct pt_regs *regs);	/* probe: sees the arguments */
+	/* guard: decides; returns where the function goes instead, or 0 */
+	unsigned long (*decide)(struct pt_regs *regs);
 
 	/* Filled in by the engine. */
 	unsigned long address;
@@ -31,6 +35,10 @@ struct ftg_hook {
 	{ .name = (_name), .wrapper = (_wrapper), .orig = (unsigned long *)(_orig) }
 #define FTG_HOOK_PROBE(_name, _probe)	\
 	{ .name = (_name), .probe = (_probe) }
+/* A guard may send the call to a wrapper (then _orig is set) or to a return. */
+#define FTG_HOOK_GUARD(_name, _guard, _wrapper, _orig)	\
+	{ .name = (_name), .decide = (_guard), .wrapper = (_wrapper), \
+	  .orig = (unsigned long *)(_orig) }
 
 int ftg_resolve_init(void);
 int ftg_hooks_install(struct ftg_hook *hooks, size_t count);

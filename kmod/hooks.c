@@ -267,6 +267,15 @@ struct ftg_hook ftg_builtin_hooks[] = {
 	FTG_HOOK_PROBE("acct_collect", ftg_exit_probe),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), ftg_execve, &ftg_real_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), ftg_execveat, &ftg_real_execveat),
+	/* The deciding hooks (guards.c). */
+	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, ftg_bprm_check,
+		       &ftg_real_bprm_check),
+	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL, NULL),
+	FTG_HOOK_GUARD("security_socket_connect", ftg_guard_connect, NULL, NULL),
+	FTG_HOOK_GUARD("security_kernel_read_file", ftg_guard_read_file, NULL, NULL),
+	FTG_HOOK_GUARD("security_kernel_load_data", ftg_guard_load_data, NULL, NULL),
+	FTG_HOOK_GUARD("security_ptrace_access_check", ftg_guard_ptrace, NULL, NULL),
+	FTG_HOOK_GUARD("commit_creds", ftg_guard_creds, NULL, NULL),
 };
 
 const size_t ftg_builtin_hooks_count = ARRAY_SIZE(ftg_builtin_hooks);

@@ -12,6 +12,7 @@
 
 #include "events.h"
 #include "ftguard.h"
+#include "policy.h"
 
 static unsigned int buffer_kb = 1024;
 module_param(buffer_kb, uint, 0444);
@@ -31,9 +32,12 @@ static int __init ftg_init(void)
 	err = ftg_events_init(buffer_kb);
 	if (err)
 		return err;
-	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	err = ftg_guards_init();
 	if (err)
 		goto events_exit;
+	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	if (err)
+		goto guards_exit;
 	err = ftg_device_init();
 	if (err)
 		goto hooks_remove;
@@ -42,6 +46,8 @@ static int __init ftg_init(void)
 
 hooks_remove:
 	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+guards_exit:
+	ftg_guards_exit();
 events_exit:
 	ftg_events_exit();
 	return err;
@@ -51,6 +57,8 @@ static void __exit ftg_exit(void)
 {
 	ftg_device_exit();
 	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	ftg_tables_exit();
+	ftg_guards_exit();
 	ftg_events_exit();
 	pr_info("unloaded\n");
 }

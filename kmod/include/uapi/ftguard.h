@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define FTG_ABI_VERSION		1
+#define FTG_ABI_VERSION		2
 #define FTG_DEVICE_NAME		"ftguard"	/* /dev/ftguard */
 
 /* Bounds.  The kernel never writes more than these into a record. */
@@ -32,6 +32,7 @@ enum ftg_event_type {
 	FTG_EV_EXEC = 1,	/* struct ftg_exec_event */
 	FTG_EV_FORK = 2,	/* struct ftg_fork_event */
 	FTG_EV_EXIT = 3,	/* struct ftg_exit_event */
+	FTG_EV_DECISION = 4,	/* struct ftg_decision_event */
 };
 
 /*
@@ -106,6 +107,270 @@ struct ftg_exit_event {
 	__u32 flags;		/* FTG_EXIT_* */
 };
 
+/* ==== Policy enforcement ================================================ */
+
+/*
+ * Event kinds a rule can match, and where the kernel decides them:
+ *   exec         security_bprm_check()          the file being executed
+ *   open         security_file_open()           the opened file
+ *   connect      security_socket_connect()      IPv4/IPv6 destination
+ *   module_load  security_kernel_read_file(),   finit_module / init_module
+ *                security_kernel_load_data()
+ *   ptrace       security_ptrace_access_check() attach-level access
+ *   privilege    commit_creds()                 not during an exec
+ */
+enum ftg_kind {
+	FTG_KIND_EXEC = 0,
+	FTG_KIND_OPEN = 1,
+	FTG_KIND_CONNECT = 2,
+	FTG_KIND_MODULE_LOAD = 3,
+	FTG_KIND_PTRACE = 4,
+	FTG_KIND_PRIVILEGE = 5,
+	FTG_KINDS = 6,
+};
+
+enum ftg_action {
+	FTG_ACT_ALLOW = 0,
+	FTG_ACT_AUDIT = 1,
+	FTG_ACT_DENY = 2,
+	FTG_ACT_KILL = 3,
+	FTG_ACT_DENY_KILL = 4,
+	FTG_ACTIONS = 5,
+};
+
+enum ftg_mode {
+	FTG_MODE_ENFORCE = 0,
+	FTG_MODE_MONITOR = 1,
+};
+
+/*
+ * Selector slots of a rule (ftg_rule.sel[]).  Which slots a kind may use:
+ *   exec         BINARY (executed file), PARENT, ANCESTOR, UID, EUID, ARGV
+ *   open         OBJECT (opened path), BINARY
+ *   connect      ADDRESS, PORT, BINARY
+ *   module_load  OBJECT (module name), BINARY
+ *   ptrace       OBJECT (target's binary), BINARY (tracer)
+ *   privilege    BINARY
+ * The key slot of a kind (FTG_KIND_KEY_SLOT) is indexed for lookups
+ * (exact values in a hash table, prefixes and the literal start of globs in
+ * a prefix index); the other slots are tested per candidate rule.
+ */
+enum ftg_slot {
+	FTG_SEL_BINARY = 0,	/* path values: binary of the acting process */
+	FTG_SEL_OBJECT = 1,	/* path or name values: what is acted on */
+	FTG_SEL_PARENT = 2,	/* path values */
+	FTG_SEL_ANCESTOR = 3,	/* path values */
+	FTG_SEL_UID = 4,	/* range values */
+	FTG_SEL_EUID = 5,	/* range values */
+	FTG_SEL_PORT = 6,	/* range values */
+	FTG_SEL_ADDRESS = 7,	/* cidr values */
+	FTG_SEL_ARGV = 8,	/* exact values: whole arguments */
+	FTG_SELS = 9,
+};
+
+/*
+ * Key slot by kind: exec BINARY, open OBJECT, connect BINARY, module_load
+ * OBJECT, ptrace OBJECT, privilege BINARY.
+ */
+#define FTG_KIND_KEY_SLOT(kind) \
+	((kind) == FTG_KIND_OPEN || (kind) == FTG_KIND_MODULE_LOAD || \
+	 (kind) == FTG_KIND_PTRACE ? FTG_SEL_OBJECT : FTG_SEL_BINARY)
+
+/* ftg_value.type */
+enum ftg_value_type {
+	FTG_VAL_EXACT = 1,	/* string equal to str */
+	FTG_VAL_PREFIX = 2,	/* string starting with str */
+	FTG_VAL_GLOB = 3,	/* string matching the glob str */
+	FTG_VAL_RANGE = 4,	/* integer in [lo, hi] */
+	FTG_VAL_CIDR4 = 5,	/* IPv4 network addr[0..3] / prefix_len */
+	FTG_VAL_CIDR6 = 6,	/* IPv6 network addr / prefix_len */
+};
+
+/*
+ * One selector value.  Strings live in the table's string area (str_off,
+ * str_len); they are not NUL-terminated and contain no NUL.  A glob has at
+ * most FTG_GLOB_STARS '*' and balanced classes; '*', '?' and classes never
+ * match '/'; matching is byte-wise.
+ */
+struct ftg_value {
+	__u8 type;		/* enum ftg_value_type */
+	__u8 prefix_len;	/* CIDR: 0..32 or 0..128 */
+	__u16 str_len;		/* strings: 1..FTG_TABLE_STR_MAX */
+	__u32 str_off;		/* strings: offset in the string area */
+	__u64 lo;		/* RANGE: inclusive bounds */
+	__u64 hi;
+	__u8 addr[16];		/* CIDR: network, host bits clear */
+};
+
+/* A selector: values[first .. first + count); count 0 = absent. */
+struct ftg_sel {
+	__u32 first;
+	__u32 count;
+};
+
+/* ftg_rule.flags */
+#define FTG_RULE_NEGATE_UID	(1U << 0)	/* uid: notIn */
+#define FTG_RULE_NEGATE_EUID	(1U << 1)	/* euid: notIn */
+#define FTG_RULE_NEGATE_PORT	(1U << 2)	/* port: notIn */
+#define FTG_RULE_FILELESS_SET	(1U << 3)	/* exec: fileless selector present */
+#define FTG_RULE_FILELESS	(1U << 4)	/* exec: ... with this value */
+#define FTG_RULE_TEMPDIR_SET	(1U << 5)	/* exec: fromTempDir present */
+#define FTG_RULE_TEMPDIR	(1U << 6)	/* exec: ... with this value */
+#define FTG_RULE_FLAGS_ALL	0x7fU
+
+/* ftg_rule.mask for open: any of these accesses (0: no access selector) */
+#define FTG_ACCESS_READ		(1U << 0)
+#define FTG_ACCESS_WRITE	(1U << 1)
+#define FTG_ACCESS_CREATE	(1U << 2)	/* the open created the file */
+#define FTG_ACCESS_TRUNCATE	(1U << 3)	/* O_TRUNC, file not created */
+/* ftg_rule.mask for privilege: any of these gains (0: no gains selector) */
+#define FTG_GAIN_UID0		(1U << 0)	/* uid or euid becomes 0 */
+#define FTG_GAIN_CAPS		(1U << 1)	/* new effective or permitted caps */
+
+#define FTG_NAME_LEN		64	/* policy and rule names, NUL-padded */
+
+struct ftg_policy {
+	char name[FTG_NAME_LEN];	/* NUL-terminated, NUL-padded */
+	__u32 mode;			/* enum ftg_mode */
+	__s32 priority;
+};
+
+/*
+ * One rule.  Rules are in evaluation order: grouped by policy, policies in
+ * ascending index (the table's policies are already in evaluation order).
+ */
+struct ftg_rule {
+	char name[FTG_NAME_LEN];	/* NUL-terminated, NUL-padded */
+	__u32 policy;		/* index in the policy array */
+	__u8 kind;		/* enum ftg_kind */
+	__u8 action;		/* enum ftg_action */
+	__u16 err;		/* deny actions: errno 1..4095, else 0 */
+	__u32 flags;		/* FTG_RULE_* */
+	__u32 mask;		/* FTG_ACCESS_* (open), FTG_GAIN_* (privilege) */
+	struct ftg_sel sel[FTG_SELS];
+};
+
+#define FTG_TABLE_MAGIC		0x54475446U	/* "FTGT" in memory order */
+#define FTG_TABLE_VERSION	1
+#define FTG_TABLE_MAX		(32U << 20)	/* bytes */
+#define FTG_TABLE_RULES_MAX	10000
+#define FTG_TABLE_POLICIES_MAX	10000
+#define FTG_TABLE_VALUES_MAX	(1U << 20)
+#define FTG_TABLE_SEL_MAX	1024	/* values in one selector */
+#define FTG_TABLE_STR_MAX	255	/* bytes in one string value */
+#define FTG_GLOB_STARS		4
+
+/* A section of the table: count elements (strings: bytes) at offset. */
+struct ftg_section {
+	__u32 offset;		/* from the start of the table, 8-aligned */
+	__u32 count;
+};
+
+/*
+ * The rule table: this header, then the sections it points to, in any
+ * order, inside size bytes, without overlap.  Written with
+ * FTG_IOC_SET_TABLE; the module checks every field, count and offset and
+ * builds its lookup index in new memory before it swaps tables; readers
+ * see the old table or the new one.  A table with no rule removes every
+ * rule.
+ */
+struct ftg_table_header {
+	__u32 magic;		/* FTG_TABLE_MAGIC */
+	__u32 version;		/* FTG_TABLE_VERSION */
+	__u32 size;		/* whole table in bytes */
+	__u32 flags;		/* zero */
+	struct ftg_section policies;	/* struct ftg_policy */
+	struct ftg_section rules;	/* struct ftg_rule */
+	struct ftg_section values;	/* struct ftg_value */
+	struct ftg_section strings;	/* bytes */
+};
+
+/* Why a table was rejected (ftg_table_arg.error). */
+enum ftg_table_error {
+	FTG_TERR_NONE = 0,
+	FTG_TERR_SIZE = 1,		/* size out of bounds or != header.size */
+	FTG_TERR_MAGIC = 2,
+	FTG_TERR_VERSION = 3,
+	FTG_TERR_FLAGS = 4,		/* unknown header or rule flags */
+	FTG_TERR_SECTION = 5,		/* section outside the table, misaligned or overlapping */
+	FTG_TERR_COUNT = 6,		/* a count above its limit */
+	FTG_TERR_NAME = 7,		/* name empty, not NUL-terminated or not NUL-padded */
+	FTG_TERR_MODE = 8,
+	FTG_TERR_POLICY = 9,		/* rule's policy out of range or out of order */
+	FTG_TERR_KIND = 10,
+	FTG_TERR_ACTION = 11,
+	FTG_TERR_ERRNO = 12,		/* err set on a non-deny rule or out of range */
+	FTG_TERR_SELECTOR = 13,		/* slot not allowed for the kind, or range outside values */
+	FTG_TERR_VALUE = 14,		/* value type wrong for its slot, or bad range/cidr */
+	FTG_TERR_STRING = 15,		/* string outside the area, empty, too long or with NUL */
+	FTG_TERR_GLOB = 16,		/* too many '*' or an unclosed class */
+	FTG_TERR_MASK = 17,		/* mask bits unknown or not allowed for the kind */
+	FTG_TERR_NOMEM = 18,
+};
+
+/*
+ * FTG_IOC_SET_TABLE: data/size give the table.  On -EINVAL, error and
+ * error_offset (byte offset of the offending field in the table) say why;
+ * generation is set on success.
+ * FTG_IOC_GET_TABLE: copies the current table (as written) to data if size
+ * is large enough; needed is its size (0: no table), generation its
+ * generation (0: none since load).  -ENOSPC when size < needed.
+ */
+struct ftg_table_arg {
+	__u64 data;		/* user pointer */
+	__u32 size;
+	__u32 needed;		/* GET: out */
+	__u64 generation;	/* out */
+	__u32 error;		/* SET: out, enum ftg_table_error */
+	__u32 error_offset;	/* SET: out */
+};
+
+/* ftg_decision_event.flags */
+#define FTG_DEC_WOULD		(1U << 0)	/* monitor mode: would have acted */
+#define FTG_DEC_BINARY_TRUNC	(1U << 1)
+#define FTG_DEC_OBJECT_TRUNC	(1U << 2)
+#define FTG_DEC_ARGV_TRUNC	(1U << 3)
+#define FTG_DEC_ARGV_FAULT	(1U << 4)	/* argv could not be read */
+
+#define FTG_DEC_ARGV_MAX	512	/* argv bytes kept in a decision */
+
+/*
+ * A rule matched: an audit, a monitor policy's "would" record, or an
+ * enforced deny/kill (allow decisions are not reported).  The header is
+ * the acting process.  Followed by binary_len bytes of the acting
+ * process's binary (exec: the file being executed), object_len bytes of
+ * the object (open: path, module_load: module name, ptrace: target's
+ * binary; none for the other kinds) and argv_len bytes of arguments (exec:
+ * the new program's; otherwise the acting process's, as far as they could
+ * be read without faulting), each ended by a NUL (binary_len and object_len
+ * count it; 0 when unknown); then padding to FTG_RECORD_ALIGN.
+ */
+struct ftg_decision_event {
+	struct ftg_event_header hdr;
+	__u64 generation;	/* table that decided */
+	__u32 rule;		/* rule index in that table */
+	__u8 kind;		/* enum ftg_kind */
+	__u8 action;		/* enum ftg_action of the rule */
+	__u8 mode;		/* enum ftg_mode of its policy */
+	__u8 flags;		/* FTG_DEC_* */
+	__s32 result;		/* -errno returned to the caller, 0 if none */
+	__u32 mask;		/* open: FTG_ACCESS_*, privilege: FTG_GAIN_* */
+	char policy[FTG_NAME_LEN];
+	char rule_name[FTG_NAME_LEN];
+	__u8 addr[16];		/* connect: destination (IPv4 in addr[0..3]) */
+	__u16 family;		/* connect: AF_INET or AF_INET6 */
+	__u16 port;		/* connect: destination port */
+	__u32 target_pid;	/* ptrace: target tgid */
+	__u32 new_uid;		/* privilege: new uid */
+	__u32 new_euid;		/* privilege: new euid */
+	__u32 argc;		/* exec: all arguments; else those kept */
+	__u16 binary_len;	/* <= FTG_PATH_MAX + 1 */
+	__u16 object_len;	/* <= FTG_PATH_MAX + 1 */
+	__u16 argv_len;		/* <= FTG_DEC_ARGV_MAX */
+	__u16 reserved;
+	__u8 data[];
+};
+
 /* Why an event was lost.  Every loss is counted under exactly one reason. */
 enum ftg_drop_reason {
 	FTG_DROP_BUFFER_FULL = 0,	/* ring buffer had no room */
@@ -125,6 +390,12 @@ struct ftg_stats {
 	__u64 dropped[FTG_DROP_REASONS];	/* by enum ftg_drop_reason */
 	__u64 buffer_bytes;	/* ring buffer size, all CPUs */
 	__u64 buffer_entries;	/* records waiting to be read */
+	__u64 table_generation;	/* current rule table, 0: none */
+	__u32 table_rules;	/* rules in it */
+	__u32 table_bytes;	/* its size */
+	__u64 decisions[FTG_ACTIONS];	/* matches by action (monitor: would) */
+	__u64 blocked;		/* operations denied */
+	__u64 killed;		/* processes killed */
 };
 
 /* ftg_hook_info.flags */
@@ -143,5 +414,7 @@ struct ftg_hook_info {
 #define FTG_IOC_MAGIC		'F'
 #define FTG_IOC_STATS		_IOR(FTG_IOC_MAGIC, 1, struct ftg_stats)
 #define FTG_IOC_HOOK_INFO	_IOWR(FTG_IOC_MAGIC, 2, struct ftg_hook_info)
+#define FTG_IOC_SET_TABLE	_IOWR(FTG_IOC_MAGIC, 3, struct ftg_table_arg)
+#define FTG_IOC_GET_TABLE	_IOWR(FTG_IOC_MAGIC, 4, struct ftg_table_arg)
 
 #endif /* _UAPI_LINUX_FTGUARD_H */

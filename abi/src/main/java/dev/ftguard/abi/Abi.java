@@ -1,6 +1,7 @@
 package dev.ftguard.abi;
 
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.MemoryLayout.paddingLayout;
 import static java.lang.foreign.MemoryLayout.sequenceLayout;
 import static java.lang.foreign.MemoryLayout.structLayout;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -13,6 +14,7 @@ import java.lang.foreign.MemoryLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SequencedMap;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Java mirror of {@code kmod/include/uapi/ftguard.h}, the user/kernel ABI of {@code /dev/ftguard}.
@@ -29,7 +31,7 @@ public final class Abi {
 
   // ---- version and names -------------------------------------------------------------------
 
-  public static final int ABI_VERSION = 1;
+  public static final int ABI_VERSION = 2;
   /** Device node name: {@code /dev/ftguard}. */
   public static final String DEVICE_NAME = "ftguard";
   /** Kernel module name (for {@code delete_module} and {@code /sys/module}). */
@@ -52,6 +54,7 @@ public final class Abi {
   public static final int EV_EXEC = 1;
   public static final int EV_FORK = 2;
   public static final int EV_EXIT = 3;
+  public static final int EV_DECISION = 4;
 
   // ---- ftg_exec_event.flags ----------------------------------------------------------------
 
@@ -64,6 +67,181 @@ public final class Abi {
   // ---- ftg_exit_event.flags ----------------------------------------------------------------
 
   public static final int EXIT_GROUP_DEAD = 1 << 0;
+
+  // ---- policy enforcement: kinds, actions, modes, slots (enums of the header) --------------
+
+  /** {@code enum ftg_kind}: the event kinds a rule can match. */
+  public static final int KIND_EXEC = 0;
+  public static final int KIND_OPEN = 1;
+  public static final int KIND_CONNECT = 2;
+  public static final int KIND_MODULE_LOAD = 3;
+  public static final int KIND_PTRACE = 4;
+  public static final int KIND_PRIVILEGE = 5;
+  public static final int KINDS = 6;
+
+  /** {@code enum ftg_action}. */
+  public static final int ACT_ALLOW = 0;
+  public static final int ACT_AUDIT = 1;
+  public static final int ACT_DENY = 2;
+  public static final int ACT_KILL = 3;
+  public static final int ACT_DENY_KILL = 4;
+  public static final int ACTIONS = 5;
+
+  /** {@code enum ftg_mode}. */
+  public static final int MODE_ENFORCE = 0;
+  public static final int MODE_MONITOR = 1;
+
+  /** {@code enum ftg_slot}: index in {@code ftg_rule.sel[]}. */
+  public static final int SEL_BINARY = 0;
+  public static final int SEL_OBJECT = 1;
+  public static final int SEL_PARENT = 2;
+  public static final int SEL_ANCESTOR = 3;
+  public static final int SEL_UID = 4;
+  public static final int SEL_EUID = 5;
+  public static final int SEL_PORT = 6;
+  public static final int SEL_ADDRESS = 7;
+  public static final int SEL_ARGV = 8;
+  public static final int SELS = 9;
+
+  /**
+   * {@code FTG_KIND_KEY_SLOT(kind)}: the slot the kernel indexes for lookups: {@link #SEL_OBJECT}
+   * for open, module_load and ptrace, {@link #SEL_BINARY} for every other kind.
+   */
+  public static int kindKeySlot(int kind) {
+    return kind == KIND_OPEN || kind == KIND_MODULE_LOAD || kind == KIND_PTRACE
+        ? SEL_OBJECT
+        : SEL_BINARY;
+  }
+
+  /** {@code enum ftg_value_type}. */
+  public static final int VAL_EXACT = 1;
+  public static final int VAL_PREFIX = 2;
+  public static final int VAL_GLOB = 3;
+  public static final int VAL_RANGE = 4;
+  public static final int VAL_CIDR4 = 5;
+  public static final int VAL_CIDR6 = 6;
+
+  // ---- ftg_rule.flags and .mask --------------------------------------------------------------
+
+  public static final int RULE_NEGATE_UID = 1 << 0;
+  public static final int RULE_NEGATE_EUID = 1 << 1;
+  public static final int RULE_NEGATE_PORT = 1 << 2;
+  public static final int RULE_FILELESS_SET = 1 << 3;
+  public static final int RULE_FILELESS = 1 << 4;
+  public static final int RULE_TEMPDIR_SET = 1 << 5;
+  public static final int RULE_TEMPDIR = 1 << 6;
+  public static final int RULE_FLAGS_ALL = 0x7f;
+
+  public static final int ACCESS_READ = 1 << 0;
+  public static final int ACCESS_WRITE = 1 << 1;
+  public static final int ACCESS_CREATE = 1 << 2;
+  public static final int ACCESS_TRUNCATE = 1 << 3;
+  public static final int GAIN_UID0 = 1 << 0;
+  public static final int GAIN_CAPS = 1 << 1;
+
+  /** Policy and rule names: NUL-terminated, NUL-padded, so at most 63 bytes of name. */
+  public static final int NAME_LEN = 64;
+
+  // ---- the rule table ------------------------------------------------------------------------
+
+  /** {@code "FTGT"} in memory order (little-endian). */
+  public static final int TABLE_MAGIC = 0x54475446;
+  public static final int TABLE_VERSION = 1;
+  /** Largest table in bytes. */
+  public static final int TABLE_MAX = 32 << 20;
+  public static final int TABLE_RULES_MAX = 10_000;
+  public static final int TABLE_POLICIES_MAX = 10_000;
+  public static final int TABLE_VALUES_MAX = 1 << 20;
+  /** Values in one selector. */
+  public static final int TABLE_SEL_MAX = 1024;
+  /** Bytes in one string value. */
+  public static final int TABLE_STR_MAX = 255;
+  /** {@code '*'} in one glob. */
+  public static final int GLOB_STARS = 4;
+
+  /** {@code enum ftg_table_error}: why the module rejected a table. */
+  public static final int TERR_NONE = 0;
+  public static final int TERR_SIZE = 1;
+  public static final int TERR_MAGIC = 2;
+  public static final int TERR_VERSION = 3;
+  public static final int TERR_FLAGS = 4;
+  public static final int TERR_SECTION = 5;
+  public static final int TERR_COUNT = 6;
+  public static final int TERR_NAME = 7;
+  public static final int TERR_MODE = 8;
+  public static final int TERR_POLICY = 9;
+  public static final int TERR_KIND = 10;
+  public static final int TERR_ACTION = 11;
+  public static final int TERR_ERRNO = 12;
+  public static final int TERR_SELECTOR = 13;
+  public static final int TERR_VALUE = 14;
+  public static final int TERR_STRING = 15;
+  public static final int TERR_GLOB = 16;
+  public static final int TERR_MASK = 17;
+  public static final int TERR_NOMEM = 18;
+
+  /**
+   * The C names of {@code enum ftg_table_error}, indexed by value ({@code TABLE_ERROR_NAMES.get(5)}
+   * is {@code "FTG_TERR_SECTION"}).
+   */
+  public static final java.util.List<String> TABLE_ERROR_NAMES =
+      java.util.List.of(
+          "FTG_TERR_NONE",
+          "FTG_TERR_SIZE",
+          "FTG_TERR_MAGIC",
+          "FTG_TERR_VERSION",
+          "FTG_TERR_FLAGS",
+          "FTG_TERR_SECTION",
+          "FTG_TERR_COUNT",
+          "FTG_TERR_NAME",
+          "FTG_TERR_MODE",
+          "FTG_TERR_POLICY",
+          "FTG_TERR_KIND",
+          "FTG_TERR_ACTION",
+          "FTG_TERR_ERRNO",
+          "FTG_TERR_SELECTOR",
+          "FTG_TERR_VALUE",
+          "FTG_TERR_STRING",
+          "FTG_TERR_GLOB",
+          "FTG_TERR_MASK",
+          "FTG_TERR_NOMEM");
+
+  /** What each {@code enum ftg_table_error} value means, indexed by value (for messages). */
+  public static final java.util.List<String> TABLE_ERROR_MEANINGS =
+      java.util.List.of(
+          "no error",
+          "size out of bounds or different from the header's size",
+          "bad magic",
+          "unsupported table version",
+          "unknown header or rule flags",
+          "a section is outside the table, misaligned or overlapping another",
+          "a count is above its limit",
+          "a name is empty, not NUL-terminated or not NUL-padded",
+          "unknown policy mode",
+          "a rule's policy index is out of range or out of order",
+          "unknown rule kind",
+          "unknown rule action",
+          "errno set on a non-deny rule or out of range",
+          "a selector slot is not allowed for the rule's kind, or its values are outside the value section",
+          "a value's type is wrong for its slot, or a bad range or network",
+          "a string is outside the string area, empty, too long or contains a NUL",
+          "a glob has too many '*' or an unclosed class",
+          "mask bits unknown or not allowed for the rule's kind",
+          "the module is out of memory");
+
+  // ---- ftg_decision_event.flags --------------------------------------------------------------
+
+  public static final int DEC_WOULD = 1 << 0;
+  public static final int DEC_BINARY_TRUNC = 1 << 1;
+  public static final int DEC_OBJECT_TRUNC = 1 << 2;
+  public static final int DEC_ARGV_TRUNC = 1 << 3;
+  public static final int DEC_ARGV_FAULT = 1 << 4;
+  /** argv bytes kept in a decision record. */
+  public static final int DEC_ARGV_MAX = 512;
+
+  /** Address families of {@code ftg_decision_event.family} (linux/socket.h). */
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
 
   // ---- drop reasons (enum ftg_drop_reason) -------------------------------------------------
 
@@ -141,7 +319,13 @@ public final class Abi {
               JAVA_LONG.withName("delivered"),
               sequenceLayout(DROP_REASONS, JAVA_LONG).withName("dropped"),
               JAVA_LONG.withName("buffer_bytes"),
-              JAVA_LONG.withName("buffer_entries"))
+              JAVA_LONG.withName("buffer_entries"),
+              JAVA_LONG.withName("table_generation"),
+              JAVA_INT.withName("table_rules"),
+              JAVA_INT.withName("table_bytes"),
+              sequenceLayout(ACTIONS, JAVA_LONG).withName("decisions"),
+              JAVA_LONG.withName("blocked"),
+              JAVA_LONG.withName("killed"))
           .withName("ftg_stats");
 
   /** {@code struct ftg_hook_info}. */
@@ -154,18 +338,145 @@ public final class Abi {
               sequenceLayout(HOOK_NAME_LEN, JAVA_BYTE).withName("name"))
           .withName("ftg_hook_info");
 
+  /** {@code struct ftg_value}: one selector value. */
+  public static final GroupLayout VALUE =
+      structLayout(
+              JAVA_BYTE.withName("type"),
+              JAVA_BYTE.withName("prefix_len"),
+              JAVA_SHORT.withName("str_len"),
+              JAVA_INT.withName("str_off"),
+              JAVA_LONG.withName("lo"),
+              JAVA_LONG.withName("hi"),
+              sequenceLayout(16, JAVA_BYTE).withName("addr"))
+          .withName("ftg_value");
+
+  /** {@code struct ftg_sel}: values[first .. first + count). */
+  public static final GroupLayout SEL =
+      structLayout(JAVA_INT.withName("first"), JAVA_INT.withName("count")).withName("ftg_sel");
+
+  /** {@code struct ftg_policy}. */
+  public static final GroupLayout POLICY =
+      structLayout(
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("name"),
+              JAVA_INT.withName("mode"),
+              JAVA_INT.withName("priority"))
+          .withName("ftg_policy");
+
+  /** {@code struct ftg_rule}. */
+  public static final GroupLayout RULE =
+      structLayout(
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("name"),
+              JAVA_INT.withName("policy"),
+              JAVA_BYTE.withName("kind"),
+              JAVA_BYTE.withName("action"),
+              JAVA_SHORT.withName("err"),
+              JAVA_INT.withName("flags"),
+              JAVA_INT.withName("mask"),
+              sequenceLayout(SELS, SEL).withName("sel"))
+          .withName("ftg_rule");
+
+  /** {@code struct ftg_section}. */
+  public static final GroupLayout SECTION =
+      structLayout(JAVA_INT.withName("offset"), JAVA_INT.withName("count"))
+          .withName("ftg_section");
+
+  /** {@code struct ftg_table_header}. */
+  public static final GroupLayout TABLE_HEADER =
+      structLayout(
+              JAVA_INT.withName("magic"),
+              JAVA_INT.withName("version"),
+              JAVA_INT.withName("size"),
+              JAVA_INT.withName("flags"),
+              SECTION.withName("policies"),
+              SECTION.withName("rules"),
+              SECTION.withName("values"),
+              SECTION.withName("strings"))
+          .withName("ftg_table_header");
+
+  /** {@code struct ftg_table_arg}: argument of FTG_IOC_SET_TABLE and FTG_IOC_GET_TABLE. */
+  public static final GroupLayout TABLE_ARG =
+      structLayout(
+              JAVA_LONG.withName("data"),
+              JAVA_INT.withName("size"),
+              JAVA_INT.withName("needed"),
+              JAVA_LONG.withName("generation"),
+              JAVA_INT.withName("error"),
+              JAVA_INT.withName("error_offset"))
+          .withName("ftg_table_arg");
+
+  /**
+   * {@code struct ftg_decision_event} without its flexible array member {@code data[]}, with the
+   * trailing padding C gives it ({@code sizeof} is 280). {@code data} starts right after {@code
+   * reserved}, at {@link #DECISION_DATA_OFFSET} (276), which equals {@code offsetof(struct
+   * ftg_decision_event, data)}.
+   */
+  public static final GroupLayout DECISION_EVENT =
+      structLayout(
+              EVENT_HEADER.withName("hdr"),
+              JAVA_LONG.withName("generation"),
+              JAVA_INT.withName("rule"),
+              JAVA_BYTE.withName("kind"),
+              JAVA_BYTE.withName("action"),
+              JAVA_BYTE.withName("mode"),
+              JAVA_BYTE.withName("flags"),
+              JAVA_INT.withName("result"),
+              JAVA_INT.withName("mask"),
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("policy"),
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("rule_name"),
+              sequenceLayout(16, JAVA_BYTE).withName("addr"),
+              JAVA_SHORT.withName("family"),
+              JAVA_SHORT.withName("port"),
+              JAVA_INT.withName("target_pid"),
+              JAVA_INT.withName("new_uid"),
+              JAVA_INT.withName("new_euid"),
+              JAVA_INT.withName("argc"),
+              JAVA_SHORT.withName("binary_len"),
+              JAVA_SHORT.withName("object_len"),
+              JAVA_SHORT.withName("argv_len"),
+              JAVA_SHORT.withName("reserved"),
+              paddingLayout(4))
+          .withName("ftg_decision_event");
+
   /** Every struct of the header, by C struct tag (without {@code struct}). */
   public static final Map<String, GroupLayout> STRUCTS =
-      Map.of(
-          "ftg_event_header", EVENT_HEADER,
-          "ftg_exec_event", EXEC_EVENT,
-          "ftg_fork_event", FORK_EVENT,
-          "ftg_exit_event", EXIT_EVENT,
-          "ftg_stats", STATS,
-          "ftg_hook_info", HOOK_INFO);
+      Map.ofEntries(
+          Map.entry("ftg_event_header", EVENT_HEADER),
+          Map.entry("ftg_exec_event", EXEC_EVENT),
+          Map.entry("ftg_fork_event", FORK_EVENT),
+          Map.entry("ftg_exit_event", EXIT_EVENT),
+          Map.entry("ftg_value", VALUE),
+          Map.entry("ftg_sel", SEL),
+          Map.entry("ftg_policy", POLICY),
+          Map.entry("ftg_rule", RULE),
+          Map.entry("ftg_section", SECTION),
+          Map.entry("ftg_table_header", TABLE_HEADER),
+          Map.entry("ftg_table_arg", TABLE_ARG),
+          Map.entry("ftg_decision_event", DECISION_EVENT),
+          Map.entry("ftg_stats", STATS),
+          Map.entry("ftg_hook_info", HOOK_INFO));
 
   /** Offset of {@code ftg_exec_event.data}: the filename, then the arguments. */
   public static final long EXEC_DATA_OFFSET = EXEC_EVENT.byteSize();
+
+  /**
+   * Offset of {@code ftg_decision_event.data}: binary, object and arguments. Not {@code sizeof}:
+   * the flexible array starts right after {@code reserved}, before the struct's tail padding.
+   */
+  public static final long DECISION_DATA_OFFSET =
+      offset(DECISION_EVENT, "reserved") + JAVA_SHORT.byteSize();
+
+  /**
+   * Flexible array members ({@code data[]}) by {@code "struct.member"}: their offsets, which the
+   * layouts above do not hold as members.
+   */
+  public static final Map<String, Long> FLEXIBLE_ARRAY_OFFSETS =
+      Map.of(
+          "ftg_exec_event.data", EXEC_DATA_OFFSET,
+          "ftg_decision_event.data", DECISION_DATA_OFFSET);
+
+  /** Function-like macros of the header with one {@code int} argument, by C name. */
+  public static final Map<String, IntUnaryOperator> FUNCTION_MACROS =
+      Map.of("FTG_KIND_KEY_SLOT", Abi::kindKeySlot);
 
   // ---- ioctl numbers (asm-generic/ioctl.h encoding, used by x86 and arm64) -------------------
 
@@ -204,6 +515,8 @@ public final class Abi {
   public static final int IOC_MAGIC = 'F';
   public static final long IOC_STATS = ior(IOC_MAGIC, 1, STATS);
   public static final long IOC_HOOK_INFO = iowr(IOC_MAGIC, 2, HOOK_INFO);
+  public static final long IOC_SET_TABLE = iowr(IOC_MAGIC, 3, TABLE_ARG);
+  public static final long IOC_GET_TABLE = iowr(IOC_MAGIC, 4, TABLE_ARG);
 
   /**
    * Every numeric constant of the header, keyed by its C name. The ABI test prints each of these
@@ -224,12 +537,77 @@ public final class Abi {
     m.put("FTG_EV_EXEC", (long) EV_EXEC);
     m.put("FTG_EV_FORK", (long) EV_FORK);
     m.put("FTG_EV_EXIT", (long) EV_EXIT);
+    m.put("FTG_EV_DECISION", (long) EV_DECISION);
     m.put("FTG_EXEC_EXECVEAT", (long) EXEC_EXECVEAT);
     m.put("FTG_EXEC_PATH_TRUNC", (long) EXEC_PATH_TRUNC);
     m.put("FTG_EXEC_ARGV_TRUNC", (long) EXEC_ARGV_TRUNC);
     m.put("FTG_EXEC_PATH_FAULT", (long) EXEC_PATH_FAULT);
     m.put("FTG_EXEC_ARGV_FAULT", (long) EXEC_ARGV_FAULT);
     m.put("FTG_EXIT_GROUP_DEAD", (long) EXIT_GROUP_DEAD);
+    m.put("FTG_KIND_EXEC", (long) KIND_EXEC);
+    m.put("FTG_KIND_OPEN", (long) KIND_OPEN);
+    m.put("FTG_KIND_CONNECT", (long) KIND_CONNECT);
+    m.put("FTG_KIND_MODULE_LOAD", (long) KIND_MODULE_LOAD);
+    m.put("FTG_KIND_PTRACE", (long) KIND_PTRACE);
+    m.put("FTG_KIND_PRIVILEGE", (long) KIND_PRIVILEGE);
+    m.put("FTG_KINDS", (long) KINDS);
+    m.put("FTG_ACT_ALLOW", (long) ACT_ALLOW);
+    m.put("FTG_ACT_AUDIT", (long) ACT_AUDIT);
+    m.put("FTG_ACT_DENY", (long) ACT_DENY);
+    m.put("FTG_ACT_KILL", (long) ACT_KILL);
+    m.put("FTG_ACT_DENY_KILL", (long) ACT_DENY_KILL);
+    m.put("FTG_ACTIONS", (long) ACTIONS);
+    m.put("FTG_MODE_ENFORCE", (long) MODE_ENFORCE);
+    m.put("FTG_MODE_MONITOR", (long) MODE_MONITOR);
+    m.put("FTG_SEL_BINARY", (long) SEL_BINARY);
+    m.put("FTG_SEL_OBJECT", (long) SEL_OBJECT);
+    m.put("FTG_SEL_PARENT", (long) SEL_PARENT);
+    m.put("FTG_SEL_ANCESTOR", (long) SEL_ANCESTOR);
+    m.put("FTG_SEL_UID", (long) SEL_UID);
+    m.put("FTG_SEL_EUID", (long) SEL_EUID);
+    m.put("FTG_SEL_PORT", (long) SEL_PORT);
+    m.put("FTG_SEL_ADDRESS", (long) SEL_ADDRESS);
+    m.put("FTG_SEL_ARGV", (long) SEL_ARGV);
+    m.put("FTG_SELS", (long) SELS);
+    m.put("FTG_VAL_EXACT", (long) VAL_EXACT);
+    m.put("FTG_VAL_PREFIX", (long) VAL_PREFIX);
+    m.put("FTG_VAL_GLOB", (long) VAL_GLOB);
+    m.put("FTG_VAL_RANGE", (long) VAL_RANGE);
+    m.put("FTG_VAL_CIDR4", (long) VAL_CIDR4);
+    m.put("FTG_VAL_CIDR6", (long) VAL_CIDR6);
+    m.put("FTG_RULE_NEGATE_UID", (long) RULE_NEGATE_UID);
+    m.put("FTG_RULE_NEGATE_EUID", (long) RULE_NEGATE_EUID);
+    m.put("FTG_RULE_NEGATE_PORT", (long) RULE_NEGATE_PORT);
+    m.put("FTG_RULE_FILELESS_SET", (long) RULE_FILELESS_SET);
+    m.put("FTG_RULE_FILELESS", (long) RULE_FILELESS);
+    m.put("FTG_RULE_TEMPDIR_SET", (long) RULE_TEMPDIR_SET);
+    m.put("FTG_RULE_TEMPDIR", (long) RULE_TEMPDIR);
+    m.put("FTG_RULE_FLAGS_ALL", (long) RULE_FLAGS_ALL);
+    m.put("FTG_ACCESS_READ", (long) ACCESS_READ);
+    m.put("FTG_ACCESS_WRITE", (long) ACCESS_WRITE);
+    m.put("FTG_ACCESS_CREATE", (long) ACCESS_CREATE);
+    m.put("FTG_ACCESS_TRUNCATE", (long) ACCESS_TRUNCATE);
+    m.put("FTG_GAIN_UID0", (long) GAIN_UID0);
+    m.put("FTG_GAIN_CAPS", (long) GAIN_CAPS);
+    m.put("FTG_NAME_LEN", (long) NAME_LEN);
+    m.put("FTG_TABLE_MAGIC", Integer.toUnsignedLong(TABLE_MAGIC));
+    m.put("FTG_TABLE_VERSION", (long) TABLE_VERSION);
+    m.put("FTG_TABLE_MAX", (long) TABLE_MAX);
+    m.put("FTG_TABLE_RULES_MAX", (long) TABLE_RULES_MAX);
+    m.put("FTG_TABLE_POLICIES_MAX", (long) TABLE_POLICIES_MAX);
+    m.put("FTG_TABLE_VALUES_MAX", (long) TABLE_VALUES_MAX);
+    m.put("FTG_TABLE_SEL_MAX", (long) TABLE_SEL_MAX);
+    m.put("FTG_TABLE_STR_MAX", (long) TABLE_STR_MAX);
+    m.put("FTG_GLOB_STARS", (long) GLOB_STARS);
+    for (int i = 0; i < TABLE_ERROR_NAMES.size(); i++) {
+      m.put(TABLE_ERROR_NAMES.get(i), (long) i);
+    }
+    m.put("FTG_DEC_WOULD", (long) DEC_WOULD);
+    m.put("FTG_DEC_BINARY_TRUNC", (long) DEC_BINARY_TRUNC);
+    m.put("FTG_DEC_OBJECT_TRUNC", (long) DEC_OBJECT_TRUNC);
+    m.put("FTG_DEC_ARGV_TRUNC", (long) DEC_ARGV_TRUNC);
+    m.put("FTG_DEC_ARGV_FAULT", (long) DEC_ARGV_FAULT);
+    m.put("FTG_DEC_ARGV_MAX", (long) DEC_ARGV_MAX);
     m.put("FTG_DROP_BUFFER_FULL", (long) DROP_BUFFER_FULL);
     m.put("FTG_DROP_NOMEM", (long) DROP_NOMEM);
     m.put("FTG_DROP_READER_FAULT", (long) DROP_READER_FAULT);
@@ -239,6 +617,8 @@ public final class Abi {
     m.put("FTG_IOC_MAGIC", (long) IOC_MAGIC);
     m.put("FTG_IOC_STATS", IOC_STATS);
     m.put("FTG_IOC_HOOK_INFO", IOC_HOOK_INFO);
+    m.put("FTG_IOC_SET_TABLE", IOC_SET_TABLE);
+    m.put("FTG_IOC_GET_TABLE", IOC_GET_TABLE);
     return java.util.Collections.unmodifiableSequencedMap(m);
   }
 
@@ -313,6 +693,112 @@ public final class Abi {
     public static final long FLAGS = offset(EXIT_EVENT, "flags");
   }
 
+  /** Byte offsets in {@code struct ftg_decision_event}. */
+  public static final class Decision {
+    private Decision() {}
+
+    /** {@code sizeof}, tail padding included. */
+    public static final long SIZE = DECISION_EVENT.byteSize();
+    public static final long GENERATION = offset(DECISION_EVENT, "generation");
+    public static final long RULE = offset(DECISION_EVENT, "rule");
+    public static final long KIND = offset(DECISION_EVENT, "kind");
+    public static final long ACTION = offset(DECISION_EVENT, "action");
+    public static final long MODE = offset(DECISION_EVENT, "mode");
+    public static final long FLAGS = offset(DECISION_EVENT, "flags");
+    public static final long RESULT = offset(DECISION_EVENT, "result");
+    public static final long MASK = offset(DECISION_EVENT, "mask");
+    public static final long POLICY = offset(DECISION_EVENT, "policy");
+    public static final long RULE_NAME = offset(DECISION_EVENT, "rule_name");
+    public static final long ADDR = offset(DECISION_EVENT, "addr");
+    public static final long FAMILY = offset(DECISION_EVENT, "family");
+    public static final long PORT = offset(DECISION_EVENT, "port");
+    public static final long TARGET_PID = offset(DECISION_EVENT, "target_pid");
+    public static final long NEW_UID = offset(DECISION_EVENT, "new_uid");
+    public static final long NEW_EUID = offset(DECISION_EVENT, "new_euid");
+    public static final long ARGC = offset(DECISION_EVENT, "argc");
+    public static final long BINARY_LEN = offset(DECISION_EVENT, "binary_len");
+    public static final long OBJECT_LEN = offset(DECISION_EVENT, "object_len");
+    public static final long ARGV_LEN = offset(DECISION_EVENT, "argv_len");
+    public static final long RESERVED = offset(DECISION_EVENT, "reserved");
+    /** {@code offsetof(struct ftg_decision_event, data)}. */
+    public static final long DATA = DECISION_DATA_OFFSET;
+  }
+
+  /** Byte offsets in {@code struct ftg_table_header} (a section's count follows its offset). */
+  public static final class Table {
+    private Table() {}
+
+    public static final long SIZE = TABLE_HEADER.byteSize();
+    public static final long MAGIC = offset(TABLE_HEADER, "magic");
+    public static final long VERSION = offset(TABLE_HEADER, "version");
+    public static final long TABLE_SIZE = offset(TABLE_HEADER, "size");
+    public static final long FLAGS = offset(TABLE_HEADER, "flags");
+    public static final long POLICIES = offset(TABLE_HEADER, "policies");
+    public static final long RULES = offset(TABLE_HEADER, "rules");
+    public static final long VALUES = offset(TABLE_HEADER, "values");
+    public static final long STRINGS = offset(TABLE_HEADER, "strings");
+    /** Within a {@code struct ftg_section}. */
+    public static final long SECTION_OFFSET = offset(SECTION, "offset");
+    public static final long SECTION_COUNT = offset(SECTION, "count");
+    /** Sections start at multiples of this. */
+    public static final int SECTION_ALIGN = 8;
+  }
+
+  /** Byte offsets in {@code struct ftg_policy}. */
+  public static final class Pol {
+    private Pol() {}
+
+    public static final long SIZE = POLICY.byteSize();
+    public static final long NAME = offset(POLICY, "name");
+    public static final long MODE = offset(POLICY, "mode");
+    public static final long PRIORITY = offset(POLICY, "priority");
+  }
+
+  /** Byte offsets in {@code struct ftg_rule}; selector {@code i} is at {@code SEL + i * SEL_SIZE}. */
+  public static final class Rul {
+    private Rul() {}
+
+    public static final long SIZE = RULE.byteSize();
+    public static final long NAME = offset(RULE, "name");
+    public static final long POLICY = offset(RULE, "policy");
+    public static final long KIND = offset(RULE, "kind");
+    public static final long ACTION = offset(RULE, "action");
+    public static final long ERR = offset(RULE, "err");
+    public static final long FLAGS = offset(RULE, "flags");
+    public static final long MASK = offset(RULE, "mask");
+    public static final long SEL = offset(RULE, "sel");
+    public static final long SEL_SIZE = Abi.SEL.byteSize();
+    public static final long SEL_FIRST = offset(Abi.SEL, "first");
+    public static final long SEL_COUNT = offset(Abi.SEL, "count");
+  }
+
+  /** Byte offsets in {@code struct ftg_value}. */
+  public static final class Val {
+    private Val() {}
+
+    public static final long SIZE = VALUE.byteSize();
+    public static final long TYPE = offset(VALUE, "type");
+    public static final long PREFIX_LEN = offset(VALUE, "prefix_len");
+    public static final long STR_LEN = offset(VALUE, "str_len");
+    public static final long STR_OFF = offset(VALUE, "str_off");
+    public static final long LO = offset(VALUE, "lo");
+    public static final long HI = offset(VALUE, "hi");
+    public static final long ADDR = offset(VALUE, "addr");
+  }
+
+  /** Byte offsets in {@code struct ftg_table_arg}. */
+  public static final class TableArg {
+    private TableArg() {}
+
+    public static final long SIZE = TABLE_ARG.byteSize();
+    public static final long DATA = offset(TABLE_ARG, "data");
+    public static final long ARG_SIZE = offset(TABLE_ARG, "size");
+    public static final long NEEDED = offset(TABLE_ARG, "needed");
+    public static final long GENERATION = offset(TABLE_ARG, "generation");
+    public static final long ERROR = offset(TABLE_ARG, "error");
+    public static final long ERROR_OFFSET = offset(TABLE_ARG, "error_offset");
+  }
+
   /** Byte offsets in {@code struct ftg_stats}. */
   public static final class Stat {
     private Stat() {}
@@ -327,6 +813,12 @@ public final class Abi {
     public static final long DROPPED = offset(STATS, "dropped");
     public static final long BUFFER_BYTES = offset(STATS, "buffer_bytes");
     public static final long BUFFER_ENTRIES = offset(STATS, "buffer_entries");
+    public static final long TABLE_GENERATION = offset(STATS, "table_generation");
+    public static final long TABLE_RULES = offset(STATS, "table_rules");
+    public static final long TABLE_BYTES = offset(STATS, "table_bytes");
+    public static final long DECISIONS = offset(STATS, "decisions");
+    public static final long BLOCKED = offset(STATS, "blocked");
+    public static final long KILLED = offset(STATS, "killed");
   }
 
   /** Byte offsets in {@code struct ftg_hook_info}. */

@@ -28,6 +28,11 @@ public record DecodeError(long offset, Kind kind, int type, String message, bool
     BAD_ARGV,
     /** Type 0 is never written. */
     BAD_TYPE,
+    /**
+     * A field holds a value this version does not know (a decision's kind, action or mode, a
+     * connect address family) or a string is not NUL-terminated where the record says.
+     */
+    BAD_FIELD,
   }
 
   @Override

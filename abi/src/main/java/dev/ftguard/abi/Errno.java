@@ -277,7 +277,6 @@ public final class Errno {
     NAMES[EHWPOISON] = "EHWPOISON";
   }
 
-  /** The symbolic name, e.g. {@code EPERM}; {@code E<n>} for numbers without one. */
   /** The number of a symbolic name such as {@code "EPERM"}; empty when Linux has no such errno. */
   public static java.util.OptionalInt number(String name) {
     for (int i = 1; i < NAMES.length; i++) {
@@ -288,6 +287,7 @@ public final class Errno {
     return java.util.OptionalInt.empty();
   }
 
+  /** The symbolic name, e.g. {@code EPERM}; {@code E<n>} for numbers without one. */
   public static String name(int errno) {
     if (errno > 0 && errno < NAMES.length && NAMES[errno] != null) {
       return NAMES[errno];

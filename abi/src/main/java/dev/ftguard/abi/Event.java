@@ -1,7 +1,7 @@
 package dev.ftguard.abi;
 
 /** A record read from {@code /dev/ftguard}. */
-public sealed interface Event extends Decoded permits ExecEvent, ForkEvent, ExitEvent {
+public sealed interface Event extends Decoded permits ExecEvent, ForkEvent, ExitEvent, DecisionEvent {
   /** The common header: who, when, where. */
   Header header();
 

@@ -6,11 +6,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decodes the bytes returned by {@code read(/dev/ftguard)}: whole records, concatenated, each
@@ -123,6 +127,7 @@ public final class EventDecoder {
   private Decoded decodeRecord(MemorySegment rec, long off, int type, int size) {
     return switch (type) {
       case Abi.EV_EXEC -> decodeExec(rec, off, size);
+      case Abi.EV_DECISION -> decodeDecision(rec, off, size);
       case Abi.EV_FORK -> {
         if (size < Abi.Fork.SIZE) {
           yield tooShort(off, type, size, Abi.Fork.SIZE);
@@ -153,60 +158,24 @@ public final class EventDecoder {
     }
     int filenameLen = u16(rec, Abi.Exec.FILENAME_LEN);
     int argvLen = u16(rec, Abi.Exec.ARGV_LEN);
-    if (filenameLen > Abi.PATH_MAX) {
-      return badLength(off, "exec filename_len " + filenameLen + " exceeds FTG_PATH_MAX " + Abi.PATH_MAX);
-    }
-    if (argvLen > Abi.ARGV_MAX) {
-      return badLength(off, "exec argv_len " + argvLen + " exceeds FTG_ARGV_MAX " + Abi.ARGV_MAX);
-    }
-    long needed = Abi.Exec.DATA + filenameLen + argvLen;
-    if (needed > size) {
-      return badLength(
-          off,
-          "exec filename_len "
-              + filenameLen
-              + " + argv_len "
-              + argvLen
-              + " need "
-              + needed
-              + " bytes, record size is "
-              + size);
+    DecodeError bad =
+        checkLengths(
+            off,
+            type,
+            "exec",
+            Abi.Exec.DATA,
+            size,
+            new Length("filename_len", filenameLen, "FTG_PATH_MAX", Abi.PATH_MAX),
+            new Length("argv_len", argvLen, "FTG_ARGV_MAX", Abi.ARGV_MAX));
+    if (bad != null) {
+      return bad;
     }
     long argc = u32(rec, Abi.Exec.ARGC);
     String filename = string(rec, Abi.Exec.DATA, filenameLen);
     List<String> argv = new ArrayList<>();
-    long argStart = Abi.Exec.DATA + filenameLen;
-    long argEnd = argStart + argvLen;
-    long p = argStart;
-    for (long i = argStart; i < argEnd; i++) {
-      if (rec.get(JAVA_BYTE, i) == 0) {
-        argv.add(string(rec, p, i - p));
-        p = i + 1;
-      }
-    }
-    if (p != argEnd) {
-      return new DecodeError(
-          off,
-          DecodeError.Kind.BAD_ARGV,
-          type,
-          "exec argv: last of " + argvLen + " bytes is not NUL (" + (argEnd - p) + " bytes unterminated)",
-          false);
-    }
-    if (argv.size() > Abi.ARGC_MAX) {
-      return new DecodeError(
-          off,
-          DecodeError.Kind.BAD_ARGV,
-          type,
-          "exec argv holds " + argv.size() + " arguments, more than FTG_ARGC_MAX " + Abi.ARGC_MAX,
-          false);
-    }
-    if (argv.size() > argc) {
-      return new DecodeError(
-          off,
-          DecodeError.Kind.BAD_ARGV,
-          type,
-          "exec argv holds " + argv.size() + " arguments but argc is " + argc,
-          false);
+    bad = splitArgv(rec, off, type, "exec", Abi.Exec.DATA + filenameLen, argvLen, argc, argv);
+    if (bad != null) {
+      return bad;
     }
     return new ExecEvent(
         header(rec, off, type, size),
@@ -219,6 +188,215 @@ public final class EventDecoder {
         i32(rec, Abi.Exec.AT_FLAGS));
   }
 
+  /** A variable-length part of a record: its length field, its value and its bound. */
+  private record Length(String field, int len, String maxName, int max) {}
+
+  /**
+   * Checks the variable-length parts of a record of type {@code type} ({@code what} in messages):
+   * each against its bound, then all of them, laid out from {@code start}, against the record's
+   * {@code size}. Null when they fit.
+   */
+  private static DecodeError checkLengths(
+      long off, int type, String what, long start, int size, Length... parts) {
+    long needed = start;
+    List<String> lengths = new ArrayList<>();
+    for (Length p : parts) {
+      if (p.len() > p.max()) {
+        return badLength(
+            off,
+            type,
+            what + " " + p.field() + " " + p.len() + " exceeds " + p.maxName() + " " + p.max());
+      }
+      needed += p.len();
+      lengths.add(p.field() + " " + p.len());
+    }
+    if (needed > size) {
+      return badLength(
+          off,
+          type,
+          what
+              + " "
+              + String.join(" + ", lengths)
+              + " need "
+              + needed
+              + " bytes, record size is "
+              + size);
+    }
+    return null;
+  }
+
+  /**
+   * Splits {@code len} bytes at {@code start} into NUL-terminated arguments (into {@code out});
+   * an error when the last is unterminated, there are more than {@link Abi#ARGC_MAX} (exec records
+   * only: decisions are bounded by their {@link Abi#DEC_ARGV_MAX} bytes) or more than {@code argc}.
+   */
+  private static DecodeError splitArgv(
+      MemorySegment rec,
+      long off,
+      int type,
+      String what,
+      long start,
+      int len,
+      long argc,
+      List<String> out) {
+    long end = start + len;
+    long p = start;
+    for (long i = start; i < end; i++) {
+      if (rec.get(JAVA_BYTE, i) == 0) {
+        out.add(string(rec, p, i - p));
+        p = i + 1;
+      }
+    }
+    if (p != end) {
+      return new DecodeError(
+          off,
+          DecodeError.Kind.BAD_ARGV,
+          type,
+          what + " argv: last of " + len + " bytes is not NUL (" + (end - p) + " bytes unterminated)",
+          false);
+    }
+    if (type == Abi.EV_EXEC && out.size() > Abi.ARGC_MAX) {
+      return new DecodeError(
+          off,
+          DecodeError.Kind.BAD_ARGV,
+          type,
+          what + " argv holds " + out.size() + " arguments, more than FTG_ARGC_MAX " + Abi.ARGC_MAX,
+          false);
+    }
+    if (out.size() > argc) {
+      return new DecodeError(
+          off,
+          DecodeError.Kind.BAD_ARGV,
+          type,
+          what + " argv holds " + out.size() + " arguments but argc is " + argc,
+          false);
+    }
+    return null;
+  }
+
+  private Decoded decodeDecision(MemorySegment rec, long off, int size) {
+    int type = Abi.EV_DECISION;
+    if (size < Abi.Decision.DATA) {
+      return tooShort(off, type, size, Abi.Decision.DATA);
+    }
+    int kindValue = u8(rec, Abi.Decision.KIND);
+    int actionValue = u8(rec, Abi.Decision.ACTION);
+    int modeValue = u8(rec, Abi.Decision.MODE);
+    Optional<DecisionEvent.Kind> kind = DecisionEvent.Kind.of(kindValue);
+    if (kind.isEmpty()) {
+      return notEnum(off, "kind", kindValue, "ftg_kind", Abi.KINDS);
+    }
+    Optional<DecisionEvent.Action> action = DecisionEvent.Action.of(actionValue);
+    if (action.isEmpty()) {
+      return notEnum(off, "action", actionValue, "ftg_action", Abi.ACTIONS);
+    }
+    Optional<DecisionEvent.Mode> mode = DecisionEvent.Mode.of(modeValue);
+    if (mode.isEmpty()) {
+      return notEnum(off, "mode", modeValue, "ftg_mode", DecisionEvent.Mode.values().length);
+    }
+    int binaryLen = u16(rec, Abi.Decision.BINARY_LEN);
+    int objectLen = u16(rec, Abi.Decision.OBJECT_LEN);
+    int argvLen = u16(rec, Abi.Decision.ARGV_LEN);
+    // binary and its NUL, object and its NUL, arguments each ended by a NUL; binary_len and
+    // object_len count the string's NUL (0: unknown), so at most FTG_PATH_MAX + 1
+    long binaryAt = Abi.Decision.DATA;
+    long objectAt = binaryAt + binaryLen;
+    long argvAt = objectAt + objectLen;
+    DecodeError bad =
+        checkLengths(
+            off,
+            type,
+            "decision",
+            binaryAt,
+            size,
+            new Length("binary_len", binaryLen, "FTG_PATH_MAX + 1 =", Abi.PATH_MAX + 1),
+            new Length("object_len", objectLen, "FTG_PATH_MAX + 1 =", Abi.PATH_MAX + 1),
+            new Length("argv_len", argvLen, "FTG_DEC_ARGV_MAX", Abi.DEC_ARGV_MAX));
+    if (bad != null) {
+      return bad;
+    }
+    if (binaryLen > 0 && rec.get(JAVA_BYTE, objectAt - 1) != 0) {
+      return badField(off, "decision binary: its last byte (binary_len " + binaryLen + ") is not NUL");
+    }
+    if (objectLen > 0 && rec.get(JAVA_BYTE, argvAt - 1) != 0) {
+      return badField(off, "decision object: its last byte (object_len " + objectLen + ") is not NUL");
+    }
+    long argc = u32(rec, Abi.Decision.ARGC);
+    List<String> argv = new ArrayList<>();
+    bad = splitArgv(rec, off, type, "decision", argvAt, argvLen, argc, argv);
+    if (bad != null) {
+      return bad;
+    }
+    int family = u16(rec, Abi.Decision.FAMILY);
+    Optional<InetAddress> address = Optional.empty();
+    if (kind.get() == DecisionEvent.Kind.CONNECT) {
+      byte[] addr = rec.asSlice(Abi.Decision.ADDR, 16).toArray(JAVA_BYTE);
+      try {
+        address =
+            switch (family) {
+              case Abi.AF_INET ->
+                  Optional.of(InetAddress.getByAddress(java.util.Arrays.copyOf(addr, 4)));
+              case Abi.AF_INET6 -> Optional.of(Inet6Address.getByAddress(null, addr, -1));
+              default -> null;
+            };
+      } catch (UnknownHostException e) {
+        throw new AssertionError("4 or 16 address bytes are always valid", e);
+      }
+      if (address == null) {
+        return badField(
+            off,
+            "decision family "
+                + family
+                + " of a connect is neither AF_INET ("
+                + Abi.AF_INET
+                + ") nor AF_INET6 ("
+                + Abi.AF_INET6
+                + ")");
+      }
+    }
+    return new DecisionEvent(
+        header(rec, off, type, size),
+        i64(rec, Abi.Decision.GENERATION),
+        u32(rec, Abi.Decision.RULE),
+        kind.get(),
+        action.get(),
+        mode.get(),
+        u8(rec, Abi.Decision.FLAGS),
+        i32(rec, Abi.Decision.RESULT),
+        i32(rec, Abi.Decision.MASK),
+        cString(rec, Abi.Decision.POLICY, Abi.NAME_LEN),
+        cString(rec, Abi.Decision.RULE_NAME, Abi.NAME_LEN),
+        family,
+        address,
+        u16(rec, Abi.Decision.PORT),
+        u32(rec, Abi.Decision.TARGET_PID),
+        u32(rec, Abi.Decision.NEW_UID),
+        u32(rec, Abi.Decision.NEW_EUID),
+        argc,
+        string(rec, binaryAt, Math.max(0, binaryLen - 1)),
+        string(rec, objectAt, Math.max(0, objectLen - 1)),
+        argv);
+  }
+
+  private static DecodeError badField(long off, String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_FIELD, Abi.EV_DECISION, message, false);
+  }
+
+  /** A decision's {@code field} is not one of the {@code count} values of {@code enum cEnum}. */
+  private static DecodeError notEnum(long off, String field, int value, String cEnum, int count) {
+    return badField(
+        off,
+        "decision "
+            + field
+            + " "
+            + value
+            + " is not an enum "
+            + cEnum
+            + " value (0.."
+            + (count - 1)
+            + ")");
+  }
+
   private static DecodeError tooShort(long off, int type, int size, long needed) {
     return new DecodeError(
         off,
@@ -228,8 +406,8 @@ public final class EventDecoder {
         false);
   }
 
-  private static DecodeError badLength(long off, String message) {
-    return new DecodeError(off, DecodeError.Kind.BAD_LENGTH, Abi.EV_EXEC, message, false);
+  private static DecodeError badLength(long off, int type, String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_LENGTH, type, message, false);
   }
 
   private Header header(MemorySegment rec, long off, int type, int size) {
@@ -253,6 +431,10 @@ public final class EventDecoder {
 
   private int u16(MemorySegment s, long at) {
     return Short.toUnsignedInt(s.get(JAVA_SHORT_UNALIGNED.withOrder(order), at));
+  }
+
+  private static int u8(MemorySegment s, long at) {
+    return Byte.toUnsignedInt(s.get(JAVA_BYTE, at));
   }
 
   private int i32(MemorySegment s, long at) {

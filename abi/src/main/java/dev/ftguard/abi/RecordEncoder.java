@@ -23,12 +23,7 @@ public final class RecordEncoder {
     return switch (event) {
       case ExecEvent e -> {
         byte[] file = e.filename().getBytes(StandardCharsets.UTF_8);
-        var args = new ByteArrayOutputStream();
-        for (String a : e.argv()) {
-          args.writeBytes(a.getBytes(StandardCharsets.UTF_8));
-          args.write(0);
-        }
-        byte[] argv = args.toByteArray();
+        byte[] argv = argv(e.argv());
         long used = Abi.Exec.DATA + file.length + argv.length;
         MemorySegment s = allocate(Abi.EV_EXEC, used, e.header());
         s.set(JAVA_INT_UNALIGNED, Abi.Exec.RESULT, e.result());
@@ -48,6 +43,45 @@ public final class RecordEncoder {
         s.set(JAVA_INT_UNALIGNED, Abi.Fork.CHILD_PID, f.childPid());
         yield s.toArray(JAVA_BYTE);
       }
+      case DecisionEvent d -> {
+        // binary and object with their NUL, counted in their lengths; "" is unknown: length 0
+        byte[] binary = nulTerminated(d.binary());
+        byte[] object = nulTerminated(d.object());
+        byte[] argv = argv(d.argv());
+        long binaryAt = Abi.Decision.DATA;
+        long objectAt = binaryAt + binary.length;
+        long argvAt = objectAt + object.length;
+        MemorySegment s = allocate(Abi.EV_DECISION, argvAt + argv.length, d.header());
+        s.set(JAVA_LONG_UNALIGNED, Abi.Decision.GENERATION, d.generation());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.RULE, (int) d.rule());
+        s.set(JAVA_BYTE, Abi.Decision.KIND, (byte) d.kind().value());
+        s.set(JAVA_BYTE, Abi.Decision.ACTION, (byte) d.action().value());
+        s.set(JAVA_BYTE, Abi.Decision.MODE, (byte) d.mode().value());
+        s.set(JAVA_BYTE, Abi.Decision.FLAGS, (byte) d.flags());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.RESULT, d.result());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.MASK, d.mask());
+        name(s, Abi.Decision.POLICY, d.policy());
+        name(s, Abi.Decision.RULE_NAME, d.ruleName());
+        d.address()
+            .ifPresent(
+                a -> {
+                  byte[] addr = a.getAddress();
+                  MemorySegment.copy(addr, 0, s, JAVA_BYTE, Abi.Decision.ADDR, addr.length);
+                });
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.FAMILY, (short) d.family());
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.PORT, (short) d.port());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.TARGET_PID, (int) d.targetPid());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.NEW_UID, (int) d.newUid());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.NEW_EUID, (int) d.newEuid());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.ARGC, (int) d.argc());
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.BINARY_LEN, (short) binary.length);
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN, (short) object.length);
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.ARGV_LEN, (short) argv.length);
+        MemorySegment.copy(binary, 0, s, JAVA_BYTE, binaryAt, binary.length);
+        MemorySegment.copy(object, 0, s, JAVA_BYTE, objectAt, object.length);
+        MemorySegment.copy(argv, 0, s, JAVA_BYTE, argvAt, argv.length);
+        yield s.toArray(JAVA_BYTE);
+      }
       case ExitEvent x -> {
         MemorySegment s = allocate(Abi.EV_EXIT, Abi.Exit.SIZE, x.header());
         s.set(JAVA_INT_UNALIGNED, Abi.Exit.CODE, x.code());
@@ -55,6 +89,34 @@ public final class RecordEncoder {
         yield s.toArray(JAVA_BYTE);
       }
     };
+  }
+
+  /** The UTF-8 bytes and a NUL; nothing for "". */
+  private static byte[] nulTerminated(String s) {
+    if (s.isEmpty()) {
+      return new byte[0];
+    }
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return java.util.Arrays.copyOf(b, b.length + 1);
+  }
+
+  /** Each argument followed by a NUL. */
+  private static byte[] argv(List<String> argv) {
+    var args = new ByteArrayOutputStream();
+    for (String a : argv) {
+      args.writeBytes(a.getBytes(StandardCharsets.UTF_8));
+      args.write(0);
+    }
+    return args.toByteArray();
+  }
+
+  /** A NUL-padded {@code char[FTG_NAME_LEN]}; at most 63 bytes of name. */
+  private static void name(MemorySegment s, long at, String name) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    if (b.length >= Abi.NAME_LEN) {
+      throw new IllegalArgumentException("name longer than " + (Abi.NAME_LEN - 1) + " bytes: " + name);
+    }
+    MemorySegment.copy(b, 0, s, JAVA_BYTE, at, b.length);
   }
 
   /** Records concatenated, as one read returns them. */

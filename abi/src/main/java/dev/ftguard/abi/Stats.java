@@ -11,6 +11,13 @@ import java.util.Arrays;
  *
  * @param dropped lost records by {@code enum ftg_drop_reason} (index {@link Abi#DROP_BUFFER_FULL}
  *     ...)
+ * @param tableGeneration the current rule table's generation, 0: none
+ * @param tableRules rules in it
+ * @param tableBytes its size in bytes
+ * @param decisions matches by {@code enum ftg_action} (index {@link Abi#ACT_ALLOW} ...; monitor
+ *     policies count what they would have done)
+ * @param blocked operations denied
+ * @param killed processes killed
  */
 public record Stats(
     long abiVersion,
@@ -21,14 +28,55 @@ public record Stats(
     long delivered,
     long[] dropped,
     long bufferBytes,
-    long bufferEntries) {
+    long bufferEntries,
+    long tableGeneration,
+    long tableRules,
+    long tableBytes,
+    long[] decisions,
+    long blocked,
+    long killed) {
 
   public Stats {
-    if (dropped.length != Abi.DROP_REASONS) {
+    dropped = checkedCopy(dropped, "dropped", Abi.DROP_REASONS, "reasons");
+    decisions = checkedCopy(decisions, "decisions", Abi.ACTIONS, "actions");
+  }
+
+  /** A copy of {@code counters}, which must hold {@code n} counters (the {@code what}). */
+  private static long[] checkedCopy(long[] counters, String name, int n, String what) {
+    if (counters.length != n) {
       throw new IllegalArgumentException(
-          "dropped has " + dropped.length + " reasons, expected " + Abi.DROP_REASONS);
+          name + " has " + counters.length + " " + what + ", expected " + n);
     }
-    dropped = dropped.clone();
+    return counters.clone();
+  }
+
+  /** The ABI version 1 counters; the rule table and decision counters are 0. */
+  public Stats(
+      long abiVersion,
+      long nrHooks,
+      long hooksAttached,
+      long inflight,
+      long produced,
+      long delivered,
+      long[] dropped,
+      long bufferBytes,
+      long bufferEntries) {
+    this(
+        abiVersion,
+        nrHooks,
+        hooksAttached,
+        inflight,
+        produced,
+        delivered,
+        dropped,
+        bufferBytes,
+        bufferEntries,
+        0,
+        0,
+        0,
+        new long[Abi.ACTIONS],
+        0,
+        0);
   }
 
   @Override
@@ -41,19 +89,33 @@ public record Stats(
   }
 
   public long droppedTotal() {
+    return sum(dropped);
+  }
+
+  @Override
+  public long[] decisions() {
+    return decisions.clone();
+  }
+
+  /** Matches of rules with this {@code enum ftg_action} value. */
+  public long decisions(int action) {
+    return decisions[action];
+  }
+
+  public long decisionsTotal() {
+    return sum(decisions);
+  }
+
+  private static long sum(long[] counters) {
     long sum = 0;
-    for (long d : dropped) {
-      sum += d;
+    for (long c : counters) {
+      sum += c;
     }
     return sum;
   }
 
   /** Reads a {@code struct ftg_stats} in host byte order. */
   public static Stats decode(MemorySegment s) {
-    long[] dropped = new long[Abi.DROP_REASONS];
-    for (int i = 0; i < dropped.length; i++) {
-      dropped[i] = s.get(JAVA_LONG_UNALIGNED, Abi.Stat.DROPPED + 8L * i);
-    }
     return new Stats(
         u32(s, Abi.Stat.ABI_VERSION),
         u32(s, Abi.Stat.NR_HOOKS),
@@ -61,9 +123,15 @@ public record Stats(
         u32(s, Abi.Stat.INFLIGHT),
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.PRODUCED),
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.DELIVERED),
-        dropped,
+        getCounters(s, Abi.Stat.DROPPED, Abi.DROP_REASONS),
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.BUFFER_BYTES),
-        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.BUFFER_ENTRIES));
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.BUFFER_ENTRIES),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.TABLE_GENERATION),
+        u32(s, Abi.Stat.TABLE_RULES),
+        u32(s, Abi.Stat.TABLE_BYTES),
+        getCounters(s, Abi.Stat.DECISIONS, Abi.ACTIONS),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.BLOCKED),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED));
   }
 
   /** Writes this into a {@code struct ftg_stats} in host byte order. */
@@ -74,11 +142,30 @@ public record Stats(
     s.set(JAVA_INT_UNALIGNED, Abi.Stat.INFLIGHT, (int) inflight);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.PRODUCED, produced);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.DELIVERED, delivered);
-    for (int i = 0; i < dropped.length; i++) {
-      s.set(JAVA_LONG_UNALIGNED, Abi.Stat.DROPPED + 8L * i, dropped[i]);
-    }
+    setCounters(s, Abi.Stat.DROPPED, dropped);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.BUFFER_BYTES, bufferBytes);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.BUFFER_ENTRIES, bufferEntries);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.TABLE_GENERATION, tableGeneration);
+    s.set(JAVA_INT_UNALIGNED, Abi.Stat.TABLE_RULES, (int) tableRules);
+    s.set(JAVA_INT_UNALIGNED, Abi.Stat.TABLE_BYTES, (int) tableBytes);
+    setCounters(s, Abi.Stat.DECISIONS, decisions);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.BLOCKED, blocked);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED, killed);
+  }
+
+  /** The {@code n} 64-bit counters of the array at {@code at}. */
+  private static long[] getCounters(MemorySegment s, long at, int n) {
+    long[] counters = new long[n];
+    for (int i = 0; i < n; i++) {
+      counters[i] = s.get(JAVA_LONG_UNALIGNED, at + 8L * i);
+    }
+    return counters;
+  }
+
+  private static void setCounters(MemorySegment s, long at, long[] counters) {
+    for (int i = 0; i < counters.length; i++) {
+      s.set(JAVA_LONG_UNALIGNED, at + 8L * i, counters[i]);
+    }
   }
 
   private static long u32(MemorySegment s, long at) {
@@ -96,17 +183,27 @@ public record Stats(
         && delivered == t.delivered
         && Arrays.equals(dropped, t.dropped)
         && bufferBytes == t.bufferBytes
-        && bufferEntries == t.bufferEntries;
+        && bufferEntries == t.bufferEntries
+        && tableGeneration == t.tableGeneration
+        && tableRules == t.tableRules
+        && tableBytes == t.tableBytes
+        && Arrays.equals(decisions, t.decisions)
+        && blocked == t.blocked
+        && killed == t.killed;
   }
 
   @Override
   public int hashCode() {
-    return Long.hashCode(produced) * 31 + Arrays.hashCode(dropped);
+    return (Long.hashCode(produced) * 31 + Arrays.hashCode(dropped)) * 31
+        + Long.hashCode(tableGeneration) * 17
+        + Arrays.hashCode(decisions);
   }
 
   @Override
   public String toString() {
-    return "Stats[abiVersion=%d, nrHooks=%d, hooksAttached=%d, inflight=%d, produced=%d, delivered=%d, dropped=%s, bufferBytes=%d, bufferEntries=%d]"
+    return ("Stats[abiVersion=%d, nrHooks=%d, hooksAttached=%d, inflight=%d, produced=%d,"
+            + " delivered=%d, dropped=%s, bufferBytes=%d, bufferEntries=%d, tableGeneration=%d,"
+            + " tableRules=%d, tableBytes=%d, decisions=%s, blocked=%d, killed=%d]")
         .formatted(
             abiVersion,
             nrHooks,
@@ -116,6 +213,12 @@ public record Stats(
             delivered,
             Arrays.toString(dropped),
             bufferBytes,
-            bufferEntries);
+            bufferEntries,
+            tableGeneration,
+            tableRules,
+            tableBytes,
+            Arrays.toString(decisions),
+            blocked,
+            killed);
   }
 }

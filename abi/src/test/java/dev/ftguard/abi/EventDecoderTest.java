@@ -4,11 +4,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +37,24 @@ class EventDecoderTest {
 
   static ExitEvent exit(long seq) {
     return new ExitEvent(hdr(seq), 2 << 8, Abi.EXIT_GROUP_DEAD);
+  }
+
+  static DecisionEvent decision(long seq) {
+    return new DecisionEvent(
+        hdr(seq), 7, 3, DecisionEvent.Kind.EXEC, DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.ENFORCE, Abi.DEC_ARGV_TRUNC, -13, 0, "no-tmp-exec", "exec-from-tmp",
+        0, Optional.empty(), 0, 0, 0, 0, 5, "/tmp/x", "", List.of("x", "-v"));
+  }
+
+  static DecisionEvent connect(long seq, String address, int family) {
+    return new DecisionEvent(
+        hdr(seq), 9, 0, DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.MONITOR, 0, 0, 0, "egress", "metadata", family,
+        Optional.of(InetAddress.ofLiteral(address)), 443, 0, 0, 0, 0, "/usr/bin/curl", "", List.of());
+  }
+
+  static void putU8(byte[] rec, long offset, int value) {
+    rec[(int) offset] = (byte) value;
   }
 
   static byte[] concat(byte[]... parts) {
@@ -161,7 +184,8 @@ class EventDecoderTest {
     byte[] rec = RecordEncoder.encode(exec(1));
     byte[] tooLong = rec.clone();
     putU16(tooLong, Abi.Exec.FILENAME_LEN, Abi.PATH_MAX + 1);
-    assertThat(DEC.decode(tooLong).errors().getFirst().message()).contains("FTG_PATH_MAX");
+    assertThat(DEC.decode(tooLong).errors().getFirst().message())
+        .isEqualTo("exec filename_len " + (Abi.PATH_MAX + 1) + " exceeds FTG_PATH_MAX " + Abi.PATH_MAX);
 
     byte[] argvTooLong = rec.clone();
     putU16(argvTooLong, Abi.Exec.ARGV_LEN, Abi.ARGV_MAX + 1);
@@ -171,6 +195,8 @@ class EventDecoderTest {
     putU16(pastRecord, Abi.Exec.ARGV_LEN, 100);
     DecodeError err = DEC.decode(pastRecord).errors().getFirst();
     assertThat(err.kind()).isEqualTo(DecodeError.Kind.BAD_LENGTH);
+    assertThat(err.message())
+        .matches("exec filename_len \\d+ \\+ argv_len 100 need \\d+ bytes, record size is " + rec.length);
     assertThat(err.framingLost()).isFalse();
   }
 
@@ -243,9 +269,255 @@ class EventDecoderTest {
   }
 
   @Test
+  void decisionRoundTripsThroughTheEncoder() {
+    DecisionEvent d = decision(11);
+    byte[] rec = RecordEncoder.encode(d);
+    // 276 + "/tmp/x" 6 + NUL + no object + "x\0-v\0" 5 = 288
+    assertThat(rec.length).isEqualTo(288);
+    DecodeResult r = DEC.decode(rec);
+    assertThat(r.errors()).isEmpty();
+    DecisionEvent back = (DecisionEvent) r.events().getFirst();
+    assertThat(back).usingRecursiveComparison().ignoringFields("header").isEqualTo(d);
+    assertThat(back.header().type()).isEqualTo(Abi.EV_DECISION);
+    assertThat(back.header().size()).isEqualTo(288);
+    assertThat(back.header().seq()).isEqualTo(11);
+    assertThat(back.kind().yamlName()).isEqualTo("exec");
+    assertThat(back.action().yamlName()).isEqualTo("deny");
+    assertThat(back.mode().yamlName()).isEqualTo("enforce");
+    assertThat(back.label()).isEqualTo("deny");
+    assertThat(back.errnoName()).contains("EACCES");
+    assertThat(back.argvTruncated()).isTrue();
+    assertThat(back.binaryTruncated()).isFalse();
+    assertThat(back.argv()).containsExactly("x", "-v");
+    assertThat(back.address()).isEmpty();
+    assertThat(back.maskNames()).isEmpty();
+  }
+
+  @Test
+  void decisionDataFollowsTheFixedPartAtOffset276() {
+    byte[] rec = RecordEncoder.encode(decision(1));
+    MemorySegment seg = MemorySegment.ofArray(rec);
+    // binary_len and object_len count the NUL; no object: object_len 0
+    assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.BINARY_LEN)).isEqualTo((short) 7);
+    assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN)).isEqualTo((short) 0);
+    assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.ARGV_LEN)).isEqualTo((short) 5);
+    assertThat(new String(rec, 276, 6, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/tmp/x");
+    assertThat(rec[282]).isZero();
+    assertThat(new String(rec, 283, 5, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("x\0-v\0");
+    assertThat(rec[(int) Abi.Decision.KIND]).isEqualTo((byte) Abi.KIND_EXEC);
+    assertThat(rec[(int) Abi.Decision.ACTION]).isEqualTo((byte) Abi.ACT_DENY);
+
+    // what the module writes for an open: binary, NUL, path, NUL, arguments
+    byte[] open = RecordEncoder.encode(openWouldDeny(2));
+    assertThat(new String(open, 276, 12, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/usr/bin/vi\0");
+    assertThat(new String(open, 288, 12, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/etc/shadow\0");
+    assertThat(MemorySegment.ofArray(open).get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN)).isEqualTo((short) 12);
+  }
+
+  @Test
+  void unknownBinaryAndObjectHaveLengthZeroAndDecodeEmpty() {
+    var d = new DecisionEvent(
+        hdr(1), 1, 0, DecisionEvent.Kind.MODULE_LOAD, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
+        0, 0, 0, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0, "", "", List.of());
+    byte[] rec = RecordEncoder.encode(d);
+    assertThat(rec).hasSize(280);
+    DecisionEvent back = (DecisionEvent) DEC.decode(rec).events().getFirst();
+    assertThat(back.binary()).isEmpty();
+    assertThat(back.object()).isEmpty();
+    assertThat(back.argv()).isEmpty();
+  }
+
+  @Test
+  void connectDecisionsCarryIpv4AndIpv6Addresses() {
+    DecisionEvent v4 = (DecisionEvent) DEC.decode(RecordEncoder.encode(connect(1, "169.254.169.254", Abi.AF_INET))).events().getFirst();
+    assertThat(v4.address()).containsInstanceOf(Inet4Address.class).contains(InetAddress.ofLiteral("169.254.169.254"));
+    assertThat(v4.port()).isEqualTo(443);
+    assertThat(v4.label()).isEqualTo("audit");
+    DecisionEvent v6 = (DecisionEvent) DEC.decode(RecordEncoder.encode(connect(2, "fd00:ec2::254", Abi.AF_INET6))).events().getFirst();
+    assertThat(v6.address()).containsInstanceOf(Inet6Address.class).contains(InetAddress.ofLiteral("fd00:ec2::254"));
+    // an IPv4-mapped IPv6 destination stays an IPv6 address
+    byte[] rec = RecordEncoder.encode(connect(3, "fd00::1", Abi.AF_INET6));
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1};
+    System.arraycopy(mapped, 0, rec, (int) Abi.Decision.ADDR, 16);
+    DecisionEvent m = (DecisionEvent) DEC.decode(rec).events().getFirst();
+    assertThat(m.address()).get().isInstanceOf(Inet6Address.class);
+    assertThat(m.address().get().getAddress()).containsExactly(mapped);
+  }
+
+  @Test
+  void connectWithAnotherFamilyIsABadField() {
+    byte[] rec = RecordEncoder.encode(connect(1, "10.0.0.1", Abi.AF_INET));
+    putU16(rec, Abi.Decision.FAMILY, 1);
+    DecodeError err = DEC.decode(rec).errors().getFirst();
+    assertThat(err.kind()).isEqualTo(DecodeError.Kind.BAD_FIELD);
+    assertThat(err.message()).contains("family 1");
+    assertThat(err.framingLost()).isFalse();
+  }
+
+  static DecisionEvent openWouldDeny(long seq) {
+    return new DecisionEvent(
+        hdr(seq), 1, 0, DecisionEvent.Kind.OPEN, DecisionEvent.Action.DENY, DecisionEvent.Mode.MONITOR,
+        Abi.DEC_WOULD, 0, Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE | (1 << 9), "p", "r", 0,
+        Optional.empty(), 0, 0, 0, 0, 0, "/usr/bin/vi", "/etc/shadow", List.of());
+  }
+
+  @Test
+  void maskNamesDependOnTheKind() {
+    DecisionEvent o = (DecisionEvent) DEC.decode(RecordEncoder.encode(openWouldDeny(1))).events().getFirst();
+    assertThat(o.maskNames()).containsExactly("write", "truncate");
+    assertThat(o.would()).isTrue();
+    assertThat(o.label()).isEqualTo("would deny");
+    assertThat(o.errnoName()).isEmpty();
+    assertThat(o.binary()).isEqualTo("/usr/bin/vi");
+    assertThat(o.object()).isEqualTo("/etc/shadow");
+    var priv = new DecisionEvent(
+        hdr(2), 1, 4, DecisionEvent.Kind.PRIVILEGE, DecisionEvent.Action.KILL, DecisionEvent.Mode.ENFORCE,
+        0, 0, Abi.GAIN_UID0 | Abi.GAIN_CAPS, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0,
+        "/home/u/x", "", List.of());
+    DecisionEvent p = (DecisionEvent) DEC.decode(RecordEncoder.encode(priv)).events().getFirst();
+    assertThat(p.maskNames()).containsExactly("uid0", "capabilities");
+    assertThat(p.newUid()).isZero();
+    assertThat(p.action()).isEqualTo(DecisionEvent.Action.KILL);
+  }
+
+  @Test
+  void truncatedDecisionIsAnError() {
+    byte[] rec = RecordEncoder.encode(decision(1));
+    DecodeError err = DEC.decode(Arrays.copyOf(rec, rec.length - 8)).errors().getFirst();
+    assertThat(err.kind()).isEqualTo(DecodeError.Kind.TRUNCATED_RECORD);
+    assertThat(err.type()).isEqualTo(Abi.EV_DECISION);
+    assertThat(err.framingLost()).isTrue();
+
+    DecodeResult r = DEC.decode(concat(RecordEncoder.raw(Abi.EV_DECISION, 272, hdr(1)), RecordEncoder.encode(exit(2))));
+    assertThat(r.errors()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
+      assertThat(e.message()).contains("needs 276");
+    });
+    assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
+  }
+
+  @Test
+  void decisionLengthsAreCheckedAgainstBoundsAndRecordSize() {
+    byte[] rec = RecordEncoder.encode(decision(1));
+    byte[] binary = rec.clone();
+    putU16(binary, Abi.Decision.BINARY_LEN, Abi.PATH_MAX + 2);
+    assertThat(DEC.decode(binary).errors().getFirst().message())
+        .isEqualTo("decision binary_len 514 exceeds FTG_PATH_MAX + 1 = " + (Abi.PATH_MAX + 1));
+    byte[] object = rec.clone();
+    putU16(object, Abi.Decision.OBJECT_LEN, Abi.PATH_MAX + 2);
+    assertThat(DEC.decode(object).errors().getFirst().message()).contains("object_len 514");
+    byte[] argv = rec.clone();
+    putU16(argv, Abi.Decision.ARGV_LEN, Abi.DEC_ARGV_MAX + 1);
+    assertThat(DEC.decode(argv).errors().getFirst().message()).contains("FTG_DEC_ARGV_MAX");
+    byte[] past = rec.clone();
+    putU16(past, Abi.Decision.ARGV_LEN, 100);
+    DecodeError err = DEC.decode(past).errors().getFirst();
+    assertThat(err.kind()).isEqualTo(DecodeError.Kind.BAD_LENGTH);
+    assertThat(err.message())
+        .matches(
+            "decision binary_len \\d+ \\+ object_len \\d+ \\+ argv_len 100 need \\d+ bytes,"
+                + " record size is " + rec.length);
+    assertThat(err.type()).isEqualTo(Abi.EV_DECISION);
+    assertThat(err.framingLost()).isFalse();
+    // binary_len one short: its last byte is the binary's 'x', not the NUL
+    byte[] shorter = rec.clone();
+    putU16(shorter, Abi.Decision.BINARY_LEN, 6);
+    DecodeError nul = DEC.decode(shorter).errors().getFirst();
+    assertThat(nul.kind()).isEqualTo(DecodeError.Kind.BAD_FIELD);
+    assertThat(nul.message()).contains("decision binary");
+    // an object whose last byte is not NUL
+    byte[] open = RecordEncoder.encode(openWouldDeny(1));
+    putU16(open, Abi.Decision.OBJECT_LEN, 11);
+    assertThat(DEC.decode(open).errors().getFirst().message()).contains("decision object");
+    // argv_len one short: the last argument is unterminated
+    byte[] unterminated = rec.clone();
+    putU16(unterminated, Abi.Decision.ARGV_LEN, 4);
+    assertThat(DEC.decode(unterminated).errors().getFirst().kind()).isEqualTo(DecodeError.Kind.BAD_ARGV);
+    // more arguments than argc
+    byte[] argc = rec.clone();
+    MemorySegment.ofArray(argc).set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Decision.ARGC, 1);
+    assertThat(DEC.decode(argc).errors().getFirst().message()).contains("argc is 1");
+    // a binary of FTG_PATH_MAX bytes and its NUL is what the module writes when it truncates
+    String longest = "/" + "b".repeat(Abi.PATH_MAX - 1);
+    var big = new DecisionEvent(
+        hdr(3), 1, 0, DecisionEvent.Kind.EXEC, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
+        Abi.DEC_BINARY_TRUNC, 0, 0, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0, longest, "", List.of());
+    DecisionEvent b = (DecisionEvent) DEC.decode(RecordEncoder.encode(big)).events().getFirst();
+    assertThat(b.binary()).isEqualTo(longest);
+    assertThat(b.binaryTruncated()).isTrue();
+  }
+
+  @Test
+  void unknownKindActionOrModeIsABadField() {
+    byte[] rec = RecordEncoder.encode(decision(1));
+    byte[] kind = rec.clone();
+    putU8(kind, Abi.Decision.KIND, Abi.KINDS);
+    assertThat(DEC.decode(kind).errors().getFirst().message())
+        .isEqualTo("decision kind 6 is not an enum ftg_kind value (0..5)");
+    byte[] action = rec.clone();
+    putU8(action, Abi.Decision.ACTION, 200);
+    assertThat(DEC.decode(action).errors().getFirst().message()).contains("action 200");
+    byte[] mode = rec.clone();
+    putU8(mode, Abi.Decision.MODE, 2);
+    DecodeResult r = DEC.decode(concat(mode, RecordEncoder.encode(exit(2))));
+    assertThat(r.errors()).singleElement().satisfies(e -> {
+      assertThat(e.kind()).isEqualTo(DecodeError.Kind.BAD_FIELD);
+      assertThat(e.message()).isEqualTo("decision mode 2 is not an enum ftg_mode value (0..1)");
+    });
+    assertThat(r.events()).hasSize(1);
+  }
+
+  @Test
+  void namesWithoutNulAreCutAtSixtyFourBytes() {
+    byte[] rec = RecordEncoder.encode(decision(1));
+    Arrays.fill(rec, (int) Abi.Decision.POLICY, (int) Abi.Decision.POLICY + Abi.NAME_LEN, (byte) 'p');
+    DecisionEvent d = (DecisionEvent) DEC.decode(rec).events().getFirst();
+    assertThat(d.policy()).isEqualTo("p".repeat(64));
+    assertThat(d.ruleName()).isEqualTo("exec-from-tmp");
+  }
+
+  @Test
+  void enumsMirrorTheHeaderValues() {
+    for (DecisionEvent.Kind k : DecisionEvent.Kind.values()) {
+      assertThat(Abi.CONSTANTS.get("FTG_KIND_" + k.name())).isEqualTo((long) k.value());
+      assertThat(DecisionEvent.Kind.of(k.value())).contains(k);
+    }
+    for (DecisionEvent.Action a : DecisionEvent.Action.values()) {
+      assertThat(Abi.CONSTANTS.get("FTG_ACT_" + a.name())).isEqualTo((long) a.value());
+    }
+    for (DecisionEvent.Mode m : DecisionEvent.Mode.values()) {
+      assertThat(Abi.CONSTANTS.get("FTG_MODE_" + m.name())).isEqualTo((long) m.value());
+    }
+    assertThat(DecisionEvent.Kind.values()).hasSize(Abi.KINDS);
+    assertThat(DecisionEvent.Action.values()).hasSize(Abi.ACTIONS);
+    assertThat(DecisionEvent.Kind.of(-1)).isEmpty();
+  }
+
+  @Test
+  void statsRoundTripThroughTheStruct() {
+    Stats s = new Stats(2, 5, 5, 1, 100, 90, new long[] {1, 2, 3}, 4096, 10, 7, 12, 2048,
+        new long[] {0, 4, 3, 2, 1}, 4, 3);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment seg = arena.allocate(Abi.STATS);
+      s.encode(seg);
+      Stats back = Stats.decode(seg);
+      assertThat(back).isEqualTo(s);
+      assertThat(back.decisions(Abi.ACT_DENY)).isEqualTo(3);
+      assertThat(back.decisionsTotal()).isEqualTo(10);
+      assertThat(back.tableGeneration()).isEqualTo(7);
+      assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Abi.Stat.KILLED)).isEqualTo(3);
+    }
+    Stats v1 = new Stats(1, 5, 5, 0, 100, 90, new long[] {0, 0, 0}, 4096, 0);
+    assertThat(v1.decisions()).containsExactly(0, 0, 0, 0, 0);
+    assertThat(v1.tableGeneration()).isZero();
+  }
+
+  @Test
   void randomGarbageNeverThrowsAndAlwaysTerminates() {
     Random rnd = new Random(20251126);
-    byte[] good = RecordEncoder.encodeAll(List.of(exec(1), fork(2), exit(3)));
+    byte[] good =
+        RecordEncoder.encodeAll(
+            List.of(exec(1), fork(2), decision(3), connect(4, "fd00::1", Abi.AF_INET6), exit(5)));
     for (int i = 0; i < 5000; i++) {
       byte[] buf;
       if (i % 2 == 0) {

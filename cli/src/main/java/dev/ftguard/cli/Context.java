@@ -1,9 +1,9 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.Device;
 import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.nativeio.EventSource;
 import dev.ftguard.nativeio.KernelModules;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -52,8 +52,15 @@ public record Context(
     void unload(String name) throws ErrnoException;
   }
 
+  /** Opens /dev/ftguard. */
   public interface DeviceOpener {
-    EventSource open(Path device) throws ErrnoException;
+    /** Opens for reading records, counters and the rule table. */
+    ControlDevice open(Path device) throws ErrnoException;
+
+    /** Opens for also writing the rule table (read-write); by default as {@link #open}. */
+    default ControlDevice openForWriting(Path device) throws ErrnoException {
+      return open(device);
+    }
   }
 
   public static Context system() {
@@ -77,7 +84,17 @@ public record Context(
             KernelModules.deleteModule(name, KernelModules.O_NONBLOCK);
           }
         },
-        Device::open);
+        new DeviceOpener() {
+          @Override
+          public ControlDevice open(Path device) throws ErrnoException {
+            return Device.open(device);
+          }
+
+          @Override
+          public ControlDevice openForWriting(Path device) throws ErrnoException {
+            return Device.openReadWrite(device);
+          }
+        });
   }
 
   /** The running kernel's release ({@code uname -r}). */
@@ -103,5 +120,28 @@ public record Context(
 
   public boolean moduleLoaded() {
     return Files.isDirectory(paths.sysModule());
+  }
+
+  /**
+   * Opens the device ({@link HostPaths#device}) for reading records, counters and the rule table.
+   *
+   * @throws UserException why it cannot be opened, and how to fix that
+   */
+  public ControlDevice openDevice() {
+    return openDevice(devices);
+  }
+
+  /** Opens the device for also writing the rule table; fails as {@link #openDevice()}. */
+  public ControlDevice openDeviceForWriting() {
+    return openDevice(devices::openForWriting);
+  }
+
+  private ControlDevice openDevice(DeviceOpener opener) {
+    Path device = paths.device();
+    try {
+      return opener.open(device);
+    } catch (ErrnoException e) {
+      throw Errors.openDevice(e, device, moduleLoaded());
+    }
   }
 }

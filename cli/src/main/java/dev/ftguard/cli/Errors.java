@@ -3,6 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.TableRejectedException;
 import java.nio.file.Path;
 
 /** Maps system-call failures to {@link UserException}s with a fix in the message. */
@@ -31,6 +32,20 @@ public final class Errors {
     };
   }
 
+  /**
+   * The loaded module speaks another ABI version than this ftguard, which {@code does} (e.g.
+   * "reads version 3") with its own.
+   */
+  public static UserException abiMismatch(long loaded, String does) {
+    return new UserException.Incompatible(
+        "the loaded ftguard module speaks ABI version "
+            + loaded
+            + ", this ftguard "
+            + does
+            + ": reload the module that matches it (ftguard unload && ftguard load)",
+        null);
+  }
+
   /** An ioctl or read on the open device. */
   public static UserException deviceCall(ErrnoException e, Path device) {
     return switch (e.errno()) {
@@ -47,6 +62,37 @@ public final class Errors {
           new UserException.NotLoaded(
               "the ftguard module went away while reading " + device + ": run `ftguard load`");
       default -> new UserException.Failed("reading " + device + " failed" + sys(e), e);
+    };
+  }
+
+  /** FTG_IOC_SET_TABLE or FTG_IOC_GET_TABLE; the table in force is unchanged. */
+  public static UserException table(ErrnoException e, Path device) {
+    if (e instanceof TableRejectedException r) {
+      if (r.error() == TableRejectedException.NOMEM) {
+        return new UserException.Failed(
+            "the kernel ran out of memory building the rule table; the previous table stays in"
+                + " force: retry, or free memory"
+                + sys(e),
+            e);
+      }
+      return new UserException.TableRejected(
+          "the kernel rejected the rule table: "
+              + r.reason()
+              + " ("
+              + r.errorName()
+              + ") at byte offset "
+              + Integer.toUnsignedString(r.offset())
+              + "; the previous table stays in force. The policies are valid, so this ftguard and"
+              + " the loaded module disagree about the table format: reload the module that"
+              + " matches this ftguard (ftguard unload && ftguard load), and report it if they"
+              + " match",
+          e);
+    }
+    return switch (e.errno()) {
+      case Errno.EACCES, Errno.EPERM ->
+          new UserException.NeedsRoot(
+              "changing the rule table needs root (CAP_SYS_ADMIN): run with sudo" + sys(e), e);
+      default -> deviceCall(e, device);
     };
   }
 

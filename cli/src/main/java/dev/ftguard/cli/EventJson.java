@@ -1,6 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
@@ -11,6 +12,7 @@ import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.abi.Errno;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.time.Instant;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -32,6 +34,7 @@ public final class EventJson {
           case ExecEvent _ -> "exec";
           case ForkEvent _ -> "fork";
           case ExitEvent _ -> "exit";
+          case DecisionEvent _ -> "decision";
         });
     unsigned(o, "seq", h.seq());
     o.put("time", h.wallTime().toString());
@@ -84,8 +87,110 @@ public final class EventJson {
         }
         o.put("group_dead", x.groupDead());
       }
+      case DecisionEvent d -> decision(o, d);
     }
     return o;
+  }
+
+  /** The fields of a {@code decision} line after the common ones. */
+  private static void decision(ObjectNode o, DecisionEvent d) {
+    unsigned(o, "generation", d.generation());
+    o.put("rule_index", d.rule());
+    o.put("policy", d.policy());
+    o.put("rule", d.ruleName());
+    o.put("event", d.kind().yamlName());
+    o.put("action", d.action().yamlName());
+    o.put("mode", d.mode().yamlName());
+    o.put("would", d.would());
+    o.put("label", d.label());
+    o.put("result", d.result());
+    d.errnoName().ifPresent(n -> o.put("errno", n));
+    o.put("binary", d.binary());
+    o.put("object", d.object());
+    ArrayNode argv = o.putArray("argv");
+    d.argv().forEach(argv::add);
+    o.put("argc", d.argc());
+    switch (d.kind()) {
+      case OPEN -> {
+        ArrayNode access = o.putArray("access");
+        d.maskNames().forEach(access::add);
+      }
+      case CONNECT -> {
+        o.put("address", d.address().map(EventJson::address).orElse(""));
+        o.put("port", d.port());
+        o.put(
+            "family",
+            switch (d.family()) {
+              case Abi.AF_INET -> "ipv4";
+              case Abi.AF_INET6 -> "ipv6";
+              default -> Integer.toString(d.family());
+            });
+      }
+      case PTRACE -> o.put("target_pid", d.targetPid());
+      case PRIVILEGE -> {
+        ArrayNode gains = o.putArray("gains");
+        d.maskNames().forEach(gains::add);
+        o.put("new_uid", d.newUid());
+        o.put("new_euid", d.newEuid());
+      }
+      case EXEC, MODULE_LOAD -> {}
+    }
+    ObjectNode trunc = o.putObject("truncated");
+    trunc.put("binary", d.binaryTruncated());
+    trunc.put("object", d.objectTruncated());
+    trunc.put("argv", d.argvTruncated());
+    o.putObject("fault").put("argv", d.argvFault());
+  }
+
+  /**
+   * An address in its usual text form: dotted quad for IPv4, RFC 5952 for IPv6 (lower case,
+   * longest run of zero groups as {@code ::}, IPv4-mapped as {@code ::ffff:a.b.c.d}).
+   */
+  static String address(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      return a.getHostAddress();
+    }
+    boolean mapped = true;
+    for (int i = 0; i < 10; i++) {
+      mapped &= b[i] == 0;
+    }
+    if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
+      return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+    }
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1, bestLen = 0;
+    for (int i = 0; i < 8; ) {
+      if (g[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen && j - i >= 2) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (!sb.isEmpty() && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(g[i]));
+    }
+    return sb.toString();
   }
 
   /**
@@ -123,7 +228,34 @@ public final class EventJson {
     unsigned(o, "buffer_bytes", s.bufferBytes());
     unsigned(o, "buffer_entries", s.bufferEntries());
     o.put("inflight", s.inflight());
+    ObjectNode dec = o.putObject("decisions");
+    for (int i = 0; i < Abi.ACTIONS; i++) {
+      unsigned(dec, ACTION_NAMES.get(i), s.decisions()[i]);
+    }
+    unsigned(o, "blocked", s.blocked());
+    unsigned(o, "killed", s.killed());
     return o;
+  }
+
+  /** The rule table in force, from the counters ({@code "table"} of {@code status --json}). */
+  public static ObjectNode table(Stats s) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("loaded", s.tableGeneration() != 0);
+    unsigned(o, "generation", s.tableGeneration());
+    o.put("rules", s.tableRules());
+    o.put("bytes", s.tableBytes());
+    return o;
+  }
+
+  /** Action names by {@code enum ftg_action} value ({@code allow}, ..., {@code deny+kill}). */
+  public static final java.util.List<String> ACTION_NAMES = actionNames();
+
+  private static java.util.List<String> actionNames() {
+    String[] names = new String[Abi.ACTIONS];
+    for (DecisionEvent.Action a : DecisionEvent.Action.values()) {
+      names[a.value()] = a.yamlName();
+    }
+    return java.util.List.of(names);
   }
 
   public static ObjectNode hook(HookInfo h) {

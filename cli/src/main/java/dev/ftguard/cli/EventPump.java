@@ -3,6 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.DecodeError;
 import dev.ftguard.abi.DecodeResult;
+import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Decoded;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.EventDecoder;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The read loop of {@code ftguard events}: read batches of records, print one JSON line per
@@ -61,6 +63,7 @@ public final class EventPump {
       long exec,
       long fork,
       long exit,
+      long decision,
       long unknown,
       long decodeErrors,
       long[] dropped,
@@ -81,8 +84,9 @@ public final class EventPump {
   private final StopSignal stop;
   private final Clock clock;
   private final EventDecoder decoder = EventDecoder.nativeOrder();
+  private Tick tick = w -> {};
 
-  private long events, exec, fork, exit, unknown, decodeErrors;
+  private long events, exec, fork, exit, decision, unknown, decodeErrors;
   private long[] baseline;
   private long[] lastReported;
   private final Set<Integer> unknownTypesReported = new HashSet<>();
@@ -102,6 +106,24 @@ public final class EventPump {
     this.clock = clock;
   }
 
+  /** Writes one JSON line into the stream, between events. */
+  @FunctionalInterface
+  public interface LineWriter {
+    void line(ObjectNode json) throws IOException;
+  }
+
+  /** Work done on the loop's thread before every read; it may write lines into the stream. */
+  @FunctionalInterface
+  public interface Tick {
+    void run(LineWriter out) throws IOException;
+  }
+
+  /** Sets the work done before every read (at least every {@link Options#pollInterval}). */
+  public EventPump onTick(Tick tick) {
+    this.tick = tick;
+    return this;
+  }
+
   /**
    * Runs until drained (no follow), stopped, count or timeout reached.
    *
@@ -111,13 +133,7 @@ public final class EventPump {
   public Summary run() throws ErrnoException {
     Stats start = source.stats();
     if (start.abiVersion() != Abi.ABI_VERSION) {
-      throw new UserException.Incompatible(
-          "the loaded ftguard module speaks ABI version "
-              + start.abiVersion()
-              + ", this ftguard reads version "
-              + Abi.ABI_VERSION
-              + ": reload the module that matches it (ftguard unload && ftguard load)",
-          null);
+      throw Errors.abiMismatch(start.abiVersion(), "reads version " + Abi.ABI_VERSION);
     }
     baseline = start.dropped();
     lastReported = baseline.clone();
@@ -126,6 +142,8 @@ public final class EventPump {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(options.bufferBytes(), 8);
       while (!stop.stopRequested() && !countReached()) {
+        tick.run(json -> writeLine(EventJson.line(json)));
+        out.flush();
         long wait = 0;
         if (options.follow()) {
           wait = options.pollInterval().toMillis();
@@ -156,7 +174,8 @@ public final class EventPump {
     for (int i = 0; i < dropped.length; i++) {
       dropped[i] = lastReported[i] - baseline[i];
     }
-    return new Summary(events, exec, fork, exit, unknown, decodeErrors, dropped, outputClosed);
+    return new Summary(
+        events, exec, fork, exit, decision, unknown, decodeErrors, dropped, outputClosed);
   }
 
   private boolean countReached() {
@@ -176,6 +195,7 @@ public final class EventPump {
             case ExecEvent _ -> exec++;
             case ForkEvent _ -> fork++;
             case ExitEvent _ -> exit++;
+            case DecisionEvent _ -> decision++;
           }
         }
         case UnknownRecord u -> {
@@ -240,8 +260,11 @@ public final class EventPump {
         .append(", fork ")
         .append(s.fork())
         .append(", exit ")
-        .append(s.exit())
-        .append(")");
+        .append(s.exit());
+    if (s.decision() > 0) {
+      sb.append(", decision ").append(s.decision());
+    }
+    sb.append(")");
     if (s.droppedTotal() > 0) {
       sb.append("; the kernel dropped ").append(s.droppedTotal()).append(" records (");
       for (int i = 0; i < Abi.DROP_REASONS; i++) {

@@ -45,9 +45,6 @@ public final class EventsCommand implements Callable<Integer> {
       description = "Stop after this long, e.g. 500ms, 10s, 5m, 1h or PT30S.")
   Duration timeout;
 
-  /** Grace period for the shutdown hook to let the loop finish its last line. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(3);
-
   @Override
   public Integer call() throws IOException {
     if (count < 0) {
@@ -57,9 +54,9 @@ public final class EventsCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
-    Thread hook = follow ? stop.install(STOP_GRACE, () -> ctx.err().flush()) : null;
+    Thread hook = follow ? stop.install(StopSignal.GRACE, () -> ctx.err().flush()) : null;
     int code = 0;
-    try (EventSource dev = StatusCommand.open(ctx, device)) {
+    try (EventSource dev = ctx.openDevice()) {
       EventPump pump =
           new EventPump(
               dev, out, ctx.err(), EventPump.Options.of(follow, count, timeout), stop, Clock.systemUTC());
@@ -77,14 +74,7 @@ public final class EventsCommand implements Callable<Integer> {
       code = e.exitCode();
       throw e;
     } finally {
-      stop.finished(code);
-      if (hook != null && !stop.stopRequested()) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // shutdown already in progress: the hook halts with our exit code
-        }
-      }
+      stop.finished(code, hook);
     }
     return code;
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       UnloadCommand.class,
       StatusCommand.class,
       EventsCommand.class,
+      RunCommand.class,
       DemoCommand.class,
       PolicyCommand.class,
       CommandLine.HelpCommand.class

@@ -9,8 +9,13 @@ import picocli.CommandLine.ParentCommand;
     name = "policy",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Work with policy files (see docs/policy.md).",
-    subcommands = {PolicyValidateCommand.class},
+    description = "Check policy files, put them in force, show or clear the rules in the kernel (see docs/policy.md).",
+    subcommands = {
+      PolicyValidateCommand.class,
+      PolicyApplyCommand.class,
+      PolicyShowCommand.class,
+      PolicyClearCommand.class
+    },
     synopsisSubcommandLabel = "COMMAND")
 public final class PolicyCommand implements Runnable {
   @ParentCommand Ftguard parent;

@@ -1,14 +1,7 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.PolicyError;
-import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
-import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,50 +28,31 @@ public final class PolicyValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Context ctx = parent.parent.context;
-    for (Path f : files) {
-      if (Files.isDirectory(f)) {
-        throw new UserException.BadInput(
-            "policy file " + f + " is a directory: give the .yaml files in it (e.g. " + f + "/*.yaml)", null);
-      }
-    }
-    LoadResult result;
-    try {
-      result = PolicyLoader.loadFiles(files);
-    } catch (NoSuchFileException e) {
-      throw new UserException.BadInput("policy file " + e.getFile() + " does not exist: check the path", e);
-    } catch (AccessDeniedException e) {
-      throw new UserException.BadInput(
-          "cannot read policy file " + e.getFile() + ": permission denied (check its mode, or run with sudo)", e);
-    } catch (CharacterCodingException e) {
-      throw new UserException.BadInput("cannot read policy file: " + e.getMessage() + ": save it as UTF-8", e);
-    } catch (IOException e) {
-      throw new UserException.Failed("cannot read policy files: " + e, e);
-    }
-    return switch (result) {
-      case LoadResult.Invalid(List<PolicyError> errors) -> {
-        for (PolicyError e : errors) {
-          ctx.err().println(e);
-        }
-        ctx.err().flush();
-        throw new UserException.InvalidPolicy(
-            plural(errors.size(), "error", "errors")
-                + " in "
-                + plural(files.size(), "policy file", "policy files")
-                + ": nothing is valid until all are fixed");
-      }
-      case LoadResult.Loaded(PolicySet set) -> {
-        ctx.out().printf(
-            "%s, %s, %s: OK%n",
-            plural(set.policies().size(), "policy", "policies"),
-            plural(set.ruleCount(), "rule", "rules"),
-            plural(set.lists().size(), "list", "lists"));
-        ctx.out().flush();
-        yield 0;
-      }
-    };
+    PolicySet set = loadOrExit(ctx, files);
+    ctx.out().printf(
+        "%s, %s, %s: OK%n",
+        PolicyPipeline.plural(set.policies().size(), "policy", "policies"),
+        PolicyPipeline.plural(set.ruleCount(), "rule", "rules"),
+        PolicyPipeline.plural(set.lists().size(), "list", "lists"));
+    ctx.out().flush();
+    return 0;
   }
 
-  private static String plural(int n, String one, String many) {
-    return n + " " + (n == 1 ? one : many);
+  /** Loads and validates; on failure prints every error to stderr and throws the summary. */
+  static PolicySet loadOrExit(Context ctx, List<Path> files) {
+    try {
+      return PolicyPipeline.load(files);
+    } catch (PolicyFailure f) {
+      throw report(ctx, f);
+    }
+  }
+
+  /** Prints the located errors of a failure to stderr; returns the summary to throw. */
+  static UserException report(Context ctx, PolicyFailure f) {
+    for (PolicyError e : f.policyErrors()) {
+      ctx.err().println(e);
+    }
+    ctx.err().flush();
+    return f.summary();
   }
 }

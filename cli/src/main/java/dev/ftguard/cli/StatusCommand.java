@@ -51,7 +51,7 @@ public final class StatusCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     Stats stats;
     List<HookInfo> hooks;
-    try (EventSource dev = open(ctx, device)) {
+    try (EventSource dev = ctx.openDevice()) {
       stats = dev.stats();
       hooks = dev.hooks();
     } catch (ErrnoException e) {
@@ -70,6 +70,7 @@ public final class StatusCommand implements Callable<Integer> {
       o.put("hooks_attached", stats.hooksAttached());
       var arr = o.putArray("hooks");
       hooks.forEach(h -> arr.add(EventJson.hook(h)));
+      o.set("table", EventJson.table(stats));
       o.set("counters", EventJson.stats(stats));
       out.println(EventJson.line(o));
     } else {
@@ -86,14 +87,6 @@ public final class StatusCommand implements Callable<Integer> {
           null);
     }
     return 0;
-  }
-
-  static EventSource open(Context ctx, Path device) {
-    try {
-      return ctx.devices().open(device);
-    } catch (ErrnoException e) {
-      throw Errors.openDevice(e, device, ctx.moduleLoaded());
-    }
   }
 
   static Map<String, String> parameters(Path sysModule) {
@@ -148,5 +141,23 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf("dropped    %d (%s)%n", s.droppedTotal(), d);
     out.printf("buffer     %d records waiting, %d bytes%n", s.bufferEntries(), s.bufferBytes());
     out.printf("inflight   %d%n", s.inflight());
+    if (s.tableGeneration() == 0) {
+      out.printf("rules      none loaded (ftguard policy apply FILE...)%n");
+    } else {
+      out.printf(
+          "rules      generation %s: %d rules, %d bytes%n",
+          Long.toUnsignedString(s.tableGeneration()), s.tableRules(), s.tableBytes());
+    }
+    StringBuilder dec = new StringBuilder();
+    long[] decisions = s.decisions();
+    for (int i = 0; i < Abi.ACTIONS; i++) {
+      dec.append(i == 0 ? "" : ", ")
+          .append(EventJson.ACTION_NAMES.get(i))
+          .append(' ')
+          .append(Long.toUnsignedString(decisions[i]));
+    }
+    out.printf("decisions  %s (monitor policies count what they would do)%n", dec);
+    out.printf("blocked    %s%n", Long.toUnsignedString(s.blocked()));
+    out.printf("killed     %s%n", Long.toUnsignedString(s.killed()));
   }
 }

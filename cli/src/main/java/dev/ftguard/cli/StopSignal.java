@@ -11,6 +11,9 @@ import java.util.function.IntConsumer;
  * loop's exit code (a shutdown started by a signal would otherwise end with 130/143).
  */
 public final class StopSignal {
+  /** How long the shutdown hook of the commands lets their loop finish its last line. */
+  public static final Duration GRACE = Duration.ofSeconds(3);
+
   private volatile boolean stopRequested;
   private volatile int exitCode = 0;
   private final CountDownLatch finished = new CountDownLatch(1);
@@ -27,6 +30,21 @@ public final class StopSignal {
   public void finished(int code) {
     exitCode = code;
     finished.countDown();
+  }
+
+  /**
+   * {@link #finished(int)} for a loop that {@link #install}ed {@code hook} (null: none), which is
+   * removed again unless a signal is stopping the JVM (then the hook halts it with {@code code}).
+   */
+  public void finished(int code, Thread hook) {
+    finished(code);
+    if (hook != null && !stopRequested) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutdown already in progress: the hook halts with our exit code
+      }
+    }
   }
 
   /**

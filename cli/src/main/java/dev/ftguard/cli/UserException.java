@@ -6,7 +6,7 @@ package dev.ftguard.cli;
  *
  * <p>Exit codes: 1 other failure, 2 usage or bad input, 3 module not loaded, 4 needs root, 5
  * already loaded, 6 module busy, 7 module build failed, 8 kernel or ABI incompatible, 9 invalid
- * policy.
+ * policy (or too large to compile), 10 the kernel rejected the compiled rule table.
  */
 public abstract sealed class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -20,6 +20,7 @@ public abstract sealed class UserException extends RuntimeException {
   public static final int BUILD_FAILED = 7;
   public static final int INCOMPATIBLE = 8;
   public static final int INVALID_POLICY = 9;
+  public static final int TABLE_REJECTED = 10;
 
   private final int exitCode;
 
@@ -91,6 +92,18 @@ public abstract sealed class UserException extends RuntimeException {
 
     public InvalidPolicy(String message) {
       super(INVALID_POLICY, message, null);
+    }
+  }
+
+  /**
+   * The module refused the compiled rule table (its checks found a field it does not accept):
+   * the policies were valid, so ftguard and the module disagree about the table format.
+   */
+  public static final class TableRejected extends UserException {
+    private static final long serialVersionUID = 1L;
+
+    public TableRejected(String message, Throwable cause) {
+      super(TABLE_REJECTED, message, cause);
     }
   }
 

@@ -7,87 +7,22 @@ import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.RecordEncoder;
 import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import tools.jackson.databind.JsonNode;
 
 /** Whole command lines against a fake host: parsing, error mapping, exit codes, output. */
-class CliTest {
-  @TempDir Path tmp;
-
-  final StringWriter outText = new StringWriter();
-  final StringWriter errText = new StringWriter();
-  final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-  final List<String> calls = new ArrayList<>();
-  final Map<String, String> env = new HashMap<>();
-  final FakeSource device = new FakeSource();
-  ErrnoException loadError;
-  ErrnoException unloadError;
-  ErrnoException openError;
-  Context.HostPaths paths;
-
+class CliTest extends CommandLineTest {
   @BeforeEach
   void setUp() throws Exception {
-    paths =
-        new Context.HostPaths(
-            tmp.resolve("sys/module/ftguard"),
-            tmp.resolve("dev/ftguard"),
-            Files.writeString(tmp.resolve("osrelease"), "6.1.0-test\n"),
-            tmp.resolve("lib/modules"));
+    Files.writeString(paths.osRelease(), "6.1.0-test\n");
     env.put("HOME", tmp.resolve("home").toString());
-  }
-
-  int run(String... args) {
-    Context ctx =
-        new Context(
-            new PrintWriter(outText, true),
-            new PrintWriter(errText, true),
-            stdout,
-            env,
-            Map.of(),
-            paths,
-            new Context.ModuleOps() {
-              @Override
-              public void load(Path ko, String params) throws ErrnoException {
-                calls.add("load " + ko + " [" + params + "]");
-                if (loadError != null) {
-                  throw loadError;
-                }
-              }
-
-              @Override
-              public void unload(String name) throws ErrnoException {
-                calls.add("unload " + name);
-                if (unloadError != null) {
-                  throw unloadError;
-                }
-              }
-            },
-            p -> {
-              calls.add("open " + p);
-              if (openError != null) {
-                throw openError;
-              }
-              return device;
-            });
-    return Ftguard.run(ctx, args);
-  }
-
-  String err() {
-    return errText.toString();
   }
 
   void markLoaded() throws Exception {
@@ -98,8 +33,10 @@ class CliTest {
   @Test
   void versionAndHelpOnEveryCommand() {
     assertThat(run("--version")).isZero();
-    assertThat(outText.toString()).contains("ftguard ").contains("kernel ABI version 1");
-    for (String cmd : List.of("load", "unload", "status", "events")) {
+    assertThat(outText.toString())
+        .contains("ftguard ")
+        .contains("kernel ABI version " + dev.ftguard.abi.Abi.ABI_VERSION);
+    for (String cmd : List.of("load", "unload", "status", "events", "run")) {
       assertThat(run(cmd, "--help")).isZero();
       assertThat(outText.toString()).contains("Usage: ftguard " + cmd);
     }
@@ -161,7 +98,45 @@ class CliTest {
     assertThat(j.get("hooks").get(0).get("hits").asLong()).isEqualTo(42);
     assertThat(j.get("counters").get("dropped").get("buffer_full").asLong()).isEqualTo(2);
     assertThat(j.get("counters").get("dropped_total").asLong()).isEqualTo(3);
+    assertThat(j.get("table").toString())
+        .isEqualTo("{\"loaded\":false,\"generation\":0,\"rules\":0,\"bytes\":0}");
     assertThat(device.closed).isTrue();
+  }
+
+  @Test
+  void statusShowsTheRuleTableAndDecisions() throws Exception {
+    markLoaded();
+    device.table = new byte[4096];
+    device.generation = 7;
+    device.tableRules = 10;
+    device.decisions = new long[] {0, 12, 3, 1, 2};
+    device.blocked = 5;
+    device.killed = 3;
+    assertThat(run("status", "--json")).isZero();
+    JsonNode j = EventJson.MAPPER.readTree(outText.toString());
+    assertThat(j.get("table").toString())
+        .isEqualTo("{\"loaded\":true,\"generation\":7,\"rules\":10,\"bytes\":4096}");
+    assertThat(j.get("counters").get("decisions").toString())
+        .isEqualTo("{\"allow\":0,\"audit\":12,\"deny\":3,\"kill\":1,\"deny+kill\":2}");
+    assertThat(j.get("counters").get("blocked").asLong()).isEqualTo(5);
+    assertThat(j.get("counters").get("killed").asLong()).isEqualTo(3);
+
+    outText.getBuffer().setLength(0);
+    assertThat(run("status")).isZero();
+    assertThat(outText.toString())
+        .contains("rules      generation 7: 10 rules, 4096 bytes\n")
+        .contains("decisions  allow 0, audit 12, deny 3, kill 1, deny+kill 2")
+        .contains("blocked    5\n")
+        .contains("killed     3\n");
+  }
+
+  @Test
+  void statusWithoutRules() throws Exception {
+    markLoaded();
+    assertThat(run("status")).isZero();
+    assertThat(outText.toString())
+        .contains("rules      none loaded (ftguard policy apply FILE...)")
+        .contains("blocked    0\n");
   }
 
   @Test

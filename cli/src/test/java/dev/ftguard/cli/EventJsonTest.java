@@ -82,4 +82,83 @@ class EventJsonTest {
                 + "\"dropped\":{\"buffer_full\":5,\"nomem\":0,\"reader_fault\":1},\"count\":6,"
                 + "\"dropped_since_load\":{\"buffer_full\":9,\"nomem\":0,\"reader_fault\":1}}");
   }
+
+  @Test
+  void decisionDenyingAnExec() {
+    assertThat(render(Samples.execDenied(10)))
+        .isEqualTo(
+            "{\"type\":\"decision\",\"seq\":10,\"time\":\"2025-11-26T11:49:00.000000010Z\","
+                + "\"mono_ns\":10000000000,"
+                + COMMON.formatted(4242, 4242)
+                + ",\"generation\":7,\"rule_index\":3,\"policy\":\"no-tmp-exec\","
+                + "\"rule\":\"exec-from-tmp\",\"event\":\"exec\",\"action\":\"deny\","
+                + "\"mode\":\"enforce\",\"would\":false,\"label\":\"deny\",\"result\":-1,"
+                + "\"errno\":\"EPERM\",\"binary\":\"/usr/bin/bash\",\"object\":\"/tmp/x\","
+                + "\"argv\":[\"/tmp/x\",\"-v\"],\"argc\":5,"
+                + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":true},"
+                + "\"fault\":{\"argv\":false}}");
+  }
+
+  @Test
+  void decisionOfAMonitorPolicyOnOpen() {
+    assertThat(render(Samples.openWouldDeny(11)))
+        .endsWith(
+            ",\"generation\":7,\"rule_index\":5,\"policy\":\"observe\",\"rule\":\"shadow-write\","
+                + "\"event\":\"open\",\"action\":\"deny\",\"mode\":\"monitor\",\"would\":true,"
+                + "\"label\":\"would deny\",\"result\":0,\"binary\":\"/usr/bin/vi\","
+                + "\"object\":\"/etc/shadow\",\"argv\":[\"vi\",\"/etc/shadow\"],\"argc\":2,"
+                + "\"access\":[\"write\",\"truncate\"],"
+                + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":false},"
+                + "\"fault\":{\"argv\":false}}");
+  }
+
+  @Test
+  void decisionOnConnectNamesAddressPortAndFamily() {
+    assertThat(render(Samples.connectAudit(12, "169.254.169.254", dev.ftguard.abi.Abi.AF_INET)))
+        .endsWith(
+            ",\"event\":\"connect\",\"action\":\"audit\",\"mode\":\"enforce\",\"would\":false,"
+                + "\"label\":\"audit\",\"result\":0,\"binary\":\"/usr/bin/curl\",\"object\":\"\","
+                + "\"argv\":[],\"argc\":0,"
+                + "\"address\":\"169.254.169.254\",\"port\":443,\"family\":\"ipv4\","
+                + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":false},"
+                + "\"fault\":{\"argv\":false}}");
+    assertThat(render(Samples.connectAudit(13, "fd00:0:0:0:0:0:0:1", dev.ftguard.abi.Abi.AF_INET6)))
+        .contains(",\"address\":\"fd00::1\",\"port\":443,\"family\":\"ipv6\",");
+  }
+
+  @Test
+  void decisionOnPtraceAndPrivilegeAndModules() {
+    assertThat(render(Samples.ptraceKilled(14)))
+        .contains(
+            ",\"action\":\"deny+kill\",\"mode\":\"enforce\",\"would\":false,\"label\":\"deny+kill\","
+                + "\"result\":-13,\"errno\":\"EACCES\",\"binary\":\"/usr/bin/gdb\","
+                + "\"object\":\"/usr/sbin/sshd\",\"argv\":[],\"argc\":0,\"target_pid\":777,");
+    assertThat(render(Samples.privilegeKill(15)))
+        .endsWith(
+            ",\"binary\":\"/home/u/x\",\"object\":\"\",\"argv\":[\"x\"],\"argc\":1,"
+                + "\"gains\":[\"uid0\"],\"new_uid\":0,\"new_euid\":0,"
+                + "\"truncated\":{\"binary\":true,\"object\":false,\"argv\":false},"
+                + "\"fault\":{\"argv\":false}}");
+    assertThat(render(Samples.moduleAudit(16)))
+        .endsWith(
+            ",\"label\":\"audit\",\"result\":0,\"binary\":\"/usr/sbin/insmod\","
+                + "\"object\":\"nf_tables\",\"argv\":[\"insmod\",\"nf_tables\"],\"argc\":2,"
+                + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":false},"
+                + "\"fault\":{\"argv\":true}}");
+  }
+
+  @Test
+  void ipv6AddressesInTheirShortForm() throws Exception {
+    java.util.function.Function<String, String> f =
+        a -> EventJson.address(java.net.InetAddress.ofLiteral(a));
+    assertThat(f.apply("2001:db8:0:0:1:0:0:1")).isEqualTo("2001:db8::1:0:0:1");
+    assertThat(f.apply("0:0:0:0:0:0:0:0")).isEqualTo("::");
+    assertThat(f.apply("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+    assertThat(f.apply("fe80:0:0:0:0:0:0:0")).isEqualTo("fe80::");
+    assertThat(f.apply("2001:db8:0:1:1:1:1:1")).isEqualTo("2001:db8:0:1:1:1:1:1");
+    assertThat(f.apply("10.1.2.3")).isEqualTo("10.1.2.3");
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1};
+    assertThat(EventJson.address(java.net.Inet6Address.getByAddress(null, mapped, -1)))
+        .isEqualTo("::ffff:10.0.0.1");
+  }
 }

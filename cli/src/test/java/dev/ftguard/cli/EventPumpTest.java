@@ -153,6 +153,21 @@ class EventPumpTest {
   }
 
   @Test
+  void finishedRemovesTheInstalledHook() {
+    Thread hook = stop.install(Duration.ofMillis(50), () -> {});
+    stop.finished(0, hook);
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isFalse(); // already removed
+  }
+
+  @Test
+  void finishedKeepsTheHookWhenAStopWasRequested() {
+    Thread hook = stop.install(Duration.ofMillis(50), () -> {});
+    stop.requestStop(); // as the hook does on a signal: it must stay to halt with our code
+    stop.finished(3, hook);
+    assertThat(Runtime.getRuntime().removeShutdownHook(hook)).isTrue(); // was still there
+  }
+
+  @Test
   void hookHaltsWith130WhenTheLoopDoesNotFinish() {
     AtomicInteger haltCode = new AtomicInteger(-1);
     stop.hook(Duration.ofMillis(50), haltCode::set, () -> {}).run();

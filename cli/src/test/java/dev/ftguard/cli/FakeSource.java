@@ -4,21 +4,23 @@ import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.abi.Errno;
+import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.nativeio.EventSource;
+import dev.ftguard.nativeio.KernelTable;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * An in-memory /dev/ftguard behind the EventSource interface: scripted read batches, drop
- * counters that the test can raise, hooks. Honours the read contract (buffer size check, 0 on
- * timeout after waiting).
+ * An in-memory /dev/ftguard behind the ControlDevice interface: scripted read batches, drop
+ * counters that the test can raise, hooks, a rule table. Honours the read contract (buffer size
+ * check, 0 on timeout after waiting).
  */
-final class FakeSource implements EventSource {
+final class FakeSource implements ControlDevice {
   final Deque<byte[]> batches = new ArrayDeque<>();
   volatile long[] dropped = new long[Abi.DROP_REASONS];
   long abiVersion = Abi.ABI_VERSION;
@@ -61,9 +63,42 @@ final class FakeSource implements EventSource {
     return next.length;
   }
 
+  /** The table in force (null: none since load) and its generation. */
+  byte[] table;
+  long generation;
+  /** Every table written, in order. */
+  final List<byte[]> written = new ArrayList<>();
+  /** Thrown by the next setTable calls instead of accepting the table (null: accept). */
+  volatile ErrnoException setError;
+  long[] decisions = new long[Abi.ACTIONS];
+  long blocked;
+  long killed;
+  long tableRules;
+
   @Override
-  public Stats stats() {
-    return new Stats(abiVersion, hooks.size(), hooks.size(), 0, produced.getAsLong(), 0, dropped, 4096, 0);
+  public synchronized Stats stats() {
+    return new Stats(
+        abiVersion, hooks.size(), hooks.size(), 0, produced.getAsLong(), 0, dropped, 4096, 0,
+        table == null ? 0 : generation, tableRules, table == null ? 0 : table.length,
+        decisions, blocked, killed);
+  }
+
+  @Override
+  public synchronized long setTable(byte[] t) throws ErrnoException {
+    if (closed) {
+      throw new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "fake", Errno.EBADF, "closed");
+    }
+    if (setError != null) {
+      throw setError;
+    }
+    written.add(t.clone());
+    table = t.clone();
+    return ++generation;
+  }
+
+  @Override
+  public synchronized Optional<KernelTable> getTable() {
+    return table == null ? Optional.empty() : Optional.of(new KernelTable(generation, table));
   }
 
   @Override

@@ -2,22 +2,13 @@ package dev.ftguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ftguard policy validate}: exit codes and output; never touches the kernel. */
-class PolicyCommandTest {
-  @TempDir Path tmp;
-
-  final StringWriter outText = new StringWriter();
-  final StringWriter errText = new StringWriter();
-
+class PolicyCommandTest extends CommandLineTest {
   static final String LIST =
       """
       apiVersion: ftguard.dev/v1
@@ -40,38 +31,9 @@ class PolicyCommandTest {
             action: deny
       """;
 
-  int run(String... args) {
-    Context ctx =
-        new Context(
-            new PrintWriter(outText, true),
-            new PrintWriter(errText, true),
-            new ByteArrayOutputStream(),
-            Map.of(),
-            Map.of(),
-            new Context.HostPaths(tmp.resolve("sys"), tmp.resolve("dev"), tmp.resolve("osrelease"), tmp.resolve("lib")),
-            new Context.ModuleOps() {
-              @Override
-              public void load(Path ko, String params) {
-                throw new AssertionError("policy validate must not load modules");
-              }
-
-              @Override
-              public void unload(String name) {
-                throw new AssertionError("policy validate must not unload modules");
-              }
-            },
-            p -> {
-              throw new AssertionError("policy validate must not open the device");
-            });
-    return Ftguard.run(ctx, args);
-  }
-
-  String out() {
-    return outText.toString();
-  }
-
-  String err() {
-    return errText.toString();
+  @AfterEach
+  void neverTouchesTheKernel() {
+    assertThat(calls).isEmpty();
   }
 
   @Test

@@ -41,7 +41,7 @@ class DemoIT {
         assertThat(events).anySatisfy(e -> assertThat(e.path("errno").asString()).isEqualTo("ENOENT"));
         assertThat(events).anySatisfy(e -> assertThat(e.path("exit_status").asInt(-1)).isEqualTo(42));
         assertThat(events).anySatisfy(e -> assertThat(e.path("signal").asInt(-1)).isEqualTo(9));
-        assertThat(out.toString()).contains("## an exec with arguments", "hooks      4 of 4 attached",
+        assertThat(out.toString()).contains("## an exec with arguments", "hooks      11 of 11 attached",
                 "ftguard unloaded");
         assertThat(err.toString()).contains("first event");
     }

@@ -32,8 +32,13 @@ public final class FtguardGuest {
     public static final String MODULE = "/ftguard.ko";
     /** The launcher in the guest. */
     public static final String FTGUARD = "/ftguard/ftguard";
+    /** The static test helper ({@code it/src/test/c/ftgtest.c}) in the guest. */
+    public static final String TEST_HELPER = "/ftgtest";
+    /** The do-nothing module of {@code it/src/test/kmod-hello} in the guest. */
+    public static final String HELLO_MODULE = "/ftg_hello.ko";
 
     private static Path builtModule;
+    private static Path builtHello;
 
     private FtguardGuest() {}
 
@@ -54,6 +59,68 @@ public final class FtguardGuest {
     }
 
     /**
+     * Compiles {@code it/src/test/c/ftgtest.c} once per test JVM into {@code it/target/ftgtest}:
+     * {@code gcc -static -O2 -Wall -Werror}, against the ABI header in {@code kmod/include/uapi}.
+     */
+    public static Path testHelper() throws IOException, InterruptedException {
+        return compileHelper("ftgtest");
+    }
+
+    private static final java.util.Map<String, Path> builtHelpers = new java.util.HashMap<>();
+
+    /**
+     * Compiles the static helper {@code it/src/test/c/NAME.c} once per test JVM into
+     * {@code it/target/NAME} ({@code gcc -static -O2 -Wall -Werror}).
+     */
+    public static synchronized Path compileHelper(String name) throws IOException, InterruptedException {
+        Path built = builtHelpers.get(name);
+        if (built == null) {
+            Path root = KernelCatalog.repoRoot();
+            Path out = root.resolve("it/target").resolve(name);
+            Files.createDirectories(out.getParent());
+            run(root.resolve("it"), "gcc", "-static", "-O2", "-Wall", "-Werror", "-o", out.toString(),
+                    root.resolve("it/src/test/c").resolve(name + ".c").toString());
+            builtHelpers.put(name, out);
+            built = out;
+        }
+        return built;
+    }
+
+    /**
+     * Builds {@code it/src/test/kmod-hello} (module {@code ftg_hello}) against the guest kernel's
+     * headers once per test JVM, in {@code it/target/kmod-hello}.
+     */
+    public static synchronized Path helloModule() throws IOException, InterruptedException {
+        if (builtHello == null) {
+            Path root = KernelCatalog.repoRoot();
+            Path src = root.resolve("it/src/test/kmod-hello");
+            Path dir = root.resolve("it/target/kmod-hello");
+            deleteTree(dir);
+            Files.createDirectories(dir);
+            for (String f : List.of("Kbuild", "ftg_hello.c")) {
+                Files.copy(src.resolve(f), dir.resolve(f));
+            }
+            run(dir, "make", "-C", kernel().headers().toString(), "M=" + dir, "modules");
+            builtHello = dir.resolve("ftg_hello.ko");
+        }
+        return builtHello;
+    }
+
+    /** The helper at {@link #TEST_HELPER} and the hello module at {@link #HELLO_MODULE}. */
+    public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest) throws IOException, InterruptedException {
+        return guest.file(GuestFile.copyOf(testHelper(), TEST_HELPER))
+                .file(GuestFile.copyOf(helloModule(), HELLO_MODULE));
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed:\n" + log);
+        }
+    }
+
+    /**
      * A guest whose files (serial log, QEMU command, /out) stay in {@code it/target/vm/NAME} after
      * the run, for looking into a failure.
      */
@@ -70,7 +137,7 @@ public final class FtguardGuest {
                 .output(line -> System.err.println("[guest] " + line));
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -11,15 +11,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open descriptor of {@code /dev/ftguard}.
  *
  * <p>The descriptor is non-blocking; {@link #readRecords} waits with poll(2) and then reads, so a
  * concurrent reader that takes the records first yields 0 bytes rather than a blocked thread.
- * One thread at a time may use a Device; {@link #close} is idempotent.
+ * One thread at a time may use a Device; {@link #close} is idempotent. Changing the rule table
+ * needs a descriptor opened with {@link #openReadWrite}.
  */
-public final class Device implements EventSource {
+public final class Device implements ControlDevice {
   /** The device node the module creates. */
   public static final Path DEFAULT_PATH = Path.of("/dev", Abi.DEVICE_NAME);
 
@@ -46,6 +48,16 @@ public final class Device implements EventSource {
    */
   public static Device open(Path path) throws ErrnoException {
     return new Device(path, LibC.open(path, LibC.O_RDONLY | LibC.O_NONBLOCK | LibC.O_CLOEXEC));
+  }
+
+  /**
+   * Opens {@code path} read-write, non-blocking, close-on-exec: for commands that also write the
+   * rule table.
+   *
+   * @throws ErrnoException ENOENT when the module is not loaded, EACCES/EPERM without root
+   */
+  public static Device openReadWrite(Path path) throws ErrnoException {
+    return new Device(path, LibC.open(path, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC));
   }
 
   public Path path() {
@@ -134,9 +146,32 @@ public final class Device implements EventSource {
     return out;
   }
 
-  private void ioctl(long request, MemorySegment arg, String name) throws ErrnoException {
+  /**
+   * FTG_IOC_SET_TABLE.
+   *
+   * @return the new table's generation
+   * @throws TableRejectedException the module refused the table: {@link
+   *     TableRejectedException#error()} says why, {@link TableRejectedException#offset()} where
+   */
+  @Override
+  public long setTable(byte[] table) throws ErrnoException {
+    ensureOpen();
+    return TableIoctls.setTable(this::ioctl, path.toString(), table);
+  }
+
+  /**
+   * FTG_IOC_GET_TABLE: asks for the size first, then reads the table into a buffer of that size,
+   * asking again if it grew in between.
+   */
+  @Override
+  public Optional<KernelTable> getTable() throws ErrnoException {
+    ensureOpen();
+    return TableIoctls.getTable(this::ioctl, path.toString());
+  }
+
+  private int ioctl(long request, MemorySegment arg, String name) throws ErrnoException {
     try {
-      LibC.ioctl(fd, request, arg, name);
+      return LibC.ioctl(fd, request, arg, name);
     } catch (ErrnoException e) {
       throw new ErrnoException(e.call(), path.toString(), e.errno());
     }

@@ -121,6 +121,34 @@ class DeviceTest {
   }
 
   @Test
+  void tableIoctlsOnSomethingElseAreEnotty() throws Exception {
+    Path f = Files.writeString(tmp.resolve("plain"), "x");
+    try (Device dev = Device.openReadWrite(f)) {
+      assertThatThrownBy(() -> dev.setTable(new byte[64]))
+          .isExactlyInstanceOf(ErrnoException.class)
+          .hasMessage("ioctl(FTG_IOC_SET_TABLE) " + f + ": ENOTTY (Inappropriate ioctl for device)");
+      assertThatThrownBy(dev::getTable)
+          .isInstanceOfSatisfying(
+              ErrnoException.class,
+              e -> {
+                assertThat(e.errnoName()).isEqualTo("ENOTTY");
+                assertThat(e.call()).isEqualTo("ioctl(FTG_IOC_GET_TABLE)");
+              });
+    }
+  }
+
+  @Test
+  void tableIoctlsAfterCloseAreEbadf() throws Exception {
+    Path f = Files.writeString(tmp.resolve("plain"), "x");
+    Device dev = Device.open(f);
+    dev.close();
+    assertThatThrownBy(() -> dev.setTable(new byte[8]))
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+    assertThatThrownBy(dev::getTable)
+        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+  }
+
+  @Test
   void useAfterCloseIsEbadfAndCloseIsIdempotent() throws Exception {
     Path f = Files.writeString(tmp.resolve("plain"), "x");
     Device dev = Device.open(f);

@@ -1,25 +1,29 @@
 package dev.ftguard.policy;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A compiled path glob as documented in {@code docs/policy.md}: {@code *} matches any run of
- * characters (possibly empty) and {@code ?} exactly one character, {@code [...]} one character of a
- * class ({@code [!...]} or {@code [^...]} negate it; {@code a-z} ranges; a leading {@code ]} is a
- * member). None of them ever matches {@code /}: only a literal {@code /} in the pattern does, so a
- * glob never crosses a directory boundary. Every other character matches itself. Characters are
- * Unicode code points.
+ * A compiled path glob as documented in {@code docs/policy.md}, matched byte-wise as the kernel
+ * does: pattern and text are taken as their UTF-8 bytes. {@code *} matches any run of bytes
+ * (possibly empty) and {@code ?} exactly one byte, {@code [...]} one byte of a class ({@code
+ * [!...]} or {@code [^...]} negate it; {@code a-z} ranges of unsigned byte values; a leading
+ * {@code ]} is a member). None of them ever matches {@code /}: only a literal {@code /} in the
+ * pattern does, so a glob never crosses a directory boundary. Every other byte matches itself. So
+ * {@code ?} matches one byte of {@code é} (two bytes in UTF-8), {@code ??} matches {@code é}; the
+ * validator keeps non-ASCII characters out of classes, where they would stand for their bytes.
  *
- * <p>Matching splits pattern and text at {@code /} (both must have the same number of segments)
- * and matches each segment with the iterative two-pointer algorithm (one backtrack point, the last
- * {@code *}): O(length of segment x length of pattern segment) at worst, no exponential
- * backtracking, no regular expressions.
+ * <p>Matching splits pattern and text at {@code /} (both must have the same number of segments;
+ * a {@code /} inside a class belongs to the class) and matches each segment with the iterative
+ * two-pointer algorithm (one backtrack point, the last {@code *}): O(length of segment x length of
+ * pattern segment) at worst, no exponential backtracking, no regular expressions.
  */
 public final class Glob {
   private sealed interface Tok {}
 
-  private record Lit(int cp) implements Tok {}
+  /** One byte, 0..255. */
+  private record Lit(int b) implements Tok {}
 
   private record Any() implements Tok {}
 
@@ -49,7 +53,7 @@ public final class Glob {
 
   /** Compiles {@code pattern}; throws {@link IllegalArgumentException} on a {@code [} without a closing {@code ]}. */
   public static Glob compile(String pattern) {
-    int[] p = pattern.codePoints().toArray();
+    int[] p = unsigned(pattern);
     List<Tok[]> segs = new ArrayList<>();
     List<Tok> cur = new ArrayList<>();
     for (int i = 0; i < p.length; i++) {
@@ -102,9 +106,31 @@ public final class Glob {
     return pattern;
   }
 
-  /** Whether this glob matches the whole of {@code text}. */
+  /** Whether this glob matches the whole of {@code text} (its UTF-8 bytes). */
   public boolean matches(String text) {
-    int[] t = text.codePoints().toArray();
+    return matchBytes(unsigned(text));
+  }
+
+  /** Whether this glob matches the whole of {@code text}, bytes as the kernel sees them. */
+  public boolean matches(byte[] text) {
+    int[] t = new int[text.length];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = Byte.toUnsignedInt(text[i]);
+    }
+    return matchBytes(t);
+  }
+
+  /** The UTF-8 bytes of {@code s} as unsigned values. */
+  private static int[] unsigned(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    int[] out = new int[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = Byte.toUnsignedInt(b[i]);
+    }
+    return out;
+  }
+
+  private boolean matchBytes(int[] t) {
     int slashes = 0;
     for (int c : t) {
       if (c == '/') {
@@ -156,7 +182,7 @@ public final class Glob {
 
   private static boolean single(Tok tok, int c) {
     return switch (tok) {
-      case Lit(int cp) -> cp == c;
+      case Lit(int b) -> b == c;
       case Any a -> true;
       case Cls cls -> cls.contains(c);
       case Star s -> false;

@@ -10,6 +10,8 @@ import dev.ftguard.policy.Verdict.Decision;
 import dev.ftguard.policy.Verdict.Finding;
 import dev.ftguard.policy.Verdict.RuleRef;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -96,12 +98,19 @@ public final class PolicyEvaluator {
 
   /**
    * Whether {@code value} equals one of {@code exact}, starts with one of {@code prefix} (plain
-   * string prefix) or matches one of the {@link Glob}s.
+   * byte prefix) or matches one of the {@link Glob}s; all compared as UTF-8 bytes, as the kernel
+   * compares them.
    */
   public static boolean matches(PathMatcher pm, String value) {
-    return pm.exact().contains(value)
-        || pm.prefix().stream().anyMatch(value::startsWith)
-        || pm.glob().stream().anyMatch(g -> Glob.matches(g, value));
+    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    return pm.exact().stream().anyMatch(e -> Arrays.equals(v, e.getBytes(StandardCharsets.UTF_8)))
+        || pm.prefix().stream().anyMatch(p -> startsWith(v, p.getBytes(StandardCharsets.UTF_8)))
+        || pm.glob().stream().anyMatch(g -> Glob.compile(g).matches(v));
+  }
+
+  private static boolean startsWith(byte[] value, byte[] prefix) {
+    return value.length >= prefix.length
+        && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /**

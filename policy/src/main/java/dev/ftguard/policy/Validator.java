@@ -400,6 +400,8 @@ final class Validator {
         for (var x : expand(item, s)) {
           if (x.isEmpty()) {
             error(item.at(), "'" + key + "' item is empty", "remove it");
+          } else if (x.indexOf('\0') >= 0) {
+            error(item.at(), "'" + key + "' item contains a NUL character", "arguments never contain NUL: remove it");
           } else if (x.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
             error(item.at(), "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes", "shorten it");
           } else {
@@ -528,7 +530,11 @@ final class Validator {
     if (why.contains("'*'") || why.contains("'**'")) {
       return "a glob has at most " + Limits.GLOB_STARS + " '*' and no '**'; use prefix for whole subtrees";
     }
-    if (why.contains("bytes")) {
+    if (why.contains("non-ASCII")) {
+      return "paths are matched as UTF-8 bytes: write the character outside the class, literally or"
+          + " as one '?' per byte, or give the alternatives as separate globs";
+    }
+    if (why.contains("bytes long")) {
       return "shorten it";
     }
     return "fix the pattern";
@@ -582,6 +588,14 @@ final class Validator {
             return "has '[' inside a '[...]' class";
           }
           j++;
+        }
+        for (int k = i + 1; k < j; k = p.offsetByCodePoints(k, 1)) {
+          int cp = p.codePointAt(k);
+          if (cp > 0x7f) {
+            String ch = Character.toString(cp);
+            return "has the non-ASCII character '" + ch + "' (" + ch.getBytes(StandardCharsets.UTF_8).length
+                + " bytes in UTF-8) inside a '[...]' class, which matches one byte";
+          }
         }
         if (j >= p.length()) {
           return "has '[' without a closing ']'";

@@ -17,9 +17,8 @@ public enum Accel {
     KVM(List.of("-accel", "kvm", "-cpu", "host")),
     /**
      * QEMU's binary translator: slower, works everywhere. A conservative CPU model (Nehalem:
-     * SSE4.2, no AVX, FSGSBASE, PCID or PKU), not {@code max}: with {@code max}, QEMU 7.2's
-     * emulation of the newer extensions made JVMs in the guest crash now and then with SIGSEGV
-     * in JIT-compiled code (docs/vm.md).
+     * SSE4.2, no AVX, FSGSBASE, PCID or PKU), not {@code max}: with {@code max}, JVMs in the
+     * guest crashed now and then in JIT-compiled code (docs/vm.md).
      */
     TCG(List.of("-accel", "tcg", "-cpu", "Nehalem"));
 

@@ -1,0 +1,240 @@
+package dev.ftguard.abi;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code struct ftg_decision_event}: a rule matched. An {@code audit}, a monitor policy's "would"
+ * record, or an enforced deny/kill (allow decisions are not reported). The header is the acting
+ * process.
+ *
+ * @param generation the table that decided (its generation)
+ * @param rule the rule's index in that table
+ * @param kind the event kind
+ * @param action the rule's action
+ * @param mode its policy's mode
+ * @param flags {@code FTG_DEC_*}
+ * @param result the -errno returned to the caller, 0 if none
+ * @param mask open: {@code FTG_ACCESS_*}, privilege: {@code FTG_GAIN_*}, else 0; see {@link
+ *     #maskNames()}
+ * @param policy the policy's name
+ * @param ruleName the rule's name
+ * @param family connect: {@link Abi#AF_INET} or {@link Abi#AF_INET6}; as written otherwise
+ * @param address connect: the destination (IPv4: an {@code Inet4Address}, IPv6: an {@code
+ *     Inet6Address}, IPv4-mapped ones included); empty for other kinds
+ * @param port connect: the destination port
+ * @param targetPid ptrace: the target's tgid
+ * @param newUid privilege: the new uid
+ * @param newEuid privilege: the new euid
+ * @param argc the argument count (exec: the new program's, kept or not; other kinds: the acting
+ *     process's arguments that were read)
+ * @param binary the acting process's binary (exec: the file being executed), lossy UTF-8,
+ *     possibly truncated; {@code ""} when unknown ({@code binary_len} 0)
+ * @param object open: the path, module_load: the module name, ptrace: the target's binary; {@code
+ *     ""} for the other kinds or when unknown ({@code object_len} 0)
+ * @param argv the kept arguments (exec: the new program's, else the acting process's)
+ */
+public record DecisionEvent(
+    Header header,
+    long generation,
+    long rule,
+    Kind kind,
+    Action action,
+    Mode mode,
+    int flags,
+    int result,
+    int mask,
+    String policy,
+    String ruleName,
+    int family,
+    Optional<InetAddress> address,
+    int port,
+    long targetPid,
+    long newUid,
+    long newEuid,
+    long argc,
+    String binary,
+    String object,
+    List<String> argv)
+    implements Event {
+
+  public DecisionEvent {
+    argv = List.copyOf(argv);
+  }
+
+  /**
+   * What {@link Kind}, {@link Action} and {@link Mode} share: each constant stands for a value of a
+   * C enum of the ABI and has a name in the policy language.
+   */
+  interface AbiEnum {
+    /** The C enum's value ({@code FTG_KIND_*}, {@code FTG_ACT_*}, {@code FTG_MODE_*}). */
+    int value();
+
+    /** The policy language's name ({@code exec}, {@code deny+kill}, {@code monitor}, ...). */
+    String yamlName();
+
+    /** The one of {@code constants} with this C enum value, if any. */
+    static <E extends AbiEnum> Optional<E> of(E[] constants, int value) {
+      for (E e : constants) {
+        if (e.value() == value) {
+          return Optional.of(e);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** {@code enum ftg_kind}, with the policy language's names. */
+  public enum Kind implements AbiEnum {
+    EXEC(Abi.KIND_EXEC, "exec"),
+    OPEN(Abi.KIND_OPEN, "open"),
+    CONNECT(Abi.KIND_CONNECT, "connect"),
+    MODULE_LOAD(Abi.KIND_MODULE_LOAD, "module_load"),
+    PTRACE(Abi.KIND_PTRACE, "ptrace"),
+    PRIVILEGE(Abi.KIND_PRIVILEGE, "privilege");
+
+    private final int value;
+    private final String yaml;
+
+    Kind(int value, String yaml) {
+      this.value = value;
+      this.yaml = yaml;
+    }
+
+    @Override
+    public int value() {
+      return value;
+    }
+
+    @Override
+    public String yamlName() {
+      return yaml;
+    }
+
+    /** The kind with this {@code FTG_KIND_*} value, if any. */
+    public static Optional<Kind> of(int value) {
+      return AbiEnum.of(values(), value);
+    }
+  }
+
+  /** {@code enum ftg_action}, with the policy language's names. */
+  public enum Action implements AbiEnum {
+    ALLOW(Abi.ACT_ALLOW, "allow"),
+    AUDIT(Abi.ACT_AUDIT, "audit"),
+    DENY(Abi.ACT_DENY, "deny"),
+    KILL(Abi.ACT_KILL, "kill"),
+    DENY_KILL(Abi.ACT_DENY_KILL, "deny+kill");
+
+    private final int value;
+    private final String yaml;
+
+    Action(int value, String yaml) {
+      this.value = value;
+      this.yaml = yaml;
+    }
+
+    @Override
+    public int value() {
+      return value;
+    }
+
+    @Override
+    public String yamlName() {
+      return yaml;
+    }
+
+    /** The action with this {@code FTG_ACT_*} value, if any. */
+    public static Optional<Action> of(int value) {
+      return AbiEnum.of(values(), value);
+    }
+  }
+
+  /** {@code enum ftg_mode}, with the policy language's names. */
+  public enum Mode implements AbiEnum {
+    ENFORCE(Abi.MODE_ENFORCE, "enforce"),
+    MONITOR(Abi.MODE_MONITOR, "monitor");
+
+    private final int value;
+    private final String yaml;
+
+    Mode(int value, String yaml) {
+      this.value = value;
+      this.yaml = yaml;
+    }
+
+    @Override
+    public int value() {
+      return value;
+    }
+
+    @Override
+    public String yamlName() {
+      return yaml;
+    }
+
+    /** The mode with this {@code FTG_MODE_*} value, if any. */
+    public static Optional<Mode> of(int value) {
+      return AbiEnum.of(values(), value);
+    }
+  }
+
+  /** Names of the {@code FTG_ACCESS_*} bits, by bit number. */
+  public static final List<String> ACCESS_NAMES = List.of("read", "write", "create", "truncate");
+
+  /** Names of the {@code FTG_GAIN_*} bits, by bit number. */
+  public static final List<String> GAIN_NAMES = List.of("uid0", "capabilities");
+
+  /** Monitor mode: the rule would have acted ({@code FTG_DEC_WOULD}). */
+  public boolean would() {
+    return (flags & Abi.DEC_WOULD) != 0;
+  }
+
+  public boolean binaryTruncated() {
+    return (flags & Abi.DEC_BINARY_TRUNC) != 0;
+  }
+
+  public boolean objectTruncated() {
+    return (flags & Abi.DEC_OBJECT_TRUNC) != 0;
+  }
+
+  public boolean argvTruncated() {
+    return (flags & Abi.DEC_ARGV_TRUNC) != 0;
+  }
+
+  public boolean argvFault() {
+    return (flags & Abi.DEC_ARGV_FAULT) != 0;
+  }
+
+  /** {@code audit}, {@code deny}, ... or, for a monitor policy's record, {@code would deny}, .... */
+  public String label() {
+    return would() ? "would " + action.yamlName() : action.yamlName();
+  }
+
+  /** The symbolic errno of {@link #result()} ({@code EPERM}, ...) when it is negative. */
+  public Optional<String> errnoName() {
+    return result < 0 ? Optional.of(Errno.name(-result)) : Optional.empty();
+  }
+
+  /**
+   * {@link #mask()} as names, in bit order: access names ({@code read}, {@code write}, {@code
+   * create}, {@code truncate}) for open, gain names ({@code uid0}, {@code capabilities}) for
+   * privilege; empty for other kinds. Bits without a name are left out (see {@link #mask()}).
+   */
+  public List<String> maskNames() {
+    List<String> names =
+        switch (kind) {
+          case OPEN -> ACCESS_NAMES;
+          case PRIVILEGE -> GAIN_NAMES;
+          default -> List.of();
+        };
+    List<String> out = new ArrayList<>();
+    for (int bit = 0; bit < names.size(); bit++) {
+      if ((mask & (1 << bit)) != 0) {
+        out.add(names.get(bit));
+      }
+    }
+    return List.copyOf(out);
+  }
+}

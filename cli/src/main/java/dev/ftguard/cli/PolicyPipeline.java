@@ -1,0 +1,144 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.Stats;
+import dev.ftguard.nativeio.ControlDevice;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.policy.LoadResult;
+import dev.ftguard.policy.PolicyError;
+import dev.ftguard.policy.PolicyLoader;
+import dev.ftguard.policy.PolicySet;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * From policy files to a table in the kernel, in steps that each either succeed or say why:
+ * load and validate ({@link #load}), compile ({@link #compile}), write ({@link #write}). A
+ * failure at any step leaves the kernel's table as it was.
+ */
+final class PolicyPipeline {
+  private PolicyPipeline() {}
+
+  /** A validated policy set and its compiled table. */
+  record Compiled(PolicySet set, byte[] table) {
+    int policies() {
+      return set.policies().size();
+    }
+
+    int rules() {
+      return set.ruleCount();
+    }
+
+    int bytes() {
+      return table.length;
+    }
+  }
+
+  /** A table put in force. */
+  record Applied(Compiled compiled, long generation) {}
+
+  /**
+   * Loads the files together and validates them.
+   *
+   * @throws PolicyFailure with every located error (exit 9), or a file that cannot be read (2)
+   */
+  static PolicySet load(List<Path> files) throws PolicyFailure {
+    for (Path f : files) {
+      if (Files.isDirectory(f)) {
+        throw new PolicyFailure(
+            new UserException.BadInput(
+                "policy file " + f + " is a directory: give the .yaml files in it (e.g. " + f + "/*.yaml)",
+                null));
+      }
+    }
+    LoadResult result;
+    try {
+      result = PolicyLoader.loadFiles(files);
+    } catch (NoSuchFileException e) {
+      throw new PolicyFailure(
+          new UserException.BadInput("policy file " + e.getFile() + " does not exist: check the path", e));
+    } catch (AccessDeniedException e) {
+      throw new PolicyFailure(
+          new UserException.BadInput(
+              "cannot read policy file " + e.getFile() + ": permission denied (check its mode, or run with sudo)",
+              e));
+    } catch (CharacterCodingException e) {
+      throw new PolicyFailure(
+          new UserException.BadInput("cannot read policy file: " + e.getMessage() + ": save it as UTF-8", e));
+    } catch (IOException e) {
+      throw new PolicyFailure(new UserException.Failed("cannot read policy files: " + e, e));
+    }
+    return switch (result) {
+      case LoadResult.Invalid(List<PolicyError> errors) ->
+          throw new PolicyFailure(
+              errors,
+              new UserException.InvalidPolicy(
+                  plural(errors.size(), "error", "errors")
+                      + " in "
+                      + plural(files.size(), "policy file", "policy files")
+                      + ": nothing is valid until all are fixed"));
+      case LoadResult.Loaded(PolicySet set) -> set;
+    };
+  }
+
+  /** Loads, validates and compiles. */
+  static Compiled compile(List<Path> files) throws PolicyFailure {
+    return compile(load(files));
+  }
+
+  /**
+   * Compiles a valid set into the kernel's table format.
+   *
+   * @throws PolicyFailure when the table would exceed the kernel's limits (exit 9)
+   */
+  static Compiled compile(PolicySet set) throws PolicyFailure {
+    return new Compiled(set, PolicyTables.compile(set));
+  }
+
+  /** The empty set: its table removes every rule. */
+  static PolicySet emptySet() {
+    return new PolicySet(List.of(), new LinkedHashMap<>());
+  }
+
+  /**
+   * Refuses a module of another ABI version before writing anything to it.
+   *
+   * @throws UserException.Incompatible (8)
+   */
+  static Stats checkAbi(ControlDevice dev, Path device) {
+    Stats stats;
+    try {
+      stats = dev.stats();
+    } catch (ErrnoException e) {
+      throw Errors.deviceCall(e, device);
+    }
+    if (stats.abiVersion() != Abi.ABI_VERSION) {
+      throw Errors.abiMismatch(
+          stats.abiVersion(), "writes version " + Abi.ABI_VERSION + " rule tables");
+    }
+    return stats;
+  }
+
+  /**
+   * Writes the compiled table to the kernel.
+   *
+   * @throws PolicyFailure the kernel refused it (10), no permission (4), another module (8), ...
+   */
+  static Applied write(ControlDevice dev, Path device, Compiled compiled) throws PolicyFailure {
+    try {
+      return new Applied(compiled, dev.setTable(compiled.table()));
+    } catch (ErrnoException e) {
+      throw new PolicyFailure(Errors.table(e, device));
+    }
+  }
+
+  static String plural(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.nativeio.ControlDevice;
+import dev.ftguard.nativeio.ErrnoException;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ftguard run --policy FILE...}: enforce policies and stream events, reloading on change. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Put policies in force and stream every event (decisions included) as JSON lines on stdout"
+          + " until SIGINT/SIGTERM (exit 0).",
+      "Refuses to start when the policies are invalid (exit 9) or cannot be put in force.",
+      "Reloads the policies on SIGHUP and when a policy file changes (after 200 ms of quiet). A"
+          + " reload that fails keeps the rules in force and says why on stderr and in-band:"
+          + " {\"type\":\"policy_reload\",\"ok\":false,\"errors\":[...]}.",
+      "The rules stay in force after ftguard exits (use `ftguard policy clear` to remove them)."
+    })
+public final class RunCommand implements Callable<Integer> {
+  @ParentCommand Ftguard parent;
+
+  @Option(
+      names = {"-p", "--policy"},
+      arity = "1..*",
+      required = true,
+      paramLabel = "FILE",
+      description = "Policy files (YAML), loaded together; repeat or list several.")
+  List<Path> files;
+
+  @Option(
+      names = "--json-errors",
+      description =
+          "Write stderr as JSON lines too: {\"type\":\"policy_error\",\"file\",\"line\",\"column\","
+              + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"info\",\"message\"[,\"exit_code\"]}.")
+  boolean jsonErrors;
+
+  @Override
+  public Integer call() {
+    Context ctx = parent.context;
+    Diagnostics diag = new Diagnostics(ctx.err(), jsonErrors);
+    try {
+      return run(ctx, diag);
+    } catch (UserException e) {
+      if (!jsonErrors) {
+        throw e;
+      }
+      diag.fatal(e);
+      return e.exitCode();
+    }
+  }
+
+  private int run(Context ctx, Diagnostics diag) {
+    // Validate and compile before touching the device: invalid policies never get near it.
+    PolicyPipeline.Compiled compiled;
+    try {
+      compiled = PolicyPipeline.compile(files);
+    } catch (PolicyFailure f) {
+      diag.policyErrors(f.policyErrors());
+      throw f.summary();
+    }
+    Path device = ctx.paths().device();
+    StopSignal stop = new StopSignal();
+    OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
+    int code = 0;
+    Thread hook = null;
+    try (ControlDevice dev = ctx.openDeviceForWriting()) {
+      PolicyDaemon daemon =
+          new PolicyDaemon(files, dev, device, out, diag, stop, Clock.systemUTC());
+      try {
+        daemon.start(compiled);
+      } catch (PolicyFailure f) {
+        throw f.summary();
+      }
+      diag.info(
+          "applied generation "
+              + Long.toUnsignedString(daemon.current().generation())
+              + ": "
+              + PolicyDaemon.counts(compiled)
+              + "; streaming events as pid "
+              + ProcessHandle.current().pid()
+              + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
+              + " stay in force after exit)");
+      hook = stop.install(StopSignal.GRACE, () -> ctx.err().flush());
+      if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {
+        diag.error("cannot handle SIGHUP in this JVM (-Xrs?): reload by changing a policy file");
+      }
+      PolicyWatcher watcher = watch(diag, daemon);
+      try {
+        EventPump.Summary s;
+        try {
+          s = daemon.run(EventPump.Options.of(true, 0, null));
+        } catch (ErrnoException e) {
+          throw Errors.deviceCall(e, device);
+        }
+        diag.info(
+            EventPump.describe(s).substring("ftguard: ".length())
+                + "; "
+                + PolicyPipeline.plural(daemon.reloads(), "reload", "reloads")
+                + (daemon.failedReloads() > 0 ? ", " + daemon.failedReloads() + " failed" : "")
+                + "; generation "
+                + Long.toUnsignedString(daemon.current().generation())
+                + " stays in force");
+      } finally {
+        if (watcher != null) {
+          watcher.close();
+        }
+      }
+    } catch (UserException e) {
+      code = e.exitCode();
+      throw e;
+    } finally {
+      Sighup.uninstall();
+      stop.finished(code, hook);
+    }
+    return code;
+  }
+
+  private PolicyWatcher watch(Diagnostics diag, PolicyDaemon daemon) {
+    try {
+      return PolicyWatcher.start(
+          files, PolicyDaemon.DEBOUNCE, () -> daemon.requestReload(PolicyDaemon.FILE_CHANGE));
+    } catch (IOException e) {
+      diag.error(
+          "cannot watch the policy files (" + e + "): reload with SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ")");
+      return null;
+    }
+  }
+}

@@ -1,0 +1,724 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftgtest: the operations the policy VM tests perform, one per subcommand, each
+ * reporting its outcome in one line: "ok" (exit 0) or "errno=<NAME>" (exit 1).
+ * Built statically on the host (gcc -static -O2 -Wall -Werror) and copied into
+ * the guest as /ftgtest; copies of it at other paths act as distinct binaries.
+ *
+ *   ok [ARGS...]                     print "ok" (a harmless exec target)
+ *   sleep SECONDS                    sleep, then print "ok"
+ *   exec PATH [ARGS...]              execv(PATH, [PATH, ARGS...])
+ *   spawn PATH [ARGS...]             fork; the child execs as above; exit with
+ *                                    the child's status (128+signal if killed)
+ *   as UID EUID PATH [ARGS...]       setgroups(0), setresgid, setresuid(UID, EUID,
+ *                                    EUID), then exec as above
+ *   open PATH r|w|rw [creat] [trunc] open(2) with those flags
+ *   connect ADDR PORT                TCP connect to an IPv4 or IPv6 literal
+ *   ptrace-attach PID                PTRACE_ATTACH, wait for the stop, detach
+ *   ptrace-child [PATH [ARGS...]]    fork a child (that execs PATH ARGS... or
+ *                                    sleeps) and attach to it; "ok target=PID"
+ *   setuid-dance                     as root: setresuid(1000,1000,0), then
+ *                                    setresuid(0,0,0); prints the second result
+ *   capset-gain                      drop CAP_NET_RAW from the effective set, then
+ *                                    raise it again; prints the second result
+ *   memfd-exec PATH [ARGS...]        copy PATH into a memfd and fexecve it
+ *   deleted-exec PATH [ARGS...]      copy PATH to ./ftg-deleted, open it, unlink
+ *                                    it and fexecve it
+ *   fd-exec PATH [ARGS...]           open PATH and fexecve it
+ *   finit-module KO                  finit_module(2) of that file
+ *   init-module KO                   init_module(2) of the file's contents
+ *   set-table FILE [SIZE]            FTG_IOC_SET_TABLE with FILE's bytes (SIZE:
+ *                                    claim another size, at most the file's or
+ *                                    above FTG_TABLE_MAX): "ok generation=N" or
+ *                                    "errno=NAME error=N offset=N"
+ *   get-table [OUT]                  FTG_IOC_GET_TABLE: "ok needed=N generation=N",
+ *                                    the table written to OUT when given
+ *   layout                           sizes, offsets and constants of the table
+ *                                    ABI as name=value lines (for the host side)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../../kmod/include/uapi/ftguard.h"
+
+#define DEVICE "/dev/" FTG_DEVICE_NAME
+
+extern char **environ;
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+#define E(x) case x: return #x
+	E(EPERM); E(ENOENT); E(ESRCH); E(EINTR); E(EIO); E(ENXIO); E(E2BIG);
+	E(ENOEXEC); E(EBADF); E(ECHILD); E(EAGAIN); E(ENOMEM); E(EACCES);
+	E(EFAULT); E(EBUSY); E(EEXIST); E(EXDEV); E(ENODEV); E(ENOTDIR);
+	E(EISDIR); E(EINVAL); E(ENFILE); E(EMFILE); E(ENOTTY); E(ETXTBSY);
+	E(EFBIG); E(ENOSPC); E(EROFS); E(EMLINK); E(EPIPE); E(ENAMETOOLONG);
+	E(ENOSYS); E(ELOOP); E(EOPNOTSUPP); E(EADDRNOTAVAIL); E(ENETUNREACH);
+	E(ECONNRESET); E(ETIMEDOUT); E(ECONNREFUSED); E(EHOSTUNREACH);
+	E(EKEYREJECTED); E(EAFNOSUPPORT); E(EBADMSG); E(ENOKEY);
+#undef E
+	}
+	return NULL;
+}
+
+/* Prints "errno=NAME" (or "errno=<number>") for e and returns exit status 1. */
+static int fail(int e)
+{
+	const char *name = errno_name(e);
+
+	if (name)
+		printf("errno=%s\n", name);
+	else
+		printf("errno=%d\n", e);
+	fflush(stdout);
+	return 1;
+}
+
+static int ok(void)
+{
+	printf("ok\n");
+	fflush(stdout);
+	return 0;
+}
+
+static void usage(const char *msg)
+{
+	fprintf(stderr, "ftgtest: %s (see the comment at the top of ftgtest.c)\n", msg);
+	exit(2);
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0')
+		usage("not a number");
+	return v;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* argv for a program: [path, args...] as a NULL-terminated array. */
+static char **program_argv(char *path, int argc, char **args)
+{
+	char **v = calloc(argc + 2, sizeof(*v));
+
+	if (!v)
+		exit(fail(ENOMEM));
+	v[0] = path;
+	for (int i = 0; i < argc; i++)
+		v[i + 1] = args[i];
+	return v;
+}
+
+static int do_exec(int argc, char **argv)
+{
+	if (argc < 1)
+		usage("exec PATH [ARGS...]");
+	execv(argv[0], program_argv(argv[0], argc - 1, argv + 1));
+	return fail(errno);
+}
+
+/* Exit status of a waited-for child: its own, or 128 + the signal. */
+static int child_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status)) {
+		printf("signal=%d\n", WTERMSIG(status));
+		fflush(stdout);
+		return 128 + WTERMSIG(status);
+	}
+	return 125;
+}
+
+static int do_spawn(int argc, char **argv)
+{
+	int status;
+	pid_t pid;
+
+	if (argc < 1)
+		usage("spawn PATH [ARGS...]");
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return fail(errno);
+	if (pid == 0)
+		exit(do_exec(argc, argv));
+	if (waitpid(pid, &status, 0) < 0)
+		return fail(errno);
+	return child_status(status);
+}
+
+static int do_as(int argc, char **argv)
+{
+	uid_t uid, euid;
+
+	if (argc < 3)
+		usage("as UID EUID PATH [ARGS...]");
+	uid = (uid_t)number(argv[0]);
+	euid = (uid_t)number(argv[1]);
+	if (setgroups(0, NULL) || setresgid(uid, euid, euid) ||
+	    setresuid(uid, euid, euid)) {
+		printf("setup failed: ");
+		return fail(errno);
+	}
+	return do_exec(argc - 2, argv + 2);
+}
+
+static int do_open(int argc, char **argv)
+{
+	int flags = O_CLOEXEC, fd;
+
+	if (argc < 2)
+		usage("open PATH r|w|rw [creat] [trunc]");
+	if (!strcmp(argv[1], "r"))
+		flags |= O_RDONLY;
+	else if (!strcmp(argv[1], "w"))
+		flags |= O_WRONLY;
+	else if (!strcmp(argv[1], "rw"))
+		flags |= O_RDWR;
+	else
+		usage("access must be r, w or rw");
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "creat"))
+			flags |= O_CREAT;
+		else if (!strcmp(argv[i], "trunc"))
+			flags |= O_TRUNC;
+		else
+			usage("open flags are creat and trunc");
+	}
+	fd = open(argv[0], flags, 0644);
+	if (fd < 0)
+		return fail(errno);
+	close(fd);
+	return ok();
+}
+
+static int do_connect(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	socklen_t len;
+	long port;
+	int fd;
+
+	if (argc != 2)
+		usage("connect ADDR PORT");
+	port = number(argv[1]);
+	if (port < 0 || port > 65535)
+		usage("port out of range");
+	memset(&ss, 0, sizeof(ss));
+	if (inet_pton(AF_INET, argv[0], &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		len = sizeof(*in4);
+	} else if (inet_pton(AF_INET6, argv[0], &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*in6);
+	} else {
+		usage("not an IPv4 or IPv6 literal");
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		printf("socket: ");
+		return fail(errno);
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len)) {
+		int e = errno;
+
+		close(fd);
+		return fail(e);
+	}
+	close(fd);
+	return ok();
+}
+
+static int attach(pid_t pid)
+{
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return fail(errno);
+	if (waitpid(pid, &status, __WALL) < 0)
+		return fail(errno);
+	if (ptrace(PTRACE_DETACH, pid, NULL, NULL))
+		return fail(errno);
+	return 0;
+}
+
+static int do_ptrace_attach(int argc, char **argv)
+{
+	if (argc != 1)
+		usage("ptrace-attach PID");
+	return attach((pid_t)number(argv[0])) ? 1 : ok();
+}
+
+/* Waits until /proc/PID/exe names path (the child has exec'd it), up to 10 s. */
+static void wait_for_exe(pid_t pid, const char *path)
+{
+	char link[64], exe[4096], want[4096];
+	ssize_t n;
+
+	if (!realpath(path, want))
+		return;
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	for (int i = 0; i < 1000; i++) {
+		n = readlink(link, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+			if (!strcmp(exe, want))
+				return;
+		}
+		sleep_ms(10);
+	}
+}
+
+static int do_ptrace_child(int argc, char **argv)
+{
+	int rc, status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return fail(errno);
+	if (pid == 0) {
+		/* never outlive the tracer, even when it is killed */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (argc >= 1) {
+			execv(argv[0], program_argv(argv[0], argc - 1, argv + 1));
+			_exit(127);
+		}
+		sleep_ms(30000);
+		_exit(0);
+	}
+	if (argc >= 1)
+		wait_for_exe(pid, argv[0]);
+	rc = attach(pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	if (rc)
+		return rc;
+	printf("ok target=%d\n", (int)pid);
+	return 0;
+}
+
+static int do_setuid_dance(void)
+{
+	if (setresuid(1000, 1000, 0)) {
+		printf("first: ");
+		return fail(errno);
+	}
+	if (setresuid(0, 0, 0))
+		return fail(errno);
+	return ok();
+}
+
+static int capset_effective(struct __user_cap_header_struct *h,
+			    struct __user_cap_data_struct *d)
+{
+	return (int)syscall(SYS_capset, h, d);
+}
+
+static int do_capset_gain(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	const unsigned int bit = 1U << CAP_NET_RAW;
+
+	if (syscall(SYS_capget, &h, d)) {
+		printf("capget: ");
+		return fail(errno);
+	}
+	if (!(d[0].permitted & bit)) {
+		printf("CAP_NET_RAW not permitted: ");
+		return fail(EPERM);
+	}
+	d[0].effective &= ~bit;
+	if (capset_effective(&h, d)) {
+		printf("first: ");
+		return fail(errno);
+	}
+	d[0].effective |= bit;
+	if (capset_effective(&h, d))
+		return fail(errno);
+	return ok();
+}
+
+/* Copies the file at path to fd; returns 0 or an errno. */
+static int copy_to(const char *path, int fd)
+{
+	char buf[65536];
+	ssize_t n;
+	int in = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (in < 0)
+		return errno;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(fd, buf, n) != n) {
+			close(in);
+			return EIO;
+		}
+	}
+	close(in);
+	return n < 0 ? errno : 0;
+}
+
+static int fexec(int fd, int argc, char **argv)
+{
+	fflush(stdout);
+	fexecve(fd, program_argv(argv[0], argc - 1, argv + 1), environ);
+	return fail(errno);
+}
+
+static int do_memfd_exec(int argc, char **argv)
+{
+	int fd, e;
+
+	if (argc < 1)
+		usage("memfd-exec PATH [ARGS...]");
+	fd = memfd_create("ftg-memfd", 0);
+	if (fd < 0) {
+		printf("memfd_create: ");
+		return fail(errno);
+	}
+	e = copy_to(argv[0], fd);
+	if (e) {
+		printf("copy: ");
+		return fail(e);
+	}
+	return fexec(fd, argc, argv);
+}
+
+static int do_deleted_exec(int argc, char **argv)
+{
+	const char *tmp = "ftg-deleted";
+	int fd, e;
+
+	if (argc < 1)
+		usage("deleted-exec PATH [ARGS...]");
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (fd < 0) {
+		printf("create: ");
+		return fail(errno);
+	}
+	e = copy_to(argv[0], fd);
+	close(fd);
+	if (e) {
+		printf("copy: ");
+		return fail(e);
+	}
+	/* no O_CLOEXEC: fexecve of a file closed at exec would fail with ENOENT */
+	fd = open(tmp, O_RDONLY);
+	if (fd < 0 || unlink(tmp)) {
+		printf("reopen: ");
+		return fail(errno);
+	}
+	return fexec(fd, argc, argv);
+}
+
+static int do_fd_exec(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 1)
+		usage("fd-exec PATH [ARGS...]");
+	fd = open(argv[0], O_RDONLY);
+	if (fd < 0) {
+		printf("open: ");
+		return fail(errno);
+	}
+	return fexec(fd, argc, argv);
+}
+
+static int do_finit_module(int argc, char **argv)
+{
+	int fd;
+
+	if (argc != 1)
+		usage("finit-module KO");
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("open: ");
+		return fail(errno);
+	}
+	if (syscall(SYS_finit_module, fd, "", 0))
+		return fail(errno);
+	return ok();
+}
+
+/* Reads a whole file into malloc'd memory; exits on failure. */
+static void *slurp(const char *path, size_t *size)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st)) {
+		printf("open %s: ", path);
+		exit(fail(errno));
+	}
+	buf = malloc(st.st_size ? st.st_size : 1);
+	if (!buf)
+		exit(fail(ENOMEM));
+	for (size_t done = 0; done < (size_t)st.st_size;) {
+		ssize_t n = read(fd, (char *)buf + done, st.st_size - done);
+
+		if (n <= 0) {
+			printf("read %s: ", path);
+			exit(fail(n < 0 ? errno : EIO));
+		}
+		done += n;
+	}
+	close(fd);
+	*size = st.st_size;
+	return buf;
+}
+
+static int do_init_module(int argc, char **argv)
+{
+	size_t size;
+	void *image;
+
+	if (argc != 1)
+		usage("init-module KO");
+	image = slurp(argv[0], &size);
+	if (syscall(SYS_init_module, image, size, ""))
+		return fail(errno);
+	return ok();
+}
+
+static int open_device(void)
+{
+	int fd = open(DEVICE, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("open " DEVICE ": ");
+		exit(fail(errno));
+	}
+	return fd;
+}
+
+static int do_set_table(int argc, char **argv)
+{
+	struct ftg_table_arg arg;
+	size_t size;
+	void *table;
+	int fd;
+
+	if (argc != 1 && argc != 2)
+		usage("set-table FILE [SIZE]");
+	table = slurp(argv[0], &size);
+	fd = open_device();
+	memset(&arg, 0, sizeof(arg));
+	arg.data = (uintptr_t)table;
+	arg.size = (__u32)size;
+	if (argc == 2) {
+		/* only sizes the kernel must refuse before reading: no overread */
+		unsigned long long claimed = strtoull(argv[1], NULL, 0);
+
+		if (claimed > size && claimed <= FTG_TABLE_MAX)
+			usage("SIZE beyond the file must exceed FTG_TABLE_MAX");
+		arg.size = (__u32)claimed;
+	}
+	if (ioctl(fd, FTG_IOC_SET_TABLE, &arg)) {
+		int e = errno;
+		const char *name = errno_name(e);
+
+		if (name)
+			printf("errno=%s error=%u offset=%u\n", name, arg.error, arg.error_offset);
+		else
+			printf("errno=%d error=%u offset=%u\n", e, arg.error, arg.error_offset);
+		return 1;
+	}
+	printf("ok generation=%llu\n", (unsigned long long)arg.generation);
+	return 0;
+}
+
+static int do_get_table(int argc, char **argv)
+{
+	struct ftg_table_arg arg;
+	void *buf = NULL;
+	int fd = open_device();
+
+	if (argc > 1)
+		usage("get-table [OUT]");
+	memset(&arg, 0, sizeof(arg));
+	if (ioctl(fd, FTG_IOC_GET_TABLE, &arg) && errno != ENOSPC)
+		return fail(errno);
+	if (argc == 1 && arg.needed) {
+		buf = malloc(arg.needed);
+		if (!buf)
+			return fail(ENOMEM);
+		arg.data = (uintptr_t)buf;
+		arg.size = arg.needed;
+		if (ioctl(fd, FTG_IOC_GET_TABLE, &arg))
+			return fail(errno);
+	}
+	if (argc == 1) {
+		FILE *out = fopen(argv[0], "w");
+
+		if (!out || (arg.needed && fwrite(buf, 1, arg.needed, out) != arg.needed) ||
+		    fclose(out)) {
+			printf("write %s: ", argv[0]);
+			return fail(errno);
+		}
+	}
+	printf("ok needed=%u generation=%llu\n", arg.needed,
+	       (unsigned long long)arg.generation);
+	return 0;
+}
+
+static int do_layout(void)
+{
+#define SZ(s) printf("sizeof.%s=%zu\n", #s, sizeof(struct s))
+#define OFF(s, f) printf("offsetof.%s.%s=%zu\n", #s, #f, offsetof(struct s, f))
+#define C(c) printf("const.%s=%lld\n", #c, (long long)(c))
+	SZ(ftg_table_header);
+	OFF(ftg_table_header, magic);
+	OFF(ftg_table_header, version);
+	OFF(ftg_table_header, size);
+	OFF(ftg_table_header, flags);
+	OFF(ftg_table_header, policies);
+	OFF(ftg_table_header, rules);
+	OFF(ftg_table_header, values);
+	OFF(ftg_table_header, strings);
+	SZ(ftg_section);
+	OFF(ftg_section, offset);
+	OFF(ftg_section, count);
+	SZ(ftg_policy);
+	OFF(ftg_policy, name);
+	OFF(ftg_policy, mode);
+	OFF(ftg_policy, priority);
+	SZ(ftg_rule);
+	OFF(ftg_rule, name);
+	OFF(ftg_rule, policy);
+	OFF(ftg_rule, kind);
+	OFF(ftg_rule, action);
+	OFF(ftg_rule, err);
+	OFF(ftg_rule, flags);
+	OFF(ftg_rule, mask);
+	OFF(ftg_rule, sel);
+	SZ(ftg_sel);
+	OFF(ftg_sel, first);
+	OFF(ftg_sel, count);
+	SZ(ftg_value);
+	OFF(ftg_value, type);
+	OFF(ftg_value, prefix_len);
+	OFF(ftg_value, str_len);
+	OFF(ftg_value, str_off);
+	OFF(ftg_value, lo);
+	OFF(ftg_value, hi);
+	OFF(ftg_value, addr);
+	SZ(ftg_table_arg);
+	C(FTG_TABLE_MAGIC);
+	C(FTG_TABLE_VERSION);
+	C(FTG_TABLE_MAX);
+	C(FTG_TABLE_RULES_MAX);
+	C(FTG_TABLE_POLICIES_MAX);
+	C(FTG_TABLE_VALUES_MAX);
+	C(FTG_TABLE_SEL_MAX);
+	C(FTG_TABLE_STR_MAX);
+	C(FTG_GLOB_STARS);
+	C(FTG_NAME_LEN);
+	C(FTG_SELS);
+	C(FTG_RULE_FLAGS_ALL);
+	C(FTG_IOC_SET_TABLE);
+	C(FTG_IOC_GET_TABLE);
+#undef SZ
+#undef OFF
+#undef C
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		usage("missing subcommand");
+	cmd = argv[1];
+	argc -= 2;
+	argv += 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (!strcmp(cmd, "ok"))
+		return ok();
+	if (!strcmp(cmd, "sleep")) {
+		if (argc != 1)
+			usage("sleep SECONDS");
+		sleep_ms(number(argv[0]) * 1000);
+		return ok();
+	}
+	if (!strcmp(cmd, "exec"))
+		return do_exec(argc, argv);
+	if (!strcmp(cmd, "spawn"))
+		return do_spawn(argc, argv);
+	if (!strcmp(cmd, "as"))
+		return do_as(argc, argv);
+	if (!strcmp(cmd, "open"))
+		return do_open(argc, argv);
+	if (!strcmp(cmd, "connect"))
+		return do_connect(argc, argv);
+	if (!strcmp(cmd, "ptrace-attach"))
+		return do_ptrace_attach(argc, argv);
+	if (!strcmp(cmd, "ptrace-child"))
+		return do_ptrace_child(argc, argv);
+	if (!strcmp(cmd, "setuid-dance"))
+		return do_setuid_dance();
+	if (!strcmp(cmd, "capset-gain"))
+		return do_capset_gain();
+	if (!strcmp(cmd, "memfd-exec"))
+		return do_memfd_exec(argc, argv);
+	if (!strcmp(cmd, "deleted-exec"))
+		return do_deleted_exec(argc, argv);
+	if (!strcmp(cmd, "fd-exec"))
+		return do_fd_exec(argc, argv);
+	if (!strcmp(cmd, "finit-module"))
+		return do_finit_module(argc, argv);
+	if (!strcmp(cmd, "init-module"))
+		return do_init_module(argc, argv);
+	if (!strcmp(cmd, "set-table"))
+		return do_set_table(argc, argv);
+	if (!strcmp(cmd, "get-table"))
+		return do_get_table(argc, argv);
+	if (!strcmp(cmd, "layout"))
+		return do_layout();
+	usage("unknown subcommand");
+	return 2;
+}

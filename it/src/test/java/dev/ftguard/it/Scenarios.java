@@ -1,0 +1,165 @@
+package dev.ftguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ftguard.vm.GuestResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Scenarios played by a guest payload and what came back of them: each scenario's command runs as
+ * a background job of the payload shell (so its pid is known before it execs), its output goes to
+ * {@code /out/PHASE/NAME.out}, its pid to {@code NAME.pid} and its exit status to {@code NAME.rc}.
+ * The events of {@code ftguard events --follow} (in {@code /out/events.jsonl}) are attributed to a
+ * scenario through its pid and the fork events of its descendants.
+ */
+final class Scenarios {
+
+    /**
+     * Shell functions for the payload. {@code sc PHASE NAME COMMAND...} runs one scenario;
+     * {@code wait_for_event TEXT} waits until the event stream holds TEXT (quoted as JSON).
+     */
+    static final String SHELL_FUNCTIONS = """
+            sc() {
+              ph=$1; n=$2; shift 2
+              mkdir -p /out/$ph
+              "$@" > /out/$ph/$n.out 2>&1 &
+              p=$!
+              echo $p > /out/$ph/$n.pid
+              wait $p
+              echo $? > /out/$ph/$n.rc
+            }
+            wait_for_event() {
+              i=0
+              until grep -q "\\"$1\\"" /out/events.jsonl 2>/dev/null; do
+                i=$((i + 1)); [ $i -le 1200 ] || { echo "the event stream never showed $1" >&2; return 1; }
+                sleep 0.1
+              done
+            }
+            """;
+
+    /** What a scenario's caller saw. */
+    record Outcome(int rc, List<String> lines) {
+        /**
+         * {@code killed} (status 137, SIGKILL), else the first word of the last line:
+         * {@code ok} or {@code errno=NAME}.
+         */
+        String summary() {
+            if (rc == 137) {
+                return "killed";
+            }
+            String last = lines.isEmpty() ? "" : lines.getLast().strip();
+            int space = last.indexOf(' ');
+            return space < 0 ? last : last.substring(0, space);
+        }
+
+        @Override
+        public String toString() {
+            return "rc=" + rc + " output=" + lines;
+        }
+    }
+
+    private final GuestResult result;
+    private final List<JsonNode> events;
+    private final Map<Long, List<Long>> children = new HashMap<>();
+
+    Scenarios(GuestResult result, List<JsonNode> events) {
+        this.result = result;
+        this.events = events;
+        for (JsonNode e : events) {
+            if (is(e, "fork")) {
+                children.computeIfAbsent(e.get("pid").asLong(), k -> new ArrayList<>()).add(e.get("child_pid").asLong());
+            }
+        }
+    }
+
+    List<JsonNode> events() {
+        return events;
+    }
+
+    private String read(String file) {
+        try {
+            return result.readOutFile(file);
+        } catch (RuntimeException e) {
+            throw new AssertionError("/out/" + file + " is missing: the payload did not get that far ("
+                    + e.getMessage() + ")\n--- payload output ---\n"
+                    + String.join("\n", result.payloadOutput()), e);
+        }
+    }
+
+    Outcome outcome(String phase, String name) {
+        String rc = read(phase + "/" + name + ".rc").strip();
+        List<String> lines = read(phase + "/" + name + ".out").lines().filter(l -> !l.isBlank()).toList();
+        return new Outcome(Integer.parseInt(rc), lines);
+    }
+
+    long pid(String phase, String name) {
+        return Long.parseLong(read(phase + "/" + name + ".pid").strip());
+    }
+
+    String file(String path) {
+        return read(path);
+    }
+
+    /** The pid and every descendant's, from the fork events. */
+    Set<Long> tree(long pid) {
+        Set<Long> out = new HashSet<>();
+        List<Long> todo = new ArrayList<>(List.of(pid));
+        while (!todo.isEmpty()) {
+            long p = todo.removeLast();
+            if (out.add(p)) {
+                todo.addAll(children.getOrDefault(p, List.of()));
+            }
+        }
+        return out;
+    }
+
+    /** Decision events of the scenario's processes, in stream order. */
+    List<JsonNode> decisions(String phase, String name) {
+        Set<Long> pids = tree(pid(phase, name));
+        return events.stream().filter(e -> is(e, "decision") && pids.contains(e.get("pid").asLong())).toList();
+    }
+
+    /** Exec events of the scenario's processes, in stream order. */
+    List<JsonNode> execs(String phase, String name) {
+        Set<Long> pids = tree(pid(phase, name));
+        return events.stream().filter(e -> is(e, "exec") && pids.contains(e.get("pid").asLong())).toList();
+    }
+
+    static boolean is(JsonNode e, String type) {
+        JsonNode t = e.get("type");
+        return t != null && t.asString().equals(type);
+    }
+
+    static String text(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    static List<String> strings(JsonNode e, String field) {
+        JsonNode v = e.get(field);
+        List<String> out = new ArrayList<>();
+        if (v != null && v.isArray()) {
+            v.forEach(a -> out.add(a.asString()));
+        }
+        return out;
+    }
+
+    /** One line per decision: policy/rule action label, for messages. */
+    static String describe(List<JsonNode> decisions) {
+        return decisions.isEmpty() ? "(no decision events)"
+                : decisions.stream().map(JsonNode::toString).collect(Collectors.joining("\n  ", "\n  ", ""));
+    }
+
+    /** Every event line of the stream has a known type; the reader reported no malformed record. */
+    static void assertStreamSane(GuestResult result, List<JsonNode> events) {
+        assertThat(events).allSatisfy(e -> assertThat(text(e, "type")).isIn("exec", "fork", "exit", "drop", "decision"));
+        assertThat(result.readOutFile("events.err")).doesNotContain("malformed", "unknown record");
+    }
+}

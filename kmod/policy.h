@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rule table as the module holds it: the validated bytes userspace
+ * wrote (struct ftg_table_header and its sections, used in place) and a
+ * lookup index built from them.  A table never changes once published;
+ * a new one replaces it through one RCU pointer.
+ */
+#ifndef FTG_POLICY_H
+#define FTG_POLICY_H
+
+#include <linux/bitops.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include "include/uapi/ftguard.h"
+
+/* Index entry types. */
+enum ftg_idx_type {
+	FTG_IDX_EXACT = 1,	/* key equals the subject */
+	FTG_IDX_PREFIX = 2,	/* key starts the subject (prefixes, glob starts) */
+	FTG_IDX_ALWAYS = 3,	/* rule without a key selector */
+};
+
+#define FTG_NO_VALUE	U32_MAX
+/* Longest key in the prefix index: a string value, so at most 255 bytes. */
+#define FTG_KEY_MAX	FTG_TABLE_STR_MAX
+
+/*
+ * One candidate: rule `rule` has value `value` in its key selector, whose
+ * indexed key is key[0..key_len).  Entries with the same (kind, type, key)
+ * are adjacent and sorted by rule, so one lookup yields a sorted run.
+ */
+struct ftg_ientry {
+	u64 hash;		/* FNV-1a 64 of the key */
+	const u8 *key;
+	u32 rule;
+	u32 value;		/* FTG_NO_VALUE for FTG_IDX_ALWAYS */
+	u16 key_len;
+	u8 kind;
+	u8 type;
+};
+
+struct ftg_table {
+	refcount_t ref;
+	struct rcu_head rcu;
+	u64 generation;
+	u32 size;
+	u8 *blob;				/* the bytes as written */
+	const struct ftg_policy *policies;
+	const struct ftg_rule *rules;
+	const struct ftg_value *values;
+	const u8 *strings;
+	u32 nr_policies, nr_rules, nr_values, strings_len;
+
+	/* Hash table of EXACT and PREFIX entries, chained by bucket. */
+	struct ftg_ientry *entries;
+	u32 nr_entries;
+	u32 *bucket_start;			/* nr_buckets + 1 */
+	u32 bucket_mask;
+	/* ALWAYS entries, by kind then rule. */
+	struct ftg_ientry *always;
+	u32 always_first[FTG_KINDS + 1];
+	/* Which prefix key lengths exist, by kind (0..FTG_KEY_MAX). */
+	unsigned long prefix_lens[FTG_KINDS][BITS_TO_LONGS(FTG_KEY_MAX + 1)];
+	bool has_exact[FTG_KINDS];
+	u32 kind_rules[FTG_KINDS];
+};
+
+/* table.c */
+extern struct ftg_table __rcu *ftg_current_table;
+
+int ftg_table_set(const void __user *data, u32 size, u64 *generation,
+		  u32 *error, u32 *error_offset);
+int ftg_table_get(void __user *data, u32 size, u32 *needed, u64 *generation);
+void ftg_table_info(u64 *generation, u32 *rules, u32 *bytes);
+struct ftg_table *ftg_table_get_ref(void);
+void ftg_table_put(struct ftg_table *t);
+void ftg_tables_exit(void);
+
+/* match.c */
+u64 ftg_fnv_init(void);
+u64 ftg_fnv_step(u64 h, u8 c);
+u64 ftg_fnv(const u8 *s, size_t len);
+bool ftg_glob_valid(const u8 *p, u32 len);
+bool ftg_glob_match(const u8 *p, u32 pn, const u8 *t, u32 tn);
+u32 ftg_glob_literal_len(const u8 *p, u32 len);
+bool ftg_value_match_str(const struct ftg_table *t, const struct ftg_value *v,
+			 const char *s, u32 len);
+bool ftg_sel_match_str(const struct ftg_table *t, const struct ftg_sel *sel,
+		       const char *s, u32 len);
+bool ftg_sel_match_num(const struct ftg_table *t, const struct ftg_sel *sel,
+		       u64 x, bool negate);
+bool ftg_sel_match_addr(const struct ftg_table *t, const struct ftg_sel *sel,
+			u16 family, const u8 *addr);
+
+/* A sorted run of candidates. */
+struct ftg_run {
+	const struct ftg_ientry *pos;
+	const struct ftg_ientry *end;
+};
+
+/* 1 exact run, one per prefix length, 1 always run. */
+#define FTG_RUNS_MAX	(FTG_KEY_MAX + 3)
+
+u32 ftg_lookup(const struct ftg_table *t, u8 kind, const char *subject,
+	       u32 len, bool known, struct ftg_run *runs);
+const struct ftg_ientry *ftg_next_candidate(const struct ftg_table *t,
+					    struct ftg_run *runs, u32 nr_runs,
+					    const char *subject, u32 len,
+					    bool *key_ok);
+
+#endif /* FTG_POLICY_H */

@@ -1,0 +1,436 @@
+package dev.ftguard.policy.table;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.policy.Access;
+import dev.ftguard.policy.Action;
+import dev.ftguard.policy.Cidr;
+import dev.ftguard.policy.EventKind;
+import dev.ftguard.policy.Gain;
+import dev.ftguard.policy.Match;
+import dev.ftguard.policy.Mode;
+import dev.ftguard.policy.PathMatcher;
+import dev.ftguard.policy.Policy;
+import dev.ftguard.policy.PolicySet;
+import dev.ftguard.policy.Range;
+import dev.ftguard.policy.RangeMatcher;
+import dev.ftguard.policy.Rule;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToIntFunction;
+
+/**
+ * Compiles a validated {@link PolicySet} into the kernel's rule table ({@code struct
+ * ftg_table_header} and its sections, {@code kmod/include/uapi/ftguard.h}), in host byte order.
+ *
+ * <p>Layout: the header, then the policies (in {@link PolicySet#policies()} order, which is
+ * evaluation order), the rules (grouped by policy, in document order; {@code rule.policy} is the
+ * policy's index), the values (per rule, per slot in slot order; a path selector's values are its
+ * exact, then prefix, then glob values) and the string bytes (identical strings stored once). Each
+ * section starts at a multiple of 8; the size is the end of the strings rounded up to 8. Sections
+ * of an empty set all start right after the header, with count 0.
+ *
+ * <p>Selectors to slots: exec {@code binary} BINARY, {@code parentBinary} PARENT, {@code
+ * ancestorBinary} ANCESTOR, {@code uid} UID, {@code euid} EUID (each {@code notIn} sets its
+ * NEGATE flag), {@code argvContains} ARGV (exact values), {@code fileless} and {@code fromTempDir}
+ * flags; open {@code path} OBJECT, {@code access} mask, {@code binary} BINARY; connect {@code
+ * address} ADDRESS (CIDR4/CIDR6), {@code port} PORT, {@code binary} BINARY; module_load {@code
+ * name} OBJECT; ptrace {@code target} OBJECT; privilege {@code gains} mask; every {@code binary}
+ * BINARY.
+ */
+public final class TableCompiler {
+  private TableCompiler() {}
+
+  /**
+   * The table for {@code set}; an empty set gives a valid table without rules (which removes every
+   * rule when written).
+   *
+   * @throws TableTooLargeException the table would exceed a kernel limit
+   * @throws IllegalArgumentException the set holds what validation never lets through (a name
+   *     that is not a policy name, an empty string or selector, a NUL in a string)
+   */
+  public static byte[] compile(PolicySet set) throws TableTooLargeException {
+    return new TableCompiler.Builder(set).build();
+  }
+
+  /** A value before layout: its type and either a string, a range or a network. */
+  private record Value(int type, String str, long lo, long hi, byte[] addr, int prefixLen) {
+    static Value string(int type, String s) {
+      return new Value(type, s, 0, 0, null, 0);
+    }
+
+    static Value range(Range r) {
+      return new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0);
+    }
+
+    static Value cidr(Cidr c) {
+      byte[] a = c.address().getAddress();
+      return new Value(a.length == 4 ? Abi.VAL_CIDR4 : Abi.VAL_CIDR6, null, 0, 0, a, c.prefixLength());
+    }
+  }
+
+  /** A rule before layout: its values by slot (null: absent), flags and mask. */
+  private record Slots(List<List<Value>> bySlot, int flags, int mask) {}
+
+  private static final class Builder {
+    private final PolicySet set;
+    private final List<Slots> compiled = new ArrayList<>();
+    /** Offsets of the distinct strings in the string area, in first-use order. */
+    private final Map<String, Integer> stringOffsets = new LinkedHashMap<>();
+    private long stringTotal;
+
+    Builder(PolicySet set) {
+      this.set = set;
+    }
+
+    byte[] build() throws TableTooLargeException {
+      List<Policy> policies = set.policies();
+      if (policies.size() > Abi.TABLE_POLICIES_MAX) {
+        throw new TableTooLargeException(
+            "FTG_TABLE_POLICIES_MAX", "policies", policies.size(), Abi.TABLE_POLICIES_MAX,
+            "the policy set", "merge policies");
+      }
+      int ruleCount = set.ruleCount();
+      if (ruleCount > Abi.TABLE_RULES_MAX) {
+        throw new TableTooLargeException(
+            "FTG_TABLE_RULES_MAX", "rules", ruleCount, Abi.TABLE_RULES_MAX, "the policy set",
+            "merge rules: one rule takes many values through lists, prefixes and globs");
+      }
+      long values = 0;
+      for (Policy p : policies) {
+        checkName(p.name(), "policy '" + p.name() + "'");
+        for (Rule r : p.rules()) {
+          checkName(r.name(), "rule '" + r.name() + "' in policy '" + p.name() + "'");
+          Slots s = slots(p, r);
+          compiled.add(s);
+          for (List<Value> v : s.bySlot()) {
+            values += v == null ? 0 : v.size();
+          }
+        }
+      }
+      if (values > Abi.TABLE_VALUES_MAX) {
+        throw new TableTooLargeException(
+            "FTG_TABLE_VALUES_MAX", "selector values", values, Abi.TABLE_VALUES_MAX,
+            "the policy set",
+            "replace long exact lists with prefix or glob values, or share lists between fewer rules");
+      }
+      long policiesAt = Abi.Table.SIZE;
+      long rulesAt = align(policiesAt + policies.size() * Abi.Pol.SIZE);
+      long valuesAt = align(rulesAt + (long) ruleCount * Abi.Rul.SIZE);
+      long stringsAt = align(valuesAt + values * Abi.Val.SIZE);
+      long stringBytes = stringBytes();
+      long size = align(stringsAt + stringBytes);
+      if (size > Abi.TABLE_MAX) {
+        throw new TableTooLargeException(
+            "FTG_TABLE_MAX", "bytes", size, Abi.TABLE_MAX, "the table",
+            "it holds " + policies.size() + " policies, " + ruleCount + " rules, " + values
+                + " values and " + stringBytes + " string bytes: use fewer values (prefix or glob"
+                + " instead of long exact lists)");
+      }
+
+      MemorySegment t = MemorySegment.ofArray(new byte[(int) size]);
+      t.set(JAVA_INT_UNALIGNED, Abi.Table.MAGIC, Abi.TABLE_MAGIC);
+      t.set(JAVA_INT_UNALIGNED, Abi.Table.VERSION, Abi.TABLE_VERSION);
+      t.set(JAVA_INT_UNALIGNED, Abi.Table.TABLE_SIZE, (int) size);
+      t.set(JAVA_INT_UNALIGNED, Abi.Table.FLAGS, 0);
+      section(t, Abi.Table.POLICIES, policiesAt, policies.size());
+      section(t, Abi.Table.RULES, rulesAt, ruleCount);
+      section(t, Abi.Table.VALUES, valuesAt, values);
+      section(t, Abi.Table.STRINGS, stringsAt, stringBytes);
+
+      int ruleIndex = 0;
+      int valueIndex = 0;
+      for (int pi = 0; pi < policies.size(); pi++) {
+        Policy p = policies.get(pi);
+        long pAt = policiesAt + pi * Abi.Pol.SIZE;
+        name(t, pAt + Abi.Pol.NAME, p.name());
+        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.MODE, mode(p.mode()));
+        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.PRIORITY, p.priority());
+        for (Rule r : p.rules()) {
+          Slots s = compiled.get(ruleIndex);
+          long rAt = rulesAt + ruleIndex * Abi.Rul.SIZE;
+          name(t, rAt + Abi.Rul.NAME, r.name());
+          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.POLICY, pi);
+          t.set(JAVA_BYTE, rAt + Abi.Rul.KIND, (byte) kind(r.event()));
+          t.set(JAVA_BYTE, rAt + Abi.Rul.ACTION, (byte) action(r.action()));
+          t.set(JAVA_SHORT_UNALIGNED, rAt + Abi.Rul.ERR, (short) r.errno().map(e -> e.number()).orElse(0).intValue());
+          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.FLAGS, s.flags());
+          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.MASK, s.mask());
+          for (int slot = 0; slot < Abi.SELS; slot++) {
+            List<Value> vs = s.bySlot().get(slot);
+            if (vs == null) {
+              continue;
+            }
+            long selAt = rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE;
+            t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_FIRST, valueIndex);
+            t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_COUNT, vs.size());
+            for (Value v : vs) {
+              value(t, valuesAt + (long) valueIndex * Abi.Val.SIZE, v);
+              valueIndex++;
+            }
+          }
+          ruleIndex++;
+        }
+      }
+      for (var e : stringOffsets.entrySet()) {
+        byte[] b = e.getKey().getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(b, 0, t, JAVA_BYTE, stringsAt + e.getValue(), b.length);
+      }
+      return t.toArray(JAVA_BYTE);
+    }
+
+    /**
+     * Gives every distinct string value its offset (in layout order) and returns the string area's
+     * size; the bytes are written once the table's size is known to be within bounds.
+     */
+    private long stringBytes() {
+      for (Slots s : compiled) {
+        for (List<Value> vs : s.bySlot()) {
+          if (vs != null) {
+            for (Value v : vs) {
+              if (v.str() != null) {
+                intern(v.str());
+              }
+            }
+          }
+        }
+      }
+      return stringTotal;
+    }
+
+    private void intern(String s) {
+      if (!stringOffsets.containsKey(s)) {
+        stringOffsets.put(s, (int) stringTotal);
+        stringTotal += s.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+
+    private void value(MemorySegment t, long at, Value v) {
+      t.set(JAVA_BYTE, at + Abi.Val.TYPE, (byte) v.type());
+      if (v.str() != null) {
+        t.set(JAVA_SHORT_UNALIGNED, at + Abi.Val.STR_LEN, (short) v.str().getBytes(StandardCharsets.UTF_8).length);
+        t.set(JAVA_INT_UNALIGNED, at + Abi.Val.STR_OFF, stringOffsets.get(v.str()));
+      } else if (v.addr() != null) {
+        t.set(JAVA_BYTE, at + Abi.Val.PREFIX_LEN, (byte) v.prefixLen());
+        MemorySegment.copy(v.addr(), 0, t, JAVA_BYTE, at + Abi.Val.ADDR, v.addr().length);
+      } else {
+        t.set(JAVA_LONG_UNALIGNED, at + Abi.Val.LO, v.lo());
+        t.set(JAVA_LONG_UNALIGNED, at + Abi.Val.HI, v.hi());
+      }
+    }
+
+    /** The values by slot, flags and mask of one rule, with the per-selector limits checked. */
+    private Slots slots(Policy p, Rule r) throws TableTooLargeException {
+      List<List<Value>> by = new ArrayList<>();
+      for (int i = 0; i < Abi.SELS; i++) {
+        by.add(null);
+      }
+      int flags = 0;
+      int mask = 0;
+      Ctx c = new Ctx(p, r, by);
+      switch (r.match()) {
+        case Match.Exec m -> {
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Abi.SEL_PARENT, "parentBinary", m.parentBinary());
+          c.path(Abi.SEL_ANCESTOR, "ancestorBinary", m.ancestorBinary());
+          flags |= c.range(Abi.SEL_UID, "uid", m.uid(), Abi.RULE_NEGATE_UID);
+          flags |= c.range(Abi.SEL_EUID, "euid", m.euid(), Abi.RULE_NEGATE_EUID);
+          if (!m.argvContains().isEmpty()) {
+            c.put(Abi.SEL_ARGV, "argvContains", m.argvContains().stream().map(a -> c.string(Abi.VAL_EXACT, "argvContains", a)).toList());
+          }
+          if (m.fileless().isPresent()) {
+            flags |= Abi.RULE_FILELESS_SET | (m.fileless().get() ? Abi.RULE_FILELESS : 0);
+          }
+          if (m.fromTempDir().isPresent()) {
+            flags |= Abi.RULE_TEMPDIR_SET | (m.fromTempDir().get() ? Abi.RULE_TEMPDIR : 0);
+          }
+        }
+        case Match.Open m -> {
+          c.path(Abi.SEL_OBJECT, "path", m.path());
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          mask = mask(m.access(), TableCompiler::access);
+        }
+        case Match.Connect m -> {
+          if (!m.address().isEmpty()) {
+            c.put(Abi.SEL_ADDRESS, "address", m.address().stream().map(Value::cidr).toList());
+          }
+          flags |= c.range(Abi.SEL_PORT, "port", m.port(), Abi.RULE_NEGATE_PORT);
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+        }
+        case Match.ModuleLoad m -> {
+          c.path(Abi.SEL_OBJECT, "name", m.name());
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+        }
+        case Match.Ptrace m -> {
+          c.path(Abi.SEL_OBJECT, "target", m.target());
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+        }
+        case Match.Privilege m -> {
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          mask = mask(m.gains(), TableCompiler::gain);
+        }
+      }
+      c.done();
+      return new Slots(by, flags, mask);
+    }
+  }
+
+  /** Collects one rule's selectors; the first limit broken is thrown by {@link #done()}. */
+  private static final class Ctx {
+    final Policy p;
+    final Rule r;
+    final List<List<Value>> by;
+    TableTooLargeException failed;
+
+    Ctx(Policy p, Rule r, List<List<Value>> by) {
+      this.p = p;
+      this.r = r;
+      this.by = by;
+    }
+
+    String where(String selector) {
+      return "selector '" + selector + "' of rule '" + r.name() + "' in policy '" + p.name() + "'";
+    }
+
+    void put(int slot, String selector, List<Value> values) {
+      if (values.isEmpty()) {
+        throw new IllegalArgumentException(where(selector) + " has no values");
+      }
+      if (values.size() > Abi.TABLE_SEL_MAX && failed == null) {
+        failed = new TableTooLargeException(
+            "FTG_TABLE_SEL_MAX", "values", values.size(), Abi.TABLE_SEL_MAX, where(selector),
+            "split the values over several rules, or use prefix or glob values instead of long"
+                + " exact lists");
+      }
+      by.set(slot, values);
+    }
+
+    Value string(int type, String selector, String s) {
+      if (s.isEmpty() || s.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException(where(selector) + " has an empty value or one with a NUL: '" + s + "'");
+      }
+      int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > Abi.TABLE_STR_MAX && failed == null) {
+        failed = new TableTooLargeException(
+            "FTG_TABLE_STR_MAX", "bytes in value '" + s + "'", bytes, Abi.TABLE_STR_MAX,
+            where(selector), "shorten it, e.g. to a prefix or a glob");
+      }
+      return Value.string(type, s);
+    }
+
+    void path(int slot, String selector, Optional<PathMatcher> pm) {
+      if (pm.isEmpty()) {
+        return;
+      }
+      List<Value> v = new ArrayList<>();
+      pm.get().exact().forEach(s -> v.add(string(Abi.VAL_EXACT, selector, s)));
+      pm.get().prefix().forEach(s -> v.add(string(Abi.VAL_PREFIX, selector, s)));
+      pm.get().glob().forEach(s -> v.add(string(Abi.VAL_GLOB, selector, s)));
+      put(slot, selector, v);
+    }
+
+    int range(int slot, String selector, Optional<RangeMatcher> rm, int negateFlag) {
+      if (rm.isEmpty()) {
+        return 0;
+      }
+      put(slot, selector, rm.get().ranges().stream().map(Value::range).toList());
+      return rm.get().negated() ? negateFlag : 0;
+    }
+
+    void done() throws TableTooLargeException {
+      if (failed != null) {
+        throw failed;
+      }
+    }
+  }
+
+  private static void checkName(String name, String what) throws TableTooLargeException {
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes >= Abi.NAME_LEN) {
+      throw new TableTooLargeException(
+          "FTG_NAME_LEN", "name bytes", bytes, Abi.NAME_LEN - 1, what, "shorten the name");
+    }
+    if (name.isEmpty() || !name.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
+      throw new IllegalArgumentException(what + ": not a name of [a-z0-9-]");
+    }
+  }
+
+  private static void name(MemorySegment t, long at, String name) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    MemorySegment.copy(b, 0, t, JAVA_BYTE, at, b.length);
+  }
+
+  private static void section(MemorySegment t, long at, long offset, long count) {
+    t.set(JAVA_INT_UNALIGNED, at + Abi.Table.SECTION_OFFSET, (int) offset);
+    t.set(JAVA_INT_UNALIGNED, at + Abi.Table.SECTION_COUNT, (int) count);
+  }
+
+  static long align(long n) {
+    return (n + Abi.Table.SECTION_ALIGN - 1) & -(long) Abi.Table.SECTION_ALIGN;
+  }
+
+  // The ABI values of the model's constants, in one place: TableReader decodes with these too.
+
+  static int kind(EventKind k) {
+    return switch (k) {
+      case EXEC -> Abi.KIND_EXEC;
+      case OPEN -> Abi.KIND_OPEN;
+      case CONNECT -> Abi.KIND_CONNECT;
+      case MODULE_LOAD -> Abi.KIND_MODULE_LOAD;
+      case PTRACE -> Abi.KIND_PTRACE;
+      case PRIVILEGE -> Abi.KIND_PRIVILEGE;
+    };
+  }
+
+  static int action(Action a) {
+    return switch (a) {
+      case ALLOW -> Abi.ACT_ALLOW;
+      case AUDIT -> Abi.ACT_AUDIT;
+      case DENY -> Abi.ACT_DENY;
+      case KILL -> Abi.ACT_KILL;
+      case DENY_KILL -> Abi.ACT_DENY_KILL;
+    };
+  }
+
+  static int mode(Mode m) {
+    return switch (m) {
+      case ENFORCE -> Abi.MODE_ENFORCE;
+      case MONITOR -> Abi.MODE_MONITOR;
+    };
+  }
+
+  static int access(Access a) {
+    return switch (a) {
+      case READ -> Abi.ACCESS_READ;
+      case WRITE -> Abi.ACCESS_WRITE;
+      case CREATE -> Abi.ACCESS_CREATE;
+      case TRUNCATE -> Abi.ACCESS_TRUNCATE;
+    };
+  }
+
+  static int gain(Gain g) {
+    return switch (g) {
+      case UID0 -> Abi.GAIN_UID0;
+      case CAPABILITIES -> Abi.GAIN_CAPS;
+    };
+  }
+
+  /** The bits ({@code bit}) of the constants in {@code set}, or-ed together. */
+  private static <E> int mask(Set<E> set, ToIntFunction<E> bit) {
+    int mask = 0;
+    for (E e : set) {
+      mask |= bit.applyAsInt(e);
+    }
+    return mask;
+  }
+}
