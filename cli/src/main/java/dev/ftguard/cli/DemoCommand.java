@@ -45,9 +45,11 @@ public final class DemoCommand implements Callable<Integer> {
       set -u
       F=%1$s/ftguard
       $F load --ko %2$s
-      # background jobs of a non-interactive shell ignore SIGINT: undo that for the reader
-      env --default-signal=INT $F events --follow &
+      # background jobs of a non-interactive shell ignore SIGINT: undo that for the reader;
+      # its lines go to a file shown as it grows, so the payload can tell when it caught up
+      env --default-signal=INT $F events --follow > /tmp/events.jsonl &
       reader=$!
+      tail -s 0.2 -f /tmp/events.jsonl & shower=$!
       say() { echo "## $*"; }
       say "an exec with arguments";    /bin/echo hello from ftguard > /dev/null
       say "a failing exec";            /no/such/binary --flag 2> /dev/null
@@ -56,10 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
       say "an interpreter";            /bin/sh -c 'exit 42'
       say "a process killed by SIGKILL"
       /bin/sleep 30 & victim=$!; kill -KILL $victim; wait $victim 2> /dev/null
-      # the kernel buffers what the reader has not read yet; give its JVM, slow to
-      # start under emulation, time to catch up, then stop it
-      sleep %3$d
+      # the kernel buffers what the reader has not read yet; its JVM is slow to start under
+      # emulation: stop it once it has printed the last event (the SIGKILL), at most %3$d s
+      i=0
+      while ! grep -q '"signal":9[,}]' /tmp/events.jsonl && [ $i -lt $((%3$d * 5)) ]; do
+        sleep 0.2; i=$((i + 1))
+      done
       kill -INT $reader; wait $reader
+      sleep 0.5; kill $shower; wait $shower 2> /dev/null
       $F status
       $F unload
       """;
@@ -82,8 +88,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--linger",
       paramLabel = "SECONDS",
-      defaultValue = "10",
-      description = "Seconds the reader keeps going after the scenario (default: ${DEFAULT-VALUE}).")
+      defaultValue = "90",
+      description =
+          "Seconds the reader may take after the scenario to print its last event before it is"
+              + " stopped anyway (default: ${DEFAULT-VALUE}).")
   int lingerSeconds;
 
   @Override

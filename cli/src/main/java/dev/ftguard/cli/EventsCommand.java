@@ -54,7 +54,7 @@ public final class EventsCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
-    Thread hook = follow ? stop.install(StopSignal.GRACE, () -> ctx.err().flush()) : null;
+    Thread hook = follow ? stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err())) : null;
     int code = 0;
     try (EventSource dev = ctx.openDevice()) {
       EventPump pump =

@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
               + ProcessHandle.current().pid()
               + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
               + " stay in force after exit)");
-      hook = stop.install(StopSignal.GRACE, () -> ctx.err().flush());
+      hook = stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err()));
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {
         diag.error("cannot handle SIGHUP in this JVM (-Xrs?): reload by changing a policy file");
       }

@@ -1,5 +1,8 @@
 package dev.ftguard.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,8 +14,12 @@ import java.util.function.IntConsumer;
  * loop's exit code (a shutdown started by a signal would otherwise end with 130/143).
  */
 public final class StopSignal {
-  /** How long the shutdown hook of the commands lets their loop finish its last line. */
-  public static final Duration GRACE = Duration.ofSeconds(3);
+  /**
+   * How long the shutdown hook of the commands lets their loop finish its last line: generous,
+   * since a loaded or emulated machine may take seconds to schedule the loop (systemd waits 90 s
+   * before SIGKILL).
+   */
+  public static final Duration GRACE = Duration.ofSeconds(10);
 
   private volatile boolean stopRequested;
   private volatile int exitCode = 0;
@@ -66,6 +73,21 @@ public final class StopSignal {
       }
       flush.run();
       halt.accept(done ? exitCode : 130);
+    };
+  }
+
+  /**
+   * A flush for {@link #hook}: flushes {@code out} (the loop writes whole lines in one write each,
+   * so what reaches stdout ends with a complete line) and {@code err}; a closed stdout is ignored.
+   */
+  public static Runnable flushing(OutputStream out, PrintWriter err) {
+    return () -> {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        // stdout closed: nothing more can be delivered
+      }
+      err.flush();
     };
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.RecordEncoder;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -172,6 +173,42 @@ class EventPumpTest {
     AtomicInteger haltCode = new AtomicInteger(-1);
     stop.hook(Duration.ofMillis(50), haltCode::set, () -> {}).run();
     assertThat(stop.stopRequested()).isTrue();
+    assertThat(haltCode.get()).isEqualTo(130);
+  }
+
+  @Test
+  void hookFlushesWhatTheStuckLoopWroteBeforeHalting() throws IOException {
+    var sink = new ByteArrayOutputStream();
+    var buffered = new BufferedOutputStream(sink, 64 * 1024);
+    var errSink = new StringWriter();
+    var errWriter = new PrintWriter(errSink);
+    buffered.write("{\"type\":\"exec\"}\n".getBytes(StandardCharsets.UTF_8));
+    errWriter.print("ftguard: partial summary");
+    AtomicInteger haltCode = new AtomicInteger(-1);
+
+    stop.hook(Duration.ofMillis(50), haltCode::set, StopSignal.flushing(buffered, errWriter)).run();
+
+    assertThat(haltCode.get()).isEqualTo(130);
+    assertThat(sink.toString(StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"exec\"}\n");
+    assertThat(errSink.toString()).isEqualTo("ftguard: partial summary");
+  }
+
+  @Test
+  void hookFlushIgnoresAClosedStdout() throws IOException {
+    var closed =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+          }
+        };
+    var buffered = new BufferedOutputStream(closed, 16);
+    buffered.write("x".getBytes(StandardCharsets.UTF_8));
+    AtomicInteger haltCode = new AtomicInteger(-1);
+
+    stop.hook(Duration.ofMillis(10), haltCode::set, StopSignal.flushing(buffered, new PrintWriter(new StringWriter())))
+        .run();
+
     assertThat(haltCode.get()).isEqualTo(130);
   }
 

@@ -27,7 +27,7 @@ class DemoIT {
         Context context = new Context(new PrintWriter(out, true), new PrintWriter(err, true), system.stdout(),
                 system.env(), properties, system.paths(), system.modules(), system.devices());
 
-        int status = Ftguard.run(context, "demo", "--linger", "12");
+        int status = Ftguard.run(context, "demo");
 
         assertThat(status).as(err.toString()).isZero();
         ObjectMapper json = new ObjectMapper();

@@ -28,12 +28,15 @@ class LoadBuildsModuleIT {
                         %1$s unload
                         %1$s load > /out/load2.log 2>&1
                         echo $? > /out/load2.rc
-                        env --default-signal=INT %1$s events --follow > /dev/null 2> /out/reader.err &
+                        env --default-signal=INT %1$s events --follow > /tmp/events.jsonl 2> /out/reader.err &
                         reader=$!
-                        sleep 10
+                        # stop it once it is reading (it has printed an event), not at a guessed time
+                        i=0
+                        while [ ! -s /tmp/events.jsonl ] && [ $i -lt 240 ]; do /bin/true; sleep 0.5; i=$((i + 1)); done
                         kill -TERM $reader
                         wait $reader
                         echo $? > /out/reader.rc
+                        cp /tmp/events.jsonl /out/
                         %1$s unload
                         """.formatted(f))
                 .build());
@@ -49,5 +52,8 @@ class LoadBuildsModuleIT {
         assertThat(r.readOutFile("load2.rc").strip()).as(r.readOutFile("load2.log")).isEqualTo("0");
         assertThat(r.readOutFile("load2.log")).contains("using cached").doesNotContain("CC [M]");
         assertThat(r.readOutFile("reader.rc").strip()).as(r.readOutFile("reader.err")).isEqualTo("0");
+        // what it printed before the signal reached stdout, as whole JSON lines
+        assertThat(FtguardGuest.readJsonLines(r, "events.jsonl")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.get("type")).isNotNull());
     }
 }

@@ -16,11 +16,14 @@ public enum Accel {
     /** Hardware virtualisation through /dev/kvm; only with real VT-x/AMD-V. */
     KVM(List.of("-accel", "kvm", "-cpu", "host")),
     /**
-     * QEMU's binary translator: slower, works everywhere. A conservative CPU model (Nehalem:
-     * SSE4.2, no AVX, FSGSBASE, PCID or PKU), not {@code max}: with {@code max}, JVMs in the
-     * guest crashed now and then in JIT-compiled code (docs/vm.md).
+     * QEMU's binary translator: slower, works everywhere. One translation thread for all vCPUs
+     * ({@code thread=single}): with one thread per vCPU, code that one vCPU rewrites while another
+     * runs it (HotSpot patching compiled methods, ftrace patching kernel text) was now and then
+     * executed half-old, half-new, crashing guest JVMs and hanging the guest kernel. A
+     * conservative CPU model (Nehalem: SSE4.2, no AVX, FSGSBASE, PCID or PKU), not {@code max}.
+     * See docs/vm.md.
      */
-    TCG(List.of("-accel", "tcg", "-cpu", "Nehalem"));
+    TCG(List.of("-accel", "tcg,thread=single", "-cpu", "Nehalem"));
 
     /** System property forcing a choice: {@code kvm}, {@code tcg} or {@code auto} (default). */
     public static final String PROPERTY = "ftguard.vm.accel";

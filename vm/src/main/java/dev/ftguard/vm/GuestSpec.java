@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * @param timeout     host-side limit from QEMU start; QEMU is killed when it passes
  * @param shares      host directories besides the always-present {@code /usr}, {@code /etc} (read-only) and {@code /out}
  * @param payload     shell script run as root in the guest's chroot; {@code #!} picks another interpreter
- * @param kernelArgs  added to {@code console=ttyS0 panic=-1 quiet}
+ * @param kernelArgs  added to {@code console=ttyS0 panic=-1 quiet loglevel=5}
  * @param files       placed into the guest's root before the payload runs
  * @param modules     in-tree modules loaded at boot besides {@link ModuleClosure#BASE_MODULES}
  * @param qemuArgs    appended to QEMU's command line (e.g. {@code -icount shift=5})

@@ -26,7 +26,7 @@ public final class Vm {
     static final Duration AFTER_MARKER_GRACE = Duration.ofSeconds(5);
     /** After a panic QEMU normally exits (panic=-1, -no-reboot); kill it if it lingers longer than this. */
     static final Duration AFTER_PANIC_GRACE = Duration.ofSeconds(3);
-    static final String BASE_CMDLINE = "console=ttyS0 panic=-1 quiet";
+    static final String BASE_CMDLINE = "console=ttyS0 panic=-1 quiet loglevel=5";
     private static final long POLL_MILLIS = 25;
 
     /**

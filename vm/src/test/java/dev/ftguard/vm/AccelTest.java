@@ -60,7 +60,7 @@ class AccelTest {
 
     @Test
     void qemuArgumentsPerAccelerator() {
-        assertThat(Accel.TCG.qemuArgs()).containsExactly("-accel", "tcg", "-cpu", "Nehalem");
+        assertThat(Accel.TCG.qemuArgs()).containsExactly("-accel", "tcg,thread=single", "-cpu", "Nehalem");
         assertThat(Accel.KVM.qemuArgs()).containsExactly("-accel", "kvm", "-cpu", "host");
     }
 }

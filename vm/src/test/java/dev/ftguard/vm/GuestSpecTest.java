@@ -60,8 +60,8 @@ class GuestSpecTest {
                 List.of("-fsdev", "x"));
 
         assertThat(String.join(" ", cmd)).endsWith("-machine q35 -m 768M -smp 1 -nodefaults -no-user-config -display none"
-                + " -no-reboot -serial file:/w/serial.log -monitor none -accel tcg -cpu Nehalem -kernel /k/vmlinux"
-                + " -initrd /w/initrd.img -append console=ttyS0 panic=-1 quiet ftguard.debug=1 -fsdev x -icount shift=5");
+                + " -no-reboot -serial file:/w/serial.log -monitor none -accel tcg,thread=single -cpu Nehalem -kernel /k/vmlinux"
+                + " -initrd /w/initrd.img -append console=ttyS0 panic=-1 quiet loglevel=5 ftguard.debug=1 -fsdev x -icount shift=5");
         assertThat(cmd.getFirst()).endsWith("qemu-system-x86_64");
     }
 }

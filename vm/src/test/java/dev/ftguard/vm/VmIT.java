@@ -2,10 +2,14 @@ package dev.ftguard.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -134,7 +138,7 @@ class VmIT {
     }
 
     @Test
-    void baseInitramfsHasBusyboxAndTheModuleClosureAndIsCachedByContent() {
+    void baseInitramfsHasBusyboxAndTheModuleClosureAndIsCachedByContent() throws IOException {
         DebianKernel kernel = KernelCatalog.ofRepo().defaultKernel();
         Initramfs base = GuestImage.base(kernel, List.of());
         Path first = GuestImage.cachedBase(kernel, base);
@@ -148,12 +152,34 @@ class VmIT {
         assertThat(listing).anyMatch(l -> l.matches("f 0755 \\d+ /bin/busybox"));
         List<String> modules = listing.stream().filter(l -> l.endsWith(".ko"))
                 .map(l -> l.substring(l.lastIndexOf('/') + 1)).toList();
-        // dependencies before dependants, as modprobe --show-depends orders them
-        assertThat(modules).containsSubsequence("virtio_ring.ko", "virtio.ko", "virtio_pci.ko")
-                .containsSubsequence("9pnet.ko", "9pnet_virtio.ko")
-                .containsSubsequence("netfs.ko", "fscache.ko", "9p.ko")
-                .contains("overlay.ko")
-                .doesNotHaveDuplicates();
+        assertThat(modules).contains("virtio_ring.ko", "virtio.ko", "virtio_pci.ko", "9pnet.ko", "9pnet_virtio.ko",
+                "netfs.ko", "fscache.ko", "9p.ko", "overlay.ko").doesNotHaveDuplicates();
+        // dependencies before dependants (insmod order), as the kernel's modules.dep has them
+        Map<String, List<String>> deps = modulesDep(kernel);
+        for (int i = 0; i < modules.size(); i++) {
+            assertThat(modules.subList(0, i)).as("loaded before %s", modules.get(i))
+                    .containsAll(deps.getOrDefault(modules.get(i), List.of()));
+        }
         assertThat(GuestImage.base(kernel, List.of("dummy")).sha256()).isNotEqualTo(base.sha256());
+    }
+
+    /** modules.dep as file name → the file names it depends on. */
+    private static Map<String, List<String>> modulesDep(DebianKernel kernel) throws IOException {
+        Map<String, List<String>> deps = new HashMap<>();
+        for (String line : Files.readAllLines(kernel.modules().resolve("modules.dep"))) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            List<String> on = Arrays.stream(line.substring(colon + 1).trim().split("\\s+"))
+                    .filter(d -> !d.isEmpty()).map(VmIT::fileName).toList();
+            deps.put(fileName(line.substring(0, colon)), on);
+        }
+        return deps;
+    }
+
+    private static String fileName(String path) {
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return name.replaceFirst("\\.ko(\\.(xz|zst|gz))?$", ".ko");
     }
 }
