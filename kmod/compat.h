@@ -10,8 +10,12 @@
 #include <linux/ftrace.h>
 
 #if !defined(CONFIG_X86_64)
-/* 32-bit x86 has no fentry: the ftrace call comes after the prologue. */
-#error "ftguard needs x86_64: its hooks rely on fentry (CONFIG_HAVE_FENTRY)"
+/*
+ * The hooks read arguments by the x86_64 calling convention and hook the
+ * __x64_sys_* entry points; a 32-bit kernel passes arguments otherwise
+ * (-mregparm=3) and has neither (docs/check.md).
+ */
+#error "ftguard needs x86_64: its hooks read arguments the x86_64 way"
 #endif
 
 #if KERNEL_VERSION(3, 19, 0) > LINUX_VERSION_CODE
@@ -69,6 +73,13 @@ static __always_inline struct pt_regs *ftg_get_regs(ftg_fregs_t *regs)
 {
 	return regs;
 }
+#endif
+
+/* 5.8: probe_kernel_read() became copy_from_kernel_nofault(). */
+#if KERNEL_VERSION(5, 8, 0) <= LINUX_VERSION_CODE
+#define ftg_copy_from_kernel_nofault copy_from_kernel_nofault
+#else
+#define ftg_copy_from_kernel_nofault probe_kernel_read
 #endif
 
 #endif /* FTG_COMPAT_H */

@@ -65,8 +65,10 @@ static long ftg_ioctl_hook_info(void __user *arg)
 	info.index = index;
 	if (hook->attached)
 		info.flags |= FTG_HOOK_ATTACHED;
-	if (hook->wrapper || hook->decide)
+	if (hook->wrap || hook->decide)
 		info.flags |= FTG_HOOK_IPMODIFY;
+	if (hook->wrap && ftg_hooks_skip_fentry())
+		info.flags |= FTG_HOOK_SKIP_FENTRY;
 	/* Kernel addresses only for those allowed to see them. */
 	if (capable(CAP_SYSLOG))
 		info.address = hook->address;

@@ -15,11 +15,18 @@
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/uaccess.h>
+#include <asm/ftrace.h>
+#if defined(CONFIG_X86_KERNEL_IBT)
+#include <asm/ibt.h>
+#endif
 
 #include "compat.h"
 #include "hook.h"
 
 static unsigned long (*ftg_lookup_name)(const char *name);
+static unsigned long (*ftg_ftrace_location)(unsigned long ip);
+static bool ftg_skip_fentry;
 
 #if FTG_KALLSYMS_VIA_KPROBE
 int ftg_resolve_init(void)
@@ -62,6 +69,13 @@ unsigned int ftg_wrappers_inflight(void)
 	return atomic_read(&ftg_inflight);
 }
 
+/*
+ * The ftrace callback.  In the default call mode a wrapper reaches its
+ * original through the original's fentry site, so this runs twice per
+ * hooked call: once to redirect, once for the wrapper's own call, which
+ * parent_ip (inside this module) lets through.  With call_mode=skip the
+ * wrapper enters the original just past its fentry site: once per call.
+ */
 static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops,
 				     ftg_fregs_t *fregs)
@@ -84,7 +98,82 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 			regs->ip = ip;
 		return;
 	}
-	regs->ip = (unsigned long)hook->wrapper;
+	regs->ip = (unsigned long)hook->wrap->fn;
+}
+
+int ftg_hooks_set_skip_fentry(bool skip)
+{
+	if (skip && !ftg_ftrace_location) {
+		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
+		if (!ftg_ftrace_location) {
+			pr_err("call_mode=skip: ftrace_location not found in kallsyms\n");
+			return -ENOENT;
+		}
+	}
+	ftg_skip_fentry = skip;
+	return 0;
+}
+
+bool ftg_hooks_skip_fentry(void)
+{
+	return ftg_skip_fentry;
+}
+
+/*
+ * Where the wrapper calls: the function itself, or (call_mode=skip) the
+ * instruction after its fentry site, which must hold a 5-byte call or NOP.
+ */
+static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
+{
+	unsigned long site;
+	/* The NOP ftrace leaves at an unused site (x86_nops[5]). */
+	static const u8 nop5[MCOUNT_INSN_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	u8 insn[MCOUNT_INSN_SIZE];
+
+	if (!ftg_skip_fentry) {
+		*entry = hook->address;
+		return 0;
+	}
+	site = ftg_ftrace_location(hook->address);
+	if (!site || site - hook->address > 16 ||
+	    ftg_copy_from_kernel_nofault(insn, (void *)site, sizeof(insn))) {
+		pr_err("%s: no fentry site near the function start\n", hook->name);
+		return -EINVAL;
+	}
+	if (insn[0] != 0xe8 && memcmp(insn, nop5, sizeof(nop5))) {
+		pr_err("%s: %*ph at the fentry site is neither a call nor a NOP\n",
+		       hook->name, MCOUNT_INSN_SIZE, insn);
+		return -EINVAL;
+	}
+	*entry = site + MCOUNT_INSN_SIZE;
+	return 0;
+}
+
+/*
+ * With indirect branch tracking, a call through a pointer must land on an
+ * ENDBR instruction.  The kernel seals (overwrites) the ENDBR of functions
+ * it never calls indirectly; entering such a function, or entering past the
+ * fentry site, would trap.  Refuse the hook instead.
+ */
+static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
+{
+#if defined(CONFIG_X86_KERNEL_IBT)
+	u32 insn;
+
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return 0;
+	if (entry != hook->address) {
+		pr_err("%s: call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n",
+		       hook->name);
+		return -EOPNOTSUPP;
+	}
+	if (ftg_copy_from_kernel_nofault(&insn, (void *)entry, sizeof(insn)) || !is_endbr(insn)) {
+		pr_err("%s: its ENDBR was sealed: a call through a pointer would trap (ibt=off allows it)\n",
+		       hook->name);
+		return -EOPNOTSUPP;
+	}
+#endif
+	return 0;
 }
 
 static int ftg_hook_install(struct ftg_hook *hook)
@@ -97,8 +186,16 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		pr_err("%s: no such symbol in kallsyms\n", hook->name);
 		return -ENOENT;
 	}
-	if (hook->orig)
-		*hook->orig = hook->address;
+	if (hook->wrap) {
+		unsigned long entry;
+
+		err = ftg_original_entry(hook, &entry);
+		if (!err)
+			err = ftg_check_ibt(hook, entry);
+		if (err)
+			return err;
+		*hook->wrap->orig = entry;
+	}
 
 	hits = alloc_percpu(u64);
 	if (!hits)
@@ -107,7 +204,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	hook->ops.func = ftg_ftrace_thunk;
 	hook->ops.private = (void __force *)hits;
 	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION;
-	if (hook->wrapper || hook->decide)
+	if (hook->wrap || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 
 	err = ftrace_set_filter_ip(&hook->ops, hook->address, 0, 0);

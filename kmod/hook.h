@@ -17,10 +17,29 @@
 
 struct pt_regs;
 
+/*
+ * A wrapper and the variable through which it calls the original.  Every
+ * one lives in the ELF section .ftg_wrappers (FTG_DEFINE_WRAPPER), and hook
+ * table entries point to it: `ftguard verify` reads that section to find
+ * each wrapper in the built module and proves that none reaches its
+ * original through a tail call.
+ */
+struct ftg_wrapper {
+	void *fn;			/* runs instead of the hooked function */
+	unsigned long *orig;		/* receives the original's address */
+};
+
+#define FTG_WRAPPERS_SECTION ".ftg_wrappers"
+
+#define FTG_DEFINE_WRAPPER(_id, _fn, _orig)				\
+	static const struct ftg_wrapper _id				\
+	__used __aligned(8) __section(FTG_WRAPPERS_SECTION) = {	\
+		.fn = (void *)(_fn), .orig = (unsigned long *)(_orig),	\
+	}
+
 struct ftg_hook {
 	const char *name;		/* kernel symbol to hook */
-	void *wrapper;			/* wrap: runs instead of the function */
-	unsigned long *orig;		/* wrap: receives the original's address */
+	const struct ftg_wrapper *wrap;	/* wrap: runs instead of the function */
 	void (*probe)(struct pt_regs *regs);	/* probe: sees the arguments */
 	/* guard: decides; returns where the function goes instead, or 0 */
 	unsigned long (*decide)(struct pt_regs *regs);
@@ -31,16 +50,18 @@ struct ftg_hook {
 	struct ftrace_ops ops;
 };
 
-#define FTG_HOOK_WRAP(_name, _wrapper, _orig)	\
-	{ .name = (_name), .wrapper = (_wrapper), .orig = (unsigned long *)(_orig) }
+#define FTG_HOOK_WRAP(_name, _wrap)	\
+	{ .name = (_name), .wrap = (_wrap) }
 #define FTG_HOOK_PROBE(_name, _probe)	\
 	{ .name = (_name), .probe = (_probe) }
-/* A guard may send the call to a wrapper (then _orig is set) or to a return. */
-#define FTG_HOOK_GUARD(_name, _guard, _wrapper, _orig)	\
-	{ .name = (_name), .decide = (_guard), .wrapper = (_wrapper), \
-	  .orig = (unsigned long *)(_orig) }
+/* A guard may send the call to its wrapper (if any) or to a return. */
+#define FTG_HOOK_GUARD(_name, _guard, _wrap)	\
+	{ .name = (_name), .decide = (_guard), .wrap = (_wrap) }
 
 int ftg_resolve_init(void);
+/* call_mode=skip: wrappers enter originals past the fentry site. */
+int ftg_hooks_set_skip_fentry(bool skip);
+bool ftg_hooks_skip_fentry(void);
 int ftg_hooks_install(struct ftg_hook *hooks, size_t count);
 void ftg_hooks_remove(struct ftg_hook *hooks, size_t count);
 u64 ftg_hook_hits(const struct ftg_hook *hooks, size_t index);

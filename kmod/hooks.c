@@ -136,6 +136,19 @@ static void ftg_exec_end(struct ftg_exec_event *ev, const struct ftg_stamp *stam
 static asmlinkage long (*ftg_real_execve)(const struct pt_regs *regs);
 static asmlinkage long (*ftg_real_execveat)(const struct pt_regs *regs);
 
+#ifdef FTG_TEST_TAILCALL
+/*
+ * Test-only build (make FTG_TEST_TAILCALL=1): the execve wrapper as it must
+ * never be compiled.  With sibling calls allowed, the call to the original
+ * becomes a jump: parent_ip then points into the kernel, not into this
+ * module, so the ftrace callback sends the original back here, forever.
+ * `ftguard verify` rejects this build; loading it hangs the first exec.
+ */
+static asmlinkage long ftg_execve(const struct pt_regs *regs)
+{
+	return ftg_real_execve(regs);
+}
+#else
 static asmlinkage long ftg_execve(const struct pt_regs *regs)
 {
 	const struct ftg_exec_args args = {
@@ -151,6 +164,7 @@ static asmlinkage long ftg_execve(const struct pt_regs *regs)
 	ftg_exec_end(ev, &stamp, ret);
 	return ret;
 }
+#endif /* FTG_TEST_TAILCALL */
 
 static asmlinkage long ftg_execveat(const struct pt_regs *regs)
 {
@@ -171,6 +185,9 @@ static asmlinkage long ftg_execveat(const struct pt_regs *regs)
 	return ret;
 }
 #else
+#ifdef FTG_TEST_TAILCALL
+#error "the tail-call test build needs pt_regs system calls (4.17 or later)"
+#endif
 static asmlinkage long (*ftg_real_execve)(const char __user *filename,
 					  const char __user *const __user *argv,
 					  const char __user *const __user *envp);
@@ -261,21 +278,24 @@ static void notrace ftg_exit_probe(struct pt_regs *regs)
 
 /* ---- the table ------------------------------------------------------- */
 
+FTG_DEFINE_WRAPPER(ftg_wrap_execve, ftg_execve, &ftg_real_execve);
+FTG_DEFINE_WRAPPER(ftg_wrap_execveat, ftg_execveat, &ftg_real_execveat);
+FTG_DEFINE_WRAPPER(ftg_wrap_bprm_check, ftg_bprm_check, &ftg_real_bprm_check);
+
 /* Installed in this order, removed in reverse. */
 struct ftg_hook ftg_builtin_hooks[] = {
 	FTG_HOOK_PROBE("wake_up_new_task", ftg_new_task_probe),
 	FTG_HOOK_PROBE("acct_collect", ftg_exit_probe),
-	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), ftg_execve, &ftg_real_execve),
-	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), ftg_execveat, &ftg_real_execveat),
+	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
+	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),
 	/* The deciding hooks (guards.c). */
-	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, ftg_bprm_check,
-		       &ftg_real_bprm_check),
-	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL, NULL),
-	FTG_HOOK_GUARD("security_socket_connect", ftg_guard_connect, NULL, NULL),
-	FTG_HOOK_GUARD("security_kernel_read_file", ftg_guard_read_file, NULL, NULL),
-	FTG_HOOK_GUARD("security_kernel_load_data", ftg_guard_load_data, NULL, NULL),
-	FTG_HOOK_GUARD("security_ptrace_access_check", ftg_guard_ptrace, NULL, NULL),
-	FTG_HOOK_GUARD("commit_creds", ftg_guard_creds, NULL, NULL),
+	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, &ftg_wrap_bprm_check),
+	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL),
+	FTG_HOOK_GUARD("security_socket_connect", ftg_guard_connect, NULL),
+	FTG_HOOK_GUARD("security_kernel_read_file", ftg_guard_read_file, NULL),
+	FTG_HOOK_GUARD("security_kernel_load_data", ftg_guard_load_data, NULL),
+	FTG_HOOK_GUARD("security_ptrace_access_check", ftg_guard_ptrace, NULL),
+	FTG_HOOK_GUARD("commit_creds", ftg_guard_creds, NULL),
 };
 
 const size_t ftg_builtin_hooks_count = ARRAY_SIZE(ftg_builtin_hooks);

@@ -9,6 +9,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
 
 #include "events.h"
 #include "ftguard.h"
@@ -18,6 +19,11 @@ static unsigned int buffer_kb = 1024;
 module_param(buffer_kb, uint, 0444);
 MODULE_PARM_DESC(buffer_kb, "Ring buffer size per CPU in KiB (64..65536, default 1024)");
 
+static char *call_mode = "guard";
+module_param(call_mode, charp, 0444);
+MODULE_PARM_DESC(call_mode,
+		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through, default) or skip (past the fentry site: one callback per call)");
+
 static int __init ftg_init(void)
 {
 	int err;
@@ -26,7 +32,14 @@ static int __init ftg_init(void)
 		pr_err("buffer_kb=%u is out of range 64..65536\n", buffer_kb);
 		return -EINVAL;
 	}
+	if (!call_mode || (strcmp(call_mode, "guard") && strcmp(call_mode, "skip"))) {
+		pr_err("call_mode=%s: give guard or skip\n", call_mode ? call_mode : "");
+		return -EINVAL;
+	}
 	err = ftg_resolve_init();
+	if (err)
+		return err;
+	err = ftg_hooks_set_skip_fentry(!strcmp(call_mode, "skip"));
 	if (err)
 		return err;
 	err = ftg_events_init(buffer_kb);
@@ -41,7 +54,8 @@ static int __init ftg_init(void)
 	err = ftg_device_init();
 	if (err)
 		goto hooks_remove;
-	pr_info("loaded: %zu hooks, %u KiB per CPU\n", ftg_builtin_hooks_count, buffer_kb);
+	pr_info("loaded: %zu hooks, %u KiB per CPU, call_mode=%s\n",
+		ftg_builtin_hooks_count, buffer_kb, call_mode);
 	return 0;
 
 hooks_remove:

@@ -401,6 +401,7 @@ struct ftg_stats {
 /* ftg_hook_info.flags */
 #define FTG_HOOK_ATTACHED	(1U << 0)	/* registered with ftrace */
 #define FTG_HOOK_IPMODIFY	(1U << 1)	/* redirects to a wrapper */
+#define FTG_HOOK_SKIP_FENTRY	(1U << 2)	/* wrapper enters past fentry */
 
 /* FTG_IOC_HOOK_INFO: caller sets index; -ENOENT when index >= nr_hooks. */
 struct ftg_hook_info {

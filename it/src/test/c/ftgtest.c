@@ -33,6 +33,8 @@
  *                                    "errno=NAME error=N offset=N"
  *   get-table [OUT]                  FTG_IOC_GET_TABLE: "ok needed=N generation=N",
  *                                    the table written to OUT when given
+ *   hook-hits NAME                   FTG_IOC_HOOK_INFO: "ok hits=N flags=N" for the
+ *                                    hook on kernel function NAME
  *   layout                           sizes, offsets and constants of the table
  *                                    ABI as name=value lines (for the host side)
  */
@@ -570,6 +572,26 @@ static int do_set_table(int argc, char **argv)
 	return 0;
 }
 
+static int do_hook_hits(int argc, char **argv)
+{
+	struct ftg_hook_info info;
+	int fd = open_device();
+	__u32 i;
+
+	if (argc != 1)
+		usage("hook-hits NAME");
+	for (i = 0;; i++) {
+		memset(&info, 0, sizeof(info));
+		info.index = i;
+		if (ioctl(fd, FTG_IOC_HOOK_INFO, &info))
+			return fail(errno);	/* ENOENT: no hook of that name */
+		if (!strncmp(info.name, argv[0], sizeof(info.name)))
+			break;
+	}
+	printf("ok hits=%llu flags=%u\n", (unsigned long long)info.hits, info.flags);
+	return 0;
+}
+
 static int do_get_table(int argc, char **argv)
 {
 	struct ftg_table_arg arg;
@@ -717,6 +739,8 @@ int main(int argc, char **argv)
 		return do_set_table(argc, argv);
 	if (!strcmp(cmd, "get-table"))
 		return do_get_table(argc, argv);
+	if (!strcmp(cmd, "hook-hits"))
+		return do_hook_hits(argc, argv);
 	if (!strcmp(cmd, "layout"))
 		return do_layout();
 	usage("unknown subcommand");

@@ -254,6 +254,7 @@ public final class Abi {
 
   public static final int HOOK_ATTACHED = 1 << 0;
   public static final int HOOK_IPMODIFY = 1 << 1;
+  public static final int HOOK_SKIP_FENTRY = 1 << 2;
 
   // ---- layouts -----------------------------------------------------------------------------
 
@@ -614,6 +615,7 @@ public final class Abi {
     m.put("FTG_DROP_REASONS", (long) DROP_REASONS);
     m.put("FTG_HOOK_ATTACHED", (long) HOOK_ATTACHED);
     m.put("FTG_HOOK_IPMODIFY", (long) HOOK_IPMODIFY);
+    m.put("FTG_HOOK_SKIP_FENTRY", (long) HOOK_SKIP_FENTRY);
     m.put("FTG_IOC_MAGIC", (long) IOC_MAGIC);
     m.put("FTG_IOC_STATS", IOC_STATS);
     m.put("FTG_IOC_HOOK_INFO", IOC_HOOK_INFO);

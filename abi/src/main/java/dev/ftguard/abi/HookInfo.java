@@ -20,6 +20,11 @@ public record HookInfo(int index, int flags, long address, long hits, String nam
     return (flags & Abi.HOOK_IPMODIFY) != 0;
   }
 
+  /** The wrapper enters the original past its fentry site (call_mode=skip). */
+  public boolean skipsFentry() {
+    return (flags & Abi.HOOK_SKIP_FENTRY) != 0;
+  }
+
   /** Reads a {@code struct ftg_hook_info} in host byte order. */
   public static HookInfo decode(MemorySegment s) {
     return new HookInfo(

@@ -161,6 +161,14 @@ public final class Errors {
                   + " another hooking module)"
                   + dmesg
                   + sys(e));
+      case Errno.EOPNOTSUPP ->
+          new UserException.Incompatible(
+              "a hook target cannot be called through a pointer under this kernel's indirect branch"
+                  + " tracking (its ENDBR was sealed, or --call-mode skip was asked for); boot with"
+                  + " ibt=off to hook it (`ftguard check` reports IBT)"
+                  + dmesg
+                  + sys(e),
+              e);
       default -> new UserException.Failed("loading " + ko + " failed" + dmesg + sys(e), e);
     };
   }

@@ -264,6 +264,7 @@ public final class EventJson {
     o.put("name", h.name());
     o.put("attached", h.attached());
     o.put("ipmodify", h.ipModify());
+    o.put("skips_fentry", h.skipsFentry());
     unsigned(o, "hits", h.hits());
     o.put("address", "0x" + Long.toHexString(h.address()));
     return o;

@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
       LoadCommand.class,
       UnloadCommand.class,
       StatusCommand.class,
+      CheckCommand.class,
       EventsCommand.class,
       RunCommand.class,
+      VerifyCommand.class,
       DemoCommand.class,
       PolicyCommand.class,
       CommandLine.HelpCommand.class

@@ -4,7 +4,9 @@ import dev.ftguard.abi.Abi;
 import dev.ftguard.nativeio.ErrnoException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -32,6 +34,21 @@ public final class LoadCommand implements Callable<Integer> {
       description = "Per-CPU ring buffer size in KiB (module parameter buffer_kb).")
   Integer bufferKb;
 
+  /** How wrappers call the original function (module parameter call_mode). */
+  public enum CallMode {
+    guard,
+    skip
+  }
+
+  @Option(
+      names = "--call-mode",
+      paramLabel = "MODE",
+      description =
+          "How wrappers call the original: guard (through its fentry site, the ftrace callback"
+              + " lets the module's own call through; default) or skip (past the fentry site: one"
+              + " callback per call). Valid values: ${COMPLETION-CANDIDATES}.")
+  CallMode callMode;
+
   @Option(
       names = "--kernel-release",
       paramLabel = "R",
@@ -51,9 +68,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Context ctx = parent.context;
-    if (bufferKb != null && (bufferKb < 4 || bufferKb > 1024 * 1024)) {
+    if (bufferKb != null && (bufferKb < 64 || bufferKb > 65536)) {
       throw new UserException.BadInput(
-          "--buffer-kb " + bufferKb + " is out of range: give 4 to 1048576 (KiB per CPU)", null);
+          "--buffer-kb " + bufferKb + " is out of range: give 64 to 65536 (KiB per CPU)", null);
     }
     if (ko != null && (kernelRelease != null || kdir != null || buildOnly)) {
       throw new UserException.BadInput(
@@ -82,7 +99,14 @@ public final class LoadCommand implements Callable<Integer> {
       throw new UserException.BadInput(
           "module file " + module + " does not exist or is not a file: check --ko", null);
     }
-    String params = bufferKb == null ? "" : "buffer_kb=" + bufferKb;
+    String params =
+        String.join(
+            " ",
+            Stream.of(
+                    bufferKb == null ? null : "buffer_kb=" + bufferKb,
+                    callMode == null ? null : "call_mode=" + callMode)
+                .filter(Objects::nonNull)
+                .toList());
     try {
       ctx.modules().load(module, params);
     } catch (ErrnoException e) {

@@ -20,6 +20,10 @@ public class ModuleBuildException extends Exception {
     NO_MODULE,
     /** Reading sources or writing the cache failed. */
     IO,
+    /** A hook wrapper in the built module reaches its original through a tail call. */
+    TAIL_CALL,
+    /** The built module could not be verified (no decoder, or not a module ftguard can read). */
+    UNVERIFIED,
   }
 
   private final Kind kind;

@@ -1,6 +1,10 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.verify.Finding;
+import dev.ftguard.verify.Report;
+import dev.ftguard.verify.Verifier;
+import dev.ftguard.verify.VerifyException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -23,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +41,10 @@ import java.util.stream.Stream;
  * file (path and content), KDIR and the extra make arguments, so changed sources or another KDIR
  * rebuild and an unchanged tree reuses the cached module. Older builds of the same release are
  * removed after a successful build.
+ *
+ * <p>Every module it returns is verified ({@link Verifier}): no hook wrapper reaches its original
+ * through a tail call. A module that fails is not cached; the build fails with the findings
+ * ({@link ModuleBuildException.Kind#TAIL_CALL}), which also end the build log.
  *
  * <p>Example (what the VM harness does with its own kernel tree):
  *
@@ -54,6 +64,13 @@ public final class ModuleBuilder {
   private List<String> makeArgs = List.of();
   private String make = "make";
   private long timeoutMinutes = 30;
+  private ModuleVerifier verifier = Verifier::verify;
+
+  /** Proves a built module safe to load; {@link Verifier#verify(Path)} by default. */
+  @FunctionalInterface
+  public interface ModuleVerifier {
+    Report verify(Path ko) throws VerifyException;
+  }
 
   /**
    * @param sourceDir the module sources ({@code kmod/}: Makefile or Kbuild, .c, include/)
@@ -79,6 +96,12 @@ public final class ModuleBuilder {
   /** The make program (default {@code make}). */
   public ModuleBuilder withMake(String make) {
     this.make = Objects.requireNonNull(make);
+    return this;
+  }
+
+  /** Replaces the verification of built modules (tests whose make produces no real module). */
+  public ModuleBuilder withVerifier(ModuleVerifier verifier) {
+    this.verifier = Objects.requireNonNull(verifier);
     return this;
   }
 
@@ -143,6 +166,7 @@ public final class ModuleBuilder {
     Path ko = target.resolve(Abi.MODULE_FILE);
     if (Files.isRegularFile(ko)) {
       progress.accept("using cached " + ko);
+      verify(ko, true, target.resolve("build.log"), new ArrayDeque<>());
       return ko;
     }
     Path log = target.resolve("build.log");
@@ -236,6 +260,7 @@ public final class ModuleBuilder {
           List.copyOf(tail),
           null);
     }
+    verify(built, false, log, tail);
     try {
       Path tmp = target.resolve(Abi.MODULE_FILE + ".tmp");
       Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -247,6 +272,77 @@ public final class ModuleBuilder {
     }
     progress.accept("built " + ko);
     return ko;
+  }
+
+  /**
+   * Verifies a module; on findings, appends them to the log (and its tail) and fails.
+   *
+   * @param cached whether {@code ko} is the cached module (else a fresh build, not yet cached)
+   */
+  private void verify(Path ko, boolean cached, Path log, ArrayDeque<String> tail)
+      throws ModuleBuildException {
+    Report report;
+    try {
+      report = verifier.verify(ko);
+    } catch (VerifyException e) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.UNVERIFIED,
+          "cannot prove that the hook wrappers of " + ko + " never tail-call: " + e.getMessage(),
+          Files.isRegularFile(log) ? log : null,
+          List.copyOf(tail),
+          e);
+    }
+    if (report.clean()) {
+      progress.accept(
+          "verified "
+              + ko
+              + ": "
+              + report.wrappers().size()
+              + (report.wrappers().size() == 1 ? " wrapper" : " wrappers")
+              + ", each reaches its original only through calls");
+      return;
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add("ftguard verify: " + report.findings().size() + " tail call(s) in " + ko + ":");
+    for (Finding f : report.findings()) {
+      lines.add("  " + f.describe());
+    }
+    try {
+      Files.writeString(
+          log,
+          String.join("\n", lines) + "\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      lines.add("(cannot append this to " + log + ": " + e.getMessage() + ")");
+    }
+    for (String l : lines) {
+      progress.accept(l);
+      tail.addLast(l);
+      if (tail.size() > LOG_TAIL_LINES) {
+        tail.removeFirst();
+      }
+    }
+    String wrappers =
+        report.findings().stream().map(Finding::wrapper).distinct().collect(Collectors.joining(", "));
+    throw new ModuleBuildException(
+        ModuleBuildException.Kind.TAIL_CALL,
+        (cached ? "the cached " : "the built ")
+            + Abi.MODULE_FILE
+            + " is unsafe: hook wrapper "
+            + wrappers
+            + " reaches its original through a tail call ("
+            + report.findings().getFirst().describe()
+            + "), so the first call of the hooked function would loop forever; the wrappers must"
+            + " be compiled with -fno-optimize-sibling-calls (kmod/Kbuild). "
+            + (cached ? "Delete it to rebuild: " : "The module was not cached: ")
+            + ko
+            + "; full log: "
+            + log,
+        log,
+        List.copyOf(tail),
+        null);
   }
 
   /**

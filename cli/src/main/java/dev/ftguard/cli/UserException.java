@@ -6,7 +6,8 @@ package dev.ftguard.cli;
  *
  * <p>Exit codes: 1 other failure, 2 usage or bad input, 3 module not loaded, 4 needs root, 5
  * already loaded, 6 module busy, 7 module build failed, 8 kernel or ABI incompatible, 9 invalid
- * policy (or too large to compile), 10 the kernel rejected the compiled rule table.
+ * policy (or too large to compile), 10 the kernel rejected the compiled rule table, 11 a hook
+ * wrapper of a module reaches its original through a tail call.
  */
 public abstract sealed class UserException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -21,6 +22,7 @@ public abstract sealed class UserException extends RuntimeException {
   public static final int INCOMPATIBLE = 8;
   public static final int INVALID_POLICY = 9;
   public static final int TABLE_REJECTED = 10;
+  public static final int TAIL_CALL = 11;
 
   private final int exitCode;
 
@@ -104,6 +106,18 @@ public abstract sealed class UserException extends RuntimeException {
 
     public TableRejected(String message, Throwable cause) {
       super(TABLE_REJECTED, message, cause);
+    }
+  }
+
+  /**
+   * {@code ftguard verify} found a wrapper that reaches its original through a tail call: loading
+   * the module would hang the first call of the hooked function.
+   */
+  public static final class TailCall extends UserException {
+    private static final long serialVersionUID = 1L;
+
+    public TailCall(String message) {
+      super(TAIL_CALL, message, null);
     }
   }
 

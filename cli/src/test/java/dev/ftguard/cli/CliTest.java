@@ -208,6 +208,7 @@ class CliTest extends CommandLineTest {
             new Case(Errno.ENOSYS, 8, "cannot load modules"),
             new Case(Errno.EINVAL, 2, "module parameters"),
             new Case(Errno.EBUSY, 6, "another ftrace user"),
+            new Case(Errno.EOPNOTSUPP, 8, "indirect branch tracking"),
             new Case(Errno.EIO, 1, "loading " + ko + " failed"))) {
       errText.getBuffer().setLength(0);
       loadError = new ErrnoException("finit_module", ko.toString(), c.errno(), "x");
@@ -227,7 +228,21 @@ class CliTest extends CommandLineTest {
   @Test
   void loadRejectsSillyBufferSizes() {
     assertThat(run("load", "--buffer-kb", "0")).isEqualTo(2);
-    assertThat(err()).contains("--buffer-kb 0 is out of range");
+    assertThat(err()).contains("--buffer-kb 0 is out of range: give 64 to 65536");
+    errText.getBuffer().setLength(0);
+    assertThat(run("load", "--buffer-kb", "65537")).isEqualTo(2);
+    assertThat(err()).contains("--buffer-kb 65537 is out of range");
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
+  void loadPassesTheCallMode() throws Exception {
+    Path ko = Files.writeString(tmp.resolve("ftguard.ko"), "elf");
+    assertThat(run("load", "--ko", ko.toString(), "--buffer-kb", "128", "--call-mode", "skip")).isZero();
+    assertThat(calls).containsExactly("load " + ko + " [buffer_kb=128 call_mode=skip]");
+    errText.getBuffer().setLength(0);
+    assertThat(run("load", "--ko", ko.toString(), "--call-mode", "fast")).isEqualTo(2);
+    assertThat(err()).contains("--call-mode").contains("guard, skip");
   }
 
   @Test

@@ -2,19 +2,12 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Vm;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +22,7 @@ class AllOrNoneIT {
 
     @Test
     void aConflictingHookRollsBackTheHooksAlreadyInstalled() throws Exception {
-        Path twin = buildTwin(FtguardGuest.kernel());
+        Path twin = FtguardGuest.variantModule("twin", TWIN, "MODNAME=" + TWIN);
         GuestResult r = Vm.run(FtguardGuest.guest("all-or-none", Duration.ofMinutes(3))
                 .file(GuestFile.copyOf(twin, "/twin.ko"))
                 .payload("""
@@ -58,29 +51,5 @@ class AllOrNoneIT {
         assertThat(enabled).as("only the first copy's hooks remain").isEqualTo(before)
                 .allSatisfy(l -> assertThat(l).contains("[ftguard]").doesNotContain(TWIN));
         assertThat(r.readOutFile("enabled_after_unload")).isEmpty();
-    }
-
-    /** The module's sources built as ftguard_twin.ko against the guest kernel's headers. */
-    private static Path buildTwin(DebianKernel kernel) throws IOException, InterruptedException {
-        Path root = KernelCatalog.repoRoot();
-        Path dir = root.resolve("it/target/kmod-twin");
-        Path src = root.resolve("kmod");
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : files.filter(Files::isRegularFile).filter(AllOrNoneIT::isSource).toList()) {
-                Path to = dir.resolve(src.relativize(p).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Process make = new ProcessBuilder("make", "-C", kernel.headers().toString(), "M=" + dir,
-                "MODNAME=" + TWIN, "modules").redirectErrorStream(true).start();
-        String log = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(make.waitFor()).as(log).isZero();
-        return dir.resolve(TWIN + ".ko");
-    }
-
-    private static boolean isSource(Path p) {
-        String name = p.getFileName().toString();
-        return name.endsWith(".c") || name.endsWith(".h") || name.endsWith(".S") || name.equals("Kbuild") || name.equals("Makefile");
     }
 }

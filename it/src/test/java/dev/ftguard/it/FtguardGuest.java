@@ -106,6 +106,37 @@ public final class FtguardGuest {
         return builtHello;
     }
 
+    /**
+     * A variant build of the module's sources: copied to {@code it/target/kmod-LABEL} and built
+     * against the guest kernel's headers with the given make variables (e.g. {@code MODNAME=x},
+     * {@code FTG_TEST_TAILCALL=1}); returns {@code MODULE_NAME.ko} there.
+     */
+    public static synchronized Path variantModule(String label, String moduleName, String... makeVariables)
+            throws IOException, InterruptedException {
+        Path root = KernelCatalog.repoRoot();
+        Path dir = root.resolve("it/target/kmod-" + label);
+        Path src = root.resolve("kmod");
+        deleteTree(dir);
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path p : files.filter(Files::isRegularFile).filter(FtguardGuest::isModuleSource).toList()) {
+                Path to = dir.resolve(src.relativize(p).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(p, to);
+            }
+        }
+        List<String> make = new ArrayList<>(List.of("make", "-C", kernel().headers().toString(), "M=" + dir));
+        make.addAll(List.of(makeVariables));
+        make.add("modules");
+        run(dir, make.toArray(String[]::new));
+        return dir.resolve(moduleName + ".ko");
+    }
+
+    private static boolean isModuleSource(Path p) {
+        String name = p.getFileName().toString();
+        return name.endsWith(".c") || name.endsWith(".h") || name.endsWith(".S") || name.equals("Kbuild")
+                || name.equals("Makefile");
+    }
+
     /** The helper at {@link #TEST_HELPER} and the hello module at {@link #HELLO_MODULE}. */
     public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest) throws IOException, InterruptedException {
         return guest.file(GuestFile.copyOf(testHelper(), TEST_HELPER))

@@ -14,12 +14,9 @@ import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
 
@@ -100,24 +97,19 @@ class PolicyCostBenchmark {
                 OPENS, EXECS, FtguardGuest.MODULE, sizes)).build());
         FtguardGuest.assertCleanRun(r);
 
-        Map<String, List<Double>> samples = new TreeMap<>();
-        Map<String, Long> failures = new TreeMap<>();
-        for (String line : r.readOutFile("figures.txt").lines().filter(l -> !l.isBlank()).toList()) {
-            String[] f = line.trim().split("\\s+");
-            String key = f[0] + " " + f[1];
-            samples.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(f[2]));
-            failures.merge(key, Long.parseLong(f[3]), Long::sum);
-        }
+        Medians.Samples parsed = Medians.Samples.parse(r.readOutFile("figures.txt"));
+        Map<String, List<Double>> samples = parsed.nanos();
+        Map<String, Long> failures = parsed.failures();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("accel", r.accel().toString());
         figures.put("rounds", ROUNDS);
         figures.put("opens_per_round", OPENS);
         figures.put("execs_per_round", EXECS);
-        double openBase = median(samples.get("off open"));
-        double execBase = median(samples.get("off exec"));
-        double deniedBase = median(samples.get("off open-denied"));
+        double openBase = parsed.median("off open");
+        double execBase = parsed.median("off exec");
+        double deniedBase = parsed.median("off open-denied");
         samples.forEach((key, v) -> {
-            double m = median(v);
+            double m = Medians.median(v);
             double base = key.endsWith("open-denied") ? deniedBase : key.endsWith("open") ? openBase : execBase;
             figures.put(key.replace(' ', '_') + "_ns_median", m);
             figures.put(key.replace(' ', '_') + "_ratio", m / base);
@@ -169,11 +161,5 @@ class PolicyCostBenchmark {
         Path file = dir.resolve(name + ".tbl");
         Files.write(file, TableCompiler.compile(set));
         return file;
-    }
-
-    private static double median(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }

@@ -1,0 +1,70 @@
+package dev.ftguard.check;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the rules look at, read once. Rules are pure functions of this record, so tests
+ * build it directly.
+ *
+ * @param version the numeric version of {@code release}, if it parses
+ * @param targets the hook targets on this kernel ({@link HookTargets#forVersion})
+ * @param symbols which targets are in kallsyms
+ * @param traceable which targets ftrace can attach to
+ * @param enabled the {@code enabled_functions} lines of the targets
+ * @param ftguardLoaded whether the ftguard module is loaded now (its own hooks then hold the
+ *     targets)
+ */
+public record Facts(
+    Reading<String> release,
+    Optional<KernelVersion> version,
+    Reading<String> machine,
+    Reading<KernelConfig> config,
+    List<HookTargets.Target> targets,
+    Reading<Set<String>> symbols,
+    Reading<Set<String>> traceable,
+    Reading<Map<String, EnabledFunction>> enabled,
+    boolean ftguardLoaded,
+    Reading<String> lockdown,
+    Reading<String> cmdline,
+    Reading<Boolean> sigEnforce,
+    Reading<Boolean> secureBoot,
+    Reading<Set<String>> cpuFlags,
+    Reading<Path> headers) {
+  public Facts {
+    targets = List.copyOf(targets);
+  }
+
+  public static Facts gather(FactsSource src) {
+    Reading<String> release = src.release();
+    Optional<KernelVersion> version = release.known().flatMap(KernelVersion::parse);
+    List<HookTargets.Target> targets = HookTargets.forVersion(version);
+    Set<String> names = new LinkedHashSet<>();
+    targets.forEach(t -> names.add(t.symbol()));
+    return new Facts(
+        release,
+        version,
+        src.machine(),
+        src.config(),
+        targets,
+        src.symbols(names),
+        src.traceable(names),
+        src.enabled(names),
+        src.ftguardLoaded(),
+        src.lockdown(),
+        src.cmdline(),
+        src.sigEnforce(),
+        src.secureBoot(),
+        src.cpuFlags(),
+        src.headers());
+  }
+
+  /** The configuration, if known. */
+  public Optional<KernelConfig> knownConfig() {
+    return config.known();
+  }
+}

@@ -1,0 +1,387 @@
+package dev.ftguard.verify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import net.fornwall.jelf.ElfException;
+import net.fornwall.jelf.ElfFile;
+import net.fornwall.jelf.ElfRelocationAddend;
+import net.fornwall.jelf.ElfRelocationAddendSection;
+import net.fornwall.jelf.ElfSection;
+import net.fornwall.jelf.ElfSectionHeader;
+import net.fornwall.jelf.ElfSymbol;
+import net.fornwall.jelf.ElfSymbolTableSection;
+
+/**
+ * An x86-64 relocatable ELF object (a kernel module {@code .ko} or a {@code .o}) as the verifier
+ * needs it: sections, symbols and RELA relocations, read with jelf. Offsets are section offsets,
+ * as everywhere in a relocatable object.
+ */
+public final class ElfObject {
+  /** {@code SHT_RELA}, {@code SHF_EXECINSTR}, {@code SHN_*}. */
+  static final int SHT_RELA = 4;
+
+  static final int SHT_NOBITS = 8;
+  static final long SHF_EXECINSTR = 0x4;
+  static final int SHN_UNDEF = 0;
+  static final int SHN_LORESERVE = 0xff00;
+  static final int SHN_XINDEX = 0xffff;
+
+  /** x86-64 relocation types the verifier resolves. */
+  static final int R_X86_64_64 = 1;
+
+  static final int R_X86_64_PC32 = 2;
+  static final int R_X86_64_PLT32 = 4;
+  static final int R_X86_64_GOTPCREL = 9;
+  static final int R_X86_64_32 = 10;
+  static final int R_X86_64_32S = 11;
+  static final int R_X86_64_PC16 = 13;
+  static final int R_X86_64_PC8 = 15;
+  static final int R_X86_64_PC64 = 24;
+  static final int R_X86_64_GOTPCRELX = 41;
+  static final int R_X86_64_REX_GOTPCRELX = 42;
+
+  /** A section header. */
+  public record Section(int index, String name, int type, long flags, long size) {
+    public boolean executable() {
+      return (flags & SHF_EXECINSTR) != 0;
+    }
+  }
+
+  /**
+   * A symbol table entry; a section symbol is named after its section (as objdump shows it).
+   *
+   * @param sectionIndex {@code st_shndx}: 0 for an undefined symbol
+   */
+  public record Symbol(
+      int index, String name, long value, long size, int type, int sectionIndex) {
+    public static final int STT_OBJECT = 1;
+    public static final int STT_FUNC = 2;
+    public static final int STT_SECTION = 3;
+
+    /** Defined in a section of this object (not undefined, absolute or common). */
+    public boolean defined() {
+      return sectionIndex != SHN_UNDEF && sectionIndex < SHN_LORESERVE;
+    }
+
+    public boolean function() {
+      return type == STT_FUNC;
+    }
+
+    public boolean contains(int section, long offset) {
+      return defined()
+          && sectionIndex == section
+          && offset >= value
+          && (offset < value + size || (size == 0 && offset == value));
+    }
+  }
+
+  /**
+   * A RELA relocation of a section.
+   *
+   * @param offset where it applies, in the relocated section
+   */
+  public record Relocation(long offset, int type, Symbol symbol, long addend) {
+    /** PC-relative: the value is relative to the place (and, for branches, the next insn). */
+    public boolean pcRelative() {
+      return switch (type) {
+        case R_X86_64_PC32,
+            R_X86_64_PLT32,
+            R_X86_64_GOTPCREL,
+            R_X86_64_PC16,
+            R_X86_64_PC8,
+            R_X86_64_PC64,
+            R_X86_64_GOTPCRELX,
+            R_X86_64_REX_GOTPCRELX ->
+            true;
+        default -> false;
+      };
+    }
+  }
+
+  private final Path file;
+  private final ElfFile elf;
+  private final List<Section> sections;
+  private final List<Symbol> symbols;
+  /** Relocation section indexes by the index of the section they relocate. */
+  private final Map<Integer, List<Integer>> relaFor = new HashMap<>();
+
+  private final Map<Integer, NavigableMap<Long, Relocation>> relocations = new HashMap<>();
+  private final Map<Integer, byte[]> data = new HashMap<>();
+  /** Function symbols per section, sorted by address then size (largest first). */
+  private Map<Integer, List<Symbol>> functionsBySection;
+
+  private ElfObject(Path file, ElfFile elf, List<Section> sections, List<Symbol> symbols) {
+    this.file = file;
+    this.elf = elf;
+    this.sections = sections;
+    this.symbols = symbols;
+  }
+
+  /**
+   * Reads {@code file}.
+   *
+   * @throws VerifyException when it is missing, unreadable, not ELF, or not a 64-bit
+   *     little-endian x86-64 relocatable object
+   */
+  public static ElfObject read(Path file) throws VerifyException {
+    if (Files.isDirectory(file)) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, file + " is a directory, not a module file");
+    }
+    byte[] ident = new byte[4];
+    try (var in = Files.newInputStream(file)) {
+      int n = in.readNBytes(ident, 0, 4);
+      if (n < 4 || ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F') {
+        throw new VerifyException(
+            VerifyException.Kind.NOT_ELF,
+            file + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko");
+      }
+    } catch (NoSuchFileException e) {
+      throw new VerifyException(VerifyException.Kind.UNREADABLE, file + " does not exist");
+    } catch (IOException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
+    }
+    ElfFile elf;
+    try {
+      elf = ElfFile.from(file);
+    } catch (IOException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new VerifyException(
+          VerifyException.Kind.NOT_ELF, file + " is a malformed ELF file: " + e.getMessage());
+    }
+    String kind = describe(elf);
+    if (kind != null) {
+      throw new VerifyException(
+          VerifyException.Kind.NOT_X86_64_RELOCATABLE,
+          file
+              + " is "
+              + kind
+              + ", not an x86-64 relocatable object: give a kernel module (.ko) built for x86-64");
+    }
+    try {
+      return load(file, elf);
+    } catch (RuntimeException e) {
+      throw new VerifyException(
+          VerifyException.Kind.NOT_ELF, file + " is a malformed ELF file: " + e.getMessage());
+    }
+  }
+
+  /** What the file is when it is not an x86-64 relocatable object, else null. */
+  private static String describe(ElfFile elf) {
+    List<String> wrong = new ArrayList<>();
+    if (elf.ei_class != ElfFile.CLASS_64) {
+      wrong.add("32-bit");
+    }
+    if (elf.ei_data != ElfFile.DATA_LSB) {
+      wrong.add("big-endian");
+    }
+    if (elf.e_machine != ElfFile.ARCH_X86_64) {
+      wrong.add("for machine " + Short.toUnsignedInt(elf.e_machine));
+    }
+    if (elf.e_type != ElfFile.ET_REL) {
+      wrong.add(
+          switch (elf.e_type) {
+            case ElfFile.ET_EXEC -> "an executable";
+            case ElfFile.ET_DYN -> "a shared object or position-independent executable";
+            case ElfFile.ET_CORE -> "a core dump";
+            default -> "of ELF type " + Short.toUnsignedInt(elf.e_type);
+          });
+    }
+    return wrong.isEmpty() ? null : "an ELF file " + String.join(", ", wrong);
+  }
+
+  private static ElfObject load(Path file, ElfFile elf) throws ElfException {
+    int shnum = Short.toUnsignedInt(elf.e_shnum);
+    List<Section> sections = new ArrayList<>(shnum);
+    for (int i = 0; i < shnum; i++) {
+      ElfSectionHeader h = elf.getSection(i).header;
+      String name = i == 0 ? "" : h.getName();
+      sections.add(new Section(i, name == null ? "" : name, h.sh_type, h.sh_flags, h.sh_size));
+    }
+    List<Symbol> symbols = new ArrayList<>();
+    ElfSymbolTableSection symtab = elf.getSymbolTableSection();
+    if (symtab != null) {
+      ElfSymbol[] raw = symtab.symbols;
+      for (int i = 0; i < raw.length; i++) {
+        ElfSymbol s = raw[i];
+        int shndx = Short.toUnsignedInt(s.st_shndx);
+        if (shndx == SHN_XINDEX) {
+          throw new ElfException(
+              "symbol " + i + " uses extended section numbering (SHN_XINDEX), which is not supported");
+        }
+        String name;
+        if (s.getType() == Symbol.STT_SECTION && shndx < sections.size()) {
+          name = sections.get(shndx).name();
+        } else {
+          name = s.st_name == 0 ? "" : s.getName();
+        }
+        symbols.add(
+            new Symbol(i, name == null ? "" : name, s.st_value, s.st_size, s.getType(), shndx));
+      }
+    }
+    ElfObject o = new ElfObject(file, elf, List.copyOf(sections), Collections.unmodifiableList(symbols));
+    for (Section s : sections) {
+      if (s.type() == SHT_RELA) {
+        int target = elf.getSection(s.index()).header.sh_info;
+        o.relaFor.computeIfAbsent(target, k -> new ArrayList<>()).add(s.index());
+      }
+    }
+    return o;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public List<Section> sections() {
+    return sections;
+  }
+
+  public Section section(int index) {
+    return sections.get(index);
+  }
+
+  public Optional<Section> section(String name) {
+    return sections.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  public List<Symbol> symbols() {
+    return symbols;
+  }
+
+  /** The bytes of a section (empty for SHT_NOBITS). */
+  public synchronized byte[] data(Section section) {
+    return data.computeIfAbsent(
+        section.index(),
+        i -> {
+          if (section.type() == SHT_NOBITS || section.size() == 0) {
+            return new byte[0];
+          }
+          try {
+            return elf.getSection(i).getData();
+          } catch (ElfException e) {
+            throw new IllegalStateException(file + ": cannot read section " + section.name(), e);
+          }
+        });
+  }
+
+  /** The relocations that apply to a section, by offset. */
+  public synchronized NavigableMap<Long, Relocation> relocations(Section section) {
+    return relocations.computeIfAbsent(
+        section.index(),
+        i -> {
+          NavigableMap<Long, Relocation> out = new TreeMap<>();
+          for (int rela : relaFor.getOrDefault(i, List.of())) {
+            ElfSection s;
+            try {
+              s = elf.getSection(rela);
+            } catch (ElfException e) {
+              throw new IllegalStateException(file + ": cannot read relocations of " + section.name(), e);
+            }
+            if (!(s instanceof ElfRelocationAddendSection r)) {
+              continue;
+            }
+            for (ElfRelocationAddend a : r.relocations) {
+              int sym = a.getSymbolIndex();
+              if (sym < 0 || sym >= symbols.size()) {
+                throw new IllegalStateException(
+                    file + ": a relocation of " + section.name() + " names symbol " + sym
+                        + ", beyond the symbol table");
+              }
+              out.putIfAbsent(
+                  a.r_offset, new Relocation(a.r_offset, (int) a.getType(), symbols.get(sym), a.r_addend));
+            }
+          }
+          return Collections.unmodifiableNavigableMap(out);
+        });
+  }
+
+  /** Every function symbol with a body (defined, size &gt; 0), in symbol table order. */
+  public List<Symbol> functions() {
+    return symbols.stream().filter(s -> s.function() && s.defined() && s.size() > 0).toList();
+  }
+
+  private synchronized Map<Integer, List<Symbol>> functionsBySection() {
+    if (functionsBySection == null) {
+      Map<Integer, List<Symbol>> m = new HashMap<>();
+      for (Symbol s : symbols) {
+        if (s.function() && s.defined()) {
+          m.computeIfAbsent(s.sectionIndex(), k -> new ArrayList<>()).add(s);
+        }
+      }
+      m.values()
+          .forEach(
+              l ->
+                  l.sort(
+                      Comparator.comparingLong(Symbol::value)
+                          .thenComparing(Comparator.comparingLong(Symbol::size).reversed())));
+      functionsBySection = m;
+    }
+    return functionsBySection;
+  }
+
+  /** The function that starts exactly at this place (the largest, if aliases share it). */
+  public Optional<Symbol> functionAt(int section, long offset) {
+    return functionsBySection().getOrDefault(section, List.of()).stream()
+        .filter(s -> s.value() == offset)
+        .findFirst();
+  }
+
+  /** The function whose body holds this place. */
+  public Optional<Symbol> functionContaining(int section, long offset) {
+    return functionsBySection().getOrDefault(section, List.of()).stream()
+        .filter(s -> s.contains(section, offset) && s.size() > 0)
+        .findFirst();
+  }
+
+  /** A named non-section symbol that holds this place: a function first, then any other. */
+  public Optional<Symbol> symbolContaining(int section, long offset) {
+    Optional<Symbol> f = functionContaining(section, offset);
+    if (f.isPresent()) {
+      return f;
+    }
+    return symbols.stream()
+        .filter(s -> s.type() != Symbol.STT_SECTION && !s.name().isEmpty())
+        .filter(s -> s.contains(section, offset))
+        .findFirst();
+  }
+
+  /**
+   * A place as objdump would name it: {@code symbol+0xN} after the symbol that holds it, else
+   * {@code section+0xN}.
+   */
+  public String describe(int section, long offset) {
+    if (section <= 0 || section >= sections.size()) {
+      return "section " + section + "+" + hex(offset);
+    }
+    return symbolContaining(section, offset)
+        .map(s -> plus(s.name(), offset - s.value()))
+        .orElseGet(() -> plus(sections.get(section).name(), offset));
+  }
+
+  static String hex(long v) {
+    return v < 0 ? "-0x" + Long.toHexString(-v) : "0x" + Long.toHexString(v);
+  }
+
+  /** {@code name}, {@code name+0x10} or {@code name-0x4}. */
+  static String plus(String name, long offset) {
+    if (offset == 0) {
+      return name;
+    }
+    return offset < 0 ? name + "-0x" + Long.toHexString(-offset) : name + "+0x" + Long.toHexString(offset);
+  }
+}
