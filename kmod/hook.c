@@ -103,6 +103,13 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 
 int ftg_hooks_set_skip_fentry(bool skip)
 {
+#if defined(CONFIG_X86_KERNEL_IBT)
+	/* Past the fentry site there is no ENDBR: an indirect call would trap. */
+	if (skip && cpu_feature_enabled(X86_FEATURE_IBT)) {
+		pr_err("call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n");
+		return -EOPNOTSUPP;
+	}
+#endif
 	if (skip && !ftg_ftrace_location) {
 		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
 		if (!ftg_ftrace_location) {
@@ -152,8 +159,8 @@ static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
 /*
  * With indirect branch tracking, a call through a pointer must land on an
  * ENDBR instruction.  The kernel seals (overwrites) the ENDBR of functions
- * it never calls indirectly; entering such a function, or entering past the
- * fentry site, would trap.  Refuse the hook instead.
+ * it never calls indirectly; entering such a function would trap.  Refuse
+ * the hook instead.  (call_mode=skip is refused earlier under IBT.)
  */
 static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
 {
@@ -162,11 +169,6 @@ static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
 
 	if (!cpu_feature_enabled(X86_FEATURE_IBT))
 		return 0;
-	if (entry != hook->address) {
-		pr_err("%s: call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n",
-		       hook->name);
-		return -EOPNOTSUPP;
-	}
 	if (ftg_copy_from_kernel_nofault(&insn, (void *)entry, sizeof(insn)) || !is_endbr(insn)) {
 		pr_err("%s: its ENDBR was sealed: a call through a pointer would trap (ibt=off allows it)\n",
 		       hook->name);
