@@ -34,38 +34,28 @@ class VerifyCommandTest extends CommandLineTest {
       	.quad	real_ok
       """;
 
+  /** CLEAN plus a second wrapper that tail-calls its original (as appends to each section). */
   static final String TAIL =
-      """
-      	.text
-      	.type	wrap_ok, @function
-      wrap_ok:
-      	movq	real_ok(%rip), %rax
-      	call	__x86_indirect_thunk_rax
-      	jmp	__x86_return_thunk
-      	.size	wrap_ok, . - wrap_ok
-      	.type	wrap_tail, @function
-      wrap_tail:
-      	call	wrapper_enter
-      	movq	real_tail(%rip), %rax
-      	jmp	__x86_indirect_thunk_rax
-      	.size	wrap_tail, . - wrap_tail
-      	.bss
-      	.balign	8
-      	.type	real_ok, @object
-      	.size	real_ok, 8
-      real_ok:
-      	.zero	8
-      	.type	real_tail, @object
-      	.size	real_tail, 8
-      real_tail:
-      	.zero	8
-      	.section .ftg_wrappers, "a"
-      	.balign	8
-      	.quad	wrap_ok
-      	.quad	real_ok
-      	.quad	wrap_tail
-      	.quad	real_tail
-      """;
+      CLEAN
+          + """
+          	.text
+          	.type	wrap_tail, @function
+          wrap_tail:
+          	call	wrapper_enter
+          	movq	real_tail(%rip), %rax
+          	jmp	__x86_indirect_thunk_rax
+          	.size	wrap_tail, . - wrap_tail
+          	.bss
+          	.balign	8
+          	.type	real_tail, @object
+          	.size	real_tail, 8
+          real_tail:
+          	.zero	8
+          	.section .ftg_wrappers, "a"
+          	.balign	8
+          	.quad	wrap_tail
+          	.quad	real_tail
+          """;
 
   Path assemble(String name, String source) throws Exception {
     Path s = Files.writeString(tmp.resolve(name + ".s"), source);
