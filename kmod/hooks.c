@@ -230,6 +230,31 @@ static asmlinkage long ftg_execveat(int dfd, const char __user *filename,
 }
 #endif
 
+#ifdef FTG_TEST_BENCH
+/*
+ * Benchmark-only build (make FTG_TEST_BENCH=1): a wrapper that does nothing
+ * but the accounting every wrapper does and the call of the original, on a
+ * system call that does almost nothing, so that a loop over getppid()
+ * prices one hooked call in each call mode.
+ */
+#if !FTG_PTREGS_SYSCALLS
+#error "the benchmark build needs pt_regs system calls (4.17 or later)"
+#endif
+static asmlinkage long (*ftg_real_getppid)(const struct pt_regs *regs);
+
+static asmlinkage long ftg_getppid(const struct pt_regs *regs)
+{
+	long ret;
+
+	ftg_wrapper_enter();
+	ret = ftg_real_getppid(regs);
+	ftg_wrapper_exit();
+	return ret;
+}
+
+FTG_DEFINE_WRAPPER(ftg_wrap_getppid, ftg_getppid, &ftg_real_getppid);
+#endif /* FTG_TEST_BENCH */
+
 /* ---- process creation: wake_up_new_task(struct task_struct *p) -------- */
 
 /*
@@ -296,6 +321,9 @@ struct ftg_hook ftg_builtin_hooks[] = {
 	FTG_HOOK_GUARD("security_kernel_load_data", ftg_guard_load_data, NULL),
 	FTG_HOOK_GUARD("security_ptrace_access_check", ftg_guard_ptrace, NULL),
 	FTG_HOOK_GUARD("commit_creds", ftg_guard_creds, NULL),
+#ifdef FTG_TEST_BENCH
+	FTG_HOOK_WRAP(FTG_SYSCALL("getppid"), &ftg_wrap_getppid),
+#endif
 };
 
 const size_t ftg_builtin_hooks_count = ARRAY_SIZE(ftg_builtin_hooks);

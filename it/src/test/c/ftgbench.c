@@ -4,6 +4,7 @@
  *
  *   ftgbench open N PATH   N x open(PATH, O_RDONLY) + close; prints ns per call
  *   ftgbench exec N PROG   N x vfork + execv(PROG) + wait;   prints ns per exec
+ *   ftgbench getppid N     N x the getppid system call;       prints ns per call
  *
  * Prints "<ns per operation> <failures>" on one line.
  */
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,13 +61,25 @@ static long bench_exec(long n, const char *prog)
 	return fail;
 }
 
+/* Through syscall(2): nothing in the C library may answer from a cache. */
+static long bench_getppid(long n)
+{
+	long fail = 0;
+
+	for (long i = 0; i < n; i++)
+		if (syscall(SYS_getppid) <= 0)
+			fail++;
+	return fail;
+}
+
 int main(int argc, char **argv)
 {
 	double t0, t1;
 	long n, fail;
 
-	if (argc != 4 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: ftgbench open|exec N PATH\n");
+	if (argc < 3 || (n = atol(argv[2])) <= 0 ||
+	    argc != (strcmp(argv[1], "getppid") ? 4 : 3)) {
+		fprintf(stderr, "usage: ftgbench open|exec N PATH | getppid N\n");
 		return 2;
 	}
 	t0 = now_ns();
@@ -73,6 +87,8 @@ int main(int argc, char **argv)
 		fail = bench_open(n, argv[3]);
 	else if (!strcmp(argv[1], "exec"))
 		fail = bench_exec(n, argv[3]);
+	else if (!strcmp(argv[1], "getppid"))
+		fail = bench_getppid(n);
 	else
 		return 2;
 	t1 = now_ns();

@@ -92,18 +92,27 @@ public final class FtguardGuest {
      */
     public static synchronized Path helloModule() throws IOException, InterruptedException {
         if (builtHello == null) {
-            Path root = KernelCatalog.repoRoot();
-            Path src = root.resolve("it/src/test/kmod-hello");
-            Path dir = root.resolve("it/target/kmod-hello");
-            deleteTree(dir);
-            Files.createDirectories(dir);
-            for (String f : List.of("Kbuild", "ftg_hello.c")) {
-                Files.copy(src.resolve(f), dir.resolve(f));
-            }
-            run(dir, "make", "-C", kernel().headers().toString(), "M=" + dir, "modules");
-            builtHello = dir.resolve("ftg_hello.ko");
+            builtHello = testModule("hello", "ftg_hello");
         }
         return builtHello;
+    }
+
+    /**
+     * Builds the test module in {@code it/src/test/kmod-LABEL} (Kbuild and {@code NAME.c})
+     * against the guest kernel's headers, in {@code it/target/kmod-LABEL}; returns
+     * {@code NAME.ko} there.
+     */
+    public static synchronized Path testModule(String label, String name) throws IOException, InterruptedException {
+        Path root = KernelCatalog.repoRoot();
+        Path src = root.resolve("it/src/test/kmod-" + label);
+        Path dir = root.resolve("it/target/kmod-" + label);
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        for (String f : List.of("Kbuild", name + ".c")) {
+            Files.copy(src.resolve(f), dir.resolve(f));
+        }
+        run(dir, "make", "-C", kernel().headers().toString(), "M=" + dir, "modules");
+        return dir.resolve(name + ".ko");
     }
 
     /**

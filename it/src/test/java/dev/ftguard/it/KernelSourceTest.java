@@ -31,7 +31,9 @@ class KernelSourceTest {
                 // version shims are what an out-of-tree module is made of
                 "--ignore", "LINUX_VERSION_CODE",
                 "-f"));
-        try (Stream<Path> files = Files.walk(root.resolve("kmod"))) {
+        // the module and the test modules (it/src/test/kmod-*)
+        try (Stream<Path> files = Stream.concat(Files.walk(root.resolve("kmod")),
+                Files.walk(root.resolve("it/src/test")).filter(p -> p.toString().contains("/kmod-")))) {
             files.filter(p -> p.toString().endsWith(".c") || p.toString().endsWith(".h"))
                     .filter(p -> !p.getFileName().toString().endsWith(".mod.c"))
                     .sorted()
