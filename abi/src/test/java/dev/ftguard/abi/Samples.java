@@ -1,29 +1,24 @@
-package dev.ftguard.cli;
+package dev.ftguard.abi;
 
-import dev.ftguard.abi.Abi;
-import dev.ftguard.abi.DecisionEvent;
-import dev.ftguard.abi.ExecEvent;
-import dev.ftguard.abi.ExitEvent;
-import dev.ftguard.abi.ForkEvent;
-import dev.ftguard.abi.Header;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 
-final class Samples {
+/** Sample events for tests of the modules that consume them (this module's test jar). */
+public final class Samples {
   private Samples() {}
 
-  static Header hdr(long seq, long pid) {
+  public static Header hdr(long seq, long pid) {
     return new Header(
         0, 0, 0, 3, seq, 1_000_000_000L * seq, 1_764_157_740_000_000_000L + seq, 7, pid, pid, 1,
         1000, 1000, 0, "bash");
   }
 
-  static ExecEvent exec(long seq) {
+  public static ExecEvent exec(long seq) {
     return new ExecEvent(hdr(seq, 4242), 0, 0, 2, "/usr/bin/id", List.of("id", "-u"), 0, 0);
   }
 
-  static ExecEvent failedExecveat(long seq) {
+  public static ExecEvent failedExecveat(long seq) {
     return new ExecEvent(
         hdr(seq, 4242),
         -2,
@@ -35,26 +30,26 @@ final class Samples {
         0x100);
   }
 
-  static ForkEvent thread(long seq) {
+  public static ForkEvent thread(long seq) {
     return new ForkEvent(hdr(seq, 4242), 0x3d0f00L, 4250);
   }
 
-  static ExitEvent killed(long seq) {
+  public static ExitEvent killed(long seq) {
     return new ExitEvent(hdr(seq, 4250), 9, 0);
   }
 
-  static ExitEvent exited(long seq) {
+  public static ExitEvent exited(long seq) {
     return new ExitEvent(hdr(seq, 4242), 3 << 8, Abi.EXIT_GROUP_DEAD);
   }
 
-  static DecisionEvent execDenied(long seq) {
+  public static DecisionEvent execDenied(long seq) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 3, DecisionEvent.Kind.EXEC, DecisionEvent.Action.DENY,
         DecisionEvent.Mode.ENFORCE, Abi.DEC_ARGV_TRUNC, -1, 0, "no-tmp-exec", "exec-from-tmp",
         0, Optional.empty(), 0, 0, 0, 0, 5, "/usr/bin/bash", "/tmp/x", List.of("/tmp/x", "-v"));
   }
 
-  static DecisionEvent openWouldDeny(long seq) {
+  public static DecisionEvent openWouldDeny(long seq) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 5, DecisionEvent.Kind.OPEN, DecisionEvent.Action.DENY,
         DecisionEvent.Mode.MONITOR, Abi.DEC_WOULD, 0, Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE,
@@ -62,28 +57,28 @@ final class Samples {
         "/etc/shadow", List.of("vi", "/etc/shadow"));
   }
 
-  static DecisionEvent connectAudit(long seq, String address, int family) {
+  public static DecisionEvent connectAudit(long seq, String address, int family) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 1, DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT,
         DecisionEvent.Mode.ENFORCE, 0, 0, 0, "egress", "metadata", family,
         Optional.of(InetAddress.ofLiteral(address)), 443, 0, 0, 0, 0, "/usr/bin/curl", "", List.of());
   }
 
-  static DecisionEvent ptraceKilled(long seq) {
+  public static DecisionEvent ptraceKilled(long seq) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 2, DecisionEvent.Kind.PTRACE, DecisionEvent.Action.DENY_KILL,
         DecisionEvent.Mode.ENFORCE, 0, -13, 0, "baseline", "no-ptrace", 0, Optional.empty(), 0,
         777, 0, 0, 0, "/usr/bin/gdb", "/usr/sbin/sshd", List.of());
   }
 
-  static DecisionEvent privilegeKill(long seq) {
+  public static DecisionEvent privilegeKill(long seq) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 4, DecisionEvent.Kind.PRIVILEGE, DecisionEvent.Action.KILL,
         DecisionEvent.Mode.ENFORCE, Abi.DEC_BINARY_TRUNC, 0, Abi.GAIN_UID0, "baseline", "no-root",
         0, Optional.empty(), 0, 0, 0, 0, 1, "/home/u/x", "", List.of("x"));
   }
 
-  static DecisionEvent moduleAudit(long seq) {
+  public static DecisionEvent moduleAudit(long seq) {
     return new DecisionEvent(
         hdr(seq, 4242), 7, 6, DecisionEvent.Kind.MODULE_LOAD, DecisionEvent.Action.AUDIT,
         DecisionEvent.Mode.MONITOR, Abi.DEC_ARGV_FAULT, 0, 0, "modules", "any-module", 0,

@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.policy.PolicyError;
 import java.io.PrintWriter;
 import java.util.List;

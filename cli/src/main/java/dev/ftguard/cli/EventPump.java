@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.DecodeError;
 import dev.ftguard.abi.DecodeResult;

@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.policy.Access;
 import dev.ftguard.policy.Cidr;
 import dev.ftguard.policy.Gain;

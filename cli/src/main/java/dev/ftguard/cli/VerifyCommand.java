@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.verify.Finding;
 import dev.ftguard.verify.Report;
 import dev.ftguard.verify.Verifier;

@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Abi;

@@ -1,4 +1,4 @@
-package dev.ftguard.cli;
+package dev.ftguard.agent.json;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.DecisionEvent;
@@ -146,7 +146,7 @@ public final class EventJson {
    * An address in its usual text form: dotted quad for IPv4, RFC 5952 for IPv6 (lower case,
    * longest run of zero groups as {@code ::}, IPv4-mapped as {@code ::ffff:a.b.c.d}).
    */
-  static String address(InetAddress a) {
+  public static String address(InetAddress a) {
     byte[] b = a.getAddress();
     if (b.length == 4) {
       return a.getHostAddress();
@@ -274,7 +274,8 @@ public final class EventJson {
     return MAPPER.writeValueAsString(node);
   }
 
-  static void unsigned(ObjectNode o, String name, long value) {
+  /** Puts a u64 as an unsigned JSON number (values past 2^63 too). */
+  public static void unsigned(ObjectNode o, String name, long value) {
     if (value >= 0) {
       o.put(name, value);
     } else {

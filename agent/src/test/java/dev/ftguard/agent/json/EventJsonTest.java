@@ -1,5 +1,6 @@
-package dev.ftguard.cli;
+package dev.ftguard.agent.json;
 
+import dev.ftguard.abi.Samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Event;
