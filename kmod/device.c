@@ -46,6 +46,7 @@ static long ftg_ioctl_stats(void __user *arg)
 	stats.inflight = ftg_wrappers_inflight();
 	ftg_events_stats(&stats);
 	ftg_guard_stats(&stats);
+	ftg_calls_stats(&stats);
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
@@ -74,6 +75,22 @@ static long ftg_ioctl_hook_info(void __user *arg)
 		info.address = hook->address;
 	info.hits = ftg_hook_hits(ftg_builtin_hooks, index);
 	strscpy(info.name, hook->name, sizeof(info.name));
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long ftg_ioctl_call_hook_info(void __user *arg)
+{
+	struct ftg_call_hook_info info;
+	u32 index;
+	long err;
+
+	if (get_user(index, (u32 __user *)arg))
+		return -EFAULT;
+	memset(&info, 0, sizeof(info));
+	info.index = index;
+	err = ftg_calls_hook_info(&info, capable(CAP_SYSLOG));
+	if (err)
+		return err;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -126,6 +143,8 @@ static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ftg_ioctl_set_table(uarg);
 	case FTG_IOC_GET_TABLE:
 		return ftg_ioctl_get_table(uarg);
+	case FTG_IOC_CALL_HOOK_INFO:
+		return ftg_ioctl_call_hook_info(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -52,6 +52,11 @@ int ftg_resolve_init(void)
 }
 #endif
 
+unsigned long ftg_symbol_address(const char *name)
+{
+	return ftg_lookup_name(name);
+}
+
 static atomic_t ftg_inflight = ATOMIC_INIT(0);
 
 void ftg_wrapper_enter(void)
@@ -162,20 +167,35 @@ static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
  * it never calls indirectly; entering such a function would trap.  Refuse
  * the hook instead.  (call_mode=skip is refused earlier under IBT.)
  */
-static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
+static bool ftg_endbr_intact(unsigned long entry)
 {
 #if defined(CONFIG_X86_KERNEL_IBT)
 	u32 insn;
 
 	if (!cpu_feature_enabled(X86_FEATURE_IBT))
-		return 0;
-	if (ftg_copy_from_kernel_nofault(&insn, (void *)entry, sizeof(insn)) || !is_endbr(insn)) {
+		return true;
+	return !ftg_copy_from_kernel_nofault(&insn, (void *)entry, sizeof(insn)) &&
+	       is_endbr(insn);
+#else
+	return true;
+#endif
+}
+
+static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
+{
+	if (!ftg_endbr_intact(entry)) {
 		pr_err("%s: its ENDBR was sealed: a call through a pointer would trap (ibt=off allows it)\n",
 		       hook->name);
 		return -EOPNOTSUPP;
 	}
-#endif
 	return 0;
+}
+
+unsigned long ftg_callable_address(const char *name)
+{
+	unsigned long addr = ftg_lookup_name(name);
+
+	return addr && ftg_endbr_intact(addr) ? addr : 0;
 }
 
 static int ftg_hook_install(struct ftg_hook *hook)

@@ -59,6 +59,10 @@ struct ftg_hook {
 	{ .name = (_name), .decide = (_guard), .wrap = (_wrap) }
 
 int ftg_resolve_init(void);
+/* kallsyms_lookup_name(), found by ftg_resolve_init(); 0 when unknown. */
+unsigned long ftg_symbol_address(const char *name);
+/* A function to call through a pointer: 0 when unknown or its ENDBR is sealed. */
+unsigned long ftg_callable_address(const char *name);
 /* call_mode=skip: wrappers enter originals past the fentry site. */
 int ftg_hooks_set_skip_fentry(bool skip);
 bool ftg_hooks_skip_fentry(void);

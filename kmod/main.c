@@ -48,9 +48,12 @@ static int __init ftg_init(void)
 	err = ftg_guards_init();
 	if (err)
 		goto events_exit;
-	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	err = ftg_calls_init();
 	if (err)
 		goto guards_exit;
+	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	if (err)
+		goto calls_exit;
 	err = ftg_device_init();
 	if (err)
 		goto hooks_remove;
@@ -60,6 +63,8 @@ static int __init ftg_init(void)
 
 hooks_remove:
 	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+calls_exit:
+	ftg_calls_exit();
 guards_exit:
 	ftg_guards_exit();
 events_exit:
@@ -70,8 +75,10 @@ events_exit:
 static void __exit ftg_exit(void)
 {
 	ftg_device_exit();
-	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	/* Declared hooks go with the table; the wait for tasks comes after. */
 	ftg_tables_exit();
+	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	ftg_calls_exit();
 	ftg_guards_exit();
 	ftg_events_exit();
 	pr_info("unloaded\n");

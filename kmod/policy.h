@@ -40,6 +40,22 @@ struct ftg_ientry {
 	u8 type;
 };
 
+/* The number of attach slots: the hooks of the current table and a new one. */
+#define FTG_CALL_SLOTS	(2 * FTG_TABLE_HOOKS_MAX)
+
+/* A declared hook as the table holds it: its fields and rules. */
+struct ftg_call_hook {
+	u32 first_rule;			/* in ftg_table.call_rules */
+	u32 nr_rules;
+	u8 nr_fields;
+	u8 field_type[FTG_CALL_FIELDS_MAX];	/* enum ftg_field_type */
+	u8 field_signed;		/* bit i: field i is signed */
+	bool deny;			/* a deny rule: redirects, must be safe to fail */
+	s16 slot;			/* attach slot, -1: none */
+	bool deny_errno;		/* a deny returns -errno, else deny_fixed */
+	s64 deny_fixed;
+};
+
 struct ftg_table {
 	refcount_t ref;
 	struct rcu_head rcu;
@@ -64,6 +80,14 @@ struct ftg_table {
 	unsigned long prefix_lens[FTG_KINDS][BITS_TO_LONGS(FTG_KEY_MAX + 1)];
 	bool has_exact[FTG_KINDS];
 	u32 kind_rules[FTG_KINDS];
+
+	/* Declared hooks. */
+	const struct ftg_hook_decl *hooks;
+	const struct ftg_arg_decl *args;
+	u32 nr_hooks, nr_args;
+	struct ftg_call_hook *call;		/* nr_hooks */
+	u32 *call_rules;			/* rule indices, by hook */
+	s16 slot_hook[FTG_CALL_SLOTS];		/* hook of each slot, -1: none */
 };
 
 /* table.c */
@@ -76,6 +100,14 @@ void ftg_table_info(u64 *generation, u32 *rules, u32 *bytes);
 struct ftg_table *ftg_table_get_ref(void);
 void ftg_table_put(struct ftg_table *t);
 void ftg_tables_exit(void);
+
+/* calls.c: attach the hooks a new table declares (table lock held). */
+int ftg_calls_init(void);
+void ftg_calls_exit(void);
+int ftg_calls_prepare(struct ftg_table *t, u32 *error, u32 *offset, const u8 *blob);
+void ftg_calls_release(const struct ftg_table *current_table);
+int ftg_calls_hook_info(struct ftg_call_hook_info *info, bool privileged);
+void ftg_calls_stats(struct ftg_stats *stats);
 
 /* match.c */
 u64 ftg_fnv_init(void);

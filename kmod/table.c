@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) "ftguard: " fmt
 
+#include <linux/ctype.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -31,6 +32,8 @@ static void ftg_table_free(struct ftg_table *t)
 	kvfree(t->entries);
 	kvfree(t->always);
 	kvfree(t->bucket_start);
+	kvfree(t->call);
+	kvfree(t->call_rules);
 	kvfree(t->blob);
 	kfree(t);
 }
@@ -78,6 +81,7 @@ static const u32 ftg_kind_slots[FTG_KINDS] = {
 	[FTG_KIND_MODULE_LOAD] = BIT(FTG_SEL_OBJECT) | BIT(FTG_SEL_BINARY),
 	[FTG_KIND_PTRACE] = BIT(FTG_SEL_OBJECT) | BIT(FTG_SEL_BINARY),
 	[FTG_KIND_PRIVILEGE] = BIT(FTG_SEL_BINARY),
+	[FTG_KIND_CALL] = BIT(FTG_SEL_BINARY),
 };
 
 static const u32 ftg_kind_masks[FTG_KINDS] = {
@@ -127,9 +131,11 @@ static int ftg_check_section(struct ftg_check *c, const struct ftg_table_header 
 /* Non-empty sections must not overlap. */
 static int ftg_check_overlap(struct ftg_check *c, const struct ftg_table_header *h)
 {
-	const struct ftg_section *s[] = { &h->policies, &h->rules, &h->values, &h->strings };
+	const struct ftg_section *s[] = { &h->policies, &h->rules, &h->values, &h->strings,
+					  &h->hooks, &h->args };
 	const size_t elem[] = { sizeof(struct ftg_policy), sizeof(struct ftg_rule),
-				sizeof(struct ftg_value), 1 };
+				sizeof(struct ftg_value), 1, sizeof(struct ftg_hook_decl),
+				sizeof(struct ftg_arg_decl) };
 	int i, j;
 
 	for (i = 0; i < ARRAY_SIZE(s); i++) {
@@ -175,6 +181,26 @@ static int ftg_check_cidr(struct ftg_check *c, const struct ftg_value *v)
 	return 0;
 }
 
+static int ftg_check_str_value(struct ftg_check *c, const struct ftg_table *t,
+			       const struct ftg_value *v, bool exact_only)
+{
+	if (v->type != FTG_VAL_EXACT &&
+	    (exact_only || (v->type != FTG_VAL_PREFIX && v->type != FTG_VAL_GLOB)))
+		return ftg_bad(c, FTG_TERR_VALUE, &v->type);
+	if (v->prefix_len || v->lo || v->hi || !ftg_zero(v->addr, sizeof(v->addr)))
+		return ftg_bad(c, FTG_TERR_VALUE, v);
+	return ftg_check_string(c, t, v);
+}
+
+static int ftg_check_addr_value(struct ftg_check *c, const struct ftg_value *v)
+{
+	if (v->type != FTG_VAL_CIDR4 && v->type != FTG_VAL_CIDR6)
+		return ftg_bad(c, FTG_TERR_VALUE, &v->type);
+	if (v->str_len || v->str_off || v->lo || v->hi)
+		return ftg_bad(c, FTG_TERR_VALUE, v);
+	return ftg_check_cidr(c, v);
+}
+
 /* Every value of a selector has a type that fits its slot, and is sound. */
 static int ftg_check_value(struct ftg_check *c, const struct ftg_table *t, u32 slot,
 			   const struct ftg_value *v)
@@ -185,12 +211,7 @@ static int ftg_check_value(struct ftg_check *c, const struct ftg_table *t, u32 s
 	case FTG_SEL_PARENT:
 	case FTG_SEL_ANCESTOR:
 	case FTG_SEL_ARGV:
-		if (v->type != FTG_VAL_EXACT &&
-		    (slot == FTG_SEL_ARGV || (v->type != FTG_VAL_PREFIX && v->type != FTG_VAL_GLOB)))
-			return ftg_bad(c, FTG_TERR_VALUE, &v->type);
-		if (v->prefix_len || v->lo || v->hi || !ftg_zero(v->addr, sizeof(v->addr)))
-			return ftg_bad(c, FTG_TERR_VALUE, v);
-		return ftg_check_string(c, t, v);
+		return ftg_check_str_value(c, t, v, slot == FTG_SEL_ARGV);
 	case FTG_SEL_UID:
 	case FTG_SEL_EUID:
 	case FTG_SEL_PORT:
@@ -201,13 +222,77 @@ static int ftg_check_value(struct ftg_check *c, const struct ftg_table *t, u32 s
 			return ftg_bad(c, FTG_TERR_VALUE, &v->lo);
 		return 0;
 	case FTG_SEL_ADDRESS:
-		if (v->type != FTG_VAL_CIDR4 && v->type != FTG_VAL_CIDR6)
-			return ftg_bad(c, FTG_TERR_VALUE, &v->type);
-		if (v->str_len || v->str_off || v->lo || v->hi)
-			return ftg_bad(c, FTG_TERR_VALUE, v);
-		return ftg_check_cidr(c, v);
+		return ftg_check_addr_value(c, v);
 	}
 	return ftg_bad(c, FTG_TERR_SELECTOR, v);
+}
+
+/* A value on a call field: fits the field's type and is sound. */
+static int ftg_check_field_value(struct ftg_check *c, const struct ftg_table *t, u8 type,
+				 bool is_signed, const struct ftg_value *v)
+{
+	switch (type) {
+	case FTG_FIELD_STR:
+		return ftg_check_str_value(c, t, v, false);
+	case FTG_FIELD_ADDR:
+		return ftg_check_addr_value(c, v);
+	}
+	if (v->prefix_len || v->str_len || v->str_off || !ftg_zero(v->addr, sizeof(v->addr)))
+		return ftg_bad(c, FTG_TERR_VALUE, v);
+	switch (v->type) {
+	case FTG_VAL_RANGE:
+		if (is_signed ? (s64)v->lo > (s64)v->hi : v->lo > v->hi)
+			return ftg_bad(c, FTG_TERR_VALUE, &v->lo);
+		return 0;
+	case FTG_VAL_MASK_ALL:
+	case FTG_VAL_MASK_ANY:
+		if (!v->lo || v->hi)
+			return ftg_bad(c, FTG_TERR_VALUE, &v->lo);
+		return 0;
+	}
+	return ftg_bad(c, FTG_TERR_VALUE, &v->type);
+}
+
+/* The fields of a call rule, or none for other kinds. */
+static int ftg_check_rule_fields(struct ftg_check *c, const struct ftg_table *t,
+				 const struct ftg_rule *r)
+{
+	const struct ftg_call_hook *h = NULL;
+	u32 f, i;
+	int err;
+
+	if (r->reserved)
+		return ftg_bad(c, FTG_TERR_FLAGS, &r->reserved);
+	if (r->kind == FTG_KIND_CALL) {
+		if (r->hook >= t->nr_hooks)
+			return ftg_bad(c, FTG_TERR_HOOK, &r->hook);
+		if (r->action != FTG_ACT_ALLOW && r->action != FTG_ACT_AUDIT &&
+		    r->action != FTG_ACT_DENY)
+			return ftg_bad(c, FTG_TERR_ACTION, &r->action);
+		h = &t->call[r->hook];
+	} else if (r->hook) {
+		return ftg_bad(c, FTG_TERR_HOOK, &r->hook);
+	}
+	for (f = 0; f < FTG_CALL_FIELDS_MAX; f++) {
+		const struct ftg_sel *s = &r->fields[f];
+
+		if (!s->count) {
+			if (s->first)
+				return ftg_bad(c, FTG_TERR_SELECTOR, s);
+			continue;
+		}
+		if (!h || f >= h->nr_fields || s->count > FTG_TABLE_SEL_MAX ||
+		    (u64)s->first + s->count > t->nr_values)
+			return ftg_bad(c, FTG_TERR_SELECTOR, s);
+		for (i = 0; i < s->count; i++) {
+			err = ftg_check_field_value(c, t, h->field_type[f],
+						    h->field_signed & BIT(f),
+						    &t->values[s->first + i]);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
 }
 
 static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
@@ -239,6 +324,9 @@ static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
 	if (r->mask & ~ftg_kind_masks[r->kind])
 		return ftg_bad(c, FTG_TERR_MASK, &r->mask);
 
+	err = ftg_check_rule_fields(c, t, r);
+	if (err)
+		return err;
 	for (slot = 0; slot < FTG_SELS; slot++) {
 		const struct ftg_sel *s = &r->sel[slot];
 
@@ -255,6 +343,119 @@ static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
 			if (err)
 				return err;
 		}
+	}
+	return 0;
+}
+
+/* A kernel symbol: [A-Za-z0-9_.$], NUL-terminated and NUL-padded. */
+static bool ftg_function_ok(const char *name)
+{
+	size_t i = 0;
+
+	while (i < FTG_FUNC_NAME_MAX && name[i]) {
+		char ch = name[i];
+
+		if (!isalnum(ch) && ch != '_' && ch != '.' && ch != '$')
+			return false;
+		i++;
+	}
+	if (i == 0 || i == FTG_FUNC_NAME_MAX)
+		return false;
+	return ftg_zero(name + i, FTG_FUNC_NAME_MAX - i);
+}
+
+/* Bytes a field's value takes in a record, header included. */
+static u32 ftg_field_bytes(u8 type, u16 max_len)
+{
+	return sizeof(struct ftg_field) +
+		(type == FTG_FIELD_INT ? 8 : type == FTG_FIELD_ADDR ? 16 : ALIGN(max_len, 8));
+}
+
+static int ftg_add_field(struct ftg_check *c, struct ftg_call_hook *h,
+			 const struct ftg_arg_decl *a, u8 type, bool is_signed, u32 *bytes)
+{
+	if (h->nr_fields == FTG_CALL_FIELDS_MAX)
+		return ftg_bad(c, FTG_TERR_HOOK, a);
+	if (is_signed)
+		h->field_signed |= BIT(h->nr_fields);
+	h->field_type[h->nr_fields++] = type;
+	*bytes += ftg_field_bytes(type, a->max_len);
+	return 0;
+}
+
+static int ftg_check_arg(struct ftg_check *c, struct ftg_call_hook *h,
+			 const struct ftg_arg_decl *a, u32 *bytes)
+{
+	bool str = a->type >= FTG_ARG_KSTRING && a->type <= FTG_ARG_DENTRY;
+	int i, err = 0;
+
+	if (a->position >= FTG_CALL_ARGS_MAX || a->reserved)
+		return ftg_bad(c, FTG_TERR_HOOK, a);
+	if (a->type == FTG_ARG_INT ?
+	    (a->size != 1 && a->size != 2 && a->size != 4 && a->size != 8) : a->size)
+		return ftg_bad(c, FTG_TERR_HOOK, &a->size);
+	if (a->flags & ~FTG_ARGF_SIGNED || (a->flags && a->type != FTG_ARG_INT))
+		return ftg_bad(c, FTG_TERR_HOOK, &a->flags);
+	if (str ? (!a->max_len || a->max_len > FTG_CALL_STR_MAX) : a->max_len)
+		return ftg_bad(c, FTG_TERR_HOOK, &a->max_len);
+	switch (a->type) {
+	case FTG_ARG_INT:
+		return ftg_add_field(c, h, a, FTG_FIELD_INT, a->flags & FTG_ARGF_SIGNED, bytes);
+	case FTG_ARG_KSTRING:
+	case FTG_ARG_USTRING:
+	case FTG_ARG_FILE:
+	case FTG_ARG_PATH:
+	case FTG_ARG_DENTRY:
+		return ftg_add_field(c, h, a, FTG_FIELD_STR, false, bytes);
+	case FTG_ARG_SOCKADDR:
+		return ftg_add_field(c, h, a, FTG_FIELD_INT, false, bytes) ?:
+		       ftg_add_field(c, h, a, FTG_FIELD_ADDR, false, bytes) ?:
+		       ftg_add_field(c, h, a, FTG_FIELD_INT, false, bytes);
+	case FTG_ARG_CRED:
+		for (i = 0; i < 4 && !err; i++)
+			err = ftg_add_field(c, h, a, FTG_FIELD_INT, false, bytes);
+		return err;
+	}
+	return ftg_bad(c, FTG_TERR_HOOK, &a->type);
+}
+
+/* Declared hooks: names, flags, arguments, and the largest record each makes. */
+static int ftg_check_hooks(struct ftg_check *c, struct ftg_table *t)
+{
+	u32 i, j, k;
+	int err;
+
+	if (!t->nr_hooks)
+		return 0;
+	t->call = kvcalloc(t->nr_hooks, sizeof(*t->call), GFP_KERNEL);
+	if (!t->call) {
+		c->error = FTG_TERR_NOMEM;
+		return -ENOMEM;
+	}
+	for (i = 0; i < t->nr_hooks; i++) {
+		const struct ftg_hook_decl *d = &t->hooks[i];
+		struct ftg_call_hook *h = &t->call[i];
+		u32 bytes = sizeof(struct ftg_call_event) +
+			    ALIGN(strnlen(d->function, FTG_FUNC_NAME_MAX) + 1, 8);
+
+		if (!ftg_function_ok(d->function))
+			return ftg_bad(c, FTG_TERR_HOOK, d->function);
+		for (j = 0; j < i; j++)
+			if (!strcmp(d->function, t->hooks[j].function))
+				return ftg_bad(c, FTG_TERR_HOOK, d->function);
+		if (d->flags & ~FTG_HOOKDECL_FLAGS_ALL || d->reserved)
+			return ftg_bad(c, FTG_TERR_HOOK, &d->flags);
+		if (d->nr_args > FTG_CALL_ARGS_MAX ||
+		    (u64)d->first_arg + d->nr_args > t->nr_args)
+			return ftg_bad(c, FTG_TERR_HOOK, &d->first_arg);
+		for (k = 0; k < d->nr_args; k++) {
+			err = ftg_check_arg(c, h, &t->args[d->first_arg + k], &bytes);
+			if (err)
+				return err;
+		}
+		if (bytes > FTG_RECORD_MAX)
+			return ftg_bad(c, FTG_TERR_HOOK, &d->nr_args);
+		h->slot = -1;
 	}
 	return 0;
 }
@@ -279,6 +480,10 @@ static int ftg_check_table(struct ftg_check *c, struct ftg_table *t)
 	      ftg_check_section(c, h, &h->values, sizeof(struct ftg_value),
 				FTG_TABLE_VALUES_MAX) ?:
 	      ftg_check_section(c, h, &h->strings, 1, FTG_TABLE_MAX) ?:
+	      ftg_check_section(c, h, &h->hooks, sizeof(struct ftg_hook_decl),
+				FTG_TABLE_HOOKS_MAX) ?:
+	      ftg_check_section(c, h, &h->args, sizeof(struct ftg_arg_decl),
+				FTG_TABLE_HOOKS_MAX * FTG_CALL_ARGS_MAX) ?:
 	      ftg_check_overlap(c, h);
 	if (err)
 		return err;
@@ -291,6 +496,10 @@ static int ftg_check_table(struct ftg_check *c, struct ftg_table *t)
 	t->nr_values = h->values.count;
 	t->strings = t->blob + h->strings.offset;
 	t->strings_len = h->strings.count;
+	t->hooks = (const void *)(t->blob + h->hooks.offset);
+	t->nr_hooks = h->hooks.count;
+	t->args = (const void *)(t->blob + h->args.offset);
+	t->nr_args = h->args.count;
 
 	for (i = 0; i < t->nr_policies; i++) {
 		const struct ftg_policy *p = &t->policies[i];
@@ -300,6 +509,9 @@ static int ftg_check_table(struct ftg_check *c, struct ftg_table *t)
 		if (p->mode != FTG_MODE_ENFORCE && p->mode != FTG_MODE_MONITOR)
 			return ftg_bad(c, FTG_TERR_MODE, &p->mode);
 	}
+	err = ftg_check_hooks(c, t);
+	if (err)
+		return err;
 	for (i = 0; i < t->nr_rules; i++) {
 		err = ftg_check_rule(c, t, &t->rules[i], prev);
 		if (err)
@@ -348,14 +560,49 @@ static int ftg_ientry_bucket_cmp(const void *a, const void *b, const void *priv)
 	return ftg_ientry_cmp(a, b);
 }
 
+/* Each declared hook's rules, in rule order, in one array. */
+static int ftg_build_call_lists(struct ftg_table *t)
+{
+	u32 r, n = 0;
+
+	if (!t->nr_hooks)
+		return 0;
+	t->call_rules = kvcalloc(max_t(u32, t->kind_rules[FTG_KIND_CALL], 1), sizeof(u32),
+				 GFP_KERNEL);
+	if (!t->call_rules)
+		return -ENOMEM;
+	for (r = 0; r < t->nr_rules; r++)
+		if (t->rules[r].kind == FTG_KIND_CALL)
+			t->call[t->rules[r].hook].nr_rules++;
+	for (r = 0; r < t->nr_hooks; r++) {
+		t->call[r].first_rule = n;
+		n += t->call[r].nr_rules;
+		t->call[r].nr_rules = 0;
+	}
+	for (r = 0; r < t->nr_rules; r++) {
+		const struct ftg_rule *rule = &t->rules[r];
+		struct ftg_call_hook *h;
+
+		if (rule->kind != FTG_KIND_CALL)
+			continue;
+		h = &t->call[rule->hook];
+		t->call_rules[h->first_rule + h->nr_rules++] = r;
+		if (rule->action == FTG_ACT_DENY)
+			h->deny = true;
+	}
+	return 0;
+}
+
 static int ftg_build_index(struct ftg_table *t)
 {
 	u32 r, i, slot, n = 0, na = 0, nb, k;
 
-	/* Count first, to allocate once. */
+	/* Count first, to allocate once.  Call rules go to their hook's list. */
 	for (r = 0; r < t->nr_rules; r++) {
 		const struct ftg_rule *rule = &t->rules[r];
 
+		if (rule->kind == FTG_KIND_CALL)
+			continue;
 		slot = FTG_KIND_KEY_SLOT(rule->kind);
 		if (rule->sel[slot].count)
 			n += rule->sel[slot].count;
@@ -378,7 +625,7 @@ static int ftg_build_index(struct ftg_table *t)
 			const struct ftg_rule *rule = &t->rules[r];
 			const struct ftg_sel *sel;
 
-			if (rule->kind != k)
+			if (rule->kind != k || k == FTG_KIND_CALL)
 				continue;
 			sel = &rule->sel[FTG_KIND_KEY_SLOT(k)];
 			if (!sel->count) {
@@ -419,7 +666,7 @@ static int ftg_build_index(struct ftg_table *t)
 		t->bucket_start[((u32)t->entries[i].hash & t->bucket_mask) + 1]++;
 	for (i = 0; i < nb; i++)
 		t->bucket_start[i + 1] += t->bucket_start[i];
-	return 0;
+	return ftg_build_call_lists(t);
 }
 
 /* ---- ioctls ---------------------------------------------------------- */
@@ -457,7 +704,11 @@ int ftg_table_set(const void __user *data, u32 size, u64 *generation,
 		if (err)
 			check.error = FTG_TERR_NOMEM;
 	}
+	if (!err)
+		err = ftg_calls_prepare(t, &check.error, &check.offset, check.blob);
 	if (err) {
+		ftg_calls_release(rcu_dereference_protected(ftg_current_table,
+							    lockdep_is_held(&ftg_table_lock)));
 		mutex_unlock(&ftg_table_lock);
 		ftg_table_free(t);
 		*error = check.error;
@@ -469,12 +720,13 @@ int ftg_table_set(const void __user *data, u32 size, u64 *generation,
 	old = rcu_dereference_protected(ftg_current_table, lockdep_is_held(&ftg_table_lock));
 	rcu_assign_pointer(ftg_current_table, t);
 	*generation = t->generation;
-	mutex_unlock(&ftg_table_lock);
-
-	pr_info("rule table %llu: %u policies, %u rules, %u bytes\n",
-		t->generation, t->nr_policies, t->nr_rules, t->size);
+	pr_info("rule table %llu: %u policies, %u rules, %u hooks, %u bytes\n",
+		t->generation, t->nr_policies, t->nr_rules, t->nr_hooks, t->size);
 	/* Callbacks that may still see the old table run under RCU. */
 	synchronize_rcu();
+	/* No callback sees the old table now: detach the hooks only it used. */
+	ftg_calls_release(t);
+	mutex_unlock(&ftg_table_lock);
 	ftg_table_put(old);
 	return 0;
 
@@ -521,7 +773,8 @@ void ftg_tables_exit(void)
 	mutex_lock(&ftg_table_lock);
 	t = rcu_dereference_protected(ftg_current_table, lockdep_is_held(&ftg_table_lock));
 	RCU_INIT_POINTER(ftg_current_table, NULL);
-	mutex_unlock(&ftg_table_lock);
 	synchronize_rcu();
+	ftg_calls_release(NULL);
+	mutex_unlock(&ftg_table_lock);
 	ftg_table_put(t);
 }

@@ -15,7 +15,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define FTG_ABI_VERSION		2
+#define FTG_ABI_VERSION		3
 #define FTG_DEVICE_NAME		"ftguard"	/* /dev/ftguard */
 
 /* Bounds.  The kernel never writes more than these into a record. */
@@ -33,6 +33,7 @@ enum ftg_event_type {
 	FTG_EV_FORK = 2,	/* struct ftg_fork_event */
 	FTG_EV_EXIT = 3,	/* struct ftg_exit_event */
 	FTG_EV_DECISION = 4,	/* struct ftg_decision_event */
+	FTG_EV_CALL = 5,	/* struct ftg_call_event */
 };
 
 /*
@@ -118,6 +119,8 @@ struct ftg_exit_event {
  *                security_kernel_load_data()
  *   ptrace       security_ptrace_access_check() attach-level access
  *   privilege    commit_creds()                 not during an exec
+ *   call         a function the table declares   its typed arguments
+ *                (struct ftg_hook_decl)
  */
 enum ftg_kind {
 	FTG_KIND_EXEC = 0,
@@ -126,7 +129,8 @@ enum ftg_kind {
 	FTG_KIND_MODULE_LOAD = 3,
 	FTG_KIND_PTRACE = 4,
 	FTG_KIND_PRIVILEGE = 5,
-	FTG_KINDS = 6,
+	FTG_KIND_CALL = 6,
+	FTG_KINDS = 7,
 };
 
 enum ftg_action {
@@ -151,6 +155,7 @@ enum ftg_mode {
  *   module_load  OBJECT (module name), BINARY
  *   ptrace       OBJECT (target's binary), BINARY (tracer)
  *   privilege    BINARY
+ *   call         BINARY; and ftg_rule.fields[] on the hook's fields
  * The key slot of a kind (FTG_KIND_KEY_SLOT) is indexed for lookups
  * (exact values in a hash table, prefixes and the literal start of globs in
  * a prefix index); the other slots are tested per candidate rule.
@@ -170,7 +175,8 @@ enum ftg_slot {
 
 /*
  * Key slot by kind: exec BINARY, open OBJECT, connect BINARY, module_load
- * OBJECT, ptrace OBJECT, privilege BINARY.
+ * OBJECT, ptrace OBJECT, privilege BINARY.  Call rules are not indexed:
+ * each hook has its own list of rules.
  */
 #define FTG_KIND_KEY_SLOT(kind) \
 	((kind) == FTG_KIND_OPEN || (kind) == FTG_KIND_MODULE_LOAD || \
@@ -184,6 +190,8 @@ enum ftg_value_type {
 	FTG_VAL_RANGE = 4,	/* integer in [lo, hi] */
 	FTG_VAL_CIDR4 = 5,	/* IPv4 network addr[0..3] / prefix_len */
 	FTG_VAL_CIDR6 = 6,	/* IPv6 network addr / prefix_len */
+	FTG_VAL_MASK_ALL = 7,	/* call fields: every bit of lo set */
+	FTG_VAL_MASK_ANY = 8,	/* call fields: some bit of lo set */
 };
 
 /*
@@ -235,9 +243,82 @@ struct ftg_policy {
 	__s32 priority;
 };
 
+/* ==== Declared hooks (kind call) ========================================= */
+
+#define FTG_FUNC_NAME_MAX	128	/* function name bytes, NUL included */
+#define FTG_CALL_ARGS_MAX	6	/* arguments read per hook */
+#define FTG_CALL_FIELDS_MAX	8	/* fields per hook (see ftg_arg_type) */
+#define FTG_CALL_STR_MAX	256	/* bytes kept of one string or path */
+#define FTG_TABLE_HOOKS_MAX	64	/* declared hooks in one table */
+
+/*
+ * How an argument is read, and the fields it gives (struct ftg_field):
+ *   INT       the register, truncated to size, signed or not    1 INT
+ *   KSTRING   a NUL-terminated string in kernel memory           1 STR
+ *   USTRING   a NUL-terminated string in user memory             1 STR
+ *   FILE      struct file *: its path                            1 STR
+ *   PATH      struct path *: the path                            1 STR
+ *   DENTRY    struct dentry *: the path inside its filesystem    1 STR
+ *   SOCKADDR  struct sockaddr * in kernel memory: family,        3: INT, ADDR, INT
+ *             address (IPv4 in addr[0..3]) and port
+ *   CRED      struct cred *: uid, gid, euid, egid               4 INT
+ * Strings and paths keep at most max_len bytes (FTG_FIELDF_TRUNC beyond).
+ * Every read is made without faulting; what cannot be read is
+ * FTG_FIELDF_FAULT with no value.
+ */
+enum ftg_arg_type {
+	FTG_ARG_INT = 1,
+	FTG_ARG_KSTRING = 2,
+	FTG_ARG_USTRING = 3,
+	FTG_ARG_FILE = 4,
+	FTG_ARG_PATH = 5,
+	FTG_ARG_DENTRY = 6,
+	FTG_ARG_SOCKADDR = 7,
+	FTG_ARG_CRED = 8,
+};
+
+/* ftg_arg_decl.flags */
+#define FTG_ARGF_SIGNED		(1U << 0)	/* INT: sign-extend */
+
+struct ftg_arg_decl {
+	__u8 type;		/* enum ftg_arg_type */
+	__u8 position;		/* 0..FTG_CALL_ARGS_MAX-1: which argument */
+	__u8 size;		/* INT: 1, 2, 4 or 8; else 0 */
+	__u8 flags;		/* FTG_ARGF_* */
+	__u16 max_len;		/* strings and paths: 1..FTG_CALL_STR_MAX; else 0 */
+	__u16 reserved;		/* zero */
+};
+
+/*
+ * ftg_hook_decl.flags.  FTG_HOOKDECL_SYSCALL: a pt_regs system call entry;
+ * the arguments are read from the user registers it is given.
+ */
+#define FTG_HOOKDECL_SYSCALL	(1U << 0)
+#define FTG_HOOKDECL_FLAGS_ALL	0x1U
+
+/*
+ * A function to hook, by name, and the arguments to read from it.  A hook
+ * with a deny rule redirects the call (FTRACE_OPS_FL_IPMODIFY) and needs a
+ * function that is safe to fail: one on the kernel's error-injection list
+ * or, where the kernel is built without that list, a system call entry
+ * (which SYSCALL_DEFINE marks ERRNO).  Each hook attaches on its own: one
+ * that cannot attach (FTG_IOC_CALL_HOOK_INFO says why) leaves the others.
+ */
+struct ftg_hook_decl {
+	char function[FTG_FUNC_NAME_MAX];	/* NUL-terminated, NUL-padded */
+	__u32 flags;		/* FTG_HOOKDECL_* */
+	__u32 first_arg;	/* index in the args section */
+	__u32 nr_args;		/* 0..FTG_CALL_ARGS_MAX */
+	__u32 reserved;		/* zero */
+};
+
 /*
  * One rule.  Rules are in evaluation order: grouped by policy, policies in
  * ascending index (the table's policies are already in evaluation order).
+ * Call rules (kind FTG_KIND_CALL) name their hook and select on its fields
+ * (fields[i]: the hook's i-th field; INT fields take RANGE and MASK_*
+ * values, compared signed for signed fields; STR fields EXACT, PREFIX and
+ * GLOB; ADDR fields CIDR4/CIDR6).  Their actions are allow, audit and deny.
  */
 struct ftg_rule {
 	char name[FTG_NAME_LEN];	/* NUL-terminated, NUL-padded */
@@ -248,10 +329,13 @@ struct ftg_rule {
 	__u32 flags;		/* FTG_RULE_* */
 	__u32 mask;		/* FTG_ACCESS_* (open), FTG_GAIN_* (privilege) */
 	struct ftg_sel sel[FTG_SELS];
+	__u32 hook;		/* call: index in the hooks section; else 0 */
+	__u32 reserved;		/* zero */
+	struct ftg_sel fields[FTG_CALL_FIELDS_MAX];	/* call only */
 };
 
 #define FTG_TABLE_MAGIC		0x54475446U	/* "FTGT" in memory order */
-#define FTG_TABLE_VERSION	1
+#define FTG_TABLE_VERSION	2
 #define FTG_TABLE_MAX		(32U << 20)	/* bytes */
 #define FTG_TABLE_RULES_MAX	10000
 #define FTG_TABLE_POLICIES_MAX	10000
@@ -283,6 +367,8 @@ struct ftg_table_header {
 	struct ftg_section rules;	/* struct ftg_rule */
 	struct ftg_section values;	/* struct ftg_value */
 	struct ftg_section strings;	/* bytes */
+	struct ftg_section hooks;	/* struct ftg_hook_decl */
+	struct ftg_section args;	/* struct ftg_arg_decl */
 };
 
 /* Why a table was rejected (ftg_table_arg.error). */
@@ -306,6 +392,8 @@ enum ftg_table_error {
 	FTG_TERR_GLOB = 16,		/* too many '*' or an unclosed class */
 	FTG_TERR_MASK = 17,		/* mask bits unknown or not allowed for the kind */
 	FTG_TERR_NOMEM = 18,
+	FTG_TERR_HOOK = 19,		/* hook name, flags, arguments or record size */
+	FTG_TERR_NOT_INJECTABLE = 20,	/* deny on a function not safe to fail */
 };
 
 /*
@@ -371,6 +459,54 @@ struct ftg_decision_event {
 	__u8 data[];
 };
 
+/* ftg_field.type */
+enum ftg_field_type {
+	FTG_FIELD_INT = 1,	/* 8 bytes: __s64 (FTG_FIELDF_SIGNED) or __u64 */
+	FTG_FIELD_STR = 2,	/* len bytes, no NUL */
+	FTG_FIELD_ADDR = 3,	/* 16 bytes */
+};
+
+/* ftg_field.flags */
+#define FTG_FIELDF_SIGNED	(1U << 0)
+#define FTG_FIELDF_FAULT	(1U << 1)	/* could not be read: no value */
+#define FTG_FIELDF_TRUNC	(1U << 2)	/* longer than kept */
+#define FTG_FIELDF_PARTIAL	(1U << 3)	/* path: last component only */
+
+/* One field of a call record, followed by len bytes, padded to 8. */
+struct ftg_field {
+	__u8 type;		/* enum ftg_field_type */
+	__u8 flags;		/* FTG_FIELDF_* */
+	__u16 len;		/* bytes of value that follow */
+	__u32 reserved;
+};
+
+/*
+ * A call rule matched a call of a declared hook: an audit, a monitor
+ * policy's "would" record or an enforced deny.  The header is the calling
+ * task (in any context: interrupts report the task they interrupted).
+ * Followed by function_len bytes of the function's name (NUL included),
+ * padding to 8, then nr_fields fields (struct ftg_field and value) in the
+ * hook's order; fields_len counts them all.
+ */
+struct ftg_call_event {
+	struct ftg_event_header hdr;
+	__u64 generation;	/* table that decided */
+	__u32 rule;		/* rule index in that table */
+	__u32 hook;		/* hook index in that table */
+	__u8 action;		/* enum ftg_action of the rule */
+	__u8 mode;		/* enum ftg_mode of its policy */
+	__u8 flags;		/* FTG_DEC_WOULD */
+	__u8 nr_fields;
+	__s32 reserved;
+	__s64 retval;		/* deny: what the call returned instead */
+	char policy[FTG_NAME_LEN];
+	char rule_name[FTG_NAME_LEN];
+	__u16 function_len;
+	__u16 fields_len;
+	__u32 reserved2;
+	__u8 data[];
+};
+
 /* Why an event was lost.  Every loss is counted under exactly one reason. */
 enum ftg_drop_reason {
 	FTG_DROP_BUFFER_FULL = 0,	/* ring buffer had no room */
@@ -396,6 +532,9 @@ struct ftg_stats {
 	__u64 decisions[FTG_ACTIONS];	/* matches by action (monitor: would) */
 	__u64 blocked;		/* operations denied */
 	__u64 killed;		/* processes killed */
+	__u32 call_hooks;	/* hooks the current table declares */
+	__u32 call_hooks_attached;	/* ... of them attached */
+	__u64 call_skipped;	/* declared-hook calls not examined (nested) */
 };
 
 /* ftg_hook_info.flags */
@@ -412,10 +551,32 @@ struct ftg_hook_info {
 	char name[FTG_HOOK_NAME_LEN];	/* kernel symbol, NUL-terminated */
 };
 
+/* ftg_call_hook_info.flags */
+#define FTG_CALL_HOOK_ATTACHED	(1U << 0)	/* registered with ftrace */
+#define FTG_CALL_HOOK_IPMODIFY	(1U << 1)	/* may deny: redirects */
+#define FTG_CALL_HOOK_INJECTABLE (1U << 2)	/* safe to fail */
+
+/*
+ * FTG_IOC_CALL_HOOK_INFO: caller sets index (a hook of the current table);
+ * -ENOENT when there is no such hook.  error is the -errno of a failed
+ * attach (FTG_CALL_HOOK_ATTACHED clear), else 0.
+ */
+struct ftg_call_hook_info {
+	__u32 index;
+	__u32 flags;		/* FTG_CALL_HOOK_* */
+	__s32 error;
+	__u32 reserved;
+	__u64 generation;	/* table the index refers to */
+	__u64 address;		/* 0 for non-root callers or unknown */
+	__u64 hits;		/* calls seen by the hook */
+	char function[FTG_FUNC_NAME_MAX];
+};
+
 #define FTG_IOC_MAGIC		'F'
 #define FTG_IOC_STATS		_IOR(FTG_IOC_MAGIC, 1, struct ftg_stats)
 #define FTG_IOC_HOOK_INFO	_IOWR(FTG_IOC_MAGIC, 2, struct ftg_hook_info)
 #define FTG_IOC_SET_TABLE	_IOWR(FTG_IOC_MAGIC, 3, struct ftg_table_arg)
 #define FTG_IOC_GET_TABLE	_IOWR(FTG_IOC_MAGIC, 4, struct ftg_table_arg)
+#define FTG_IOC_CALL_HOOK_INFO	_IOWR(FTG_IOC_MAGIC, 5, struct ftg_call_hook_info)
 
 #endif /* _UAPI_LINUX_FTGUARD_H */
