@@ -383,12 +383,29 @@ static int ftg_add_field(struct ftg_check *c, struct ftg_call_hook *h,
 	return 0;
 }
 
+/* An argument name: [a-z][A-Za-z0-9_]*, NUL-terminated and NUL-padded. */
+static bool ftg_arg_name_ok(const char *name)
+{
+	size_t i = 0;
+
+	if (!islower(name[0]))
+		return false;
+	while (i < FTG_ARG_NAME_LEN && name[i]) {
+		if (!isalnum(name[i]) && name[i] != '_')
+			return false;
+		i++;
+	}
+	return i < FTG_ARG_NAME_LEN && ftg_zero(name + i, FTG_ARG_NAME_LEN - i);
+}
+
 static int ftg_check_arg(struct ftg_check *c, struct ftg_call_hook *h,
 			 const struct ftg_arg_decl *a, u32 *bytes)
 {
 	bool str = a->type >= FTG_ARG_KSTRING && a->type <= FTG_ARG_DENTRY;
 	int i, err = 0;
 
+	if (!ftg_arg_name_ok(a->name))
+		return ftg_bad(c, FTG_TERR_HOOK, a->name);
 	if (a->position >= FTG_CALL_ARGS_MAX || a->reserved)
 		return ftg_bad(c, FTG_TERR_HOOK, a);
 	if (a->type == FTG_ARG_INT ?

@@ -250,6 +250,7 @@ struct ftg_policy {
 #define FTG_CALL_FIELDS_MAX	8	/* fields per hook (see ftg_arg_type) */
 #define FTG_CALL_STR_MAX	256	/* bytes kept of one string or path */
 #define FTG_TABLE_HOOKS_MAX	64	/* declared hooks in one table */
+#define FTG_ARG_NAME_LEN	32	/* argument names, NUL included */
 
 /*
  * How an argument is read, and the fields it gives (struct ftg_field):
@@ -280,7 +281,12 @@ enum ftg_arg_type {
 /* ftg_arg_decl.flags */
 #define FTG_ARGF_SIGNED		(1U << 0)	/* INT: sign-extend */
 
+/*
+ * One argument of a declared hook.  name ([a-z][A-Za-z0-9_]*, NUL-terminated
+ * and NUL-padded) is for userspace, which names the fields after it.
+ */
 struct ftg_arg_decl {
+	char name[FTG_ARG_NAME_LEN];
 	__u8 type;		/* enum ftg_arg_type */
 	__u8 position;		/* 0..FTG_CALL_ARGS_MAX-1: which argument */
 	__u8 size;		/* INT: 1, 2, 4 or 8; else 0 */

@@ -14,6 +14,8 @@
  *                                    EUID), then exec as above
  *   open PATH r|w|rw [creat] [trunc] open(2) with those flags
  *   connect ADDR PORT                TCP connect to an IPv4 or IPv6 literal
+ *   bind ADDR PORT                   bind a TCP socket to an IPv4 or IPv6 literal
+ *   mkdirat PATH MODE                mkdirat(2) relative to AT_FDCWD, MODE in octal
  *   ptrace-attach PID                PTRACE_ATTACH, wait for the stop, detach
  *   ptrace-child [PATH [ARGS...]]    fork a child (that execs PATH ARGS... or
  *                                    sleeps) and attach to it; "ok target=PID"
@@ -228,44 +230,63 @@ static int do_open(int argc, char **argv)
 	return ok();
 }
 
-static int do_connect(int argc, char **argv)
+/* Parses ADDR PORT into ss; returns its length. */
+static socklen_t sockaddr_of(char **argv, struct sockaddr_storage *ss)
 {
-	struct sockaddr_storage ss;
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	socklen_t len;
-	long port;
-	int fd;
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	long port = number(argv[1]);
 
-	if (argc != 2)
-		usage("connect ADDR PORT");
-	port = number(argv[1]);
 	if (port < 0 || port > 65535)
 		usage("port out of range");
-	memset(&ss, 0, sizeof(ss));
+	memset(ss, 0, sizeof(*ss));
 	if (inet_pton(AF_INET, argv[0], &in4->sin_addr) == 1) {
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons((uint16_t)port);
-		len = sizeof(*in4);
-	} else if (inet_pton(AF_INET6, argv[0], &in6->sin6_addr) == 1) {
+		return sizeof(*in4);
+	}
+	if (inet_pton(AF_INET6, argv[0], &in6->sin6_addr) == 1) {
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons((uint16_t)port);
-		len = sizeof(*in6);
-	} else {
-		usage("not an IPv4 or IPv6 literal");
+		return sizeof(*in6);
 	}
+	usage("not an IPv4 or IPv6 literal");
+	return 0;
+}
+
+/* connect (or bind) a TCP socket to ADDR PORT. */
+static int do_socket(int argc, char **argv, int bind_it)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, r;
+
+	if (argc != 2)
+		usage(bind_it ? "bind ADDR PORT" : "connect ADDR PORT");
+	len = sockaddr_of(argv, &ss);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		printf("socket: ");
 		return fail(errno);
 	}
-	if (connect(fd, (struct sockaddr *)&ss, len)) {
+	r = bind_it ? bind(fd, (struct sockaddr *)&ss, len) : connect(fd, (struct sockaddr *)&ss, len);
+	if (r) {
 		int e = errno;
 
 		close(fd);
 		return fail(e);
 	}
 	close(fd);
+	return ok();
+}
+
+/* mkdirat(AT_FDCWD, PATH, MODE): the system call itself, whatever the C library does. */
+static int do_mkdirat(int argc, char **argv)
+{
+	if (argc != 2)
+		usage("mkdirat PATH MODE");
+	if (syscall(SYS_mkdirat, AT_FDCWD, argv[0], (mode_t)strtol(argv[1], NULL, 8)))
+		return fail(errno);
 	return ok();
 }
 
@@ -716,7 +737,11 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "open"))
 		return do_open(argc, argv);
 	if (!strcmp(cmd, "connect"))
-		return do_connect(argc, argv);
+		return do_socket(argc, argv, 0);
+	if (!strcmp(cmd, "bind"))
+		return do_socket(argc, argv, 1);
+	if (!strcmp(cmd, "mkdirat"))
+		return do_mkdirat(argc, argv);
 	if (!strcmp(cmd, "ptrace-attach"))
 		return do_ptrace_attach(argc, argv);
 	if (!strcmp(cmd, "ptrace-child"))

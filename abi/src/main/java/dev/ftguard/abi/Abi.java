@@ -31,7 +31,7 @@ public final class Abi {
 
   // ---- version and names -------------------------------------------------------------------
 
-  public static final int ABI_VERSION = 2;
+  public static final int ABI_VERSION = 3;
   /** Device node name: {@code /dev/ftguard}. */
   public static final String DEVICE_NAME = "ftguard";
   /** Kernel module name (for {@code delete_module} and {@code /sys/module}). */
@@ -55,6 +55,7 @@ public final class Abi {
   public static final int EV_FORK = 2;
   public static final int EV_EXIT = 3;
   public static final int EV_DECISION = 4;
+  public static final int EV_CALL = 5;
 
   // ---- ftg_exec_event.flags ----------------------------------------------------------------
 
@@ -77,7 +78,8 @@ public final class Abi {
   public static final int KIND_MODULE_LOAD = 3;
   public static final int KIND_PTRACE = 4;
   public static final int KIND_PRIVILEGE = 5;
-  public static final int KINDS = 6;
+  public static final int KIND_CALL = 6;
+  public static final int KINDS = 7;
 
   /** {@code enum ftg_action}. */
   public static final int ACT_ALLOW = 0;
@@ -120,6 +122,48 @@ public final class Abi {
   public static final int VAL_RANGE = 4;
   public static final int VAL_CIDR4 = 5;
   public static final int VAL_CIDR6 = 6;
+  public static final int VAL_MASK_ALL = 7;
+  public static final int VAL_MASK_ANY = 8;
+
+  // ---- declared hooks (kind call) -------------------------------------------------------------
+
+  /** Function name bytes, NUL included. */
+  public static final int FUNC_NAME_MAX = 128;
+  public static final int CALL_ARGS_MAX = 6;
+  public static final int CALL_FIELDS_MAX = 8;
+  /** Bytes kept of one string or path argument. */
+  public static final int CALL_STR_MAX = 256;
+  public static final int TABLE_HOOKS_MAX = 64;
+  /** Argument names, NUL included. */
+  public static final int ARG_NAME_LEN = 32;
+
+  /** {@code enum ftg_arg_type}. */
+  public static final int ARG_INT = 1;
+  public static final int ARG_KSTRING = 2;
+  public static final int ARG_USTRING = 3;
+  public static final int ARG_FILE = 4;
+  public static final int ARG_PATH = 5;
+  public static final int ARG_DENTRY = 6;
+  public static final int ARG_SOCKADDR = 7;
+  public static final int ARG_CRED = 8;
+
+  public static final int ARGF_SIGNED = 1 << 0;
+  public static final int HOOKDECL_SYSCALL = 1 << 0;
+  public static final int HOOKDECL_FLAGS_ALL = 0x1;
+
+  /** {@code enum ftg_field_type}. */
+  public static final int FIELD_INT = 1;
+  public static final int FIELD_STR = 2;
+  public static final int FIELD_ADDR = 3;
+
+  public static final int FIELDF_SIGNED = 1 << 0;
+  public static final int FIELDF_FAULT = 1 << 1;
+  public static final int FIELDF_TRUNC = 1 << 2;
+  public static final int FIELDF_PARTIAL = 1 << 3;
+
+  public static final int CALL_HOOK_ATTACHED = 1 << 0;
+  public static final int CALL_HOOK_IPMODIFY = 1 << 1;
+  public static final int CALL_HOOK_INJECTABLE = 1 << 2;
 
   // ---- ftg_rule.flags and .mask --------------------------------------------------------------
 
@@ -146,7 +190,7 @@ public final class Abi {
 
   /** {@code "FTGT"} in memory order (little-endian). */
   public static final int TABLE_MAGIC = 0x54475446;
-  public static final int TABLE_VERSION = 1;
+  public static final int TABLE_VERSION = 2;
   /** Largest table in bytes. */
   public static final int TABLE_MAX = 32 << 20;
   public static final int TABLE_RULES_MAX = 10_000;
@@ -179,6 +223,8 @@ public final class Abi {
   public static final int TERR_GLOB = 16;
   public static final int TERR_MASK = 17;
   public static final int TERR_NOMEM = 18;
+  public static final int TERR_HOOK = 19;
+  public static final int TERR_NOT_INJECTABLE = 20;
 
   /**
    * The C names of {@code enum ftg_table_error}, indexed by value ({@code TABLE_ERROR_NAMES.get(5)}
@@ -204,7 +250,9 @@ public final class Abi {
           "FTG_TERR_STRING",
           "FTG_TERR_GLOB",
           "FTG_TERR_MASK",
-          "FTG_TERR_NOMEM");
+          "FTG_TERR_NOMEM",
+          "FTG_TERR_HOOK",
+          "FTG_TERR_NOT_INJECTABLE");
 
   /** What each {@code enum ftg_table_error} value means, indexed by value (for messages). */
   public static final java.util.List<String> TABLE_ERROR_MEANINGS =
@@ -227,7 +275,9 @@ public final class Abi {
           "a string is outside the string area, empty, too long or contains a NUL",
           "a glob has too many '*' or an unclosed class",
           "mask bits unknown or not allowed for the rule's kind",
-          "the module is out of memory");
+          "the module is out of memory",
+          "a declared hook's name, flags, arguments or record size is invalid",
+          "a deny rule is on a function that is not safe to fail");
 
   // ---- ftg_decision_event.flags --------------------------------------------------------------
 
@@ -326,7 +376,10 @@ public final class Abi {
               JAVA_INT.withName("table_bytes"),
               sequenceLayout(ACTIONS, JAVA_LONG).withName("decisions"),
               JAVA_LONG.withName("blocked"),
-              JAVA_LONG.withName("killed"))
+              JAVA_LONG.withName("killed"),
+              JAVA_INT.withName("call_hooks"),
+              JAVA_INT.withName("call_hooks_attached"),
+              JAVA_LONG.withName("call_skipped"))
           .withName("ftg_stats");
 
   /** {@code struct ftg_hook_info}. */
@@ -373,8 +426,55 @@ public final class Abi {
               JAVA_SHORT.withName("err"),
               JAVA_INT.withName("flags"),
               JAVA_INT.withName("mask"),
-              sequenceLayout(SELS, SEL).withName("sel"))
+              sequenceLayout(SELS, SEL).withName("sel"),
+              JAVA_INT.withName("hook"),
+              JAVA_INT.withName("reserved"),
+              sequenceLayout(CALL_FIELDS_MAX, SEL).withName("fields"))
           .withName("ftg_rule");
+
+  /** {@code struct ftg_arg_decl}: how one argument of a declared hook is read. */
+  public static final GroupLayout ARG_DECL =
+      structLayout(
+              sequenceLayout(ARG_NAME_LEN, JAVA_BYTE).withName("name"),
+              JAVA_BYTE.withName("type"),
+              JAVA_BYTE.withName("position"),
+              JAVA_BYTE.withName("size"),
+              JAVA_BYTE.withName("flags"),
+              JAVA_SHORT.withName("max_len"),
+              JAVA_SHORT.withName("reserved"))
+          .withName("ftg_arg_decl");
+
+  /** {@code struct ftg_hook_decl}: a function to hook by name and its arguments. */
+  public static final GroupLayout HOOK_DECL =
+      structLayout(
+              sequenceLayout(FUNC_NAME_MAX, JAVA_BYTE).withName("function"),
+              JAVA_INT.withName("flags"),
+              JAVA_INT.withName("first_arg"),
+              JAVA_INT.withName("nr_args"),
+              JAVA_INT.withName("reserved"))
+          .withName("ftg_hook_decl");
+
+  /** {@code struct ftg_field}: one field of a call record, followed by its value. */
+  public static final GroupLayout FIELD =
+      structLayout(
+              JAVA_BYTE.withName("type"),
+              JAVA_BYTE.withName("flags"),
+              JAVA_SHORT.withName("len"),
+              JAVA_INT.withName("reserved"))
+          .withName("ftg_field");
+
+  /** {@code struct ftg_call_hook_info}: argument of FTG_IOC_CALL_HOOK_INFO. */
+  public static final GroupLayout CALL_HOOK_INFO =
+      structLayout(
+              JAVA_INT.withName("index"),
+              JAVA_INT.withName("flags"),
+              JAVA_INT.withName("error"),
+              JAVA_INT.withName("reserved"),
+              JAVA_LONG.withName("generation"),
+              JAVA_LONG.withName("address"),
+              JAVA_LONG.withName("hits"),
+              sequenceLayout(FUNC_NAME_MAX, JAVA_BYTE).withName("function"))
+          .withName("ftg_call_hook_info");
 
   /** {@code struct ftg_section}. */
   public static final GroupLayout SECTION =
@@ -391,7 +491,9 @@ public final class Abi {
               SECTION.withName("policies"),
               SECTION.withName("rules"),
               SECTION.withName("values"),
-              SECTION.withName("strings"))
+              SECTION.withName("strings"),
+              SECTION.withName("hooks"),
+              SECTION.withName("args"))
           .withName("ftg_table_header");
 
   /** {@code struct ftg_table_arg}: argument of FTG_IOC_SET_TABLE and FTG_IOC_GET_TABLE. */
@@ -438,6 +540,29 @@ public final class Abi {
               paddingLayout(4))
           .withName("ftg_decision_event");
 
+  /**
+   * {@code struct ftg_call_event} without its flexible array member {@code data[]} (which starts
+   * at {@code sizeof}, 248: there is no tail padding).
+   */
+  public static final GroupLayout CALL_EVENT =
+      structLayout(
+              EVENT_HEADER.withName("hdr"),
+              JAVA_LONG.withName("generation"),
+              JAVA_INT.withName("rule"),
+              JAVA_INT.withName("hook"),
+              JAVA_BYTE.withName("action"),
+              JAVA_BYTE.withName("mode"),
+              JAVA_BYTE.withName("flags"),
+              JAVA_BYTE.withName("nr_fields"),
+              JAVA_INT.withName("reserved"),
+              JAVA_LONG.withName("retval"),
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("policy"),
+              sequenceLayout(NAME_LEN, JAVA_BYTE).withName("rule_name"),
+              JAVA_SHORT.withName("function_len"),
+              JAVA_SHORT.withName("fields_len"),
+              JAVA_INT.withName("reserved2"))
+          .withName("ftg_call_event");
+
   /** Every struct of the header, by C struct tag (without {@code struct}). */
   public static final Map<String, GroupLayout> STRUCTS =
       Map.ofEntries(
@@ -454,7 +579,12 @@ public final class Abi {
           Map.entry("ftg_table_arg", TABLE_ARG),
           Map.entry("ftg_decision_event", DECISION_EVENT),
           Map.entry("ftg_stats", STATS),
-          Map.entry("ftg_hook_info", HOOK_INFO));
+          Map.entry("ftg_hook_info", HOOK_INFO),
+          Map.entry("ftg_arg_decl", ARG_DECL),
+          Map.entry("ftg_hook_decl", HOOK_DECL),
+          Map.entry("ftg_field", FIELD),
+          Map.entry("ftg_call_event", CALL_EVENT),
+          Map.entry("ftg_call_hook_info", CALL_HOOK_INFO));
 
   /** Offset of {@code ftg_exec_event.data}: the filename, then the arguments. */
   public static final long EXEC_DATA_OFFSET = EXEC_EVENT.byteSize();
@@ -473,7 +603,8 @@ public final class Abi {
   public static final Map<String, Long> FLEXIBLE_ARRAY_OFFSETS =
       Map.of(
           "ftg_exec_event.data", EXEC_DATA_OFFSET,
-          "ftg_decision_event.data", DECISION_DATA_OFFSET);
+          "ftg_decision_event.data", DECISION_DATA_OFFSET,
+          "ftg_call_event.data", CALL_EVENT.byteSize());
 
   /** Function-like macros of the header with one {@code int} argument, by C name. */
   public static final Map<String, IntUnaryOperator> FUNCTION_MACROS =
@@ -518,6 +649,7 @@ public final class Abi {
   public static final long IOC_HOOK_INFO = iowr(IOC_MAGIC, 2, HOOK_INFO);
   public static final long IOC_SET_TABLE = iowr(IOC_MAGIC, 3, TABLE_ARG);
   public static final long IOC_GET_TABLE = iowr(IOC_MAGIC, 4, TABLE_ARG);
+  public static final long IOC_CALL_HOOK_INFO = iowr(IOC_MAGIC, 5, CALL_HOOK_INFO);
 
   /**
    * Every numeric constant of the header, keyed by its C name. The ABI test prints each of these
@@ -539,6 +671,7 @@ public final class Abi {
     m.put("FTG_EV_FORK", (long) EV_FORK);
     m.put("FTG_EV_EXIT", (long) EV_EXIT);
     m.put("FTG_EV_DECISION", (long) EV_DECISION);
+    m.put("FTG_EV_CALL", (long) EV_CALL);
     m.put("FTG_EXEC_EXECVEAT", (long) EXEC_EXECVEAT);
     m.put("FTG_EXEC_PATH_TRUNC", (long) EXEC_PATH_TRUNC);
     m.put("FTG_EXEC_ARGV_TRUNC", (long) EXEC_ARGV_TRUNC);
@@ -551,6 +684,7 @@ public final class Abi {
     m.put("FTG_KIND_MODULE_LOAD", (long) KIND_MODULE_LOAD);
     m.put("FTG_KIND_PTRACE", (long) KIND_PTRACE);
     m.put("FTG_KIND_PRIVILEGE", (long) KIND_PRIVILEGE);
+    m.put("FTG_KIND_CALL", (long) KIND_CALL);
     m.put("FTG_KINDS", (long) KINDS);
     m.put("FTG_ACT_ALLOW", (long) ACT_ALLOW);
     m.put("FTG_ACT_AUDIT", (long) ACT_AUDIT);
@@ -576,6 +710,35 @@ public final class Abi {
     m.put("FTG_VAL_RANGE", (long) VAL_RANGE);
     m.put("FTG_VAL_CIDR4", (long) VAL_CIDR4);
     m.put("FTG_VAL_CIDR6", (long) VAL_CIDR6);
+    m.put("FTG_VAL_MASK_ALL", (long) VAL_MASK_ALL);
+    m.put("FTG_VAL_MASK_ANY", (long) VAL_MASK_ANY);
+    m.put("FTG_FUNC_NAME_MAX", (long) FUNC_NAME_MAX);
+    m.put("FTG_CALL_ARGS_MAX", (long) CALL_ARGS_MAX);
+    m.put("FTG_CALL_FIELDS_MAX", (long) CALL_FIELDS_MAX);
+    m.put("FTG_CALL_STR_MAX", (long) CALL_STR_MAX);
+    m.put("FTG_TABLE_HOOKS_MAX", (long) TABLE_HOOKS_MAX);
+    m.put("FTG_ARG_NAME_LEN", (long) ARG_NAME_LEN);
+    m.put("FTG_ARG_INT", (long) ARG_INT);
+    m.put("FTG_ARG_KSTRING", (long) ARG_KSTRING);
+    m.put("FTG_ARG_USTRING", (long) ARG_USTRING);
+    m.put("FTG_ARG_FILE", (long) ARG_FILE);
+    m.put("FTG_ARG_PATH", (long) ARG_PATH);
+    m.put("FTG_ARG_DENTRY", (long) ARG_DENTRY);
+    m.put("FTG_ARG_SOCKADDR", (long) ARG_SOCKADDR);
+    m.put("FTG_ARG_CRED", (long) ARG_CRED);
+    m.put("FTG_ARGF_SIGNED", (long) ARGF_SIGNED);
+    m.put("FTG_HOOKDECL_SYSCALL", (long) HOOKDECL_SYSCALL);
+    m.put("FTG_HOOKDECL_FLAGS_ALL", (long) HOOKDECL_FLAGS_ALL);
+    m.put("FTG_FIELD_INT", (long) FIELD_INT);
+    m.put("FTG_FIELD_STR", (long) FIELD_STR);
+    m.put("FTG_FIELD_ADDR", (long) FIELD_ADDR);
+    m.put("FTG_FIELDF_SIGNED", (long) FIELDF_SIGNED);
+    m.put("FTG_FIELDF_FAULT", (long) FIELDF_FAULT);
+    m.put("FTG_FIELDF_TRUNC", (long) FIELDF_TRUNC);
+    m.put("FTG_FIELDF_PARTIAL", (long) FIELDF_PARTIAL);
+    m.put("FTG_CALL_HOOK_ATTACHED", (long) CALL_HOOK_ATTACHED);
+    m.put("FTG_CALL_HOOK_IPMODIFY", (long) CALL_HOOK_IPMODIFY);
+    m.put("FTG_CALL_HOOK_INJECTABLE", (long) CALL_HOOK_INJECTABLE);
     m.put("FTG_RULE_NEGATE_UID", (long) RULE_NEGATE_UID);
     m.put("FTG_RULE_NEGATE_EUID", (long) RULE_NEGATE_EUID);
     m.put("FTG_RULE_NEGATE_PORT", (long) RULE_NEGATE_PORT);
@@ -621,6 +784,7 @@ public final class Abi {
     m.put("FTG_IOC_HOOK_INFO", IOC_HOOK_INFO);
     m.put("FTG_IOC_SET_TABLE", IOC_SET_TABLE);
     m.put("FTG_IOC_GET_TABLE", IOC_GET_TABLE);
+    m.put("FTG_IOC_CALL_HOOK_INFO", IOC_CALL_HOOK_INFO);
     return java.util.Collections.unmodifiableSequencedMap(m);
   }
 
@@ -739,6 +903,8 @@ public final class Abi {
     public static final long RULES = offset(TABLE_HEADER, "rules");
     public static final long VALUES = offset(TABLE_HEADER, "values");
     public static final long STRINGS = offset(TABLE_HEADER, "strings");
+    public static final long HOOKS = offset(TABLE_HEADER, "hooks");
+    public static final long ARGS = offset(TABLE_HEADER, "args");
     /** Within a {@code struct ftg_section}. */
     public static final long SECTION_OFFSET = offset(SECTION, "offset");
     public static final long SECTION_COUNT = offset(SECTION, "count");
@@ -772,6 +938,75 @@ public final class Abi {
     public static final long SEL_SIZE = Abi.SEL.byteSize();
     public static final long SEL_FIRST = offset(Abi.SEL, "first");
     public static final long SEL_COUNT = offset(Abi.SEL, "count");
+    public static final long HOOK = offset(RULE, "hook");
+    public static final long RESERVED = offset(RULE, "reserved");
+    /** Field selector {@code i} is at {@code FIELDS + i * SEL_SIZE}. */
+    public static final long FIELDS = offset(RULE, "fields");
+  }
+
+  /** Byte offsets in {@code struct ftg_hook_decl}. */
+  public static final class HookDecl {
+    private HookDecl() {}
+
+    public static final long SIZE = HOOK_DECL.byteSize();
+    public static final long FUNCTION = offset(HOOK_DECL, "function");
+    public static final long FLAGS = offset(HOOK_DECL, "flags");
+    public static final long FIRST_ARG = offset(HOOK_DECL, "first_arg");
+    public static final long NR_ARGS = offset(HOOK_DECL, "nr_args");
+    public static final long RESERVED = offset(HOOK_DECL, "reserved");
+  }
+
+  /** Byte offsets in {@code struct ftg_arg_decl}. */
+  public static final class ArgDecl {
+    private ArgDecl() {}
+
+    public static final long SIZE = ARG_DECL.byteSize();
+    public static final long NAME = offset(ARG_DECL, "name");
+    public static final long TYPE = offset(ARG_DECL, "type");
+    public static final long POSITION = offset(ARG_DECL, "position");
+    public static final long ARG_SIZE = offset(ARG_DECL, "size");
+    public static final long FLAGS = offset(ARG_DECL, "flags");
+    public static final long MAX_LEN = offset(ARG_DECL, "max_len");
+    public static final long RESERVED = offset(ARG_DECL, "reserved");
+  }
+
+  /** Byte offsets in {@code struct ftg_call_event} and {@code struct ftg_field}. */
+  public static final class Call {
+    private Call() {}
+
+    public static final long SIZE = CALL_EVENT.byteSize();
+    public static final long GENERATION = offset(CALL_EVENT, "generation");
+    public static final long RULE = offset(CALL_EVENT, "rule");
+    public static final long HOOK = offset(CALL_EVENT, "hook");
+    public static final long ACTION = offset(CALL_EVENT, "action");
+    public static final long MODE = offset(CALL_EVENT, "mode");
+    public static final long FLAGS = offset(CALL_EVENT, "flags");
+    public static final long NR_FIELDS = offset(CALL_EVENT, "nr_fields");
+    public static final long RETVAL = offset(CALL_EVENT, "retval");
+    public static final long POLICY = offset(CALL_EVENT, "policy");
+    public static final long RULE_NAME = offset(CALL_EVENT, "rule_name");
+    public static final long FUNCTION_LEN = offset(CALL_EVENT, "function_len");
+    public static final long FIELDS_LEN = offset(CALL_EVENT, "fields_len");
+    /** {@code offsetof(struct ftg_call_event, data)}. */
+    public static final long DATA = CALL_EVENT.byteSize();
+    public static final long FIELD_SIZE = FIELD.byteSize();
+    public static final long FIELD_TYPE = offset(FIELD, "type");
+    public static final long FIELD_FLAGS = offset(FIELD, "flags");
+    public static final long FIELD_LEN = offset(FIELD, "len");
+  }
+
+  /** Byte offsets in {@code struct ftg_call_hook_info}. */
+  public static final class CallHook {
+    private CallHook() {}
+
+    public static final long SIZE = CALL_HOOK_INFO.byteSize();
+    public static final long INDEX = offset(CALL_HOOK_INFO, "index");
+    public static final long FLAGS = offset(CALL_HOOK_INFO, "flags");
+    public static final long ERROR = offset(CALL_HOOK_INFO, "error");
+    public static final long GENERATION = offset(CALL_HOOK_INFO, "generation");
+    public static final long ADDRESS = offset(CALL_HOOK_INFO, "address");
+    public static final long HITS = offset(CALL_HOOK_INFO, "hits");
+    public static final long FUNCTION = offset(CALL_HOOK_INFO, "function");
   }
 
   /** Byte offsets in {@code struct ftg_value}. */
@@ -821,6 +1056,9 @@ public final class Abi {
     public static final long DECISIONS = offset(STATS, "decisions");
     public static final long BLOCKED = offset(STATS, "blocked");
     public static final long KILLED = offset(STATS, "killed");
+    public static final long CALL_HOOKS = offset(STATS, "call_hooks");
+    public static final long CALL_HOOKS_ATTACHED = offset(STATS, "call_hooks_attached");
+    public static final long CALL_SKIPPED = offset(STATS, "call_skipped");
   }
 
   /** Byte offsets in {@code struct ftg_hook_info}. */

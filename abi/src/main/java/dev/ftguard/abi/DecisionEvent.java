@@ -93,7 +93,9 @@ public record DecisionEvent(
     CONNECT(Abi.KIND_CONNECT, "connect"),
     MODULE_LOAD(Abi.KIND_MODULE_LOAD, "module_load"),
     PTRACE(Abi.KIND_PTRACE, "ptrace"),
-    PRIVILEGE(Abi.KIND_PRIVILEGE, "privilege");
+    PRIVILEGE(Abi.KIND_PRIVILEGE, "privilege"),
+    /** Declared hooks: their matches arrive as {@link CallEvent}s, never as decisions. */
+    CALL(Abi.KIND_CALL, "call");
 
     private final int value;
     private final String yaml;

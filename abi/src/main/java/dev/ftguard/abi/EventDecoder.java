@@ -128,6 +128,7 @@ public final class EventDecoder {
     return switch (type) {
       case Abi.EV_EXEC -> decodeExec(rec, off, size);
       case Abi.EV_DECISION -> decodeDecision(rec, off, size);
+      case Abi.EV_CALL -> decodeCall(rec, off, size);
       case Abi.EV_FORK -> {
         if (size < Abi.Fork.SIZE) {
           yield tooShort(off, type, size, Abi.Fork.SIZE);
@@ -376,6 +377,106 @@ public final class EventDecoder {
         string(rec, binaryAt, Math.max(0, binaryLen - 1)),
         string(rec, objectAt, Math.max(0, objectLen - 1)),
         argv);
+  }
+
+  /**
+   * A call record: the function's name (function_len bytes, NUL included, padded to 8), then
+   * nr_fields fields of fields_len bytes in all, each a {@code struct ftg_field} and its value
+   * padded to 8; every length is checked against its type and the record.
+   */
+  private Decoded decodeCall(MemorySegment rec, long off, int size) {
+    int type = Abi.EV_CALL;
+    if (size < Abi.Call.DATA) {
+      return tooShort(off, type, size, Abi.Call.DATA);
+    }
+    int actionValue = u8(rec, Abi.Call.ACTION);
+    int modeValue = u8(rec, Abi.Call.MODE);
+    Optional<DecisionEvent.Action> action = DecisionEvent.Action.of(actionValue);
+    if (action.isEmpty()) {
+      return callField(off, "action " + actionValue + " is not an enum ftg_action value (0.." + (Abi.ACTIONS - 1) + ")");
+    }
+    Optional<DecisionEvent.Mode> mode = DecisionEvent.Mode.of(modeValue);
+    if (mode.isEmpty()) {
+      return callField(off, "mode " + modeValue + " is not an enum ftg_mode value (0..1)");
+    }
+    int functionLen = u16(rec, Abi.Call.FUNCTION_LEN);
+    int fieldsLen = u16(rec, Abi.Call.FIELDS_LEN);
+    int nrFields = u8(rec, Abi.Call.NR_FIELDS);
+    long fieldsAt = Abi.Call.DATA + align8(functionLen);
+    if (functionLen < 2 || functionLen > Abi.FUNC_NAME_MAX) {
+      return callField(off, "function_len " + functionLen + " is outside 2..FTG_FUNC_NAME_MAX " + Abi.FUNC_NAME_MAX);
+    }
+    if (nrFields > Abi.CALL_FIELDS_MAX) {
+      return callField(off, "nr_fields " + nrFields + " exceeds FTG_CALL_FIELDS_MAX " + Abi.CALL_FIELDS_MAX);
+    }
+    if (fieldsAt + fieldsLen > size) {
+      return badLength(
+          off,
+          type,
+          "call function_len " + functionLen + " (padded) + fields_len " + fieldsLen + " need "
+              + (fieldsAt + fieldsLen) + " bytes, record size is " + size);
+    }
+    if (rec.get(JAVA_BYTE, Abi.Call.DATA + functionLen - 1) != 0) {
+      return callField(off, "function name: its last byte (function_len " + functionLen + ") is not NUL");
+    }
+    List<CallEvent.Field> fields = new ArrayList<>();
+    long p = fieldsAt;
+    long end = fieldsAt + fieldsLen;
+    for (int i = 0; i < nrFields; i++) {
+      if (p + Abi.Call.FIELD_SIZE > end) {
+        return callField(off, "field " + i + " of " + nrFields + " starts past fields_len " + fieldsLen);
+      }
+      int ftype = u8(rec, p + Abi.Call.FIELD_TYPE);
+      int flags = u8(rec, p + Abi.Call.FIELD_FLAGS);
+      int len = u16(rec, p + Abi.Call.FIELD_LEN);
+      long value = p + Abi.Call.FIELD_SIZE;
+      if (value + align8(len) > end) {
+        return callField(off, "field " + i + " has " + len + " bytes, past fields_len " + fieldsLen);
+      }
+      boolean fault = (flags & Abi.FIELDF_FAULT) != 0;
+      CallEvent.Field f =
+          switch (ftype) {
+            case Abi.FIELD_INT ->
+                len == (fault ? 0 : 8) ? new CallEvent.IntField(fault ? 0 : i64(rec, value), flags) : null;
+            case Abi.FIELD_STR ->
+                len <= Abi.CALL_STR_MAX ? new CallEvent.StrField(string(rec, value, len), flags) : null;
+            case Abi.FIELD_ADDR ->
+                len == (fault ? 0 : 16)
+                    ? new CallEvent.AddrField(
+                        fault ? new byte[16] : rec.asSlice(value, 16).toArray(JAVA_BYTE), flags)
+                    : null;
+            default -> null;
+          };
+      if (f == null) {
+        return callField(off, "field " + i + ": type " + ftype + " with " + len + " bytes is not a valid ftg_field");
+      }
+      fields.add(f);
+      p = value + align8(len);
+    }
+    if (p != end) {
+      return callField(off, "fields end at " + (p - fieldsAt) + " bytes but fields_len is " + fieldsLen);
+    }
+    return new CallEvent(
+        header(rec, off, type, size),
+        i64(rec, Abi.Call.GENERATION),
+        u32(rec, Abi.Call.RULE),
+        u32(rec, Abi.Call.HOOK),
+        action.get(),
+        mode.get(),
+        u8(rec, Abi.Call.FLAGS),
+        i64(rec, Abi.Call.RETVAL),
+        cString(rec, Abi.Call.POLICY, Abi.NAME_LEN),
+        cString(rec, Abi.Call.RULE_NAME, Abi.NAME_LEN),
+        string(rec, Abi.Call.DATA, functionLen - 1),
+        fields);
+  }
+
+  private static long align8(long n) {
+    return (n + 7) & -8L;
+  }
+
+  private static DecodeError callField(long off, String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_FIELD, Abi.EV_CALL, "call " + message, false);
   }
 
   private static DecodeError badField(long off, String message) {

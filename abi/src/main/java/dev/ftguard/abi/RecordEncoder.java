@@ -82,6 +82,31 @@ public final class RecordEncoder {
         MemorySegment.copy(argv, 0, s, JAVA_BYTE, argvAt, argv.length);
         yield s.toArray(JAVA_BYTE);
       }
+      case CallEvent c -> {
+        byte[] function = nulTerminated(c.function());
+        var fields = new ByteArrayOutputStream();
+        for (CallEvent.Field f : c.fields()) {
+          fields.writeBytes(field(f));
+        }
+        byte[] fieldBytes = fields.toByteArray();
+        long fieldsAt = Abi.Call.DATA + align(function.length);
+        MemorySegment s = allocate(Abi.EV_CALL, fieldsAt + fieldBytes.length, c.header());
+        s.set(JAVA_LONG_UNALIGNED, Abi.Call.GENERATION, c.generation());
+        s.set(JAVA_INT_UNALIGNED, Abi.Call.RULE, (int) c.rule());
+        s.set(JAVA_INT_UNALIGNED, Abi.Call.HOOK, (int) c.hook());
+        s.set(JAVA_BYTE, Abi.Call.ACTION, (byte) c.action().value());
+        s.set(JAVA_BYTE, Abi.Call.MODE, (byte) c.mode().value());
+        s.set(JAVA_BYTE, Abi.Call.FLAGS, (byte) c.flags());
+        s.set(JAVA_BYTE, Abi.Call.NR_FIELDS, (byte) c.fields().size());
+        s.set(JAVA_LONG_UNALIGNED, Abi.Call.RETVAL, c.retval());
+        name(s, Abi.Call.POLICY, c.policy());
+        name(s, Abi.Call.RULE_NAME, c.ruleName());
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Call.FUNCTION_LEN, (short) function.length);
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Call.FIELDS_LEN, (short) fieldBytes.length);
+        MemorySegment.copy(function, 0, s, JAVA_BYTE, Abi.Call.DATA, function.length);
+        MemorySegment.copy(fieldBytes, 0, s, JAVA_BYTE, fieldsAt, fieldBytes.length);
+        yield s.toArray(JAVA_BYTE);
+      }
       case ExitEvent x -> {
         MemorySegment s = allocate(Abi.EV_EXIT, Abi.Exit.SIZE, x.header());
         s.set(JAVA_INT_UNALIGNED, Abi.Exit.CODE, x.code());
@@ -89,6 +114,33 @@ public final class RecordEncoder {
         yield s.toArray(JAVA_BYTE);
       }
     };
+  }
+
+  /** One {@code struct ftg_field} and its value, padded to 8. */
+  private static byte[] field(CallEvent.Field f) {
+    byte[] value =
+        switch (f) {
+          case CallEvent.IntField i when i.fault() -> new byte[0];
+          case CallEvent.IntField i -> {
+            MemorySegment v = MemorySegment.ofArray(new byte[8]);
+            v.set(JAVA_LONG_UNALIGNED, 0, i.value());
+            yield v.toArray(JAVA_BYTE);
+          }
+          case CallEvent.StrField str -> str.value().getBytes(StandardCharsets.UTF_8);
+          case CallEvent.AddrField a -> a.fault() ? new byte[0] : a.raw();
+        };
+    int type =
+        switch (f) {
+          case CallEvent.IntField _ -> Abi.FIELD_INT;
+          case CallEvent.StrField _ -> Abi.FIELD_STR;
+          case CallEvent.AddrField _ -> Abi.FIELD_ADDR;
+        };
+    MemorySegment s = MemorySegment.ofArray(new byte[(int) (Abi.Call.FIELD_SIZE + align(value.length))]);
+    s.set(JAVA_BYTE, Abi.Call.FIELD_TYPE, (byte) type);
+    s.set(JAVA_BYTE, Abi.Call.FIELD_FLAGS, (byte) f.flags());
+    s.set(JAVA_SHORT_UNALIGNED, Abi.Call.FIELD_LEN, (short) value.length);
+    MemorySegment.copy(value, 0, s, JAVA_BYTE, Abi.Call.FIELD_SIZE, value.length);
+    return s.toArray(JAVA_BYTE);
   }
 
   /** The UTF-8 bytes and a NUL; nothing for "". */

@@ -18,6 +18,9 @@ import java.util.Arrays;
  *     policies count what they would have done)
  * @param blocked operations denied
  * @param killed processes killed
+ * @param callHooks hooks the current table declares
+ * @param callHooksAttached those of them attached
+ * @param callSkipped declared-hook calls not examined (nested on a CPU, or in NMI context)
  */
 public record Stats(
     long abiVersion,
@@ -34,7 +37,10 @@ public record Stats(
     long tableBytes,
     long[] decisions,
     long blocked,
-    long killed) {
+    long killed,
+    long callHooks,
+    long callHooksAttached,
+    long callSkipped) {
 
   public Stats {
     dropped = checkedCopy(dropped, "dropped", Abi.DROP_REASONS, "reasons");
@@ -48,6 +54,44 @@ public record Stats(
           name + " has " + counters.length + " " + what + ", expected " + n);
     }
     return counters.clone();
+  }
+
+  /** The ABI version 2 counters; the declared-hook counters are 0. */
+  public Stats(
+      long abiVersion,
+      long nrHooks,
+      long hooksAttached,
+      long inflight,
+      long produced,
+      long delivered,
+      long[] dropped,
+      long bufferBytes,
+      long bufferEntries,
+      long tableGeneration,
+      long tableRules,
+      long tableBytes,
+      long[] decisions,
+      long blocked,
+      long killed) {
+    this(
+        abiVersion,
+        nrHooks,
+        hooksAttached,
+        inflight,
+        produced,
+        delivered,
+        dropped,
+        bufferBytes,
+        bufferEntries,
+        tableGeneration,
+        tableRules,
+        tableBytes,
+        decisions,
+        blocked,
+        killed,
+        0,
+        0,
+        0);
   }
 
   /** The ABI version 1 counters; the rule table and decision counters are 0. */
@@ -131,7 +175,10 @@ public record Stats(
         u32(s, Abi.Stat.TABLE_BYTES),
         getCounters(s, Abi.Stat.DECISIONS, Abi.ACTIONS),
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.BLOCKED),
-        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED));
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED),
+        u32(s, Abi.Stat.CALL_HOOKS),
+        u32(s, Abi.Stat.CALL_HOOKS_ATTACHED),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED));
   }
 
   /** Writes this into a {@code struct ftg_stats} in host byte order. */
@@ -151,6 +198,9 @@ public record Stats(
     setCounters(s, Abi.Stat.DECISIONS, decisions);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.BLOCKED, blocked);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED, killed);
+    s.set(JAVA_INT_UNALIGNED, Abi.Stat.CALL_HOOKS, (int) callHooks);
+    s.set(JAVA_INT_UNALIGNED, Abi.Stat.CALL_HOOKS_ATTACHED, (int) callHooksAttached);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED, callSkipped);
   }
 
   /** The {@code n} 64-bit counters of the array at {@code at}. */
@@ -189,7 +239,10 @@ public record Stats(
         && tableBytes == t.tableBytes
         && Arrays.equals(decisions, t.decisions)
         && blocked == t.blocked
-        && killed == t.killed;
+        && killed == t.killed
+        && callHooks == t.callHooks
+        && callHooksAttached == t.callHooksAttached
+        && callSkipped == t.callSkipped;
   }
 
   @Override

@@ -251,13 +251,15 @@ class AbiLayoutTest {
 
   @Test
   void ioctlNumbersFollowTheAsmGenericEncoding() {
-    // _IOR('F', 1, 144 bytes) = dir 2 << 30 | 144 << 16 | 'F' << 8 | 1
-    assertThat(Abi.STATS.byteSize()).isEqualTo(144);
-    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (144L << 16) | (0x46L << 8) | 1);
+    // _IOR('F', 1, 160 bytes) = dir 2 << 30 | 160 << 16 | 'F' << 8 | 1
+    assertThat(Abi.STATS.byteSize()).isEqualTo(160);
+    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (160L << 16) | (0x46L << 8) | 1);
     assertThat(Abi.IOC_HOOK_INFO).isEqualTo((3L << 30) | (88L << 16) | (0x46L << 8) | 2);
     assertThat(Abi.TABLE_ARG.byteSize()).isEqualTo(32);
     assertThat(Abi.IOC_SET_TABLE).isEqualTo((3L << 30) | (32L << 16) | (0x46L << 8) | 3);
     assertThat(Abi.IOC_GET_TABLE).isEqualTo((3L << 30) | (32L << 16) | (0x46L << 8) | 4);
+    assertThat(Abi.CALL_HOOK_INFO.byteSize()).isEqualTo(168);
+    assertThat(Abi.IOC_CALL_HOOK_INFO).isEqualTo((3L << 30) | (168L << 16) | (0x46L << 8) | 5);
   }
 
   @Test
@@ -270,9 +272,12 @@ class AbiLayoutTest {
   void decisionDataStartsBeforeTheTailPadding() {
     assertThat(Abi.Decision.DATA).isEqualTo(276);
     assertThat(Abi.Decision.SIZE).isEqualTo(280);
-    assertThat(Abi.Rul.SIZE).isEqualTo(152);
+    assertThat(Abi.Rul.SIZE).isEqualTo(224);
     assertThat(Abi.Val.SIZE).isEqualTo(40);
-    assertThat(Abi.Table.SIZE).isEqualTo(48);
+    assertThat(Abi.Table.SIZE).isEqualTo(64);
+    assertThat(Abi.Call.DATA).isEqualTo(248);
+    assertThat(Abi.HookDecl.SIZE).isEqualTo(144);
+    assertThat(Abi.ArgDecl.SIZE).isEqualTo(40);
   }
 
   @Test
@@ -287,8 +292,8 @@ class AbiLayoutTest {
 
   @Test
   void tableErrorNamesAreIndexedByValue() {
-    assertThat(Abi.TABLE_ERROR_NAMES).hasSize(Abi.TERR_NOMEM + 1);
-    assertThat(Abi.TABLE_ERROR_MEANINGS).hasSize(Abi.TERR_NOMEM + 1);
+    assertThat(Abi.TABLE_ERROR_NAMES).hasSize(Abi.TERR_NOT_INJECTABLE + 1);
+    assertThat(Abi.TABLE_ERROR_MEANINGS).hasSize(Abi.TERR_NOT_INJECTABLE + 1);
     assertThat(Abi.TABLE_ERROR_NAMES.get(Abi.TERR_SECTION)).isEqualTo("FTG_TERR_SECTION");
     assertThat(Abi.CONSTANTS.get("FTG_TERR_GLOB")).isEqualTo((long) Abi.TERR_GLOB);
   }

@@ -453,7 +453,7 @@ class EventDecoderTest {
     byte[] kind = rec.clone();
     putU8(kind, Abi.Decision.KIND, Abi.KINDS);
     assertThat(DEC.decode(kind).errors().getFirst().message())
-        .isEqualTo("decision kind 6 is not an enum ftg_kind value (0..5)");
+        .isEqualTo("decision kind 7 is not an enum ftg_kind value (0..6)");
     byte[] action = rec.clone();
     putU8(action, Abi.Decision.ACTION, 200);
     assertThat(DEC.decode(action).errors().getFirst().message()).contains("action 200");
@@ -495,8 +495,8 @@ class EventDecoderTest {
 
   @Test
   void statsRoundTripThroughTheStruct() {
-    Stats s = new Stats(2, 5, 5, 1, 100, 90, new long[] {1, 2, 3}, 4096, 10, 7, 12, 2048,
-        new long[] {0, 4, 3, 2, 1}, 4, 3);
+    Stats s = new Stats(3, 5, 5, 1, 100, 90, new long[] {1, 2, 3}, 4096, 10, 7, 12, 2048,
+        new long[] {0, 4, 3, 2, 1}, 4, 3, 6, 5, 11);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment seg = arena.allocate(Abi.STATS);
       s.encode(seg);
@@ -506,6 +506,9 @@ class EventDecoderTest {
       assertThat(back.decisionsTotal()).isEqualTo(10);
       assertThat(back.tableGeneration()).isEqualTo(7);
       assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Abi.Stat.KILLED)).isEqualTo(3);
+      assertThat(back.callHooks()).isEqualTo(6);
+      assertThat(back.callHooksAttached()).isEqualTo(5);
+      assertThat(back.callSkipped()).isEqualTo(11);
     }
     Stats v1 = new Stats(1, 5, 5, 0, 100, 90, new long[] {0, 0, 0}, 4096, 0);
     assertThat(v1.decisions()).containsExactly(0, 0, 0, 0, 0);
@@ -539,6 +542,54 @@ class EventDecoderTest {
       }
       boolean lost = r.errors().stream().anyMatch(DecodeError::framingLost);
       assertThat(lost || r.consumed() == buf.length).isTrue();
+    }
+  }
+
+  @Test
+  void callEventsRoundTripWithEveryFieldType() {
+    CallEvent audit = Samples.callAudit(1);
+    CallEvent denied = Samples.callDenied(2);
+    DecodeResult r = DEC.decode(RecordEncoder.encodeAll(List.of(audit, denied)));
+    assertThat(r.errors()).isEmpty();
+    assertThat(r.events()).hasSize(2);
+    CallEvent a = (CallEvent) r.events().get(0);
+    assertThat(a.function()).isEqualTo("__x64_sys_mkdirat");
+    assertThat(a.policy()).isEqualTo("watch-dirs");
+    assertThat(a.ruleName()).isEqualTo("mkdir-in-etc");
+    assertThat(a.fields()).containsExactlyElementsOf(audit.fields());
+    assertThat(((CallEvent.IntField) a.fields().get(0)).text()).isEqualTo("-100");
+    assertThat(a.denied()).isFalse();
+    CallEvent d = (CallEvent) r.events().get(1);
+    assertThat(d.denied()).isTrue();
+    assertThat(d.retval()).isEqualTo(-13);
+    assertThat(d.fields().get(3).fault()).isTrue();
+    assertThat(((CallEvent.AddrField) d.fields().get(1)).address(Abi.AF_INET))
+        .map(InetAddress::getHostAddress).contains("10.0.0.7");
+    assertThat(((CallEvent.AddrField) d.fields().get(1)).address(0)).isEmpty();
+  }
+
+  @Test
+  void callRecordsWithBadLengthsAreSkippedWithTheirOffset() {
+    byte[] good = RecordEncoder.encode(Samples.callAudit(1));
+    byte[] longName = good.clone();
+    putU16(longName, Abi.Call.FUNCTION_LEN, Abi.FUNC_NAME_MAX + 1);
+    byte[] fieldsPast = good.clone();
+    putU16(fieldsPast, Abi.Call.FIELDS_LEN, good.length);
+    byte[] moreFields = good.clone();
+    putU8(moreFields, Abi.Call.NR_FIELDS, 4);
+    byte[] badType = good.clone();
+    long firstField = Abi.Call.DATA + RecordEncoder.align("__x64_sys_mkdirat".length() + 1);
+    putU8(badType, firstField + Abi.Call.FIELD_TYPE, 9);
+    byte[] noNul = good.clone();
+    noNul[(int) Abi.Call.DATA + "__x64_sys_mkdirat".length()] = 'x';
+    for (byte[] bad : List.of(longName, fieldsPast, moreFields, badType, noNul)) {
+      DecodeResult r = DEC.decode(concat(bad, RecordEncoder.encode(exit(2))));
+      assertThat(r.errors()).singleElement().satisfies(e -> {
+        assertThat(e.offset()).isZero();
+        assertThat(e.type()).isEqualTo(Abi.EV_CALL);
+        assertThat(e.message()).startsWith("call ");
+      });
+      assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
     }
   }
 }

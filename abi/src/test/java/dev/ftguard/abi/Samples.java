@@ -85,4 +85,30 @@ public final class Samples {
         Optional.empty(), 0, 0, 0, 0, 2, "/usr/sbin/insmod", "nf_tables",
         List.of("insmod", "nf_tables"));
   }
+
+  /** An audited call of a declared hook: dfd, a path and a mode, as do_mkdirat might give. */
+  public static CallEvent callAudit(long seq) {
+    return new CallEvent(
+        hdr(seq, 4242), 9, 3, 0, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE, 0, 0,
+        "watch-dirs", "mkdir-in-etc", "__x64_sys_mkdirat",
+        List.of(
+            new CallEvent.IntField(-100, Abi.FIELDF_SIGNED),
+            new CallEvent.StrField("/etc/cron.d/x", 0),
+            new CallEvent.IntField(0755, 0)));
+  }
+
+  /** A denied call, with a sockaddr argument (family, address, port) and an unreadable string. */
+  public static CallEvent callDenied(long seq) {
+    byte[] addr = new byte[16];
+    addr[0] = 10;
+    addr[3] = 7;
+    return new CallEvent(
+        hdr(seq, 4242), 9, 4, 1, DecisionEvent.Action.DENY, DecisionEvent.Mode.ENFORCE, 0, -13,
+        "net", "no-bind-low", "__x64_sys_bind",
+        List.of(
+            new CallEvent.IntField(Abi.AF_INET, 0),
+            new CallEvent.AddrField(addr, 0),
+            new CallEvent.IntField(80, 0),
+            new CallEvent.StrField("", Abi.FIELDF_FAULT)));
+  }
 }

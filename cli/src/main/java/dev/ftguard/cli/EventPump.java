@@ -14,6 +14,8 @@ import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.abi.UnknownRecord;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.abi.CallEvent;
+import dev.ftguard.agent.json.CallFieldNames;
 import dev.ftguard.nativeio.EventSource;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -86,6 +88,7 @@ public final class EventPump {
   private final Clock clock;
   private final EventDecoder decoder = EventDecoder.nativeOrder();
   private Tick tick = w -> {};
+  private CallFieldNames callNames = CallFieldNames.NONE;
 
   private long events, exec, fork, exit, decision, unknown, decodeErrors;
   private long[] baseline;
@@ -117,6 +120,12 @@ public final class EventPump {
   @FunctionalInterface
   public interface Tick {
     void run(LineWriter out) throws IOException;
+  }
+
+  /** Names the fields of call events (default: positional {@code fieldN}). */
+  public EventPump callFieldNames(CallFieldNames names) {
+    this.callNames = names;
+    return this;
   }
 
   /** Sets the work done before every read (at least every {@link Options#pollInterval}). */
@@ -190,13 +199,13 @@ public final class EventPump {
           if (countReached()) {
             continue; // read from the kernel but beyond --count: not printed
           }
-          writeLine(EventJson.line(EventJson.event(e)));
+          writeLine(EventJson.line(EventJson.event(e, callNames)));
           events++;
           switch (e) {
             case ExecEvent _ -> exec++;
             case ForkEvent _ -> fork++;
             case ExitEvent _ -> exit++;
-            case DecisionEvent _ -> decision++;
+            case DecisionEvent _, CallEvent _ -> decision++;
           }
         }
         case UnknownRecord u -> {

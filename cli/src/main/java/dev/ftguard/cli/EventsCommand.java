@@ -1,7 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.nativeio.EventSource;
+import dev.ftguard.nativeio.ControlDevice;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,10 +56,11 @@ public final class EventsCommand implements Callable<Integer> {
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
     Thread hook = follow ? stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err())) : null;
     int code = 0;
-    try (EventSource dev = ctx.openDevice()) {
+    try (ControlDevice dev = ctx.openDevice()) {
       EventPump pump =
           new EventPump(
-              dev, out, ctx.err(), EventPump.Options.of(follow, count, timeout), stop, Clock.systemUTC());
+                  dev, out, ctx.err(), EventPump.Options.of(follow, count, timeout), stop, Clock.systemUTC())
+              .callFieldNames(new KernelCallNames(dev, Clock.systemUTC()));
       EventPump.Summary s;
       try {
         s = pump.run();

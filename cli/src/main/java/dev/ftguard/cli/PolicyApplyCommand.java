@@ -68,13 +68,19 @@ public final class PolicyApplyCommand implements Callable<Integer> {
       ctx.out().println(EventJson.line(appliedJson(applied)));
     } else {
       ctx.out().printf(
-          "applied generation %s: %s, %s, %d bytes%n",
+          "applied generation %s: %s, %s, %d bytes%s%n",
           Long.toUnsignedString(applied.generation()),
           PolicyPipeline.plural(compiled.policies(), "policy", "policies"),
           PolicyPipeline.plural(compiled.rules(), "rule", "rules"),
-          compiled.bytes());
+          compiled.bytes(),
+          applied.hooks().isEmpty() ? "" : "; " + applied.hookSummary());
     }
     ctx.out().flush();
+    if (!applied.failedHooks().isEmpty()) {
+      ctx.err().println("ftguard: warning: " + applied.hookSummary());
+      ctx.err().flush();
+      return UserException.HOOKS_NOT_ATTACHED;
+    }
     return 0;
   }
 
@@ -91,7 +97,27 @@ public final class PolicyApplyCommand implements Callable<Integer> {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
     EventJson.unsigned(o, "generation", applied.generation());
     o.setAll(counts(applied.compiled()));
+    if (!applied.hooks().isEmpty()) {
+      o.set("hooks", hooksJson(applied.hooks()));
+    }
     return o;
+  }
+
+  /** Each declared function: attached, may deny, hits, and why it did not attach. */
+  static tools.jackson.databind.node.ArrayNode hooksJson(List<dev.ftguard.abi.CallHookInfo> hooks) {
+    var a = EventJson.MAPPER.createArrayNode();
+    for (var h : hooks) {
+      ObjectNode o = a.addObject();
+      o.put("function", h.function());
+      o.put("attached", h.attached());
+      o.put("may_deny", h.mayDeny());
+      EventJson.unsigned(o, "hits", h.hits());
+      if (h.error() != 0) {
+        o.put("error", dev.ftguard.abi.Errno.name(-h.error()));
+        o.put("reason", PolicyPipeline.whyNotHooked(h));
+      }
+    }
+    return a;
   }
 
   /** Opens the device for writing, checks its ABI version and writes the table. */

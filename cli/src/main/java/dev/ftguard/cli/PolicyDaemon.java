@@ -39,6 +39,8 @@ public final class PolicyDaemon {
   private final Clock clock;
   private final AtomicReference<String> pending = new AtomicReference<>();
   private PolicyPipeline.Applied current;
+  /** Field names of the hooks of the table in force, by function. */
+  private volatile java.util.Map<String, java.util.List<String>> callNames = java.util.Map.of();
   private long reloads;
   private long failedReloads;
 
@@ -67,6 +69,7 @@ public final class PolicyDaemon {
   PolicyPipeline.Applied start(PolicyPipeline.Compiled compiled) throws PolicyFailure {
     PolicyPipeline.checkAbi(device, devicePath);
     current = PolicyPipeline.write(device, devicePath, compiled);
+    hooksApplied(current);
     return current;
   }
 
@@ -107,12 +110,16 @@ public final class PolicyDaemon {
     try {
       PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files);
       current = PolicyPipeline.write(device, devicePath, compiled);
+      hooksApplied(current);
       reloads++;
       o.put("ok", true);
       EventJson.unsigned(o, "generation", current.generation());
       o.put("rules", compiled.rules());
       o.put("policies", compiled.policies());
       o.put("bytes", compiled.bytes());
+      if (!current.hooks().isEmpty()) {
+        o.set("hooks", PolicyApplyCommand.hooksJson(current.hooks()));
+      }
       diag.info(
           "policies reloaded ("
               + reason
@@ -140,6 +147,14 @@ public final class PolicyDaemon {
     return o;
   }
 
+  /** Names the new table's call fields; warns about functions that could not be hooked. */
+  private void hooksApplied(PolicyPipeline.Applied applied) {
+    callNames = KernelCallNames.of(applied.compiled().set().policies());
+    if (!applied.failedHooks().isEmpty()) {
+      diag.error("generation " + Long.toUnsignedString(applied.generation()) + " is in force, but " + applied.hookSummary());
+    }
+  }
+
   /** The {@code policy_reload} line of the first apply. */
   ObjectNode startLine() {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
@@ -149,6 +164,9 @@ public final class PolicyDaemon {
     o.put("rules", current.compiled().rules());
     o.put("policies", current.compiled().policies());
     o.put("bytes", current.compiled().bytes());
+    if (!current.hooks().isEmpty()) {
+      o.set("hooks", PolicyApplyCommand.hooksJson(current.hooks()));
+    }
     o.put("reason", START);
     o.put("time", clock.instant().toString());
     return o;
@@ -160,7 +178,8 @@ public final class PolicyDaemon {
    */
   EventPump.Summary run(EventPump.Options options) throws ErrnoException {
     boolean[] started = {false};
-    EventPump pump = new EventPump(device, out, new java.io.PrintWriter(new DiagWriter(diag), true), options, stop, clock);
+    EventPump pump = new EventPump(device, out, new java.io.PrintWriter(new DiagWriter(diag), true), options, stop, clock)
+        .callFieldNames(f -> java.util.Optional.ofNullable(callNames.get(f)));
     pump.onTick(
         w -> {
           if (!started[0]) {

@@ -1,6 +1,12 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.CallHookInfo;
+import dev.ftguard.abi.Errno;
+import dev.ftguard.nativeio.TableRejectedException;
+import dev.ftguard.policy.Match;
+import dev.ftguard.policy.table.TableFormatException;
+import dev.ftguard.policy.table.TableReader;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
@@ -41,7 +47,47 @@ final class PolicyPipeline {
   }
 
   /** A table put in force. */
-  record Applied(Compiled compiled, long generation) {}
+  /**
+   * A table put in force: its generation and the state of each function it hooks (empty when it
+   * hooks none).
+   */
+  record Applied(Compiled compiled, long generation, List<CallHookInfo> hooks) {
+    Applied {
+      hooks = List.copyOf(hooks);
+    }
+
+    Applied(Compiled compiled, long generation) {
+      this(compiled, generation, List.of());
+    }
+
+    /** The hooks that did not attach (their rules do nothing). */
+    List<CallHookInfo> failedHooks() {
+      return hooks.stream().filter(h -> !h.attached() && h.error() != 0).toList();
+    }
+
+    /** "hooked 3 functions" or "hooked 2 of 3 functions; not hooked: f (ENOENT: ...)". */
+    String hookSummary() {
+      List<CallHookInfo> failed = failedHooks();
+      String n = plural(hooks.size(), "function", "functions");
+      if (failed.isEmpty()) {
+        return "hooked " + n;
+      }
+      return "hooked " + (hooks.size() - failed.size()) + " of " + n + "; not hooked (their rules do nothing): "
+          + String.join(", ", failed.stream().map(PolicyPipeline::whyNotHooked).toList());
+    }
+  }
+
+  /** Why the kernel could not hook a declared function, and what to do. */
+  static String whyNotHooked(CallHookInfo h) {
+    int errno = -h.error();
+    String why = switch (errno) {
+      case Errno.ENOENT -> "no such function in this kernel (check /proc/kallsyms)";
+      case Errno.EINVAL -> "not traceable (not in available_filter_functions: inlined, notrace or init code)";
+      case Errno.EBUSY -> "another ftrace user already redirects it (livepatch?)";
+      default -> "attach failed";
+    };
+    return h.function() + " (" + Errno.name(errno) + ": " + why + ")";
+  }
 
   /**
    * Loads the files together and validates them.
@@ -132,10 +178,43 @@ final class PolicyPipeline {
    */
   static Applied write(ControlDevice dev, Path device, Compiled compiled) throws PolicyFailure {
     try {
-      return new Applied(compiled, dev.setTable(compiled.table()));
+      long generation = dev.setTable(compiled.table());
+      boolean hooks = compiled.set().policies().stream().anyMatch(p -> !p.hooks().isEmpty());
+      return new Applied(compiled, generation, hooks ? dev.callHooks() : List.of());
+    } catch (TableRejectedException e) {
+      if (e.error() == Abi.TERR_NOT_INJECTABLE) {
+        throw new PolicyFailure(notInjectable(e, compiled));
+      }
+      throw new PolicyFailure(Errors.table(e, device));
     } catch (ErrnoException e) {
       throw new PolicyFailure(Errors.table(e, device));
     }
+  }
+
+  /** The deny rule the kernel refused, found from the offset it reported. */
+  static UserException notInjectable(TableRejectedException e, Compiled compiled) {
+    String rule = "a deny rule";
+    try {
+      long rulesAt = java.lang.foreign.MemorySegment.ofArray(compiled.table())
+          .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
+      int index = (int) ((Integer.toUnsignedLong(e.offset()) - rulesAt) / Abi.Rul.SIZE);
+      var read = TableReader.read(compiled.table());
+      for (var p : read.policies()) {
+        for (var r : p.rules()) {
+          if (r.index() == index && r.match() instanceof Match.Call c) {
+            rule = "policy '" + p.name() + "', rule '" + r.name() + "': deny on " + c.hook().function();
+          }
+        }
+      }
+    } catch (TableFormatException | IndexOutOfBoundsException ignored) {
+      // the kernel's offset did not lead to a rule: say it in general terms
+    }
+    return new UserException.TableRejected(
+        rule + " is refused: the running kernel does not mark the function as safe to fail (its"
+            + " error-injection list; a kernel built without one allows system call entries only,"
+            + " e.g. 'syscall: mkdirat'); the previous table stays in force. Use action audit, or"
+            + " deny on a function that may fail",
+        e);
   }
 
   static String plural(long n, String one, String many) {

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import dev.ftguard.policy.FieldMatcher;
+import dev.ftguard.policy.HookDecl;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -71,6 +73,11 @@ final class PolicyRender {
         put(out, "binary", p.binary());
         put(out, "gains", sorted(p.gains(), Gain::ordinal, Gain::yamlName));
       }
+      case Match.Call c -> {
+        out.add(Map.entry("function", c.hook().function()));
+        c.args().forEach((name, fm) -> out.add(Map.entry("args." + name, fm)));
+        put(out, "binary", c.binary());
+      }
     }
     return out;
   }
@@ -108,6 +115,9 @@ final class PolicyRender {
     int index = 0;
     for (Policy p : t.policies()) {
       out.printf("%npolicy %s (%s, priority %d)%n", p.name(), p.mode().yamlName(), p.priority());
+      for (HookDecl h : p.hooks()) {
+        out.printf("  hook %s%n", hookText(h));
+      }
       for (Rule r : p.rules()) {
         StringBuilder head =
             new StringBuilder("  [")
@@ -150,8 +160,26 @@ final class PolicyRender {
       case RangeMatcher m ->
           (m.negated() ? "notIn " : "in ") + String.join(", ", m.ranges().stream().map(Range::toString).toList());
       case List<?> l -> list(l.stream().map(String::valueOf).toList());
+      case FieldMatcher.Str s -> valueText(s.matcher());
+      case FieldMatcher.Ints i -> "in " + String.join(", ", i.ranges().stream().map(PolicyRender::intRange).toList());
+      case FieldMatcher.Mask m -> "mask " + (m.all() ? "all" : "any") + " 0x" + Long.toHexString(m.bits());
+      case FieldMatcher.Addr a -> "in " + list(a.networks().stream().map(PolicyRender::cidr).toList());
       default -> String.valueOf(v);
     };
+  }
+
+  private static String intRange(FieldMatcher.IntRange r) {
+    return r.low() == r.high() ? Long.toString(r.low()) : r.low() + ".." + r.high();
+  }
+
+  /** A hook as one line: {@code function(name type [maxLength], ...)}, marked when a syscall. */
+  static String hookText(HookDecl h) {
+    return (h.syscall() ? "syscall " : "") + h.function() + "("
+        + String.join(", ", h.args().stream()
+            .map(a -> a.name() + " " + a.type().yamlName() + (a.type().hasLength() ? " " + a.maxLength() : "")
+                + (a.position() != h.args().indexOf(a) ? " @" + a.position() : ""))
+            .toList())
+        + ")";
   }
 
   private static String list(List<String> items) {
@@ -184,6 +212,24 @@ final class PolicyRender {
       po.put("name", p.name());
       po.put("mode", p.mode().yamlName());
       po.put("priority", p.priority());
+      if (!p.hooks().isEmpty()) {
+        ArrayNode hooks = po.putArray("hooks");
+        for (HookDecl h : p.hooks()) {
+          ObjectNode ho = hooks.addObject();
+          ho.put("function", h.function());
+          ho.put("syscall", h.syscall());
+          ArrayNode args = ho.putArray("args");
+          for (HookDecl.Arg a : h.args()) {
+            ObjectNode ao = args.addObject();
+            ao.put("name", a.name());
+            ao.put("type", a.type().yamlName());
+            ao.put("position", a.position());
+            if (a.type().hasLength()) {
+              ao.put("maxLength", a.maxLength());
+            }
+          }
+        }
+      }
       ArrayNode rules = po.putArray("rules");
       for (Rule r : p.rules()) {
         ObjectNode ro = rules.addObject();
@@ -203,6 +249,22 @@ final class PolicyRender {
 
   private static void valueJson(ObjectNode parent, String name, Object v) {
     switch (v) {
+      case FieldMatcher.Str s -> valueJson(parent, name, s.matcher());
+      case FieldMatcher.Ints i -> {
+        ArrayNode a = parent.putObject(name).putArray("in");
+        i.ranges().forEach(r -> {
+          if (r.low() == r.high()) {
+            a.add(r.low());
+          } else {
+            a.add(intRange(r));
+          }
+        });
+      }
+      case FieldMatcher.Mask m -> parent.putObject(name).putObject("mask").put(m.all() ? "all" : "any", m.bits());
+      case FieldMatcher.Addr a -> {
+        ArrayNode arr = parent.putObject(name).putArray("in");
+        a.networks().forEach(c -> arr.add(cidr(c)));
+      }
       case PathMatcher m -> {
         ObjectNode o = parent.putObject(name);
         strings(o, "exact", m.exact());

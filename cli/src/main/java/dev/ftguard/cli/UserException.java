@@ -23,6 +23,8 @@ public abstract sealed class UserException extends RuntimeException {
   public static final int INVALID_POLICY = 9;
   public static final int TABLE_REJECTED = 10;
   public static final int TAIL_CALL = 11;
+  /** The table is in force, but some of the functions it hooks could not be hooked. */
+  public static final int HOOKS_NOT_ATTACHED = 12;
 
   private final int exitCode;
 

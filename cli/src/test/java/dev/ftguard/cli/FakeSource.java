@@ -101,6 +101,14 @@ final class FakeSource implements ControlDevice {
     return table == null ? Optional.empty() : Optional.of(new KernelTable(generation, table));
   }
 
+  /** What callHooks() reports after a table is set. */
+  volatile List<dev.ftguard.abi.CallHookInfo> callHooks = List.of();
+
+  @Override
+  public List<dev.ftguard.abi.CallHookInfo> callHooks() {
+    return callHooks;
+  }
+
   @Override
   public List<HookInfo> hooks() {
     return hooks;

@@ -381,4 +381,53 @@ class PolicyApplyTest extends CommandLineTest {
     assertThat(run("policy", "show")).isEqualTo(8);
     assertThat(err()).startsWith("ftguard: the kernel holds a rule table (generation 2, 8 bytes) this ftguard cannot read: ");
   }
+
+  static final String HOOKS =
+      """
+      apiVersion: ftguard.dev/v1
+      kind: Policy
+      metadata: {name: watch}
+      spec:
+        hooks:
+          - syscall: mkdirat
+            args: [{name: dfd, type: s32}, {name: path, type: ustring}]
+          - function: vfs_mkdir
+            args: [{name: dentry, type: dentry, position: 2}]
+        rules:
+          - {name: locked, event: call, syscall: mkdirat, match: {args: {path: {prefix: [/srv/]}}}, action: deny, errno: EACCES}
+          - {name: any, event: call, function: vfs_mkdir, action: audit}
+      """;
+
+  @Test
+  void applyReportsEveryHookedFunctionAndExits12WhenOneDidNotAttach() throws Exception {
+    Path f = file("h.yaml", HOOKS);
+    device.callHooks = List.of(
+        new dev.ftguard.abi.CallHookInfo(0, Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY, 0, 1, 0, 0, "__x64_sys_mkdirat"),
+        new dev.ftguard.abi.CallHookInfo(1, 0, -Errno.EINVAL, 1, 0, 0, "vfs_mkdir"));
+    assertThat(run("policy", "apply", f.toString())).as(err()).isEqualTo(UserException.HOOKS_NOT_ATTACHED);
+    assertThat(out()).contains("hooked 1 of 2 functions; not hooked (their rules do nothing): vfs_mkdir (EINVAL: not traceable");
+    assertThat(err()).contains("warning: hooked 1 of 2 functions");
+    // the table is in force all the same
+    assertThat(device.table).isNotNull();
+
+    clear();
+    device.callHooks = List.of(
+        new dev.ftguard.abi.CallHookInfo(0, Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY, 0, 2, 0, 0, "__x64_sys_mkdirat"),
+        new dev.ftguard.abi.CallHookInfo(1, Abi.CALL_HOOK_ATTACHED, 0, 2, 0, 7, "vfs_mkdir"));
+    assertThat(run("policy", "apply", "--json", f.toString())).as(err()).isZero();
+    JsonNode j = EventJson.MAPPER.readTree(out().strip());
+    assertThat(j.get("hooks")).hasSize(2);
+    assertThat(j.get("hooks").get(0).get("may_deny").asBoolean()).isTrue();
+    assertThat(j.get("hooks").get(1).get("hits").asLong()).isEqualTo(7);
+  }
+
+  @Test
+  void aDenyTheKernelRefusesNamesTheRuleAndTheFunction() throws Exception {
+    Path f = file("h.yaml", HOOKS);
+    byte[] table = dev.ftguard.policy.table.TableCompiler.compile(PolicyPipeline.load(List.of(f)));
+    long rulesAt = java.lang.foreign.MemorySegment.ofArray(table).get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
+    device.setError = new TableRejectedException("d", Errno.EINVAL, Abi.TERR_NOT_INJECTABLE, (int) (rulesAt + Abi.Rul.ACTION));
+    assertThat(run("policy", "apply", f.toString())).isEqualTo(UserException.TABLE_REJECTED);
+    assertThat(err()).contains("policy 'watch', rule 'locked': deny on __x64_sys_mkdirat is refused: the running kernel does not mark the function as safe to fail");
+  }
 }

@@ -1,5 +1,7 @@
 package dev.ftguard.nativeio;
 
+import dev.ftguard.abi.CallHookInfo;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,4 +27,10 @@ public interface ControlDevice extends EventSource {
    * @return empty when no table was written since the module was loaded
    */
   Optional<KernelTable> getTable() throws ErrnoException;
+
+  /**
+   * FTG_IOC_CALL_HOOK_INFO for every hook the current table declares, in table order: whether it
+   * attached, and why not.
+   */
+  List<CallHookInfo> callHooks() throws ErrnoException;
 }

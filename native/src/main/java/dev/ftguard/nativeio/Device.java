@@ -4,6 +4,7 @@ import dev.ftguard.abi.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.CallHookInfo;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
 import java.lang.foreign.Arena;
@@ -128,6 +129,29 @@ public final class Device implements ControlDevice {
       ioctl(Abi.IOC_HOOK_INFO, s, "FTG_IOC_HOOK_INFO");
       return HookInfo.decode(s);
     }
+  }
+
+  @Override
+  public List<CallHookInfo> callHooks() throws ErrnoException {
+    ensureOpen();
+    List<CallHookInfo> out = new ArrayList<>();
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment s = arena.allocate(Abi.CALL_HOOK_INFO);
+      for (int i = 0; i < Abi.TABLE_HOOKS_MAX; i++) {
+        s.fill((byte) 0);
+        s.set(JAVA_INT_UNALIGNED, Abi.CallHook.INDEX, i);
+        try {
+          ioctl(Abi.IOC_CALL_HOOK_INFO, s, "FTG_IOC_CALL_HOOK_INFO");
+        } catch (ErrnoException e) {
+          if (e.is(Errno.ENOENT)) {
+            break;
+          }
+          throw e;
+        }
+        out.add(CallHookInfo.decode(s));
+      }
+    }
+    return out;
   }
 
   @Override

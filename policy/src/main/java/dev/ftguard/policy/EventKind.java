@@ -9,7 +9,9 @@ public enum EventKind {
   CONNECT("connect", List.of("address", "port", "binary")),
   MODULE_LOAD("module_load", List.of("name", "binary")),
   PTRACE("ptrace", List.of("target", "binary")),
-  PRIVILEGE("privilege", List.of("binary", "gains"));
+  PRIVILEGE("privilege", List.of("binary", "gains")),
+  /** A call of a function the policy declares under {@code hooks:}. */
+  CALL("call", List.of("args", "binary"));
 
   private final String yaml;
   private final List<String> selectors;

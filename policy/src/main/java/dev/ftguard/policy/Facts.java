@@ -159,6 +159,30 @@ public sealed interface Facts {
     }
   }
 
+  /**
+   * A call of a declared hook. {@code fields} holds the fields that could be read, by field name
+   * ({@link HookDecl#fields()}): a {@code Long} (the field's bits) for integers, a {@code String}
+   * for strings and paths, an {@code InetAddress} for addresses; a field that could not be read is
+   * absent, and no selector on it matches (as in the kernel).
+   */
+  record CallFacts(String binary, String function, java.util.Map<String, Object> fields) implements Facts {
+    public CallFacts {
+      checkPath(binary, "binary");
+      Objects.requireNonNull(function, "function");
+      fields = java.util.Map.copyOf(fields);
+      fields.forEach((k, v) -> {
+        if (!(v instanceof Long || v instanceof String || v instanceof InetAddress)) {
+          throw new IllegalArgumentException("field " + k + " is a " + v.getClass().getSimpleName() + ", not a Long, String or InetAddress");
+        }
+      });
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.CALL;
+    }
+  }
+
   private static void checkPath(String p, String what) {
     Objects.requireNonNull(p, what);
     if (p.isEmpty() || p.charAt(0) != '/') {

@@ -77,4 +77,20 @@ public sealed interface Match {
       return EventKind.PRIVILEGE;
     }
   }
+
+  /**
+   * A call of a declared hook: {@code function} names the hook (declared in the same policy),
+   * {@code args} selects on its fields by name (in the hook's field order).
+   */
+  record Call(HookDecl hook, java.util.SequencedMap<String, FieldMatcher> args, Optional<PathMatcher> binary)
+      implements Match {
+    public Call {
+      args = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(args));
+    }
+
+    @Override
+    public EventKind kind() {
+      return EventKind.CALL;
+    }
+  }
 }

@@ -2,9 +2,19 @@ package dev.ftguard.policy;
 
 import java.util.List;
 
-/** A named set of rules with a mode and a priority (higher is evaluated first). */
-public record Policy(String name, Mode mode, int priority, List<Rule> rules, Location location) {
+/**
+ * A named set of rules with a mode and a priority (higher is evaluated first), and the kernel
+ * functions it hooks by name for its {@code call} rules.
+ */
+public record Policy(
+    String name, Mode mode, int priority, List<HookDecl> hooks, List<Rule> rules, Location location) {
   public Policy {
+    hooks = List.copyOf(hooks);
     rules = List.copyOf(rules);
+  }
+
+  /** A policy that declares no hooks. */
+  public Policy(String name, Mode mode, int priority, List<Rule> rules, Location location) {
+    this(name, mode, priority, List.of(), rules, location);
   }
 }

@@ -92,6 +92,13 @@ public final class PolicyEvaluator {
           path(m.target(), f.targetBinary()) && path(m.binary(), f.binary());
       case Match.Privilege m when facts instanceof PrivilegeFacts f ->
           path(m.binary(), f.binary()) && intersects(m.gains(), f.gains());
+      case Match.Call m when facts instanceof Facts.CallFacts f ->
+          m.hook().function().equals(f.function())
+              && path(m.binary(), f.binary())
+              && m.hook().fields().stream().allMatch(fr -> {
+                FieldMatcher fm = m.args().get(fr.name());
+                return fm == null || field(fm, fr.field().signed(), f.fields().get(fr.name()));
+              });
       default -> false;
     };
   }
@@ -131,6 +138,21 @@ public final class PolicyEvaluator {
       }
     }
     return true;
+  }
+
+  /** One field selector on a field's value (null: the field could not be read). */
+  private static boolean field(FieldMatcher fm, boolean signed, Object value) {
+    return switch (fm) {
+      case FieldMatcher.Ints i when value instanceof Long v ->
+          i.ranges().stream().anyMatch(r -> signed
+              ? v >= r.low() && v <= r.high()
+              : Long.compareUnsigned(v, r.low()) >= 0 && Long.compareUnsigned(v, r.high()) <= 0);
+      case FieldMatcher.Mask mk when value instanceof Long v ->
+          mk.all() ? (v & mk.bits()) == mk.bits() : (v & mk.bits()) != 0;
+      case FieldMatcher.Str str when value instanceof String v -> matches(str.matcher(), v);
+      case FieldMatcher.Addr a when value instanceof InetAddress v -> a.networks().stream().anyMatch(c -> contains(c, v));
+      default -> false;
+    };
   }
 
   private static boolean path(Optional<PathMatcher> selector, String value) {

@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.Abi;
 import dev.ftguard.policy.YNode.YMap;
 import dev.ftguard.policy.YNode.YScalar;
 import dev.ftguard.policy.YNode.YSeq;
@@ -81,6 +82,22 @@ final class Validator {
         Policy p = policy(h);
         if (p != null) {
           policies.add(p);
+        }
+      }
+    }
+    // one declaration per function across the set: the kernel hooks each function once
+    Map<String, HookDecl> declared = new HashMap<>();
+    int distinct = 0;
+    for (Policy p : policies) {
+      for (HookDecl hd : p.hooks()) {
+        HookDecl first = declared.putIfAbsent(hd.function(), hd);
+        if (first == null) {
+          if (++distinct == Limits.HOOKS + 1) {
+            error(hd.location(), "too many hooked functions: at most " + Limits.HOOKS + " in all loaded files", "hook fewer functions");
+          }
+        } else if (!first.sameAs(hd)) {
+          error(hd.location(), "function '" + hd.function() + "' is declared with other arguments at " + first.location(),
+              "declare it the same way in every policy (same names, types, positions and maxLength)");
         }
       }
     }
@@ -214,7 +231,7 @@ final class Validator {
 
   private Policy policy(Header h) {
     YMap spec = h.spec();
-    keys(spec, "Policy spec", List.of("mode", "priority", "description", "rules"), List.of("rules"));
+    keys(spec, "Policy spec", List.of("mode", "priority", "description", "hooks", "rules"), List.of("rules"));
     description(spec);
     Mode mode = Mode.ENFORCE;
     var mo = spec.get("mode");
@@ -233,6 +250,9 @@ final class Validator {
         }
       }
     }
+    List<HookDecl> hooks = hooks(spec);
+    Map<String, HookDecl> byFunction = new HashMap<>();
+    hooks.forEach(hd -> byFunction.put(hd.function(), hd));
     List<Rule> rules = new ArrayList<>();
     var rs = spec.get("rules");
     if (rs != null) {
@@ -248,7 +268,7 @@ final class Validator {
             ruleLimitReported = true;
             error(rn.at(), "too many rules: at most " + Limits.RULES + " in all loaded files", "merge rules with lists or globs, or load fewer policies");
           }
-          Rule r = rule(rn, names);
+          Rule r = rule(rn, names, byFunction);
           if (r != null) {
             rules.add(r);
           }
@@ -258,15 +278,16 @@ final class Validator {
     if (mode == null || h.name() == null) {
       return null;
     }
-    return new Policy(h.name(), mode, priority, rules, h.at());
+    return new Policy(h.name(), mode, priority, hooks, rules, h.at());
   }
 
-  private Rule rule(YNode rn, Map<String, Location> names) {
+  private Rule rule(YNode rn, Map<String, Location> names, Map<String, HookDecl> hooks) {
     YMap m = map(rn, "rule", "write each rule as '- name: ...' with event, match and action");
     if (m == null) {
       return null;
     }
-    keys(m, "rule", List.of("name", "description", "event", "match", "action", "errno"), List.of("name", "event", "action"));
+    keys(m, "rule", List.of("name", "description", "event", "function", "syscall", "match", "action", "errno"),
+        List.of("name", "event", "action"));
     description(m);
     String name = null;
     var n = m.get("name");
@@ -304,12 +325,31 @@ final class Validator {
     if (action != null && !action.denies()) {
       errno = Optional.empty();
     }
-    Match match = null;
+    HookDecl hook = null;
+    boolean hookOk = true;
     if (event != null) {
+      for (String k : List.of("function", "syscall")) {
+        var e = m.get(k);
+        if (e != null && event != EventKind.CALL) {
+          error(e.keyAt(), "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'", "remove it");
+        }
+      }
+      if (event == EventKind.CALL) {
+        hook = ruleHook(m, hooks);
+        hookOk = hook != null;
+        if (action != null && action.kills()) {
+          error(ac.value().at(), "action '" + action.yamlName() + "' is not available for event 'call'",
+              "use 'deny' (on a function that is safe to fail) or 'audit'; a hooked function may run in any context, where no process can be killed safely");
+          action = null;
+        }
+      }
+    }
+    Match match = null;
+    if (event != null && hookOk) {
       var ma = m.get("match");
       YMap mm = ma == null ? new YMap(m.at(), List.of()) : map(ma.value(), "match", "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");
       if (mm != null) {
-        match = match(event, mm);
+        match = event == EventKind.CALL ? callMatch(hook, mm) : match(event, mm);
       }
     }
     if (name == null || event == null || action == null || match == null) {
@@ -348,7 +388,390 @@ final class Validator {
       case MODULE_LOAD -> new Match.ModuleLoad(s.moduleName("name"), s.path("binary"));
       case PTRACE -> new Match.Ptrace(s.path("target"), s.path("binary"));
       case PRIVILEGE -> new Match.Privilege(s.path("binary"), s.enums("gains", Gain.values(), Gain::yamlName));
+      case CALL -> throw new IllegalStateException("call rules are read by callMatch");
     };
+  }
+
+  // ---- declared hooks
+
+  private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
+  private static final Pattern SYSCALL_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+  private static final Pattern ARG_NAME = Pattern.compile("[a-z][A-Za-z0-9_]{0,31}");
+
+  private List<HookDecl> hooks(YMap spec) {
+    var hs = spec.get("hooks");
+    if (hs == null) {
+      return List.of();
+    }
+    YSeq seq = seq(hs.value(), "hooks", "write 'hooks:' followed by '- function: NAME' or '- syscall: NAME' items");
+    if (seq == null) {
+      return List.of();
+    }
+    if (seq.items().size() > Limits.HOOKS) {
+      error(seq.at(), "'hooks' has " + seq.items().size() + " items; at most " + Limits.HOOKS, "hook fewer functions");
+      return List.of();
+    }
+    List<HookDecl> out = new ArrayList<>();
+    Map<String, Location> seen = new HashMap<>();
+    for (YNode hn : seq.items()) {
+      HookDecl h = hook(hn);
+      if (h == null) {
+        continue;
+      }
+      Location first = seen.putIfAbsent(h.function(), h.location());
+      if (first != null) {
+        error(h.location(), "function '" + h.function() + "' is hooked twice in this policy (first at " + first + ")",
+            "declare each function once; every rule on it shares the declaration");
+      } else {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  private HookDecl hook(YNode hn) {
+    YMap m = map(hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
+    if (m == null) {
+      return null;
+    }
+    keys(m, "hook", List.of("function", "syscall", "args", "description"), List.of());
+    description(m);
+    var fn = m.get("function");
+    var sc = m.get("syscall");
+    String hint = "give one: 'function: vfs_mkdir' hooks a kernel function, 'syscall: mkdirat' a system call's entry";
+    if (fn == null && sc == null) {
+      error(m.at(), "hook has neither 'function' nor 'syscall'", hint);
+      return null;
+    }
+    if (fn != null && sc != null) {
+      error(sc.keyAt(), "hook has both 'function' and 'syscall'", hint);
+      return null;
+    }
+    String function;
+    boolean syscall = sc != null;
+    if (syscall) {
+      String name = string(sc.value(), "syscall");
+      if (name == null) {
+        return null;
+      }
+      if (!SYSCALL_NAME.matcher(name).matches()) {
+        error(sc.value().at(), "'" + name + "' is not a system call name", "write the name alone, e.g. 'syscall: mkdirat'");
+        return null;
+      }
+      function = HookDecl.syscallFunction(name);
+    } else {
+      function = string(fn.value(), "function");
+      if (function == null) {
+        return null;
+      }
+      if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
+        error(fn.value().at(), "'" + function + "' is not a kernel function name",
+            "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most " + (Abi.FUNC_NAME_MAX - 1) + " characters), e.g. 'function: vfs_mkdir'");
+        return null;
+      }
+    }
+    List<HookDecl.Arg> args = new ArrayList<>();
+    var as = m.get("args");
+    boolean ok = true;
+    if (as != null) {
+      YSeq seq = seq(as.value(), "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
+      if (seq == null) {
+        return null;
+      }
+      if (seq.items().size() > Limits.HOOK_ARGS) {
+        error(seq.at(), "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS, "read fewer arguments");
+        return null;
+      }
+      if (!syscall && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
+        error(fn.keyAt(), "'" + function + "' takes the system call's registers, not its arguments",
+            "write 'syscall: " + function.substring("__x64_sys_".length()) + "' to read the system call's arguments");
+        return null;
+      }
+      Map<String, Location> names = new HashMap<>();
+      Map<Integer, Location> positions = new HashMap<>();
+      for (int i = 0; i < seq.items().size(); i++) {
+        HookDecl.Arg a = arg(seq.items().get(i), i, names, positions);
+        if (a == null) {
+          ok = false;
+        } else {
+          args.add(a);
+        }
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    HookDecl h = new HookDecl(function, syscall, args, m.at());
+    List<HookDecl.FieldRef> fields = h.fields();
+    if (fields.size() > Limits.HOOK_FIELDS) {
+      error(as.value().at(), "the arguments give " + fields.size() + " fields; at most " + Limits.HOOK_FIELDS
+          + " (a sockaddr gives 3, a cred 4, every other type 1)", "read fewer arguments");
+      return null;
+    }
+    long bytes = h.recordBytes();
+    if (bytes > Limits.HOOK_RECORD_BYTES) {
+      error(as.value().at(), "a call record of this hook could take " + bytes + " bytes; at most " + Limits.HOOK_RECORD_BYTES,
+          "lower the maxLength of its strings and paths");
+      return null;
+    }
+    return h;
+  }
+
+  private HookDecl.Arg arg(YNode an, int index, Map<String, Location> names, Map<Integer, Location> positions) {
+    YMap m = map(an, "hook argument", "write each argument as '- {name: NAME, type: TYPE}'");
+    if (m == null) {
+      return null;
+    }
+    keys(m, "hook argument", List.of("name", "type", "position", "maxLength", "description"), List.of("name", "type"));
+    description(m);
+    String name = null;
+    var n = m.get("name");
+    if (n != null) {
+      name = string(n.value(), "argument name");
+      if (name != null && !ARG_NAME.matcher(name).matches()) {
+        error(n.value().at(), "argument name '" + name + "' is not valid",
+            "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
+        name = null;
+      }
+      if (name != null) {
+        Location first = names.putIfAbsent(name, n.value().at());
+        if (first != null) {
+          error(n.value().at(), "argument name '" + name + "' is used twice in this hook (first at " + first + ")", "rename one");
+          name = null;
+        }
+      }
+    }
+    ArgType type = null;
+    var t = m.get("type");
+    if (t != null) {
+      type = named(t.value(), "argument type", ArgType.values(), ArgType::yamlName);
+    }
+    int position = index;
+    var p = m.get("position");
+    if (p != null) {
+      BigInteger v = integer(p.value(), "position", "write which argument of the function it is, 0 for the first");
+      if (v == null) {
+        return null;
+      }
+      if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_ARGS - 1)) > 0) {
+        error(p.value().at(), "position " + v + " is out of range 0.." + (Limits.HOOK_ARGS - 1),
+            "only the first " + Limits.HOOK_ARGS + " arguments are passed in registers");
+        return null;
+      }
+      position = v.intValue();
+    }
+    Location firstAt = positions.putIfAbsent(position, (p != null ? p.value() : m).at());
+    if (firstAt != null) {
+      error((p != null ? p.value() : m).at(), "argument position " + position + " is read twice (first at " + firstAt + ")",
+          "give each argument its own 'position:'");
+      return null;
+    }
+    int maxLength = 0;
+    var ml = m.get("maxLength");
+    if (type != null && type.hasLength()) {
+      maxLength = Limits.HOOK_STRING_DEFAULT;
+    }
+    if (ml != null) {
+      BigInteger v = integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
+      if (v == null) {
+        return null;
+      }
+      if (type != null && !type.hasLength()) {
+        error(ml.keyAt(), "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'", "remove it");
+        return null;
+      }
+      if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
+        error(ml.value().at(), "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES, "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
+        return null;
+      }
+      maxLength = v.intValue();
+    }
+    if (name == null || type == null) {
+      return null;
+    }
+    return new HookDecl.Arg(name, type, position, maxLength);
+  }
+
+  /** The hook a call rule is on: declared in the same policy. */
+  private HookDecl ruleHook(YMap m, Map<String, HookDecl> hooks) {
+    var fn = m.get("function");
+    var sc = m.get("syscall");
+    if (fn == null && sc == null) {
+      error(m.at(), "a rule of event 'call' needs 'function' or 'syscall'", "name the hooked function, e.g. 'syscall: mkdirat'");
+      return null;
+    }
+    if (fn != null && sc != null) {
+      error(sc.keyAt(), "rule has both 'function' and 'syscall'", "give one of them");
+      return null;
+    }
+    var e = fn != null ? fn : sc;
+    String s = string(e.value(), e.key());
+    if (s == null) {
+      return null;
+    }
+    String function = sc != null ? HookDecl.syscallFunction(s) : s;
+    HookDecl h = hooks.get(function);
+    if (h == null) {
+      String dym = didYouMean(function, List.copyOf(hooks.keySet()));
+      error(e.value().at(), "function '" + function + "' is not declared under 'hooks:' of this policy",
+          (dym == null ? "" : "did you mean '" + dym + "'? ") + "declare it: 'hooks: [{" + (sc != null ? "syscall: " + s : "function: " + s) + ", args: [...]}]'");
+    }
+    return h;
+  }
+
+  private Match.Call callMatch(HookDecl hook, YMap m) {
+    keys(m, "match of a 'call' rule", EventKind.CALL.selectors(), List.of());
+    Optional<PathMatcher> binary = new Sel(m).path("binary");
+    java.util.SequencedMap<String, FieldMatcher> args = new java.util.LinkedHashMap<>();
+    var a = m.get("args");
+    if (a != null) {
+      YMap am = map(a.value(), "args", "write 'args:' followed by selectors by argument name, e.g. 'path: {prefix: [/etc/]}'");
+      if (am != null) {
+        List<HookDecl.FieldRef> fields = hook.fields();
+        List<String> names = fields.stream().map(HookDecl.FieldRef::name).toList();
+        Map<String, FieldMatcher> found = new HashMap<>();
+        for (var e : am.entries()) {
+          int i = names.indexOf(e.key());
+          if (i < 0) {
+            String dym = didYouMean(e.key(), names);
+            error(e.keyAt(), "'" + e.key() + "' is not a field of " + hook.function(),
+                (dym == null ? "" : "did you mean '" + dym + "'? ") + (names.isEmpty() ? "the hook declares no arguments" : "fields: " + String.join(", ", names)));
+            continue;
+          }
+          FieldMatcher fm = fieldMatcher(e.value(), e.key(), fields.get(i).field());
+          if (fm != null) {
+            found.put(e.key(), fm);
+          }
+        }
+        for (String nm : names) {
+          if (found.containsKey(nm)) {
+            args.put(nm, found.get(nm));
+          }
+        }
+      }
+    }
+    return new Match.Call(hook, args, binary);
+  }
+
+  private FieldMatcher fieldMatcher(YNode n, String key, ArgType.Field f) {
+    return switch (f.kind()) {
+      case STRING -> {
+        PathMatcher pm = pathMatcher(n, key, Strings.ANY);
+        yield pm == null ? null : new FieldMatcher.Str(pm);
+      }
+      case ADDRESS -> {
+        YMap m = map(n, key, "write e.g. '" + key + ": {in: [10.0.0.0/8]}'");
+        if (m == null) {
+          yield null;
+        }
+        keys(m, "'" + key + "' matcher", List.of("in"), List.of("in"));
+        var in = m.get("in");
+        if (in == null) {
+          yield null;
+        }
+        List<Cidr> out = new ArrayList<>();
+        for (YNode item : items(in.value(), "in")) {
+          String s = string(item, "address");
+          Cidr c = s == null ? null : cidr(item, s);
+          if (c != null) {
+            out.add(c);
+          }
+        }
+        yield out.isEmpty() ? null : new FieldMatcher.Addr(out);
+      }
+      case INT -> intMatcher(n, key, f);
+    };
+  }
+
+  private static final Pattern INT_RANGE =
+      Pattern.compile("\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*(?:\\.\\.\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*)?");
+
+  private FieldMatcher intMatcher(YNode n, String key, ArgType.Field f) {
+    String hint = "write e.g. '" + key + ": {in: [0, \"10..20\"]}' or '" + key + ": {mask: {any: 0x800}}'";
+    YMap m = map(n, key, hint);
+    if (m == null) {
+      return null;
+    }
+    keys(m, "'" + key + "' matcher", List.of("in", "mask"), List.of());
+    var in = m.get("in");
+    var mask = m.get("mask");
+    if ((in == null) == (mask == null)) {
+      error(m.at(), in == null ? "'" + key + "' matcher is empty" : "'" + key + "' has both 'in' and 'mask'", "give one of 'in: [...]' or 'mask: {any|all: BITS}'");
+      return null;
+    }
+    if (mask != null) {
+      YMap mm = map(mask.value(), "mask", "write 'mask: {any: 0x800}' or 'mask: {all: 0x6}'");
+      if (mm == null) {
+        return null;
+      }
+      keys(mm, "'mask'", List.of("any", "all"), List.of());
+      var any = mm.get("any");
+      var all = mm.get("all");
+      if ((any == null) == (all == null)) {
+        error(mm.at(), "'mask' needs exactly one of 'any' or 'all'", "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
+        return null;
+      }
+      var e = any != null ? any : all;
+      BigInteger bits = intValue(e.value(), "mask bits");
+      if (bits == null) {
+        return null;
+      }
+      if (bits.signum() <= 0 || bits.bitLength() > 64 || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
+        error(e.value().at(), "mask " + bits + " is not a non-zero bit mask of this " + (f.signed() ? "signed" : "unsigned") + " field", "give the bits to test, e.g. 0o4000");
+        return null;
+      }
+      return new FieldMatcher.Mask(bits.longValue(), all != null);
+    }
+    List<FieldMatcher.IntRange> ranges = new ArrayList<>();
+    for (YNode item : items(in.value(), "in")) {
+      BigInteger lo;
+      BigInteger hi;
+      if (item instanceof YScalar s && s.type() == YScalar.Type.INT) {
+        lo = hi = new BigInteger(s.text());
+      } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
+        Matcher mm = INT_RANGE.matcher(s.text());
+        if (!mm.matches()) {
+          error(item.at(), "'" + s.text() + "' is not an integer or a range", "write a number, 0x... or 0o..., or a range \"a..b\"");
+          continue;
+        }
+        lo = parseInt(mm.group(1));
+        hi = mm.group(2) == null ? lo : parseInt(mm.group(2));
+      } else {
+        typeError(item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
+        continue;
+      }
+      BigInteger min = f.signed() ? BigInteger.valueOf(f.min()) : BigInteger.ZERO;
+      BigInteger max = f.signed() || f.max() != -1L ? BigInteger.valueOf(f.max()) : BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+      if (lo.compareTo(min) < 0 || hi.compareTo(max) > 0 || lo.compareTo(max) > 0 || hi.compareTo(min) < 0) {
+        error(item.at(), "'" + key + "' value " + (lo.equals(hi) ? lo : lo + ".." + hi) + " is outside " + min + ".." + max, "this field is " + (f.signed() ? "signed" : "unsigned"));
+        continue;
+      }
+      if (lo.compareTo(hi) > 0) {
+        error(item.at(), "range " + lo + ".." + hi + " is empty: its start is greater than its end", "write it as " + hi + ".." + lo);
+        continue;
+      }
+      ranges.add(new FieldMatcher.IntRange(lo.longValue(), hi.longValue()));
+    }
+    return ranges.isEmpty() ? null : new FieldMatcher.Ints(ranges);
+  }
+
+  private static BigInteger parseInt(String s) {
+    boolean neg = s.startsWith("-");
+    String t = neg ? s.substring(1) : s;
+    BigInteger v = t.startsWith("0x") || t.startsWith("0X") ? new BigInteger(t.substring(2), 16)
+        : t.startsWith("0o") || t.startsWith("0O") ? new BigInteger(t.substring(2), 8) : new BigInteger(t);
+    return neg ? v.negate() : v;
+  }
+
+  private BigInteger intValue(YNode n, String field) {
+    if (n instanceof YScalar s && s.type() == YScalar.Type.INT) {
+      return new BigInteger(s.text());
+    }
+    if (n instanceof YScalar s && s.type() == YScalar.Type.STRING && INT_RANGE.matcher(s.text()).matches() && !s.text().contains("..")) {
+      return parseInt(s.text().strip());
+    }
+    typeError(n, field, "an integer", "write a number, 0x... or 0o...");
+    return null;
   }
 
   /** Reads the selectors of one match mapping. */
@@ -480,7 +903,19 @@ final class Validator {
     return l.items();
   }
 
+  /** What a string matcher matches: paths (absolute), module names, or any string. */
+  private enum Strings {
+    PATH,
+    MODULE,
+    ANY
+  }
+
   private PathMatcher pathMatcher(YNode n, String key, boolean module) {
+    return pathMatcher(n, key, module ? Strings.MODULE : Strings.PATH);
+  }
+
+  private PathMatcher pathMatcher(YNode n, String key, Strings kind) {
+    boolean module = kind == Strings.MODULE;
     String hint = module ? "write e.g. '" + key + ": {exact: [nf_tables]}'" : "write e.g. '" + key + ": {prefix: [/tmp/]}'";
     YMap m = map(n, key, hint);
     if (m == null) {
@@ -507,7 +942,11 @@ final class Validator {
           continue;
         }
         for (String x : expand(item, s)) {
-          String why = module ? checkModule(x, part.equals("glob")) : checkPath(x, part.equals("glob"));
+          String why = switch (kind) {
+            case MODULE -> checkModule(x, part.equals("glob"));
+            case PATH -> checkPath(x, part.equals("glob"));
+            case ANY -> checkString(x, part.equals("glob"));
+          };
           if (why != null) {
             String origin = s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
             error(item.at(), origin + " " + why, module ? "module names are like 'nf_tables'" : hintFor(why));
@@ -543,6 +982,20 @@ final class Validator {
   private static String checkPath(String p, boolean glob) {
     if (p.isEmpty() || p.charAt(0) != '/') {
       return "is not an absolute path";
+    }
+    if (p.indexOf('\0') >= 0) {
+      return "contains a NUL character";
+    }
+    int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Limits.PATH_BYTES) {
+      return "is " + bytes + " bytes long; at most " + Limits.PATH_BYTES;
+    }
+    return glob ? checkGlob(p) : null;
+  }
+
+  private static String checkString(String p, boolean glob) {
+    if (p.isEmpty()) {
+      return "is empty";
     }
     if (p.indexOf('\0') >= 0) {
       return "contains a NUL character";

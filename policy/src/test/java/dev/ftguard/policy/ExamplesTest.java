@@ -22,7 +22,7 @@ class ExamplesTest {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertThat(files).extracting(p -> p.getFileName().toString())
-        .containsExactly("baseline.yaml", "lists.yaml", "network.yaml");
+        .containsExactly("baseline.yaml", "hooks.yaml", "lists.yaml", "network.yaml");
     LoadResult r = PolicyLoader.loadFiles(files);
     if (r instanceof LoadResult.Invalid(var errors)) {
       throw new AssertionError("examples are invalid: " + errors);
@@ -37,8 +37,11 @@ class ExamplesTest {
   @Test
   void summary() throws IOException {
     PolicySet set = load();
-    assertThat(set.policies()).extracting(Policy::name).containsExactly("egress", "no-tmp-exec", "web-no-shell");
-    assertThat(set.ruleCount()).isEqualTo(10);
+    assertThat(set.policies()).extracting(Policy::name)
+        .containsExactly("egress", "no-tmp-exec", "net-watch", "watch-dirs", "web-no-shell");
+    assertThat(set.ruleCount()).isEqualTo(14);
+    assertThat(set.policies()).flatExtracting(Policy::hooks).extracting(HookDecl::function)
+        .containsExactly("inet_bind", "commit_creds", "__x64_sys_mkdirat", "vfs_mkdir");
     assertThat(set.lists()).containsOnlyKeys("shells", "temp-dirs");
     assertThat(set.lists().get("temp-dirs")).containsExactly("/tmp/", "/dev/shm/", "/var/tmp/");
   }

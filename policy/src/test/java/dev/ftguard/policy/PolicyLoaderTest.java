@@ -64,7 +64,7 @@ class PolicyLoaderTest {
         new PolicySource("a.yaml", policy("bad2", "- {name: r, event: exec, action: allow, errno: EPERM}")));
     assertThat(errors(r)).containsExactly(
         "z.yaml:6:38: error: unknown action 'nope' (hint: allowed: allow, audit, deny, kill, deny+kill)",
-        "z.yaml:7:24: error: unknown event 'opn' (hint: did you mean 'open'? allowed: exec, open, connect, module_load, ptrace, privilege)",
+        "z.yaml:7:24: error: unknown event 'opn' (hint: did you mean 'open'? allowed: exec, open, connect, module_load, ptrace, privilege, call)",
         "a.yaml:6:45: error: errno is only valid with action deny or deny+kill, not 'allow' (hint: remove errno, or use action: deny)");
   }
 

@@ -307,6 +307,9 @@ class SelectorTest {
     List<Facts> all = List.of(exec("/x"), open("/x", Access.READ), connect("1.1.1.1", 1), module("m"), ptrace("/x"),
         privilege("/x", Gain.UID0));
     for (EventKind k : EventKind.values()) {
+      if (k == EventKind.CALL) {
+        continue; // needs a declared hook: CallRuleTest
+      }
       Match any = match(k.yamlName(), "{}");
       for (Facts f : all) {
         assertThat(PolicyEvaluator.matches(any, f)).as("%s vs %s", k, f.kind()).isEqualTo(f.kind() == k);

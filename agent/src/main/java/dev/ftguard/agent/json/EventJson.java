@@ -1,6 +1,7 @@
 package dev.ftguard.agent.json;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.CallEvent;
 import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.ExecEvent;
@@ -14,6 +15,8 @@ import dev.ftguard.abi.Errno;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,8 +27,13 @@ public final class EventJson {
 
   public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-  /** One event as a JSON object, fields in schema order. */
+  /** One event as a JSON object, fields in schema order; call fields named {@code fieldN}. */
   public static ObjectNode event(Event event) {
+    return event(event, CallFieldNames.NONE);
+  }
+
+  /** One event as a JSON object, fields in schema order; call fields named by {@code names}. */
+  public static ObjectNode event(Event event, CallFieldNames names) {
     ObjectNode o = MAPPER.createObjectNode();
     Header h = event.header();
     o.put(
@@ -35,6 +43,7 @@ public final class EventJson {
           case ForkEvent _ -> "fork";
           case ExitEvent _ -> "exit";
           case DecisionEvent _ -> "decision";
+          case CallEvent _ -> "call";
         });
     unsigned(o, "seq", h.seq());
     o.put("time", h.wallTime().toString());
@@ -88,6 +97,7 @@ public final class EventJson {
         o.put("group_dead", x.groupDead());
       }
       case DecisionEvent d -> decision(o, d);
+      case CallEvent c -> call(o, c, names);
     }
     return o;
   }
@@ -140,6 +150,79 @@ public final class EventJson {
     trunc.put("object", d.objectTruncated());
     trunc.put("argv", d.argvTruncated());
     o.putObject("fault").put("argv", d.argvFault());
+  }
+
+  /**
+   * The fields of a {@code call} line after the common ones: the rule that matched, the function,
+   * the value returned instead for a deny, and the arguments by field name ({@code null} for a
+   * field that could not be read; {@code truncated}, {@code partial} and {@code unreadable} list
+   * the fields so marked). An address field is shown with the family field before it.
+   */
+  private static void call(ObjectNode o, CallEvent c, CallFieldNames names) {
+    unsigned(o, "generation", c.generation());
+    o.put("rule_index", c.rule());
+    o.put("hook_index", c.hook());
+    o.put("policy", c.policy());
+    o.put("rule", c.ruleName());
+    o.put("event", "call");
+    o.put("action", c.action().yamlName());
+    o.put("mode", c.mode().yamlName());
+    o.put("would", c.would());
+    o.put("function", c.function());
+    if (c.denied()) {
+      o.put("retval", c.retval());
+      if (c.retval() < 0 && c.retval() >= -4095) {
+        o.put("errno", Errno.name((int) -c.retval()));
+      }
+    }
+    List<String> known = names.names(c.function()).orElse(List.of());
+    List<String> fieldNames = new java.util.ArrayList<>();
+    for (int i = 0; i < c.fields().size(); i++) {
+      fieldNames.add(known.size() == c.fields().size() ? known.get(i) : "field" + i);
+    }
+    ObjectNode args = o.putObject("args");
+    ArrayNode truncated = MAPPER.createArrayNode();
+    ArrayNode partial = MAPPER.createArrayNode();
+    ArrayNode unreadable = MAPPER.createArrayNode();
+    long family = -1;
+    for (int i = 0; i < c.fields().size(); i++) {
+      CallEvent.Field f = c.fields().get(i);
+      String name = fieldNames.get(i);
+      if (f.fault()) {
+        args.putNull(name);
+        unreadable.add(name);
+      } else {
+        switch (f) {
+          case CallEvent.IntField n -> {
+            if (n.signed() || n.value() >= 0) {
+              args.put(name, n.value());
+            } else {
+              args.put(name, new BigInteger(Long.toUnsignedString(n.value())));
+            }
+          }
+          case CallEvent.StrField str -> args.put(name, str.value());
+          case CallEvent.AddrField a -> {
+            Optional<InetAddress> addr = a.address(family);
+            if (addr.isPresent()) {
+              args.put(name, address(addr.get()));
+            } else {
+              args.putNull(name);
+              unreadable.add(name);
+            }
+          }
+        }
+      }
+      if (f.truncated()) {
+        truncated.add(name);
+      }
+      if (f.partial()) {
+        partial.add(name);
+      }
+      family = f instanceof CallEvent.IntField n && !f.fault() ? n.value() : -1;
+    }
+    o.set("truncated", truncated);
+    o.set("partial", partial);
+    o.set("unreadable", unreadable);
   }
 
   /**

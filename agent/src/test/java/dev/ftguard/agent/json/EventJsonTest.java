@@ -162,4 +162,40 @@ class EventJsonTest {
     assertThat(EventJson.address(java.net.Inet6Address.getByAddress(null, mapped, -1)))
         .isEqualTo("::ffff:10.0.0.1");
   }
+
+  static String renderCall(Event e, CallFieldNames names) {
+    Event decoded = EventDecoder.nativeOrder().decode(RecordEncoder.encode(e)).events().getFirst();
+    return EventJson.line(EventJson.event(decoded, names));
+  }
+
+  @Test
+  void callLinesNameTheFieldsFromTheDeclaration() {
+    CallFieldNames names = CallFieldNames.of(java.util.Map.of(
+        "__x64_sys_mkdirat", java.util.List.of("dfd", "path", "mode"),
+        "__x64_sys_bind", java.util.List.of("addr.family", "addr.address", "addr.port", "label")));
+    assertThat(renderCall(Samples.callAudit(20), names))
+        .isEqualTo(
+            "{\"type\":\"call\",\"seq\":20,\"time\":\"2025-11-26T11:49:00.000000020Z\","
+                + "\"mono_ns\":20000000000,"
+                + COMMON.formatted(4242, 4242)
+                + ",\"generation\":9,\"rule_index\":3,\"hook_index\":0,\"policy\":\"watch-dirs\","
+                + "\"rule\":\"mkdir-in-etc\",\"event\":\"call\",\"action\":\"audit\",\"mode\":\"enforce\","
+                + "\"would\":false,\"function\":\"__x64_sys_mkdirat\","
+                + "\"args\":{\"dfd\":-100,\"path\":\"/etc/cron.d/x\",\"mode\":493},"
+                + "\"truncated\":[],\"partial\":[],\"unreadable\":[]}");
+    assertThat(renderCall(Samples.callDenied(21), names))
+        .contains("\"action\":\"deny\"")
+        .contains("\"retval\":-13,\"errno\":\"EACCES\"")
+        .contains("\"args\":{\"addr.family\":2,\"addr.address\":\"10.0.0.7\",\"addr.port\":80,\"label\":null}")
+        .contains("\"unreadable\":[\"label\"]");
+  }
+
+  @Test
+  void callFieldsWithoutKnownNamesArePositional() {
+    assertThat(renderCall(Samples.callAudit(22), CallFieldNames.NONE))
+        .contains("\"args\":{\"field0\":-100,\"field1\":\"/etc/cron.d/x\",\"field2\":493}");
+    // names for another declaration (other field count) are not used
+    CallFieldNames stale = CallFieldNames.of(java.util.Map.of("__x64_sys_mkdirat", java.util.List.of("a", "b")));
+    assertThat(renderCall(Samples.callAudit(23), stale)).contains("\"field0\":-100");
+  }
 }

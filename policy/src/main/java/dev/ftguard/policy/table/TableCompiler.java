@@ -10,7 +10,9 @@ import dev.ftguard.policy.Access;
 import dev.ftguard.policy.Action;
 import dev.ftguard.policy.Cidr;
 import dev.ftguard.policy.EventKind;
+import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
+import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PathMatcher;
@@ -35,10 +37,11 @@ import java.util.function.ToIntFunction;
  *
  * <p>Layout: the header, then the policies (in {@link PolicySet#policies()} order, which is
  * evaluation order), the rules (grouped by policy, in document order; {@code rule.policy} is the
- * policy's index), the values (per rule, per slot in slot order; a path selector's values are its
- * exact, then prefix, then glob values) and the string bytes (identical strings stored once). Each
- * section starts at a multiple of 8; the size is the end of the strings rounded up to 8. Sections
- * of an empty set all start right after the header, with count 0.
+ * policy's index), the values (per rule, per slot in slot order, then per call field; a path
+ * selector's values are its exact, then prefix, then glob values), the string bytes (identical
+ * strings stored once), the declared hooks (one per function, in first-declaration order) and
+ * their arguments. Each section starts at a multiple of 8; the size is the end of the arguments
+ * rounded up to 8. Sections of an empty set all start right after the header, with count 0.
  *
  * <p>Selectors to slots: exec {@code binary} BINARY, {@code parentBinary} PARENT, {@code
  * ancestorBinary} ANCESTOR, {@code uid} UID, {@code euid} EUID (each {@code notIn} sets its
@@ -80,7 +83,11 @@ public final class TableCompiler {
   }
 
   /** A rule before layout: its values by slot (null: absent), flags and mask. */
-  private record Slots(List<List<Value>> bySlot, int flags, int mask) {}
+  /**
+   * One rule's values by slot ({@code 0..SELS-1}: {@code sel[]}; then {@code fields[]} of a call
+   * rule), flags, mask and hook index (-1: none).
+   */
+  private record Slots(List<List<Value>> bySlot, int flags, int mask, int hook) {}
 
   private static final class Builder {
     private final PolicySet set;
@@ -88,6 +95,9 @@ public final class TableCompiler {
     /** Offsets of the distinct strings in the string area, in first-use order. */
     private final Map<String, Integer> stringOffsets = new LinkedHashMap<>();
     private long stringTotal;
+    /** Declared hooks by function, in first-declaration order (one entry per function). */
+    private final Map<String, HookDecl> hooks = new LinkedHashMap<>();
+    private final List<String> hookOrder = new ArrayList<>();
 
     Builder(PolicySet set) {
       this.set = set;
@@ -107,6 +117,23 @@ public final class TableCompiler {
             "merge rules: one rule takes many values through lists, prefixes and globs");
       }
       long values = 0;
+      for (Policy p : policies) {
+        for (HookDecl h : p.hooks()) {
+          HookDecl prev = hooks.putIfAbsent(h.function(), h);
+          if (prev == null) {
+            hookOrder.add(h.function());
+          } else if (!prev.sameAs(h)) {
+            throw new IllegalArgumentException(
+                "function " + h.function() + " is declared differently at " + prev.location() + " and " + h.location());
+          }
+        }
+      }
+      if (hooks.size() > Abi.TABLE_HOOKS_MAX) {
+        throw new TableTooLargeException(
+            "FTG_TABLE_HOOKS_MAX", "hooked functions", hooks.size(), Abi.TABLE_HOOKS_MAX,
+            "the policy set", "hook fewer functions");
+      }
+      int argCount = hooks.values().stream().mapToInt(h -> h.args().size()).sum();
       for (Policy p : policies) {
         checkName(p.name(), "policy '" + p.name() + "'");
         for (Rule r : p.rules()) {
@@ -129,7 +156,9 @@ public final class TableCompiler {
       long valuesAt = align(rulesAt + (long) ruleCount * Abi.Rul.SIZE);
       long stringsAt = align(valuesAt + values * Abi.Val.SIZE);
       long stringBytes = stringBytes();
-      long size = align(stringsAt + stringBytes);
+      long hooksAt = align(stringsAt + stringBytes);
+      long argsAt = align(hooksAt + hooks.size() * Abi.HookDecl.SIZE);
+      long size = align(argsAt + argCount * Abi.ArgDecl.SIZE);
       if (size > Abi.TABLE_MAX) {
         throw new TableTooLargeException(
             "FTG_TABLE_MAX", "bytes", size, Abi.TABLE_MAX, "the table",
@@ -147,6 +176,27 @@ public final class TableCompiler {
       section(t, Abi.Table.RULES, rulesAt, ruleCount);
       section(t, Abi.Table.VALUES, valuesAt, values);
       section(t, Abi.Table.STRINGS, stringsAt, stringBytes);
+      section(t, Abi.Table.HOOKS, hooksAt, hooks.size());
+      section(t, Abi.Table.ARGS, argsAt, argCount);
+      int argIndex = 0;
+      for (int hi = 0; hi < hookOrder.size(); hi++) {
+        HookDecl h = hooks.get(hookOrder.get(hi));
+        long hAt = hooksAt + hi * Abi.HookDecl.SIZE;
+        name(t, hAt + Abi.HookDecl.FUNCTION, h.function());
+        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.FLAGS, h.syscall() ? Abi.HOOKDECL_SYSCALL : 0);
+        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.FIRST_ARG, argIndex);
+        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.NR_ARGS, h.args().size());
+        for (HookDecl.Arg a : h.args()) {
+          long aAt = argsAt + argIndex * Abi.ArgDecl.SIZE;
+          name(t, aAt + Abi.ArgDecl.NAME, a.name());
+          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.TYPE, (byte) a.type().abiType());
+          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.POSITION, (byte) a.position());
+          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.ARG_SIZE, (byte) a.type().size());
+          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.FLAGS, (byte) (a.type().signed() ? Abi.ARGF_SIGNED : 0));
+          t.set(JAVA_SHORT_UNALIGNED, aAt + Abi.ArgDecl.MAX_LEN, (short) a.maxLength());
+          argIndex++;
+        }
+      }
 
       int ruleIndex = 0;
       int valueIndex = 0;
@@ -166,12 +216,17 @@ public final class TableCompiler {
           t.set(JAVA_SHORT_UNALIGNED, rAt + Abi.Rul.ERR, (short) r.errno().map(e -> e.number()).orElse(0).intValue());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.FLAGS, s.flags());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.MASK, s.mask());
-          for (int slot = 0; slot < Abi.SELS; slot++) {
+          if (s.hook() >= 0) {
+            t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.HOOK, s.hook());
+          }
+          for (int slot = 0; slot < s.bySlot().size(); slot++) {
             List<Value> vs = s.bySlot().get(slot);
             if (vs == null) {
               continue;
             }
-            long selAt = rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE;
+            long selAt = slot < Abi.SELS
+                ? rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE
+                : rAt + Abi.Rul.FIELDS + (slot - Abi.SELS) * Abi.Rul.SEL_SIZE;
             t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_FIRST, valueIndex);
             t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_COUNT, vs.size());
             for (Value v : vs) {
@@ -232,9 +287,10 @@ public final class TableCompiler {
     /** The values by slot, flags and mask of one rule, with the per-selector limits checked. */
     private Slots slots(Policy p, Rule r) throws TableTooLargeException {
       List<List<Value>> by = new ArrayList<>();
-      for (int i = 0; i < Abi.SELS; i++) {
+      for (int i = 0; i < Abi.SELS + Abi.CALL_FIELDS_MAX; i++) {
         by.add(null);
       }
+      int hook = -1;
       int flags = 0;
       int mask = 0;
       Ctx c = new Ctx(p, r, by);
@@ -279,9 +335,23 @@ public final class TableCompiler {
           c.path(Abi.SEL_BINARY, "binary", m.binary());
           mask = mask(m.gains(), TableCompiler::gain);
         }
+        case Match.Call m -> {
+          hook = hookOrder.indexOf(m.hook().function());
+          if (hook < 0) {
+            throw new IllegalArgumentException(c.where("function") + ": " + m.hook().function() + " is not declared");
+          }
+          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          List<HookDecl.FieldRef> fields = m.hook().fields();
+          for (HookDecl.FieldRef f : fields) {
+            FieldMatcher fm = m.args().get(f.name());
+            if (fm != null) {
+              c.put(Abi.SELS + f.index(), "args." + f.name(), c.fieldValues(f.name(), fm));
+            }
+          }
+        }
       }
       c.done();
-      return new Slots(by, flags, mask);
+      return new Slots(by, flags, mask, hook);
     }
   }
 
@@ -326,6 +396,24 @@ public final class TableCompiler {
             where(selector), "shorten it, e.g. to a prefix or a glob");
       }
       return Value.string(type, s);
+    }
+
+    List<Value> fieldValues(String field, FieldMatcher fm) {
+      String selector = "args." + field;
+      return switch (fm) {
+        case FieldMatcher.Ints i -> i.ranges().stream()
+            .map(r -> new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0)).toList();
+        case FieldMatcher.Mask mk ->
+            List.of(new Value(mk.all() ? Abi.VAL_MASK_ALL : Abi.VAL_MASK_ANY, null, mk.bits(), 0, null, 0));
+        case FieldMatcher.Str str -> {
+          List<Value> v = new ArrayList<>();
+          str.matcher().exact().forEach(x -> v.add(string(Abi.VAL_EXACT, selector, x)));
+          str.matcher().prefix().forEach(x -> v.add(string(Abi.VAL_PREFIX, selector, x)));
+          str.matcher().glob().forEach(x -> v.add(string(Abi.VAL_GLOB, selector, x)));
+          yield v;
+        }
+        case FieldMatcher.Addr a -> a.networks().stream().map(Value::cidr).toList();
+      };
     }
 
     void path(int slot, String selector, Optional<PathMatcher> pm) {
@@ -389,6 +477,7 @@ public final class TableCompiler {
       case MODULE_LOAD -> Abi.KIND_MODULE_LOAD;
       case PTRACE -> Abi.KIND_PTRACE;
       case PRIVILEGE -> Abi.KIND_PRIVILEGE;
+      case CALL -> Abi.KIND_CALL;
     };
   }
 

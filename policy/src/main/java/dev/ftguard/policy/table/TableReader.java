@@ -11,7 +11,9 @@ import dev.ftguard.policy.Action;
 import dev.ftguard.policy.Cidr;
 import dev.ftguard.policy.Errno;
 import dev.ftguard.policy.EventKind;
+import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
+import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PathMatcher;
@@ -70,6 +72,11 @@ public final class TableReader {
     int nValues;
     long stringsAt;
     int nStrings;
+    long hooksAt;
+    int nHooks;
+    long argsAt;
+    int nArgs;
+    final List<HookDecl> hooks = new ArrayList<>();
 
     Reader(byte[] bytes) {
       this.bytes = bytes;
@@ -108,9 +115,12 @@ public final class TableReader {
       long[] rules = section(Abi.Table.RULES, "rules", Abi.Rul.SIZE, Abi.TABLE_RULES_MAX, "FTG_TABLE_RULES_MAX");
       long[] values = section(Abi.Table.VALUES, "values", Abi.Val.SIZE, Abi.TABLE_VALUES_MAX, "FTG_TABLE_VALUES_MAX");
       long[] strings = section(Abi.Table.STRINGS, "strings", 1, Abi.TABLE_MAX, "FTG_TABLE_MAX");
-      long[][] all = {policies, rules, values, strings};
-      long[] elem = {Abi.Pol.SIZE, Abi.Rul.SIZE, Abi.Val.SIZE, 1};
-      long[] at = {Abi.Table.POLICIES, Abi.Table.RULES, Abi.Table.VALUES, Abi.Table.STRINGS};
+      long[] hookSec = section(Abi.Table.HOOKS, "hooks", Abi.HookDecl.SIZE, Abi.TABLE_HOOKS_MAX, "FTG_TABLE_HOOKS_MAX");
+      long[] argSec = section(Abi.Table.ARGS, "args", Abi.ArgDecl.SIZE, (long) Abi.TABLE_HOOKS_MAX * Abi.CALL_ARGS_MAX,
+          "FTG_TABLE_HOOKS_MAX * FTG_CALL_ARGS_MAX");
+      long[][] all = {policies, rules, values, strings, hookSec, argSec};
+      long[] elem = {Abi.Pol.SIZE, Abi.Rul.SIZE, Abi.Val.SIZE, 1, Abi.HookDecl.SIZE, Abi.ArgDecl.SIZE};
+      long[] at = {Abi.Table.POLICIES, Abi.Table.RULES, Abi.Table.VALUES, Abi.Table.STRINGS, Abi.Table.HOOKS, Abi.Table.ARGS};
       for (int i = 0; i < all.length; i++) {
         long a0 = all[i][0];
         long a1 = a0 + all[i][1] * elem[i];
@@ -131,6 +141,10 @@ public final class TableReader {
       nValues = (int) values[1];
       stringsAt = strings[0];
       nStrings = (int) strings[1];
+      hooksAt = hookSec[0];
+      nHooks = (int) hookSec[1];
+      argsAt = argSec[0];
+      nArgs = (int) argSec[1];
 
       List<String> names = new ArrayList<>();
       List<Mode> modes = new ArrayList<>();
@@ -145,6 +159,9 @@ public final class TableReader {
         }
         modes.add(mode.get());
         priorities.add(i32(p + Abi.Pol.PRIORITY));
+      }
+      for (int i = 0; i < nHooks; i++) {
+        hooks.add(hook(i));
       }
       List<List<CompiledRule>> byPolicy = new ArrayList<>();
       for (int i = 0; i < nPolicies; i++) {
@@ -163,6 +180,89 @@ public final class TableReader {
         out.add(new CompiledPolicy(names.get(i), modes.get(i), priorities.get(i), byPolicy.get(i)));
       }
       return new CompiledTable(size, out);
+    }
+
+    /** A declared hook, checked as the kernel checks it. */
+    private HookDecl hook(int index) throws TableFormatException {
+      long h = hooksAt + index * Abi.HookDecl.SIZE;
+      String what = "hook " + index;
+      byte[] fn = t.asSlice(h + Abi.HookDecl.FUNCTION, Abi.FUNC_NAME_MAX).toArray(JAVA_BYTE);
+      int n = 0;
+      while (n < fn.length && fn[n] != 0) {
+        byte c = fn[n];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '$')) {
+          throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.FUNCTION, what + " function name has byte 0x" + Integer.toHexString(c & 0xff) + " at " + n);
+        }
+        n++;
+      }
+      if (n == 0 || n == fn.length || !allZero(fn, n)) {
+        throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.FUNCTION, what + " function name is empty, not NUL-terminated or not NUL-padded");
+      }
+      String function = new String(fn, 0, n, StandardCharsets.US_ASCII);
+      for (HookDecl prev : hooks) {
+        if (prev.function().equals(function)) {
+          throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.FUNCTION, what + " hooks " + function + " a second time");
+        }
+      }
+      what = what + " (" + function + ")";
+      long flags = u32(h + Abi.HookDecl.FLAGS);
+      if ((flags & ~(long) Abi.HOOKDECL_FLAGS_ALL) != 0 || u32(h + Abi.HookDecl.RESERVED) != 0) {
+        throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.FLAGS, what + " has flags 0x" + Long.toHexString(flags) + " or a non-zero reserved field");
+      }
+      long first = u32(h + Abi.HookDecl.FIRST_ARG);
+      long count = u32(h + Abi.HookDecl.NR_ARGS);
+      if (count > Abi.CALL_ARGS_MAX || first + count > nArgs) {
+        throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.FIRST_ARG, what + " arguments " + first + ".." + (first + count) + " exceed FTG_CALL_ARGS_MAX or the " + nArgs + " arguments");
+      }
+      List<HookDecl.Arg> args = new ArrayList<>();
+      for (long i = first; i < first + count; i++) {
+        args.add(arg(argsAt + i * Abi.ArgDecl.SIZE, what));
+      }
+      boolean syscall = (flags & Abi.HOOKDECL_SYSCALL) != 0;
+      HookDecl d = new HookDecl(function, syscall, args, new dev.ftguard.policy.Location(SOURCE, index, 0));
+      if (d.fields().size() > Abi.CALL_FIELDS_MAX) {
+        throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.NR_ARGS, what + " arguments give " + d.fields().size() + " fields, more than FTG_CALL_FIELDS_MAX");
+      }
+      long record = d.recordBytes();
+      if (record > Abi.RECORD_MAX) {
+        throw new TableFormatException(Abi.TERR_HOOK, h + Abi.HookDecl.NR_ARGS, what + " records could take " + record + " bytes, more than FTG_RECORD_MAX");
+      }
+      return d;
+    }
+
+    private HookDecl.Arg arg(long a, String what) throws TableFormatException {
+      byte[] nb = t.asSlice(a + Abi.ArgDecl.NAME, Abi.ARG_NAME_LEN).toArray(JAVA_BYTE);
+      int n = 0;
+      while (n < nb.length && nb[n] != 0) {
+        byte c = nb[n];
+        boolean ok = n == 0 ? c >= 'a' && c <= 'z'
+            : (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) {
+          throw new TableFormatException(Abi.TERR_HOOK, a + Abi.ArgDecl.NAME, what + " argument name has byte 0x" + Integer.toHexString(c & 0xff) + " at " + n);
+        }
+        n++;
+      }
+      if (n == 0 || n == nb.length || !allZero(nb, n)) {
+        throw new TableFormatException(Abi.TERR_HOOK, a + Abi.ArgDecl.NAME, what + " argument name is empty, not NUL-terminated or not NUL-padded");
+      }
+      String name = new String(nb, 0, n, StandardCharsets.US_ASCII);
+      int type = u8(a + Abi.ArgDecl.TYPE);
+      int position = u8(a + Abi.ArgDecl.POSITION);
+      int size = u8(a + Abi.ArgDecl.ARG_SIZE);
+      int flags = u8(a + Abi.ArgDecl.FLAGS);
+      int maxLen = u16(a + Abi.ArgDecl.MAX_LEN);
+      if (position >= Abi.CALL_ARGS_MAX || u16(a + Abi.ArgDecl.RESERVED) != 0) {
+        throw new TableFormatException(Abi.TERR_HOOK, a, what + " argument has position " + position + " or a non-zero reserved field");
+      }
+      for (dev.ftguard.policy.ArgType at : dev.ftguard.policy.ArgType.values()) {
+        if (at.abiType() == type && at.size() == size && at.signed() == ((flags & Abi.ARGF_SIGNED) != 0)) {
+          if ((flags & ~Abi.ARGF_SIGNED) != 0 || (at.hasLength() ? maxLen < 1 || maxLen > Abi.CALL_STR_MAX : maxLen != 0)) {
+            throw new TableFormatException(Abi.TERR_HOOK, a + Abi.ArgDecl.MAX_LEN, what + " argument " + position + " has flags 0x" + Integer.toHexString(flags) + " or max_len " + maxLen + " not valid for its type");
+          }
+          return new HookDecl.Arg(name, at, position, maxLen);
+        }
+      }
+      throw new TableFormatException(Abi.TERR_HOOK, a + Abi.ArgDecl.TYPE, what + " argument " + position + " has type " + type + " size " + size + " flags 0x" + Integer.toHexString(flags) + ", not a valid argument type");
     }
 
     /** {offset, count} of a section, checked: aligned, after the header, inside the table. */
@@ -242,8 +342,46 @@ public final class TableReader {
         case EXEC -> bits(Abi.SEL_BINARY, Abi.SEL_PARENT, Abi.SEL_ANCESTOR, Abi.SEL_UID, Abi.SEL_EUID, Abi.SEL_ARGV);
         case OPEN, MODULE_LOAD, PTRACE -> bits(Abi.SEL_OBJECT, Abi.SEL_BINARY);
         case CONNECT -> bits(Abi.SEL_ADDRESS, Abi.SEL_PORT, Abi.SEL_BINARY);
-        case PRIVILEGE -> bits(Abi.SEL_BINARY);
+        case PRIVILEGE, CALL -> bits(Abi.SEL_BINARY);
       };
+      if (u32(r + Abi.Rul.RESERVED) != 0) {
+        throw new TableFormatException(Abi.TERR_FLAGS, r + Abi.Rul.RESERVED, what + " has a non-zero reserved field");
+      }
+      long hookIndex = u32(r + Abi.Rul.HOOK);
+      HookDecl hook = null;
+      if (kind == EventKind.CALL) {
+        if (hookIndex >= nHooks) {
+          throw new TableFormatException(Abi.TERR_HOOK, r + Abi.Rul.HOOK, what + " is on hook " + hookIndex + " of " + nHooks);
+        }
+        if (action != Action.ALLOW && action != Action.AUDIT && action != Action.DENY) {
+          throw new TableFormatException(Abi.TERR_ACTION, r + Abi.Rul.ACTION, what + " is a call rule with action " + action.yamlName() + " (allow, audit or deny only)");
+        }
+        hook = hooks.get((int) hookIndex);
+      } else if (hookIndex != 0) {
+        throw new TableFormatException(Abi.TERR_HOOK, r + Abi.Rul.HOOK, what + " is not a call rule but names hook " + hookIndex);
+      }
+      java.util.SequencedMap<String, FieldMatcher> fieldSel = new java.util.LinkedHashMap<>();
+      List<HookDecl.FieldRef> hookFields = hook == null ? List.of() : hook.fields();
+      for (int f = 0; f < Abi.CALL_FIELDS_MAX; f++) {
+        long s = r + Abi.Rul.FIELDS + f * Abi.Rul.SEL_SIZE;
+        long first = u32(s + Abi.Rul.SEL_FIRST);
+        long count = u32(s + Abi.Rul.SEL_COUNT);
+        if (count == 0) {
+          if (first != 0) {
+            throw new TableFormatException(Abi.TERR_SELECTOR, s, what + " field " + f + " has no values but first " + first);
+          }
+          continue;
+        }
+        if (f >= hookFields.size() || count > Abi.TABLE_SEL_MAX || first + count > nValues) {
+          throw new TableFormatException(Abi.TERR_SELECTOR, s, what + " field selector " + f + " is not a field of its hook, has more than FTG_TABLE_SEL_MAX values, or runs past the values");
+        }
+        HookDecl.FieldRef fr = hookFields.get(f);
+        List<Object> vs = new ArrayList<>();
+        for (long v = first; v < first + count; v++) {
+          vs.add(fieldValue(fr.field(), valuesAt + v * Abi.Val.SIZE, what + " field " + fr.name()));
+        }
+        fieldSel.put(fr.name(), fieldMatcher(vs));
+      }
       @SuppressWarnings("unchecked")
       List<Object>[] vals = new List[Abi.SELS];
       for (int slot = 0; slot < Abi.SELS; slot++) {
@@ -282,12 +420,60 @@ public final class TableReader {
         case MODULE_LOAD -> new Match.ModuleLoad(path(vals[Abi.SEL_OBJECT]), path(vals[Abi.SEL_BINARY]));
         case PTRACE -> new Match.Ptrace(path(vals[Abi.SEL_OBJECT]), path(vals[Abi.SEL_BINARY]));
         case PRIVILEGE -> new Match.Privilege(path(vals[Abi.SEL_BINARY]), decodeMask(Gain.class, TableCompiler::gain, mask));
+        case CALL -> new Match.Call(hook, fieldSel, path(vals[Abi.SEL_BINARY]));
       };
       return new CompiledRule(index, name, kind, action, errno, match);
     }
 
     /** A string value of a slot. */
     private record Str(int type, String s) {}
+
+    /** A value of a call field, checked against the field's kind. */
+    private Object fieldValue(dev.ftguard.policy.ArgType.Field f, long v, String what) throws TableFormatException {
+      return switch (f.kind()) {
+        case STRING -> value(Abi.SEL_BINARY, v, what);
+        case ADDRESS -> value(Abi.SEL_ADDRESS, v, what);
+        case INT -> {
+          int type = u8(v + Abi.Val.TYPE);
+          long lo = i64(v + Abi.Val.LO);
+          long hi = i64(v + Abi.Val.HI);
+          if (u8(v + Abi.Val.PREFIX_LEN) != 0 || u16(v + Abi.Val.STR_LEN) != 0 || u32(v + Abi.Val.STR_OFF) != 0
+              || !allZero(t.asSlice(v + Abi.Val.ADDR, 16).toArray(JAVA_BYTE), 0)) {
+            throw new TableFormatException(Abi.TERR_VALUE, v, what + " integer value has string or network fields set");
+          }
+          if (type == Abi.VAL_RANGE) {
+            if (f.signed() ? lo > hi : Long.compareUnsigned(lo, hi) > 0) {
+              throw new TableFormatException(Abi.TERR_VALUE, v + Abi.Val.LO, what + " range is empty");
+            }
+            yield new FieldMatcher.IntRange(lo, hi);
+          }
+          if (type == Abi.VAL_MASK_ALL || type == Abi.VAL_MASK_ANY) {
+            if (lo == 0 || hi != 0) {
+              throw new TableFormatException(Abi.TERR_VALUE, v + Abi.Val.LO, what + " mask is zero or has a high bound");
+            }
+            yield new FieldMatcher.Mask(lo, type == Abi.VAL_MASK_ALL);
+          }
+          throw new TableFormatException(Abi.TERR_VALUE, v + Abi.Val.TYPE, what + " has type " + type + ", not a range or mask");
+        }
+      };
+    }
+
+    /** The values of one field selector as one matcher (the compiler writes one kind per field). */
+    private static FieldMatcher fieldMatcher(List<Object> vs) {
+      Object first = vs.getFirst();
+      if (first instanceof Str) {
+        return new FieldMatcher.Str(path(vs).orElseThrow());
+      }
+      if (first instanceof Cidr) {
+        return new FieldMatcher.Addr(vs.stream().map(Cidr.class::cast).toList());
+      }
+      if (first instanceof FieldMatcher.Mask m && vs.size() == 1) {
+        return m;
+      }
+      return new FieldMatcher.Ints(vs.stream()
+          .map(o -> o instanceof FieldMatcher.IntRange r ? r : new FieldMatcher.IntRange(0, -1))
+          .toList());
+    }
 
     /** One value, checked against its slot: a {@link Str}, a {@link Range} or a {@link Cidr}. */
     private Object value(int slot, long v, String what) throws TableFormatException {

@@ -92,26 +92,29 @@ class TableCompilerTest {
   void tinyTableByteByByte() throws Exception {
     byte[] b = TableCompiler.compile(TableFixtures.load(TINY));
     MemorySegment t = MemorySegment.ofArray(b);
-    // header 48, 1 policy (72) at 48, 2 rules (152 each) at 120, 5 values (40 each) at 424,
-    // strings "/bin/sh" "/tmp/" "/etc/*" (18 bytes, "/bin/sh" stored once) at 624, size 648
-    assertThat(b).hasSize(648);
+    // header 64, 1 policy (72) at 64, 2 rules (224 each) at 136, 5 values (40 each) at 584,
+    // strings "/bin/sh" "/tmp/" "/etc/*" (18 bytes, "/bin/sh" stored once) at 784, no hooks and
+    // no arguments at 808, size 808
+    assertThat(b).hasSize(808);
     assertThat(i32(t, 0)).isEqualTo(Abi.TABLE_MAGIC);
     assertThat(i32(t, 4)).isEqualTo(Abi.TABLE_VERSION);
-    assertThat(i32(t, 8)).isEqualTo(648);
+    assertThat(i32(t, 8)).isEqualTo(808);
     assertThat(i32(t, 12)).isZero();
-    assertThat(new int[] {i32(t, 16), i32(t, 20)}).containsExactly(48, 1);
-    assertThat(new int[] {i32(t, 24), i32(t, 28)}).containsExactly(120, 2);
-    assertThat(new int[] {i32(t, 32), i32(t, 36)}).containsExactly(424, 5);
-    assertThat(new int[] {i32(t, 40), i32(t, 44)}).containsExactly(624, 18);
+    assertThat(new int[] {i32(t, 16), i32(t, 20)}).containsExactly(64, 1);
+    assertThat(new int[] {i32(t, 24), i32(t, 28)}).containsExactly(136, 2);
+    assertThat(new int[] {i32(t, 32), i32(t, 36)}).containsExactly(584, 5);
+    assertThat(new int[] {i32(t, 40), i32(t, 44)}).containsExactly(784, 18);
+    assertThat(new int[] {i32(t, 48), i32(t, 52)}).containsExactly(808, 0);
+    assertThat(new int[] {i32(t, 56), i32(t, 60)}).containsExactly(808, 0);
 
     // the policy
-    assertThat(cstr(t, 48)).isEqualTo("p");
-    assertZero(b, 49, 48 + 64);
-    assertThat(i32(t, 48 + 64)).isEqualTo(Abi.MODE_ENFORCE);
-    assertThat(i32(t, 48 + 68)).isEqualTo(5);
+    assertThat(cstr(t, 64)).isEqualTo("p");
+    assertZero(b, 65, 64 + 64);
+    assertThat(i32(t, 64 + 64)).isEqualTo(Abi.MODE_ENFORCE);
+    assertThat(i32(t, 64 + 68)).isEqualTo(5);
 
     // rule 0: exec deny EACCES, uid notIn, fileless false; binary values 0..1, uid value 2
-    long r = 120;
+    long r = 136;
     assertThat(cstr(t, r)).isEqualTo("r1");
     assertZero(b, r + 2, r + 64);
     assertThat(i32(t, r + 64)).isZero(); // policy
@@ -129,9 +132,10 @@ class TableCompilerTest {
     for (int s : new int[] {1, 2, 3, 5, 6, 7, 8}) {
       assertThat(sel0[s]).as("slot %d", s).containsExactly(0, 0);
     }
+    assertZero(b, r + 152, r + 224); // hook, reserved and the call fields of a non-call rule
 
     // rule 1: open audit, mask write|truncate; binary value 3, object value 4
-    r = 120 + 152;
+    r = 136 + 224;
     assertThat(cstr(t, r)).isEqualTo("r2");
     assertThat(i32(t, r + 64)).isZero();
     assertThat(u8(t, r + 68)).isEqualTo(Abi.KIND_OPEN);
@@ -143,7 +147,7 @@ class TableCompilerTest {
     assertThat(new int[] {i32(t, r + 88), i32(t, r + 92)}).containsExactly(4, 1);
 
     // values: type, prefix_len, str_len, str_off, lo, hi, addr
-    long v = 424;
+    long v = 584;
     record V(int type, int prefixLen, int strLen, int strOff, long lo, long hi) {}
     List<V> values = new ArrayList<>();
     for (int i = 0; i < 5; i++, v += 40) {
@@ -157,8 +161,8 @@ class TableCompilerTest {
         new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
         new V(Abi.VAL_GLOB, 0, 6, 12, 0, 0));
 
-    assertThat(new String(b, 624, 18, StandardCharsets.UTF_8)).isEqualTo("/bin/sh/tmp//etc/*");
-    assertZero(b, 642, 648);
+    assertThat(new String(b, 784, 18, StandardCharsets.UTF_8)).isEqualTo("/bin/sh/tmp//etc/*");
+    assertZero(b, 802, 808);
   }
 
   @Test
@@ -166,22 +170,22 @@ class TableCompilerTest {
     assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN);
     byte[] b = TableCompiler.compile(TableFixtures.load(TINY));
     assertThat(new String(b, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FTGT");
-    assertThat(b[8]).isEqualTo((byte) (648 & 0xff));
-    assertThat(b[9]).isEqualTo((byte) (648 >> 8));
+    assertThat(b[8]).isEqualTo((byte) (808 & 0xff));
+    assertThat(b[9]).isEqualTo((byte) (808 >> 8));
   }
 
   @Test
   void emptySetCompilesToAHeaderOnlyTable() throws Exception {
     byte[] b = TableCompiler.compile(new PolicySet(List.of(), new LinkedHashMap<>()));
     MemorySegment t = MemorySegment.ofArray(b);
-    assertThat(b).hasSize(48);
-    assertThat(i32(t, 8)).isEqualTo(48);
-    for (long s = 16; s < 48; s += 8) {
-      assertThat(i32(t, s)).as("section at %d offset", s).isEqualTo(48);
+    assertThat(b).hasSize(64);
+    assertThat(i32(t, 8)).isEqualTo(64);
+    for (long s = 16; s < 64; s += 8) {
+      assertThat(i32(t, s)).as("section at %d offset", s).isEqualTo(64);
       assertThat(i32(t, s + 4)).as("section at %d count", s).isZero();
     }
     CompiledTable read = TableReader.read(b);
-    assertThat(read.size()).isEqualTo(48);
+    assertThat(read.size()).isEqualTo(64);
     assertThat(read.policies()).isEmpty();
     assertThat(read.ruleCount()).isZero();
   }
@@ -193,12 +197,12 @@ class TableCompilerTest {
       MemorySegment t = MemorySegment.ofArray(b);
       assertThat(b.length % 8).isZero();
       assertThat(i32(t, 8)).isEqualTo(b.length);
-      long end = 48;
-      for (long s = 16; s < 48; s += 8) {
+      long end = 64;
+      for (long s = 16; s < 64; s += 8) {
         long offset = i32(t, s);
         assertThat(offset % 8).isZero();
         assertThat(offset).isEqualTo((end + 7) & -8L);
-        long elem = s == 16 ? 72 : s == 24 ? 152 : s == 32 ? 40 : 1;
+        long elem = s == 16 ? 72 : s == 24 ? 224 : s == 32 ? 40 : s == 40 ? 1 : s == 48 ? 144 : 40;
         end = offset + i32(t, s + 4) * elem;
       }
       assertThat(b.length).isEqualTo((end + 7) & -8L);
@@ -230,22 +234,22 @@ class TableCompilerTest {
     long euid = i32(t, rules + 80 + 8 * Abi.SEL_EUID);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + (euid + 1) * 40 + 8)).isEqualTo(4294967294L);
     // rule 1: fileless true, deny+kill ETXTBSY
-    long r1 = rules + 152;
+    long r1 = rules + 224;
     assertThat(i32(t, r1 + 72)).isEqualTo(Abi.RULE_FILELESS_SET | Abi.RULE_FILELESS);
     assertThat(u8(t, r1 + 69)).isEqualTo(Abi.ACT_DENY_KILL);
     assertThat(u16(t, r1 + 70)).isEqualTo(dev.ftguard.abi.Errno.ETXTBSY);
     // rule 2 audit and rule 3 allow: no err
-    assertThat(u8(t, rules + 2 * 152 + 69)).isEqualTo(Abi.ACT_AUDIT);
-    assertThat(u8(t, rules + 3 * 152 + 69)).isEqualTo(Abi.ACT_ALLOW);
-    assertThat(u16(t, rules + 3 * 152 + 70)).isZero();
+    assertThat(u8(t, rules + 2 * 224 + 69)).isEqualTo(Abi.ACT_AUDIT);
+    assertThat(u8(t, rules + 3 * 224 + 69)).isEqualTo(Abi.ACT_ALLOW);
+    assertThat(u16(t, rules + 3 * 224 + 70)).isZero();
     // rule 4 (files-and-net, policy 1): open, all accesses
-    long r4 = rules + 4 * 152;
+    long r4 = rules + 4 * 224;
     assertThat(i32(t, r4 + 64)).isEqualTo(1);
     assertThat(i32(t, r4 + 76)).isEqualTo(0xf);
-    assertThat(i32(t, 48 + 72 + 64)).isEqualTo(Abi.MODE_MONITOR);
-    assertThat(i32(t, 48 + 72 + 68)).isEqualTo(-3);
+    assertThat(i32(t, 64 + 72 + 64)).isEqualTo(Abi.MODE_MONITOR);
+    assertThat(i32(t, 64 + 72 + 68)).isEqualTo(-3);
     // rule 6: connect; networks and the negated port
-    long r6 = rules + 6 * 152;
+    long r6 = rules + 6 * 224;
     assertThat(u8(t, r6 + 68)).isEqualTo(Abi.KIND_CONNECT);
     assertThat(i32(t, r6 + 72)).isEqualTo(Abi.RULE_NEGATE_PORT);
     assertThat(u16(t, r6 + 70)).isEqualTo(dev.ftguard.abi.Errno.ECONNREFUSED);
@@ -263,18 +267,18 @@ class TableCompilerTest {
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 8)).isEqualTo(1);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 16)).isEqualTo(1023);
     // rule 8: module_load name in OBJECT (exact, glob, glob), modprobe in BINARY
-    long r8 = rules + 8 * 152;
+    long r8 = rules + 8 * 224;
     assertThat(i32(t, r8 + 84 + 8 * Abi.SEL_OBJECT)).isEqualTo(3);
     assertThat(i32(t, r8 + 84 + 8 * Abi.SEL_BINARY)).isEqualTo(1);
     // rule 10: ptrace target in OBJECT
-    long r10 = rules + 10 * 152;
+    long r10 = rules + 10 * 224;
     assertThat(u8(t, r10 + 68)).isEqualTo(Abi.KIND_PTRACE);
     assertThat(i32(t, r10 + 84 + 8 * Abi.SEL_OBJECT)).isEqualTo(1);
     assertThat(i32(t, r10 + 84 + 8 * Abi.SEL_BINARY)).isEqualTo(2);
     // rule 11: privilege gains
-    long r11 = rules + 11 * 152;
+    long r11 = rules + 11 * 224;
     assertThat(i32(t, r11 + 76)).isEqualTo(Abi.GAIN_UID0 | Abi.GAIN_CAPS);
-    assertThat(i32(t, rules + 12 * 152 + 76)).isEqualTo(Abi.GAIN_CAPS);
+    assertThat(i32(t, rules + 12 * 224 + 76)).isEqualTo(Abi.GAIN_CAPS);
   }
 
   @Test
@@ -321,6 +325,7 @@ class TableCompilerTest {
       case Match.ModuleLoad l -> java.util.stream.Stream.of(l.name(), l.binary()).flatMap(Optional::stream).toList();
       case Match.Ptrace p -> java.util.stream.Stream.of(p.target(), p.binary()).flatMap(Optional::stream).toList();
       case Match.Privilege p -> p.binary().stream().toList();
+      case Match.Call c -> c.binary().stream().toList();
     };
   }
 

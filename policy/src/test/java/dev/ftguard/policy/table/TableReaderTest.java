@@ -39,10 +39,10 @@ class TableReaderTest {
             action: audit
       """;
 
-  // layout of ONE: policies at 48 (1), rules at 120 (2), values at 424 (6), strings at 664
-  static final long RULE0 = 120;
-  static final long RULE1 = 120 + 152;
-  static final long VALUES = 424;
+  // layout of ONE: policies at 64 (1), rules at 136 (2), values at 584 (6), strings at 824
+  static final long RULE0 = 136;
+  static final long RULE1 = 136 + 224;
+  static final long VALUES = 584;
 
   static byte[] one() throws Exception {
     return TableCompiler.compile(TableFixtures.load(ONE));
@@ -81,14 +81,16 @@ class TableReaderTest {
   @Test
   void headerErrors() throws Exception {
     assertRejected(Abi.TERR_MAGIC, 0, "magic", t -> i32(t, 0, 0x12345678));
-    assertRejected(Abi.TERR_VERSION, 4, "version 2", t -> i32(t, 4, 2));
+    assertRejected(Abi.TERR_VERSION, 4, "version 1", t -> i32(t, 4, 1));
     assertRejected(Abi.TERR_SIZE, 8, "header size 8", t -> i32(t, 8, 8));
     assertRejected(Abi.TERR_FLAGS, 12, "flags 0x1", t -> i32(t, 12, 1));
     assertRejected(Abi.TERR_SECTION, 16, "misaligned", t -> i32(t, 16, 52));
     assertRejected(Abi.TERR_SECTION, 16, "inside the header", t -> i32(t, 16, 40));
     assertRejected(Abi.TERR_SECTION, 40, "past the table", t -> i32(t, 44, 1 << 20));
     assertRejected(Abi.TERR_COUNT, 28, "FTG_TABLE_RULES_MAX", t -> i32(t, 28, 10_001));
-    assertRejected(Abi.TERR_SECTION, 24, "overlaps", t -> i32(t, 24, 48));
+    assertRejected(Abi.TERR_SECTION, 24, "overlaps", t -> i32(t, 24, 64));
+    assertRejected(Abi.TERR_SECTION, 48, "misaligned", t -> i32(t, 48, 12));
+    assertRejected(Abi.TERR_COUNT, 52, "FTG_TABLE_HOOKS_MAX", t -> i32(t, 52, 65));
   }
 
   @Test
@@ -104,18 +106,22 @@ class TableReaderTest {
 
   @Test
   void policyErrors() throws Exception {
-    assertRejected(Abi.TERR_NAME, 48, "not [a-z0-9-]", t -> t.set(JAVA_BYTE, 48, (byte) 'P'));
-    assertRejected(Abi.TERR_NAME, 48, "empty", t -> t.set(JAVA_BYTE, 48, (byte) 0));
-    assertRejected(Abi.TERR_NAME, 48, "not NUL-padded", t -> t.set(JAVA_BYTE, 48 + 5, (byte) 'x'));
-    assertRejected(Abi.TERR_NAME, 48, "not NUL-terminated", t -> t.asSlice(48, 64).fill((byte) 'a'));
-    assertRejected(Abi.TERR_MODE, 48 + 64, "mode 2", t -> i32(t, 48 + 64, 2));
+    assertRejected(Abi.TERR_NAME, 64, "not [a-z0-9-]", t -> t.set(JAVA_BYTE, 64, (byte) 'P'));
+    assertRejected(Abi.TERR_NAME, 64, "empty", t -> t.set(JAVA_BYTE, 64, (byte) 0));
+    assertRejected(Abi.TERR_NAME, 64, "not NUL-padded", t -> t.set(JAVA_BYTE, 64 + 5, (byte) 'x'));
+    assertRejected(Abi.TERR_NAME, 64, "not NUL-terminated", t -> t.asSlice(64, 64).fill((byte) 'a'));
+    assertRejected(Abi.TERR_MODE, 64 + 64, "mode 2", t -> i32(t, 64 + 64, 2));
   }
 
   @Test
   void ruleErrors() throws Exception {
     assertRejected(Abi.TERR_NAME, RULE0, "rule 0 name", t -> t.set(JAVA_BYTE, RULE0, (byte) '_'));
     assertRejected(Abi.TERR_POLICY, RULE1 + 64, "policy 1", t -> i32(t, RULE1 + 64, 1));
-    assertRejected(Abi.TERR_KIND, RULE0 + 68, "kind 6", t -> t.set(JAVA_BYTE, RULE0 + 68, (byte) 6));
+    assertRejected(Abi.TERR_KIND, RULE0 + 68, "kind 7", t -> t.set(JAVA_BYTE, RULE0 + 68, (byte) 7));
+    assertRejected(Abi.TERR_HOOK, RULE0 + 152, "names hook 1", t -> i32(t, RULE0 + 152, 1));
+    assertRejected(Abi.TERR_FLAGS, RULE0 + 156, "reserved", t -> i32(t, RULE0 + 156, 1));
+    assertRejected(Abi.TERR_SELECTOR, RULE0 + 160, "not a field of its hook", t -> i32(t, RULE0 + 164, 1));
+    assertRejected(Abi.TERR_HOOK, RULE1 + 152, "on hook 0 of 0", t -> t.set(JAVA_BYTE, RULE1 + 68, (byte) Abi.KIND_CALL));
     assertRejected(Abi.TERR_ACTION, RULE0 + 69, "action 9", t -> t.set(JAVA_BYTE, RULE0 + 69, (byte) 9));
     assertRejected(Abi.TERR_ERRNO, RULE1 + 70, "does not deny", t -> t.set(JAVA_SHORT_UNALIGNED, RULE1 + 70, (short) 1));
     assertRejected(Abi.TERR_ERRNO, RULE0 + 70, "err 0", t -> t.set(JAVA_SHORT_UNALIGNED, RULE0 + 70, (short) 0));
@@ -146,7 +152,7 @@ class TableReaderTest {
     assertRejected(Abi.TERR_STRING, v0 + 4, "outside", t -> i32(t, v0 + 4, 1000));
     assertRejected(Abi.TERR_STRING, v0 + 4, "empty", t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 0));
     assertRejected(Abi.TERR_STRING, v0 + 4, "longer than FTG_TABLE_STR_MAX", t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 256));
-    long strings = 664;
+    long strings = 824;
     assertRejected(Abi.TERR_STRING, v0 + 4, "NUL", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0));
     assertRejected(Abi.TERR_STRING, v0 + 4, "UTF-8", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0xff));
     assertRejected(Abi.TERR_GLOB, v1 + 4, "unclosed class", t -> t.set(JAVA_BYTE, strings + 7 + 3, (byte) '['));
@@ -224,7 +230,7 @@ class TableReaderTest {
       }
       return true;
     } catch (TableFormatException e) {
-      assertThat(e.error()).isBetween(Abi.TERR_SIZE, Abi.TERR_MASK);
+      assertThat(e.error()).isBetween(Abi.TERR_SIZE, Abi.TERR_HOOK);
       assertThat(e.offset()).isBetween(0L, (long) Math.max(0, b.length - 1));
       return false;
     } catch (RuntimeException | Error e) {
