@@ -107,6 +107,7 @@ public final class PolicyDaemon {
   ObjectNode reload(String reason) {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
     o.put("type", "policy_reload");
+    o.put("schema_version", EventJson.SCHEMA_VERSION);
     try {
       PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files);
       current = PolicyPipeline.write(device, devicePath, compiled);
@@ -159,6 +160,7 @@ public final class PolicyDaemon {
   ObjectNode startLine() {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
     o.put("type", "policy_reload");
+    o.put("schema_version", EventJson.SCHEMA_VERSION);
     o.put("ok", true);
     EventJson.unsigned(o, "generation", current.generation());
     o.put("rules", current.compiled().rules());

@@ -175,7 +175,7 @@ class CliTest extends CommandLineTest {
     assertThat(run("events")).isZero();
     List<String> lines = stdout.toString(StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).hasSize(2);
-    assertThat(lines.get(0)).startsWith("{\"type\":\"exec\",\"seq\":1,");
+    assertThat(lines.get(0)).startsWith("{\"type\":\"exec\",\"schema_version\":1,\"seq\":1,");
     assertThat(err()).isEmpty();
     assertThat(device.closed).isTrue();
   }

@@ -70,7 +70,7 @@ class PolicyDaemonTest {
     assertThat(daemon.current().generation()).isEqualTo(1);
     assertThat(EventJson.line(daemon.startLine()))
         .isEqualTo(
-            "{\"type\":\"policy_reload\",\"ok\":true,\"generation\":1,\"rules\":2,\"policies\":1,"
+            "{\"type\":\"policy_reload\",\"schema_version\":1,\"ok\":true,\"generation\":1,\"rules\":2,\"policies\":1,"
                 + "\"bytes\":" + device.table.length + ",\"reason\":\"start\","
                 + "\"time\":\"2025-11-26T12:00:00Z\"}");
   }
@@ -81,7 +81,7 @@ class PolicyDaemonTest {
     ObjectNode line = daemon.reload(PolicyDaemon.SIGHUP);
     assertThat(EventJson.line(line))
         .isEqualTo(
-            "{\"type\":\"policy_reload\",\"ok\":true,\"generation\":2,\"rules\":3,\"policies\":2,"
+            "{\"type\":\"policy_reload\",\"schema_version\":1,\"ok\":true,\"generation\":2,\"rules\":3,\"policies\":2,"
                 + "\"bytes\":" + device.table.length + ",\"reason\":\"sighup\","
                 + "\"time\":\"2025-11-26T12:00:00Z\"}");
     assertThat(device.written).hasSize(2);

@@ -1,5 +1,6 @@
 package dev.ftguard.nativeio;
 
+import dev.ftguard.abi.Abi;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -144,7 +145,7 @@ class TableIoctlsTest {
 
   @Test
   void everyReasonHasANameAndWords() {
-    assertThat(TableRejectedException.knownReasons()).isEqualTo(19);
+    assertThat(TableRejectedException.knownReasons()).isEqualTo(Abi.TERR_NOT_INJECTABLE + 1);
     for (int i = 0; i < TableRejectedException.knownReasons(); i++) {
       assertThat(TableRejectedException.errorName(i)).startsWith("FTG_TERR_");
       assertThat(TableRejectedException.reason(i)).isNotBlank();

@@ -27,6 +27,12 @@ public final class EventJson {
 
   public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+  /**
+   * The version of the line format ({@code docs/schema/ftguard-events.schema.json}), the second
+   * field of every event, drop and policy_reload line: additions keep it, anything else bumps it.
+   */
+  public static final int SCHEMA_VERSION = 1;
+
   /** One event as a JSON object, fields in schema order; call fields named {@code fieldN}. */
   public static ObjectNode event(Event event) {
     return event(event, CallFieldNames.NONE);
@@ -45,6 +51,7 @@ public final class EventJson {
           case DecisionEvent _ -> "decision";
           case CallEvent _ -> "call";
         });
+    o.put("schema_version", SCHEMA_VERSION);
     unsigned(o, "seq", h.seq());
     o.put("time", h.wallTime().toString());
     unsigned(o, "mono_ns", h.monoNs());
@@ -283,6 +290,7 @@ public final class EventJson {
   public static ObjectNode drop(Instant now, long[] delta, long[] total) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("type", "drop");
+    o.put("schema_version", SCHEMA_VERSION);
     o.put("time", now.toString());
     ObjectNode d = o.putObject("dropped");
     long sum = 0;

@@ -24,7 +24,7 @@ class EventJsonTest {
   void exec() {
     assertThat(render(Samples.exec(1)))
         .isEqualTo(
-            "{\"type\":\"exec\",\"seq\":1,\"time\":\"2025-11-26T11:49:00.000000001Z\","
+            "{\"type\":\"exec\",\"schema_version\":1,\"seq\":1,\"time\":\"2025-11-26T11:49:00.000000001Z\","
                 + "\"mono_ns\":1000000000,"
                 + COMMON.formatted(4242, 4242)
                 + ",\"syscall\":\"execve\",\"filename\":\"/usr/bin/id\",\"argv\":[\"id\",\"-u\"],"
@@ -36,7 +36,7 @@ class EventJsonTest {
   void failedExecveatHasErrnoAndDirfd() {
     assertThat(render(Samples.failedExecveat(2)))
         .isEqualTo(
-            "{\"type\":\"exec\",\"seq\":2,\"time\":\"2025-11-26T11:49:00.000000002Z\","
+            "{\"type\":\"exec\",\"schema_version\":1,\"seq\":2,\"time\":\"2025-11-26T11:49:00.000000002Z\","
                 + "\"mono_ns\":2000000000,"
                 + COMMON.formatted(4242, 4242)
                 + ",\"syscall\":\"execveat\",\"filename\":\"missing\",\"argv\":[\"missing\"],"
@@ -49,7 +49,7 @@ class EventJsonTest {
   void forkOfAThread() {
     assertThat(render(Samples.thread(3)))
         .isEqualTo(
-            "{\"type\":\"fork\",\"seq\":3,\"time\":\"2025-11-26T11:49:00.000000003Z\","
+            "{\"type\":\"fork\",\"schema_version\":1,\"seq\":3,\"time\":\"2025-11-26T11:49:00.000000003Z\","
                 + "\"mono_ns\":3000000000,"
                 + COMMON.formatted(4242, 4242)
                 + ",\"child_pid\":4250,\"clone_flags\":4001536,\"thread\":true}");
@@ -59,7 +59,7 @@ class EventJsonTest {
   void exitBySignalAndByStatus() {
     assertThat(render(Samples.killed(4)))
         .endsWith(",\"code\":9,\"signal\":9,\"core_dumped\":false,\"group_dead\":false}")
-        .startsWith("{\"type\":\"exit\",\"seq\":4,");
+        .startsWith("{\"type\":\"exit\",\"schema_version\":1,\"seq\":4,");
     assertThat(render(Samples.exited(5)))
         .endsWith(",\"code\":768,\"exit_status\":3,\"group_dead\":true}");
   }
@@ -68,7 +68,7 @@ class EventJsonTest {
   void unsignedSixtyFourBitValuesStayUnsigned() {
     var h = Samples.hdr(-1L, 1); // seq 2^64-1
     var e = new dev.ftguard.abi.ExitEvent(h, 0, 0);
-    assertThat(render(e)).startsWith("{\"type\":\"exit\",\"seq\":18446744073709551615,");
+    assertThat(render(e)).startsWith("{\"type\":\"exit\",\"schema_version\":1,\"seq\":18446744073709551615,");
   }
 
   @Test
@@ -79,7 +79,7 @@ class EventJsonTest {
                 Instant.parse("2025-11-26T12:00:00Z"), new long[] {5, 0, 1}, new long[] {9, 0, 1}));
     assertThat(line)
         .isEqualTo(
-            "{\"type\":\"drop\",\"time\":\"2025-11-26T12:00:00Z\","
+            "{\"type\":\"drop\",\"schema_version\":1,\"time\":\"2025-11-26T12:00:00Z\","
                 + "\"dropped\":{\"buffer_full\":5,\"nomem\":0,\"reader_fault\":1},\"count\":6,"
                 + "\"dropped_since_load\":{\"buffer_full\":9,\"nomem\":0,\"reader_fault\":1}}");
   }
@@ -88,7 +88,7 @@ class EventJsonTest {
   void decisionDenyingAnExec() {
     assertThat(render(Samples.execDenied(10)))
         .isEqualTo(
-            "{\"type\":\"decision\",\"seq\":10,\"time\":\"2025-11-26T11:49:00.000000010Z\","
+            "{\"type\":\"decision\",\"schema_version\":1,\"seq\":10,\"time\":\"2025-11-26T11:49:00.000000010Z\","
                 + "\"mono_ns\":10000000000,"
                 + COMMON.formatted(4242, 4242)
                 + ",\"generation\":7,\"rule_index\":3,\"policy\":\"no-tmp-exec\","
@@ -175,7 +175,7 @@ class EventJsonTest {
         "__x64_sys_bind", java.util.List.of("addr.family", "addr.address", "addr.port", "label")));
     assertThat(renderCall(Samples.callAudit(20), names))
         .isEqualTo(
-            "{\"type\":\"call\",\"seq\":20,\"time\":\"2025-11-26T11:49:00.000000020Z\","
+            "{\"type\":\"call\",\"schema_version\":1,\"seq\":20,\"time\":\"2025-11-26T11:49:00.000000020Z\","
                 + "\"mono_ns\":20000000000,"
                 + COMMON.formatted(4242, 4242)
                 + ",\"generation\":9,\"rule_index\":3,\"hook_index\":0,\"policy\":\"watch-dirs\","

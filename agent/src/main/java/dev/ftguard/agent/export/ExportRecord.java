@@ -1,0 +1,129 @@
+package dev.ftguard.agent.export;
+
+import dev.ftguard.abi.CallEvent;
+import dev.ftguard.abi.DecisionEvent;
+import dev.ftguard.abi.Event;
+import dev.ftguard.abi.ExecEvent;
+import dev.ftguard.abi.ExitEvent;
+import dev.ftguard.abi.ForkEvent;
+import dev.ftguard.agent.json.EventJson;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One line on its way out: its JSON object and, taken from the typed event when the record was
+ * made, the values the export filters look at, so that no stage parses or searches the JSON.
+ *
+ * <p>The JSON object is not copied: once a record is handed to the {@link Exporter}, nothing may
+ * change its object.
+ *
+ * @param type the line's {@code "type"} ({@code exec}, {@code fork}, {@code exit}, {@code
+ *     decision}, {@code call}, {@code drop}, {@code policy_reload}, ...); equal to the object's
+ *     {@code "type"} field
+ * @param binary the binary the line is about, when known: the executed file name of an {@code
+ *     exec}, the acting process's binary of a {@code decision} (the enrichment stage may set it for
+ *     other events, see {@link #withBinary(String)})
+ * @param rule the rule's name of a {@code decision} or a {@code call}
+ * @param json the line
+ */
+public record ExportRecord(
+    String type, Optional<String> binary, Optional<String> rule, ObjectNode json) {
+
+  /** The event types, subject to the filters and the rate limit. */
+  public static final Set<String> EVENT_TYPES = Set.of("exec", "fork", "exit", "decision", "call");
+
+  /**
+   * Notices about the stream itself ({@code drop}: the kernel lost records; {@code policy_reload}:
+   * the rules changed): never filtered, never rate-limited.
+   */
+  public static final Set<String> NOTICE_TYPES = Set.of("drop", "policy_reload");
+
+  public ExportRecord {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(binary, "binary");
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(json, "json");
+    JsonNode t = json.get("type");
+    if (t == null || !t.isString() || !t.asString().equals(type)) {
+      throw new IllegalArgumentException(
+          "record type '" + type + "' differs from the line's \"type\": " + t);
+    }
+  }
+
+  /** An event's record: its JSON ({@link EventJson#event(Event)}) and its binary and rule name. */
+  public static ExportRecord of(Event event) {
+    return of(event, EventJson.event(event));
+  }
+
+  /**
+   * An event's record with the JSON the caller rendered for it (e.g. with {@code call} field names,
+   * or enriched): the type is the object's {@code "type"}, the binary and rule come from the event.
+   */
+  public static ExportRecord of(Event event, ObjectNode json) {
+    JsonNode t = json.get("type");
+    if (t == null || !t.isString()) {
+      throw new IllegalArgumentException("a line needs a string \"type\": " + json);
+    }
+    String type = t.asString();
+    return switch (event) {
+      case ExecEvent e -> new ExportRecord(type, nonEmpty(e.filename()), Optional.empty(), json);
+      case ForkEvent _, ExitEvent _ ->
+          new ExportRecord(type, Optional.empty(), Optional.empty(), json);
+      case DecisionEvent d ->
+          new ExportRecord(type, nonEmpty(d.binary()), nonEmpty(d.ruleName()), json);
+      case CallEvent c -> new ExportRecord(type, Optional.empty(), nonEmpty(c.ruleName()), json);
+      // event kinds newer than this class: the line's own "binary" and "rule", if any
+      default ->
+          new ExportRecord(type, stringField(json, "binary"), stringField(json, "rule"), json);
+    };
+  }
+
+  private static Optional<String> stringField(ObjectNode json, String name) {
+    JsonNode v = json.get(name);
+    return v != null && v.isString() ? nonEmpty(v.asString()) : Optional.empty();
+  }
+
+  /** A {@code drop} notice ({@link EventJson#drop(Instant, long[], long[])}). */
+  public static ExportRecord drop(Instant now, long[] delta, long[] total) {
+    return notice(EventJson.drop(now, delta, total));
+  }
+
+  /**
+   * Any other line, e.g. {@code policy_reload}: the type is the object's {@code "type"}; no binary,
+   * no rule.
+   *
+   * @throws IllegalArgumentException if the object has no string {@code "type"}
+   */
+  public static ExportRecord notice(ObjectNode json) {
+    JsonNode t = json.get("type");
+    if (t == null || !t.isString()) {
+      throw new IllegalArgumentException("a line needs a string \"type\": " + json);
+    }
+    return new ExportRecord(t.asString(), Optional.empty(), Optional.empty(), json);
+  }
+
+  /** This record with {@code binary} as its binary (for the enrichment stage). */
+  public ExportRecord withBinary(String binary) {
+    return new ExportRecord(type, nonEmpty(binary), rule, json);
+  }
+
+  /**
+   * Whether this is a stream notice ({@link #NOTICE_TYPES}): exempt from filters and rate limit.
+   */
+  public boolean notice() {
+    return NOTICE_TYPES.contains(type);
+  }
+
+  /** The line, without its line end. */
+  public String line() {
+    return EventJson.line(json);
+  }
+
+  private static Optional<String> nonEmpty(String s) {
+    return s == null || s.isEmpty() ? Optional.empty() : Optional.of(s);
+  }
+}

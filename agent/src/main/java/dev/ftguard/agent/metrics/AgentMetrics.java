@@ -1,0 +1,355 @@
+package dev.ftguard.agent.metrics;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.CallEvent;
+import dev.ftguard.abi.DecisionEvent;
+import dev.ftguard.abi.Event;
+import dev.ftguard.abi.ExecEvent;
+import dev.ftguard.abi.ExitEvent;
+import dev.ftguard.abi.ForkEvent;
+import dev.ftguard.abi.Stats;
+import dev.ftguard.agent.export.ExportDropReason;
+import dev.ftguard.agent.export.ExportListener;
+import dev.ftguard.agent.export.ExportRecord;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * The daemon's metrics, in a registry of their own, optionally served over HTTP ({@code GET
+ * /metrics}, text exposition format). docs/metrics.md lists every metric.
+ *
+ * <p>The per-event methods ({@link #event(Event)}, {@link #exportDropped(ExportDropReason)}) are
+ * cheap: the label children are looked up once and cached, so counting an event is a switch and an
+ * atomic add. Every method is thread-safe.
+ *
+ * <p>Gauges whose value comes from the caller ({@code ftguard_ring_buffer_*}, {@code
+ * ftguard_process_table_size}) have no sample until the caller first sets them, rather than a
+ * misleading 0.
+ */
+public final class AgentMetrics implements ExportListener, AutoCloseable {
+  /** The values of {@code ftguard_events_total}'s {@code type} label. */
+  public static final List<String> EVENT_TYPES =
+      List.of("exec", "fork", "exit", "decision", "call");
+
+  private static final int ACTIONS = DecisionEvent.Action.values().length;
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final ExecutorService httpThreads;
+  private final HTTPServer server;
+
+  private final Counter events;
+  private final CounterDataPoint execEvents;
+  private final CounterDataPoint forkEvents;
+  private final CounterDataPoint exitEvents;
+  private final CounterDataPoint decisionEvents;
+  private final CounterDataPoint callEvents;
+
+  /** Label of event classes newer than this class: {@code FooEvent} counts as {@code foo}. */
+  private final ClassValue<CounterDataPoint> otherEvents =
+      new ClassValue<>() {
+        @Override
+        protected CounterDataPoint computeValue(Class<?> type) {
+          String name = type.getSimpleName().replaceFirst("Event$", "");
+          return events.labelValues(
+              name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
+        }
+      };
+
+  private final Counter drops;
+  private final CounterDataPoint[] kernelDrops = new CounterDataPoint[Abi.DROP_REASONS];
+  private final CounterDataPoint[] exportDrops =
+      new CounterDataPoint[ExportDropReason.values().length];
+  private long[] lastKernelDrops;
+
+  private final Counter decisions;
+
+  /** policy, then rule, then action * 2 + would. */
+  private final ConcurrentHashMap<
+          String, ConcurrentHashMap<String, AtomicReferenceArray<CounterDataPoint>>>
+      decisionPoints = new ConcurrentHashMap<>();
+
+  private final Counter hookErrors;
+  private final ConcurrentHashMap<String, CounterDataPoint> hookErrorPoints =
+      new ConcurrentHashMap<>();
+
+  private volatile double ringUsedBytes = Double.NaN;
+  private volatile double ringSizeBytes = Double.NaN;
+  private volatile double ringEntries = Double.NaN;
+  private volatile double processTableSize = Double.NaN;
+
+  private AgentMetrics(MetricsConfig serve) {
+    events =
+        Counter.builder()
+            .name("ftguard_events_total")
+            .help("Events read from the kernel, by type")
+            .labelNames("type")
+            .register(registry);
+    execEvents = events.labelValues("exec");
+    forkEvents = events.labelValues("fork");
+    exitEvents = events.labelValues("exit");
+    decisionEvents = events.labelValues("decision");
+    callEvents = events.labelValues("call");
+
+    drops =
+        Counter.builder()
+            .name("ftguard_drops_total")
+            .help(
+                "Records lost or not exported, by reason: the kernel's buffer_full, nomem,"
+                    + " reader_fault; the export stage's filtered_type, filtered_binary,"
+                    + " filtered_rule, rate_limited")
+            .labelNames("reason")
+            .register(registry);
+    for (int i = 0; i < Abi.DROP_REASONS; i++) {
+      kernelDrops[i] = drops.labelValues(Abi.DROP_REASON_NAMES.get(i));
+    }
+    for (ExportDropReason r : ExportDropReason.values()) {
+      exportDrops[r.ordinal()] = drops.labelValues(r.label());
+    }
+
+    decisions =
+        Counter.builder()
+            .name("ftguard_policy_decisions_total")
+            .help(
+                "Rule matches (decision and call records) by policy, rule and action: audit, deny,"
+                    + " kill, deny+kill, or would deny ... for monitor policies")
+            .labelNames("policy", "rule", "action")
+            .register(registry);
+
+    hookErrors =
+        Counter.builder()
+            .name("ftguard_hook_errors_total")
+            .help("Errors of kernel hooks, by hook name")
+            .labelNames("hook")
+            .register(registry);
+
+    GaugeWithCallback.builder()
+        .name("ftguard_ring_buffer_used_bytes")
+        .help("Bytes of the kernel ring buffer holding records not yet read")
+        .unit(Unit.BYTES)
+        .callback(cb -> report(cb, ringUsedBytes))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ftguard_ring_buffer_size_bytes")
+        .help("Size of the kernel ring buffer, all CPUs")
+        .unit(Unit.BYTES)
+        .callback(cb -> report(cb, ringSizeBytes))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ftguard_ring_buffer_entries")
+        .help("Records in the kernel ring buffer waiting to be read")
+        .callback(cb -> report(cb, ringEntries))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("ftguard_process_table_size")
+        .help("Processes in the daemon's process table")
+        .callback(cb -> report(cb, processTableSize))
+        .register(registry);
+
+    ProcessMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+
+    if (serve == null) {
+      httpThreads = null;
+      server = null;
+    } else {
+      InetAddress address = serve.inetAddress();
+      httpThreads =
+          Executors.newFixedThreadPool(
+              2, Thread.ofPlatform().daemon().name("ftguard-metrics-", 0).factory());
+      HTTPServer s;
+      try {
+        s =
+            HTTPServer.builder()
+                .inetAddress(address)
+                .port(serve.port())
+                .registry(registry)
+                .executorService(httpThreads)
+                .buildAndStart();
+      } catch (IOException e) {
+        httpThreads.shutdownNow();
+        throw new MetricsConfigException.BindFailed(serve.address(), serve.port(), e);
+      }
+      server = s;
+    }
+  }
+
+  private static void report(GaugeWithCallback.Callback cb, double value) {
+    if (!Double.isNaN(value)) {
+      cb.call(value);
+    }
+  }
+
+  /** Metrics in a registry of their own, not served (for embedding, or serving elsewhere). */
+  public static AgentMetrics create() {
+    return new AgentMetrics(null);
+  }
+
+  /**
+   * Metrics served at {@code http://ADDRESS:PORT/metrics}.
+   *
+   * @throws MetricsConfigException.BadAddress the address does not resolve
+   * @throws MetricsConfigException.BindFailed the server cannot listen there
+   */
+  public static AgentMetrics serve(MetricsConfig config) {
+    return new AgentMetrics(Objects.requireNonNull(config, "config"));
+  }
+
+  /** The registry holding every metric (to scrape it in-process or serve it another way). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The port the HTTP server listens on (the one chosen when configured with 0); empty if none. */
+  public OptionalInt port() {
+    return server == null ? OptionalInt.empty() : OptionalInt.of(server.getPort());
+  }
+
+  /**
+   * Counts one event read from the kernel; for a {@code decision} or a {@code call}, also its
+   * policy, rule and action.
+   */
+  public void event(Event event) {
+    switch (event) {
+      case ExecEvent _ -> execEvents.inc();
+      case ForkEvent _ -> forkEvents.inc();
+      case ExitEvent _ -> exitEvents.inc();
+      case DecisionEvent d -> {
+        decisionEvents.inc();
+        decisionPoint(d.policy(), d.ruleName(), d.action(), d.would()).inc();
+      }
+      case CallEvent c -> {
+        callEvents.inc();
+        decisionPoint(c.policy(), c.ruleName(), c.action(), c.would()).inc();
+      }
+      default -> otherEvents.get(event.getClass()).inc();
+    }
+  }
+
+  /** Counts one event by its line's type (for event kinds newer than this class). */
+  public void event(String type) {
+    switch (type) {
+      case "exec" -> execEvents.inc();
+      case "fork" -> forkEvents.inc();
+      case "exit" -> exitEvents.inc();
+      case "decision" -> decisionEvents.inc();
+      case "call" -> callEvents.inc();
+      default -> events.labelValues(type).inc();
+    }
+  }
+
+  private CounterDataPoint decisionPoint(
+      String policy, String rule, DecisionEvent.Action action, boolean would) {
+    var byRule = decisionPoints.get(policy);
+    if (byRule == null) {
+      byRule = decisionPoints.computeIfAbsent(policy, _ -> new ConcurrentHashMap<>());
+    }
+    var points = byRule.get(rule);
+    if (points == null) {
+      points = byRule.computeIfAbsent(rule, _ -> new AtomicReferenceArray<>(2 * ACTIONS));
+    }
+    int slot = action.ordinal() * 2 + (would ? 1 : 0);
+    CounterDataPoint p = points.get(slot);
+    if (p == null) {
+      String label = would ? "would " + action.yamlName() : action.yamlName();
+      p = decisions.labelValues(policy, rule, label);
+      points.set(slot, p); // labelValues returns the same child to every caller
+    }
+    return p;
+  }
+
+  /**
+   * Takes the module's counters (read every batch or so): sets the ring buffer gauges and adds the
+   * kernel's drops since the previous call to {@code ftguard_drops_total}. The first call adds the
+   * module's totals since it was loaded; a total that went down (the module was reloaded) is added
+   * whole.
+   */
+  public synchronized void kernelStats(Stats stats) {
+    ringSizeBytes = unsigned(stats.bufferBytes());
+    ringEntries = unsigned(stats.bufferEntries());
+    long[] now = stats.dropped();
+    for (int i = 0; i < Abi.DROP_REASONS; i++) {
+      long delta;
+      if (lastKernelDrops == null || Long.compareUnsigned(now[i], lastKernelDrops[i]) < 0) {
+        delta = now[i];
+      } else {
+        delta = now[i] - lastKernelDrops[i];
+      }
+      if (delta != 0) {
+        kernelDrops[i].inc(unsigned(delta));
+      }
+    }
+    lastKernelDrops = now;
+  }
+
+  /** Counts a record the export stage did not write. */
+  public void exportDropped(ExportDropReason reason) {
+    exportDrops[reason.ordinal()].inc();
+  }
+
+  /** {@link ExportListener}: {@link #exportDropped(ExportDropReason)}. */
+  @Override
+  public void dropped(ExportDropReason reason, ExportRecord record) {
+    exportDropped(reason);
+  }
+
+  /** Counts one error of the hook named {@code hook} (its name in {@code ftguard status}). */
+  public void hookError(String hook) {
+    hookErrors(hook, 1);
+  }
+
+  /** Counts {@code count} errors of {@code hook}. */
+  public void hookErrors(String hook, long count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count " + count + " < 0");
+    }
+    CounterDataPoint p = hookErrorPoints.get(hook);
+    if (p == null) {
+      p = hookErrorPoints.computeIfAbsent(hook, h -> hookErrors.labelValues(h));
+    }
+    p.inc(count);
+  }
+
+  /** Sets {@code ftguard_ring_buffer_used_bytes}. */
+  public void ringBufferUsedBytes(long bytes) {
+    ringUsedBytes = unsigned(bytes);
+  }
+
+  /** Sets {@code ftguard_ring_buffer_size_bytes} (also set by {@link #kernelStats(Stats)}). */
+  public void ringBufferSizeBytes(long bytes) {
+    ringSizeBytes = unsigned(bytes);
+  }
+
+  /** Sets {@code ftguard_process_table_size}. */
+  public void processTableSize(long processes) {
+    processTableSize = processes;
+  }
+
+  /** Stops the HTTP server, if any. */
+  @Override
+  public void close() {
+    if (server != null) {
+      server.close();
+      httpThreads.shutdownNow();
+    }
+  }
+
+  private static double unsigned(long v) {
+    return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
+  }
+}
