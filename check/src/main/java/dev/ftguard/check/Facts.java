@@ -34,17 +34,32 @@ public record Facts(
     Reading<Boolean> sigEnforce,
     Reading<Boolean> secureBoot,
     Reading<Set<String>> cpuFlags,
-    Reading<Path> headers) {
+    Reading<Path> headers,
+    List<DeclaredHook> declared) {
   public Facts {
     targets = List.copyOf(targets);
+    declared = List.copyOf(declared);
   }
 
+  /**
+   * A function a policy hooks by name ({@code hooks:}): {@code mayDeny} when a deny rule is on
+   * it, so that it needs the function to itself (IPMODIFY) and on the kernel's list of functions
+   * safe to fail.
+   */
+  public record DeclaredHook(String function, boolean mayDeny, String where) {}
+
   public static Facts gather(FactsSource src) {
+    return gather(src, List.of());
+  }
+
+  /** The facts, also about the functions the given policies hook by name. */
+  public static Facts gather(FactsSource src, List<DeclaredHook> declared) {
     Reading<String> release = src.release();
     Optional<KernelVersion> version = release.known().flatMap(KernelVersion::parse);
     List<HookTargets.Target> targets = HookTargets.forVersion(version);
     Set<String> names = new LinkedHashSet<>();
     targets.forEach(t -> names.add(t.symbol()));
+    declared.forEach(d -> names.add(d.function()));
     return new Facts(
         release,
         version,
@@ -60,7 +75,8 @@ public record Facts(
         src.sigEnforce(),
         src.secureBoot(),
         src.cpuFlags(),
-        src.headers());
+        src.headers(),
+        declared);
   }
 
   /** The configuration, if known. */

@@ -37,6 +37,15 @@ public final class Rules {
           + " it with ftguard load --ko FILE; docs/check.md has every step";
 
   public static List<Check> all(Facts f) {
+    List<Check> all = new ArrayList<>(base(f));
+    if (!f.declared().isEmpty()) {
+      all.add(all.indexOf(all.stream().filter(c -> c.id().equals("hooks.ipmodify")).findFirst().orElseThrow()) + 1,
+          declaredHooks(f));
+    }
+    return List.copyOf(all);
+  }
+
+  private static List<Check> base(Facts f) {
     return List.of(
         arch(f),
         version(f),
@@ -520,6 +529,59 @@ public final class Rules {
           id, title, "held by ftguard itself (the module is loaded): " + String.join(", ", ours));
     }
     return Check.pass(id, title, "none is modified by another ftrace user (" + e.source() + ")");
+  }
+
+  /**
+   * The functions policies hook by name: in kallsyms, traceable, and (for a hook with a deny rule)
+   * not redirected by another ftrace user. A declared hook that cannot attach does not stop the
+   * table or the other hooks, so problems are warnings.
+   */
+  public static Check declaredHooks(Facts f) {
+    String id = "policy.hooks";
+    String title = "functions the policies hook";
+    List<String> problems = new ArrayList<>();
+    List<String> undecided = new ArrayList<>();
+    Set<String> symbols = f.symbols().known().orElse(null);
+    Set<String> traceable = f.traceable().known().orElse(null);
+    Map<String, EnabledFunction> enabled = f.enabled().known().orElse(null);
+    for (Facts.DeclaredHook d : f.declared()) {
+      String fn = d.function();
+      if (symbols != null && !symbols.contains(fn)) {
+        problems.add(fn + " (" + d.where() + "): not in kallsyms: no such function in this kernel");
+        continue;
+      }
+      if (traceable != null && !traceable.contains(fn)) {
+        problems.add(fn + " (" + d.where() + "): not traceable (not in available_filter_functions: inlined, notrace or init code)");
+        continue;
+      }
+      EnabledFunction line = enabled == null ? null : enabled.get(fn);
+      if (d.mayDeny() && line != null && line.ipModify() && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
+        problems.add(fn + " (" + d.where() + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
+      }
+      if (d.mayDeny() && HookTargets.TABLE.stream().anyMatch(e -> e.kind() != HookTargets.Kind.PROBE
+          && e.symbol(f.version()).equals(fn))) {
+        problems.add(fn + " (" + d.where() + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
+      }
+    }
+    if (symbols == null) {
+      undecided.add("kallsyms: " + f.symbols().explain());
+    }
+    if (traceable == null) {
+      undecided.add("traceability: " + f.traceable().explain());
+    }
+    int n = f.declared().size();
+    if (!problems.isEmpty()) {
+      return Check.warn(
+          id,
+          title,
+          problems.size() + " of " + n + " will not be hooked: " + String.join("; ", problems)
+              + ". The table loads all the same; the rules on these functions do nothing",
+          "fix the function names, or remove those hooks and their rules");
+    }
+    if (!undecided.isEmpty()) {
+      return Check.warn(id, title, "not checked: " + String.join("; ", undecided), "run as root (sudo) to check");
+    }
+    return Check.pass(id, title, "all " + n + " in kallsyms and traceable");
   }
 
   // ---- loading the module -----------------------------------------------------------------

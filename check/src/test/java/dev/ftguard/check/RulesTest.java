@@ -553,4 +553,62 @@ class RulesTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  // ---- functions policies hook by name (ftguard check --policy) -----------------------------
+
+  Check declared(Facts.DeclaredHook... hooks) {
+    return Rules.declaredHooks(Facts.gather(host.source(), List.of(hooks)));
+  }
+
+  @Test
+  void declaredHooksPresentAndTraceablePass() throws Exception {
+    host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n0000000000000000 T inet_bind\n");
+    host.write("/sys/kernel/tracing/available_filter_functions", "vfs_mkdir\ninet_bind\n");
+    Check c = declared(new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"), new Facts.DeclaredHook("inet_bind", false, "p.yaml:8:7"));
+    assertThat(c.status()).isEqualTo(Status.PASS);
+    assertThat(c.detail()).isEqualTo("all 2 in kallsyms and traceable");
+    // and the report has the check only when policies were given
+    assertThat(host.report().checks()).noneMatch(x -> x.id().equals("policy.hooks"));
+    assertThat(Report.of(Facts.gather(host.source(), List.of(new Facts.DeclaredHook("vfs_mkdir", false, "x"))))
+        .checks()).anyMatch(x -> x.id().equals("policy.hooks"));
+  }
+
+  @Test
+  void declaredHooksMissingUntraceableOrTakenWarnWithWhere() throws Exception {
+    host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n0000000000000000 t inlined_one\n0000000000000000 T taken\n");
+    host.write("/sys/kernel/tracing/available_filter_functions", "vfs_mkdir\ntaken\n");
+    host.enabled("taken (1) R I   \ttramp: 0xffffffffc0000000 (klp_ftrace_handler+0x0/0x100) ->ftrace_ops_list_func+0x0/0x100");
+    Check c = declared(
+        new Facts.DeclaredHook("no_such", false, "p.yaml:3:7"),
+        new Facts.DeclaredHook("inlined_one", false, "p.yaml:5:7"),
+        new Facts.DeclaredHook("taken", true, "p.yaml:7:7"),
+        new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:9:7"));
+    assertThat(c.status()).isEqualTo(Status.WARN);
+    assertThat(c.detail())
+        .startsWith("3 of 4 will not be hooked: ")
+        .contains("no_such (p.yaml:3:7): not in kallsyms")
+        .contains("inlined_one (p.yaml:5:7): not traceable")
+        .contains("taken (p.yaml:7:7): already redirected by another ftrace user")
+        .doesNotContain("vfs_mkdir (");
+    // an audit-only hook shares a redirected function
+    assertThat(declared(new Facts.DeclaredHook("taken", false, "p.yaml:7:7")).status()).isEqualTo(Status.PASS);
+  }
+
+  @Test
+  void aDenyOnAFunctionTheBuiltInHooksRedirectCannotAttach() {
+    Check c = declared(new Facts.DeclaredHook("security_file_open", true, "p.yaml:4:7"));
+    assertThat(c.status()).isEqualTo(Status.WARN);
+    assertThat(c.detail()).contains("the module's built-in hooks redirect it");
+    assertThat(declared(new Facts.DeclaredHook("security_file_open", false, "p.yaml:4:7")).status()).isEqualTo(Status.PASS);
+  }
+
+  @Test
+  void declaredHooksWithoutRootAreNotChecked() {
+    host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n");
+    host.rootOnly.add("/sys/kernel/tracing");
+    Check c = declared(new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"));
+    assertThat(c.status()).isEqualTo(Status.WARN);
+    assertThat(c.detail()).startsWith("not checked: traceability: ");
+    assertThat(c.fix()).isEqualTo("run as root (sudo) to check");
+  }
 }

@@ -1,11 +1,18 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.check.Facts;
 import dev.ftguard.check.GivenFiles;
+import dev.ftguard.policy.Action;
+import dev.ftguard.policy.HookDecl;
+import dev.ftguard.policy.Match;
+import dev.ftguard.policy.Policy;
+import dev.ftguard.policy.PolicySet;
 import dev.ftguard.check.LiveSystem;
 import dev.ftguard.check.Report;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,6 +82,13 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Read the system's files (proc/, sys/, boot/, lib/modules/) under DIR instead of /.")
   Path root;
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      arity = "1..*",
+      description = "Policy files: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
+  List<Path> policies = List.of();
+
   @Override
   public Integer call() {
     Context ctx = parent.context;
@@ -97,7 +111,9 @@ public final class CheckCommand implements Callable<Integer> {
             Optional.ofNullable(release),
             Optional.ofNullable(machine));
     LiveSystem live = new LiveSystem(root == null ? Path.of("/") : root);
-    Report report = Report.of(new GivenFiles(live, given));
+    List<Facts.DeclaredHook> declared =
+        policies.isEmpty() ? List.of() : declaredHooks(PolicyValidateCommand.loadOrExit(ctx, policies));
+    Report report = Report.of(Facts.gather(new GivenFiles(live, given), declared));
     if (json) {
       out.println(report.jsonText());
     } else {
@@ -105,6 +121,19 @@ public final class CheckCommand implements Callable<Integer> {
     }
     out.flush();
     return report.exitCode();
+  }
+
+  /** Every function the set hooks by name, once, with where it is declared first. */
+  static List<Facts.DeclaredHook> declaredHooks(PolicySet set) {
+    java.util.Map<String, Facts.DeclaredHook> out = new java.util.LinkedHashMap<>();
+    for (Policy p : set.policies()) {
+      for (HookDecl h : p.hooks()) {
+        boolean deny = set.policies().stream().flatMap(q -> q.rules().stream())
+            .anyMatch(r -> r.action() == Action.DENY && r.match() instanceof Match.Call c && c.hook().function().equals(h.function()));
+        out.putIfAbsent(h.function(), new Facts.DeclaredHook(h.function(), deny, h.location().toString()));
+      }
+    }
+    return List.copyOf(out.values());
   }
 
   /** {@code $COLUMNS} when it is set and sensible, else {@link Report#DEFAULT_WIDTH}. */

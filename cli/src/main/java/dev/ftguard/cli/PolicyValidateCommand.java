@@ -17,7 +17,10 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Check policy files without loading them into the kernel.",
       "The files are validated together (lists in one file may be used by policies in another).",
-      "Errors go to stderr, one per line: FILE:LINE:COLUMN: error: WHAT (hint: HOW TO FIX)."
+      "Errors go to stderr, one per line: FILE:LINE:COLUMN: error: WHAT (hint: HOW TO FIX).",
+      "Functions the policies hook by name are looked up on the running kernel (kallsyms, and"
+          + " with root the traceable functions); one that cannot be hooked is a warning on"
+          + " stderr: the policies stay valid (they may be meant for another kernel)."
     })
 public final class PolicyValidateCommand implements Callable<Integer> {
   @ParentCommand PolicyCommand parent;
@@ -35,7 +38,22 @@ public final class PolicyValidateCommand implements Callable<Integer> {
         PolicyPipeline.plural(set.ruleCount(), "rule", "rules"),
         PolicyPipeline.plural(set.lists().size(), "list", "lists"));
     ctx.out().flush();
+    warnAboutHooks(ctx, set);
     return 0;
+  }
+
+  /** Warns on stderr about declared functions this kernel cannot hook. */
+  static void warnAboutHooks(Context ctx, PolicySet set) {
+    List<dev.ftguard.check.Facts.DeclaredHook> declared = CheckCommand.declaredHooks(set);
+    if (declared.isEmpty()) {
+      return;
+    }
+    var facts = dev.ftguard.check.Facts.gather(new dev.ftguard.check.LiveSystem(java.nio.file.Path.of("/")), declared);
+    var check = dev.ftguard.check.Rules.declaredHooks(facts);
+    if (check.status() != dev.ftguard.check.Status.PASS && !check.detail().startsWith("not checked")) {
+      ctx.err().println("ftguard: warning: " + check.detail() + (check.fix().isEmpty() ? "" : " (hint: " + check.fix() + ")"));
+      ctx.err().flush();
+    }
   }
 
   /** Loads and validates; on failure prints every error to stderr and throws the summary. */
