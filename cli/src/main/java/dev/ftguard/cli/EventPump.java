@@ -81,7 +81,7 @@ public final class EventPump {
   }
 
   private final EventSource source;
-  private final OutputStream out;
+  private final PumpOutput output;
   private final PrintWriter err;
   private final Options options;
   private final StopSignal stop;
@@ -102,8 +102,18 @@ public final class EventPump {
       Options options,
       StopSignal stop,
       Clock clock) {
+    this(source, new PumpOutput.Stream(out), err, options, stop, clock);
+  }
+
+  EventPump(
+      EventSource source,
+      PumpOutput output,
+      PrintWriter err,
+      Options options,
+      StopSignal stop,
+      Clock clock) {
     this.source = source;
-    this.out = out;
+    this.output = output;
     this.err = err;
     this.options = options;
     this.stop = stop;
@@ -120,6 +130,20 @@ public final class EventPump {
   @FunctionalInterface
   public interface Tick {
     void run(LineWriter out) throws IOException;
+  }
+
+  /** Adds to every event's line before it goes out (e.g. the process and its ancestors). */
+  @FunctionalInterface
+  public interface Enricher {
+    void enrich(Event event, ObjectNode json);
+  }
+
+  private Enricher enricher = (e, j) -> {};
+
+  /** Sets what is added to every event's line (default: nothing). */
+  public EventPump enricher(Enricher enricher) {
+    this.enricher = enricher;
+    return this;
   }
 
   /** Names the fields of call events (default: positional {@code fieldN}). */
@@ -152,8 +176,8 @@ public final class EventPump {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment buf = arena.allocate(options.bufferBytes(), 8);
       while (!stop.stopRequested() && !countReached()) {
-        tick.run(json -> writeLine(EventJson.line(json)));
-        out.flush();
+        tick.run(output::notice);
+        output.flush();
         long wait = 0;
         if (options.follow()) {
           wait = options.pollInterval().toMillis();
@@ -166,7 +190,7 @@ public final class EventPump {
           emit(decoder.decode(buf, 0, n));
         }
         reportDrops();
-        out.flush();
+        output.flush();
         if (n == 0 && !options.follow()) {
           break;
         }
@@ -175,8 +199,15 @@ public final class EventPump {
         }
       }
       reportDrops();
-      out.flush();
+      output.flush();
     } catch (IOException e) {
+      if (!(output instanceof PumpOutput.Stream)) {
+        throw new UserException.Failed(
+            "writing the events failed: " + e.getMessage() + " (free space on the output's"
+                + " filesystem or fix its path; events not read yet stay buffered in the kernel"
+                + " until the next reader)",
+            e);
+      }
       // stdout closed (e.g. `| head`): stop quietly, nothing more can be delivered
       outputClosed = true;
     }
@@ -199,7 +230,9 @@ public final class EventPump {
           if (countReached()) {
             continue; // read from the kernel but beyond --count: not printed
           }
-          writeLine(EventJson.line(EventJson.event(e, callNames)));
+          ObjectNode json = EventJson.event(e, callNames);
+          enricher.enrich(e, json);
+          output.event(e, json);
           events++;
           switch (e) {
             case ExecEvent _ -> exec++;
@@ -240,7 +273,9 @@ public final class EventPump {
   private void reportDrops() throws IOException {
     long[] now;
     try {
-      now = source.stats().dropped();
+      Stats stats = source.stats();
+      output.stats(stats);
+      now = stats.dropped();
     } catch (ErrnoException e) {
       return; // counters unavailable right now; the next batch tries again
     }
@@ -251,14 +286,9 @@ public final class EventPump {
       grew |= delta[i] > 0;
     }
     if (grew) {
-      writeLine(EventJson.line(EventJson.drop(clock.instant(), delta, now)));
+      output.notice(EventJson.drop(clock.instant(), delta, now));
       lastReported = now;
     }
-  }
-
-  private void writeLine(String json) throws IOException {
-    byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-    out.write(bytes);
   }
 
   /** The one-line summary for stderr. */

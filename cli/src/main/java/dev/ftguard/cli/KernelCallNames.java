@@ -1,17 +1,16 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.api.FtguardAgent;
 import dev.ftguard.agent.json.CallFieldNames;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.KernelTable;
-import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.table.TableFormatException;
 import dev.ftguard.policy.table.TableReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,12 +55,6 @@ final class KernelCallNames implements CallFieldNames {
 
   /** The field names of every hook the policies declare, by function. */
   static Map<String, List<String>> of(List<Policy> policies) {
-    Map<String, List<String>> out = new HashMap<>();
-    for (Policy p : policies) {
-      for (HookDecl h : p.hooks()) {
-        out.put(h.function(), h.fields().stream().map(HookDecl.FieldRef::name).toList());
-      }
-    }
-    return out;
+    return FtguardAgent.fieldNames(new dev.ftguard.policy.PolicySet(policies, new java.util.LinkedHashMap<>()));
   }
 }

@@ -33,7 +33,7 @@ public final class PolicyDaemon {
   private final List<Path> files;
   private final ControlDevice device;
   private final Path devicePath;
-  private final OutputStream out;
+  private final PumpOutput out;
   private final Diagnostics diag;
   private final StopSignal stop;
   private final Clock clock;
@@ -49,6 +49,17 @@ public final class PolicyDaemon {
       ControlDevice device,
       Path devicePath,
       OutputStream out,
+      Diagnostics diag,
+      StopSignal stop,
+      Clock clock) {
+    this(files, device, devicePath, new PumpOutput.Stream(out), diag, stop, clock);
+  }
+
+  PolicyDaemon(
+      List<Path> files,
+      ControlDevice device,
+      Path devicePath,
+      PumpOutput out,
       Diagnostics diag,
       StopSignal stop,
       Clock clock) {
@@ -148,8 +159,17 @@ public final class PolicyDaemon {
     return o;
   }
 
+  private java.util.function.Consumer<PolicyPipeline.Applied> onApplied = a -> {};
+
+  /** Called with every table this daemon puts in force (e.g. to count hooks that failed). */
+  PolicyDaemon onApplied(java.util.function.Consumer<PolicyPipeline.Applied> onApplied) {
+    this.onApplied = onApplied;
+    return this;
+  }
+
   /** Names the new table's call fields; warns about functions that could not be hooked. */
   private void hooksApplied(PolicyPipeline.Applied applied) {
+    onApplied.accept(applied);
     callNames = KernelCallNames.of(applied.compiled().set().policies());
     if (!applied.failedHooks().isEmpty()) {
       diag.error("generation " + Long.toUnsignedString(applied.generation()) + " is in force, but " + applied.hookSummary());

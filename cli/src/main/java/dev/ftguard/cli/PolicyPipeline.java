@@ -1,6 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.agent.api.FtguardAgent;
 import dev.ftguard.abi.CallHookInfo;
 import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.TableRejectedException;
@@ -178,9 +179,8 @@ final class PolicyPipeline {
    */
   static Applied write(ControlDevice dev, Path device, Compiled compiled) throws PolicyFailure {
     try {
-      long generation = dev.setTable(compiled.table());
-      boolean hooks = compiled.set().policies().stream().anyMatch(p -> !p.hooks().isEmpty());
-      return new Applied(compiled, generation, hooks ? dev.callHooks() : List.of());
+      FtguardAgent.Applied a = FtguardAgent.apply(dev, compiled.set(), compiled.table());
+      return new Applied(compiled, a.generation(), a.hooks());
     } catch (TableRejectedException e) {
       if (e.error() == Abi.TERR_NOT_INJECTABLE) {
         throw new PolicyFailure(notInjectable(e, compiled));

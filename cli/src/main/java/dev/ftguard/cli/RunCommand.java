@@ -1,5 +1,9 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.export.Exporter;
+import dev.ftguard.agent.metrics.AgentMetrics;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
 import java.io.BufferedOutputStream;
@@ -45,6 +49,8 @@ public final class RunCommand implements Callable<Integer> {
               + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"info\",\"message\"[,\"exit_code\"]}.")
   boolean jsonErrors;
 
+  @Mixin OutputOptions output = new OutputOptions();
+
   @Override
   public Integer call() {
     Context ctx = parent.context;
@@ -72,11 +78,25 @@ public final class RunCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
+    Optional<AgentMetrics> metrics = output.metrics();
+    Exporter exporter = output.plainStdout() ? null : output.exporter(metrics);
+    PumpOutput sink = exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);
+    Runnable flush = exporter == null ? StopSignal.flushing(out, ctx.err()) : () -> {
+      try {
+        exporter.flush();
+      } catch (IOException e) {
+        // reported by the loop; nothing more to do at exit
+      }
+      ctx.err().flush();
+    };
+    metrics.ifPresent(m -> diag.info("metrics on http://" + (output.metricsAddress == null ? "127.0.0.1" : output.metricsAddress)
+        + ":" + m.port().orElse(-1) + "/metrics"));
     int code = 0;
     Thread hook = null;
     try (ControlDevice dev = ctx.openDeviceForWriting()) {
       PolicyDaemon daemon =
-          new PolicyDaemon(files, dev, device, out, diag, stop, Clock.systemUTC());
+          new PolicyDaemon(files, dev, device, sink, diag, stop, Clock.systemUTC())
+              .onApplied(a -> metrics.ifPresent(m -> a.failedHooks().forEach(h -> m.hookError(h.function()))));
       try {
         daemon.start(compiled);
       } catch (PolicyFailure f) {
@@ -91,7 +111,7 @@ public final class RunCommand implements Callable<Integer> {
               + ProcessHandle.current().pid()
               + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
               + " stay in force after exit)");
-      hook = stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err()));
+      hook = stop.install(StopSignal.GRACE, flush);
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {
         diag.error("cannot handle SIGHUP in this JVM (-Xrs?): reload by changing a policy file");
       }
@@ -121,6 +141,14 @@ public final class RunCommand implements Callable<Integer> {
       throw e;
     } finally {
       Sighup.uninstall();
+      if (exporter != null) {
+        try {
+          exporter.close();
+        } catch (IOException e) {
+          diag.error("closing the output failed: " + e.getMessage());
+        }
+      }
+      metrics.ifPresent(AgentMetrics::close);
       stop.finished(code, hook);
     }
     return code;

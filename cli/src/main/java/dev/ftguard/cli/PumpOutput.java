@@ -1,0 +1,76 @@
+package dev.ftguard.cli;
+
+import dev.ftguard.abi.Event;
+import dev.ftguard.abi.Stats;
+import dev.ftguard.agent.export.ExportRecord;
+import dev.ftguard.agent.export.Exporter;
+import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.agent.metrics.AgentMetrics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Where the event pump's lines go: a stream (stdout, as {@code ftguard events}), or the export
+ * pipeline (filters, rate limit, files with rotation) with metrics, as {@code ftguard run} can.
+ */
+sealed interface PumpOutput {
+  /** One event and its JSON line. */
+  void event(Event event, ObjectNode json) throws IOException;
+
+  /** A line that is not an event ({@code drop}, {@code policy_reload}): never filtered. */
+  void notice(ObjectNode json) throws IOException;
+
+  /** The module's counters, read after every batch. */
+  default void stats(Stats stats) {}
+
+  void flush() throws IOException;
+
+  /** Every line, unfiltered, to one stream. */
+  record Stream(OutputStream out) implements PumpOutput {
+    @Override
+    public void event(Event event, ObjectNode json) throws IOException {
+      line(json);
+    }
+
+    @Override
+    public void notice(ObjectNode json) throws IOException {
+      line(json);
+    }
+
+    private void line(ObjectNode json) throws IOException {
+      out.write((EventJson.line(json) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      out.flush();
+    }
+  }
+
+  /** Through an exporter; every event, exported or not, counted in the metrics (if any). */
+  record Export(Exporter exporter, Optional<AgentMetrics> metrics) implements PumpOutput {
+    @Override
+    public void event(Event event, ObjectNode json) throws IOException {
+      metrics.ifPresent(m -> m.event(event));
+      exporter.export(ExportRecord.of(event, json));
+    }
+
+    @Override
+    public void notice(ObjectNode json) throws IOException {
+      exporter.export(ExportRecord.notice(json));
+    }
+
+    @Override
+    public void stats(Stats stats) {
+      metrics.ifPresent(m -> m.kernelStats(stats));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      exporter.flush();
+    }
+  }
+}
