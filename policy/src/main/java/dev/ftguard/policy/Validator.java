@@ -983,16 +983,10 @@ final class Validator {
     if (p.isEmpty() || p.charAt(0) != '/') {
       return "is not an absolute path";
     }
-    if (p.indexOf('\0') >= 0) {
-      return "contains a NUL character";
-    }
-    int bytes = p.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > Limits.PATH_BYTES) {
-      return "is " + bytes + " bytes long; at most " + Limits.PATH_BYTES;
-    }
-    return glob ? checkGlob(p) : null;
+    return checkString(p, glob);
   }
 
+  /** Any string value: not empty, no NUL, at most {@link Limits#PATH_BYTES}, a sound glob. */
   private static String checkString(String p, boolean glob) {
     if (p.isEmpty()) {
       return "is empty";

@@ -13,26 +13,11 @@ import java.util.regex.PatternSyntaxException;
  * shown to an operator as it is. {@link #setting()} names the setting with a stable key (e.g.
  * {@code file.max_bytes}) that a command line can map to its option name.
  */
-public abstract sealed class ExportConfigException extends IllegalArgumentException {
+public abstract sealed class ExportConfigException extends dev.ftguard.agent.ConfigException {
   private static final long serialVersionUID = 1L;
 
-  private final String setting;
-  private final String fix;
-
   private ExportConfigException(String setting, String problem, String fix, Throwable cause) {
-    super(setting + ": " + problem + "; " + fix, cause);
-    this.setting = setting;
-    this.fix = fix;
-  }
-
-  /** The setting at fault, as a stable key: {@code file.path}, {@code rate.burst}, .... */
-  public String setting() {
-    return setting;
-  }
-
-  /** How to fix it, in words. */
-  public String fix() {
-    return fix;
+    super(setting, problem, fix, cause);
   }
 
   /** The directory that should hold the output file does not exist (or is not a directory). */

@@ -5,26 +5,11 @@ package dev.ftguard.agent.metrics;
  * wrong, where, and how to fix it. {@link #setting()} is a stable key ({@code metrics.port}, {@code
  * metrics.address}).
  */
-public abstract sealed class MetricsConfigException extends IllegalArgumentException {
+public abstract sealed class MetricsConfigException extends dev.ftguard.agent.ConfigException {
   private static final long serialVersionUID = 1L;
 
-  private final String setting;
-  private final String fix;
-
   private MetricsConfigException(String setting, String problem, String fix, Throwable cause) {
-    super(setting + ": " + problem + "; " + fix, cause);
-    this.setting = setting;
-    this.fix = fix;
-  }
-
-  /** The setting at fault: {@code metrics.port} or {@code metrics.address}. */
-  public String setting() {
-    return setting;
-  }
-
-  /** How to fix it, in words. */
-  public String fix() {
-    return fix;
+    super(setting, problem, fix, cause);
   }
 
   /** The port is not 0 to 65535. */
