@@ -5,7 +5,6 @@ import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.nativeio.EventSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -52,9 +51,11 @@ public final class StatusCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     Stats stats;
     List<HookInfo> hooks;
-    try (EventSource dev = ctx.openDevice()) {
+    List<dev.ftguard.abi.CallHookInfo> callHooks;
+    try (dev.ftguard.nativeio.ControlDevice dev = ctx.openDevice()) {
       stats = dev.stats();
       hooks = dev.hooks();
+      callHooks = stats.abiVersion() == Abi.ABI_VERSION ? dev.callHooks() : List.of();
     } catch (ErrnoException e) {
       throw Errors.deviceCall(e, device);
     }
@@ -71,11 +72,13 @@ public final class StatusCommand implements Callable<Integer> {
       o.put("hooks_attached", stats.hooksAttached());
       var arr = o.putArray("hooks");
       hooks.forEach(h -> arr.add(EventJson.hook(h)));
+      o.set("call_hooks", PolicyApplyCommand.hooksJson(callHooks));
       o.set("table", EventJson.table(stats));
       o.set("counters", EventJson.stats(stats));
       out.println(EventJson.line(o));
     } else {
       text(out, device, stats, hooks, params);
+      callHooksText(out, callHooks);
     }
     out.flush();
     if (stats.abiVersion() != Abi.ABI_VERSION) {
@@ -88,6 +91,20 @@ public final class StatusCommand implements Callable<Integer> {
           null);
     }
     return 0;
+  }
+
+  /** The functions the table in force hooks by name, and why any of them is not hooked. */
+  static void callHooksText(java.io.PrintWriter out, List<dev.ftguard.abi.CallHookInfo> hooks) {
+    if (hooks.isEmpty()) {
+      return;
+    }
+    long attached = hooks.stream().filter(dev.ftguard.abi.CallHookInfo::attached).count();
+    out.printf("functions  %d of %d hooked by the policies attached%n", attached, hooks.size());
+    for (var h : hooks) {
+      out.printf("  %-40s  %-8s  %-8s  %s%n", h.function(),
+          h.attached() ? "attached" : "no", h.mayDeny() ? "may deny" : "audit",
+          h.error() != 0 ? PolicyPipeline.whyNotHooked(h) : Long.toUnsignedString(h.hits()) + " calls");
+    }
   }
 
   static Map<String, String> parameters(Path sysModule) {

@@ -325,6 +325,7 @@ public final class EventJson {
     }
     unsigned(o, "blocked", s.blocked());
     unsigned(o, "killed", s.killed());
+    unsigned(o, "call_skipped", s.callSkipped());
     return o;
   }
 
