@@ -26,7 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -223,8 +226,29 @@ public final class EventPump {
     return options.count() > 0 && events >= options.count();
   }
 
+  /**
+   * The items of one read, events in the order of their hooked calls ({@code mono_ns}; stable):
+   * the reader merges the CPUs' buffers, which can put a child's fork before its parent's exec,
+   * and the process table must see them as they happened. Other items keep their place.
+   */
+  static List<Decoded> inCallOrder(List<Decoded> items) {
+    List<Event> events = new ArrayList<>();
+    for (Decoded d : items) {
+      if (d instanceof Event e) {
+        events.add(e);
+      }
+    }
+    events.sort(Comparator.comparingLong(e -> e.header().monoNs()));
+    List<Decoded> out = new ArrayList<>(items.size());
+    int next = 0;
+    for (Decoded d : items) {
+      out.add(d instanceof Event ? events.get(next++) : d);
+    }
+    return out;
+  }
+
   private void emit(DecodeResult result) throws IOException {
-    for (Decoded item : result.items()) {
+    for (Decoded item : inCallOrder(result.items())) {
       switch (item) {
         case Event e -> {
           if (countReached()) {

@@ -160,6 +160,13 @@ public final class PolicyDaemon {
   }
 
   private java.util.function.Consumer<PolicyPipeline.Applied> onApplied = a -> {};
+  private java.util.Optional<LineageOptions.Lineage> lineage = java.util.Optional.empty();
+
+  /** Adds the process table's lineage and enrichment to every event. */
+  PolicyDaemon lineage(java.util.Optional<LineageOptions.Lineage> lineage) {
+    this.lineage = lineage;
+    return this;
+  }
 
   /** Called with every table this daemon puts in force (e.g. to count hooks that failed). */
   PolicyDaemon onApplied(java.util.function.Consumer<PolicyPipeline.Applied> onApplied) {
@@ -202,6 +209,7 @@ public final class PolicyDaemon {
     boolean[] started = {false};
     EventPump pump = new EventPump(device, out, new java.io.PrintWriter(new DiagWriter(diag), true), options, stop, clock)
         .callFieldNames(f -> java.util.Optional.ofNullable(callNames.get(f)));
+    lineage.ifPresent(pump::enricher);
     pump.onTick(
         w -> {
           if (!started[0]) {
@@ -212,6 +220,8 @@ public final class PolicyDaemon {
           if (reason != null) {
             w.line(reload(reason));
           }
+          // System.nanoTime() is CLOCK_MONOTONIC on Linux, the clock of the events
+          lineage.ifPresent(l -> l.upkeep(System.nanoTime()));
         });
     return pump.run();
   }

@@ -51,6 +51,8 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin OutputOptions output = new OutputOptions();
 
+  @Mixin LineageOptions lineageOptions = new LineageOptions();
+
   @Override
   public Integer call() {
     Context ctx = parent.context;
@@ -80,6 +82,7 @@ public final class RunCommand implements Callable<Integer> {
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
     Optional<AgentMetrics> metrics = output.metrics();
     Exporter exporter = output.plainStdout() ? null : output.exporter(metrics);
+    Optional<LineageOptions.Lineage> lineage = lineageOptions.start(metrics);
     PumpOutput sink = exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);
     Runnable flush = exporter == null ? StopSignal.flushing(out, ctx.err()) : () -> {
       try {
@@ -96,7 +99,8 @@ public final class RunCommand implements Callable<Integer> {
     try (ControlDevice dev = ctx.openDeviceForWriting()) {
       PolicyDaemon daemon =
           new PolicyDaemon(files, dev, device, sink, diag, stop, Clock.systemUTC())
-              .onApplied(a -> metrics.ifPresent(m -> a.failedHooks().forEach(h -> m.hookError(h.function()))));
+              .onApplied(a -> metrics.ifPresent(m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
+              .lineage(lineage);
       try {
         daemon.start(compiled);
       } catch (PolicyFailure f) {
@@ -149,6 +153,7 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
       metrics.ifPresent(AgentMetrics::close);
+      lineage.ifPresent(l -> l.enricher().close());
       stop.finished(code, hook);
     }
     return code;

@@ -247,4 +247,16 @@ class EventPumpTest {
     }
     return o.toByteArray();
   }
+
+  @Test
+  void eventsOfOneReadGoOutInTheOrderOfTheirCalls() {
+    // a child's fork read before its parent's exec (the CPUs' buffers merged out of order)
+    var exec = Samples.exec(5);
+    var fork = Samples.thread(4);
+    var forkLater = new dev.ftguard.abi.ForkEvent(
+        new dev.ftguard.abi.Header(0, 0, 0, 3, 6, exec.header().monoNs() + 1, 0, 7, 1, 1, 1, 0, 0, 0, "sh"), 0, 99);
+    var unknown = new dev.ftguard.abi.UnknownRecord(0, 77, 96, 9);
+    List<dev.ftguard.abi.Decoded> read = List.of(forkLater, unknown, exec, fork);
+    assertThat(EventPump.inCallOrder(read)).containsExactly(fork, unknown, exec, forkLater);
+  }
 }

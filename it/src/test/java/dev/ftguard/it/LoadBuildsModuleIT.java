@@ -18,7 +18,9 @@ class LoadBuildsModuleIT {
     @Test
     void loadBuildsForTheRunningKernelThenUsesTheCache() throws Exception {
         String f = FtguardGuest.FTGUARD;
-        GuestResult r = Vm.run(FtguardGuest.guest("load-builds-module", Duration.ofMinutes(6))
+        // the guest compiles the whole module with gcc under TCG: 4-5 minutes on an idle 2-core
+        // machine, more when the host is busy; the limit only bounds a hang
+        GuestResult r = Vm.run(FtguardGuest.guest("load-builds-module", Duration.ofMinutes(12))
                 .payload("""
                         set -u
                         export XDG_CACHE_HOME=/tmp/cache
