@@ -646,7 +646,7 @@ static void ftg_slot_attach(struct ftg_call_slot *slot)
 	if (err) {
 		pr_warn("%s: cannot attach (%d)%s\n", slot->function, err,
 			err == -EBUSY ? ": another ftrace user already modifies it" : "");
-		ftrace_set_filter_ip(&slot->ops, slot->address, 1, 0);
+		ftrace_free_filter(&slot->ops);
 		slot->error = err;
 		return;
 	}
@@ -656,10 +656,10 @@ static void ftg_slot_attach(struct ftg_call_slot *slot)
 
 static void ftg_slot_detach(struct ftg_call_slot *slot)
 {
-	if (slot->attached) {
+	if (slot->attached)
 		unregister_ftrace_function(&slot->ops);
-		ftrace_set_filter_ip(&slot->ops, slot->address, 1, 0);
-	}
+	/* The filter hash is the ops' own: free it before the slot is reused. */
+	ftrace_free_filter(&slot->ops);
 	memset(&slot->ops, 0, sizeof(slot->ops));
 	slot->attached = false;
 	slot->in_use = false;

@@ -246,7 +246,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	return 0;
 
 clear_filter:
-	ftrace_set_filter_ip(&hook->ops, hook->address, 1, 0);
+	ftrace_free_filter(&hook->ops);
 free_hits:
 	free_percpu(hits);
 	hook->ops.private = NULL;
@@ -263,9 +263,8 @@ static void ftg_hook_detach(struct ftg_hook *hook)
 	err = unregister_ftrace_function(&hook->ops);
 	if (err)
 		pr_err("%s: unregister_ftrace_function: %d\n", hook->name, err);
-	err = ftrace_set_filter_ip(&hook->ops, hook->address, 1, 0);
-	if (err)
-		pr_err("%s: removing the ftrace filter: %d\n", hook->name, err);
+	/* The filter hash belongs to the ops: free it, or it leaks at unload. */
+	ftrace_free_filter(&hook->ops);
 	hook->attached = false;
 }
 
