@@ -558,8 +558,7 @@ public final class Rules {
       if (d.mayDeny() && line != null && line.ipModify() && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
         problems.add(fn + " (" + d.where() + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
       }
-      if (d.mayDeny() && HookTargets.TABLE.stream().anyMatch(e -> e.kind() != HookTargets.Kind.PROBE
-          && e.symbol(f.version()).equals(fn))) {
+      if (d.mayDeny() && f.targets().stream().anyMatch(t -> t.ipModify() && t.symbol().equals(fn))) {
         problems.add(fn + " (" + d.where() + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
       }
     }
