@@ -417,11 +417,7 @@ static u32 notrace ftg_call_binary(struct ftg_call_scratch *s, const char **out)
 
 	if (!in_task() || !current->mm || !ftg_may_resolve())
 		return 0;
-	rcu_read_lock();
-	exe = rcu_dereference(current->mm->exe_file);
-	if (exe && !get_file_rcu(exe))
-		exe = NULL;
-	rcu_read_unlock();
+	exe = ftg_mm_exe_file(current->mm);
 	if (!exe)
 		return 0;
 	p = d_path(&exe->f_path, s->path, PATH_MAX);
@@ -646,7 +642,7 @@ static void ftg_slot_attach(struct ftg_call_slot *slot)
 	if (err) {
 		pr_warn("%s: cannot attach (%d)%s\n", slot->function, err,
 			err == -EBUSY ? ": another ftrace user already modifies it" : "");
-		ftrace_free_filter(&slot->ops);
+		ftg_ftrace_free_filter(&slot->ops, slot->address);
 		slot->error = err;
 		return;
 	}
@@ -659,7 +655,7 @@ static void ftg_slot_detach(struct ftg_call_slot *slot)
 	if (slot->attached)
 		unregister_ftrace_function(&slot->ops);
 	/* The filter hash is the ops' own: free it before the slot is reused. */
-	ftrace_free_filter(&slot->ops);
+	ftg_ftrace_free_filter(&slot->ops, slot->address);
 	memset(&slot->ops, 0, sizeof(slot->ops));
 	slot->attached = false;
 	slot->in_use = false;

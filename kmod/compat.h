@@ -7,7 +7,6 @@
 #define FTG_COMPAT_H
 
 #include <linux/version.h>
-#include <linux/ftrace.h>
 
 #if !defined(CONFIG_X86_64)
 /*
@@ -29,6 +28,28 @@
 #if !defined(CONFIG_KALLSYMS)
 #error "ftguard needs CONFIG_KALLSYMS to find hook targets by name"
 #endif
+
+#ifdef __ASSEMBLER__
+
+/*
+ * 5.18: asm/ibt.h defines ENDBR, an endbr64 where the kernel is built with
+ * indirect branch tracking (commit 156ff4a544ae "x86/ibt: Base IBT bits");
+ * without IBT, or before, there is nothing to emit.
+ */
+#if defined(CONFIG_X86_KERNEL_IBT)
+#include <asm/ibt.h>
+#define FTG_ENDBR ENDBR
+#else
+#define FTG_ENDBR
+#endif
+
+#else /* !__ASSEMBLER__ */
+
+#include <linux/fs.h>
+#include <linux/ftrace.h>
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
 
 /*
  * 4.17: on x86_64 every system call is entered through a stub that takes
@@ -81,5 +102,84 @@ static __always_inline struct pt_regs *ftg_get_regs(ftg_fregs_t *regs)
 #else
 #define ftg_copy_from_kernel_nofault probe_kernel_read
 #endif
+
+/*
+ * 5.11: kmap_local_page() maps a page for the current context only (commit
+ * f3ba3c710ac5 "mm/highmem: Provide kmap_local*").  Before it, without
+ * highmem (none of the architectures this module builds for has it), every
+ * page is mapped already: page_address() is what kmap() would return.
+ */
+static __always_inline void *ftg_kmap_local(struct page *page)
+{
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+	return kmap_local_page(page);
+#else
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_HIGHMEM));
+	return page_address(page);
+#endif
+}
+
+static __always_inline void ftg_kunmap_local(void *addr)
+{
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+	kunmap_local(addr);
+#endif
+}
+
+/*
+ * 6.5: get_user_pages_remote() lost its vmas argument (commit ca5e863233e8
+ * "mm/gup: remove vmas parameter from get_user_pages_remote()").
+ */
+static __always_inline long ftg_get_user_page_remote(struct mm_struct *mm,
+						     unsigned long addr,
+						     struct page **page)
+{
+#if KERNEL_VERSION(6, 5, 0) <= LINUX_VERSION_CODE
+	return get_user_pages_remote(mm, addr, 1, 0, page, NULL);
+#else
+	return get_user_pages_remote(mm, addr, 1, 0, page, NULL, NULL);
+#endif
+}
+
+/*
+ * The binary of an mm, with a reference, or NULL.  6.7: get_file_rcu()
+ * takes the RCU-protected slot and retries while it changes, since files
+ * are SLAB_TYPESAFE_BY_RCU (commit 0ede61d8589c "file: convert to
+ * SLAB_TYPESAFE_BY_RCU").  Before, it took the file and only tried to
+ * take a reference.
+ */
+static __always_inline struct file *ftg_mm_exe_file(struct mm_struct *mm)
+{
+	struct file *exe;
+
+	rcu_read_lock();
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+	exe = get_file_rcu(&mm->exe_file);
+#else
+	exe = rcu_dereference(mm->exe_file);
+	if (exe && !get_file_rcu(exe))
+		exe = NULL;
+#endif
+	rcu_read_unlock();
+	return exe;
+}
+
+/*
+ * Forget the one address an ops was filtered on, freeing its filter hash.
+ * ftrace_free_filter() is exported since 6.2 (commit 8be9fbd5345d "ftrace:
+ * Export ftrace_free_filter() to modules", in Debian's 6.1 too).  Before,
+ * removing the address does it: ftrace swaps its static empty hash in for
+ * the ops' own and frees that.
+ */
+static inline void ftg_ftrace_free_filter(struct ftrace_ops *ops, unsigned long ip)
+{
+#if KERNEL_VERSION(6, 1, 0) <= LINUX_VERSION_CODE
+	ftrace_free_filter(ops);
+#else
+	ftrace_set_filter_ip(ops, ip, 1, 0);
+#endif
+}
+
+#endif /* __ASSEMBLER__ */
 
 #endif /* FTG_COMPAT_H */

@@ -157,7 +157,6 @@ static const struct file_operations ftg_fops = {
 	.poll = ftg_poll,
 	.unlocked_ioctl = ftg_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice ftg_miscdev = {

@@ -102,18 +102,6 @@ struct ftg_facts {
 
 /* ---- paths ----------------------------------------------------------- */
 
-static struct file *notrace ftg_mm_exe(struct mm_struct *mm)
-{
-	struct file *exe;
-
-	rcu_read_lock();
-	exe = rcu_dereference(mm->exe_file);
-	if (exe && !get_file_rcu(exe))
-		exe = NULL;
-	rcu_read_unlock();
-	return exe;
-}
-
 /* d_path into buf[PATH_MAX]; false when it does not fit or fails. */
 static bool notrace ftg_path(const struct path *path, char *buf, const char **out, u32 *len)
 {
@@ -128,7 +116,7 @@ static bool notrace ftg_path(const struct path *path, char *buf, const char **ou
 
 static bool notrace ftg_exe_path(struct mm_struct *mm, char *buf, const char **out, u32 *len)
 {
-	struct file *exe = mm ? ftg_mm_exe(mm) : NULL;
+	struct file *exe = mm ? ftg_mm_exe_file(mm) : NULL;
 	bool ok;
 
 	if (!exe)
@@ -162,7 +150,7 @@ struct ftg_argw {
 static void ftg_argw_release(struct ftg_argw *w)
 {
 	if (w->page) {
-		kunmap_local(w->kaddr);
+		ftg_kunmap_local(w->kaddr);
 		put_page(w->page);
 		w->page = NULL;
 	}
@@ -177,13 +165,13 @@ static int ftg_argw_getc(struct ftg_argw *w)
 	if (!w->page || base != w->base) {
 		ftg_argw_release(w);
 		mmap_read_lock(w->bprm->mm);
-		n = get_user_pages_remote(w->bprm->mm, w->pos, 1, 0, &w->page, NULL, NULL);
+		n = ftg_get_user_page_remote(w->bprm->mm, w->pos, &w->page);
 		mmap_read_unlock(w->bprm->mm);
 		if (n <= 0) {
 			w->page = NULL;
 			return -1;
 		}
-		w->kaddr = kmap_local_page(w->page);
+		w->kaddr = ftg_kmap_local(w->page);
 		w->base = base;
 	}
 	return w->kaddr[w->pos++ - base];
@@ -280,7 +268,7 @@ static bool notrace ftg_task_exe_match(const struct ftg_table *t, const struct f
 
 	task_lock(task);
 	if (task->mm && !(task->flags & PF_KTHREAD))
-		exe = ftg_mm_exe(task->mm);
+		exe = ftg_mm_exe_file(task->mm);
 	task_unlock(task);
 	if (!exe)
 		return false;

@@ -16,10 +16,8 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
 #include <asm/ftrace.h>
-#if defined(CONFIG_X86_KERNEL_IBT)
-#include <asm/ibt.h>
-#endif
 
 #include "compat.h"
 #include "hook.h"
@@ -29,7 +27,7 @@ static unsigned long (*ftg_ftrace_location)(unsigned long ip);
 static bool ftg_skip_fentry;
 
 #if FTG_KALLSYMS_VIA_KPROBE
-int ftg_resolve_init(void)
+static int ftg_find_lookup_name(void)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
 	int ret;
@@ -45,7 +43,7 @@ int ftg_resolve_init(void)
 	return ftg_lookup_name ? 0 : -ENOENT;
 }
 #else
-int ftg_resolve_init(void)
+static int ftg_find_lookup_name(void)
 {
 	ftg_lookup_name = kallsyms_lookup_name;
 	return 0;
@@ -88,7 +86,7 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
 	struct pt_regs *regs = ftg_get_regs(fregs);
 
-	this_cpu_inc(*(u64 __percpu *)ops->private);
+	this_cpu_inc(*hook->hits);
 	if (hook->probe) {
 		hook->probe(regs);
 		return;
@@ -108,13 +106,11 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 
 int ftg_hooks_set_skip_fentry(bool skip)
 {
-#if defined(CONFIG_X86_KERNEL_IBT)
 	/* Past the fentry site there is no ENDBR: an indirect call would trap. */
-	if (skip && cpu_feature_enabled(X86_FEATURE_IBT)) {
+	if (skip && ftg_ibt_enforced()) {
 		pr_err("call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n");
 		return -EOPNOTSUPP;
 	}
-#endif
 	if (skip && !ftg_ftrace_location) {
 		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
 		if (!ftg_ftrace_location) {
@@ -162,23 +158,111 @@ static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
 }
 
 /*
- * With indirect branch tracking, a call through a pointer must land on an
- * ENDBR instruction.  The kernel seals (overwrites) the ENDBR of functions
- * it never calls indirectly; entering such a function would trap.  Refuse
- * the hook instead.  (call_mode=skip is refused earlier under IBT.)
+ * With indirect branch tracking (IBT), a call through a pointer must land on
+ * an ENDBR64.  The kernel seals the ENDBR of every function it never calls
+ * through a pointer, at boot and at module load (apply_seal_endbr()): it
+ * writes a 4-byte NOP over it, and entering such a function through a
+ * pointer traps.  The bytes are compared here rather than with is_endbr(),
+ * which from 6.2 also accepts the sealing NOP (so a sealed function looked
+ * callable) and since 7.2 is not exported.  The byte patterns live in
+ * .rodata, never as immediates in text, where they would be branch targets.
  */
-static bool ftg_endbr_intact(unsigned long entry)
+static const u8 ftg_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
+static const u8 ftg_endbr_seals[][4] = {
+	{ 0x66, 0x0f, 0x1f, 0x00 },	/* osp nopl (%rax): 5.18 to 6.x */
+	{ 0x0f, 0x1f, 0x40, 0xd6 },	/* nopl -42(%rax): later kernels */
+};
+
+enum ftg_entry ftg_entry_kind(unsigned long entry)
+{
+	u8 insn[4];
+	size_t i;
+
+	if (ftg_copy_from_kernel_nofault(insn, (void *)entry, sizeof(insn)))
+		return FTG_ENTRY_UNREADABLE;
+	if (!memcmp(insn, ftg_endbr64, sizeof(insn)))
+		return FTG_ENTRY_ENDBR;
+	for (i = 0; i < ARRAY_SIZE(ftg_endbr_seals); i++)
+		if (!memcmp(insn, ftg_endbr_seals[i], sizeof(insn)))
+			return FTG_ENTRY_SEALED;
+	return FTG_ENTRY_PLAIN;
+}
+
+const char *ftg_entry_name(enum ftg_entry kind)
+{
+	switch (kind) {
+	case FTG_ENTRY_ENDBR:
+		return "endbr";
+	case FTG_ENTRY_SEALED:
+		return "sealed";
+	case FTG_ENTRY_PLAIN:
+		return "plain";
+	case FTG_ENTRY_UNREADABLE:
+		break;
+	}
+	return "unreadable";
+}
+
+#ifdef FTG_TEST_IBT
+/*
+ * Test-only build (make FTG_TEST_IBT=1).  test_ibt=1 makes the module act
+ * as on a CPU that enforces IBT where neither the CPU nor the emulator has
+ * it; each function named in test_entry is classified at load and logged,
+ * so that a test can hold the check against the text a kernel really runs.
+ */
+static bool test_ibt;
+module_param(test_ibt, bool, 0444);
+MODULE_PARM_DESC(test_ibt, "Test build: act as if the CPU enforced IBT");
+
+#define FTG_TEST_ENTRIES_MAX 64
+static char *test_entry[FTG_TEST_ENTRIES_MAX];
+static int test_entry_count;
+module_param_array(test_entry, charp, &test_entry_count, 0444);
+MODULE_PARM_DESC(test_entry, "Test build: functions whose entry to classify at load");
+
+static void ftg_test_entries(void)
+{
+	int i;
+
+	for (i = 0; i < test_entry_count; i++) {
+		unsigned long addr = ftg_lookup_name(test_entry[i]);
+
+		pr_info("test: entry %s %s callable=%s\n", test_entry[i],
+			addr ? ftg_entry_name(ftg_entry_kind(addr)) : "missing",
+			ftg_callable_address(test_entry[i]) ? "yes" : "no");
+	}
+}
+#endif
+
+bool ftg_ibt_enforced(void)
 {
 #if defined(CONFIG_X86_KERNEL_IBT)
-	u32 insn;
-
-	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+	if (cpu_feature_enabled(X86_FEATURE_IBT))
 		return true;
-	return !ftg_copy_from_kernel_nofault(&insn, (void *)entry, sizeof(insn)) &&
-	       is_endbr(insn);
-#else
-	return true;
 #endif
+#ifdef FTG_TEST_IBT
+	return test_ibt;
+#else
+	return false;
+#endif
+}
+
+int ftg_resolve_init(void)
+{
+	int err = ftg_find_lookup_name();
+
+#ifdef FTG_TEST_IBT
+	if (!err)
+		ftg_test_entries();
+#endif
+	return err;
+}
+
+static bool ftg_endbr_intact(unsigned long entry)
+{
+	if (!ftg_ibt_enforced())
+		return true;
+	return ftg_entry_kind(entry) == FTG_ENTRY_ENDBR;
 }
 
 static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
@@ -200,7 +284,6 @@ unsigned long ftg_callable_address(const char *name)
 
 static int ftg_hook_install(struct ftg_hook *hook)
 {
-	u64 __percpu *hits;
 	int err;
 
 	hook->address = ftg_lookup_name(hook->name);
@@ -219,12 +302,11 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		*hook->wrap->orig = entry;
 	}
 
-	hits = alloc_percpu(u64);
-	if (!hits)
+	hook->hits = alloc_percpu(u64);
+	if (!hook->hits)
 		return -ENOMEM;
 
 	hook->ops.func = ftg_ftrace_thunk;
-	hook->ops.private = (void __force *)hits;
 	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION;
 	if (hook->wrap || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
@@ -246,10 +328,10 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	return 0;
 
 clear_filter:
-	ftrace_free_filter(&hook->ops);
+	ftg_ftrace_free_filter(&hook->ops, hook->address);
 free_hits:
-	free_percpu(hits);
-	hook->ops.private = NULL;
+	free_percpu(hook->hits);
+	hook->hits = NULL;
 	return err;
 }
 
@@ -264,7 +346,7 @@ static void ftg_hook_detach(struct ftg_hook *hook)
 	if (err)
 		pr_err("%s: unregister_ftrace_function: %d\n", hook->name, err);
 	/* The filter hash belongs to the ops: free it, or it leaks at unload. */
-	ftrace_free_filter(&hook->ops);
+	ftg_ftrace_free_filter(&hook->ops, hook->address);
 	hook->attached = false;
 }
 
@@ -289,8 +371,8 @@ static void ftg_hooks_free(struct ftg_hook *hooks, size_t count)
 	size_t i;
 
 	for (i = 0; i < count; i++) {
-		free_percpu((u64 __percpu *)hooks[i].ops.private);
-		hooks[i].ops.private = NULL;
+		free_percpu(hooks[i].hits);
+		hooks[i].hits = NULL;
 	}
 }
 
@@ -324,7 +406,7 @@ int ftg_hooks_install(struct ftg_hook *hooks, size_t count)
 
 u64 ftg_hook_hits(const struct ftg_hook *hooks, size_t index)
 {
-	const u64 __percpu *hits = (const u64 __percpu __force *)hooks[index].ops.private;
+	const u64 __percpu *hits = hooks[index].hits;
 	u64 sum = 0;
 	int cpu;
 

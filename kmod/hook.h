@@ -47,6 +47,7 @@ struct ftg_hook {
 	/* Filled in by the engine. */
 	unsigned long address;
 	bool attached;
+	u64 __percpu *hits;		/* times the callback ran */
 	struct ftrace_ops ops;
 };
 
@@ -63,6 +64,19 @@ int ftg_resolve_init(void);
 unsigned long ftg_symbol_address(const char *name);
 /* A function to call through a pointer: 0 when unknown or its ENDBR is sealed. */
 unsigned long ftg_callable_address(const char *name);
+
+/* What a function starts with, as far as IBT is concerned. */
+enum ftg_entry {
+	FTG_ENTRY_ENDBR,	/* ENDBR64: may be called through a pointer */
+	FTG_ENTRY_SEALED,	/* ENDBR sealed by the kernel: may not */
+	FTG_ENTRY_PLAIN,	/* no ENDBR at all (kernel built without IBT) */
+	FTG_ENTRY_UNREADABLE,
+};
+
+enum ftg_entry ftg_entry_kind(unsigned long entry);
+const char *ftg_entry_name(enum ftg_entry kind);
+/* Whether calls through pointers must land on ENDBR64 here. */
+bool ftg_ibt_enforced(void);
 /* call_mode=skip: wrappers enter originals past the fentry site. */
 int ftg_hooks_set_skip_fentry(bool skip);
 bool ftg_hooks_skip_fentry(void);
