@@ -39,9 +39,6 @@
 #include "hook.h"
 #include "policy.h"
 
-/* deny.S */
-asmlinkage void ftg_deny_return(void);
-
 struct ftg_call_slot {
 	struct ftrace_ops ops;
 	char function[FTG_FUNC_NAME_MAX];
@@ -78,25 +75,24 @@ static int (*ftg_ei_type)(unsigned long addr);
 
 /* ---- reading arguments ------------------------------------------------ */
 
-/* The i-th argument: from the registers, or from a system call's user registers. */
+/*
+ * The i-th argument (pos < FTG_CALL_ARGS_MAX, table.c): from the registers,
+ * or from a system call's user registers (arch.h: on x86_64 the fourth is
+ * in r10 there, not rcx).
+ */
 static bool notrace ftg_call_arg(const struct ftg_hook_decl *d, struct pt_regs *regs,
 				 u8 pos, unsigned long *val)
 {
-	static const size_t off[FTG_CALL_ARGS_MAX] = {
-		offsetof(struct pt_regs, di), offsetof(struct pt_regs, si),
-		offsetof(struct pt_regs, dx), offsetof(struct pt_regs, cx),
-		offsetof(struct pt_regs, r8), offsetof(struct pt_regs, r9),
-	};
 	const struct pt_regs *user;
 
+	/* Register arguments on both architectures, six in a system call. */
+	BUILD_BUG_ON(FTG_CALL_ARGS_MAX > 6);
 	if (!(d->flags & FTG_HOOKDECL_SYSCALL)) {
-		*val = *(unsigned long *)((u8 *)regs + off[pos]);
+		*val = ftg_arg(regs, pos);
 		return true;
 	}
-	/* The user's fourth argument is in r10 (the syscall convention). */
-	user = (const struct pt_regs *)regs->di;
-	return !ftg_copy_from_kernel_nofault(val, (const u8 *)user +
-					     (pos == 3 ? offsetof(struct pt_regs, r10) : off[pos]),
+	user = ftg_syscall_regs(regs);
+	return !ftg_copy_from_kernel_nofault(val, (const u8 *)user + ftg_syscall_arg_offset(pos),
 					     sizeof(*val));
 }
 
@@ -556,8 +552,7 @@ static void notrace ftg_call_thunk(unsigned long ip, unsigned long parent_ip,
 	s->rec.ev.fields_len = f.pos - (s->rec.ev.data + ALIGN(name_len, 8));
 	if (ftg_call_decide(t, h, s, &f, f.pos - s->rec.ev.data, &stamp, &retval) &&
 	    slot->ipmodify) {
-		regs->ax = (unsigned long)retval;
-		regs->ip = (unsigned long)ftg_deny_return;
+		ftg_deny(regs, (unsigned long)retval);
 	}
 	s->busy = false;
 out:
@@ -803,7 +798,7 @@ int ftg_calls_init(void)
 	ftg_strncpy_kernel = (void *)ftg_callable_address("strncpy_from_kernel_nofault");
 	ftg_strncpy_user = (void *)ftg_callable_address("strncpy_from_user_nofault");
 	if (!ftg_strncpy_kernel || !ftg_strncpy_user)
-		pr_warn("strncpy_from_*_nofault not in kallsyms: string arguments read as faults\n");
+		pr_warn("strncpy_from_*_nofault cannot be called (not in kallsyms, or sealed under IBT): string arguments read as faults\n");
 	if (!ftg_mount_lock)
 		pr_info("mount_lock not in kallsyms: paths of declared hooks are resolved less often\n");
 	return 0;

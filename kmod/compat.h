@@ -8,13 +8,13 @@
 
 #include <linux/version.h>
 
-#if !defined(CONFIG_X86_64)
+#if !defined(CONFIG_X86_64) && !defined(CONFIG_ARM64)
 /*
- * The hooks read arguments by the x86_64 calling convention and hook the
- * __x64_sys_* entry points; a 32-bit kernel passes arguments otherwise
- * (-mregparm=3) and has neither (docs/check.md).
+ * The hooks read arguments and system call registers through arch.h, which
+ * knows x86_64 and arm64 (docs/arm64.md); a 32-bit x86 kernel passes
+ * arguments otherwise (-mregparm=3) and has no fentry site (docs/check.md).
  */
-#error "ftguard needs x86_64: its hooks read arguments the x86_64 way"
+#error "ftguard builds for x86_64 and arm64 only (kmod/arch.h)"
 #endif
 
 #if KERNEL_VERSION(3, 19, 0) > LINUX_VERSION_CODE
@@ -51,13 +51,17 @@
 #include <linux/mm.h>
 #include <linux/rcupdate.h>
 
+#include "arch.h"
+
 /*
  * 4.17: on x86_64 every system call is entered through a stub that takes
- * the saved user registers, __x64_sys_NAME(const struct pt_regs *).
+ * the saved user registers, __x64_sys_NAME(const struct pt_regs *); arm64
+ * has such stubs (__arm64_sys_NAME) from 4.19, before the 5.5 that brought
+ * it DYNAMIC_FTRACE_WITH_REGS.  The names are the architecture's (arch.h).
  */
 #if KERNEL_VERSION(4, 17, 0) <= LINUX_VERSION_CODE
 #define FTG_PTREGS_SYSCALLS 1
-#define FTG_SYSCALL(name) "__x64_sys_" name
+#define FTG_SYSCALL(name) FTG_ARCH_SYSCALL(name)
 #else
 #define FTG_PTREGS_SYSCALLS 0
 #define FTG_SYSCALL(name) "sys_" name

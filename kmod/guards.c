@@ -4,8 +4,9 @@
  * arguments are the kernel's own copies (an opened file, a copied socket
  * address, a task, new credentials), gathers the facts a rule can ask for,
  * looks the rule table up and, when an enforcing rule denies, makes the
- * function return the error without running (regs->ax, and regs->ip sent
- * to a bare return).  Nothing matching costs a lookup and no wrapper.
+ * function return the error without running (ftg_deny(), arch.h: the
+ * return value register set, the instruction pointer sent to a bare
+ * return).  Nothing matching costs a lookup and no wrapper.
  *
  * exec is decided in a wrapper around security_bprm_check() instead,
  * entered only when some exec rule is a candidate for the executed file:
@@ -47,9 +48,6 @@
 #include "events.h"
 #include "ftguard.h"
 #include "policy.h"
-
-/* deny.S */
-asmlinkage void ftg_deny_return(void);
 
 /* Ancestors examined above the parent by ancestorBinary. */
 #define FTG_ANCESTORS_MAX	32
@@ -538,7 +536,7 @@ static unsigned long notrace ftg_end(struct ftg_facts *f, struct pt_regs *regs)
 	if (f->kill)
 		send_sig(SIGKILL, current, 0);
 	if (f->err) {
-		regs->ax = (unsigned long)(long)f->err;
+		ftg_set_return(regs, (unsigned long)(long)f->err);
 		ip = (unsigned long)ftg_deny_return;
 	}
 	return ip;
@@ -547,7 +545,7 @@ static unsigned long notrace ftg_end(struct ftg_facts *f, struct pt_regs *regs)
 /* security_file_open(struct file *file) */
 unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 {
-	struct file *file = (struct file *)regs->di;
+	struct file *file = (struct file *)ftg_arg(regs, 0);
 	const struct ftg_table *t;
 	struct ftg_facts f;
 
@@ -579,8 +577,8 @@ static bool notrace ftg_v4mapped(const struct in6_addr *a)
 /* security_socket_connect(struct socket *, struct sockaddr *, int addrlen) */
 unsigned long notrace ftg_guard_connect(struct pt_regs *regs)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)regs->si;
-	int addrlen = (int)regs->dx;
+	const struct sockaddr *sa = (const struct sockaddr *)ftg_arg(regs, 1);
+	int addrlen = (int)ftg_arg(regs, 2);
 	const struct ftg_table *t;
 	struct ftg_facts f;
 
@@ -649,13 +647,13 @@ static bool notrace ftg_module_name(struct ftg_facts *f, const char *path, u32 l
 /* security_kernel_read_file(struct file *, enum kernel_read_file_id, bool) */
 unsigned long notrace ftg_guard_read_file(struct pt_regs *regs)
 {
-	struct file *file = (struct file *)regs->di;
+	struct file *file = (struct file *)ftg_arg(regs, 0);
 	const struct ftg_table *t;
 	struct ftg_facts f;
 	const char *p;
 	u32 len;
 
-	if ((int)regs->si != READING_MODULE)
+	if ((int)ftg_arg(regs, 1) != READING_MODULE)
 		return 0;
 	t = ftg_begin(FTG_KIND_MODULE_LOAD, &f);
 	if (!t)
@@ -672,7 +670,7 @@ unsigned long notrace ftg_guard_load_data(struct pt_regs *regs)
 	const struct ftg_table *t;
 	struct ftg_facts f;
 
-	if ((int)regs->di != LOADING_MODULE)
+	if ((int)ftg_arg(regs, 0) != LOADING_MODULE)
 		return 0;
 	t = ftg_begin(FTG_KIND_MODULE_LOAD, &f);
 	if (!t)
@@ -687,11 +685,11 @@ unsigned long notrace ftg_guard_load_data(struct pt_regs *regs)
  */
 unsigned long notrace ftg_guard_ptrace(struct pt_regs *regs)
 {
-	struct task_struct *child = (struct task_struct *)regs->di;
+	struct task_struct *child = (struct task_struct *)ftg_arg(regs, 0);
 	const struct ftg_table *t;
 	struct ftg_facts f;
 
-	if (!((unsigned int)regs->si & PTRACE_MODE_ATTACH))
+	if (!((unsigned int)ftg_arg(regs, 1) & PTRACE_MODE_ATTACH))
 		return 0;
 	t = ftg_begin(FTG_KIND_PTRACE, &f);
 	if (!t)
@@ -706,7 +704,7 @@ unsigned long notrace ftg_guard_ptrace(struct pt_regs *regs)
 /* commit_creds(struct cred *new): privileges gained outside an exec. */
 unsigned long notrace ftg_guard_creds(struct pt_regs *regs)
 {
-	struct cred *new = (struct cred *)regs->di;
+	struct cred *new = (struct cred *)ftg_arg(regs, 0);
 	const struct cred *old = current_cred();
 	const struct ftg_table *t;
 	struct ftg_facts f;
@@ -808,7 +806,7 @@ int ftg_bprm_check(struct linux_binprm *bprm)
  */
 unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 {
-	struct linux_binprm *bprm = (struct linux_binprm *)regs->di;
+	struct linux_binprm *bprm = (struct linux_binprm *)ftg_arg(regs, 0);
 	const struct ftg_table *t;
 	struct ftg_facts f;
 	const char *p = NULL;

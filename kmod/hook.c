@@ -16,8 +16,6 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/uaccess.h>
-#include <asm/cpufeature.h>
-#include <asm/ftrace.h>
 
 #include "compat.h"
 #include "hook.h"
@@ -98,14 +96,18 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		unsigned long ip = hook->decide(regs);
 
 		if (ip)
-			regs->ip = ip;
+			ftg_set_ip(regs, ip);
 		return;
 	}
-	regs->ip = (unsigned long)hook->wrap->fn;
+	ftg_set_ip(regs, (unsigned long)hook->wrap->fn);
 }
 
 int ftg_hooks_set_skip_fentry(bool skip)
 {
+	if (skip && !FTG_ARCH_FENTRY_SKIP) {
+		pr_err("call_mode=skip: not implemented on " FTG_ARCH_NAME " (use guard)\n");
+		return -EOPNOTSUPP;
+	}
 	/* Past the fentry site there is no ENDBR: an indirect call would trap. */
 	if (skip && ftg_ibt_enforced()) {
 		pr_err("call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n");
@@ -129,35 +131,43 @@ bool ftg_hooks_skip_fentry(void)
 
 /*
  * Where the wrapper calls: the function itself, or (call_mode=skip) the
- * instruction after its fentry site, which must hold a 5-byte call or NOP.
+ * instruction after its fentry site, which must hold what ftrace patches
+ * there (on x86_64 a 5-byte call or NOP, arch.h).
  */
 static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
 {
+#if FTG_ARCH_FENTRY_SKIP
 	unsigned long site;
-	/* The NOP ftrace leaves at an unused site (x86_nops[5]). */
-	static const u8 nop5[MCOUNT_INSN_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
-	u8 insn[MCOUNT_INSN_SIZE];
+	u8 insn[FTG_ARCH_FENTRY_SIZE];
+#endif
 
 	if (!ftg_skip_fentry) {
 		*entry = hook->address;
 		return 0;
 	}
+#if FTG_ARCH_FENTRY_SKIP
 	site = ftg_ftrace_location(hook->address);
 	if (!site || site - hook->address > 16 ||
 	    ftg_copy_from_kernel_nofault(insn, (void *)site, sizeof(insn))) {
 		pr_err("%s: no fentry site near the function start\n", hook->name);
 		return -EINVAL;
 	}
-	if (insn[0] != 0xe8 && memcmp(insn, nop5, sizeof(nop5))) {
+	if (!ftg_arch_fentry_insn(insn)) {
 		pr_err("%s: %*ph at the fentry site is neither a call nor a NOP\n",
-		       hook->name, MCOUNT_INSN_SIZE, insn);
+		       hook->name, FTG_ARCH_FENTRY_SIZE, insn);
 		return -EINVAL;
 	}
-	*entry = site + MCOUNT_INSN_SIZE;
+	*entry = site + FTG_ARCH_FENTRY_SIZE;
 	return 0;
+#else
+	/* Not reached: ftg_hooks_set_skip_fentry() refuses skip here. */
+	return -EOPNOTSUPP;
+#endif
 }
 
 /*
+ * x86_64 only: elsewhere ftg_arch_ibt_enforced() (arch.h) is false, so no
+ * entry is ever checked.
  * With indirect branch tracking (IBT), a call through a pointer must land on
  * an ENDBR64.  The kernel seals the ENDBR of every function it never calls
  * through a pointer, at boot and at module load (apply_seal_endbr()): it
@@ -236,10 +246,8 @@ static void ftg_test_entries(void)
 
 bool ftg_ibt_enforced(void)
 {
-#if defined(CONFIG_X86_KERNEL_IBT)
-	if (cpu_feature_enabled(X86_FEATURE_IBT))
+	if (ftg_arch_ibt_enforced())
 		return true;
-#endif
 #ifdef FTG_TEST_IBT
 	return test_ibt;
 #else

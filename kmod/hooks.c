@@ -152,8 +152,8 @@ static asmlinkage long ftg_execve(const struct pt_regs *regs)
 static asmlinkage long ftg_execve(const struct pt_regs *regs)
 {
 	const struct ftg_exec_args args = {
-		.filename = (const char __user *)regs->di,
-		.argv = (const char __user *const __user *)regs->si,
+		.filename = (const char __user *)ftg_syscall_arg(regs, 0),
+		.argv = (const char __user *const __user *)ftg_syscall_arg(regs, 1),
 	};
 	struct ftg_exec_event *ev;
 	struct ftg_stamp stamp;
@@ -169,10 +169,10 @@ static asmlinkage long ftg_execve(const struct pt_regs *regs)
 static asmlinkage long ftg_execveat(const struct pt_regs *regs)
 {
 	const struct ftg_exec_args args = {
-		.dirfd = (int)regs->di,
-		.filename = (const char __user *)regs->si,
-		.argv = (const char __user *const __user *)regs->dx,
-		.at_flags = (unsigned int)regs->r8,
+		.dirfd = (int)ftg_syscall_arg(regs, 0),
+		.filename = (const char __user *)ftg_syscall_arg(regs, 1),
+		.argv = (const char __user *const __user *)ftg_syscall_arg(regs, 2),
+		.at_flags = (unsigned int)ftg_syscall_arg(regs, 4),
 		.flags = FTG_EXEC_EXECVEAT,
 	};
 	struct ftg_exec_event *ev;
@@ -265,7 +265,7 @@ FTG_DEFINE_WRAPPER(ftg_wrap_getppid, ftg_getppid, &ftg_real_getppid);
  */
 static void notrace ftg_new_task_probe(struct pt_regs *regs)
 {
-	struct task_struct *child = (struct task_struct *)regs->di;
+	struct task_struct *child = (struct task_struct *)ftg_arg(regs, 0);
 	struct ftg_fork_event ev = { };
 	struct ftg_stamp stamp;
 
@@ -295,8 +295,8 @@ static void notrace ftg_exit_probe(struct pt_regs *regs)
 
 	ftg_stamp_now(&stamp);
 	ftg_fill_header(&ev.hdr, FTG_EV_EXIT, sizeof(ev), &stamp);
-	ev.code = (s32)regs->di;
-	if ((int)regs->si)
+	ev.code = (s32)ftg_arg(regs, 0);
+	if ((int)ftg_arg(regs, 1))
 		ev.flags |= FTG_EXIT_GROUP_DEAD;
 	ftg_emit(&ev.hdr);
 }

@@ -52,7 +52,10 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
     String counts = count(Status.PASS) + " pass, " + count(Status.WARN) + " warn, " + count(Status.FAIL) + " fail";
     return switch (status()) {
       case PASS -> counts + ": this kernel can host ftguard's hooks";
-      case WARN -> counts + ": ftguard should work here; the warnings say what could not be checked or may get in the way";
+      case WARN ->
+          counts
+              + ": no check fails; the warnings say what could not be checked, what is not"
+              + " tested or what may get in the way";
       case FAIL ->
           counts
               + ": ftguard cannot run on this kernel as it is ("

@@ -49,6 +49,7 @@ public final class Rules {
     return List.of(
         arch(f),
         version(f),
+        tested(f),
         config(f),
         ftrace(f),
         functionTracer(f),
@@ -99,9 +100,9 @@ public final class Rules {
         id,
         title,
         a
-            + ": ftguard supports x86_64 only: it reads the hooked functions' arguments from x86_64"
-            + " registers, hooks the __x64_sys_* system call stubs and returns from denied calls"
-            + " in x86_64 assembly (kmod/deny.S); kmod/compat.h refuses to build elsewhere",
+            + ": ftguard runs on x86_64 only: its hook targets, the tail-call proof (ftguard verify)"
+            + " and its tests are x86_64's; the module compiles for arm64 (kmod/arch.h), but does"
+            + " not run there yet (docs/arm64.md), and kmod/compat.h refuses to build elsewhere",
         "run ftguard on an x86_64 machine");
   }
 
@@ -138,6 +139,79 @@ public final class Rules {
             ? "kallsyms_lookup_name found through a kprobe (5.7+)"
             : "kallsyms_lookup_name exported (before 5.7)");
     return Check.pass(id, title, v + " (" + r.value() + "): " + String.join(", ", notes));
+  }
+
+  static Check tested(Facts f) {
+    return tested(f, TestedKernels.builtIn());
+  }
+
+  /**
+   * Where the kernel stands against the series ftguard is built and tested for ({@code
+   * kmod/kernels.conf}): pass for a tested series, a warning outside them. Only the series
+   * (major.minor) counts, not the distribution.
+   */
+  static Check tested(Facts f, TestedKernels tested) {
+    String id = "kernel.tested";
+    String title = "tested kernel series";
+    if (!(f.release() instanceof Reading.Found<String> r)) {
+      return Check.warn(
+          id, title, "not known: " + f.release().explain(), "give it with --release (uname -r)");
+    }
+    if (f.version().isEmpty()) {
+      return Check.warn(
+          id,
+          title,
+          "cannot read a series (MAJOR.MINOR) from the release '" + r.value() + "'",
+          "give it with --release (uname -r)");
+    }
+    KernelVersion v = f.version().get();
+    KernelVersion series = new KernelVersion(v.major(), v.minor(), 0);
+    Optional<TestedKernels.Series> match = tested.of(v);
+    if (match.isPresent()) {
+      return Check.pass(id, title, "tested in CI: " + match.get().describe());
+    }
+    String where;
+    if (series.compareTo(tested.oldest().version()) < 0) {
+      where =
+          "outside the tested range: older than the oldest series tested in CI, "
+              + tested.oldest().describe();
+    } else if (series.compareTo(tested.newest().version()) > 0) {
+      where =
+          "outside the tested range: newer than the newest series tested in CI, "
+              + tested.newest().describe();
+    } else {
+      TestedKernels.Series below =
+          tested.series().stream()
+              .filter(s -> s.version().compareTo(series) < 0)
+              .reduce((a, b) -> b)
+              .orElseThrow();
+      TestedKernels.Series above =
+          tested.series().stream()
+              .filter(s -> s.version().compareTo(series) > 0)
+              .findFirst()
+              .orElseThrow();
+      where =
+          "not tested: it lies between the series tested in CI, "
+              + below.describe()
+              + " and "
+              + above.describe();
+    }
+    return Check.warn(
+        id,
+        title,
+        series
+            + " ("
+            + r.value()
+            + "): "
+            + where
+            + ". ftguard is built and tested on "
+            + tested.describe()
+            + " only",
+        "to use it on this kernel all the same, build the module with this kernel's headers and"
+            + " the compiler they were built with: ftguard load --kernel-release "
+            + r.value()
+            + " --build-root DIR, where DIR is a root file system (chroot) holding both;"
+            + " docs/kernels.md");
   }
 
   // ---- configuration ----------------------------------------------------------------------

@@ -117,16 +117,21 @@ class HookTargetsTest {
         Pattern.compile(
                 "#if\\s+KERNEL_VERSION\\((\\d+),\\s*(\\d+),\\s*(\\d+)\\)\\s*<=\\s*LINUX_VERSION_CODE\\s*\n"
                     + "(?:(?!#if|#else|#endif)[^\n]*\n)*?"
-                    + "#define\\s+FTG_SYSCALL\\((\\w+)\\)\\s+\"([^\"]*)\"\\s+\\4\\s*\n"
+                    + "#define\\s+FTG_SYSCALL\\((\\w+)\\)\\s+FTG_ARCH_SYSCALL\\(\\4\\)\\s*\n"
                     + "#else\\s*\n"
                     + "(?:(?!#if|#else|#endif)[^\n]*\n)*?"
-                    + "#define\\s+FTG_SYSCALL\\((\\w+)\\)\\s+\"([^\"]*)\"\\s+\\6\\s*\n")
+                    + "#define\\s+FTG_SYSCALL\\((\\w+)\\)\\s+\"([^\"]*)\"\\s+\\5\\s*\n")
             .matcher(compat);
     assertThat(m.find()).as("FTG_SYSCALL in kmod/compat.h").isTrue();
     assertThat(new KernelVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))))
         .isEqualTo(KernelVersion.PTREGS_SYSCALLS);
-    assertThat(m.group(5)).isEqualTo(HookTargets.SYSCALL_PREFIX);
-    assertThat(m.group(7)).isEqualTo(HookTargets.OLD_SYSCALL_PREFIX);
+    assertThat(m.group(6)).isEqualTo(HookTargets.OLD_SYSCALL_PREFIX);
+    // the x86_64 stubs' prefix is the architecture layer's
+    Matcher x86 =
+        Pattern.compile("#define\\s+FTG_ARCH_SYSCALL\\((\\w+)\\)\\s+\"([^\"]*)\"\\s+\\1\\s*\n")
+            .matcher(source("arch/x86.h"));
+    assertThat(x86.find()).as("FTG_ARCH_SYSCALL in kmod/arch/x86.h").isTrue();
+    assertThat(x86.group(2)).isEqualTo(HookTargets.SYSCALL_PREFIX);
   }
 
   @Test

@@ -38,6 +38,7 @@ class RulesTest {
         .containsExactly(
             "arch",
             "kernel.version",
+            "kernel.tested",
             "config",
             "config.ftrace",
             "config.function_tracer",
@@ -67,6 +68,7 @@ class RulesTest {
         .isEqualTo(
             "6.1 (6.1.0-13-amd64): IPMODIFY (3.19+), system calls hooked as __x64_sys_* (4.17+),"
                 + " kallsyms_lookup_name found through a kprobe (5.7+)");
+    assertThat(host.check("kernel.tested").detail()).isEqualTo("tested in CI: Debian 6.1 (bookworm)");
     assertThat(host.check("headers").detail()).isEqualTo(host.path("/lib/modules/6.1.0-13-amd64/build").toString());
   }
 
@@ -90,7 +92,7 @@ class RulesTest {
   void otherArchitecturesFail() {
     host.given(new GivenFiles.Given(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("aarch64")));
     Check c = status(host.check("arch"), Status.FAIL);
-    assertThat(c.detail()).startsWith("aarch64: ftguard supports x86_64 only");
+    assertThat(c.detail()).startsWith("aarch64: ftguard runs on x86_64 only");
   }
 
   @Test
@@ -131,6 +133,101 @@ class RulesTest {
     host.write("/proc/sys/kernel/osrelease", "weird\n");
     Check c = status(host.check("kernel.version"), Status.WARN);
     assertThat(c.detail()).isEqualTo("cannot read a version from the release 'weird'");
+  }
+
+  // ---- the tested kernel series (kmod/kernels.conf) -----------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "5.10.0-46-amd64=Debian 5.10 (bullseye)",
+        "6.1.0-13-amd64=Debian 6.1 (bookworm)",
+        "6.1.158-1=Debian 6.1 (bookworm)",
+        "6.12.118+deb13-amd64=Debian 6.12 (trixie)",
+        "7.2.13+deb14-amd64=Debian 7.2 (sid)"
+      })
+  void aTestedSeriesPasses(String releaseAndSeries) {
+    String[] rs = releaseAndSeries.split("=");
+    release(rs[0]);
+    Check c = status(host.check("kernel.tested"), Status.PASS);
+    assertThat(c.title()).isEqualTo("tested kernel series");
+    assertThat(c.detail()).isEqualTo("tested in CI: " + rs[1]);
+    assertThat(c.fix()).isEmpty();
+  }
+
+  static final String TESTED =
+      ". ftguard is built and tested on 5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie), 7.2 (sid) only";
+
+  @Test
+  void olderThanTheOldestSeriesIsOutsideTheTestedRange() {
+    release("5.4.0-150-generic");
+    Check c = status(host.check("kernel.tested"), Status.WARN);
+    assertThat(c.detail())
+        .isEqualTo(
+            "5.4 (5.4.0-150-generic): outside the tested range: older than the oldest series tested"
+                + " in CI, Debian 5.10 (bullseye)"
+                + TESTED);
+    assertThat(c.fix())
+        .isEqualTo(
+            "to use it on this kernel all the same, build the module with this kernel's headers and"
+                + " the compiler they were built with: ftguard load --kernel-release 5.4.0-150-generic"
+                + " --build-root DIR, where DIR is a root file system (chroot) holding both;"
+                + " docs/kernels.md");
+    assertThat(host.check("kernel.version").status()).isEqualTo(Status.PASS); // it can host the hooks
+  }
+
+  @Test
+  void newerThanTheNewestSeriesIsOutsideTheTestedRange() {
+    release("7.5.1-amd64");
+    Check c = status(host.check("kernel.tested"), Status.WARN);
+    assertThat(c.detail())
+        .isEqualTo(
+            "7.5 (7.5.1-amd64): outside the tested range: newer than the newest series tested in"
+                + " CI, Debian 7.2 (sid)"
+                + TESTED);
+    assertThat(c.fix()).contains("ftguard load --kernel-release 7.5.1-amd64 --build-root DIR");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"6.6.0-1-amd64", "6.11.2", "6.2.0"})
+  void aSeriesBetweenTestedOnesIsNotTested(String r) {
+    release(r);
+    Check c = status(host.check("kernel.tested"), Status.WARN);
+    KernelVersion v = KernelVersion.parse(r).orElseThrow();
+    assertThat(c.detail())
+        .isEqualTo(
+            v.major()
+                + "."
+                + v.minor()
+                + " ("
+                + r
+                + "): not tested: it lies between the series tested in CI, Debian 6.1 (bookworm)"
+                + " and Debian 6.12 (trixie)"
+                + TESTED);
+    assertThat(c.detail() + c.fix()).doesNotContain("should work");
+    assertThat(c.fix()).contains("--build-root DIR").contains("docs/kernels.md");
+  }
+
+  @Test
+  void theTestedRowNeedsTheRelease() {
+    host.delete("/proc/sys/kernel/osrelease");
+    Check c = status(host.check("kernel.tested"), Status.WARN);
+    assertThat(c.detail()).isEqualTo("not known: " + host.path("/proc/sys/kernel/osrelease") + " does not exist");
+    assertThat(c.fix()).isEqualTo("give it with --release (uname -r)");
+    host.write("/proc/sys/kernel/osrelease", "weird\n");
+    c = status(host.check("kernel.tested"), Status.WARN);
+    assertThat(c.detail()).isEqualTo("cannot read a series (MAJOR.MINOR) from the release 'weird'");
+  }
+
+  @Test
+  void theTestedRowUsesTheSeriesItIsGiven() {
+    TestedKernels one =
+        TestedKernels.parse("6.6 trixie - gcc-14 default\n", "test.conf");
+    Facts f = host.facts();
+    assertThat(Rules.tested(f, one).detail())
+        .isEqualTo(
+            "6.1 (6.1.0-13-amd64): outside the tested range: older than the oldest series tested in"
+                + " CI, Debian 6.6 (trixie). ftguard is built and tested on 6.6 (trixie) only");
   }
 
   /** Checks another release: its config is /boot/config-R. */

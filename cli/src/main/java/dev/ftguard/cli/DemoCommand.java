@@ -112,7 +112,8 @@ public final class DemoCommand implements Callable<Integer> {
                         null));
     DebianKernel kernel = kernel(home, kernelAbi);
     err.println("demo: building the module for Debian's " + kernel.abi());
-    Path ko = LoadCommand.buildModule(ctx, kernel.headers(), kernel.abi());
+    Path ko =
+        LoadCommand.buildModule(ctx, kernel.kdir(), kernel.abi(), kernel.buildRoot().orElse(null));
 
     AtomicLong firstEventNanos = new AtomicLong();
     long start = System.nanoTime();

@@ -59,8 +59,19 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--kdir",
       paramLabel = "DIR",
-      description = "Kernel build directory (default: /lib/modules/<release>/build).")
+      description =
+          "Kernel build directory (default: /lib/modules/<release>/build; inside the build root"
+              + " with --build-root).")
   Path kdir;
+
+  @Option(
+      names = "--build-root",
+      paramLabel = "DIR",
+      description =
+          "Build inside this root file system (a chroot, e.g. debootstrap of the kernel's"
+              + " distribution release) that holds the kernel's headers and the compiler they were"
+              + " built with; needs root. See docs/kernels.md.")
+  Path buildRoot;
 
   @Option(names = "--build-only", description = "Build (or find in the cache) and print the module path; do not load.")
   boolean buildOnly;
@@ -72,10 +83,18 @@ public final class LoadCommand implements Callable<Integer> {
       throw new UserException.BadInput(
           "--buffer-kb " + bufferKb + " is out of range: give 64 to 65536 (KiB per CPU)", null);
     }
-    if (ko != null && (kernelRelease != null || kdir != null || buildOnly)) {
+    if (ko != null && (kernelRelease != null || kdir != null || buildRoot != null || buildOnly)) {
       throw new UserException.BadInput(
-          "--ko loads a given module; --kernel-release, --kdir and --build-only are for building:"
-              + " use one or the other",
+          "--ko loads a given module; --kernel-release, --kdir, --build-root and --build-only are"
+              + " for building: use one or the other",
+          null);
+    }
+    if (buildRoot != null && !Files.isDirectory(buildRoot.resolve("usr/bin"))) {
+      throw new UserException.BadInput(
+          "--build-root "
+              + buildRoot
+              + " is not a root file system (no usr/bin): give the directory of a chroot holding the"
+              + " kernel's headers and compiler",
           null);
     }
     Path module = ko;
@@ -118,12 +137,21 @@ public final class LoadCommand implements Callable<Integer> {
   }
 
   private Path build(Context ctx, String release) {
-    Path dir = kdir != null ? kdir : ctx.paths().libModules().resolve(release).resolve("build");
-    return buildModule(ctx, dir, release);
+    Path dir =
+        kdir != null
+            ? kdir
+            : buildRoot != null
+                ? ModuleBuilder.defaultKdir(release)
+                : ctx.paths().libModules().resolve(release).resolve("build");
+    return buildModule(ctx, dir, release, buildRoot);
   }
 
-  /** Builds (or takes from the cache) the module from the sources under ftguard's home. */
-  static Path buildModule(Context ctx, Path kdir, String release) {
+  /**
+   * Builds (or takes from the cache) the module from the sources under ftguard's home.
+   *
+   * @param buildRoot the root file system to build in, or null for this machine
+   */
+  static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
     Path home =
         ctx.home()
             .orElseThrow(
@@ -141,6 +169,9 @@ public final class LoadCommand implements Callable<Integer> {
                   err.println("  " + line);
                   err.flush();
                 });
+    if (buildRoot != null) {
+      builder.withBuildRoot(buildRoot);
+    }
     try {
       return builder.build(kdir, release);
     } catch (ModuleBuildException e) {

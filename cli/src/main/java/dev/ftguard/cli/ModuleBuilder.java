@@ -1,6 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.check.LiveSystem;
 import dev.ftguard.verify.Finding;
 import dev.ftguard.verify.Report;
 import dev.ftguard.verify.Verifier;
@@ -32,7 +33,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Builds {@code ftguard.ko} from the module sources against a kernel build directory (KDIR) and
+ * (Over 500 lines: building, caching and verifying are one transaction here; issue 11 splits the
+ * make run out of {@link #build}.)
+ *
+ * <p>Builds {@code ftguard.ko} from the module sources against a kernel build directory (KDIR) and
  * caches the result.
  *
  * <p>The sources are copied to a fresh build directory and built with {@code make -C KDIR
@@ -65,6 +69,7 @@ public final class ModuleBuilder {
   private String make = "make";
   private long timeoutMinutes = 30;
   private ModuleVerifier verifier = Verifier::verify;
+  private Path buildRoot;
 
   /** Proves a built module safe to load; {@link Verifier#verify(Path)} by default. */
   @FunctionalInterface
@@ -96,6 +101,17 @@ public final class ModuleBuilder {
   /** The make program (default {@code make}). */
   public ModuleBuilder withMake(String make) {
     this.make = Objects.requireNonNull(make);
+    return this;
+  }
+
+  /**
+   * Builds inside this root file system (a chroot holding the kernel's headers and the compiler
+   * they were built with, e.g. a debootstrap of the kernel's Debian suite): make runs there with
+   * its own {@code /proc} ({@code unshare --mount --pid --fork --mount-proc chroot}), KDIR is a path
+   * inside it, and the sources are copied to its {@code /tmp}. Needs root.
+   */
+  public ModuleBuilder withBuildRoot(Path root) {
+    this.buildRoot = root.toAbsolutePath().normalize();
     return this;
   }
 
@@ -147,14 +163,16 @@ public final class ModuleBuilder {
    */
   public Path build(Path kdir, String release) throws ModuleBuildException {
     checkSources();
-    if (!Files.isRegularFile(kdir.resolve("Makefile"))) {
+    Path hostKdir = onHost(kdir);
+    if (!Files.isRegularFile(hostKdir.resolve("Makefile"))) {
       throw new ModuleBuildException(
           ModuleBuildException.Kind.HEADERS_MISSING,
           "no kernel build directory for "
               + release
               + " at "
               + kdir
-              + (Files.isDirectory(kdir) ? " (it has no Makefile)" : "")
+              + (buildRoot == null ? "" : " in the build root " + buildRoot)
+              + (Files.isDirectory(hostKdir) ? " (it has no Makefile)" : "")
               + ": "
               + headersHint(release),
           null,
@@ -173,17 +191,39 @@ public final class ModuleBuilder {
     Path buildDir;
     try {
       Files.createDirectories(target);
-      buildDir = Files.createTempDirectory(target, "build-");
+      buildDir =
+          buildRoot == null
+              ? Files.createTempDirectory(target, "build-")
+              : Files.createTempDirectory(
+                  Files.createDirectories(buildRoot.resolve("tmp")), "ftguard-build-");
       copyTree(sourceDir, buildDir);
     } catch (IOException | UncheckedIOException e) {
       throw io("cannot prepare the build directory under " + target, e);
     }
-    progress.accept("building " + Abi.MODULE_FILE + " for " + release + " with " + kdir);
+    progress.accept(
+        "building "
+            + Abi.MODULE_FILE
+            + " for "
+            + release
+            + " with "
+            + kdir
+            + (buildRoot == null ? "" : " in the build root " + buildRoot));
     List<String> cmd = new ArrayList<>();
+    if (buildRoot != null) {
+      cmd.addAll(
+          List.of(
+              "unshare",
+              "--mount",
+              "--pid",
+              "--fork",
+              "--mount-proc=" + buildRoot.resolve("proc"),
+              "chroot",
+              buildRoot.toString()));
+    }
     cmd.add(make);
     cmd.add("-C");
     cmd.add(kdir.toString());
-    cmd.add("M=" + buildDir);
+    cmd.add("M=" + (buildRoot == null ? buildDir : "/" + buildRoot.relativize(buildDir)));
     cmd.add("-j" + Runtime.getRuntime().availableProcessors());
     cmd.addAll(makeArgs);
     cmd.add("modules");
@@ -362,12 +402,27 @@ public final class ModuleBuilder {
       md.update(("kdir=" + kdir.toAbsolutePath().normalize()).getBytes(StandardCharsets.UTF_8));
       md.update((byte) 0);
       md.update(("make=" + String.join("\u0001", makeArgs)).getBytes(StandardCharsets.UTF_8));
+      if (buildRoot != null) {
+        md.update((byte) 0);
+        md.update(("root=" + buildRoot).getBytes(StandardCharsets.UTF_8));
+      }
       return HexFormat.of().formatHex(md.digest(), 0, 8);
     } catch (IOException | UncheckedIOException e) {
       throw io("cannot read the module sources in " + sourceDir, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Where a path of the build (KDIR) is on this machine: inside the build root, links and all. */
+  private Path onHost(Path path) {
+    if (buildRoot == null) {
+      return path;
+    }
+    return new LiveSystem(buildRoot)
+        .locate(path.toAbsolutePath().normalize().toString())
+        .known()
+        .orElse(buildRoot.resolve(path.toString().substring(1)));
   }
 
   private void checkSources() throws ModuleBuildException {

@@ -38,7 +38,7 @@ public final class FtguardGuest {
     public static final String HELLO_MODULE = "/ftg_hello.ko";
 
     private static Path builtModule;
-    private static Path builtHello;
+    private static final java.util.Map<String, Path> builtHello = new java.util.HashMap<>();
 
     private FtguardGuest() {}
 
@@ -49,13 +49,24 @@ public final class FtguardGuest {
     /** Builds the module for the guest's kernel once per test JVM (cached by source hash). */
     public static synchronized Path module() throws ModuleBuildException {
         if (builtModule == null) {
-            Path root = KernelCatalog.repoRoot();
-            DebianKernel kernel = kernel();
-            builtModule = new ModuleBuilder(root.resolve("kmod"), root.resolve("it/target/kmod"))
-                    .withProgress(line -> System.err.println("[kmod] " + line))
-                    .build(kernel.headers(), kernel.abi());
+            builtModule = module(kernel());
         }
         return builtModule;
+    }
+
+    /**
+     * Builds the module for this kernel with its own headers and compiler (in its build root, if
+     * it has one), cached under {@code it/target/kmod/<abi>/} by source hash.
+     */
+    public static Path module(DebianKernel kernel, String... makeVariables) throws ModuleBuildException {
+        Path root = KernelCatalog.repoRoot();
+        ModuleBuilder builder = new ModuleBuilder(root.resolve("kmod"), root.resolve("it/target/kmod"))
+                .withProgress(line -> System.err.println("[kmod " + kernel.series() + "] " + line))
+                .withMakeArgs(List.of(makeVariables));
+        kernel.buildRoot().ifPresent(builder::withBuildRoot);
+        String label = makeVariables.length == 0 ? kernel.abi()
+                : kernel.abi() + "-" + String.join("-", makeVariables).replaceAll("[^A-Za-z0-9_.-]", "_");
+        return builder.build(kernel.kdir(), label);
     }
 
     /**
@@ -91,27 +102,40 @@ public final class FtguardGuest {
      * headers once per test JVM, in {@code it/target/kmod-hello}.
      */
     public static synchronized Path helloModule() throws IOException, InterruptedException {
-        if (builtHello == null) {
-            builtHello = testModule("hello", "ftg_hello");
+        return helloModule(kernel());
+    }
+
+    /** {@code ftg_hello} built for this kernel, once per test JVM. */
+    public static synchronized Path helloModule(DebianKernel kernel) throws IOException, InterruptedException {
+        Path built = builtHello.get(kernel.abi());
+        if (built == null) {
+            built = testModule("hello", "ftg_hello", kernel);
+            builtHello.put(kernel.abi(), built);
         }
-        return builtHello;
+        return built;
+    }
+
+    /** {@link #testModule(String, String, DebianKernel)} for the default kernel. */
+    public static synchronized Path testModule(String label, String name) throws IOException, InterruptedException {
+        return testModule(label, name, kernel());
     }
 
     /**
-     * Builds the test module in {@code it/src/test/kmod-LABEL} (Kbuild and {@code NAME.c})
-     * against the guest kernel's headers, in {@code it/target/kmod-LABEL}; returns
+     * Builds the test module in {@code it/src/test/kmod-LABEL} (Kbuild and {@code NAME.c}) for this
+     * kernel, with its headers and compiler, in {@code it/target/kmod-LABEL-ABI}; returns
      * {@code NAME.ko} there.
      */
-    public static synchronized Path testModule(String label, String name) throws IOException, InterruptedException {
+    public static synchronized Path testModule(String label, String name, DebianKernel kernel)
+            throws IOException, InterruptedException {
         Path root = KernelCatalog.repoRoot();
         Path src = root.resolve("it/src/test/kmod-" + label);
-        Path dir = root.resolve("it/target/kmod-" + label);
+        Path dir = root.resolve("it/target/kmod-" + label + "-" + kernel.abi());
         deleteTree(dir);
         Files.createDirectories(dir);
         for (String f : List.of("Kbuild", name + ".c")) {
             Files.copy(src.resolve(f), dir.resolve(f));
         }
-        run(dir, "make", "-C", kernel().headers().toString(), "M=" + dir, "modules");
+        make(kernel, dir);
         return dir.resolve(name + ".ko");
     }
 
@@ -133,11 +157,49 @@ public final class FtguardGuest {
                 Files.copy(p, to);
             }
         }
-        List<String> make = new ArrayList<>(List.of("make", "-C", kernel().headers().toString(), "M=" + dir));
+        make(kernel(), dir, makeVariables);
+        return dir.resolve(moduleName + ".ko");
+    }
+
+    /**
+     * {@code make -C KDIR M=DIR VARIABLES modules} for this kernel: on the host, or in the kernel's
+     * build root (with its compiler) on a copy of DIR whose built modules are copied back.
+     */
+    private static void make(DebianKernel kernel, Path dir, String... makeVariables)
+            throws IOException, InterruptedException {
+        List<String> make = new ArrayList<>();
+        Path buildDir = dir;
+        if (kernel.buildRoot().isPresent()) {
+            Path buildRoot = kernel.buildRoot().get();
+            buildDir = buildRoot.resolve("tmp/ftguard-it-" + dir.getFileName());
+            deleteTree(buildDir);
+            copyTree(dir, buildDir);
+            make.addAll(List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc=" + buildRoot.resolve("proc"),
+                    "chroot", buildRoot.toString()));
+        }
+        make.addAll(List.of("make", "-C", kernel.kdir().toString(),
+                "M=" + (kernel.buildRoot().isPresent() ? "/tmp/ftguard-it-" + dir.getFileName() : dir.toString())));
         make.addAll(List.of(makeVariables));
         make.add("modules");
         run(dir, make.toArray(String[]::new));
-        return dir.resolve(moduleName + ".ko");
+        if (buildDir != dir) {
+            try (Stream<Path> built = Files.list(buildDir)) {
+                for (Path ko : built.filter(p -> p.toString().endsWith(".ko")).toList()) {
+                    Files.copy(ko, dir.resolve(ko.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            deleteTree(buildDir);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.filter(Files::isRegularFile).toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                Files.createDirectories(dest.getParent());
+                Files.copy(p, dest);
+            }
+        }
     }
 
     private static boolean isModuleSource(Path p) {
@@ -148,8 +210,14 @@ public final class FtguardGuest {
 
     /** The helper at {@link #TEST_HELPER} and the hello module at {@link #HELLO_MODULE}. */
     public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest) throws IOException, InterruptedException {
+        return withTestFiles(guest, kernel());
+    }
+
+    /** The same, with the hello module built for this kernel. */
+    public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest, DebianKernel kernel)
+            throws IOException, InterruptedException {
         return guest.file(GuestFile.copyOf(testHelper(), TEST_HELPER))
-                .file(GuestFile.copyOf(helloModule(), HELLO_MODULE));
+                .file(GuestFile.copyOf(helloModule(kernel), HELLO_MODULE));
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {
@@ -165,14 +233,20 @@ public final class FtguardGuest {
      * the run, for looking into a failure.
      */
     public static GuestSpec.Builder guest(String name, Duration timeout) throws ModuleBuildException, IOException {
+        return guest(name, timeout, kernel(), module());
+    }
+
+    /** A guest booting this kernel with this build of the module at {@link #MODULE}. */
+    public static GuestSpec.Builder guest(String name, Duration timeout, DebianKernel kernel, Path module)
+            throws IOException {
         Path workDir = KernelCatalog.repoRoot().resolve("it/target/vm").resolve(name);
         deleteTree(workDir);
         Files.createDirectories(workDir);
-        return GuestSpec.builder(kernel())
+        return GuestSpec.builder(kernel)
                 .workDir(workDir)
                 .timeout(timeout)
                 .shareRepository()
-                .file(GuestFile.copyOf(module(), MODULE))
+                .file(GuestFile.copyOf(module, MODULE))
                 .progress(line -> System.err.println("[vm] " + line))
                 .output(line -> System.err.println("[guest] " + line));
     }

@@ -2,6 +2,7 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The module's sources follow the kernel coding style (checkpatch, from Debian's
- * linux-source-6.1 package) and build against Debian's headers without a warning.
+ * linux-source-6.1 package) and build for every prepared kernel, with its own headers and
+ * compiler, without a warning; docs/kernels.md lists the kernels of kmod/kernels.conf.
  */
 class KernelSourceTest {
 
@@ -48,12 +52,70 @@ class KernelSourceTest {
         assertThat(rc).as(out).isZero();
     }
 
-    @Test
-    void moduleBuildsWithoutWarnings() throws Exception {
-        Path ko = FtguardGuest.module();
+    static Stream<DebianKernel> kernels() {
+        return KernelCatalog.ofRepo().all().stream();
+    }
+
+    /**
+     * {@code ftguard load --kernel-release R [--build-root DIR] --build-only}, as a user would run
+     * it, for every prepared kernel: the module builds with that kernel's headers and compiler
+     * without a warning (compiler, modpost, objtool), the build verified it (no tail call from a
+     * wrapper), and its vermagic names that kernel.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernels")
+    void moduleBuildsWithoutWarningsForEveryKernel(DebianKernel kernel) throws Exception {
+        Path root = KernelCatalog.repoRoot();
+        List<String> command = new ArrayList<>(List.of(root.resolve("ftguard").toString(), "load",
+                "--kernel-release", kernel.abi(), "--build-only"));
+        kernel.buildRoot().ifPresent(r -> command.addAll(List.of("--build-root", r.toString())));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        pb.environment().put("XDG_CACHE_HOME", root.resolve("it/target/cli-cache").toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String err;
+        String out;
+        try (var stderr = p.getErrorStream(); var stdout = p.getInputStream()) {
+            var errText = new java.util.concurrent.CompletableFuture<String>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    errText.complete(new String(stderr.readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    errText.completeExceptionally(e);
+                }
+            });
+            out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+            err = errText.get();
+        }
+        assertThat(p.waitFor()).as(err).isZero();
+        Path ko = Path.of(out.strip());
+        assertThat(ko).as(err).isRegularFile().hasFileName("ftguard.ko");
+        assertThat(err).containsPattern("verified .*ftguard.ko: \\d+ wrappers, each reaches its original only through calls");
         String log = Files.readString(ko.resolveSibling("build.log"));
-        assertThat(log.lines().filter(l -> l.contains("warning:") || l.contains("error:")).toList())
-                .as(log).isEmpty();
+        assertThat(log).contains(kernel.buildRoot().map(r -> "chroot " + r).orElse("make -C "));
+        assertThat(log.lines().filter(l -> l.contains("warning:") || l.contains("error:")
+                || l.contains("WARNING:")).toList()).as(log).isEmpty();
+        String modinfo = new String(Files.readAllBytes(ko), StandardCharsets.ISO_8859_1);
+        assertThat(modinfo).contains("vermagic=" + kernel.abi() + " ");
+    }
+
+    /** docs/kernels.md lists exactly the series, suites and compilers of kmod/kernels.conf. */
+    @Test
+    void theKernelTableMatchesKernelsConf() throws IOException {
+        Path root = KernelCatalog.repoRoot();
+        List<String> conf = Files.readAllLines(root.resolve("kmod/kernels.conf")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .map(l -> l.split("\\s+"))
+                .map(w -> w[0] + " " + w[1] + " " + w[3])
+                .toList();
+        String doc = Files.readString(root.resolve("docs/kernels.md"));
+        String table = doc.substring(doc.indexOf("## The tested kernels"), doc.indexOf("## What each shim bridges"));
+        List<String> rows = table.lines()
+                .filter(l -> l.matches("\\| \\d+\\.\\d+ \\|.*"))
+                .map(l -> l.split("\\|"))
+                .map(c -> c[1].strip() + " " + c[2].strip().split(" ")[0] + " " + c[3].strip())
+                .toList();
+        assertThat(rows).as("the table of docs/kernels.md against kmod/kernels.conf").isEqualTo(conf);
     }
 
     @Test

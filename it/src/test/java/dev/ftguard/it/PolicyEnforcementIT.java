@@ -37,7 +37,7 @@ class PolicyEnforcementIT {
     private static final String T = FtguardGuest.TEST_HELPER;
 
     /** The policy set; {@code MODE} becomes enforce or monitor. */
-    private static final String POLICIES = """
+    static final String POLICIES = """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: pe-exec}
@@ -366,7 +366,7 @@ class PolicyEnforcementIT {
             """;
 
     /** Copies of the helper and data the scenarios act on. */
-    private static final String SETUP = """
+    static final String SETUP = """
             chmod 1777 /tmp
             chmod 1777 /var/tmp
             mkdir -p /dev/shm && mount -t tmpfs -o mode=1777 shm /dev/shm
@@ -525,6 +525,11 @@ class PolicyEnforcementIT {
     }
 
     private static final String MEMFD = "/memfd:ftg-memfd (deleted)";
+
+    /** The scenario of that name. */
+    static Scenario scenario(String name) {
+        return SCENARIOS.stream().filter(s -> s.name.equals(name)).findFirst().orElseThrow();
+    }
 
     static final List<Scenario> SCENARIOS = List.of(
             // exec: binary exact / prefix / glob
@@ -719,8 +724,13 @@ class PolicyEnforcementIT {
 
     /** The payload lines playing every scenario of phase $1. */
     private static String scenarioScript() {
+        return scenarioScript(SCENARIOS);
+    }
+
+    /** The payload lines playing these scenarios in phase $1 (a shell function's body). */
+    static String scenarioScript(List<Scenario> scenarios) {
         StringBuilder sb = new StringBuilder("  ph=$1\n");
-        for (Scenario s : SCENARIOS) {
+        for (Scenario s : scenarios) {
             if (!s.pre.isEmpty()) {
                 sb.append("  ").append(s.pre).append('\n');
             }
@@ -807,13 +817,14 @@ class PolicyEnforcementIT {
         assertThat(scenarios).isNotEmpty();
         for (Scenario s : scenarios) {
             for (String ph : List.of("enforce", "monitor")) {
-                checkPhase(soft, s, ph);
+                checkPhase(soft, run, s, ph);
             }
         }
         soft.assertAll();
     }
 
-    private void checkPhase(SoftAssertions soft, Scenario s, String ph) {
+    /** The scenario's outcome and decision events in one phase: {@code enforce} or {@code monitor}. */
+    static void checkPhase(SoftAssertions soft, Scenarios run, Scenario s, String ph) {
         boolean monitor = ph.equals("monitor");
         Outcome outcome = run.outcome(ph, s.name);
         List<JsonNode> decisions = run.decisions(ph, s.name);
@@ -866,11 +877,12 @@ class PolicyEnforcementIT {
             soft.assertThat(e.has("uid")).as("uid, %s", c).isTrue();
             soft.assertThat(e.has("euid")).as("euid, %s", c).isTrue();
         }
-        checkKindFields(soft, s, ph, decisions);
+        checkKindFields(soft, run, s, ph, decisions);
     }
 
     /** Fields only some kinds have. */
-    private void checkKindFields(SoftAssertions soft, Scenario s, String ph, List<JsonNode> decisions) {
+    private static void checkKindFields(SoftAssertions soft, Scenarios run, Scenario s, String ph,
+            List<JsonNode> decisions) {
         long pid = run.pid(ph, s.name);
         String ctx = ph + " " + s + Scenarios.describe(decisions);
         for (JsonNode e : decisions) {

@@ -155,7 +155,9 @@ public final class ElfObject {
     }
     ElfFile elf;
     try {
-      elf = ElfFile.from(file);
+      byte[] bytes = Files.readAllBytes(file);
+      emptyNotesAsProgbits(bytes);
+      elf = ElfFile.from(bytes);
     } catch (IOException e) {
       throw new VerifyException(
           VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
@@ -177,6 +179,32 @@ public final class ElfObject {
     } catch (RuntimeException e) {
       throw new VerifyException(
           VerifyException.Kind.NOT_ELF, file + " is a malformed ELF file: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Marks empty SHT_NOTE sections SHT_PROGBITS, in place. Newer binutils (Debian sid's, which
+   * builds the 7.2 modules) leave an empty {@code .note.GNU-stack} of type NOTE in a module
+   * linked with an assembly object, and jelf reads a note header from an empty note section
+   * (beyond it): an empty section holds no note either way. Only for 64-bit little-endian files
+   * with their section headers inside the file; anything else is left for jelf to judge.
+   */
+  static void emptyNotesAsProgbits(byte[] b) {
+    if (b.length < 64 || b[4] != 2 || b[5] != 1) {
+      return;
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long shoff = buf.getLong(0x28);
+    int shentsize = Short.toUnsignedInt(buf.getShort(0x3a));
+    int shnum = Short.toUnsignedInt(buf.getShort(0x3c));
+    if (shentsize < 64 || shoff < 0 || shoff + (long) shentsize * shnum > b.length) {
+      return;
+    }
+    for (int i = 0; i < shnum; i++) {
+      int h = (int) (shoff + (long) i * shentsize);
+      if (buf.getInt(h + 4) == ElfSectionHeader.SHT_NOTE && buf.getLong(h + 0x20) == 0) {
+        buf.putInt(h + 4, ElfSectionHeader.SHT_PROGBITS);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -17,7 +18,7 @@ import java.util.stream.Stream;
 public final class KernelCatalog {
     /** System property naming the repository root; else the harness walks up to {@code mvnw}. */
     public static final String ROOT_PROPERTY = "ftguard.root";
-    /** System property choosing the kernel ABI when several are prepared. */
+    /** System property choosing the kernel (ABI or series) instead of the pinned default. */
     public static final String KERNEL_PROPERTY = "ftguard.kernel";
     static final String STAMP = "kernel.properties";
 
@@ -80,24 +81,44 @@ public final class KernelCatalog {
         }
     }
 
-    /** The kernel with this ABI name, e.g. {@code 6.1.0-56-amd64}. */
-    public DebianKernel require(String abi) {
-        return all().stream().filter(k -> k.abi().equals(abi)).findFirst()
-                .orElseThrow(() -> notPrepared("kernel " + abi + " is not prepared in " + kernelsDir()
-                        + " (prepared: " + all().stream().map(DebianKernel::abi).toList() + ")"));
+    /**
+     * The kernel with this ABI name (e.g. {@code 6.1.0-56-amd64}) or series (e.g. {@code 6.12}); of
+     * several of one series, the newest.
+     */
+    public DebianKernel require(String abiOrSeries) {
+        List<DebianKernel> all = all();
+        return all.stream().filter(k -> k.abi().equals(abiOrSeries)).findFirst()
+                .or(() -> all.stream().filter(k -> k.series().equals(abiOrSeries))
+                        .max(Comparator.comparing(DebianKernel::abi, KernelCatalog::compareVersions)))
+                .orElseThrow(() -> notPrepared("kernel " + abiOrSeries + " is not prepared in " + kernelsDir()
+                        + " (prepared: " + all.stream().map(DebianKernel::abi).toList() + ")"));
     }
 
-    /** {@code -Dftguard.kernel=<abi>} if given, else the newest prepared kernel. */
+    /**
+     * {@code -Dftguard.kernel=<abi or series>} if given, else the pinned kernel (the series marked
+     * {@code default} in {@code kmod/kernels.conf}): preparing another kernel never moves the tests
+     * to it. With no pinned kernel prepared, the only prepared one; with several, an error.
+     */
     public DebianKernel defaultKernel() {
         String wanted = System.getProperty(KERNEL_PROPERTY);
         if (wanted != null && !wanted.isBlank()) {
-            return require(wanted);
+            return require(wanted.strip());
         }
         List<DebianKernel> all = all();
         if (all.isEmpty()) {
             throw notPrepared("no prepared kernel in " + kernelsDir());
         }
-        return all.stream().max(Comparator.comparing(DebianKernel::abi, KernelCatalog::compareVersions)).orElseThrow();
+        List<DebianKernel> pinned = all.stream().filter(DebianKernel::pinned).toList();
+        if (!pinned.isEmpty()) {
+            return pinned.stream().max(Comparator.comparing(DebianKernel::abi, KernelCatalog::compareVersions))
+                    .orElseThrow();
+        }
+        if (all.size() == 1) {
+            return all.getFirst();
+        }
+        throw notPrepared("none of the prepared kernels " + all.stream().map(DebianKernel::abi).toList()
+                + " is the default one (kmod/kernels.conf); prepare it (scripts/setup --kernels SERIES)"
+                + " or choose one with -D" + KERNEL_PROPERTY + "=<abi or series>");
     }
 
     private static KernelNotPreparedException notPrepared(String what) {
@@ -114,17 +135,32 @@ public final class KernelCatalog {
             throw new UncheckedIOException("cannot read " + stamp, e);
         }
         String abi = required(p, "abi", stamp);
-        DebianKernel kernel = new DebianKernel(abi, p.getProperty("version", "?"), dir,
-                dir.resolve(required(p, "vmlinux", stamp)), dir.resolve(required(p, "vmlinuz", stamp)),
+        String buildRoot = p.getProperty("buildroot", "").trim();
+        Path kdir = Path.of(p.getProperty("headers", "/usr/src/linux-headers-" + abi).trim());
+        if (!kdir.isAbsolute()) {
+            throw notPrepared(stamp + ": headers must be an absolute path (inside the build root, if any): " + kdir);
+        }
+        DebianKernel kernel = new DebianKernel(abi, p.getProperty("version", "?"),
+                p.getProperty("series", seriesOf(abi)).trim(), p.getProperty("suite", "?").trim(),
+                p.getProperty("compiler", "?").trim(), "true".equals(p.getProperty("default", "false").trim()),
+                dir, dir.resolve(required(p, "vmlinux", stamp)), dir.resolve(required(p, "vmlinuz", stamp)),
                 dir.resolve("root"), dir.resolve(required(p, "modules", stamp)),
                 dir.resolve(p.getProperty("config", "root/boot/config-" + abi)),
-                "yes".equals(p.getProperty("pvh", "no")));
+                "yes".equals(p.getProperty("pvh", "no")),
+                buildRoot.isEmpty() ? Optional.empty() : Optional.of(dir.resolve(buildRoot).normalize()),
+                kdir);
         for (Path needed : List.of(kernel.bootImage(), kernel.modules().resolve("modules.dep"))) {
             if (!Files.isRegularFile(needed)) {
                 throw notPrepared(needed + " is missing (incomplete kernel in " + dir + ")");
             }
         }
         return kernel;
+    }
+
+    /** {@code 6.12} of {@code 6.12.118+deb13-amd64}. */
+    static String seriesOf(String abi) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+\\.\\d+)").matcher(abi);
+        return m.find() ? m.group(1) : abi;
     }
 
     private static String required(Properties p, String key, Path stamp) {

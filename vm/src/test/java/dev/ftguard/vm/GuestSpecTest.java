@@ -10,9 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GuestSpecTest {
-    private static final DebianKernel KERNEL = new DebianKernel("6.1.0-56-amd64", "6.1.192-2", Path.of("/k"),
-            Path.of("/k/vmlinux"), Path.of("/k/root/boot/vmlinuz-6.1.0-56-amd64"), Path.of("/k/root"),
-            Path.of("/k/root/lib/modules/6.1.0-56-amd64"), Path.of("/k/root/boot/config"), true);
+    private static final DebianKernel KERNEL = new DebianKernel("6.1.0-56-amd64", "6.1.192-2", "6.1", "bookworm",
+            "gcc-12", true, Path.of("/k"), Path.of("/k/vmlinux"), Path.of("/k/root/boot/vmlinuz-6.1.0-56-amd64"),
+            Path.of("/k/root"), Path.of("/k/root/lib/modules/6.1.0-56-amd64"), Path.of("/k/root/boot/config"), true,
+            java.util.Optional.empty(), Path.of("/usr/src/linux-headers-6.1.0-56-amd64"));
 
     @Test
     void defaults() {
