@@ -44,10 +44,11 @@ class IbtSealIT {
 
     private static final String PAYLOAD = """
             set -u
-            # text symbols of vmlinux (not modules, not init text) named once: kallsyms finds those
+            # functions of vmlinux (not modules, not init text, not the __pfx_/__cfi_ padding before
+            # functions) named once: kallsyms finds those
             start=$(awk '$3 == "_stext" {print $1}' /proc/kallsyms)
             end=$(awk '$3 == "_etext" {print $1}' /proc/kallsyms)
-            awk -v s=$start -v e=$end 'NF == 3 && ($2 == "T" || $2 == "t") && $1 > s && $1 < e && $3 !~ /\\./ {print $3}' \\
+            awk -v s=$start -v e=$end 'NF == 3 && ($2 == "T" || $2 == "t") && $1 > s && $1 < e && $3 !~ /\\./ && $3 !~ /^__(pfx|cfi)_/ {print $3}' \\
               /proc/kallsyms | sort | uniq -u | awk 'NR %% 1009 == 7' | head -n 40 > /tmp/sample
             names="%1$s $(tr '\\n' ' ' < /tmp/sample)"
             for n in $names; do
