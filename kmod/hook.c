@@ -166,8 +166,6 @@ static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
 }
 
 /*
- * x86_64 only: elsewhere ftg_arch_ibt_enforced() (arch.h) is false, so no
- * entry is ever checked.
  * With indirect branch tracking (IBT), a call through a pointer must land on
  * an ENDBR64.  The kernel seals the ENDBR of every function it never calls
  * through a pointer, at boot and at module load (apply_seal_endbr()): it
@@ -176,6 +174,8 @@ static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
  * which from 6.2 also accepts the sealing NOP (so a sealed function looked
  * callable) and since 7.2 is not exported.  The byte patterns live in
  * .rodata, never as immediates in text, where they would be branch targets.
+ * IBT is x86_64's: elsewhere ftg_arch_ibt_enforced() (arch.h) is false and
+ * no entry is ever checked.
  */
 static const u8 ftg_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
 static const u8 ftg_endbr_seals[][4] = {

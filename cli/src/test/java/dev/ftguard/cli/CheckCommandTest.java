@@ -221,7 +221,7 @@ class CheckCommandTest extends CommandLineTest {
     // whatever this machine is: a complete report and a matching exit status
     int code = run("check", "--json");
     JsonNode j = EventJson.MAPPER.readTree(out());
-    assertThat(j.get("checks").size()).isEqualTo(20);
+    assertThat(j.get("checks").size()).isEqualTo(21);
     assertThat(j.get("summary").get("exit_code").asInt()).isEqualTo(code);
   }
 }

@@ -97,6 +97,10 @@ class KernelSourceTest {
                 || l.contains("WARNING:")).toList()).as(log).isEmpty();
         String modinfo = new String(Files.readAllBytes(ko), StandardCharsets.ISO_8859_1);
         assertThat(modinfo).contains("vermagic=" + kernel.abi() + " ");
+        // the compiler kmod/kernels.conf names is the one these headers were built with
+        assertThat(Files.readString(kernel.headers().resolve(".config")))
+                .containsPattern("(?m)^CONFIG_CC_VERSION_TEXT=\"([a-z0-9_]+-linux-gnu-)?"
+                        + java.util.regex.Pattern.quote(kernel.compiler()) + " ");
     }
 
     /** docs/kernels.md lists exactly the series, suites and compilers of kmod/kernels.conf. */

@@ -2,6 +2,8 @@ package dev.ftguard.verify;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ftguard.vm.DebianKernel;
+import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,19 +27,7 @@ final class Tools {
   record Run(int exit, String output) {}
 
   static Path repoRoot() {
-    String prop = System.getProperty("ftguard.root");
-    if (prop != null && !prop.isBlank() && Files.isDirectory(Path.of(prop, "kmod"))) {
-      return Path.of(prop).toAbsolutePath();
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("kmod/hook.h"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException(
-        "kmod/hook.h not found above "
-            + Path.of("").toAbsolutePath()
-            + "; run from the repository or pass -Dftguard.root=<repo root>");
+    return KernelCatalog.repoRoot();
   }
 
   /** Runs a command; stdout and stderr together. A missing program fails with the hint. */
@@ -127,55 +116,31 @@ final class Tools {
     return obj;
   }
 
-  /** Kernel headers to build the module against: Debian's, as scripts/setup installs them. */
+  /**
+   * Kernel headers to build the module against on this machine: those of the pinned kernel
+   * (kmod/kernels.conf), as scripts/setup installs them.
+   */
   static Path kernelHeaders() {
-    Path k = kernel();
-    Properties p = properties(k);
-    Path headers = Path.of(p.getProperty("headers", "/usr/src/linux-headers-" + k.getFileName()));
-    if (!Files.isRegularFile(headers.resolve("Makefile"))) {
+    DebianKernel k = kernel();
+    if (k.buildRoot().isPresent() || !Files.isRegularFile(k.headers().resolve("Makefile"))) {
       fail(
-          "kernel headers missing at "
-              + headers
-              + " (named by "
-              + k.resolve("kernel.properties")
-              + "): run scripts/setup (apt-get install linux-headers-amd64)");
+          "kernel headers of "
+              + k.abi()
+              + " missing at "
+              + k.headers()
+              + " on this machine: run scripts/setup (apt-get install linux-headers-amd64)");
     }
-    return headers;
+    return k.headers();
   }
 
-  /** The kernel scripts/setup prepared: .cache/kernels/&lt;abi&gt;. */
-  static Path kernel() {
-    Path dir = repoRoot().resolve(".cache/kernels");
-    List<Path> kernels = List.of();
-    if (Files.isDirectory(dir)) {
-      try (Stream<Path> s = Files.list(dir)) {
-        kernels =
-            s.filter(p -> Files.isRegularFile(p.resolve("kernel.properties"))).sorted().toList();
-      } catch (IOException e) {
-        fail("cannot list " + dir + ": " + e);
-      }
-    }
-    if (kernels.isEmpty()) {
-      fail("no kernel prepared under " + dir + " (no */kernel.properties): run scripts/setup");
-    }
-    return kernels.getLast();
-  }
-
-  static Properties properties(Path kernel) {
-    Properties p = new Properties();
-    try (var r = Files.newBufferedReader(kernel.resolve("kernel.properties"))) {
-      p.load(r);
-    } catch (IOException e) {
-      fail("cannot read " + kernel.resolve("kernel.properties") + ": " + e);
-    }
-    return p;
+  /** The pinned kernel scripts/setup prepared (.cache/kernels/&lt;abi&gt;). */
+  static DebianKernel kernel() {
+    return KernelCatalog.ofRepo().defaultKernel();
   }
 
   /** The kernel modules shipped in Debian's kernel package, unpacked by scripts/setup. */
   static List<Path> shippedModules() {
-    Path k = kernel();
-    String abi = properties(k).getProperty("abi", k.getFileName().toString());
-    Path dir = k.resolve("root/lib/modules").resolve(abi).resolve("kernel");
+    Path dir = kernel().modules().resolve("kernel");
     if (!Files.isDirectory(dir)) {
       fail("kernel modules missing at " + dir + ": run scripts/setup");
     }
