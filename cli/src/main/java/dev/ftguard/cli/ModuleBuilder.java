@@ -115,6 +115,21 @@ public final class ModuleBuilder {
     return this;
   }
 
+  /**
+   * The command prefix that runs a program inside a build root: chrooted, in its own mount and
+   * pid namespaces with its own {@code /proc} (objtool reads it), which vanish with the program.
+   */
+  public static List<String> inBuildRoot(Path root) {
+    return List.of(
+        "unshare",
+        "--mount",
+        "--pid",
+        "--fork",
+        "--mount-proc=" + root.resolve("proc"),
+        "chroot",
+        root.toString());
+  }
+
   /** Replaces the verification of built modules (tests whose make produces no real module). */
   public ModuleBuilder withVerifier(ModuleVerifier verifier) {
     this.verifier = Objects.requireNonNull(verifier);
@@ -210,15 +225,7 @@ public final class ModuleBuilder {
             + (buildRoot == null ? "" : " in the build root " + buildRoot));
     List<String> cmd = new ArrayList<>();
     if (buildRoot != null) {
-      cmd.addAll(
-          List.of(
-              "unshare",
-              "--mount",
-              "--pid",
-              "--fork",
-              "--mount-proc=" + buildRoot.resolve("proc"),
-              "chroot",
-              buildRoot.toString()));
+      cmd.addAll(inBuildRoot(buildRoot));
     }
     cmd.add(make);
     cmd.add("-C");
@@ -448,8 +455,11 @@ public final class ModuleBuilder {
     return cacheDir.resolve(release);
   }
 
-  /** Build outputs never count as sources (matches the kbuild patterns of .gitignore). */
-  static boolean isBuildOutput(Path relative) {
+  /**
+   * Build outputs never count as sources (matches the kbuild patterns of .gitignore); {@code
+   * relative} is a path inside the sources' directory.
+   */
+  public static boolean isBuildOutput(Path relative) {
     for (Path part : relative) {
       String n = part.toString();
       if (n.startsWith(".")) {

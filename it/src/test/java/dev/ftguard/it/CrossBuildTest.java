@@ -10,8 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,8 +34,7 @@ class CrossBuildTest {
         assertThat(onPath(CROSS_COMPILE + "gcc"))
                 .as(CROSS_COMPILE + "gcc on PATH: run scripts/setup (installs gcc-aarch64-linux-gnu)")
                 .isTrue();
-        Path dir = root.resolve("it/target/kmod-arm64");
-        copySources(root.resolve("kmod"), dir);
+        Path dir = FtguardGuest.copyModuleSources(root.resolve("it/target/kmod-arm64"));
 
         List<String> make = List.of("make", "-C", kdir.toString(), "M=" + dir, "ARCH=arm64",
                 "CROSS_COMPILE=" + CROSS_COMPILE, "-j" + Runtime.getRuntime().availableProcessors(), "modules");
@@ -95,32 +92,5 @@ class CrossBuildTest {
             }
         }
         return false;
-    }
-
-    /** kmod/'s sources (not its build output) into a fresh {@code to}. */
-    private static void copySources(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> s = Files.walk(to)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        List<Path> sources = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(from)) {
-            s.filter(Files::isRegularFile).filter(CrossBuildTest::isModuleSource).forEach(sources::add);
-        }
-        for (Path p : sources) {
-            Path dest = to.resolve(from.relativize(p).toString());
-            Files.createDirectories(dest.getParent());
-            Files.copy(p, dest);
-        }
-        Files.createDirectories(to);
-    }
-
-    private static boolean isModuleSource(Path p) {
-        String name = p.getFileName().toString();
-        return (name.endsWith(".c") && !name.endsWith(".mod.c")) || name.endsWith(".h") || name.endsWith(".S")
-                || name.equals("Kbuild") || name.equals("Makefile");
     }
 }

@@ -146,17 +146,7 @@ public final class FtguardGuest {
      */
     public static synchronized Path variantModule(String label, String moduleName, String... makeVariables)
             throws IOException, InterruptedException {
-        Path root = KernelCatalog.repoRoot();
-        Path dir = root.resolve("it/target/kmod-" + label);
-        Path src = root.resolve("kmod");
-        deleteTree(dir);
-        try (Stream<Path> files = Files.walk(src)) {
-            for (Path p : files.filter(Files::isRegularFile).filter(FtguardGuest::isModuleSource).toList()) {
-                Path to = dir.resolve(src.relativize(p).toString());
-                Files.createDirectories(to.getParent());
-                Files.copy(p, to);
-            }
-        }
+        Path dir = copyModuleSources(KernelCatalog.repoRoot().resolve("it/target/kmod-" + label));
         make(kernel(), dir, makeVariables);
         return dir.resolve(moduleName + ".ko");
     }
@@ -169,16 +159,16 @@ public final class FtguardGuest {
             throws IOException, InterruptedException {
         List<String> make = new ArrayList<>();
         Path buildDir = dir;
+        String m = dir.toString();
         if (kernel.buildRoot().isPresent()) {
             Path buildRoot = kernel.buildRoot().get();
-            buildDir = buildRoot.resolve("tmp/ftguard-it-" + dir.getFileName());
+            m = "/tmp/ftguard-it-" + dir.getFileName();
+            buildDir = buildRoot.resolve(m.substring(1));
             deleteTree(buildDir);
-            copyTree(dir, buildDir);
-            make.addAll(List.of("unshare", "--mount", "--pid", "--fork", "--mount-proc=" + buildRoot.resolve("proc"),
-                    "chroot", buildRoot.toString()));
+            copyTree(dir, buildDir, relative -> true);
+            make.addAll(ModuleBuilder.inBuildRoot(buildRoot));
         }
-        make.addAll(List.of("make", "-C", kernel.kdir().toString(),
-                "M=" + (kernel.buildRoot().isPresent() ? "/tmp/ftguard-it-" + dir.getFileName() : dir.toString())));
+        make.addAll(List.of("make", "-C", kernel.kdir().toString(), "M=" + m));
         make.addAll(List.of(makeVariables));
         make.add("modules");
         run(dir, make.toArray(String[]::new));
@@ -192,20 +182,26 @@ public final class FtguardGuest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /**
+     * The module's sources ({@code kmod/} without build outputs, as {@link ModuleBuilder} takes
+     * them) copied into a fresh {@code to}; returns {@code to}.
+     */
+    public static Path copyModuleSources(Path to) throws IOException {
+        deleteTree(to);
+        copyTree(KernelCatalog.repoRoot().resolve("kmod"), to, relative -> !ModuleBuilder.isBuildOutput(relative));
+        Files.createDirectories(to);
+        return to;
+    }
+
+    /** The files under {@code from} whose relative path {@code keep} accepts, into {@code to}. */
+    private static void copyTree(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
+            for (Path p : files.filter(Files::isRegularFile).filter(p -> keep.test(from.relativize(p))).toList()) {
                 Path dest = to.resolve(from.relativize(p).toString());
                 Files.createDirectories(dest.getParent());
                 Files.copy(p, dest);
             }
         }
-    }
-
-    private static boolean isModuleSource(Path p) {
-        String name = p.getFileName().toString();
-        return name.endsWith(".c") || name.endsWith(".h") || name.endsWith(".S") || name.equals("Kbuild")
-                || name.equals("Makefile");
     }
 
     /** The helper at {@link #TEST_HELPER} and the hello module at {@link #HELLO_MODULE}. */

@@ -2,6 +2,7 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.check.TestedKernels;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
@@ -106,13 +107,10 @@ class KernelSourceTest {
     /** docs/kernels.md lists exactly the series, suites and compilers of kmod/kernels.conf. */
     @Test
     void theKernelTableMatchesKernelsConf() throws IOException {
-        Path root = KernelCatalog.repoRoot();
-        List<String> conf = Files.readAllLines(root.resolve("kmod/kernels.conf")).stream()
-                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
-                .map(l -> l.split("\\s+"))
-                .map(w -> w[0] + " " + w[1] + " " + w[3])
+        List<String> conf = TestedKernels.builtIn().series().stream()
+                .map(s -> s.name() + " " + s.suite() + " " + s.compiler())
                 .toList();
-        String doc = Files.readString(root.resolve("docs/kernels.md"));
+        String doc = Files.readString(KernelCatalog.repoRoot().resolve("docs/kernels.md"));
         String table = doc.substring(doc.indexOf("## The tested kernels"), doc.indexOf("## What each shim bridges"));
         List<String> rows = table.lines()
                 .filter(l -> l.matches("\\| \\d+\\.\\d+ \\|.*"))
