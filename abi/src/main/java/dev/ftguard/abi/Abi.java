@@ -19,10 +19,10 @@ import java.util.function.IntUnaryOperator;
 /**
  * Java mirror of {@code kmod/include/uapi/ftguard.h}, the user/kernel ABI of {@code /dev/ftguard}.
  *
- * <p>Every struct is a {@link GroupLayout} whose member names are the C field names, so offsets
- * are taken from the layout ({@link #offset(MemoryLayout, String...)}), never written by hand.
- * Every constant carries the C macro or enumerator name in {@link #CONSTANTS}; {@code
- * AbiLayoutTest} compiles the header with gcc and compares all of them with the C values.
+ * <p>Every struct is a {@link GroupLayout} whose member names are the C field names, so offsets are
+ * taken from the layout ({@link #offset(MemoryLayout, String...)}), never written by hand. Every
+ * constant carries the C macro or enumerator name in {@link #CONSTANTS}; {@code AbiLayoutTest}
+ * compiles the header with gcc and compares all of them with the C values.
  *
  * <p>Layouts use the platform byte order (the kernel writes records in host order).
  */
@@ -32,10 +32,13 @@ public final class Abi {
   // ---- version and names -------------------------------------------------------------------
 
   public static final int ABI_VERSION = 3;
+
   /** Device node name: {@code /dev/ftguard}. */
   public static final String DEVICE_NAME = "ftguard";
+
   /** Kernel module name (for {@code delete_module} and {@code /sys/module}). */
   public static final String MODULE_NAME = "ftguard";
+
   /** Kernel module file name. */
   public static final String MODULE_FILE = "ftguard.ko";
 
@@ -73,6 +76,7 @@ public final class Abi {
 
   /** {@code enum ftg_kind}: the event kinds a rule can match. */
   public static final int KIND_EXEC = 0;
+
   public static final int KIND_OPEN = 1;
   public static final int KIND_CONNECT = 2;
   public static final int KIND_MODULE_LOAD = 3;
@@ -83,6 +87,7 @@ public final class Abi {
 
   /** {@code enum ftg_action}. */
   public static final int ACT_ALLOW = 0;
+
   public static final int ACT_AUDIT = 1;
   public static final int ACT_DENY = 2;
   public static final int ACT_KILL = 3;
@@ -91,10 +96,12 @@ public final class Abi {
 
   /** {@code enum ftg_mode}. */
   public static final int MODE_ENFORCE = 0;
+
   public static final int MODE_MONITOR = 1;
 
   /** {@code enum ftg_slot}: index in {@code ftg_rule.sel[]}. */
   public static final int SEL_BINARY = 0;
+
   public static final int SEL_OBJECT = 1;
   public static final int SEL_PARENT = 2;
   public static final int SEL_ANCESTOR = 3;
@@ -117,6 +124,7 @@ public final class Abi {
 
   /** {@code enum ftg_value_type}. */
   public static final int VAL_EXACT = 1;
+
   public static final int VAL_PREFIX = 2;
   public static final int VAL_GLOB = 3;
   public static final int VAL_RANGE = 4;
@@ -129,16 +137,21 @@ public final class Abi {
 
   /** Function name bytes, NUL included. */
   public static final int FUNC_NAME_MAX = 128;
+
   public static final int CALL_ARGS_MAX = 6;
   public static final int CALL_FIELDS_MAX = 8;
+
   /** Bytes kept of one string or path argument. */
   public static final int CALL_STR_MAX = 256;
+
   public static final int TABLE_HOOKS_MAX = 64;
+
   /** Argument names, NUL included. */
   public static final int ARG_NAME_LEN = 32;
 
   /** {@code enum ftg_arg_type}. */
   public static final int ARG_INT = 1;
+
   public static final int ARG_KSTRING = 2;
   public static final int ARG_USTRING = 3;
   public static final int ARG_FILE = 4;
@@ -153,6 +166,7 @@ public final class Abi {
 
   /** {@code enum ftg_field_type}. */
   public static final int FIELD_INT = 1;
+
   public static final int FIELD_STR = 2;
   public static final int FIELD_ADDR = 3;
 
@@ -190,21 +204,28 @@ public final class Abi {
 
   /** {@code "FTGT"} in memory order (little-endian). */
   public static final int TABLE_MAGIC = 0x54475446;
+
   public static final int TABLE_VERSION = 2;
+
   /** Largest table in bytes. */
   public static final int TABLE_MAX = 32 << 20;
+
   public static final int TABLE_RULES_MAX = 10_000;
   public static final int TABLE_POLICIES_MAX = 10_000;
   public static final int TABLE_VALUES_MAX = 1 << 20;
+
   /** Values in one selector. */
   public static final int TABLE_SEL_MAX = 1024;
+
   /** Bytes in one string value. */
   public static final int TABLE_STR_MAX = 255;
+
   /** {@code '*'} in one glob. */
   public static final int GLOB_STARS = 4;
 
   /** {@code enum ftg_table_error}: why the module rejected a table. */
   public static final int TERR_NONE = 0;
+
   public static final int TERR_SIZE = 1;
   public static final int TERR_MAGIC = 2;
   public static final int TERR_VERSION = 3;
@@ -286,11 +307,13 @@ public final class Abi {
   public static final int DEC_OBJECT_TRUNC = 1 << 2;
   public static final int DEC_ARGV_TRUNC = 1 << 3;
   public static final int DEC_ARGV_FAULT = 1 << 4;
+
   /** argv bytes kept in a decision record. */
   public static final int DEC_ARGV_MAX = 512;
 
   /** Address families of {@code ftg_decision_event.family} (linux/socket.h). */
   public static final int AF_INET = 2;
+
   public static final int AF_INET6 = 10;
 
   // ---- drop reasons (enum ftg_drop_reason) -------------------------------------------------
@@ -478,8 +501,7 @@ public final class Abi {
 
   /** {@code struct ftg_section}. */
   public static final GroupLayout SECTION =
-      structLayout(JAVA_INT.withName("offset"), JAVA_INT.withName("count"))
-          .withName("ftg_section");
+      structLayout(JAVA_INT.withName("offset"), JAVA_INT.withName("count")).withName("ftg_section");
 
   /** {@code struct ftg_table_header}. */
   public static final GroupLayout TABLE_HEADER =
@@ -541,8 +563,8 @@ public final class Abi {
           .withName("ftg_decision_event");
 
   /**
-   * {@code struct ftg_call_event} without its flexible array member {@code data[]} (which starts
-   * at {@code sizeof}, 248: there is no tail padding).
+   * {@code struct ftg_call_event} without its flexible array member {@code data[]} (which starts at
+   * {@code sizeof}, 248: there is no tail padding).
    */
   public static final GroupLayout CALL_EVENT =
       structLayout(
@@ -795,7 +817,9 @@ public final class Abi {
   public static final java.util.List<String> DROP_REASON_NAMES =
       java.util.List.of("buffer_full", "nomem", "reader_fault");
 
-  /** Byte offset of a (possibly nested) named member, e.g. {@code offset(EXEC_EVENT, "hdr", "pid")}. */
+  /**
+   * Byte offset of a (possibly nested) named member, e.g. {@code offset(EXEC_EVENT, "hdr", "pid")}.
+   */
   public static long offset(MemoryLayout layout, String... path) {
     var elements = new MemoryLayout.PathElement[path.length];
     for (int i = 0; i < path.length; i++) {
@@ -865,6 +889,7 @@ public final class Abi {
 
     /** {@code sizeof}, tail padding included. */
     public static final long SIZE = DECISION_EVENT.byteSize();
+
     public static final long GENERATION = offset(DECISION_EVENT, "generation");
     public static final long RULE = offset(DECISION_EVENT, "rule");
     public static final long KIND = offset(DECISION_EVENT, "kind");
@@ -886,6 +911,7 @@ public final class Abi {
     public static final long OBJECT_LEN = offset(DECISION_EVENT, "object_len");
     public static final long ARGV_LEN = offset(DECISION_EVENT, "argv_len");
     public static final long RESERVED = offset(DECISION_EVENT, "reserved");
+
     /** {@code offsetof(struct ftg_decision_event, data)}. */
     public static final long DATA = DECISION_DATA_OFFSET;
   }
@@ -905,9 +931,12 @@ public final class Abi {
     public static final long STRINGS = offset(TABLE_HEADER, "strings");
     public static final long HOOKS = offset(TABLE_HEADER, "hooks");
     public static final long ARGS = offset(TABLE_HEADER, "args");
+
     /** Within a {@code struct ftg_section}. */
     public static final long SECTION_OFFSET = offset(SECTION, "offset");
+
     public static final long SECTION_COUNT = offset(SECTION, "count");
+
     /** Sections start at multiples of this. */
     public static final int SECTION_ALIGN = 8;
   }
@@ -922,7 +951,9 @@ public final class Abi {
     public static final long PRIORITY = offset(POLICY, "priority");
   }
 
-  /** Byte offsets in {@code struct ftg_rule}; selector {@code i} is at {@code SEL + i * SEL_SIZE}. */
+  /**
+   * Byte offsets in {@code struct ftg_rule}; selector {@code i} is at {@code SEL + i * SEL_SIZE}.
+   */
   public static final class Rul {
     private Rul() {}
 
@@ -940,6 +971,7 @@ public final class Abi {
     public static final long SEL_COUNT = offset(Abi.SEL, "count");
     public static final long HOOK = offset(RULE, "hook");
     public static final long RESERVED = offset(RULE, "reserved");
+
     /** Field selector {@code i} is at {@code FIELDS + i * SEL_SIZE}. */
     public static final long FIELDS = offset(RULE, "fields");
   }
@@ -987,8 +1019,10 @@ public final class Abi {
     public static final long RULE_NAME = offset(CALL_EVENT, "rule_name");
     public static final long FUNCTION_LEN = offset(CALL_EVENT, "function_len");
     public static final long FIELDS_LEN = offset(CALL_EVENT, "fields_len");
+
     /** {@code offsetof(struct ftg_call_event, data)}. */
     public static final long DATA = CALL_EVENT.byteSize();
+
     public static final long FIELD_SIZE = FIELD.byteSize();
     public static final long FIELD_TYPE = offset(FIELD, "type");
     public static final long FIELD_FLAGS = offset(FIELD, "flags");

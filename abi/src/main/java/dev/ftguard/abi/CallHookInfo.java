@@ -46,6 +46,12 @@ public record CallHookInfo(
     s.set(JAVA_LONG_UNALIGNED, Abi.CallHook.ADDRESS, address);
     s.set(JAVA_LONG_UNALIGNED, Abi.CallHook.HITS, hits);
     byte[] b = function.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    MemorySegment.copy(b, 0, s, java.lang.foreign.ValueLayout.JAVA_BYTE, Abi.CallHook.FUNCTION, Math.min(b.length, Abi.FUNC_NAME_MAX - 1));
+    MemorySegment.copy(
+        b,
+        0,
+        s,
+        java.lang.foreign.ValueLayout.JAVA_BYTE,
+        Abi.CallHook.FUNCTION,
+        Math.min(b.length, Abi.FUNC_NAME_MAX - 1));
   }
 }

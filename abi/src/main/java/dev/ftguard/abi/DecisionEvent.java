@@ -30,8 +30,8 @@ import java.util.Optional;
  * @param newEuid privilege: the new euid
  * @param argc the argument count (exec: the new program's, kept or not; other kinds: the acting
  *     process's arguments that were read)
- * @param binary the acting process's binary (exec: the file being executed), lossy UTF-8,
- *     possibly truncated; {@code ""} when unknown ({@code binary_len} 0)
+ * @param binary the acting process's binary (exec: the file being executed), lossy UTF-8, possibly
+ *     truncated; {@code ""} when unknown ({@code binary_len} 0)
  * @param object open: the path, module_load: the module name, ptrace: the target's binary; {@code
  *     ""} for the other kinds or when unknown ({@code object_len} 0)
  * @param argv the kept arguments (exec: the new program's, else the acting process's)
@@ -209,7 +209,9 @@ public record DecisionEvent(
     return (flags & Abi.DEC_ARGV_FAULT) != 0;
   }
 
-  /** {@code audit}, {@code deny}, ... or, for a monitor policy's record, {@code would deny}, .... */
+  /**
+   * {@code audit}, {@code deny}, ... or, for a monitor policy's record, {@code would deny}, ....
+   */
   public String label() {
     return would() ? "would " + action.yamlName() : action.yamlName();
   }

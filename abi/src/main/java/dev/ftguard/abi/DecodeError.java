@@ -7,8 +7,8 @@ package dev.ftguard.abi;
  * @param kind what was wrong
  * @param type the record type, or -1 if the header could not be read
  * @param message what was found, with the values and the bounds they broke
- * @param framingLost true when the record size itself was unusable, so decoding of the rest of
- *     the buffer stopped at this offset; false when only this record was skipped
+ * @param framingLost true when the record size itself was unusable, so decoding of the rest of the
+ *     buffer stopped at this offset; false when only this record was skipped
  */
 public record DecodeError(long offset, Kind kind, int type, String message, boolean framingLost)
     implements Decoded {

@@ -1,8 +1,8 @@
 package dev.ftguard.abi;
 
 /**
- * Linux errno numbers (asm-generic, used by x86_64 and arm64) and their symbolic names.
- * Generated from asm-generic/errno-base.h and asm-generic/errno.h.
+ * Linux errno numbers (asm-generic, used by x86_64 and arm64) and their symbolic names. Generated
+ * from asm-generic/errno-base.h and asm-generic/errno.h.
  */
 public final class Errno {
   private Errno() {}

@@ -20,15 +20,15 @@ import java.util.Optional;
  * Decodes the bytes returned by {@code read(/dev/ftguard)}: whole records, concatenated, each
  * starting with {@code struct ftg_event_header} whose {@code size} covers the whole record.
  *
- * <p>Every size and length is checked against the record and the header's bounds before any byte
- * is read, so a bad buffer yields a {@link DecodeError} with its offset and never an exception.
- * When a record's size is unusable the framing is lost and decoding stops there; when only the
- * content is bad the record is skipped. Records of unknown type with a sane size are skipped as
- * {@link UnknownRecord}s (newer modules may add types). Every step advances by at least one
- * header, so decoding always terminates.
+ * <p>Every size and length is checked against the record and the header's bounds before any byte is
+ * read, so a bad buffer yields a {@link DecodeError} with its offset and never an exception. When a
+ * record's size is unusable the framing is lost and decoding stops there; when only the content is
+ * bad the record is skipped. Records of unknown type with a sane size are skipped as {@link
+ * UnknownRecord}s (newer modules may add types). Every step advances by at least one header, so
+ * decoding always terminates.
  *
- * <p>Multi-byte fields are read in the host byte order unless another order is given (tests
- * only). Thread-safe: no state.
+ * <p>Multi-byte fields are read in the host byte order unless another order is given (tests only).
+ * Thread-safe: no state.
  */
 public final class EventDecoder {
   private final ByteOrder order;
@@ -146,8 +146,7 @@ public final class EventDecoder {
             header(rec, off, type, size), i32(rec, Abi.Exit.CODE), i32(rec, Abi.Exit.FLAGS));
       }
       case 0 ->
-          new DecodeError(
-              off, DecodeError.Kind.BAD_TYPE, 0, "type 0 is not a record type", false);
+          new DecodeError(off, DecodeError.Kind.BAD_TYPE, 0, "type 0 is not a record type", false);
       default -> new UnknownRecord(off, type, size, i64(rec, Abi.Hdr.SEQ));
     };
   }
@@ -227,8 +226,8 @@ public final class EventDecoder {
   }
 
   /**
-   * Splits {@code len} bytes at {@code start} into NUL-terminated arguments (into {@code out});
-   * an error when the last is unterminated, there are more than {@link Abi#ARGC_MAX} (exec records
+   * Splits {@code len} bytes at {@code start} into NUL-terminated arguments (into {@code out}); an
+   * error when the last is unterminated, there are more than {@link Abi#ARGC_MAX} (exec records
    * only: decisions are bounded by their {@link Abi#DEC_ARGV_MAX} bytes) or more than {@code argc}.
    */
   private static DecodeError splitArgv(
@@ -253,7 +252,12 @@ public final class EventDecoder {
           off,
           DecodeError.Kind.BAD_ARGV,
           type,
-          what + " argv: last of " + len + " bytes is not NUL (" + (end - p) + " bytes unterminated)",
+          what
+              + " argv: last of "
+              + len
+              + " bytes is not NUL ("
+              + (end - p)
+              + " bytes unterminated)",
           false);
     }
     if (type == Abi.EV_EXEC && out.size() > Abi.ARGC_MAX) {
@@ -317,10 +321,12 @@ public final class EventDecoder {
       return bad;
     }
     if (binaryLen > 0 && rec.get(JAVA_BYTE, objectAt - 1) != 0) {
-      return badField(off, "decision binary: its last byte (binary_len " + binaryLen + ") is not NUL");
+      return badField(
+          off, "decision binary: its last byte (binary_len " + binaryLen + ") is not NUL");
     }
     if (objectLen > 0 && rec.get(JAVA_BYTE, argvAt - 1) != 0) {
-      return badField(off, "decision object: its last byte (object_len " + objectLen + ") is not NUL");
+      return badField(
+          off, "decision object: its last byte (object_len " + objectLen + ") is not NUL");
     }
     long argc = u32(rec, Abi.Decision.ARGC);
     List<String> argv = new ArrayList<>();
@@ -393,7 +399,13 @@ public final class EventDecoder {
     int modeValue = u8(rec, Abi.Call.MODE);
     Optional<DecisionEvent.Action> action = DecisionEvent.Action.of(actionValue);
     if (action.isEmpty()) {
-      return callField(off, "action " + actionValue + " is not an enum ftg_action value (0.." + (Abi.ACTIONS - 1) + ")");
+      return callField(
+          off,
+          "action "
+              + actionValue
+              + " is not an enum ftg_action value (0.."
+              + (Abi.ACTIONS - 1)
+              + ")");
     }
     Optional<DecisionEvent.Mode> mode = DecisionEvent.Mode.of(modeValue);
     if (mode.isEmpty()) {
@@ -404,42 +416,58 @@ public final class EventDecoder {
     int nrFields = u8(rec, Abi.Call.NR_FIELDS);
     long fieldsAt = Abi.Call.DATA + align8(functionLen);
     if (functionLen < 2 || functionLen > Abi.FUNC_NAME_MAX) {
-      return callField(off, "function_len " + functionLen + " is outside 2..FTG_FUNC_NAME_MAX " + Abi.FUNC_NAME_MAX);
+      return callField(
+          off,
+          "function_len " + functionLen + " is outside 2..FTG_FUNC_NAME_MAX " + Abi.FUNC_NAME_MAX);
     }
     if (nrFields > Abi.CALL_FIELDS_MAX) {
-      return callField(off, "nr_fields " + nrFields + " exceeds FTG_CALL_FIELDS_MAX " + Abi.CALL_FIELDS_MAX);
+      return callField(
+          off, "nr_fields " + nrFields + " exceeds FTG_CALL_FIELDS_MAX " + Abi.CALL_FIELDS_MAX);
     }
     if (fieldsAt + fieldsLen > size) {
       return badLength(
           off,
           type,
-          "call function_len " + functionLen + " (padded) + fields_len " + fieldsLen + " need "
-              + (fieldsAt + fieldsLen) + " bytes, record size is " + size);
+          "call function_len "
+              + functionLen
+              + " (padded) + fields_len "
+              + fieldsLen
+              + " need "
+              + (fieldsAt + fieldsLen)
+              + " bytes, record size is "
+              + size);
     }
     if (rec.get(JAVA_BYTE, Abi.Call.DATA + functionLen - 1) != 0) {
-      return callField(off, "function name: its last byte (function_len " + functionLen + ") is not NUL");
+      return callField(
+          off, "function name: its last byte (function_len " + functionLen + ") is not NUL");
     }
     List<CallEvent.Field> fields = new ArrayList<>();
     long p = fieldsAt;
     long end = fieldsAt + fieldsLen;
     for (int i = 0; i < nrFields; i++) {
       if (p + Abi.Call.FIELD_SIZE > end) {
-        return callField(off, "field " + i + " of " + nrFields + " starts past fields_len " + fieldsLen);
+        return callField(
+            off, "field " + i + " of " + nrFields + " starts past fields_len " + fieldsLen);
       }
       int ftype = u8(rec, p + Abi.Call.FIELD_TYPE);
       int flags = u8(rec, p + Abi.Call.FIELD_FLAGS);
       int len = u16(rec, p + Abi.Call.FIELD_LEN);
       long value = p + Abi.Call.FIELD_SIZE;
       if (value + align8(len) > end) {
-        return callField(off, "field " + i + " has " + len + " bytes, past fields_len " + fieldsLen);
+        return callField(
+            off, "field " + i + " has " + len + " bytes, past fields_len " + fieldsLen);
       }
       boolean fault = (flags & Abi.FIELDF_FAULT) != 0;
       CallEvent.Field f =
           switch (ftype) {
             case Abi.FIELD_INT ->
-                len == (fault ? 0 : 8) ? new CallEvent.IntField(fault ? 0 : i64(rec, value), flags) : null;
+                len == (fault ? 0 : 8)
+                    ? new CallEvent.IntField(fault ? 0 : i64(rec, value), flags)
+                    : null;
             case Abi.FIELD_STR ->
-                len <= Abi.CALL_STR_MAX ? new CallEvent.StrField(string(rec, value, len), flags) : null;
+                len <= Abi.CALL_STR_MAX
+                    ? new CallEvent.StrField(string(rec, value, len), flags)
+                    : null;
             case Abi.FIELD_ADDR ->
                 len == (fault ? 0 : 16)
                     ? new CallEvent.AddrField(
@@ -448,13 +476,16 @@ public final class EventDecoder {
             default -> null;
           };
       if (f == null) {
-        return callField(off, "field " + i + ": type " + ftype + " with " + len + " bytes is not a valid ftg_field");
+        return callField(
+            off,
+            "field " + i + ": type " + ftype + " with " + len + " bytes is not a valid ftg_field");
       }
       fields.add(f);
       p = value + align8(len);
     }
     if (p != end) {
-      return callField(off, "fields end at " + (p - fieldsAt) + " bytes but fields_len is " + fieldsLen);
+      return callField(
+          off, "fields end at " + (p - fieldsAt) + " bytes but fields_len is " + fieldsLen);
     }
     return new CallEvent(
         header(rec, off, type, size),

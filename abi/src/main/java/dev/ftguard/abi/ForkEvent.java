@@ -1,10 +1,11 @@
 package dev.ftguard.abi;
 
 /**
- * {@code struct ftg_fork_event}: creation of a process or thread, taken once the child exists.
- * The header describes the parent.
+ * {@code struct ftg_fork_event}: creation of a process or thread, taken once the child exists. The
+ * header describes the parent.
  *
- * @param cloneFlags what the child shares: {@code CLONE_THREAD}, {@code CLONE_VM}, {@code CLONE_VFORK}
+ * @param cloneFlags what the child shares: {@code CLONE_THREAD}, {@code CLONE_VM}, {@code
+ *     CLONE_VFORK}
  * @param childPid the child's global id
  */
 public record ForkEvent(Header header, long cloneFlags, int childPid) implements Event {

@@ -11,9 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Writes events as the kernel does (host byte order, sizes padded to {@link Abi#RECORD_ALIGN}):
- * the inverse of {@link EventDecoder}. Used to build test buffers and simulated devices. The
- * header's {@code type}, {@code size} and {@code offset} are computed, not taken from the event.
+ * Writes events as the kernel does (host byte order, sizes padded to {@link Abi#RECORD_ALIGN}): the
+ * inverse of {@link EventDecoder}. Used to build test buffers and simulated devices. The header's
+ * {@code type}, {@code size} and {@code offset} are computed, not taken from the event.
  */
 public final class RecordEncoder {
   private RecordEncoder() {}
@@ -135,7 +135,8 @@ public final class RecordEncoder {
           case CallEvent.StrField _ -> Abi.FIELD_STR;
           case CallEvent.AddrField _ -> Abi.FIELD_ADDR;
         };
-    MemorySegment s = MemorySegment.ofArray(new byte[(int) (Abi.Call.FIELD_SIZE + align(value.length))]);
+    MemorySegment s =
+        MemorySegment.ofArray(new byte[(int) (Abi.Call.FIELD_SIZE + align(value.length))]);
     s.set(JAVA_BYTE, Abi.Call.FIELD_TYPE, (byte) type);
     s.set(JAVA_BYTE, Abi.Call.FIELD_FLAGS, (byte) f.flags());
     s.set(JAVA_SHORT_UNALIGNED, Abi.Call.FIELD_LEN, (short) value.length);
@@ -166,7 +167,8 @@ public final class RecordEncoder {
   private static void name(MemorySegment s, long at, String name) {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     if (b.length >= Abi.NAME_LEN) {
-      throw new IllegalArgumentException("name longer than " + (Abi.NAME_LEN - 1) + " bytes: " + name);
+      throw new IllegalArgumentException(
+          "name longer than " + (Abi.NAME_LEN - 1) + " bytes: " + name);
     }
     MemorySegment.copy(b, 0, s, JAVA_BYTE, at, b.length);
   }

@@ -22,13 +22,25 @@ class EventDecoderTest {
 
   static Header hdr(long seq) {
     return new Header(
-        0, 0, 0, 1, seq, 5_000_000_000L + seq, 1_764_157_740_123_456_789L, 42, 1234, 1234, 1,
-        1000, 1000, 1000, "bash");
+        0,
+        0,
+        0,
+        1,
+        seq,
+        5_000_000_000L + seq,
+        1_764_157_740_123_456_789L,
+        42,
+        1234,
+        1234,
+        1,
+        1000,
+        1000,
+        1000,
+        "bash");
   }
 
   static ExecEvent exec(long seq) {
-    return new ExecEvent(
-        hdr(seq), 0, 0, 3, "/usr/bin/ls", List.of("ls", "-l", "/tmp"), 0, 0);
+    return new ExecEvent(hdr(seq), 0, 0, 3, "/usr/bin/ls", List.of("ls", "-l", "/tmp"), 0, 0);
   }
 
   static ForkEvent fork(long seq) {
@@ -41,16 +53,52 @@ class EventDecoderTest {
 
   static DecisionEvent decision(long seq) {
     return new DecisionEvent(
-        hdr(seq), 7, 3, DecisionEvent.Kind.EXEC, DecisionEvent.Action.DENY,
-        DecisionEvent.Mode.ENFORCE, Abi.DEC_ARGV_TRUNC, -13, 0, "no-tmp-exec", "exec-from-tmp",
-        0, Optional.empty(), 0, 0, 0, 0, 5, "/tmp/x", "", List.of("x", "-v"));
+        hdr(seq),
+        7,
+        3,
+        DecisionEvent.Kind.EXEC,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.ENFORCE,
+        Abi.DEC_ARGV_TRUNC,
+        -13,
+        0,
+        "no-tmp-exec",
+        "exec-from-tmp",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        5,
+        "/tmp/x",
+        "",
+        List.of("x", "-v"));
   }
 
   static DecisionEvent connect(long seq, String address, int family) {
     return new DecisionEvent(
-        hdr(seq), 9, 0, DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT,
-        DecisionEvent.Mode.MONITOR, 0, 0, 0, "egress", "metadata", family,
-        Optional.of(InetAddress.ofLiteral(address)), 443, 0, 0, 0, 0, "/usr/bin/curl", "", List.of());
+        hdr(seq),
+        9,
+        0,
+        DecisionEvent.Kind.CONNECT,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.MONITOR,
+        0,
+        0,
+        0,
+        "egress",
+        "metadata",
+        family,
+        Optional.of(InetAddress.ofLiteral(address)),
+        443,
+        0,
+        0,
+        0,
+        0,
+        "/usr/bin/curl",
+        "",
+        List.of());
   }
 
   static void putU8(byte[] rec, long offset, int value) {
@@ -99,7 +147,14 @@ class EventDecoderTest {
   void roundTripsThroughTheEncoderExceptOffsets() {
     ExecEvent e =
         new ExecEvent(
-            hdr(9), -2, Abi.EXEC_EXECVEAT | Abi.EXEC_ARGV_TRUNC, 70, "rel/ä", List.of("", "x"), 3, 0x1000);
+            hdr(9),
+            -2,
+            Abi.EXEC_EXECVEAT | Abi.EXEC_ARGV_TRUNC,
+            70,
+            "rel/ä",
+            List.of("", "x"),
+            3,
+            0x1000);
     Event back = DEC.decode(RecordEncoder.encode(e)).events().getFirst();
     ExecEvent d = (ExecEvent) back;
     assertThat(d.filename()).isEqualTo("rel/ä");
@@ -172,10 +227,13 @@ class EventDecoderTest {
     byte[] shortFork = RecordEncoder.raw(Abi.EV_FORK, 88, hdr(1)); // fork needs 96
     byte[] buf = concat(shortFork, RecordEncoder.encode(exit(2)));
     DecodeResult r = DEC.decode(buf);
-    assertThat(r.errors()).singleElement().satisfies(e -> {
-      assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
-      assertThat(e.framingLost()).isFalse();
-    });
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
+              assertThat(e.framingLost()).isFalse();
+            });
     assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
   }
 
@@ -185,7 +243,8 @@ class EventDecoderTest {
     byte[] tooLong = rec.clone();
     putU16(tooLong, Abi.Exec.FILENAME_LEN, Abi.PATH_MAX + 1);
     assertThat(DEC.decode(tooLong).errors().getFirst().message())
-        .isEqualTo("exec filename_len " + (Abi.PATH_MAX + 1) + " exceeds FTG_PATH_MAX " + Abi.PATH_MAX);
+        .isEqualTo(
+            "exec filename_len " + (Abi.PATH_MAX + 1) + " exceeds FTG_PATH_MAX " + Abi.PATH_MAX);
 
     byte[] argvTooLong = rec.clone();
     putU16(argvTooLong, Abi.Exec.ARGV_LEN, Abi.ARGV_MAX + 1);
@@ -196,7 +255,9 @@ class EventDecoderTest {
     DecodeError err = DEC.decode(pastRecord).errors().getFirst();
     assertThat(err.kind()).isEqualTo(DecodeError.Kind.BAD_LENGTH);
     assertThat(err.message())
-        .matches("exec filename_len \\d+ \\+ argv_len 100 need \\d+ bytes, record size is " + rec.length);
+        .matches(
+            "exec filename_len \\d+ \\+ argv_len 100 need \\d+ bytes, record size is "
+                + rec.length);
     assertThat(err.framingLost()).isFalse();
   }
 
@@ -261,10 +322,15 @@ class EventDecoderTest {
     byte[] le = RecordEncoder.encode(exit(7));
     // a record whose size and type were written big-endian does not frame in host order
     byte[] be = le.clone();
-    ByteBuffer.wrap(be).order(ByteOrder.BIG_ENDIAN).putShort(0, (short) Abi.EV_EXIT).putShort(2, (short) le.length);
+    ByteBuffer.wrap(be)
+        .order(ByteOrder.BIG_ENDIAN)
+        .putShort(0, (short) Abi.EV_EXIT)
+        .putShort(2, (short) le.length);
     EventDecoder other =
         EventDecoder.withOrder(
-            ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
+                ? ByteOrder.BIG_ENDIAN
+                : ByteOrder.LITTLE_ENDIAN);
     assertThat(other.decode(be).items().getFirst()).isInstanceOf(ExitEvent.class);
   }
 
@@ -301,24 +367,49 @@ class EventDecoderTest {
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.BINARY_LEN)).isEqualTo((short) 7);
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN)).isEqualTo((short) 0);
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.ARGV_LEN)).isEqualTo((short) 5);
-    assertThat(new String(rec, 276, 6, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/tmp/x");
+    assertThat(new String(rec, 276, 6, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("/tmp/x");
     assertThat(rec[282]).isZero();
-    assertThat(new String(rec, 283, 5, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("x\0-v\0");
+    assertThat(new String(rec, 283, 5, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("x\0-v\0");
     assertThat(rec[(int) Abi.Decision.KIND]).isEqualTo((byte) Abi.KIND_EXEC);
     assertThat(rec[(int) Abi.Decision.ACTION]).isEqualTo((byte) Abi.ACT_DENY);
 
     // what the module writes for an open: binary, NUL, path, NUL, arguments
     byte[] open = RecordEncoder.encode(openWouldDeny(2));
-    assertThat(new String(open, 276, 12, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/usr/bin/vi\0");
-    assertThat(new String(open, 288, 12, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/etc/shadow\0");
-    assertThat(MemorySegment.ofArray(open).get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN)).isEqualTo((short) 12);
+    assertThat(new String(open, 276, 12, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("/usr/bin/vi\0");
+    assertThat(new String(open, 288, 12, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("/etc/shadow\0");
+    assertThat(MemorySegment.ofArray(open).get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN))
+        .isEqualTo((short) 12);
   }
 
   @Test
   void unknownBinaryAndObjectHaveLengthZeroAndDecodeEmpty() {
-    var d = new DecisionEvent(
-        hdr(1), 1, 0, DecisionEvent.Kind.MODULE_LOAD, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
-        0, 0, 0, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0, "", "", List.of());
+    var d =
+        new DecisionEvent(
+            hdr(1),
+            1,
+            0,
+            DecisionEvent.Kind.MODULE_LOAD,
+            DecisionEvent.Action.AUDIT,
+            DecisionEvent.Mode.ENFORCE,
+            0,
+            0,
+            0,
+            "p",
+            "r",
+            0,
+            Optional.empty(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            "",
+            "",
+            List.of());
     byte[] rec = RecordEncoder.encode(d);
     assertThat(rec).hasSize(280);
     DecisionEvent back = (DecisionEvent) DEC.decode(rec).events().getFirst();
@@ -329,12 +420,24 @@ class EventDecoderTest {
 
   @Test
   void connectDecisionsCarryIpv4AndIpv6Addresses() {
-    DecisionEvent v4 = (DecisionEvent) DEC.decode(RecordEncoder.encode(connect(1, "169.254.169.254", Abi.AF_INET))).events().getFirst();
-    assertThat(v4.address()).containsInstanceOf(Inet4Address.class).contains(InetAddress.ofLiteral("169.254.169.254"));
+    DecisionEvent v4 =
+        (DecisionEvent)
+            DEC.decode(RecordEncoder.encode(connect(1, "169.254.169.254", Abi.AF_INET)))
+                .events()
+                .getFirst();
+    assertThat(v4.address())
+        .containsInstanceOf(Inet4Address.class)
+        .contains(InetAddress.ofLiteral("169.254.169.254"));
     assertThat(v4.port()).isEqualTo(443);
     assertThat(v4.label()).isEqualTo("audit");
-    DecisionEvent v6 = (DecisionEvent) DEC.decode(RecordEncoder.encode(connect(2, "fd00:ec2::254", Abi.AF_INET6))).events().getFirst();
-    assertThat(v6.address()).containsInstanceOf(Inet6Address.class).contains(InetAddress.ofLiteral("fd00:ec2::254"));
+    DecisionEvent v6 =
+        (DecisionEvent)
+            DEC.decode(RecordEncoder.encode(connect(2, "fd00:ec2::254", Abi.AF_INET6)))
+                .events()
+                .getFirst();
+    assertThat(v6.address())
+        .containsInstanceOf(Inet6Address.class)
+        .contains(InetAddress.ofLiteral("fd00:ec2::254"));
     // an IPv4-mapped IPv6 destination stays an IPv6 address
     byte[] rec = RecordEncoder.encode(connect(3, "fd00::1", Abi.AF_INET6));
     byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1};
@@ -356,24 +459,62 @@ class EventDecoderTest {
 
   static DecisionEvent openWouldDeny(long seq) {
     return new DecisionEvent(
-        hdr(seq), 1, 0, DecisionEvent.Kind.OPEN, DecisionEvent.Action.DENY, DecisionEvent.Mode.MONITOR,
-        Abi.DEC_WOULD, 0, Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE | (1 << 9), "p", "r", 0,
-        Optional.empty(), 0, 0, 0, 0, 0, "/usr/bin/vi", "/etc/shadow", List.of());
+        hdr(seq),
+        1,
+        0,
+        DecisionEvent.Kind.OPEN,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.MONITOR,
+        Abi.DEC_WOULD,
+        0,
+        Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE | (1 << 9),
+        "p",
+        "r",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        0,
+        "/usr/bin/vi",
+        "/etc/shadow",
+        List.of());
   }
 
   @Test
   void maskNamesDependOnTheKind() {
-    DecisionEvent o = (DecisionEvent) DEC.decode(RecordEncoder.encode(openWouldDeny(1))).events().getFirst();
+    DecisionEvent o =
+        (DecisionEvent) DEC.decode(RecordEncoder.encode(openWouldDeny(1))).events().getFirst();
     assertThat(o.maskNames()).containsExactly("write", "truncate");
     assertThat(o.would()).isTrue();
     assertThat(o.label()).isEqualTo("would deny");
     assertThat(o.errnoName()).isEmpty();
     assertThat(o.binary()).isEqualTo("/usr/bin/vi");
     assertThat(o.object()).isEqualTo("/etc/shadow");
-    var priv = new DecisionEvent(
-        hdr(2), 1, 4, DecisionEvent.Kind.PRIVILEGE, DecisionEvent.Action.KILL, DecisionEvent.Mode.ENFORCE,
-        0, 0, Abi.GAIN_UID0 | Abi.GAIN_CAPS, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0,
-        "/home/u/x", "", List.of());
+    var priv =
+        new DecisionEvent(
+            hdr(2),
+            1,
+            4,
+            DecisionEvent.Kind.PRIVILEGE,
+            DecisionEvent.Action.KILL,
+            DecisionEvent.Mode.ENFORCE,
+            0,
+            0,
+            Abi.GAIN_UID0 | Abi.GAIN_CAPS,
+            "p",
+            "r",
+            0,
+            Optional.empty(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            "/home/u/x",
+            "",
+            List.of());
     DecisionEvent p = (DecisionEvent) DEC.decode(RecordEncoder.encode(priv)).events().getFirst();
     assertThat(p.maskNames()).containsExactly("uid0", "capabilities");
     assertThat(p.newUid()).isZero();
@@ -388,11 +529,16 @@ class EventDecoderTest {
     assertThat(err.type()).isEqualTo(Abi.EV_DECISION);
     assertThat(err.framingLost()).isTrue();
 
-    DecodeResult r = DEC.decode(concat(RecordEncoder.raw(Abi.EV_DECISION, 272, hdr(1)), RecordEncoder.encode(exit(2))));
-    assertThat(r.errors()).singleElement().satisfies(e -> {
-      assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
-      assertThat(e.message()).contains("needs 276");
-    });
+    DecodeResult r =
+        DEC.decode(
+            concat(RecordEncoder.raw(Abi.EV_DECISION, 272, hdr(1)), RecordEncoder.encode(exit(2))));
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
+              assertThat(e.message()).contains("needs 276");
+            });
     assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
   }
 
@@ -416,7 +562,8 @@ class EventDecoderTest {
     assertThat(err.message())
         .matches(
             "decision binary_len \\d+ \\+ object_len \\d+ \\+ argv_len 100 need \\d+ bytes,"
-                + " record size is " + rec.length);
+                + " record size is "
+                + rec.length);
     assertThat(err.type()).isEqualTo(Abi.EV_DECISION);
     assertThat(err.framingLost()).isFalse();
     // binary_len one short: its last byte is the binary's 'x', not the NUL
@@ -432,16 +579,38 @@ class EventDecoderTest {
     // argv_len one short: the last argument is unterminated
     byte[] unterminated = rec.clone();
     putU16(unterminated, Abi.Decision.ARGV_LEN, 4);
-    assertThat(DEC.decode(unterminated).errors().getFirst().kind()).isEqualTo(DecodeError.Kind.BAD_ARGV);
+    assertThat(DEC.decode(unterminated).errors().getFirst().kind())
+        .isEqualTo(DecodeError.Kind.BAD_ARGV);
     // more arguments than argc
     byte[] argc = rec.clone();
-    MemorySegment.ofArray(argc).set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Decision.ARGC, 1);
+    MemorySegment.ofArray(argc)
+        .set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Decision.ARGC, 1);
     assertThat(DEC.decode(argc).errors().getFirst().message()).contains("argc is 1");
     // a binary of FTG_PATH_MAX bytes and its NUL is what the module writes when it truncates
     String longest = "/" + "b".repeat(Abi.PATH_MAX - 1);
-    var big = new DecisionEvent(
-        hdr(3), 1, 0, DecisionEvent.Kind.EXEC, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
-        Abi.DEC_BINARY_TRUNC, 0, 0, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0, longest, "", List.of());
+    var big =
+        new DecisionEvent(
+            hdr(3),
+            1,
+            0,
+            DecisionEvent.Kind.EXEC,
+            DecisionEvent.Action.AUDIT,
+            DecisionEvent.Mode.ENFORCE,
+            Abi.DEC_BINARY_TRUNC,
+            0,
+            0,
+            "p",
+            "r",
+            0,
+            Optional.empty(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            longest,
+            "",
+            List.of());
     DecisionEvent b = (DecisionEvent) DEC.decode(RecordEncoder.encode(big)).events().getFirst();
     assertThat(b.binary()).isEqualTo(longest);
     assertThat(b.binaryTruncated()).isTrue();
@@ -460,17 +629,22 @@ class EventDecoderTest {
     byte[] mode = rec.clone();
     putU8(mode, Abi.Decision.MODE, 2);
     DecodeResult r = DEC.decode(concat(mode, RecordEncoder.encode(exit(2))));
-    assertThat(r.errors()).singleElement().satisfies(e -> {
-      assertThat(e.kind()).isEqualTo(DecodeError.Kind.BAD_FIELD);
-      assertThat(e.message()).isEqualTo("decision mode 2 is not an enum ftg_mode value (0..1)");
-    });
+    assertThat(r.errors())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.kind()).isEqualTo(DecodeError.Kind.BAD_FIELD);
+              assertThat(e.message())
+                  .isEqualTo("decision mode 2 is not an enum ftg_mode value (0..1)");
+            });
     assertThat(r.events()).hasSize(1);
   }
 
   @Test
   void namesWithoutNulAreCutAtSixtyFourBytes() {
     byte[] rec = RecordEncoder.encode(decision(1));
-    Arrays.fill(rec, (int) Abi.Decision.POLICY, (int) Abi.Decision.POLICY + Abi.NAME_LEN, (byte) 'p');
+    Arrays.fill(
+        rec, (int) Abi.Decision.POLICY, (int) Abi.Decision.POLICY + Abi.NAME_LEN, (byte) 'p');
     DecisionEvent d = (DecisionEvent) DEC.decode(rec).events().getFirst();
     assertThat(d.policy()).isEqualTo("p".repeat(64));
     assertThat(d.ruleName()).isEqualTo("exec-from-tmp");
@@ -495,8 +669,26 @@ class EventDecoderTest {
 
   @Test
   void statsRoundTripThroughTheStruct() {
-    Stats s = new Stats(3, 5, 5, 1, 100, 90, new long[] {1, 2, 3}, 4096, 10, 7, 12, 2048,
-        new long[] {0, 4, 3, 2, 1}, 4, 3, 6, 5, 11);
+    Stats s =
+        new Stats(
+            3,
+            5,
+            5,
+            1,
+            100,
+            90,
+            new long[] {1, 2, 3},
+            4096,
+            10,
+            7,
+            12,
+            2048,
+            new long[] {0, 4, 3, 2, 1},
+            4,
+            3,
+            6,
+            5,
+            11);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment seg = arena.allocate(Abi.STATS);
       s.encode(seg);
@@ -505,7 +697,8 @@ class EventDecoderTest {
       assertThat(back.decisions(Abi.ACT_DENY)).isEqualTo(3);
       assertThat(back.decisionsTotal()).isEqualTo(10);
       assertThat(back.tableGeneration()).isEqualTo(7);
-      assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Abi.Stat.KILLED)).isEqualTo(3);
+      assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Abi.Stat.KILLED))
+          .isEqualTo(3);
       assertThat(back.callHooks()).isEqualTo(6);
       assertThat(back.callHooksAttached()).isEqualTo(5);
       assertThat(back.callSkipped()).isEqualTo(11);
@@ -564,7 +757,8 @@ class EventDecoderTest {
     assertThat(d.retval()).isEqualTo(-13);
     assertThat(d.fields().get(3).fault()).isTrue();
     assertThat(((CallEvent.AddrField) d.fields().get(1)).address(Abi.AF_INET))
-        .map(InetAddress::getHostAddress).contains("10.0.0.7");
+        .map(InetAddress::getHostAddress)
+        .contains("10.0.0.7");
     assertThat(((CallEvent.AddrField) d.fields().get(1)).address(0)).isEmpty();
   }
 
@@ -584,11 +778,14 @@ class EventDecoderTest {
     noNul[(int) Abi.Call.DATA + "__x64_sys_mkdirat".length()] = 'x';
     for (byte[] bad : List.of(longName, fieldsPast, moreFields, badType, noNul)) {
       DecodeResult r = DEC.decode(concat(bad, RecordEncoder.encode(exit(2))));
-      assertThat(r.errors()).singleElement().satisfies(e -> {
-        assertThat(e.offset()).isZero();
-        assertThat(e.type()).isEqualTo(Abi.EV_CALL);
-        assertThat(e.message()).startsWith("call ");
-      });
+      assertThat(r.errors())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.offset()).isZero();
+                assertThat(e.type()).isEqualTo(Abi.EV_CALL);
+                assertThat(e.message()).startsWith("call ");
+              });
       assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
     }
   }

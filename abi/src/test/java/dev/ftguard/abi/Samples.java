@@ -10,8 +10,21 @@ public final class Samples {
 
   public static Header hdr(long seq, long pid) {
     return new Header(
-        0, 0, 0, 3, seq, 1_000_000_000L * seq, 1_764_157_740_000_000_000L + seq, 7, pid, pid, 1,
-        1000, 1000, 0, "bash");
+        0,
+        0,
+        0,
+        3,
+        seq,
+        1_000_000_000L * seq,
+        1_764_157_740_000_000_000L + seq,
+        7,
+        pid,
+        pid,
+        1,
+        1000,
+        1000,
+        0,
+        "bash");
   }
 
   public static ExecEvent exec(long seq) {
@@ -44,53 +57,168 @@ public final class Samples {
 
   public static DecisionEvent execDenied(long seq) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 3, DecisionEvent.Kind.EXEC, DecisionEvent.Action.DENY,
-        DecisionEvent.Mode.ENFORCE, Abi.DEC_ARGV_TRUNC, -1, 0, "no-tmp-exec", "exec-from-tmp",
-        0, Optional.empty(), 0, 0, 0, 0, 5, "/usr/bin/bash", "/tmp/x", List.of("/tmp/x", "-v"));
+        hdr(seq, 4242),
+        7,
+        3,
+        DecisionEvent.Kind.EXEC,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.ENFORCE,
+        Abi.DEC_ARGV_TRUNC,
+        -1,
+        0,
+        "no-tmp-exec",
+        "exec-from-tmp",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        5,
+        "/usr/bin/bash",
+        "/tmp/x",
+        List.of("/tmp/x", "-v"));
   }
 
   public static DecisionEvent openWouldDeny(long seq) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 5, DecisionEvent.Kind.OPEN, DecisionEvent.Action.DENY,
-        DecisionEvent.Mode.MONITOR, Abi.DEC_WOULD, 0, Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE,
-        "observe", "shadow-write", 0, Optional.empty(), 0, 0, 0, 0, 2, "/usr/bin/vi",
-        "/etc/shadow", List.of("vi", "/etc/shadow"));
+        hdr(seq, 4242),
+        7,
+        5,
+        DecisionEvent.Kind.OPEN,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.MONITOR,
+        Abi.DEC_WOULD,
+        0,
+        Abi.ACCESS_WRITE | Abi.ACCESS_TRUNCATE,
+        "observe",
+        "shadow-write",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        2,
+        "/usr/bin/vi",
+        "/etc/shadow",
+        List.of("vi", "/etc/shadow"));
   }
 
   public static DecisionEvent connectAudit(long seq, String address, int family) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 1, DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT,
-        DecisionEvent.Mode.ENFORCE, 0, 0, 0, "egress", "metadata", family,
-        Optional.of(InetAddress.ofLiteral(address)), 443, 0, 0, 0, 0, "/usr/bin/curl", "", List.of());
+        hdr(seq, 4242),
+        7,
+        1,
+        DecisionEvent.Kind.CONNECT,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        0,
+        0,
+        "egress",
+        "metadata",
+        family,
+        Optional.of(InetAddress.ofLiteral(address)),
+        443,
+        0,
+        0,
+        0,
+        0,
+        "/usr/bin/curl",
+        "",
+        List.of());
   }
 
   public static DecisionEvent ptraceKilled(long seq) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 2, DecisionEvent.Kind.PTRACE, DecisionEvent.Action.DENY_KILL,
-        DecisionEvent.Mode.ENFORCE, 0, -13, 0, "baseline", "no-ptrace", 0, Optional.empty(), 0,
-        777, 0, 0, 0, "/usr/bin/gdb", "/usr/sbin/sshd", List.of());
+        hdr(seq, 4242),
+        7,
+        2,
+        DecisionEvent.Kind.PTRACE,
+        DecisionEvent.Action.DENY_KILL,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        -13,
+        0,
+        "baseline",
+        "no-ptrace",
+        0,
+        Optional.empty(),
+        0,
+        777,
+        0,
+        0,
+        0,
+        "/usr/bin/gdb",
+        "/usr/sbin/sshd",
+        List.of());
   }
 
   public static DecisionEvent privilegeKill(long seq) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 4, DecisionEvent.Kind.PRIVILEGE, DecisionEvent.Action.KILL,
-        DecisionEvent.Mode.ENFORCE, Abi.DEC_BINARY_TRUNC, 0, Abi.GAIN_UID0, "baseline", "no-root",
-        0, Optional.empty(), 0, 0, 0, 0, 1, "/home/u/x", "", List.of("x"));
+        hdr(seq, 4242),
+        7,
+        4,
+        DecisionEvent.Kind.PRIVILEGE,
+        DecisionEvent.Action.KILL,
+        DecisionEvent.Mode.ENFORCE,
+        Abi.DEC_BINARY_TRUNC,
+        0,
+        Abi.GAIN_UID0,
+        "baseline",
+        "no-root",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        1,
+        "/home/u/x",
+        "",
+        List.of("x"));
   }
 
   public static DecisionEvent moduleAudit(long seq) {
     return new DecisionEvent(
-        hdr(seq, 4242), 7, 6, DecisionEvent.Kind.MODULE_LOAD, DecisionEvent.Action.AUDIT,
-        DecisionEvent.Mode.MONITOR, Abi.DEC_ARGV_FAULT, 0, 0, "modules", "any-module", 0,
-        Optional.empty(), 0, 0, 0, 0, 2, "/usr/sbin/insmod", "nf_tables",
+        hdr(seq, 4242),
+        7,
+        6,
+        DecisionEvent.Kind.MODULE_LOAD,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.MONITOR,
+        Abi.DEC_ARGV_FAULT,
+        0,
+        0,
+        "modules",
+        "any-module",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        2,
+        "/usr/sbin/insmod",
+        "nf_tables",
         List.of("insmod", "nf_tables"));
   }
 
   /** An audited call of a declared hook: dfd, a path and a mode, as do_mkdirat might give. */
   public static CallEvent callAudit(long seq) {
     return new CallEvent(
-        hdr(seq, 4242), 9, 3, 0, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE, 0, 0,
-        "watch-dirs", "mkdir-in-etc", "__x64_sys_mkdirat",
+        hdr(seq, 4242),
+        9,
+        3,
+        0,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        0,
+        "watch-dirs",
+        "mkdir-in-etc",
+        "__x64_sys_mkdirat",
         List.of(
             new CallEvent.IntField(-100, Abi.FIELDF_SIGNED),
             new CallEvent.StrField("/etc/cron.d/x", 0),
@@ -103,8 +231,17 @@ public final class Samples {
     addr[0] = 10;
     addr[3] = 7;
     return new CallEvent(
-        hdr(seq, 4242), 9, 4, 1, DecisionEvent.Action.DENY, DecisionEvent.Mode.ENFORCE, 0, -13,
-        "net", "no-bind-low", "__x64_sys_bind",
+        hdr(seq, 4242),
+        9,
+        4,
+        1,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        -13,
+        "net",
+        "no-bind-low",
+        "__x64_sys_bind",
         List.of(
             new CallEvent.IntField(Abi.AF_INET, 0),
             new CallEvent.AddrField(addr, 0),

@@ -1,9 +1,9 @@
 package dev.ftguard.agent;
 
 /**
- * A setting of the agent that cannot work: the message says what is wrong, where (the setting,
- * and the path or value) and how to fix it, in one line that can be shown to an operator as it
- * is. {@link #setting()} names the setting with a stable key (e.g. {@code file.max_bytes}, {@code
+ * A setting of the agent that cannot work: the message says what is wrong, where (the setting, and
+ * the path or value) and how to fix it, in one line that can be shown to an operator as it is.
+ * {@link #setting()} names the setting with a stable key (e.g. {@code file.max_bytes}, {@code
  * metrics.port}) that a command line can map to its option name.
  */
 public abstract class ConfigException extends IllegalArgumentException {

@@ -27,9 +27,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Events per second through the Java pipeline on one thread (one core): decode the kernel's
- * records, apply them to the process table, enrich them, write their JSON lines. One operation
- * is one event; each invocation handles one read's worth of records ({@link #EVENTS}), a fresh
- * pass of the {@link Workload} stream.
+ * records, apply them to the process table, enrich them, write their JSON lines. One operation is
+ * one event; each invocation handles one read's worth of records ({@link #EVENTS}), a fresh pass of
+ * the {@link Workload} stream.
  *
  * <ul>
  *   <li>{@code baseline}: decode and JSON, what {@code ftguard events} did before lineage;
@@ -45,7 +45,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 2)
 @OperationsPerInvocation(PipelineBenchmark.EVENTS)

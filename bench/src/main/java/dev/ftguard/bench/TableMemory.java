@@ -19,12 +19,14 @@ import java.util.List;
 /**
  * Retained heap of the process table holding {@code N} live processes (default 100,000): fills a
  * table through fork and exec events (100 services, each with its workers; every worker with its
- * own arguments), looks every process up once (so exec ids are built, as the enrichment does),
- * and reports the used heap after full collections minus the used heap before, per process. Runs
- * {@code R} rounds (default 7) in one JVM and prints each and their median. With {@code bare} the
- * workers have no arguments: what the table itself costs per process.
+ * own arguments), looks every process up once (so exec ids are built, as the enrichment does), and
+ * reports the used heap after full collections minus the used heap before, per process. Runs {@code
+ * R} rounds (default 7) in one JVM and prints each and their median. With {@code bare} the workers
+ * have no arguments: what the table itself costs per process.
  *
- * <pre>java -XX:+UseSerialGC -Xmx2g -cp bench/target/benchmarks.jar dev.ftguard.bench.TableMemory [N [R [bare]]]</pre>
+ * <pre>
+ * java -XX:+UseSerialGC -Xmx2g -cp bench/target/benchmarks.jar dev.ftguard.bench.TableMemory [N [R [bare]]]
+ * </pre>
  */
 public final class TableMemory {
   private TableMemory() {}
@@ -42,7 +44,8 @@ public final class TableMemory {
         ProcessTable table = fill(emptyProc, n, bare);
         long after = usedAfterGc();
         if (table.counters().live() < n) {
-          throw new IllegalStateException("table holds " + table.counters().live() + " live images");
+          throw new IllegalStateException(
+              "table holds " + table.counters().live() + " live images");
         }
         Reference.reachabilityFence(table);
         bytes.add(after - before);
@@ -58,7 +61,12 @@ public final class TableMemory {
     long median = sorted.get(sorted.size() / 2);
     System.out.printf(
         "median of %d rounds: %,d bytes for %,d live processes%s = %.1f bytes per process (%.1f MiB)%n",
-        rounds, median, n, bare ? " without arguments" : "", median / (double) n, median / 1048576.0);
+        rounds,
+        median,
+        n,
+        bare ? " without arguments" : "",
+        median / (double) n,
+        median / 1048576.0);
   }
 
   /** A table with {@code n} live workers under 100 services under init. */
@@ -75,9 +83,14 @@ public final class TableMemory {
       t.apply(new ForkEvent(hdr(time += 1000, 1, 0), 0, pid));
       t.apply(
           new ExecEvent(
-              hdr(time += 1000, pid, 1), 0, 0, 3, decoded("/usr/bin/python3"),
+              hdr(time += 1000, pid, 1),
+              0,
+              0,
+              3,
+              decoded("/usr/bin/python3"),
               List.of(decoded("python3"), "/srv/service-" + s + "/main.py", decoded("--workers")),
-              0, 0));
+              0,
+              0));
     }
     for (int i = 0; i < n; i++) {
       int parent = 1000 + i % services;
@@ -95,8 +108,14 @@ public final class TableMemory {
                   "jobs-" + (i % 10));
       t.apply(
           new ExecEvent(
-              hdr(time += 1000, pid, parent), 0, 0, argv.size(), decoded("/usr/bin/python3"), argv,
-              0, 0));
+              hdr(time += 1000, pid, parent),
+              0,
+              0,
+              argv.size(),
+              decoded("/usr/bin/python3"),
+              argv,
+              0,
+              0));
     }
     t.maintain(time + 2_000_000, 0); // the fork images replaced by the execs expire
     for (int i = 0; i < n; i++) {

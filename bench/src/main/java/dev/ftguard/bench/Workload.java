@@ -31,12 +31,12 @@ import java.util.stream.Stream;
 /**
  * A host and its event stream for the pipeline benchmarks: a fake {@code /proc} with long-lived
  * services and shells (half of them in containers), a pool of child pids with their {@code /proc}
- * entries, a few binaries, and the kernel-format bytes of a realistic stream: each job is a fork
- * by a long-lived process, an exec of the child (3 to 6 arguments), for some a thread that comes
- * and goes and a rule decision, and the child's exit.
+ * entries, a few binaries, and the kernel-format bytes of a realistic stream: each job is a fork by
+ * a long-lived process, an exec of the child (3 to 6 arguments), for some a thread that comes and
+ * goes and a rule decision, and the child's exit.
  *
- * <p>{@link #nextPass} returns the same records with their times moved past the previous pass,
- * so a table fed pass after pass sees time advance and pids reused, as on a busy host.
+ * <p>{@link #nextPass} returns the same records with their times moved past the previous pass, so a
+ * table fed pass after pass sees time advance and pids reused, as on a busy host.
  */
 final class Workload implements AutoCloseable {
   static final int PARENTS = 32;
@@ -47,8 +47,14 @@ final class Workload implements AutoCloseable {
   static final long FIRST_CHILD = 20_000;
   static final long FIRST_TID = 60_000;
   static final String[] BINARIES = {
-    "usr/bin/python3", "usr/bin/curl", "usr/bin/git", "usr/bin/sh", "usr/bin/ls", "usr/bin/grep",
-    "usr/bin/cat", "usr/local/bin/app"
+    "usr/bin/python3",
+    "usr/bin/curl",
+    "usr/bin/git",
+    "usr/bin/sh",
+    "usr/bin/ls",
+    "usr/bin/grep",
+    "usr/bin/cat",
+    "usr/local/bin/app"
   };
   static final long[] UIDS = {0, 1000, 33, 65534};
 
@@ -137,26 +143,59 @@ final class Workload implements AutoCloseable {
       long cg = cgroupId(p);
       int b = job % BINARIES.length;
       List<String> argv = argv(job, b);
-      out.add(new ForkEvent(hdr(++seq, t += SPACING_NS, parent, parent, 1, uid, cg, "bash"), 0, (int) child));
+      out.add(
+          new ForkEvent(
+              hdr(++seq, t += SPACING_NS, parent, parent, 1, uid, cg, "bash"), 0, (int) child));
       out.add(
           new ExecEvent(
-              hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)), 0, 0,
-              argv.size(), "/" + BINARIES[b], argv, 0, 0));
+              hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)),
+              0,
+              0,
+              argv.size(),
+              "/" + BINARIES[b],
+              argv,
+              0,
+              0));
       if (job % 4 == 0) {
         long tid = FIRST_TID + job % CHILDREN;
-        out.add(new ForkEvent(hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)), 0x3d0f00L, (int) tid));
-        out.add(new ExitEvent(hdr(++seq, t += SPACING_NS, tid, child, parent, uid, cg, name(b)), 0, 0));
+        out.add(
+            new ForkEvent(
+                hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)),
+                0x3d0f00L,
+                (int) tid));
+        out.add(
+            new ExitEvent(hdr(++seq, t += SPACING_NS, tid, child, parent, uid, cg, name(b)), 0, 0));
       }
       if (job % 8 == 0) {
         out.add(
             new DecisionEvent(
-                hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)), 7, 1,
-                DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
-                0, 0, 0, "egress", "metadata", Abi.AF_INET,
-                Optional.of(InetAddress.ofLiteral("169.254.169.254")), 80, 0, 0, 0,
-                argv.size(), "/" + BINARIES[b], "", argv));
+                hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)),
+                7,
+                1,
+                DecisionEvent.Kind.CONNECT,
+                DecisionEvent.Action.AUDIT,
+                DecisionEvent.Mode.ENFORCE,
+                0,
+                0,
+                0,
+                "egress",
+                "metadata",
+                Abi.AF_INET,
+                Optional.of(InetAddress.ofLiteral("169.254.169.254")),
+                80,
+                0,
+                0,
+                0,
+                argv.size(),
+                "/" + BINARIES[b],
+                "",
+                argv));
       }
-      out.add(new ExitEvent(hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)), 0, Abi.EXIT_GROUP_DEAD));
+      out.add(
+          new ExitEvent(
+              hdr(++seq, t += SPACING_NS, child, child, parent, uid, cg, name(b)),
+              0,
+              Abi.EXIT_GROUP_DEAD));
     }
     return out.subList(0, events);
   }
@@ -179,8 +218,21 @@ final class Workload implements AutoCloseable {
   private static Header hdr(
       long seq, long mono, long pid, long tgid, long ppid, long uid, long cgroup, String comm) {
     return new Header(
-        0, 0, 0, (int) (seq % 2), seq, mono, 1_764_157_740_000_000_000L + mono, cgroup, pid, tgid,
-        ppid, uid, uid, uid, comm);
+        0,
+        0,
+        0,
+        (int) (seq % 2),
+        seq,
+        mono,
+        1_764_157_740_000_000_000L + mono,
+        cgroup,
+        pid,
+        tgid,
+        ppid,
+        uid,
+        uid,
+        uid,
+        comm);
   }
 
   private void writeProc() throws IOException {
@@ -201,7 +253,13 @@ final class Workload implements AutoCloseable {
     }
     for (int c = 0; c < CHILDREN; c++) {
       int p = c % PARENTS;
-      proc(FIRST_CHILD + c, FIRST_PID + p, 10_000 + c, dir.resolve("fs").resolve(BINARIES[c % BINARIES.length]).toString(), List.of(), cgroup(p));
+      proc(
+          FIRST_CHILD + c,
+          FIRST_PID + p,
+          10_000 + c,
+          dir.resolve("fs").resolve(BINARIES[c % BINARIES.length]).toString(),
+          List.of(),
+          cgroup(p));
     }
   }
 
@@ -211,11 +269,36 @@ final class Workload implements AutoCloseable {
     long layout = 0x5500_0000_0000L + pid * 0x1000_0000L;
     write(
         d.resolve("stat"),
-        pid + " (proc) S " + ppid + " " + pid + " " + pid + " 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
-            + start + " 0 0 0 " + layout + " " + (layout + 4096) + " " + (layout + 0x7000_0000_0000L)
-            + " 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 " + (layout + 8192) + " " + (layout + 12288) + " "
-            + (layout + 0x100000) + " " + (layout + 0x7000_0000_1000L) + " " + (layout + 0x7000_0000_1100L)
-            + " " + (layout + 0x7000_0000_1100L) + " " + (layout + 0x7000_0000_1f00L) + " 0\n");
+        pid
+            + " (proc) S "
+            + ppid
+            + " "
+            + pid
+            + " "
+            + pid
+            + " 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
+            + start
+            + " 0 0 0 "
+            + layout
+            + " "
+            + (layout + 4096)
+            + " "
+            + (layout + 0x7000_0000_0000L)
+            + " 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 "
+            + (layout + 8192)
+            + " "
+            + (layout + 12288)
+            + " "
+            + (layout + 0x100000)
+            + " "
+            + (layout + 0x7000_0000_1000L)
+            + " "
+            + (layout + 0x7000_0000_1100L)
+            + " "
+            + (layout + 0x7000_0000_1100L)
+            + " "
+            + (layout + 0x7000_0000_1f00L)
+            + " 0\n");
     var args = new StringBuilder();
     argv.forEach(a -> args.append(a).append('\0'));
     write(d.resolve("cmdline"), args.toString());

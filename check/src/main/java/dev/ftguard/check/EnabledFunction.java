@@ -7,15 +7,15 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One line of tracefs {@code enabled_functions}: a function some ftrace user has attached to.
- * The kernel prints (kernel/trace/ftrace.c, {@code t_show})
+ * One line of tracefs {@code enabled_functions}: a function some ftrace user has attached to. The
+ * kernel prints (kernel/trace/ftrace.c, {@code t_show})
  *
  * <pre>NAME [MODULE] (COUNT) R I D [more flags]\ttramp: ADDR (OWNER)->FUNC</pre>
  *
- * where each flag is a letter or two spaces: {@code R} an ftrace_ops saves registers, {@code I}
- * one modifies the instruction pointer (IPMODIFY: livepatch, ftguard's wrappers), {@code D} a
- * direct trampoline (BPF) is attached. Lines that start with a tab continue the line before
- * ({@code \tdirect-->...}).
+ * where each flag is a letter or two spaces: {@code R} an ftrace_ops saves registers, {@code I} one
+ * modifies the instruction pointer (IPMODIFY: livepatch, ftguard's wrappers), {@code D} a direct
+ * trampoline (BPF) is attached. Lines that start with a tab continue the line before ({@code
+ * \tdirect-->...}).
  *
  * @param name the function
  * @param count how many ftrace_ops are attached
@@ -69,7 +69,9 @@ public record EnabledFunction(String name, long count, Set<Character> flags, Str
         flags.add(t.charAt(0));
       }
     }
-    return count < 0 ? Optional.empty() : Optional.of(new EnabledFunction(name, count, flags, rest));
+    return count < 0
+        ? Optional.empty()
+        : Optional.of(new EnabledFunction(name, count, flags, rest));
   }
 
   /** The lines of {@code wanted} functions; other lines are skipped. */

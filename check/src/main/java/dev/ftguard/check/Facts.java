@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Everything the rules look at, read once. Rules are pure functions of this record, so tests
- * build it directly.
+ * Everything the rules look at, read once. Rules are pure functions of this record, so tests build
+ * it directly.
  *
  * @param version the numeric version of {@code release}, if it parses
  * @param targets the hook targets on this kernel ({@link HookTargets#forVersion})
@@ -42,9 +42,9 @@ public record Facts(
   }
 
   /**
-   * A function a policy hooks by name ({@code hooks:}): {@code mayDeny} when a deny rule is on
-   * it, so that it needs the function to itself (IPMODIFY) and on the kernel's list of functions
-   * safe to fail.
+   * A function a policy hooks by name ({@code hooks:}): {@code mayDeny} when a deny rule is on it,
+   * so that it needs the function to itself (IPMODIFY) and on the kernel's list of functions safe
+   * to fail.
    */
   public record DeclaredHook(String function, boolean mayDeny, String where) {}
 

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where the facts come from: the running kernel ({@link LiveSystem}) or files given on the
- * command line ({@link GivenFiles}). Every method reads what it needs when called and says
- * why a fact is unknown instead of throwing.
+ * Where the facts come from: the running kernel ({@link LiveSystem}) or files given on the command
+ * line ({@link GivenFiles}). Every method reads what it needs when called and says why a fact is
+ * unknown instead of throwing.
  */
 public interface FactsSource {
   /** The release of the kernel checked ({@code uname -r}). */

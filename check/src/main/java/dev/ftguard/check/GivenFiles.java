@@ -9,10 +9,10 @@ import java.util.Set;
 /**
  * Files and values given instead of the running kernel's (the command line's {@code --config},
  * {@code --kallsyms}, {@code --tracefs}, {@code --release}, {@code --machine}); everything not
- * given comes from {@code live}. When the release given is not the running kernel's, what only
- * the running kernel can tell (its symbols, tracefs, lockdown, signature enforcement, CPU
- * flags) is not taken from it: {@code /boot/config-R} and {@code /boot/System.map-R} stand in
- * where they exist, the rest is reported as not checked.
+ * given comes from {@code live}. When the release given is not the running kernel's, what only the
+ * running kernel can tell (its symbols, tracefs, lockdown, signature enforcement, CPU flags) is not
+ * taken from it: {@code /boot/config-R} and {@code /boot/System.map-R} stand in where they exist,
+ * the rest is reported as not checked.
  */
 public final class GivenFiles implements FactsSource {
   /** What was given; empty: read from the running system. */
@@ -23,7 +23,8 @@ public final class GivenFiles implements FactsSource {
       Optional<String> release,
       Optional<String> machine) {
     public static Given nothing() {
-      return new Given(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+      return new Given(
+          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
@@ -42,7 +43,10 @@ public final class GivenFiles implements FactsSource {
   }
 
   private String runningName() {
-    return live.release().known().map(r -> "the running kernel is " + r).orElse("the running kernel's release is not known");
+    return live.release()
+        .known()
+        .map(r -> "the running kernel is " + r)
+        .orElse("the running kernel's release is not known");
   }
 
   private <T> Reading<T> notTheRunningKernel(String r, String what) {
@@ -51,12 +55,18 @@ public final class GivenFiles implements FactsSource {
 
   @Override
   public Reading<String> release() {
-    return given.release().<Reading<String>>map(r -> Reading.found(r, "--release")).orElseGet(live::release);
+    return given
+        .release()
+        .<Reading<String>>map(r -> Reading.found(r, "--release"))
+        .orElseGet(live::release);
   }
 
   @Override
   public Reading<String> machine() {
-    return given.machine().<Reading<String>>map(m -> Reading.found(m, "--machine")).orElseGet(live::machine);
+    return given
+        .machine()
+        .<Reading<String>>map(m -> Reading.found(m, "--machine"))
+        .orElseGet(live::machine);
   }
 
   @Override
@@ -76,7 +86,12 @@ public final class GivenFiles implements FactsSource {
     if (other.isPresent()) {
       Reading<Set<String>> map = live.systemMap(other.get(), wanted);
       return map instanceof Reading.Missing<Set<String>> m
-          ? notTheRunningKernel(other.get(), m.what() + "; give --kallsyms FILE (/proc/kallsyms or System.map of " + other.get() + ")")
+          ? notTheRunningKernel(
+              other.get(),
+              m.what()
+                  + "; give --kallsyms FILE (/proc/kallsyms or System.map of "
+                  + other.get()
+                  + ")")
           : map;
     }
     return live.symbols(wanted);
@@ -89,7 +104,8 @@ public final class GivenFiles implements FactsSource {
     }
     Optional<String> other = otherKernel();
     return other.isPresent()
-        ? notTheRunningKernel(other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
+        ? notTheRunningKernel(
+            other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
         : live.traceable(wanted);
   }
 
@@ -100,7 +116,8 @@ public final class GivenFiles implements FactsSource {
     }
     Optional<String> other = otherKernel();
     return other.isPresent()
-        ? notTheRunningKernel(other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
+        ? notTheRunningKernel(
+            other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
         : live.enabled(wanted);
   }
 
@@ -112,13 +129,17 @@ public final class GivenFiles implements FactsSource {
   @Override
   public Reading<String> lockdown() {
     Optional<String> other = otherKernel();
-    return other.isPresent() ? notTheRunningKernel(other.get(), "its lockdown mode is known once it runs") : live.lockdown();
+    return other.isPresent()
+        ? notTheRunningKernel(other.get(), "its lockdown mode is known once it runs")
+        : live.lockdown();
   }
 
   @Override
   public Reading<String> cmdline() {
     Optional<String> other = otherKernel();
-    return other.isPresent() ? notTheRunningKernel(other.get(), "its command line is known once it runs") : live.cmdline();
+    return other.isPresent()
+        ? notTheRunningKernel(other.get(), "its command line is known once it runs")
+        : live.cmdline();
   }
 
   @Override

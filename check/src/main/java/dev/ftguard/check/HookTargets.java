@@ -24,15 +24,16 @@ public final class HookTargets {
   /**
    * One entry of the table.
    *
-   * @param name the function name, or for a system call ({@code syscall}) the name given to
-   *     {@code FTG_SYSCALL}
+   * @param name the function name, or for a system call ({@code syscall}) the name given to {@code
+   *     FTG_SYSCALL}
    * @param syscall whether the name goes through {@code FTG_SYSCALL}
-   * @param wrapped whether a wrapper calls the original through a pointer (every {@code WRAP},
-   *     and a {@code GUARD} whose wrapper is not {@code NULL})
-   * @param needs kernel options without which the function does not exist (it is compiled out
-   *     or a static inline stub); not part of hooks.c, a hint for the report
+   * @param wrapped whether a wrapper calls the original through a pointer (every {@code WRAP}, and
+   *     a {@code GUARD} whose wrapper is not {@code NULL})
+   * @param needs kernel options without which the function does not exist (it is compiled out or a
+   *     static inline stub); not part of hooks.c, a hint for the report
    */
-  public record Entry(String name, boolean syscall, Kind kind, boolean wrapped, List<String> needs) {
+  public record Entry(
+      String name, boolean syscall, Kind kind, boolean wrapped, List<String> needs) {
     public Entry {
       needs = List.copyOf(needs);
     }
@@ -53,7 +54,8 @@ public final class HookTargets {
    * @param symbol the kernel symbol
    * @param ipModify whether the hook's ftrace_ops has FTRACE_OPS_FL_IPMODIFY (wrap and guard)
    */
-  public record Target(String symbol, Kind kind, boolean ipModify, boolean wrapped, List<String> needs) {
+  public record Target(
+      String symbol, Kind kind, boolean ipModify, boolean wrapped, List<String> needs) {
     public Target {
       needs = List.copyOf(needs);
     }
@@ -90,7 +92,10 @@ public final class HookTargets {
   /** The targets on a kernel of {@code version} (unknown: a current one), in table order. */
   public static List<Target> forVersion(Optional<KernelVersion> version) {
     return TABLE.stream()
-        .map(e -> new Target(e.symbol(version), e.kind(), e.kind() != Kind.PROBE, e.wrapped(), e.needs()))
+        .map(
+            e ->
+                new Target(
+                    e.symbol(version), e.kind(), e.kind() != Kind.PROBE, e.wrapped(), e.needs()))
         .toList();
   }
 }

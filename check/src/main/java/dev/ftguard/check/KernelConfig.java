@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A kernel configuration ({@code .config}, {@code /proc/config.gz}, {@code /boot/config-R}).
- * An option that is absent or {@code # CONFIG_X is not set} is off.
+ * A kernel configuration ({@code .config}, {@code /proc/config.gz}, {@code /boot/config-R}). An
+ * option that is absent or {@code # CONFIG_X is not set} is off.
  *
  * @param values option name (with {@code CONFIG_}) to value as written ({@code y}, {@code m},
  *     {@code "string"}, {@code 42}); options that are not set are absent
@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 public record KernelConfig(Map<String, String> values, Optional<KernelVersion> header) {
   private static final Pattern SET = Pattern.compile("^(CONFIG_[A-Za-z0-9_]+)=(.*)$");
-  private static final Pattern HEADER = Pattern.compile("^# Linux/\\S+ (\\S+) Kernel Configuration");
+  private static final Pattern HEADER =
+      Pattern.compile("^# Linux/\\S+ (\\S+) Kernel Configuration");
 
   /** How an option is set. */
   public enum State {

@@ -68,7 +68,10 @@ public final class LiveSystem implements FactsSource {
 
   /** This machine when {@code root} is {@code /}. */
   public LiveSystem(Path root) {
-    this(root, root.getParent() == null ? System.getProperty("os.arch", "") : "", Files::newInputStream);
+    this(
+        root,
+        root.getParent() == null ? System.getProperty("os.arch", "") : "",
+        Files::newInputStream);
   }
 
   /**
@@ -91,13 +94,13 @@ public final class LiveSystem implements FactsSource {
   }
 
   /**
-   * Where {@code abs} of the system checked is on this machine. Under {@code /} that is {@code
-   * abs} itself (the kernel follows its links). Under another root every symbolic link on the way
-   * is followed inside the root, as on the system it holds: an absolute target from the root
-   * (Debian's {@code /lib/modules/R/build} points to {@code /usr/src/linux-headers-R}), a relative
-   * one from the link's directory, and {@code ..} never above the root. More than {@link
-   * #MAX_LINKS} links is {@link Reading.Missing} (a loop); a part that does not exist is kept as
-   * written, for the reader to report.
+   * Where {@code abs} of the system checked is on this machine. Under {@code /} that is {@code abs}
+   * itself (the kernel follows its links). Under another root every symbolic link on the way is
+   * followed inside the root, as on the system it holds: an absolute target from the root (Debian's
+   * {@code /lib/modules/R/build} points to {@code /usr/src/linux-headers-R}), a relative one from
+   * the link's directory, and {@code ..} never above the root. More than {@link #MAX_LINKS} links
+   * is {@link Reading.Missing} (a loop); a part that does not exist is kept as written, for the
+   * reader to report.
    */
   public Reading<Path> locate(String abs) {
     return inRoot(path(abs));
@@ -320,7 +323,8 @@ public final class LiveSystem implements FactsSource {
 
   @Override
   public Reading<Set<String>> traceable(Set<String> wanted) {
-    return tracefs(tracefsDirs(), "available_filter_functions", traceableParser(wanted), this::inRoot);
+    return tracefs(
+        tracefsDirs(), "available_filter_functions", traceableParser(wanted), this::inRoot);
   }
 
   @Override
@@ -335,23 +339,24 @@ public final class LiveSystem implements FactsSource {
 
   private static Parser<Set<String>> traceableParser(Set<String> wanted) {
     return r -> {
-          Set<String> found = new HashSet<>();
-          long lines = 0;
-          for (String l; (l = r.readLine()) != null; ) {
-            String name = l.trim().split("\\s+")[0];
-            if (name.isEmpty()) {
-              continue;
-            }
-            lines++;
-            if (wanted.contains(name)) {
-              found.add(name);
-            }
-          }
-          if (lines == 0) {
-            throw new Malformed("it is empty (ftrace may have shut itself down after an error: see dmesg)");
-          }
-          return Set.copyOf(found);
-        };
+      Set<String> found = new HashSet<>();
+      long lines = 0;
+      for (String l; (l = r.readLine()) != null; ) {
+        String name = l.trim().split("\\s+")[0];
+        if (name.isEmpty()) {
+          continue;
+        }
+        lines++;
+        if (wanted.contains(name)) {
+          found.add(name);
+        }
+      }
+      if (lines == 0) {
+        throw new Malformed(
+            "it is empty (ftrace may have shut itself down after an error: see dmesg)");
+      }
+      return Set.copyOf(found);
+    };
   }
 
   /** {@code enabled_functions} in the first of {@code dirs} (given) that has it. */
@@ -467,9 +472,9 @@ public final class LiveSystem implements FactsSource {
             Files.isDirectory(dir)
                 ? at(
                     efi + "/efivars",
-                    vars ->
-                        at(efi + "/efivars/" + SECURE_BOOT_VAR, var -> secureBoot(vars, var)))
-                : Reading.found(false, path(efi) + " does not exist: the machine booted without EFI"));
+                    vars -> at(efi + "/efivars/" + SECURE_BOOT_VAR, var -> secureBoot(vars, var)))
+                : Reading.found(
+                    false, path(efi) + " does not exist: the machine booted without EFI"));
   }
 
   private Reading<Boolean> secureBoot(Path vars, Path var) {
@@ -477,7 +482,8 @@ public final class LiveSystem implements FactsSource {
     try (InputStream in = opener.open(var)) {
       byte[] b = in.readNBytes(5);
       if (b.length < 5) {
-        return new Reading.Broken<>(var.toString(), "shorter than 5 bytes (4 attribute bytes, then the value)");
+        return new Reading.Broken<>(
+            var.toString(), "shorter than 5 bytes (4 attribute bytes, then the value)");
       }
       r = Reading.found(b[4] != 0, var.toString());
     } catch (NoSuchFileException e) {
@@ -487,9 +493,12 @@ public final class LiveSystem implements FactsSource {
       } catch (IOException x) {
         mounted = false;
       }
-      r = mounted
-          ? Reading.found(false, "no " + SECURE_BOOT_VAR + " in " + vars + ": the firmware has no Secure Boot")
-          : new Reading.Missing<>(vars + " is empty or missing (efivarfs is not mounted)");
+      r =
+          mounted
+              ? Reading.found(
+                  false,
+                  "no " + SECURE_BOOT_VAR + " in " + vars + ": the firmware has no Secure Boot")
+              : new Reading.Missing<>(vars + " is empty or missing (efivarfs is not mounted)");
     } catch (AccessDeniedException e) {
       r = new Reading.Denied<>(var.toString());
     } catch (IOException e) {
@@ -527,7 +536,9 @@ public final class LiveSystem implements FactsSource {
     return at(
         dir,
         modules ->
-            at(build, b -> at(build + "/Makefile", makefile -> headers(build, modules, b, makefile))));
+            at(
+                build,
+                b -> at(build + "/Makefile", makefile -> headers(build, modules, b, makefile))));
   }
 
   /**
@@ -561,7 +572,8 @@ public final class LiveSystem implements FactsSource {
   /** Reads {@code p} (gunzipping it if it is gzip-compressed) and parses it. */
   <T> Reading<T> read(Path p, Parser<T> parser) {
     try (InputStream raw = opener.open(p);
-        BufferedReader r = new BufferedReader(new InputStreamReader(gunzip(raw), StandardCharsets.UTF_8))) {
+        BufferedReader r =
+            new BufferedReader(new InputStreamReader(gunzip(raw), StandardCharsets.UTF_8))) {
       return Reading.found(parser.parse(r), p.toString());
     } catch (NoSuchFileException e) {
       return new Reading.Missing<>(p + " does not exist");

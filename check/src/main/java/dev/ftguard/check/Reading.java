@@ -3,8 +3,8 @@ package dev.ftguard.check;
 import java.util.Optional;
 
 /**
- * What reading one fact gave. Every variant but {@link Found} carries a phrase that says what
- * was looked for and why it is not known, written to be quoted in a check's detail.
+ * What reading one fact gave. Every variant but {@link Found} carries a phrase that says what was
+ * looked for and why it is not known, written to be quoted in a check's detail.
  */
 public sealed interface Reading<T> {
   /** The value, read from {@code source} (a path, or the option that gave it). */

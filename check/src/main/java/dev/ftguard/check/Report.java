@@ -49,7 +49,13 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
 
   /** The one-line verdict under the table. */
   public String verdict() {
-    String counts = count(Status.PASS) + " pass, " + count(Status.WARN) + " warn, " + count(Status.FAIL) + " fail";
+    String counts =
+        count(Status.PASS)
+            + " pass, "
+            + count(Status.WARN)
+            + " warn, "
+            + count(Status.FAIL)
+            + " fail";
     return switch (status()) {
       case PASS -> counts + ": this kernel can host ftguard's hooks";
       case WARN ->
@@ -69,8 +75,8 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
 
   /**
    * One JSON document: {@code kernel_release}, {@code arch}, {@code checks} (each {@code id},
-   * {@code status}, {@code title}, {@code detail}, {@code fix}; null when there is nothing to
-   * do) and {@code summary} ({@code status}, {@code exit_code} and the count of each status).
+   * {@code status}, {@code title}, {@code detail}, {@code fix}; null when there is nothing to do)
+   * and {@code summary} ({@code status}, {@code exit_code} and the count of each status).
    */
   public ObjectNode json() {
     ObjectNode o = MAPPER.createObjectNode();
@@ -108,8 +114,8 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
 
   /**
    * The human table: a heading, then one line per check with aligned columns STATUS, CHECK and
-   * DETAIL (the detail wrapped to {@code width}), the fix under failing and warning lines, and
-   * the verdict. Every line ends with a newline.
+   * DETAIL (the detail wrapped to {@code width}), the fix under failing and warning lines, and the
+   * verdict. Every line ends with a newline.
    */
   public String table(int width) {
     StringBuilder sb = new StringBuilder();
@@ -126,7 +132,10 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
     int detailCol = statusW + 2 + titleW + 2;
     int detailW = Math.max(30, width - detailCol);
     String indent = " ".repeat(detailCol);
-    sb.append(pad("STATUS", statusW)).append("  ").append(pad("CHECK", titleW)).append("  DETAIL\n");
+    sb.append(pad("STATUS", statusW))
+        .append("  ")
+        .append(pad("CHECK", titleW))
+        .append("  DETAIL\n");
     for (Check c : checks) {
       List<String> detail = wrap(c.detail(), detailW);
       sb.append(pad(c.status().name(), statusW))

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The requirements of ftguard's module, each a pure function of {@link Facts}. The order of
- * {@link #all} is the order of the report.
+ * The requirements of ftguard's module, each a pure function of {@link Facts}. The order of {@link
+ * #all} is the order of the report.
  */
 public final class Rules {
   private Rules() {}
@@ -39,7 +39,13 @@ public final class Rules {
   public static List<Check> all(Facts f) {
     List<Check> all = new ArrayList<>(base(f));
     if (!f.declared().isEmpty()) {
-      all.add(all.indexOf(all.stream().filter(c -> c.id().equals("hooks.ipmodify")).findFirst().orElseThrow()) + 1,
+      all.add(
+          all.indexOf(
+                  all.stream()
+                      .filter(c -> c.id().equals("hooks.ipmodify"))
+                      .findFirst()
+                      .orElseThrow())
+              + 1,
           declaredHooks(f));
     }
     return List.copyOf(all);
@@ -76,7 +82,8 @@ public final class Rules {
     String id = "arch";
     String title = "architecture";
     if (!(f.machine() instanceof Reading.Found<String> m)) {
-      return Check.warn(id, title, "not known: " + f.machine().explain(), "give it with --machine (uname -m)");
+      return Check.warn(
+          id, title, "not known: " + f.machine().explain(), "give it with --machine (uname -m)");
     }
     String a = m.value();
     if (a.equals("x86_64")) {
@@ -110,11 +117,15 @@ public final class Rules {
     String id = "kernel.version";
     String title = "kernel version";
     if (!(f.release() instanceof Reading.Found<String> r)) {
-      return Check.warn(id, title, "not known: " + f.release().explain(), "give it with --release (uname -r)");
+      return Check.warn(
+          id, title, "not known: " + f.release().explain(), "give it with --release (uname -r)");
     }
     if (f.version().isEmpty()) {
       return Check.warn(
-          id, title, "cannot read a version from the release '" + r.value() + "'", "give it with --release (uname -r)");
+          id,
+          title,
+          "cannot read a version from the release '" + r.value() + "'",
+          "give it with --release (uname -r)");
     }
     KernelVersion v = f.version().get();
     if (!v.atLeast(KernelVersion.IPMODIFY)) {
@@ -225,8 +236,9 @@ public final class Rules {
             + ", and in part CONFIG_MODULE_SIG_FORCE (module signatures), CONFIG_X86_KERNEL_IBT"
             + " (IBT) and the options hook targets need (CONFIG_SECURITY,"
             + " CONFIG_SECURITY_NETWORK, CONFIG_BSD_PROCESS_ACCT)";
-    String give = "give the kernel's configuration with --config FILE (the build tree's .config, or"
-        + " /boot/config-RELEASE from the kernel package)";
+    String give =
+        "give the kernel's configuration with --config FILE (the build tree's .config, or"
+            + " /boot/config-RELEASE from the kernel package)";
     return switch (f.config()) {
       case Reading.Found<KernelConfig> c -> {
         Optional<KernelVersion> header = c.value().header();
@@ -270,10 +282,11 @@ public final class Rules {
   }
 
   /**
-   * A row for a bool option that must be built in. Undecided without a configuration; {@code =m}
-   * is not built in.
+   * A row for a bool option that must be built in. Undecided without a configuration; {@code =m} is
+   * not built in.
    */
-  private static Check option(Facts f, String option, String onDetail, String offDetail, String fix) {
+  private static Check option(
+      Facts f, String option, String onDetail, String offDetail, String fix) {
     String id = "config." + option.substring("CONFIG_".length()).toLowerCase(java.util.Locale.ROOT);
     Optional<KernelConfig> c = f.knownConfig();
     if (c.isEmpty()) {
@@ -325,7 +338,9 @@ public final class Rules {
     KernelConfig k = c.get();
     if (k.isYes(option)) {
       return Check.pass(
-          id, option, "=y: ftrace saves the full registers (SAVE_REGS), so the callback can change the saved instruction pointer (IPMODIFY)");
+          id,
+          option,
+          "=y: ftrace saves the full registers (SAVE_REGS), so the callback can change the saved instruction pointer (IPMODIFY)");
     }
     String fix =
         "boot a kernel built with CONFIG_DYNAMIC_FTRACE=y: on x86_64 CONFIG_DYNAMIC_FTRACE_WITH_REGS"
@@ -373,7 +388,8 @@ public final class Rules {
 
   static Check kprobes(Facts f) {
     String option = "CONFIG_KPROBES";
-    boolean needed = f.version().map(v -> v.atLeast(KernelVersion.KALLSYMS_VIA_KPROBE)).orElse(true);
+    boolean needed =
+        f.version().map(v -> v.atLeast(KernelVersion.KALLSYMS_VIA_KPROBE)).orElse(true);
     if (!needed) {
       String id = "config.kprobes";
       String state = f.knownConfig().map(c -> c.describe(option)).orElse("not known");
@@ -412,7 +428,9 @@ public final class Rules {
                 + " until reboot",
             "boot a kernel built with CONFIG_MODULE_UNLOAD=y to be able to unload");
     // Loading works without it: a caveat, not a failure.
-    return c.status() == Status.FAIL ? new Check(c.id(), Status.WARN, c.title(), c.detail(), c.fix()) : c;
+    return c.status() == Status.FAIL
+        ? new Check(c.id(), Status.WARN, c.title(), c.detail(), c.fix())
+        : c;
   }
 
   // ---- hook targets -----------------------------------------------------------------------
@@ -485,7 +503,8 @@ public final class Rules {
         switch (f.symbols()) {
           case Reading.Denied<Set<String>> d -> "run as root (sudo)";
           case Reading.Skipped<Set<String>> s -> "";
-          default -> "give the symbol list with --kallsyms FILE (/proc/kallsyms of the kernel, or its System.map)";
+          default ->
+              "give the symbol list with --kallsyms FILE (/proc/kallsyms of the kernel, or its System.map)";
         };
     return Check.warn(id, title, "undecided: " + f.symbols().explain(), fix);
   }
@@ -504,9 +523,11 @@ public final class Rules {
         if (f.lockdown().known().filter("confidentiality"::equals).isPresent()) {
           fix.add("lockdown=confidentiality hides tracefs: it cannot be checked on this boot");
         } else if (f.knownConfig().map(c -> !c.isYes("CONFIG_DYNAMIC_FTRACE")).orElse(false)) {
-          fix.add("without CONFIG_DYNAMIC_FTRACE there is nothing to check (see CONFIG_DYNAMIC_FTRACE)");
+          fix.add(
+              "without CONFIG_DYNAMIC_FTRACE there is nothing to check (see CONFIG_DYNAMIC_FTRACE)");
         } else {
-          fix.add("mount tracefs as root (mount -t tracefs nodev /sys/kernel/tracing), then run ftguard check again");
+          fix.add(
+              "mount tracefs as root (mount -t tracefs nodev /sys/kernel/tracing), then run ftguard check again");
         }
         yield Check.warn(id, title, "undecided: " + m.what(), String.join("; ", fix));
       }
@@ -528,7 +549,8 @@ public final class Rules {
             .filter(x -> known == null || known.contains(x.symbol()))
             .filter(x -> !t.value().contains(x.symbol()))
             .toList();
-    long checked = f.targets().stream().filter(x -> known == null || known.contains(x.symbol())).count();
+    long checked =
+        f.targets().stream().filter(x -> known == null || known.contains(x.symbol())).count();
     if (not.isEmpty()) {
       return Check.pass(id, title, "all " + checked + " in " + t.source());
     }
@@ -565,7 +587,15 @@ public final class Rules {
         if (f.ftguardLoaded() || line.ownedBy("ftguard")) {
           ours.add(t.symbol());
         } else {
-          taken.add(t.symbol() + " (" + line.count() + " user" + (line.count() == 1 ? "" : "s") + ", flags " + line.flagString() + ")");
+          taken.add(
+              t.symbol()
+                  + " ("
+                  + line.count()
+                  + " user"
+                  + (line.count() == 1 ? "" : "s")
+                  + ", flags "
+                  + line.flagString()
+                  + ")");
         }
       } else if (line.direct()) {
         direct.add(t.symbol());
@@ -625,15 +655,31 @@ public final class Rules {
         continue;
       }
       if (traceable != null && !traceable.contains(fn)) {
-        problems.add(fn + " (" + d.where() + "): not traceable (not in available_filter_functions: inlined, notrace or init code)");
+        problems.add(
+            fn
+                + " ("
+                + d.where()
+                + "): not traceable (not in available_filter_functions: inlined, notrace or init code)");
         continue;
       }
       EnabledFunction line = enabled == null ? null : enabled.get(fn);
-      if (d.mayDeny() && line != null && line.ipModify() && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
-        problems.add(fn + " (" + d.where() + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
+      if (d.mayDeny()
+          && line != null
+          && line.ipModify()
+          && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
+        problems.add(
+            fn
+                + " ("
+                + d.where()
+                + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
       }
-      if (d.mayDeny() && f.targets().stream().anyMatch(t -> t.ipModify() && t.symbol().equals(fn))) {
-        problems.add(fn + " (" + d.where() + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
+      if (d.mayDeny()
+          && f.targets().stream().anyMatch(t -> t.ipModify() && t.symbol().equals(fn))) {
+        problems.add(
+            fn
+                + " ("
+                + d.where()
+                + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
       }
     }
     if (symbols == null) {
@@ -647,12 +693,17 @@ public final class Rules {
       return Check.warn(
           id,
           title,
-          problems.size() + " of " + n + " will not be hooked: " + String.join("; ", problems)
+          problems.size()
+              + " of "
+              + n
+              + " will not be hooked: "
+              + String.join("; ", problems)
               + ". The table loads all the same; the rules on these functions do nothing",
           "fix the function names, or remove those hooks and their rules");
     }
     if (!undecided.isEmpty()) {
-      return Check.warn(id, title, "not checked: " + String.join("; ", undecided), "run as root (sudo) to check");
+      return Check.warn(
+          id, title, "not checked: " + String.join("; ", undecided), "run as root (sudo) to check");
     }
     return Check.pass(id, title, "all " + n + " in kallsyms and traceable");
   }
@@ -660,11 +711,14 @@ public final class Rules {
   // ---- loading the module -----------------------------------------------------------------
 
   private static Optional<String> cmdlineParam(Facts f, String name) {
-    return f.cmdline().known().flatMap(
-        c -> Arrays.stream(c.split("\\s+"))
-            .filter(t -> t.startsWith(name + "="))
-            .map(t -> t.substring(name.length() + 1))
-            .reduce((a, b) -> b));
+    return f.cmdline()
+        .known()
+        .flatMap(
+            c ->
+                Arrays.stream(c.split("\\s+"))
+                    .filter(t -> t.startsWith(name + "="))
+                    .map(t -> t.substring(name.length() + 1))
+                    .reduce((a, b) -> b));
   }
 
   private static Check lockdownMode(String mode, String how) {
@@ -701,22 +755,28 @@ public final class Rules {
     String why = f.lockdown().explain();
     Optional<KernelConfig> c = f.knownConfig();
     if (c.isPresent() && !c.get().isYes("CONFIG_SECURITY_LOCKDOWN_LSM")) {
-      return Check.pass("lockdown", "kernel lockdown", "none: the lockdown LSM is not built (CONFIG_SECURITY_LOCKDOWN_LSM not set)");
+      return Check.pass(
+          "lockdown",
+          "kernel lockdown",
+          "none: the lockdown LSM is not built (CONFIG_SECURITY_LOCKDOWN_LSM not set)");
     }
     if (c.isPresent() && c.get().isYes("CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY")) {
-      return lockdownMode("confidentiality", " (forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY)");
+      return lockdownMode(
+          "confidentiality", " (forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_CONFIDENTIALITY)");
     }
     if (c.isPresent() && c.get().isYes("CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY")) {
       return lockdownMode("integrity", " (forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY)");
     }
     Optional<String> param = cmdlineParam(f, "lockdown");
     if (param.isPresent()) {
-      return lockdownMode(param.get(), " (lockdown=" + param.get() + " on the kernel command line)");
+      return lockdownMode(
+          param.get(), " (lockdown=" + param.get() + " on the kernel command line)");
     }
     boolean secureBootLock =
         c.map(k -> k.isYes("CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT")).orElse(false);
     if (secureBootLock && f.secureBoot().known().orElse(false)) {
-      return lockdownMode("integrity", " (Secure Boot is on and CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y)");
+      return lockdownMode(
+          "integrity", " (Secure Boot is on and CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT=y)");
     }
     boolean sbDecided = !secureBootLock || f.secureBoot().known().isPresent();
     if (c.isPresent() && f.cmdline().known().isPresent() && sbDecided) {
@@ -755,14 +815,20 @@ public final class Rules {
             SIGN_FIX);
       }
       return Check.pass(
-          id, title, "not enforced (module.sig_enforce=N): an unsigned module loads and taints the kernel (E)");
+          id,
+          title,
+          "not enforced (module.sig_enforce=N): an unsigned module loads and taints the kernel (E)");
     }
     if (forced) {
       return Check.fail(id, title, "enforced (CONFIG_MODULE_SIG_FORCE=y)" + enforced, SIGN_FIX);
     }
     Optional<String> param = cmdlineParam(f, "module.sig_enforce");
     if (param.filter(p -> p.equals("1") || p.equalsIgnoreCase("y")).isPresent()) {
-      return Check.fail(id, title, "enforced (module.sig_enforce=" + param.get() + " on the kernel command line)" + enforced, SIGN_FIX);
+      return Check.fail(
+          id,
+          title,
+          "enforced (module.sig_enforce=" + param.get() + " on the kernel command line)" + enforced,
+          SIGN_FIX);
     }
     if (c.isPresent()) {
       String detail =
@@ -771,7 +837,8 @@ public final class Rules {
               : "no module signing in this kernel (CONFIG_MODULE_SIG not set)";
       return Check.pass(id, title, detail);
     }
-    return Check.warn(id, title, "undecided: " + f.sigEnforce().explain() + ", and no kernel configuration", "");
+    return Check.warn(
+        id, title, "undecided: " + f.sigEnforce().explain() + ", and no kernel configuration", "");
   }
 
   static Check secureBoot(Facts f) {
@@ -800,7 +867,10 @@ public final class Rules {
       case Reading.Found<Boolean> s -> Check.pass(id, title, "off (" + s.source() + ")");
       default ->
           Check.warn(
-              id, title, "undecided: " + f.secureBoot().explain(), "mokutil --sb-state tells whether it is on");
+              id,
+              title,
+              "undecided: " + f.secureBoot().explain(),
+              "mokutil --sb-state tells whether it is on");
     };
   }
 
@@ -811,7 +881,12 @@ public final class Rules {
     Optional<Boolean> cpu = f.cpuFlags().known().map(s -> s.contains("ibt"));
     State built = c.map(k -> k.state("CONFIG_X86_KERNEL_IBT")).orElse(null);
     if (built != null && built != State.YES) {
-      return Check.pass(id, title, "the kernel is built without it (CONFIG_X86_KERNEL_IBT " + c.get().describe("CONFIG_X86_KERNEL_IBT") + ")");
+      return Check.pass(
+          id,
+          title,
+          "the kernel is built without it (CONFIG_X86_KERNEL_IBT "
+              + c.get().describe("CONFIG_X86_KERNEL_IBT")
+              + ")");
     }
     if (cpu.isPresent() && !cpu.get()) {
       return Check.pass(
@@ -822,7 +897,10 @@ public final class Rules {
               : "off: the CPU flags have no ibt");
     }
     List<String> wrapped =
-        f.targets().stream().filter(HookTargets.Target::wrapped).map(HookTargets.Target::symbol).toList();
+        f.targets().stream()
+            .filter(HookTargets.Target::wrapped)
+            .map(HookTargets.Target::symbol)
+            .toList();
     String why =
         ": an indirect call must land on an ENDBR instruction, and the kernel seals (overwrites)"
             + " the ENDBR of functions it never calls through a pointer. ftguard's wrappers call "
@@ -839,7 +917,9 @@ public final class Rules {
           id,
           title,
           "on (CPU flag ibt"
-              + (built == State.YES ? ", CONFIG_X86_KERNEL_IBT=y" : "; the configuration is not known")
+              + (built == State.YES
+                  ? ", CONFIG_X86_KERNEL_IBT=y"
+                  : "; the configuration is not known")
               + ")"
               + why,
           fix);
@@ -874,7 +954,9 @@ public final class Rules {
                   + " (Debian, Ubuntu; dnf install kernel-devel-"
                   + release
                   + " on Fedora), or build it elsewhere and load it with ftguard load --ko FILE");
-      default -> Check.warn(id, title, "undecided: " + f.headers().explain(), "give the release with --release");
+      default ->
+          Check.warn(
+              id, title, "undecided: " + f.headers().explain(), "give the release with --release");
     };
   }
 }

@@ -127,8 +127,7 @@ public record TestedKernels(List<Series> series) {
       int n = i + 1;
       String l = lines.get(i);
       if (l.length() > MAX_LINE_LENGTH) {
-        throw new Malformed(
-            source + ":" + n + ": longer than " + MAX_LINE_LENGTH + " characters");
+        throw new Malformed(source + ":" + n + ": longer than " + MAX_LINE_LENGTH + " characters");
       }
       int hash = l.indexOf('#');
       String body = (hash < 0 ? l : l.substring(0, hash)).strip();
@@ -241,7 +240,6 @@ public record TestedKernels(List<Series> series) {
 
   /** {@code 5.10 (bullseye), 6.1 (bookworm), ...}. */
   public String describe() {
-    return String.join(
-        ", ", series.stream().map(s -> s.name() + " (" + s.suite() + ")").toList());
+    return String.join(", ", series.stream().map(s -> s.name() + " (" + s.suite() + ")").toList());
   }
 }

@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link HookTargets} against the module's own sources: the table at the end of kmod/hooks.c
- * and the version switches in kmod/compat.h. Only each entry's macro and first argument (the
- * target) are read, and whether a guard's last argument is NULL, so other argument changes do
- * not break this test.
+ * {@link HookTargets} against the module's own sources: the table at the end of kmod/hooks.c and
+ * the version switches in kmod/compat.h. Only each entry's macro and first argument (the target)
+ * are read, and whether a guard's last argument is NULL, so other argument changes do not break
+ * this test.
  */
 class HookTargetsTest {
   /** The directory holding kmod/, found by walking up from the working directory. */
@@ -43,7 +43,8 @@ class HookTargetsTest {
     int open = hooksC.indexOf('{', hooksC.indexOf('=', start));
     int close = hooksC.indexOf("};", open);
     // entries of the test-only builds (make FTG_TEST_...=1) are not part of the module
-    String table = hooksC.substring(open + 1, close).replaceAll("(?s)#ifdef FTG_TEST_\\w+.*?#endif", " ");
+    String table =
+        hooksC.substring(open + 1, close).replaceAll("(?s)#ifdef FTG_TEST_\\w+.*?#endif", " ");
     Matcher m = Pattern.compile("FTG_HOOK_(PROBE|WRAP|GUARD)\\s*\\(").matcher(table);
     List<HookTargets.Entry> out = new ArrayList<>();
     int from = 0;
@@ -103,11 +104,29 @@ class HookTargetsTest {
     List<HookTargets.Entry> parsed = parseTable(source("hooks.c"));
     assertThat(parsed).as("entries in kmod/hooks.c").isNotEmpty();
     List<String> expected =
-        HookTargets.TABLE.stream().map(e -> e.kind() + " " + e.name() + (e.syscall() ? " (syscall)" : "") + (e.wrapped() ? " wrapped" : "")).toList();
+        HookTargets.TABLE.stream()
+            .map(
+                e ->
+                    e.kind()
+                        + " "
+                        + e.name()
+                        + (e.syscall() ? " (syscall)" : "")
+                        + (e.wrapped() ? " wrapped" : ""))
+            .toList();
     List<String> actual =
-        parsed.stream().map(e -> e.kind() + " " + e.name() + (e.syscall() ? " (syscall)" : "") + (e.wrapped() ? " wrapped" : "")).toList();
+        parsed.stream()
+            .map(
+                e ->
+                    e.kind()
+                        + " "
+                        + e.name()
+                        + (e.syscall() ? " (syscall)" : "")
+                        + (e.wrapped() ? " wrapped" : ""))
+            .toList();
     assertThat(HookTargets.TABLE.size()).isEqualTo(parsed.size());
-    assertThat(expected).as("HookTargets.TABLE vs kmod/hooks.c, in order").containsExactlyElementsOf(actual);
+    assertThat(expected)
+        .as("HookTargets.TABLE vs kmod/hooks.c, in order")
+        .containsExactlyElementsOf(actual);
   }
 
   @Test
@@ -123,7 +142,11 @@ class HookTargetsTest {
                     + "#define\\s+FTG_SYSCALL\\((\\w+)\\)\\s+\"([^\"]*)\"\\s+\\5\\s*\n")
             .matcher(compat);
     assertThat(m.find()).as("FTG_SYSCALL in kmod/compat.h").isTrue();
-    assertThat(new KernelVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))))
+    assertThat(
+            new KernelVersion(
+                Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3))))
         .isEqualTo(KernelVersion.PTREGS_SYSCALLS);
     assertThat(m.group(6)).isEqualTo(HookTargets.OLD_SYSCALL_PREFIX);
     // the x86_64 stubs' prefix is the architecture layer's
@@ -138,19 +161,22 @@ class HookTargetsTest {
   void versionThresholdsMatchKmodCompatH() throws IOException {
     String compat = source("compat.h");
     Matcher ipmodify =
-        Pattern.compile("#if\\s+KERNEL_VERSION\\((\\d+),\\s*(\\d+),\\s*(\\d+)\\)\\s*>\\s*LINUX_VERSION_CODE\\s*\n#error[^\n]*IPMODIFY")
+        Pattern.compile(
+                "#if\\s+KERNEL_VERSION\\((\\d+),\\s*(\\d+),\\s*(\\d+)\\)\\s*>\\s*LINUX_VERSION_CODE\\s*\n#error[^\n]*IPMODIFY")
             .matcher(compat);
     assertThat(ipmodify.find()).as("the IPMODIFY #error in kmod/compat.h").isTrue();
     assertThat(version(ipmodify)).isEqualTo(KernelVersion.IPMODIFY);
     Matcher kprobe =
-        Pattern.compile("#if\\s+KERNEL_VERSION\\((\\d+),\\s*(\\d+),\\s*(\\d+)\\)\\s*<=\\s*LINUX_VERSION_CODE\\s*\n#define\\s+FTG_KALLSYMS_VIA_KPROBE\\s+1")
+        Pattern.compile(
+                "#if\\s+KERNEL_VERSION\\((\\d+),\\s*(\\d+),\\s*(\\d+)\\)\\s*<=\\s*LINUX_VERSION_CODE\\s*\n#define\\s+FTG_KALLSYMS_VIA_KPROBE\\s+1")
             .matcher(compat);
     assertThat(kprobe.find()).as("FTG_KALLSYMS_VIA_KPROBE in kmod/compat.h").isTrue();
     assertThat(version(kprobe)).isEqualTo(KernelVersion.KALLSYMS_VIA_KPROBE);
   }
 
   private static KernelVersion version(Matcher m) {
-    return new KernelVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+    return new KernelVersion(
+        Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
   }
 
   @Test
@@ -183,7 +209,9 @@ class HookTargetsTest {
         .extracting(HookTargets.Target::symbol)
         .contains("sys_execve", "sys_execveat")
         .doesNotContain("__x64_sys_execve");
-    assertThat(HookTargets.forVersion(Optional.empty())).extracting(HookTargets.Target::symbol).contains("__x64_sys_execve");
+    assertThat(HookTargets.forVersion(Optional.empty()))
+        .extracting(HookTargets.Target::symbol)
+        .contains("__x64_sys_execve");
     assertThat(HookTargets.forVersion(Optional.empty()))
         .filteredOn(HookTargets.Target::ipModify)
         .extracting(HookTargets.Target::kind)

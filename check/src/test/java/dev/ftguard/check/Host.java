@@ -16,8 +16,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * A fake machine under a directory: the files the checks read, written as a healthy Debian 12
- * x86_64 host (6.1, every option set, every target present and free, no lockdown, no Secure
- * Boot, no IBT, headers installed). Tests change one thing and look at the checks.
+ * x86_64 host (6.1, every option set, every target present and free, no lockdown, no Secure Boot,
+ * no IBT, headers installed). Tests change one thing and look at the checks.
  */
 final class Host {
   static final String RELEASE = "6.1.0-13-amd64";
@@ -26,10 +26,13 @@ final class Host {
   final Path root;
   final Map<String, String> config = new LinkedHashMap<>();
   String configHeader = "# Linux/x86 6.1.55 Kernel Configuration";
+
   /** Paths (absolute, as on the host) that only root may read; this user is not root. */
   final List<String> rootOnly = new ArrayList<>();
+
   /** Paths the kernel refuses to open even to root (EPERM: lockdown, a security module). */
   final List<String> refused = new ArrayList<>();
+
   GivenFiles.Given given = GivenFiles.Given.nothing();
 
   Host(Path root) {
@@ -176,7 +179,8 @@ final class Host {
           }
           for (String r : refused) {
             if (p.startsWith(path(r))) {
-              throw new java.nio.file.FileSystemException(p.toString(), null, "Operation not permitted");
+              throw new java.nio.file.FileSystemException(
+                  p.toString(), null, "Operation not permitted");
             }
           }
           return Files.newInputStream(p);

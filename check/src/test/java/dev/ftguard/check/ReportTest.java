@@ -17,7 +17,14 @@ class ReportTest {
   static Report report(Status... statuses) {
     List<Check> checks =
         java.util.stream.IntStream.range(0, statuses.length)
-            .mapToObj(i -> new Check("c" + i, statuses[i], "check " + i, "detail " + i, statuses[i] == Status.PASS ? "" : "fix " + i))
+            .mapToObj(
+                i ->
+                    new Check(
+                        "c" + i,
+                        statuses[i],
+                        "check " + i,
+                        "detail " + i,
+                        statuses[i] == Status.PASS ? "" : "fix " + i))
             .toList();
     return new Report(Optional.of("6.1.0-13-amd64"), Optional.of("x86_64"), checks);
   }
@@ -41,7 +48,8 @@ class ReportTest {
             Optional.of("6.1.0-13-amd64"),
             Optional.empty(),
             List.of(
-                new Check("arch", Status.WARN, "architecture", "not known", "give it with --machine"),
+                new Check(
+                    "arch", Status.WARN, "architecture", "not known", "give it with --machine"),
                 new Check("headers", Status.PASS, "kernel headers", "/lib/modules/x/build", "")));
     assertThat(r.jsonText())
         .isEqualTo(
@@ -66,8 +74,10 @@ class ReportTest {
     JsonNode kprobes = j.get("checks").get(10);
     assertThat(kprobes.get("id").asString()).isEqualTo("config.kprobes");
     assertThat(kprobes.get("status").asString()).isEqualTo("fail");
-    assertThat(kprobes.get("fix").asString()).isEqualTo("boot a kernel built with CONFIG_KPROBES=y");
-    assertThat(j.get("summary").toString()).isEqualTo("{\"status\":\"fail\",\"exit_code\":2,\"pass\":20,\"warn\":0,\"fail\":1}");
+    assertThat(kprobes.get("fix").asString())
+        .isEqualTo("boot a kernel built with CONFIG_KPROBES=y");
+    assertThat(j.get("summary").toString())
+        .isEqualTo("{\"status\":\"fail\",\"exit_code\":2,\"pass\":20,\"warn\":0,\"fail\":1}");
   }
 
   @Test
@@ -78,7 +88,12 @@ class ReportTest {
             Optional.of("x86_64"),
             List.of(
                 new Check("arch", Status.PASS, "architecture", "x86_64", ""),
-                new Check("config.kprobes", Status.FAIL, "CONFIG_KPROBES", "not set: since 5.7 the module needs it", "boot a kernel built with CONFIG_KPROBES=y"),
+                new Check(
+                    "config.kprobes",
+                    Status.FAIL,
+                    "CONFIG_KPROBES",
+                    "not set: since 5.7 the module needs it",
+                    "boot a kernel built with CONFIG_KPROBES=y"),
                 new Check("lockdown", Status.WARN, "kernel lockdown", "undecided", "")));
     assertThat(r.table(100))
         .isEqualTo(
@@ -109,17 +124,29 @@ class ReportTest {
         assertThat(l.length()).as(l).isLessThanOrEqualTo(100);
       }
     }
-    int arch = lines.indexOf(lines.stream().filter(l -> l.startsWith("FAIL    architecture")).findFirst().orElseThrow());
+    int arch =
+        lines.indexOf(
+            lines.stream()
+                .filter(l -> l.startsWith("FAIL    architecture"))
+                .findFirst()
+                .orElseThrow());
     assertThat(lines.get(arch).substring(col)).startsWith("i686: 32-bit x86 cannot host ftguard.");
     // continuation lines and the fix start in the detail column
-    assertThat(lines.get(arch + 1)).startsWith(" ".repeat(col)).doesNotStartWith(" ".repeat(col + 1));
-    assertThat(lines.stream().filter(l -> l.startsWith(" ".repeat(col) + "fix: run a 64-bit")).count()).isEqualTo(1);
-    assertThat(lines.getLast()).startsWith("20 pass, 0 warn, 1 fail: ftguard cannot run on this kernel as it is (architecture;");
+    assertThat(lines.get(arch + 1))
+        .startsWith(" ".repeat(col))
+        .doesNotStartWith(" ".repeat(col + 1));
+    assertThat(
+            lines.stream().filter(l -> l.startsWith(" ".repeat(col) + "fix: run a 64-bit")).count())
+        .isEqualTo(1);
+    assertThat(lines.getLast())
+        .startsWith(
+            "20 pass, 0 warn, 1 fail: ftguard cannot run on this kernel as it is (architecture;");
   }
 
   @Test
   void verdicts() {
-    assertThat(report(Status.PASS).verdict()).isEqualTo("1 pass, 0 warn, 0 fail: this kernel can host ftguard's hooks");
+    assertThat(report(Status.PASS).verdict())
+        .isEqualTo("1 pass, 0 warn, 0 fail: this kernel can host ftguard's hooks");
     assertThat(report(Status.PASS, Status.WARN).verdict())
         .isEqualTo(
             "1 pass, 1 warn, 0 fail: no check fails; the warnings say what could not be checked,"

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --root DIR}: symbolic links under DIR are followed inside DIR, as on the system it holds,
- * never on this machine. The root is nested in the temporary directory, whose other files stand
- * for this machine's.
+ * never on this machine. The root is nested in the temporary directory, whose other files stand for
+ * this machine's.
  */
 class RootLinksTest {
   static final String R = Host.RELEASE;
@@ -45,7 +45,8 @@ class RootLinksTest {
   void debiansAbsoluteBuildLinkIsFollowedInsideTheRoot() throws Exception {
     link(BUILD, HEADERS);
     host.write(HEADERS + "/Makefile", "# kernel build\n");
-    assertThat(host.facts().headers()).isEqualTo(Reading.found(host.path(HEADERS), host.path(HEADERS + "/Makefile").toString()));
+    assertThat(host.facts().headers())
+        .isEqualTo(Reading.found(host.path(HEADERS), host.path(HEADERS + "/Makefile").toString()));
     assertThat(host.check("headers").status()).isEqualTo(Status.PASS);
     assertThat(host.check("headers").detail()).isEqualTo(host.path(HEADERS).toString());
   }
@@ -59,7 +60,11 @@ class RootLinksTest {
     assertThat(h)
         .isEqualTo(
             new Reading.Missing<Path>(
-                host.path(BUILD) + " points to " + outside + ", which does not exist in " + host.root));
+                host.path(BUILD)
+                    + " points to "
+                    + outside
+                    + ", which does not exist in "
+                    + host.root));
     assertThat(host.check("headers").status()).isEqualTo(Status.FAIL);
   }
 
@@ -75,7 +80,8 @@ class RootLinksTest {
     LiveSystem live = host.live();
     assertThat(live.locate(BUILD + "/Makefile").known()).contains(host.path(HEADERS + "/Makefile"));
     assertThat(live.headers(R).known()).contains(host.path(HEADERS));
-    assertThat(live.locate("/../../etc/../proc/cmdline").known()).contains(host.path("/proc/cmdline"));
+    assertThat(live.locate("/../../etc/../proc/cmdline").known())
+        .contains(host.path("/proc/cmdline"));
   }
 
   @Test
@@ -85,7 +91,11 @@ class RootLinksTest {
     Reading<Path> h = host.facts().headers();
     assertThat(h).isInstanceOf(Reading.Missing.class);
     assertThat(h.explain())
-        .startsWith(host.path(BUILD) + " does not resolve: more than 40 symbolic links followed inside " + host.root + " (a loop: ");
+        .startsWith(
+            host.path(BUILD)
+                + " does not resolve: more than 40 symbolic links followed inside "
+                + host.root
+                + " (a loop: ");
     Check c = host.check("headers");
     assertThat(c.status()).isEqualTo(Status.FAIL);
     assertThat(c.detail()).contains("more than 40 symbolic links");
@@ -130,12 +140,14 @@ class RootLinksTest {
     assertThat(live.ftguardLoaded()).isTrue();
     // a link that leads nowhere inside the root is missing, and says where it was looked for
     host.delete("/copies/kallsyms");
-    assertThat(live.symbols(Set.of("commit_creds")).explain()).isEqualTo(host.path("/copies/kallsyms") + " does not exist");
+    assertThat(live.symbols(Set.of("commit_creds")).explain())
+        .isEqualTo(host.path("/copies/kallsyms") + " does not exist");
   }
 
   @Test
   void underTheRealRootTheKernelFollowsTheLinks() {
     LiveSystem live = new LiveSystem(Path.of("/"));
-    assertThat(live.locate("/proc/self/status")).isEqualTo(Reading.found(Path.of("/proc/self/status"), "/proc/self/status"));
+    assertThat(live.locate("/proc/self/status"))
+        .isEqualTo(Reading.found(Path.of("/proc/self/status"), "/proc/self/status"));
   }
 }

@@ -32,7 +32,8 @@ class RulesTest {
   void aHealthyHostPassesEverything() {
     Report r = host.report();
     assertThat(r.checks())
-        .allSatisfy(c -> assertThat(c.status()).as(c.id() + ": " + c.detail()).isEqualTo(Status.PASS));
+        .allSatisfy(
+            c -> assertThat(c.status()).as(c.id() + ": " + c.detail()).isEqualTo(Status.PASS));
     assertThat(r.checks())
         .extracting(Check::id)
         .containsExactly(
@@ -60,16 +61,20 @@ class RulesTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.release()).contains(Host.RELEASE);
     assertThat(r.machine()).contains("x86_64");
-    assertThat(host.check("config").detail()).isEqualTo("read from " + host.path("/proc/config.gz"));
-    assertThat(host.check("hooks.kallsyms").detail()).isEqualTo("all 11 found in " + host.path("/proc/kallsyms"));
+    assertThat(host.check("config").detail())
+        .isEqualTo("read from " + host.path("/proc/config.gz"));
+    assertThat(host.check("hooks.kallsyms").detail())
+        .isEqualTo("all 11 found in " + host.path("/proc/kallsyms"));
     assertThat(host.check("hooks.traceable").detail())
         .isEqualTo("all 11 in " + host.path("/sys/kernel/tracing/available_filter_functions"));
     assertThat(host.check("kernel.version").detail())
         .isEqualTo(
             "6.1 (6.1.0-13-amd64): IPMODIFY (3.19+), system calls hooked as __x64_sys_* (4.17+),"
                 + " kallsyms_lookup_name found through a kprobe (5.7+)");
-    assertThat(host.check("kernel.tested").detail()).isEqualTo("tested in CI: Debian 6.1 (bookworm)");
-    assertThat(host.check("headers").detail()).isEqualTo(host.path("/lib/modules/6.1.0-13-amd64/build").toString());
+    assertThat(host.check("kernel.tested").detail())
+        .isEqualTo("tested in CI: Debian 6.1 (bookworm)");
+    assertThat(host.check("headers").detail())
+        .isEqualTo(host.path("/lib/modules/6.1.0-13-amd64/build").toString());
   }
 
   // ---- architecture and version -------------------------------------------------------------
@@ -90,7 +95,13 @@ class RulesTest {
 
   @Test
   void otherArchitecturesFail() {
-    host.given(new GivenFiles.Given(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("aarch64")));
+    host.given(
+        new GivenFiles.Given(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of("aarch64")));
     Check c = status(host.check("arch"), Status.FAIL);
     assertThat(c.detail()).startsWith("aarch64: ftguard runs on x86_64 only");
   }
@@ -99,7 +110,8 @@ class RulesTest {
   void unknownMachineWarns() {
     host.delete("/proc/sys/kernel/arch");
     Check c = status(host.check("arch"), Status.WARN);
-    assertThat(c.detail()).isEqualTo("not known: " + host.path("/proc/sys/kernel/arch") + " does not exist");
+    assertThat(c.detail())
+        .isEqualTo("not known: " + host.path("/proc/sys/kernel/arch") + " does not exist");
     assertThat(c.fix()).contains("--machine");
   }
 
@@ -116,7 +128,9 @@ class RulesTest {
   void versionTooOldForIpModify() {
     release("3.18.140-generic");
     Check c = status(host.check("kernel.version"), Status.FAIL);
-    assertThat(c.detail()).startsWith("3.18.140 (3.18.140-generic): too old").contains("came in Linux 3.19");
+    assertThat(c.detail())
+        .startsWith("3.18.140 (3.18.140-generic): too old")
+        .contains("came in Linux 3.19");
     assertThat(c.fix()).isEqualTo("run Linux 3.19 or later");
   }
 
@@ -124,8 +138,12 @@ class RulesTest {
   void version319IsEnoughAndUsesTheOldSystemCallNames() {
     release("3.19.0");
     Check c = status(host.check("kernel.version"), Status.PASS);
-    assertThat(c.detail()).contains("system calls hooked as sys_* (before 4.17)").contains("exported (before 5.7)");
-    assertThat(host.facts().targets()).extracting(HookTargets.Target::symbol).contains("sys_execve", "sys_execveat");
+    assertThat(c.detail())
+        .contains("system calls hooked as sys_* (before 4.17)")
+        .contains("exported (before 5.7)");
+    assertThat(host.facts().targets())
+        .extracting(HookTargets.Target::symbol)
+        .contains("sys_execve", "sys_execveat");
   }
 
   @Test
@@ -173,7 +191,8 @@ class RulesTest {
                 + " the compiler they were built with: ftguard load --kernel-release 5.4.0-150-generic"
                 + " --build-root DIR, where DIR is a root file system (chroot) holding both;"
                 + " docs/kernels.md");
-    assertThat(host.check("kernel.version").status()).isEqualTo(Status.PASS); // it can host the hooks
+    assertThat(host.check("kernel.version").status())
+        .isEqualTo(Status.PASS); // it can host the hooks
   }
 
   @Test
@@ -212,7 +231,8 @@ class RulesTest {
   void theTestedRowNeedsTheRelease() {
     host.delete("/proc/sys/kernel/osrelease");
     Check c = status(host.check("kernel.tested"), Status.WARN);
-    assertThat(c.detail()).isEqualTo("not known: " + host.path("/proc/sys/kernel/osrelease") + " does not exist");
+    assertThat(c.detail())
+        .isEqualTo("not known: " + host.path("/proc/sys/kernel/osrelease") + " does not exist");
     assertThat(c.fix()).isEqualTo("give it with --release (uname -r)");
     host.write("/proc/sys/kernel/osrelease", "weird\n");
     c = status(host.check("kernel.tested"), Status.WARN);
@@ -221,8 +241,7 @@ class RulesTest {
 
   @Test
   void theTestedRowUsesTheSeriesItIsGiven() {
-    TestedKernels one =
-        TestedKernels.parse("6.6 trixie - gcc-14 default\n", "test.conf");
+    TestedKernels one = TestedKernels.parse("6.6 trixie - gcc-14 default\n", "test.conf");
     Facts f = host.facts();
     assertThat(Rules.tested(f, one).detail())
         .isEqualTo(
@@ -233,7 +252,13 @@ class RulesTest {
   /** Checks another release: its config is /boot/config-R. */
   private void release(String r) {
     host.write("/boot/config-" + r, host.configText().replace("6.1.55", r));
-    host.given(new GivenFiles.Given(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(r), Optional.empty()));
+    host.given(
+        new GivenFiles.Given(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(r),
+            Optional.empty()));
   }
 
   // ---- configuration ------------------------------------------------------------------------
@@ -255,7 +280,12 @@ class RulesTest {
                 + " CONFIG_DYNAMIC_FTRACE_WITH_REGS, CONFIG_HAVE_FENTRY, CONFIG_KALLSYMS,"
                 + " CONFIG_KPROBES, CONFIG_MODULES, CONFIG_MODULE_UNLOAD");
     assertThat(c.fix()).contains("--config FILE");
-    for (String id : List.of("config.ftrace", "config.kprobes", "config.modules", "config.dynamic_ftrace_with_regs")) {
+    for (String id :
+        List.of(
+            "config.ftrace",
+            "config.kprobes",
+            "config.modules",
+            "config.dynamic_ftrace_with_regs")) {
       Check o = status(host.check(id), Status.WARN);
       assertThat(o.detail()).isEqualTo("undecided: no kernel configuration (see kernel config)");
       assertThat(o.fix()).isEmpty();
@@ -281,14 +311,16 @@ class RulesTest {
     host.configHeader = "# Linux/x86 5.10.0 Kernel Configuration";
     host.writeConfig();
     Check c = status(host.check("config"), Status.WARN);
-    assertThat(c.detail()).contains("it is the configuration of Linux 5.10 and the kernel checked is 6.1");
+    assertThat(c.detail())
+        .contains("it is the configuration of Linux 5.10 and the kernel checked is 6.1");
   }
 
   @Test
   void aFileThatIsNotAConfigWarns() {
     host.delete("/proc/config.gz").write("/proc/config.gz", "hello\n");
     Check c = status(host.check("config"), Status.WARN);
-    assertThat(c.detail()).startsWith("cannot use " + host.path("/proc/config.gz") + ": no CONFIG_ lines");
+    assertThat(c.detail())
+        .startsWith("cannot use " + host.path("/proc/config.gz") + ": no CONFIG_ lines");
   }
 
   @ParameterizedTest
@@ -319,14 +351,17 @@ class RulesTest {
   void aBoolOptionSetToModuleIsNotBuiltIn() {
     host.option("CONFIG_KPROBES", "m");
     Check c = status(host.check("config.kprobes"), Status.FAIL);
-    assertThat(c.detail()).startsWith("=m, but it must be built in (=y): since 5.7 kallsyms_lookup_name");
+    assertThat(c.detail())
+        .startsWith("=m, but it must be built in (=y): since 5.7 kallsyms_lookup_name");
   }
 
   @Test
   void modulesOffSaysSo() {
     host.option("CONFIG_MODULES", null).option("CONFIG_MODULE_UNLOAD", null);
     Check c = status(host.check("config.modules"), Status.FAIL);
-    assertThat(c.detail()).isEqualTo("not set: this kernel cannot load modules at all (finit_module fails with ENOSYS)");
+    assertThat(c.detail())
+        .isEqualTo(
+            "not set: this kernel cannot load modules at all (finit_module fails with ENOSYS)");
     assertThat(c.fix()).contains("ftguard demo");
   }
 
@@ -355,10 +390,12 @@ class RulesTest {
   void kprobesAreNeededFrom57On() {
     host.option("CONFIG_KPROBES", null);
     release("5.7.0-1-amd64");
-    assertThat(status(host.check("config.kprobes"), Status.FAIL).detail()).startsWith("not set: since 5.7");
+    assertThat(status(host.check("config.kprobes"), Status.FAIL).detail())
+        .startsWith("not set: since 5.7");
     release("5.6.19");
     assertThat(status(host.check("config.kprobes"), Status.PASS).detail())
-        .isEqualTo("not set: not needed before 5.7, where kallsyms_lookup_name is exported to modules");
+        .isEqualTo(
+            "not set: not needed before 5.7, where kallsyms_lookup_name is exported to modules");
   }
 
   private static String id(String option) {
@@ -369,20 +406,26 @@ class RulesTest {
 
   @Test
   void aTargetMissingFromKallsymsFails() {
-    String syms = read("/proc/kallsyms").replace("T security_file_open\n", "T security_file_open.cold\n");
+    String syms =
+        read("/proc/kallsyms").replace("T security_file_open\n", "T security_file_open.cold\n");
     host.write("/proc/kallsyms", syms);
     Check c = status(host.check("hooks.kallsyms"), Status.FAIL);
     assertThat(c.detail())
-        .startsWith("1 of 11 not in " + host.path("/proc/kallsyms") + ": security_file_open (needs CONFIG_SECURITY).")
+        .startsWith(
+            "1 of 11 not in "
+                + host.path("/proc/kallsyms")
+                + ": security_file_open (needs CONFIG_SECURITY).")
         .contains("refuses to load when one is missing (ENOENT)");
     // reported once: traceability is only about the targets that exist
-    assertThat(status(host.check("hooks.traceable"), Status.PASS).detail()).startsWith("all 10 in ");
+    assertThat(status(host.check("hooks.traceable"), Status.PASS).detail())
+        .startsWith("all 10 in ");
   }
 
   @Test
   void aMissingTargetNamesTheOptionThatIsOff() {
     host.option("CONFIG_BSD_PROCESS_ACCT", null);
-    host.write("/proc/kallsyms", read("/proc/kallsyms").replace("0000000000000000 T acct_collect\n", ""));
+    host.write(
+        "/proc/kallsyms", read("/proc/kallsyms").replace("0000000000000000 T acct_collect\n", ""));
     Check c = status(host.check("hooks.kallsyms"), Status.FAIL);
     assertThat(c.detail()).contains(": acct_collect (needs CONFIG_BSD_PROCESS_ACCT: not set).");
   }
@@ -396,7 +439,8 @@ class RulesTest {
         .contains("rules out security_socket_connect (CONFIG_SECURITY_NETWORK not set)");
     host.option("CONFIG_SECURITY_NETWORK", "y");
     Check w = status(host.check("hooks.kallsyms"), Status.WARN);
-    assertThat(w.detail()).isEqualTo("undecided: " + host.path("/proc/kallsyms") + " does not exist");
+    assertThat(w.detail())
+        .isEqualTo("undecided: " + host.path("/proc/kallsyms") + " does not exist");
     assertThat(w.fix()).contains("--kallsyms FILE");
   }
 
@@ -406,7 +450,10 @@ class RulesTest {
     host.write("/sys/kernel/tracing/available_filter_functions", f);
     Check c = status(host.check("hooks.traceable"), Status.FAIL);
     assertThat(c.detail())
-        .startsWith("not in " + host.path("/sys/kernel/tracing/available_filter_functions") + ": commit_creds. ftrace cannot attach to it")
+        .startsWith(
+            "not in "
+                + host.path("/sys/kernel/tracing/available_filter_functions")
+                + ": commit_creds. ftrace cannot attach to it")
         .contains("ftrace_set_filter_ip fails");
     assertThat(c.fix()).isEqualTo("nothing to set: this kernel build cannot host that hook");
   }
@@ -425,7 +472,8 @@ class RulesTest {
                 + " (tracefs is readable by root only)");
     assertThat(t.fix()).isEqualTo("run ftguard check as root (sudo) to check this");
     Check e = status(host.check("hooks.ipmodify"), Status.WARN);
-    assertThat(e.detail()).startsWith("needs root: " + host.path("/sys/kernel/tracing/enabled_functions"));
+    assertThat(e.detail())
+        .startsWith("needs root: " + host.path("/sys/kernel/tracing/enabled_functions"));
     // and nothing else needs root
     assertThat(host.report().checks()).filteredOn(c -> c.status() != Status.PASS).hasSize(2);
   }
@@ -456,9 +504,13 @@ class RulesTest {
     Check c = status(host.check("hooks.traceable"), Status.WARN);
     assertThat(c.detail())
         .isEqualTo(
-            "undecided: " + dir + " is empty (tracefs is not mounted there); "
-                + host.path("/sys/kernel/debug/tracing") + " does not exist");
-    assertThat(c.fix()).startsWith("mount tracefs as root (mount -t tracefs nodev /sys/kernel/tracing)");
+            "undecided: "
+                + dir
+                + " is empty (tracefs is not mounted there); "
+                + host.path("/sys/kernel/debug/tracing")
+                + " does not exist");
+    assertThat(c.fix())
+        .startsWith("mount tracefs as root (mount -t tracefs nodev /sys/kernel/tracing)");
   }
 
   @Test
@@ -468,7 +520,8 @@ class RulesTest {
     host.write("/sys/kernel/debug/tracing/available_filter_functions", f);
     host.write("/sys/kernel/debug/tracing/enabled_functions", "");
     assertThat(status(host.check("hooks.traceable"), Status.PASS).detail())
-        .isEqualTo("all 11 in " + host.path("/sys/kernel/debug/tracing/available_filter_functions"));
+        .isEqualTo(
+            "all 11 in " + host.path("/sys/kernel/debug/tracing/available_filter_functions"));
   }
 
   @Test
@@ -478,7 +531,8 @@ class RulesTest {
         "do_one_initcall (1) R I   \ttramp: 0xffffffffc0a02000 (klp_ftrace_handler+0x0/0x110) ->klp_ftrace_handler+0x0/0x110");
     Check c = status(host.check("hooks.ipmodify"), Status.FAIL);
     assertThat(c.detail())
-        .startsWith("already modified by another IPMODIFY ftrace user (livepatch, or another hooking module): security_file_open (1 user, flags I R)")
+        .startsWith(
+            "already modified by another IPMODIFY ftrace user (livepatch, or another hooking module): security_file_open (1 user, flags I R)")
         .contains("fails with EBUSY");
     assertThat(c.fix()).contains("/sys/kernel/livepatch");
   }
@@ -490,7 +544,11 @@ class RulesTest {
         "commit_creds (2)    ",
         "security_file_open (1) R     \ttramp: 0xffffffffc0a03000 (kprobe_ftrace_handler+0x0/0x1a0) ->kprobe_ftrace_handler+0x0/0x1a0");
     Check c = status(host.check("hooks.ipmodify"), Status.PASS);
-    assertThat(c.detail()).isEqualTo("none is modified by another ftrace user (" + host.path("/sys/kernel/tracing/enabled_functions") + ")");
+    assertThat(c.detail())
+        .isEqualTo(
+            "none is modified by another ftrace user ("
+                + host.path("/sys/kernel/tracing/enabled_functions")
+                + ")");
   }
 
   @Test
@@ -499,14 +557,17 @@ class RulesTest {
         "__x64_sys_execve (1) R I   \ttramp: 0xffffffffc0a01000 (ftg_ftrace_thunk+0x0/0x80 [ftguard]) ->ftg_ftrace_thunk+0x0/0x80 [ftguard]",
         "commit_creds (1) R I   \ttramp: 0xffffffffc0a02000 (ftg_ftrace_thunk+0x0/0x80 [ftguard]) ->ftg_ftrace_thunk+0x0/0x80 [ftguard]");
     Check c = status(host.check("hooks.ipmodify"), Status.PASS);
-    assertThat(c.detail()).isEqualTo("held by ftguard itself (the module is loaded): __x64_sys_execve, commit_creds");
+    assertThat(c.detail())
+        .isEqualTo("held by ftguard itself (the module is loaded): __x64_sys_execve, commit_creds");
   }
 
   @Test
   void aBpfTrampolineWarns() {
     host.enabled("security_file_open (1)     D\n\tdirect-->bpf_trampoline_6442491234+0x0/0x1000");
     Check c = status(host.check("hooks.ipmodify"), Status.WARN);
-    assertThat(c.detail()).startsWith("a direct trampoline (a BPF fentry/fexit program) is attached to security_file_open");
+    assertThat(c.detail())
+        .startsWith(
+            "a direct trampoline (a BPF fentry/fexit program) is attached to security_file_open");
   }
 
   // ---- lockdown, signatures, Secure Boot ----------------------------------------------------
@@ -514,10 +575,21 @@ class RulesTest {
   @ParameterizedTest
   @ValueSource(strings = {"integrity", "confidentiality"})
   void lockdownFailsWithHowToSign(String mode) {
-    host.write("/sys/kernel/security/lockdown", "none " + (mode.equals("integrity") ? "[integrity] confidentiality" : "integrity [confidentiality]") + "\n");
+    host.write(
+        "/sys/kernel/security/lockdown",
+        "none "
+            + (mode.equals("integrity")
+                ? "[integrity] confidentiality"
+                : "integrity [confidentiality]")
+            + "\n");
     Check c = status(host.check("lockdown"), Status.FAIL);
-    assertThat(c.detail()).startsWith(mode + ": the kernel refuses modules without a valid signature");
-    assertThat(c.fix()).contains("mokutil --import").contains("scripts/sign-file").contains("kmodsign").contains("--ko");
+    assertThat(c.detail())
+        .startsWith(mode + ": the kernel refuses modules without a valid signature");
+    assertThat(c.fix())
+        .contains("mokutil --import")
+        .contains("scripts/sign-file")
+        .contains("kmodsign")
+        .contains("--ko");
     if (mode.equals("confidentiality")) {
       assertThat(c.detail()).contains("tracefs is hidden even from root");
     }
@@ -528,7 +600,8 @@ class RulesTest {
     host.delete("/sys/kernel/security/lockdown");
     Check none = status(host.check("lockdown"), Status.PASS);
     assertThat(none.detail())
-        .startsWith("none: " + host.path("/sys/kernel/security/lockdown") + " does not exist, but neither");
+        .startsWith(
+            "none: " + host.path("/sys/kernel/security/lockdown") + " does not exist, but neither");
     host.option("CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY", "y");
     assertThat(status(host.check("lockdown"), Status.FAIL).detail())
         .startsWith("integrity (forced by CONFIG_LOCK_DOWN_KERNEL_FORCE_INTEGRITY)");
@@ -551,7 +624,9 @@ class RulesTest {
   void sigEnforceYFails() {
     host.write("/sys/module/module/parameters/sig_enforce", "Y\n");
     Check c = status(host.check("module.signature"), Status.FAIL);
-    assertThat(c.detail()).startsWith("enforced (module.sig_enforce=Y): the kernel refuses unsigned modules (EKEYREJECTED)");
+    assertThat(c.detail())
+        .startsWith(
+            "enforced (module.sig_enforce=Y): the kernel refuses unsigned modules (EKEYREJECTED)");
     assertThat(c.fix()).isEqualTo(Rules.SIGN_FIX);
   }
 
@@ -561,7 +636,8 @@ class RulesTest {
     Check c = status(host.check("module.signature"), Status.FAIL);
     assertThat(c.detail()).startsWith("enforced (CONFIG_MODULE_SIG_FORCE=y)");
     host.option("CONFIG_MODULE_SIG_FORCE", null);
-    assertThat(status(host.check("module.signature"), Status.PASS).detail()).startsWith("not forced by the configuration");
+    assertThat(status(host.check("module.signature"), Status.PASS).detail())
+        .startsWith("not forced by the configuration");
     host.option("CONFIG_MODULE_SIG", null);
     assertThat(status(host.check("module.signature"), Status.PASS).detail())
         .isEqualTo("no module signing in this kernel (CONFIG_MODULE_SIG not set)");
@@ -573,24 +649,31 @@ class RulesTest {
     // the lockdown LSM locks down under Secure Boot
     host.write("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
     Check c = status(host.check("secure_boot"), Status.WARN);
-    assertThat(c.detail()).startsWith("on (" + host.path(Host.SECURE_BOOT) + "): distribution kernels");
+    assertThat(c.detail())
+        .startsWith("on (" + host.path(Host.SECURE_BOOT) + "): distribution kernels");
     assertThat(c.fix()).isEqualTo(Rules.SIGN_FIX);
   }
 
   @Test
   void secureBootOnWithoutLockdownOrEnforcementPasses() {
     host.secureBoot(true);
-    assertThat(status(host.check("secure_boot"), Status.PASS).detail()).startsWith("on, but this kernel neither locks down");
+    assertThat(status(host.check("secure_boot"), Status.PASS).detail())
+        .startsWith("on, but this kernel neither locks down");
   }
 
   @Test
   void secureBootOffOrNoEfi() {
-    assertThat(status(host.check("secure_boot"), Status.PASS).detail()).isEqualTo("off (" + host.path(Host.SECURE_BOOT) + ")");
+    assertThat(status(host.check("secure_boot"), Status.PASS).detail())
+        .isEqualTo("off (" + host.path(Host.SECURE_BOOT) + ")");
     host.delete("/sys/firmware/efi");
     assertThat(status(host.check("secure_boot"), Status.PASS).detail())
-        .isEqualTo("off (" + host.path("/sys/firmware/efi") + " does not exist: the machine booted without EFI)");
+        .isEqualTo(
+            "off ("
+                + host.path("/sys/firmware/efi")
+                + " does not exist: the machine booted without EFI)");
     host.write("/sys/firmware/efi/efivars/Boot0000-8be4df61-93ca-11d2-aa0d-e0e4d81b9ea8", "x");
-    assertThat(status(host.check("secure_boot"), Status.PASS).detail()).contains("the firmware has no Secure Boot");
+    assertThat(status(host.check("secure_boot"), Status.PASS).detail())
+        .contains("the firmware has no Secure Boot");
     host.delete("/sys/firmware/efi/efivars/Boot0000-8be4df61-93ca-11d2-aa0d-e0e4d81b9ea8");
     Check w = status(host.check("secure_boot"), Status.WARN);
     assertThat(w.detail()).contains("efivarfs is not mounted");
@@ -604,8 +687,10 @@ class RulesTest {
     host.write("/proc/cpuinfo", "processor\t: 0\nflags\t\t: fpu lm ibt user_shstk\n");
     Check c = status(host.check("ibt"), Status.WARN);
     assertThat(c.detail())
-        .startsWith("on (CPU flag ibt, CONFIG_X86_KERNEL_IBT=y): an indirect call must land on an ENDBR")
-        .contains("call __x64_sys_execve, __x64_sys_execveat, security_bprm_check through a pointer")
+        .startsWith(
+            "on (CPU flag ibt, CONFIG_X86_KERNEL_IBT=y): an indirect call must land on an ENDBR")
+        .contains(
+            "call __x64_sys_execve, __x64_sys_execveat, security_bprm_check through a pointer")
         .contains("refuses to load (EOPNOTSUPP");
     assertThat(c.fix()).contains("ibt=off");
   }
@@ -614,12 +699,15 @@ class RulesTest {
   void ibtNeedsBothTheKernelAndTheCpu() {
     host.option("CONFIG_X86_KERNEL_IBT", "y");
     assertThat(status(host.check("ibt"), Status.PASS).detail())
-        .isEqualTo("off: the kernel supports it, but the CPU flags have no ibt (the CPU lacks it, or ibt=off)");
+        .isEqualTo(
+            "off: the kernel supports it, but the CPU flags have no ibt (the CPU lacks it, or ibt=off)");
     host.option("CONFIG_X86_KERNEL_IBT", "m"); // not a valid value for a bool: not built in
     host.write("/proc/cpuinfo", "flags\t\t: fpu lm ibt\n");
-    assertThat(status(host.check("ibt"), Status.PASS).detail()).startsWith("the kernel is built without it");
+    assertThat(status(host.check("ibt"), Status.PASS).detail())
+        .startsWith("the kernel is built without it");
     host.delete("/proc/config.gz");
-    assertThat(status(host.check("ibt"), Status.WARN).detail()).startsWith("on (CPU flag ibt; the configuration is not known)");
+    assertThat(status(host.check("ibt"), Status.WARN).detail())
+        .startsWith("on (CPU flag ibt; the configuration is not known)");
   }
 
   @Test
@@ -638,9 +726,14 @@ class RulesTest {
   @Test
   void headersLinkPointingNowhereSaysWhere() throws Exception {
     host.delete("/lib/modules/" + Host.RELEASE + "/build");
-    java.nio.file.Files.createSymbolicLink(host.path("/lib/modules/" + Host.RELEASE + "/build"), tmp.resolve("usr/src/gone"));
+    java.nio.file.Files.createSymbolicLink(
+        host.path("/lib/modules/" + Host.RELEASE + "/build"), tmp.resolve("usr/src/gone"));
     assertThat(status(host.check("headers"), Status.FAIL).detail())
-        .startsWith(host.path("/lib/modules/" + Host.RELEASE + "/build") + " points to " + tmp.resolve("usr/src/gone") + ", which does not exist");
+        .startsWith(
+            host.path("/lib/modules/" + Host.RELEASE + "/build")
+                + " points to "
+                + tmp.resolve("usr/src/gone")
+                + ", which does not exist");
   }
 
   private String read(String abs) {
@@ -661,25 +754,36 @@ class RulesTest {
   void declaredHooksPresentAndTraceablePass() throws Exception {
     host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n0000000000000000 T inet_bind\n");
     host.write("/sys/kernel/tracing/available_filter_functions", "vfs_mkdir\ninet_bind\n");
-    Check c = declared(new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"), new Facts.DeclaredHook("inet_bind", false, "p.yaml:8:7"));
+    Check c =
+        declared(
+            new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"),
+            new Facts.DeclaredHook("inet_bind", false, "p.yaml:8:7"));
     assertThat(c.status()).isEqualTo(Status.PASS);
     assertThat(c.detail()).isEqualTo("all 2 in kallsyms and traceable");
     // and the report has the check only when policies were given
     assertThat(host.report().checks()).noneMatch(x -> x.id().equals("policy.hooks"));
-    assertThat(Report.of(Facts.gather(host.source(), List.of(new Facts.DeclaredHook("vfs_mkdir", false, "x"))))
-        .checks()).anyMatch(x -> x.id().equals("policy.hooks"));
+    assertThat(
+            Report.of(
+                    Facts.gather(
+                        host.source(), List.of(new Facts.DeclaredHook("vfs_mkdir", false, "x"))))
+                .checks())
+        .anyMatch(x -> x.id().equals("policy.hooks"));
   }
 
   @Test
   void declaredHooksMissingUntraceableOrTakenWarnWithWhere() throws Exception {
-    host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n0000000000000000 t inlined_one\n0000000000000000 T taken\n");
+    host.write(
+        "/proc/kallsyms",
+        "0000000000000000 T vfs_mkdir\n0000000000000000 t inlined_one\n0000000000000000 T taken\n");
     host.write("/sys/kernel/tracing/available_filter_functions", "vfs_mkdir\ntaken\n");
-    host.enabled("taken (1) R I   \ttramp: 0xffffffffc0000000 (klp_ftrace_handler+0x0/0x100) ->ftrace_ops_list_func+0x0/0x100");
-    Check c = declared(
-        new Facts.DeclaredHook("no_such", false, "p.yaml:3:7"),
-        new Facts.DeclaredHook("inlined_one", false, "p.yaml:5:7"),
-        new Facts.DeclaredHook("taken", true, "p.yaml:7:7"),
-        new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:9:7"));
+    host.enabled(
+        "taken (1) R I   \ttramp: 0xffffffffc0000000 (klp_ftrace_handler+0x0/0x100) ->ftrace_ops_list_func+0x0/0x100");
+    Check c =
+        declared(
+            new Facts.DeclaredHook("no_such", false, "p.yaml:3:7"),
+            new Facts.DeclaredHook("inlined_one", false, "p.yaml:5:7"),
+            new Facts.DeclaredHook("taken", true, "p.yaml:7:7"),
+            new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:9:7"));
     assertThat(c.status()).isEqualTo(Status.WARN);
     assertThat(c.detail())
         .startsWith("3 of 4 will not be hooked: ")
@@ -688,7 +792,8 @@ class RulesTest {
         .contains("taken (p.yaml:7:7): already redirected by another ftrace user")
         .doesNotContain("vfs_mkdir (");
     // an audit-only hook shares a redirected function
-    assertThat(declared(new Facts.DeclaredHook("taken", false, "p.yaml:7:7")).status()).isEqualTo(Status.PASS);
+    assertThat(declared(new Facts.DeclaredHook("taken", false, "p.yaml:7:7")).status())
+        .isEqualTo(Status.PASS);
   }
 
   @Test
@@ -696,7 +801,8 @@ class RulesTest {
     Check c = declared(new Facts.DeclaredHook("security_file_open", true, "p.yaml:4:7"));
     assertThat(c.status()).isEqualTo(Status.WARN);
     assertThat(c.detail()).contains("the module's built-in hooks redirect it");
-    assertThat(declared(new Facts.DeclaredHook("security_file_open", false, "p.yaml:4:7")).status()).isEqualTo(Status.PASS);
+    assertThat(declared(new Facts.DeclaredHook("security_file_open", false, "p.yaml:4:7")).status())
+        .isEqualTo(Status.PASS);
   }
 
   @Test

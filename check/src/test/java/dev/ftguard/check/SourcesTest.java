@@ -21,7 +21,8 @@ class SourcesTest {
     host = new Host(tmp.resolve("host"));
   }
 
-  static GivenFiles.Given given(Path config, Path kallsyms, Path tracefs, String release, String machine) {
+  static GivenFiles.Given given(
+      Path config, Path kallsyms, Path tracefs, String release, String machine) {
     return new GivenFiles.Given(
         Optional.ofNullable(config),
         Optional.ofNullable(kallsyms),
@@ -73,7 +74,9 @@ class SourcesTest {
   @Test
   void enabledFunctionsLines() {
     // the 6.1 format (kernel/trace/ftrace.c, t_show): name (count) R I D, then a tab
-    assertThat(EnabledFunction.parse("schedule (1) R I   \ttramp: 0xffffffffc0201000 (klp_ftrace_handler+0x0/0x150) ->klp_ftrace_handler+0x0/0x150"))
+    assertThat(
+            EnabledFunction.parse(
+                "schedule (1) R I   \ttramp: 0xffffffffc0201000 (klp_ftrace_handler+0x0/0x150) ->klp_ftrace_handler+0x0/0x150"))
         .hasValueSatisfying(
             f -> {
               assertThat(f.name()).isEqualTo("schedule");
@@ -83,11 +86,16 @@ class SourcesTest {
               assertThat(f.flagString()).isEqualTo("I R");
               assertThat(f.ownedBy("ftguard")).isFalse();
             });
-    assertThat(EnabledFunction.parse("do_sys_open (2)    ")).hasValueSatisfying(f -> assertThat(f.flags()).isEmpty());
-    assertThat(EnabledFunction.parse("vfs_read (1)     D")).hasValueSatisfying(f -> assertThat(f.direct()).isTrue());
+    assertThat(EnabledFunction.parse("do_sys_open (2)    "))
+        .hasValueSatisfying(f -> assertThat(f.flags()).isEmpty());
+    assertThat(EnabledFunction.parse("vfs_read (1)     D"))
+        .hasValueSatisfying(f -> assertThat(f.direct()).isTrue());
     // newer kernels add flags (C: call ops, M: modified): still read
-    assertThat(EnabledFunction.parse("vfs_write (1) R I   C  M \ttramp: 0x0 (ftg_ftrace_thunk+0x0/0x80 [ftguard])"))
-        .hasValueSatisfying(f -> assertThat(f.flags()).containsExactlyInAnyOrder('R', 'I', 'C', 'M'))
+    assertThat(
+            EnabledFunction.parse(
+                "vfs_write (1) R I   C  M \ttramp: 0x0 (ftg_ftrace_thunk+0x0/0x80 [ftguard])"))
+        .hasValueSatisfying(
+            f -> assertThat(f.flags()).containsExactlyInAnyOrder('R', 'I', 'C', 'M'))
         .hasValueSatisfying(f -> assertThat(f.ownedBy("ftguard")).isTrue());
     assertThat(EnabledFunction.parse("\tdirect-->bpf_trampoline_6442491234+0x0/0x1000")).isEmpty();
     assertThat(EnabledFunction.parse("")).isEmpty();
@@ -97,14 +105,22 @@ class SourcesTest {
   @Test
   void gzipAndPlainConfigsAreBothRead() throws Exception {
     Path plain = Files.writeString(tmp.resolve("config"), host.configText());
-    assertThat(host.live().readConfig(plain).known().orElseThrow().isYes("CONFIG_KPROBES")).isTrue();
-    assertThat(host.live().readConfig(host.path("/proc/config.gz")).known().orElseThrow().isYes("CONFIG_KPROBES")).isTrue();
+    assertThat(host.live().readConfig(plain).known().orElseThrow().isYes("CONFIG_KPROBES"))
+        .isTrue();
+    assertThat(
+            host.live()
+                .readConfig(host.path("/proc/config.gz"))
+                .known()
+                .orElseThrow()
+                .isYes("CONFIG_KPROBES"))
+        .isTrue();
   }
 
   @Test
   void theLiveSystemReadsWhatTheChecksNeed() {
     Facts f = host.facts();
-    assertThat(f.release()).isEqualTo(Reading.found(Host.RELEASE, host.path("/proc/sys/kernel/osrelease").toString()));
+    assertThat(f.release())
+        .isEqualTo(Reading.found(Host.RELEASE, host.path("/proc/sys/kernel/osrelease").toString()));
     assertThat(f.machine().known()).contains("x86_64");
     assertThat(f.symbols().known().orElseThrow()).hasSize(11);
     assertThat(f.traceable().known().orElseThrow()).hasSize(11);
@@ -122,7 +138,10 @@ class SourcesTest {
   @Test
   void kallsymsOfANonRootUserStillHaveTheNames() {
     // addresses are zeroed without CAP_SYSLOG; the names are what counts
-    assertThat(host.live().readSymbols(host.path("/proc/kallsyms"), Set.of("commit_creds", "nope")).known())
+    assertThat(
+            host.live()
+                .readSymbols(host.path("/proc/kallsyms"), Set.of("commit_creds", "nope"))
+                .known())
         .contains(Set.of("commit_creds"));
     host.write("/proc/kallsyms", "\n");
     assertThat(host.live().readSymbols(host.path("/proc/kallsyms"), Set.of("x")))
@@ -132,7 +151,9 @@ class SourcesTest {
   @Test
   void debiansPlaceholderSystemMapIsNotASymbolTable() {
     String r = "6.1.0-50-amd64";
-    host.write("/boot/System.map-" + r, "ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n");
+    host.write(
+        "/boot/System.map-" + r,
+        "ffffffffffffffff B The real System.map is in the linux-image-<version>-dbg package\n");
     host.write("/boot/config-" + r, host.configText());
     host.given(given(null, null, null, r, null));
     Reading<Set<String>> s = host.facts().symbols();
@@ -149,8 +170,12 @@ class SourcesTest {
   @Test
   void givenFilesReplaceTheRunningKernels() throws Exception {
     Path other = Files.createDirectories(tmp.resolve("other"));
-    Path config = Files.writeString(other.resolve("config-6.1.0-13-amd64"), host.configText().replace("CONFIG_KPROBES=y", "# CONFIG_KPROBES is not set"));
-    Path kallsyms = Files.writeString(other.resolve("kallsyms"), "ffffffff81000000 T commit_creds\n");
+    Path config =
+        Files.writeString(
+            other.resolve("config-6.1.0-13-amd64"),
+            host.configText().replace("CONFIG_KPROBES=y", "# CONFIG_KPROBES is not set"));
+    Path kallsyms =
+        Files.writeString(other.resolve("kallsyms"), "ffffffff81000000 T commit_creds\n");
     Path tracefs = Files.createDirectories(other.resolve("tracing"));
     Files.writeString(tracefs.resolve("available_filter_functions"), "commit_creds\n");
     Files.writeString(tracefs.resolve("enabled_functions"), "commit_creds (1) R I  \n");
@@ -163,8 +188,14 @@ class SourcesTest {
     assertThat(f.enabled().known().orElseThrow()).containsOnlyKeys("commit_creds");
     assertThat(f.machine()).isEqualTo(Reading.found("x86_64", "--machine"));
     Report r = host.report();
-    assertThat(r.checks()).filteredOn(c -> c.id().equals("hooks.kallsyms")).first().satisfies(c -> assertThat(c.detail()).startsWith("10 of 11 not in " + kallsyms));
-    assertThat(r.checks()).filteredOn(c -> c.id().equals("hooks.ipmodify")).first().satisfies(c -> assertThat(c.status()).isEqualTo(Status.FAIL));
+    assertThat(r.checks())
+        .filteredOn(c -> c.id().equals("hooks.kallsyms"))
+        .first()
+        .satisfies(c -> assertThat(c.detail()).startsWith("10 of 11 not in " + kallsyms));
+    assertThat(r.checks())
+        .filteredOn(c -> c.id().equals("hooks.ipmodify"))
+        .first()
+        .satisfies(c -> assertThat(c.status()).isEqualTo(Status.FAIL));
   }
 
   @Test
@@ -178,7 +209,14 @@ class SourcesTest {
     assertThat(f.config()).isEqualTo(host.live().readConfig(host.path("/boot/config-" + r)));
     assertThat(f.symbols()).isInstanceOf(Reading.Skipped.class);
     assertThat(f.symbols().explain())
-        .startsWith("the running kernel is " + Host.RELEASE + ", not " + r + ": " + host.path("/boot/System.map-" + r) + " does not exist; give --kallsyms FILE");
+        .startsWith(
+            "the running kernel is "
+                + Host.RELEASE
+                + ", not "
+                + r
+                + ": "
+                + host.path("/boot/System.map-" + r)
+                + " does not exist; give --kallsyms FILE");
     assertThat(f.traceable()).isInstanceOf(Reading.Skipped.class);
     assertThat(f.lockdown()).isInstanceOf(Reading.Skipped.class);
     assertThat(f.sigEnforce()).isInstanceOf(Reading.Skipped.class);
@@ -186,10 +224,19 @@ class SourcesTest {
     assertThat(f.secureBoot().known()).contains(false); // the firmware is the same
     assertThat(f.headers().known()).contains(host.path("/lib/modules/" + r + "/build"));
     Report rep = host.report();
-    assertThat(rep.checks()).filteredOn(c -> c.id().equals("hooks.traceable")).first()
-        .satisfies(c -> assertThat(c.detail()).startsWith("not checked: the running kernel is " + Host.RELEASE + ", not " + r));
+    assertThat(rep.checks())
+        .filteredOn(c -> c.id().equals("hooks.traceable"))
+        .first()
+        .satisfies(
+            c ->
+                assertThat(c.detail())
+                    .startsWith(
+                        "not checked: the running kernel is " + Host.RELEASE + ", not " + r));
     // the configuration still decides signatures and lockdown
-    assertThat(rep.checks()).filteredOn(c -> c.id().equals("module.signature")).first().satisfies(c -> assertThat(c.status()).isEqualTo(Status.PASS));
+    assertThat(rep.checks())
+        .filteredOn(c -> c.id().equals("module.signature"))
+        .first()
+        .satisfies(c -> assertThat(c.status()).isEqualTo(Status.PASS));
     // a System.map stands in for kallsyms
     host.write("/boot/System.map-" + r, "ffffffff81000000 T commit_creds\n");
     assertThat(host.facts().symbols().known()).contains(Set.of("commit_creds"));

@@ -19,16 +19,21 @@ class TestedKernelsTest {
   @Test
   void theBuiltInListIsKmodKernelsConf() {
     TestedKernels t = TestedKernels.builtIn();
-    assertThat(t.series()).extracting(TestedKernels.Series::name).containsExactly("5.10", "6.1", "6.12", "7.2");
+    assertThat(t.series())
+        .extracting(TestedKernels.Series::name)
+        .containsExactly("5.10", "6.1", "6.12", "7.2");
     assertThat(t.series()).filteredOn(TestedKernels.Series::isDefault).hasSize(1);
     assertThat(t.defaultSeries())
-        .isEqualTo(new TestedKernels.Series(6, 1, "bookworm", Optional.of("bookworm-security"), "gcc-12", true));
+        .isEqualTo(
+            new TestedKernels.Series(
+                6, 1, "bookworm", Optional.of("bookworm-security"), "gcc-12", true));
     assertThat(t.series())
         .extracting(TestedKernels.Series::suite)
         .containsExactly("bullseye", "bookworm", "trixie", "sid");
     assertThat(t.newest().security()).isEmpty();
     assertThat(t.oldest().compiler()).isEqualTo("gcc-10");
-    assertThat(t.of(new KernelVersion(6, 12, 118)).map(TestedKernels.Series::describe)).contains("Debian 6.12 (trixie)");
+    assertThat(t.of(new KernelVersion(6, 12, 118)).map(TestedKernels.Series::describe))
+        .contains("Debian 6.12 (trixie)");
     assertThat(t.of(new KernelVersion(6, 6, 0))).isEmpty();
     assertThat(t.describe()).isEqualTo("5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie), 7.2 (sid)");
   }
@@ -40,7 +45,8 @@ class TestedKernelsTest {
     assertThat(conf).isRegularFile();
     try (InputStream in = TestedKernels.class.getResourceAsStream(TestedKernels.RESOURCE)) {
       assertThat(in).isNotNull();
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(Files.readString(conf));
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .isEqualTo(Files.readString(conf));
     }
   }
 
@@ -48,7 +54,9 @@ class TestedKernelsTest {
   void commentsBlankLinesAndOrder() {
     TestedKernels t =
         TestedKernels.parse(
-            HEADER + "\n6.12 trixie trixie-security gcc-14 -   # newest\n\t5.10\tbullseye - gcc-10 default\n", "k.conf");
+            HEADER
+                + "\n6.12 trixie trixie-security gcc-14 -   # newest\n\t5.10\tbullseye - gcc-10 default\n",
+            "k.conf");
     assertThat(t.series()).extracting(TestedKernels.Series::name).containsExactly("5.10", "6.12");
     assertThat(t.defaultSeries().name()).isEqualTo("5.10");
     assertThat(t.oldest().security()).isEmpty();
@@ -83,10 +91,14 @@ class TestedKernelsTest {
     assertThatThrownBy(() -> TestedKernels.parse("6.1 bookworm - gcc-12 -\n", "k.conf"))
         .hasMessage("k.conf: no series has the role 'default'");
     assertThatThrownBy(
-            () -> TestedKernels.parse("6.1 bookworm - gcc-12 default\n5.10 bullseye - gcc-10 default\n", "k.conf"))
+            () ->
+                TestedKernels.parse(
+                    "6.1 bookworm - gcc-12 default\n5.10 bullseye - gcc-10 default\n", "k.conf"))
         .hasMessage("k.conf:2: a second default (line 1 is the default already)");
     assertThatThrownBy(
-            () -> TestedKernels.parse("6.1 bookworm - gcc-12 default\n\n6.1 trixie - gcc-14 -\n", "k.conf"))
+            () ->
+                TestedKernels.parse(
+                    "6.1 bookworm - gcc-12 default\n\n6.1 trixie - gcc-14 -\n", "k.conf"))
         .hasMessage("k.conf:3: series 6.1 is listed twice");
   }
 

@@ -2,13 +2,13 @@ package dev.ftguard.cli;
 
 import dev.ftguard.check.Facts;
 import dev.ftguard.check.GivenFiles;
+import dev.ftguard.check.LiveSystem;
+import dev.ftguard.check.Report;
 import dev.ftguard.policy.Action;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.PolicySet;
-import dev.ftguard.check.LiveSystem;
-import dev.ftguard.check.Report;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +49,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "Kernel configuration (.config or config.gz) instead of /proc/config.gz or /boot/config-RELEASE.")
+      description =
+          "Kernel configuration (.config or config.gz) instead of /proc/config.gz or /boot/config-RELEASE.")
   Path config;
 
   @Option(
@@ -61,7 +62,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--tracefs",
       paramLabel = "DIR",
-      description = "Directory with available_filter_functions and enabled_functions instead of /sys/kernel/tracing.")
+      description =
+          "Directory with available_filter_functions and enabled_functions instead of /sys/kernel/tracing.")
   Path tracefs;
 
   @Option(
@@ -79,14 +81,16 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--root",
       paramLabel = "DIR",
-      description = "Read the system's files (proc/, sys/, boot/, lib/modules/) under DIR instead of /.")
+      description =
+          "Read the system's files (proc/, sys/, boot/, lib/modules/) under DIR instead of /.")
   Path root;
 
   @Option(
       names = "--policy",
       paramLabel = "FILE",
       arity = "1..*",
-      description = "Policy files: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
+      description =
+          "Policy files: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
   List<Path> policies = List.of();
 
   @Override
@@ -98,7 +102,8 @@ public final class CheckCommand implements Callable<Integer> {
     requireDirectory(tracefs, "--tracefs");
     requireDirectory(root, "--root");
     if (release != null && release.isBlank()) {
-      throw new UserException.BadInput("--release is empty: give a kernel release such as 6.1.0-13-amd64", null);
+      throw new UserException.BadInput(
+          "--release is empty: give a kernel release such as 6.1.0-13-amd64", null);
     }
     if (machine != null && machine.isBlank()) {
       throw new UserException.BadInput("--machine is empty: give a machine such as x86_64", null);
@@ -112,7 +117,9 @@ public final class CheckCommand implements Callable<Integer> {
             Optional.ofNullable(machine));
     LiveSystem live = new LiveSystem(root == null ? Path.of("/") : root);
     List<Facts.DeclaredHook> declared =
-        policies.isEmpty() ? List.of() : declaredHooks(PolicyValidateCommand.loadOrExit(ctx, policies));
+        policies.isEmpty()
+            ? List.of()
+            : declaredHooks(PolicyValidateCommand.loadOrExit(ctx, policies));
     Report report = Report.of(Facts.gather(new GivenFiles(live, given), declared));
     if (json) {
       out.println(report.jsonText());
@@ -128,9 +135,16 @@ public final class CheckCommand implements Callable<Integer> {
     java.util.Map<String, Facts.DeclaredHook> out = new java.util.LinkedHashMap<>();
     for (Policy p : set.policies()) {
       for (HookDecl h : p.hooks()) {
-        boolean deny = set.policies().stream().flatMap(q -> q.rules().stream())
-            .anyMatch(r -> r.action() == Action.DENY && r.match() instanceof Match.Call c && c.hook().function().equals(h.function()));
-        out.putIfAbsent(h.function(), new Facts.DeclaredHook(h.function(), deny, h.location().toString()));
+        boolean deny =
+            set.policies().stream()
+                .flatMap(q -> q.rules().stream())
+                .anyMatch(
+                    r ->
+                        r.action() == Action.DENY
+                            && r.match() instanceof Match.Call c
+                            && c.hook().function().equals(h.function()));
+        out.putIfAbsent(
+            h.function(), new Facts.DeclaredHook(h.function(), deny, h.location().toString()));
       }
     }
     return List.copyOf(out.values());
@@ -150,14 +164,24 @@ public final class CheckCommand implements Callable<Integer> {
   private static void requireFile(Path p, String option) {
     if (p != null && !Files.isRegularFile(p)) {
       throw new UserException.BadInput(
-          option + " " + p + (Files.exists(p) ? " is not a file" : " does not exist") + ": check the path", null);
+          option
+              + " "
+              + p
+              + (Files.exists(p) ? " is not a file" : " does not exist")
+              + ": check the path",
+          null);
     }
   }
 
   private static void requireDirectory(Path p, String option) {
     if (p != null && !Files.isDirectory(p)) {
       throw new UserException.BadInput(
-          option + " " + p + (Files.exists(p) ? " is not a directory" : " does not exist") + ": check the path", null);
+          option
+              + " "
+              + p
+              + (Files.exists(p) ? " is not a directory" : " does not exist")
+              + ": check the path",
+          null);
     }
   }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything a command touches outside the JVM: streams, environment, kernel paths, module
- * system calls and the device. {@link #system()} is the real host; tests build their own.
+ * Everything a command touches outside the JVM: streams, environment, kernel paths, module system
+ * calls and the device. {@link #system()} is the real host; tests build their own.
  *
  * @param stdout raw standard output (event lines); write errors are reported, not swallowed
  * @param env environment variables
@@ -103,13 +103,18 @@ public record Context(
       return Files.readString(paths.osRelease()).trim();
     } catch (IOException e) {
       throw new UserException.Failed(
-          "cannot read the kernel release from " + paths.osRelease() + ": " + e.getMessage()
+          "cannot read the kernel release from "
+              + paths.osRelease()
+              + ": "
+              + e.getMessage()
               + "; pass --kernel-release",
           e);
     }
   }
 
-  /** The ftguard home (holding {@code kmod/}): {@code -Dftguard.home}, else {@code $FTGUARD_HOME}. */
+  /**
+   * The ftguard home (holding {@code kmod/}): {@code -Dftguard.home}, else {@code $FTGUARD_HOME}.
+   */
   public Optional<Path> home() {
     String h = properties.get("ftguard.home");
     if (h == null || h.isBlank()) {

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ftguard demo}: on a machine whose own kernel cannot load modules, boot Debian's kernel
- * in QEMU, load ftguard there, and stream the events of a short scenario live.
+ * {@code ftguard demo}: on a machine whose own kernel cannot load modules, boot Debian's kernel in
+ * QEMU, load ftguard there, and stream the events of a short scenario live.
  */
 @Command(
     name = "demo",
@@ -148,7 +148,8 @@ public final class DemoCommand implements Callable<Integer> {
     String outcome =
         switch (result.outcome()) {
           case GuestResult.Outcome.Exited(int status) when status == 0 -> "scenario finished";
-          case GuestResult.Outcome.Exited(int status) -> "the scenario failed with status " + status;
+          case GuestResult.Outcome.Exited(int status) ->
+              "the scenario failed with status " + status;
           case GuestResult.Outcome.Crashed(String reason) -> "the guest crashed: " + reason;
           case GuestResult.Outcome.TimedOut(Duration after) ->
               "the VM was stopped after " + after.toSeconds() + " s (--timeout)";

@@ -33,8 +33,8 @@ public final class Errors {
   }
 
   /**
-   * The loaded module speaks another ABI version than this ftguard, which {@code does} (e.g.
-   * "reads version 3") with its own.
+   * The loaded module speaks another ABI version than this ftguard, which {@code does} (e.g. "reads
+   * version 3") with its own.
    */
   public static UserException abiMismatch(long loaded, String does) {
     return new UserException.Incompatible(
@@ -57,7 +57,8 @@ public final class Errors {
                   + sys(e),
               e);
       case Errno.EACCES, Errno.EPERM ->
-          new UserException.NeedsRoot("reading " + device + " needs root: run with sudo" + sys(e), e);
+          new UserException.NeedsRoot(
+              "reading " + device + " needs root: run with sudo" + sys(e), e);
       case Errno.ENODEV ->
           new UserException.NotLoaded(
               "the ftguard module went away while reading " + device + ": run `ftguard load`");
@@ -101,9 +102,11 @@ public final class Errors {
     if (e.call().equals("open")) {
       return switch (e.errno()) {
         case Errno.ENOENT ->
-            new UserException.BadInput("module file " + ko + " does not exist: check --ko" + sys(e), e);
+            new UserException.BadInput(
+                "module file " + ko + " does not exist: check --ko" + sys(e), e);
         case Errno.EACCES, Errno.EPERM ->
-            new UserException.NeedsRoot("cannot read module file " + ko + ": run with sudo" + sys(e), e);
+            new UserException.NeedsRoot(
+                "cannot read module file " + ko + ": run with sudo" + sys(e), e);
         default -> new UserException.Failed("cannot open module file " + ko + sys(e), e);
       };
     }
@@ -183,7 +186,8 @@ public final class Errors {
                   + " open (e.g. `ftguard events --follow`); stop it and retry (lsof /dev/"
                   + Abi.DEVICE_NAME
                   + " shows who)");
-      case Errno.ENOENT -> new UserException.NotLoaded("ftguard module is not loaded: nothing to unload");
+      case Errno.ENOENT ->
+          new UserException.NotLoaded("ftguard module is not loaded: nothing to unload");
       case Errno.EPERM ->
           new UserException.NeedsRoot(
               "unloading a kernel module needs root (CAP_SYS_MODULE): run with sudo" + sys(e), e);

@@ -1,10 +1,10 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.CallEvent;
+import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.DecodeError;
 import dev.ftguard.abi.DecodeResult;
-import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Decoded;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.EventDecoder;
@@ -13,16 +13,15 @@ import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.abi.UnknownRecord;
-import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.abi.CallEvent;
 import dev.ftguard.agent.json.CallFieldNames;
+import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.EventSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,13 +33,13 @@ import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The read loop of {@code ftguard events}: read batches of records, print one JSON line per
- * event, flush per batch, report kernel drops in-band as {@code drop} lines, stop on request,
- * count or time limit, and at the end print a summary to stderr.
+ * The read loop of {@code ftguard events}: read batches of records, print one JSON line per event,
+ * flush per batch, report kernel drops in-band as {@code drop} lines, stop on request, count or
+ * time limit, and at the end print a summary to stderr.
  *
  * <p>Without follow it drains what is buffered (stops at the first empty read). With follow it
- * polls with at most {@link Options#pollInterval} so a stop request is seen quickly; the line
- * being written is always completed before stopping.
+ * polls with at most {@link Options#pollInterval} so a stop request is seen quickly; the line being
+ * written is always completed before stopping.
  */
 public final class EventPump {
   /**
@@ -185,7 +184,8 @@ public final class EventPump {
         if (options.follow()) {
           wait = options.pollInterval().toMillis();
           if (deadline != null) {
-            wait = Math.max(0, Math.min(wait, Duration.between(clock.instant(), deadline).toMillis()));
+            wait =
+                Math.max(0, Math.min(wait, Duration.between(clock.instant(), deadline).toMillis()));
           }
         }
         long n = source.readRecords(buf, wait);
@@ -206,7 +206,9 @@ public final class EventPump {
     } catch (IOException e) {
       if (!(output instanceof PumpOutput.Stream)) {
         throw new UserException.Failed(
-            "writing the events failed: " + e.getMessage() + " (free space on the output's"
+            "writing the events failed: "
+                + e.getMessage()
+                + " (free space on the output's"
                 + " filesystem or fix its path; events not read yet stay buffered in the kernel"
                 + " until the next reader)",
             e);
@@ -227,9 +229,9 @@ public final class EventPump {
   }
 
   /**
-   * The items of one read, events in the order of their hooked calls ({@code mono_ns}; stable):
-   * the reader merges the CPUs' buffers, which can put a child's fork before its parent's exec,
-   * and the process table must see them as they happened. Other items keep their place.
+   * The items of one read, events in the order of their hooked calls ({@code mono_ns}; stable): the
+   * reader merges the CPUs' buffers, which can put a child's fork before its parent's exec, and the
+   * process table must see them as they happened. Other items keep their place.
    */
   static List<Decoded> inCallOrder(List<Decoded> items) {
     List<Event> events = new ArrayList<>();
@@ -317,14 +319,15 @@ public final class EventPump {
 
   /** The one-line summary for stderr. */
   public static String describe(Summary s) {
-    var sb = new StringBuilder("ftguard: ")
-        .append(s.events())
-        .append(" events (exec ")
-        .append(s.exec())
-        .append(", fork ")
-        .append(s.fork())
-        .append(", exit ")
-        .append(s.exit());
+    var sb =
+        new StringBuilder("ftguard: ")
+            .append(s.events())
+            .append(" events (exec ")
+            .append(s.exec())
+            .append(", fork ")
+            .append(s.fork())
+            .append(", exit ")
+            .append(s.exit());
     if (s.decision() > 0) {
       sb.append(", decision ").append(s.decision());
     }
@@ -332,7 +335,10 @@ public final class EventPump {
     if (s.droppedTotal() > 0) {
       sb.append("; the kernel dropped ").append(s.droppedTotal()).append(" records (");
       for (int i = 0; i < Abi.DROP_REASONS; i++) {
-        sb.append(i == 0 ? "" : ", ").append(Abi.DROP_REASON_NAMES.get(i)).append(' ').append(s.dropped()[i]);
+        sb.append(i == 0 ? "" : ", ")
+            .append(Abi.DROP_REASON_NAMES.get(i))
+            .append(' ')
+            .append(s.dropped()[i]);
       }
       sb.append("): load with a larger --buffer-kb or read continuously with --follow");
     } else {

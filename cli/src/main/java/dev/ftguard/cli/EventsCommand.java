@@ -1,7 +1,7 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.ControlDevice;
+import dev.ftguard.nativeio.ErrnoException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,10 +32,15 @@ import picocli.CommandLine.ParentCommand;
 public final class EventsCommand implements Callable<Integer> {
   @ParentCommand Ftguard parent;
 
-  @Option(names = {"-f", "--follow"}, description = "Keep reading until interrupted.")
+  @Option(
+      names = {"-f", "--follow"},
+      description = "Keep reading until interrupted.")
   boolean follow;
 
-  @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Stop after N events.")
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      description = "Stop after N events.")
   long count;
 
   @Option(
@@ -54,12 +59,18 @@ public final class EventsCommand implements Callable<Integer> {
     Path device = ctx.paths().device();
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
-    Thread hook = follow ? stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err())) : null;
+    Thread hook =
+        follow ? stop.install(StopSignal.GRACE, StopSignal.flushing(out, ctx.err())) : null;
     int code = 0;
     try (ControlDevice dev = ctx.openDevice()) {
       EventPump pump =
           new EventPump(
-                  dev, out, ctx.err(), EventPump.Options.of(follow, count, timeout), stop, Clock.systemUTC())
+                  dev,
+                  out,
+                  ctx.err(),
+                  EventPump.Options.of(follow, count, timeout),
+                  stop,
+                  Clock.systemUTC())
               .callFieldNames(new KernelCallNames(dev, Clock.systemUTC()));
       EventPump.Summary s;
       try {
@@ -107,8 +118,7 @@ public final class EventsCommand implements Callable<Integer> {
         }
       }
       if (d.isNegative() || d.isZero()) {
-        throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a positive duration");
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration");
       }
       return d;
     }

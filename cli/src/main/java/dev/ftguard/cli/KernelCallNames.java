@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Field names of call events from the rule table in the kernel: what {@code ftguard events}
- * uses, which has no policy files. A function it does not know makes it read the table again (at
- * most once per {@link #REFRESH}); a table it cannot read leaves the fields positional.
+ * Field names of call events from the rule table in the kernel: what {@code ftguard events} uses,
+ * which has no policy files. A function it does not know makes it read the table again (at most
+ * once per {@link #REFRESH}); a table it cannot read leaves the fields positional.
  */
 final class KernelCallNames implements CallFieldNames {
   static final Duration REFRESH = Duration.ofSeconds(1);
@@ -55,6 +55,7 @@ final class KernelCallNames implements CallFieldNames {
 
   /** The field names of every hook the policies declare, by function. */
   static Map<String, List<String>> of(List<Policy> policies) {
-    return FtguardAgent.fieldNames(new dev.ftguard.policy.PolicySet(policies, new java.util.LinkedHashMap<>()));
+    return FtguardAgent.fieldNames(
+        new dev.ftguard.policy.PolicySet(policies, new java.util.LinkedHashMap<>()));
   }
 }

@@ -1,8 +1,8 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Event;
-import dev.ftguard.agent.enrich.EnrichmentJson;
 import dev.ftguard.agent.enrich.Enricher;
+import dev.ftguard.agent.enrich.EnrichmentJson;
 import dev.ftguard.agent.metrics.AgentMetrics;
 import dev.ftguard.agent.process.BootClock;
 import dev.ftguard.agent.process.ProcFs;
@@ -14,11 +14,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The process lineage and enrichment of {@code ftguard run} (docs/lineage.md): a process table fed
  * by fork, exec and exit events and a scan of /proc at start, so that every event carries the
- * process, its parent and ancestors with stable exec ids, cwd, cgroup and container, user and
- * group names, and the binary's SHA-256.
+ * process, its parent and ancestors with stable exec ids, cwd, cgroup and container, user and group
+ * names, and the binary's SHA-256.
  */
 final class LineageOptions {
-  @Option(names = "--no-lineage", description = "Do not add the process, its ancestors and enrichment to the events.")
+  @Option(
+      names = "--no-lineage",
+      description = "Do not add the process, its ancestors and enrichment to the events.")
   boolean off;
 
   @Option(
@@ -30,7 +32,8 @@ final class LineageOptions {
   @Option(
       names = "--process-table-max",
       paramLabel = "N",
-      description = "Most processes kept in the table (16..10000000, default 65536); ended ones are evicted first.")
+      description =
+          "Most processes kept in the table (16..10000000, default 65536); ended ones are evicted first.")
   int maxEntries = ProcessTable.Config.defaults().maxEntries();
 
   /** Live upkeep per batch: processes checked against /proc for lost exits. */
@@ -42,16 +45,19 @@ final class LineageOptions {
       return Optional.empty();
     }
     if (ancestors < 0 || ancestors > 64) {
-      throw new UserException.BadInput("--ancestors " + ancestors + " is out of range: give 0 to 64", null);
+      throw new UserException.BadInput(
+          "--ancestors " + ancestors + " is out of range: give 0 to 64", null);
     }
     if (maxEntries < 16 || maxEntries > 10_000_000) {
       throw new UserException.BadInput(
           "--process-table-max " + maxEntries + " is out of range: give 16 to 10000000", null);
     }
     ProcFs procfs = ProcFs.host();
-    ProcessTable table = new ProcessTable(
-        ProcessTable.Config.defaults().withAncestorDepth(ancestors).withMaxEntries(maxEntries),
-        procfs, BootClock.host(procfs));
+    ProcessTable table =
+        new ProcessTable(
+            ProcessTable.Config.defaults().withAncestorDepth(ancestors).withMaxEntries(maxEntries),
+            procfs,
+            BootClock.host(procfs));
     table.scan();
     return Optional.of(new Lineage(table, Enricher.create(table), metrics));
   }

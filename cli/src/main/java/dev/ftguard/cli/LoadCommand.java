@@ -25,7 +25,10 @@ import picocli.CommandLine.ParentCommand;
 public final class LoadCommand implements Callable<Integer> {
   @ParentCommand Ftguard parent;
 
-  @Option(names = "--ko", paramLabel = "FILE", description = "Load this ftguard.ko instead of building one.")
+  @Option(
+      names = "--ko",
+      paramLabel = "FILE",
+      description = "Load this ftguard.ko instead of building one.")
   Path ko;
 
   @Option(
@@ -52,8 +55,9 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--kernel-release",
       paramLabel = "R",
-      description = "Build for this kernel release instead of the running one (implies --build-only"
-          + " unless it is the running release).")
+      description =
+          "Build for this kernel release instead of the running one (implies --build-only"
+              + " unless it is the running release).")
   String kernelRelease;
 
   @Option(
@@ -73,7 +77,9 @@ public final class LoadCommand implements Callable<Integer> {
               + " built with; needs root. See docs/kernels.md.")
   Path buildRoot;
 
-  @Option(names = "--build-only", description = "Build (or find in the cache) and print the module path; do not load.")
+  @Option(
+      names = "--build-only",
+      description = "Build (or find in the cache) and print the module path; do not load.")
   boolean buildOnly;
 
   @Override
@@ -106,11 +112,12 @@ public final class LoadCommand implements Callable<Integer> {
       if (buildOnly || foreign) {
         ctx.out().println(module);
         if (foreign && !buildOnly) {
-          ctx.err().println(
-              "ftguard: built for "
-                  + release
-                  + ", not loaded: the running kernel is "
-                  + running);
+          ctx.err()
+              .println(
+                  "ftguard: built for "
+                      + release
+                      + ", not loaded: the running kernel is "
+                      + running);
         }
         return 0;
       }
@@ -131,8 +138,8 @@ public final class LoadCommand implements Callable<Integer> {
     } catch (ErrnoException e) {
       throw Errors.load(e, module, params);
     }
-    ctx.out().println(
-        "ftguard loaded from " + module + (params.isEmpty() ? "" : " (" + params + ")"));
+    ctx.out()
+        .println("ftguard loaded from " + module + (params.isEmpty() ? "" : " (" + params + ")"));
     return 0;
   }
 

@@ -30,7 +30,8 @@ public class ModuleBuildException extends Exception {
   private final transient Path log;
   private final transient List<String> logTail;
 
-  public ModuleBuildException(Kind kind, String message, Path log, List<String> logTail, Throwable cause) {
+  public ModuleBuildException(
+      Kind kind, String message, Path log, List<String> logTail, Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.log = log;

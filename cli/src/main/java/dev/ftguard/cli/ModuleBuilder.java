@@ -40,15 +40,15 @@ import java.util.stream.Stream;
  * caches the result.
  *
  * <p>The sources are copied to a fresh build directory and built with {@code make -C KDIR
- * M=BUILDDIR modules}; make's output goes to the progress sink and to a log. The module is
- * cached under {@code CACHE/<release>/<hash>/ftguard.ko}, where the hash covers every source
- * file (path and content), KDIR and the extra make arguments, so changed sources or another KDIR
- * rebuild and an unchanged tree reuses the cached module. Older builds of the same release are
- * removed after a successful build.
+ * M=BUILDDIR modules}; make's output goes to the progress sink and to a log. The module is cached
+ * under {@code CACHE/<release>/<hash>/ftguard.ko}, where the hash covers every source file (path
+ * and content), KDIR and the extra make arguments, so changed sources or another KDIR rebuild and
+ * an unchanged tree reuses the cached module. Older builds of the same release are removed after a
+ * successful build.
  *
  * <p>Every module it returns is verified ({@link Verifier}): no hook wrapper reaches its original
- * through a tail call. A module that fails is not cached; the build fails with the findings
- * ({@link ModuleBuildException.Kind#TAIL_CALL}), which also end the build log.
+ * through a tail call. A module that fails is not cached; the build fails with the findings ({@link
+ * ModuleBuildException.Kind#TAIL_CALL}), which also end the build log.
  *
  * <p>Example (what the VM harness does with its own kernel tree):
  *
@@ -107,8 +107,8 @@ public final class ModuleBuilder {
   /**
    * Builds inside this root file system (a chroot holding the kernel's headers and the compiler
    * they were built with, e.g. a debootstrap of the kernel's Debian suite): make runs there with
-   * its own {@code /proc} ({@code unshare --mount --pid --fork --mount-proc chroot}), KDIR is a path
-   * inside it, and the sources are copied to its {@code /tmp}. Needs root.
+   * its own {@code /proc} ({@code unshare --mount --pid --fork --mount-proc chroot}), KDIR is a
+   * path inside it, and the sources are copied to its {@code /tmp}. Needs root.
    */
   public ModuleBuilder withBuildRoot(Path root) {
     this.buildRoot = root.toAbsolutePath().normalize();
@@ -116,8 +116,8 @@ public final class ModuleBuilder {
   }
 
   /**
-   * The command prefix that runs a program inside a build root: chrooted, in its own mount and
-   * pid namespaces with its own {@code /proc} (objtool reads it), which vanish with the program.
+   * The command prefix that runs a program inside a build root: chrooted, in its own mount and pid
+   * namespaces with its own {@code /proc} (objtool reads it), which vanish with the program.
    */
   public static List<String> inBuildRoot(Path root) {
     return List.of(
@@ -254,7 +254,8 @@ public final class ModuleBuilder {
             e);
       }
       p.getOutputStream().close();
-      try (var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      try (var r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           w.write(line);
@@ -372,7 +373,10 @@ public final class ModuleBuilder {
       }
     }
     String wrappers =
-        report.findings().stream().map(Finding::wrapper).distinct().collect(Collectors.joining(", "));
+        report.findings().stream()
+            .map(Finding::wrapper)
+            .distinct()
+            .collect(Collectors.joining(", "));
     throw new ModuleBuildException(
         ModuleBuildException.Kind.TAIL_CALL,
         (cached ? "the cached " : "the built ")
@@ -393,8 +397,8 @@ public final class ModuleBuilder {
   }
 
   /**
-   * Hash of every source file (relative path and content), KDIR and the extra make arguments;
-   * the first 16 hex digits of SHA-256.
+   * Hash of every source file (relative path and content), KDIR and the extra make arguments; the
+   * first 16 hex digits of SHA-256.
    */
   public String sourceHash(Path kdir) throws ModuleBuildException {
     checkSources();
@@ -450,7 +454,11 @@ public final class ModuleBuilder {
   private Path releaseDir(String release) throws ModuleBuildException {
     if (release.isEmpty() || release.contains("/") || release.equals("..") || release.equals(".")) {
       throw new ModuleBuildException(
-          ModuleBuildException.Kind.IO, "invalid kernel release '" + release + "'", null, List.of(), null);
+          ModuleBuildException.Kind.IO,
+          "invalid kernel release '" + release + "'",
+          null,
+          List.of(),
+          null);
     }
     return cacheDir.resolve(release);
   }
@@ -527,7 +535,8 @@ public final class ModuleBuilder {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.delete(file);
             return FileVisitResult.CONTINUE;
           }

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The output options of {@code ftguard run}: where the JSON lines go (stdout, or a file with
- * size-based rotation and gzip), which events are exported (by type, binary, rule), an export
- * rate limit, and the Prometheus endpoint. docs/export.md and docs/metrics.md describe them.
+ * size-based rotation and gzip), which events are exported (by type, binary, rule), an export rate
+ * limit, and the Prometheus endpoint. docs/export.md and docs/metrics.md describe them.
  */
 final class OutputOptions {
   @Option(
@@ -37,7 +37,8 @@ final class OutputOptions {
   @Option(
       names = "--rotate-size",
       paramLabel = "SIZE",
-      description = "Rotate the output file when it would exceed SIZE (e.g. 64k, 100M, 1G; default 100M, at least 64k).")
+      description =
+          "Rotate the output file when it would exceed SIZE (e.g. 64k, 100M, 1G; default 100M, at least 64k).")
   String rotateSize;
 
   @Option(
@@ -53,13 +54,15 @@ final class OutputOptions {
       names = "--type",
       paramLabel = "TYPE",
       split = ",",
-      description = "Export only these event types (exec, fork, exit, decision, call); drop and policy_reload lines always go out.")
+      description =
+          "Export only these event types (exec, fork, exit, decision, call); drop and policy_reload lines always go out.")
   List<String> types = List.of();
 
   @Option(
       names = "--binary",
       paramLabel = "REGEX",
-      description = "Export only events whose binary (exec filename, decision binary, process binary) matches REGEX.")
+      description =
+          "Export only events whose binary (exec filename, decision binary, process binary) matches REGEX.")
   String binary;
 
   @Option(
@@ -72,16 +75,21 @@ final class OutputOptions {
   @Option(
       names = "--rate-limit",
       paramLabel = "N",
-      description = "Export at most N events per second (bursts of --burst); the excess is counted, not written.")
+      description =
+          "Export at most N events per second (bursts of --burst); the excess is counted, not written.")
   Double rateLimit;
 
-  @Option(names = "--burst", paramLabel = "N", description = "Burst for --rate-limit (default: one second's worth).")
+  @Option(
+      names = "--burst",
+      paramLabel = "N",
+      description = "Burst for --rate-limit (default: one second's worth).")
   Long burst;
 
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
-      description = "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (0: any free port, printed on stderr).")
+      description =
+          "Serve Prometheus metrics on http://ADDRESS:PORT/metrics (0: any free port, printed on stderr).")
   Integer metricsPort;
 
   @Option(
@@ -94,7 +102,11 @@ final class OutputOptions {
 
   /** Whether any option asks for more than every line on stdout. */
   boolean plainStdout() {
-    return file == null && types.isEmpty() && binary == null && rules.isEmpty() && rateLimit == null
+    return file == null
+        && types.isEmpty()
+        && binary == null
+        && rules.isEmpty()
+        && rateLimit == null
         && metricsPort == null;
   }
 
@@ -106,12 +118,13 @@ final class OutputOptions {
           "--rotate-size " + text + " is not a size: write e.g. 64k, 100M or 1G", null);
     }
     long n = Long.parseLong(m.group(1));
-    int shift = switch (m.group(2)) {
-      case "k" -> 10;
-      case "m" -> 20;
-      case "g" -> 30;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          default -> 0;
+        };
     if (n > (Long.MAX_VALUE >> shift)) {
       throw new UserException.BadInput("--rotate-size " + text + " is too large", null);
     }
@@ -124,8 +137,10 @@ final class OutputOptions {
       return Optional.empty();
     }
     try {
-      return Optional.of(AgentMetrics.serve(new MetricsConfig(
-          metricsAddress == null ? MetricsConfig.LOOPBACK : metricsAddress, metricsPort)));
+      return Optional.of(
+          AgentMetrics.serve(
+              new MetricsConfig(
+                  metricsAddress == null ? MetricsConfig.LOOPBACK : metricsAddress, metricsPort)));
     } catch (MetricsConfigException e) {
       throw new UserException.BadInput(e.getMessage(), e);
     }
@@ -145,7 +160,8 @@ final class OutputOptions {
       Sink sink;
       if (file == null) {
         if (rotateSize != null || rotateKeep != null || noCompress) {
-          throw new UserException.BadInput("--rotate-size, --rotate-keep and --no-compress need --output FILE", null);
+          throw new UserException.BadInput(
+              "--rotate-size, --rotate-keep and --no-compress need --output FILE", null);
         }
         sink = StreamSink.stdout(FlushPolicy.everyLine());
       } else {
@@ -158,8 +174,12 @@ final class OutputOptions {
         }
         sink = RotatingFileSink.open(c);
       }
-      return new Exporter(filter, limiter, List.of(sink),
-          metrics.<dev.ftguard.agent.export.ExportListener>map(m -> m::dropped)
+      return new Exporter(
+          filter,
+          limiter,
+          List.of(sink),
+          metrics
+              .<dev.ftguard.agent.export.ExportListener>map(m -> m::dropped)
               .orElse(dev.ftguard.agent.export.ExportListener.NONE));
     } catch (ExportConfigException e) {
       throw new UserException.BadInput(e.getMessage(), e);

@@ -54,11 +54,12 @@ public final class PolicyApplyCommand implements Callable<Integer> {
         o.put("dry_run", true);
         ctx.out().println(EventJson.line(o));
       } else {
-        ctx.out().printf(
-            "%s, %s: %d bytes (dry run: nothing applied)%n",
-            PolicyPipeline.plural(compiled.policies(), "policy", "policies"),
-            PolicyPipeline.plural(compiled.rules(), "rule", "rules"),
-            compiled.bytes());
+        ctx.out()
+            .printf(
+                "%s, %s: %d bytes (dry run: nothing applied)%n",
+                PolicyPipeline.plural(compiled.policies(), "policy", "policies"),
+                PolicyPipeline.plural(compiled.rules(), "rule", "rules"),
+                compiled.bytes());
       }
       ctx.out().flush();
       return 0;
@@ -67,13 +68,14 @@ public final class PolicyApplyCommand implements Callable<Integer> {
     if (json) {
       ctx.out().println(EventJson.line(appliedJson(applied)));
     } else {
-      ctx.out().printf(
-          "applied generation %s: %s, %s, %d bytes%s%n",
-          Long.toUnsignedString(applied.generation()),
-          PolicyPipeline.plural(compiled.policies(), "policy", "policies"),
-          PolicyPipeline.plural(compiled.rules(), "rule", "rules"),
-          compiled.bytes(),
-          applied.hooks().isEmpty() ? "" : "; " + applied.hookSummary());
+      ctx.out()
+          .printf(
+              "applied generation %s: %s, %s, %d bytes%s%n",
+              Long.toUnsignedString(applied.generation()),
+              PolicyPipeline.plural(compiled.policies(), "policy", "policies"),
+              PolicyPipeline.plural(compiled.rules(), "rule", "rules"),
+              compiled.bytes(),
+              applied.hooks().isEmpty() ? "" : "; " + applied.hookSummary());
     }
     ctx.out().flush();
     if (!applied.failedHooks().isEmpty()) {

@@ -34,8 +34,9 @@ public final class PolicyClearCommand implements Callable<Integer> {
     if (json) {
       ctx.out().println(EventJson.line(PolicyApplyCommand.appliedJson(applied)));
     } else {
-      ctx.out().printf(
-          "cleared: generation %s has no rules%n", Long.toUnsignedString(applied.generation()));
+      ctx.out()
+          .printf(
+              "cleared: generation %s has no rules%n", Long.toUnsignedString(applied.generation()));
     }
     ctx.out().flush();
     return 0;

@@ -9,7 +9,8 @@ import picocli.CommandLine.ParentCommand;
     name = "policy",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Check policy files, put them in force, show or clear the rules in the kernel (see docs/policy.md).",
+    description =
+        "Check policy files, put them in force, show or clear the rules in the kernel (see docs/policy.md).",
     subcommands = {
       PolicyValidateCommand.class,
       PolicyApplyCommand.class,

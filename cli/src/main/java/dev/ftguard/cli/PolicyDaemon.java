@@ -17,8 +17,8 @@ import tools.jackson.databind.node.ObjectNode;
  * and reloads the policies when asked ({@link #requestReload}: SIGHUP, a changed file).
  *
  * <p>Reloads happen on the loop's thread, between two reads, so the device is used by one thread
- * and the {@code policy_reload} line never splits an event line. A reload that fails for any
- * reason (invalid files, table too large, kernel rejection) leaves the table in force untouched.
+ * and the {@code policy_reload} line never splits an event line. A reload that fails for any reason
+ * (invalid files, table too large, kernel rejection) leaves the table in force untouched.
  */
 public final class PolicyDaemon {
   /** Quiet time after the last change to a policy file before reloading. */
@@ -39,8 +39,10 @@ public final class PolicyDaemon {
   private final Clock clock;
   private final AtomicReference<String> pending = new AtomicReference<>();
   private PolicyPipeline.Applied current;
+
   /** Field names of the hooks of the table in force, by function. */
   private volatile java.util.Map<String, java.util.List<String>> callNames = java.util.Map.of();
+
   private long reloads;
   private long failedReloads;
 
@@ -98,8 +100,8 @@ public final class PolicyDaemon {
   }
 
   /**
-   * Asks the loop to reload before its next read (within the poll interval). Safe from any
-   * thread, signal handlers included; requests made before the loop got to them are merged.
+   * Asks the loop to reload before its next read (within the poll interval). Safe from any thread,
+   * signal handlers included; requests made before the loop got to them are merged.
    */
   public void requestReload(String reason) {
     pending.compareAndSet(null, reason);
@@ -112,8 +114,7 @@ public final class PolicyDaemon {
 
   /**
    * Reloads now, on the calling thread: loads, validates and compiles the files and writes the
-   * table. Reports the outcome on stderr and returns the {@code policy_reload} line for the
-   * stream.
+   * table. Reports the outcome on stderr and returns the {@code policy_reload} line for the stream.
    */
   ObjectNode reload(String reason) {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
@@ -149,7 +150,8 @@ public final class PolicyDaemon {
           current == null
               ? "no table of this daemon is in force"
               : "generation " + Long.toUnsignedString(current.generation()) + " stays in force";
-      diag.error("policy reload (" + reason + ") failed: " + f.summary().getMessage() + "; " + kept);
+      diag.error(
+          "policy reload (" + reason + ") failed: " + f.summary().getMessage() + "; " + kept);
       if (current != null) {
         EventJson.unsigned(o, "kept_generation", current.generation());
       }
@@ -179,7 +181,11 @@ public final class PolicyDaemon {
     onApplied.accept(applied);
     callNames = KernelCallNames.of(applied.compiled().set().policies());
     if (!applied.failedHooks().isEmpty()) {
-      diag.error("generation " + Long.toUnsignedString(applied.generation()) + " is in force, but " + applied.hookSummary());
+      diag.error(
+          "generation "
+              + Long.toUnsignedString(applied.generation())
+              + " is in force, but "
+              + applied.hookSummary());
     }
   }
 
@@ -207,8 +213,15 @@ public final class PolicyDaemon {
    */
   EventPump.Summary run(EventPump.Options options) throws ErrnoException {
     boolean[] started = {false};
-    EventPump pump = new EventPump(device, out, new java.io.PrintWriter(new DiagWriter(diag), true), options, stop, clock)
-        .callFieldNames(f -> java.util.Optional.ofNullable(callNames.get(f)));
+    EventPump pump =
+        new EventPump(
+                device,
+                out,
+                new java.io.PrintWriter(new DiagWriter(diag), true),
+                options,
+                stop,
+                clock)
+            .callFieldNames(f -> java.util.Optional.ofNullable(callNames.get(f)));
     lineage.ifPresent(pump::enricher);
     pump.onTick(
         w -> {

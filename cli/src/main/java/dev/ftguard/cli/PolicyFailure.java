@@ -36,8 +36,8 @@ public final class PolicyFailure extends Exception {
   }
 
   /**
-   * What went wrong as lines: the validation errors ({@code file:line:column: error: ...}), or
-   * the summary when there are none.
+   * What went wrong as lines: the validation errors ({@code file:line:column: error: ...}), or the
+   * summary when there are none.
    */
   public List<String> errors() {
     return policyErrors.isEmpty()

@@ -1,20 +1,20 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
-import dev.ftguard.agent.api.FtguardAgent;
 import dev.ftguard.abi.CallHookInfo;
 import dev.ftguard.abi.Errno;
-import dev.ftguard.nativeio.TableRejectedException;
-import dev.ftguard.policy.Match;
-import dev.ftguard.policy.table.TableFormatException;
-import dev.ftguard.policy.table.TableReader;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.agent.api.FtguardAgent;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.TableRejectedException;
 import dev.ftguard.policy.LoadResult;
+import dev.ftguard.policy.Match;
 import dev.ftguard.policy.PolicyError;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
+import dev.ftguard.policy.table.TableFormatException;
+import dev.ftguard.policy.table.TableReader;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -25,9 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * From policy files to a table in the kernel, in steps that each either succeed or say why:
- * load and validate ({@link #load}), compile ({@link #compile}), write ({@link #write}). A
- * failure at any step leaves the kernel's table as it was.
+ * From policy files to a table in the kernel, in steps that each either succeed or say why: load
+ * and validate ({@link #load}), compile ({@link #compile}), write ({@link #write}). A failure at
+ * any step leaves the kernel's table as it was.
  */
 final class PolicyPipeline {
   private PolicyPipeline() {}
@@ -73,7 +73,11 @@ final class PolicyPipeline {
       if (failed.isEmpty()) {
         return "hooked " + n;
       }
-      return "hooked " + (hooks.size() - failed.size()) + " of " + n + "; not hooked (their rules do nothing): "
+      return "hooked "
+          + (hooks.size() - failed.size())
+          + " of "
+          + n
+          + "; not hooked (their rules do nothing): "
           + String.join(", ", failed.stream().map(PolicyPipeline::whyNotHooked).toList());
     }
   }
@@ -81,12 +85,14 @@ final class PolicyPipeline {
   /** Why the kernel could not hook a declared function, and what to do. */
   static String whyNotHooked(CallHookInfo h) {
     int errno = -h.error();
-    String why = switch (errno) {
-      case Errno.ENOENT -> "no such function in this kernel (check /proc/kallsyms)";
-      case Errno.EINVAL -> "not traceable (not in available_filter_functions: inlined, notrace or init code)";
-      case Errno.EBUSY -> "another ftrace user already redirects it (livepatch?)";
-      default -> "attach failed";
-    };
+    String why =
+        switch (errno) {
+          case Errno.ENOENT -> "no such function in this kernel (check /proc/kallsyms)";
+          case Errno.EINVAL ->
+              "not traceable (not in available_filter_functions: inlined, notrace or init code)";
+          case Errno.EBUSY -> "another ftrace user already redirects it (livepatch?)";
+          default -> "attach failed";
+        };
     return h.function() + " (" + Errno.name(errno) + ": " + why + ")";
   }
 
@@ -100,7 +106,11 @@ final class PolicyPipeline {
       if (Files.isDirectory(f)) {
         throw new PolicyFailure(
             new UserException.BadInput(
-                "policy file " + f + " is a directory: give the .yaml files in it (e.g. " + f + "/*.yaml)",
+                "policy file "
+                    + f
+                    + " is a directory: give the .yaml files in it (e.g. "
+                    + f
+                    + "/*.yaml)",
                 null));
       }
     }
@@ -109,15 +119,19 @@ final class PolicyPipeline {
       result = PolicyLoader.loadFiles(files);
     } catch (NoSuchFileException e) {
       throw new PolicyFailure(
-          new UserException.BadInput("policy file " + e.getFile() + " does not exist: check the path", e));
+          new UserException.BadInput(
+              "policy file " + e.getFile() + " does not exist: check the path", e));
     } catch (AccessDeniedException e) {
       throw new PolicyFailure(
           new UserException.BadInput(
-              "cannot read policy file " + e.getFile() + ": permission denied (check its mode, or run with sudo)",
+              "cannot read policy file "
+                  + e.getFile()
+                  + ": permission denied (check its mode, or run with sudo)",
               e));
     } catch (CharacterCodingException e) {
       throw new PolicyFailure(
-          new UserException.BadInput("cannot read policy file: " + e.getMessage() + ": save it as UTF-8", e));
+          new UserException.BadInput(
+              "cannot read policy file: " + e.getMessage() + ": save it as UTF-8", e));
     } catch (IOException e) {
       throw new PolicyFailure(new UserException.Failed("cannot read policy files: " + e, e));
     }
@@ -195,14 +209,21 @@ final class PolicyPipeline {
   static UserException notInjectable(TableRejectedException e, Compiled compiled) {
     String rule = "a deny rule";
     try {
-      long rulesAt = java.lang.foreign.MemorySegment.ofArray(compiled.table())
-          .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
+      long rulesAt =
+          java.lang.foreign.MemorySegment.ofArray(compiled.table())
+              .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
       int index = (int) ((Integer.toUnsignedLong(e.offset()) - rulesAt) / Abi.Rul.SIZE);
       var read = TableReader.read(compiled.table());
       for (var p : read.policies()) {
         for (var r : p.rules()) {
           if (r.index() == index && r.match() instanceof Match.Call c) {
-            rule = "policy '" + p.name() + "', rule '" + r.name() + "': deny on " + c.hook().function();
+            rule =
+                "policy '"
+                    + p.name()
+                    + "', rule '"
+                    + r.name()
+                    + "': deny on "
+                    + c.hook().function();
           }
         }
       }
@@ -210,7 +231,8 @@ final class PolicyPipeline {
       // the kernel's offset did not lead to a rule: say it in general terms
     }
     return new UserException.TableRejected(
-        rule + " is refused: the running kernel does not mark the function as safe to fail (its"
+        rule
+            + " is refused: the running kernel does not mark the function as safe to fail (its"
             + " error-injection list; a kernel built without one allows system call entries only,"
             + " e.g. 'syscall: mkdirat'); the previous table stays in force. Use action audit, or"
             + " deny on a function that may fail",

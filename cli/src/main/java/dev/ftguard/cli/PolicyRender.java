@@ -3,7 +3,9 @@ package dev.ftguard.cli;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.policy.Access;
 import dev.ftguard.policy.Cidr;
+import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
+import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.PathMatcher;
 import dev.ftguard.policy.Policy;
@@ -18,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import dev.ftguard.policy.FieldMatcher;
-import dev.ftguard.policy.HookDecl;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -158,12 +158,16 @@ final class PolicyRender {
         yield String.join("; ", parts);
       }
       case RangeMatcher m ->
-          (m.negated() ? "notIn " : "in ") + String.join(", ", m.ranges().stream().map(Range::toString).toList());
+          (m.negated() ? "notIn " : "in ")
+              + String.join(", ", m.ranges().stream().map(Range::toString).toList());
       case List<?> l -> list(l.stream().map(String::valueOf).toList());
       case FieldMatcher.Str s -> valueText(s.matcher());
-      case FieldMatcher.Ints i -> "in " + String.join(", ", i.ranges().stream().map(PolicyRender::intRange).toList());
-      case FieldMatcher.Mask m -> "mask " + (m.all() ? "all" : "any") + " 0x" + Long.toHexString(m.bits());
-      case FieldMatcher.Addr a -> "in " + list(a.networks().stream().map(PolicyRender::cidr).toList());
+      case FieldMatcher.Ints i ->
+          "in " + String.join(", ", i.ranges().stream().map(PolicyRender::intRange).toList());
+      case FieldMatcher.Mask m ->
+          "mask " + (m.all() ? "all" : "any") + " 0x" + Long.toHexString(m.bits());
+      case FieldMatcher.Addr a ->
+          "in " + list(a.networks().stream().map(PolicyRender::cidr).toList());
       default -> String.valueOf(v);
     };
   }
@@ -174,11 +178,20 @@ final class PolicyRender {
 
   /** A hook as one line: {@code function(name type [maxLength], ...)}, marked when a syscall. */
   static String hookText(HookDecl h) {
-    return (h.syscall() ? "syscall " : "") + h.function() + "("
-        + String.join(", ", h.args().stream()
-            .map(a -> a.name() + " " + a.type().yamlName() + (a.type().hasLength() ? " " + a.maxLength() : "")
-                + (a.position() != h.args().indexOf(a) ? " @" + a.position() : ""))
-            .toList())
+    return (h.syscall() ? "syscall " : "")
+        + h.function()
+        + "("
+        + String.join(
+            ", ",
+            h.args().stream()
+                .map(
+                    a ->
+                        a.name()
+                            + " "
+                            + a.type().yamlName()
+                            + (a.type().hasLength() ? " " + a.maxLength() : "")
+                            + (a.position() != h.args().indexOf(a) ? " @" + a.position() : ""))
+                .toList())
         + ")";
   }
 
@@ -191,7 +204,8 @@ final class PolicyRender {
     boolean plain = !s.isEmpty();
     for (int i = 0; plain && i < s.length(); i++) {
       char c = s.charAt(i);
-      plain = c > ' ' && c != ',' && c != '"' && c != ';' && c != 0x7f && !Character.isWhitespace(c);
+      plain =
+          c > ' ' && c != ',' && c != '"' && c != ';' && c != 0x7f && !Character.isWhitespace(c);
     }
     return plain ? s : EventJson.MAPPER.writeValueAsString(s);
   }
@@ -252,15 +266,18 @@ final class PolicyRender {
       case FieldMatcher.Str s -> valueJson(parent, name, s.matcher());
       case FieldMatcher.Ints i -> {
         ArrayNode a = parent.putObject(name).putArray("in");
-        i.ranges().forEach(r -> {
-          if (r.low() == r.high()) {
-            a.add(r.low());
-          } else {
-            a.add(intRange(r));
-          }
-        });
+        i.ranges()
+            .forEach(
+                r -> {
+                  if (r.low() == r.high()) {
+                    a.add(r.low());
+                  } else {
+                    a.add(intRange(r));
+                  }
+                });
       }
-      case FieldMatcher.Mask m -> parent.putObject(name).putObject("mask").put(m.all() ? "all" : "any", m.bits());
+      case FieldMatcher.Mask m ->
+          parent.putObject(name).putObject("mask").put(m.all() ? "all" : "any", m.bits());
       case FieldMatcher.Addr a -> {
         ArrayNode arr = parent.putObject(name).putArray("in");
         a.networks().forEach(c -> arr.add(cidr(c)));

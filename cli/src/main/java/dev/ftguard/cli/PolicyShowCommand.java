@@ -75,8 +75,10 @@ public final class PolicyShowCommand implements Callable<Integer> {
     if (json) {
       ctx.out().println(EventJson.line(PolicyRender.json(shown)));
     } else if (policies.isEmpty()) {
-      ctx.out().printf(
-          "no policy loaded (generation %s is an empty table)%n", Long.toUnsignedString(t.generation()));
+      ctx.out()
+          .printf(
+              "no policy loaded (generation %s is an empty table)%n",
+              Long.toUnsignedString(t.generation()));
     } else {
       PolicyRender.text(ctx.out(), shown);
     }

@@ -32,11 +32,12 @@ public final class PolicyValidateCommand implements Callable<Integer> {
   public Integer call() {
     Context ctx = parent.parent.context;
     PolicySet set = loadOrExit(ctx, files);
-    ctx.out().printf(
-        "%s, %s, %s: OK%n",
-        PolicyPipeline.plural(set.policies().size(), "policy", "policies"),
-        PolicyPipeline.plural(set.ruleCount(), "rule", "rules"),
-        PolicyPipeline.plural(set.lists().size(), "list", "lists"));
+    ctx.out()
+        .printf(
+            "%s, %s, %s: OK%n",
+            PolicyPipeline.plural(set.policies().size(), "policy", "policies"),
+            PolicyPipeline.plural(set.ruleCount(), "rule", "rules"),
+            PolicyPipeline.plural(set.lists().size(), "list", "lists"));
     ctx.out().flush();
     warnAboutHooks(ctx, set);
     return 0;
@@ -48,10 +49,17 @@ public final class PolicyValidateCommand implements Callable<Integer> {
     if (declared.isEmpty()) {
       return;
     }
-    var facts = dev.ftguard.check.Facts.gather(new dev.ftguard.check.LiveSystem(java.nio.file.Path.of("/")), declared);
+    var facts =
+        dev.ftguard.check.Facts.gather(
+            new dev.ftguard.check.LiveSystem(java.nio.file.Path.of("/")), declared);
     var check = dev.ftguard.check.Rules.declaredHooks(facts);
-    if (check.status() != dev.ftguard.check.Status.PASS && !check.detail().startsWith("not checked")) {
-      ctx.err().println("ftguard: warning: " + check.detail() + (check.fix().isEmpty() ? "" : " (hint: " + check.fix() + ")"));
+    if (check.status() != dev.ftguard.check.Status.PASS
+        && !check.detail().startsWith("not checked")) {
+      ctx.err()
+          .println(
+              "ftguard: warning: "
+                  + check.detail()
+                  + (check.fix().isEmpty() ? "" : " (hint: " + check.fix() + ")"));
       ctx.err().flush();
     }
   }

@@ -21,10 +21,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Watches policy files for changes: a {@link WatchService} on the directories holding them
- * (editors often replace a file rather than write it in place, which a watch on the file itself
- * would miss). Events for the files' names are debounced: {@code onChange} runs once the files
- * have been quiet for the debounce period, on the watcher's own thread.
+ * Watches policy files for changes: a {@link WatchService} on the directories holding them (editors
+ * often replace a file rather than write it in place, which a watch on the file itself would miss).
+ * Events for the files' names are debounced: {@code onChange} runs once the files have been quiet
+ * for the debounce period, on the watcher's own thread.
  */
 final class PolicyWatcher implements AutoCloseable {
   private final WatchService service;
@@ -103,7 +103,8 @@ final class PolicyWatcher implements AutoCloseable {
     for (WatchEvent<?> ev : key.pollEvents()) {
       if (ev.kind() == OVERFLOW) {
         hit = true; // events were lost: assume ours were among them
-      } else if (ev.context() instanceof Path name && names.getOrDefault(dir, Set.of()).contains(name)) {
+      } else if (ev.context() instanceof Path name
+          && names.getOrDefault(dir, Set.of()).contains(name)) {
         hit = true;
       }
     }

@@ -2,8 +2,6 @@ package dev.ftguard.cli;
 
 import dev.ftguard.agent.export.Exporter;
 import dev.ftguard.agent.metrics.AgentMetrics;
-import java.util.Optional;
-import picocli.CommandLine.Mixin;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
 import java.io.BufferedOutputStream;
@@ -12,12 +10,16 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code ftguard run --policy FILE...}: enforce policies and stream events, reloading on change. */
+/**
+ * {@code ftguard run --policy FILE...}: enforce policies and stream events, reloading on change.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -83,23 +85,36 @@ public final class RunCommand implements Callable<Integer> {
     Optional<AgentMetrics> metrics = output.metrics();
     Exporter exporter = output.plainStdout() ? null : output.exporter(metrics);
     Optional<LineageOptions.Lineage> lineage = lineageOptions.start(metrics);
-    PumpOutput sink = exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);
-    Runnable flush = exporter == null ? StopSignal.flushing(out, ctx.err()) : () -> {
-      try {
-        exporter.flush();
-      } catch (IOException e) {
-        // reported by the loop; nothing more to do at exit
-      }
-      ctx.err().flush();
-    };
-    metrics.ifPresent(m -> diag.info("metrics on http://" + (output.metricsAddress == null ? "127.0.0.1" : output.metricsAddress)
-        + ":" + m.port().orElse(-1) + "/metrics"));
+    PumpOutput sink =
+        exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);
+    Runnable flush =
+        exporter == null
+            ? StopSignal.flushing(out, ctx.err())
+            : () -> {
+              try {
+                exporter.flush();
+              } catch (IOException e) {
+                // reported by the loop; nothing more to do at exit
+              }
+              ctx.err().flush();
+            };
+    metrics.ifPresent(
+        m ->
+            diag.info(
+                "metrics on http://"
+                    + (output.metricsAddress == null ? "127.0.0.1" : output.metricsAddress)
+                    + ":"
+                    + m.port().orElse(-1)
+                    + "/metrics"));
     int code = 0;
     Thread hook = null;
     try (ControlDevice dev = ctx.openDeviceForWriting()) {
       PolicyDaemon daemon =
           new PolicyDaemon(files, dev, device, sink, diag, stop, Clock.systemUTC())
-              .onApplied(a -> metrics.ifPresent(m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
+              .onApplied(
+                  a ->
+                      metrics.ifPresent(
+                          m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
               .lineage(lineage);
       try {
         daemon.start(compiled);
@@ -165,7 +180,11 @@ public final class RunCommand implements Callable<Integer> {
           files, PolicyDaemon.DEBOUNCE, () -> daemon.requestReload(PolicyDaemon.FILE_CHANGE));
     } catch (IOException e) {
       diag.error(
-          "cannot watch the policy files (" + e + "): reload with SIGHUP (kill -HUP " + ProcessHandle.current().pid() + ")");
+          "cannot watch the policy files ("
+              + e
+              + "): reload with SIGHUP (kill -HUP "
+              + ProcessHandle.current().pid()
+              + ")");
       return null;
     }
   }

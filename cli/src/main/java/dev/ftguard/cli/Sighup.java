@@ -6,8 +6,8 @@ import java.lang.reflect.Proxy;
 /**
  * SIGHUP handling. The JDK has no public API for it; this uses {@code sun.misc.Signal} from the
  * jdk.unsupported module (through reflection, so that nothing breaks where it is missing). Its
- * handler runs on a JVM thread, not in signal context; ours only sets a flag. Without a handler
- * the JVM treats SIGHUP as a request to shut down.
+ * handler runs on a JVM thread, not in signal context; ours only sets a flag. Without a handler the
+ * JVM treats SIGHUP as a request to shut down.
  */
 final class Sighup {
   private Sighup() {}

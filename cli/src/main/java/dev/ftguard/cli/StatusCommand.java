@@ -1,9 +1,9 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -101,9 +101,14 @@ public final class StatusCommand implements Callable<Integer> {
     long attached = hooks.stream().filter(dev.ftguard.abi.CallHookInfo::attached).count();
     out.printf("functions  %d of %d hooked by the policies attached%n", attached, hooks.size());
     for (var h : hooks) {
-      out.printf("  %-40s  %-8s  %-8s  %s%n", h.function(),
-          h.attached() ? "attached" : "no", h.mayDeny() ? "may deny" : "audit",
-          h.error() != 0 ? PolicyPipeline.whyNotHooked(h) : Long.toUnsignedString(h.hits()) + " calls");
+      out.printf(
+          "  %-40s  %-8s  %-8s  %s%n",
+          h.function(),
+          h.attached() ? "attached" : "no",
+          h.mayDeny() ? "may deny" : "audit",
+          h.error() != 0
+              ? PolicyPipeline.whyNotHooked(h)
+              : Long.toUnsignedString(h.hits()) + " calls");
     }
   }
 
@@ -129,7 +134,9 @@ public final class StatusCommand implements Callable<Integer> {
 
   private static void text(
       PrintWriter out, Path device, Stats s, List<HookInfo> hooks, Map<String, String> params) {
-    out.printf("module     loaded, ABI version %d%s%n", s.abiVersion(),
+    out.printf(
+        "module     loaded, ABI version %d%s%n",
+        s.abiVersion(),
         s.abiVersion() == Abi.ABI_VERSION ? "" : " (this ftguard expects " + Abi.ABI_VERSION + ")");
     out.printf("device     %s%n", device);
     if (!params.isEmpty()) {
@@ -154,7 +161,10 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf("delivered  %s%n", Long.toUnsignedString(s.delivered()));
     StringBuilder d = new StringBuilder();
     for (int i = 0; i < Abi.DROP_REASONS; i++) {
-      d.append(i == 0 ? "" : ", ").append(Abi.DROP_REASON_NAMES.get(i)).append(' ').append(s.dropped(i));
+      d.append(i == 0 ? "" : ", ")
+          .append(Abi.DROP_REASON_NAMES.get(i))
+          .append(' ')
+          .append(s.dropped(i));
     }
     out.printf("dropped    %d (%s)%n", s.droppedTotal(), d);
     out.printf("buffer     %d records waiting, %d bytes%n", s.bufferEntries(), s.bufferBytes());

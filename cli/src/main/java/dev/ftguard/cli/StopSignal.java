@@ -55,8 +55,8 @@ public final class StopSignal {
   }
 
   /**
-   * The shutdown hook's body: request a stop, wait up to {@code grace} for {@link #finished},
-   * then call {@code halt} with the exit code (or 130 when the loop did not finish in time).
+   * The shutdown hook's body: request a stop, wait up to {@code grace} for {@link #finished}, then
+   * call {@code halt} with the exit code (or 130 when the loop did not finish in time).
    */
   public Runnable hook(Duration grace, IntConsumer halt, Runnable flush) {
     return () -> {

@@ -1,8 +1,8 @@
 package dev.ftguard.cli;
 
 /**
- * An error the user can fix, with the exit code it maps to. The message is one line that says
- * what went wrong, where, and how to fix it; it is printed as {@code ftguard: <message>}.
+ * An error the user can fix, with the exit code it maps to. The message is one line that says what
+ * went wrong, where, and how to fix it; it is printed as {@code ftguard: <message>}.
  *
  * <p>Exit codes: 1 other failure, 2 usage or bad input, 3 module not loaded, 4 needs root, 5
  * already loaded, 6 module busy, 7 module build failed, 8 kernel or ABI incompatible, 9 invalid
@@ -23,6 +23,7 @@ public abstract sealed class UserException extends RuntimeException {
   public static final int INVALID_POLICY = 9;
   public static final int TABLE_REJECTED = 10;
   public static final int TAIL_CALL = 11;
+
   /** The table is in force, but some of the functions it hooks could not be hooked. */
   public static final int HOOKS_NOT_ATTACHED = 12;
 
@@ -100,8 +101,8 @@ public abstract sealed class UserException extends RuntimeException {
   }
 
   /**
-   * The module refused the compiled rule table (its checks found a field it does not accept):
-   * the policies were valid, so ftguard and the module disagree about the table format.
+   * The module refused the compiled rule table (its checks found a field it does not accept): the
+   * policies were valid, so ftguard and the module disagree about the table format.
    */
   public static final class TableRejected extends UserException {
     private static final long serialVersionUID = 1L;

@@ -67,7 +67,10 @@ public final class VerifyCommand implements Callable<Integer> {
         failing.add(
             ko
                 + " ("
-                + r.findings().stream().map(Finding::wrapper).distinct().collect(Collectors.joining(", "))
+                + r.findings().stream()
+                    .map(Finding::wrapper)
+                    .distinct()
+                    .collect(Collectors.joining(", "))
                 + ")");
       }
     }
@@ -112,7 +115,8 @@ public final class VerifyCommand implements Callable<Integer> {
       return;
     }
     int nw = Math.max(7, r.wrappers().stream().mapToInt(w -> w.name().length()).max().orElse(7));
-    int no = Math.max(8, r.wrappers().stream().mapToInt(w -> w.original().length()).max().orElse(8));
+    int no =
+        Math.max(8, r.wrappers().stream().mapToInt(w -> w.original().length()).max().orElse(8));
     List<String> bodies = r.wrappers().stream().map(VerifyCommand::body).toList();
     int nb = Math.max(4, bodies.stream().mapToInt(String::length).max().orElse(4));
     String row = "  %-" + nw + "s  %-" + no + "s  %-" + nb + "s  %s%n";
@@ -120,14 +124,16 @@ public final class VerifyCommand implements Callable<Integer> {
     for (int i = 0; i < wrappers; i++) {
       Report.Wrapper w = r.wrappers().get(i);
       int n = r.findings(w).size();
-      out.printf(row, w.name(), w.original(), bodies.get(i), n == 0 ? "clean" : plural(n, "TAIL CALL"));
+      out.printf(
+          row, w.name(), w.original(), bodies.get(i), n == 0 ? "clean" : plural(n, "TAIL CALL"));
     }
     if (!r.clean()) {
       out.println("tail calls:");
       for (Finding f : r.findings()) {
         out.printf("  %s: %s%n", f.where(), f.instruction());
         out.printf(
-            "      %s%s%n", f.reason().description(), f.detail().isEmpty() ? "" : "; " + f.detail());
+            "      %s%s%n",
+            f.reason().description(), f.detail().isEmpty() ? "" : "; " + f.detail());
       }
     }
   }

@@ -1,8 +1,8 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.agent.json.EventJson;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -104,7 +104,8 @@ class CheckCommandTest extends CommandLineTest {
     assertThat(lines.getFirst()).isEqualTo("ftguard check: kernel " + RELEASE + ", x86_64");
     assertThat(lines.get(2)).matches("STATUS  CHECK +DETAIL");
     assertThat(lines).filteredOn(l -> l.startsWith("PASS    ")).hasSize(21);
-    assertThat(lines.getLast()).isEqualTo("21 pass, 0 warn, 0 fail: this kernel can host ftguard's hooks");
+    assertThat(lines.getLast())
+        .isEqualTo("21 pass, 0 warn, 0 fail: this kernel can host ftguard's hooks");
     assertThat(err()).isEmpty();
   }
 
@@ -124,12 +125,24 @@ class CheckCommandTest extends CommandLineTest {
     config(CONFIG.replace("CONFIG_MODULES=y", "# CONFIG_MODULES is not set"));
     assertThat(run("check", "--root", root.toString())).isEqualTo(2);
     List<String> lines = out().lines().toList();
-    int i = lines.indexOf(lines.stream().filter(l -> l.startsWith("FAIL    CONFIG_MODULES ")).findFirst().orElseThrow());
+    int i =
+        lines.indexOf(
+            lines.stream()
+                .filter(l -> l.startsWith("FAIL    CONFIG_MODULES "))
+                .findFirst()
+                .orElseThrow());
     int col = lines.get(2).indexOf("DETAIL");
-    assertThat(lines.get(i).substring(col)).startsWith("not set: this kernel cannot load modules at all");
+    assertThat(lines.get(i).substring(col))
+        .startsWith("not set: this kernel cannot load modules at all");
     assertThat(lines.subList(i + 1, lines.size()))
-        .anySatisfy(l -> assertThat(l).startsWith(" ".repeat(col) + "fix: boot a kernel built with CONFIG_MODULES=y"));
-    assertThat(lines.getLast()).startsWith("20 pass, 0 warn, 1 fail: ftguard cannot run on this kernel as it is (CONFIG_MODULES;");
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        " ".repeat(col) + "fix: boot a kernel built with CONFIG_MODULES=y"));
+    assertThat(lines.getLast())
+        .startsWith(
+            "20 pass, 0 warn, 1 fail: ftguard cannot run on this kernel as it is (CONFIG_MODULES;");
   }
 
   @Test
@@ -151,21 +164,35 @@ class CheckCommandTest extends CommandLineTest {
     assertThat(sig).isNotNull();
     assertThat(sig.get("status").asString()).isEqualTo("fail");
     assertThat(sig.get("fix").asString()).contains("mokutil --import");
-    assertThat(j.get("summary").toString()).isEqualTo("{\"status\":\"fail\",\"exit_code\":2,\"pass\":20,\"warn\":0,\"fail\":1}");
+    assertThat(j.get("summary").toString())
+        .isEqualTo("{\"status\":\"fail\",\"exit_code\":2,\"pass\":20,\"warn\":0,\"fail\":1}");
   }
 
   @Test
   void offlineFilesForAnotherMachine() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    Path config = Files.writeString(tmp.resolve("config-3.18"), CONFIG.replace("6.1.55", "3.18.140"));
+    Path config =
+        Files.writeString(tmp.resolve("config-3.18"), CONFIG.replace("6.1.55", "3.18.140"));
     Path kallsyms = Files.writeString(tmp.resolve("System.map"), "ffffffff81000000 T sys_execve\n");
     Path tracefs = Files.createDirectories(tmp.resolve("tracing"));
     Files.writeString(tracefs.resolve("available_filter_functions"), "sys_execve\n");
     Files.writeString(tracefs.resolve("enabled_functions"), "");
     int code =
         run(
-            "check", "--json", "--root", empty.toString(), "--config", config.toString(), "--kallsyms", kallsyms.toString(),
-            "--tracefs", tracefs.toString(), "--release", "3.18.140", "--machine", "i686");
+            "check",
+            "--json",
+            "--root",
+            empty.toString(),
+            "--config",
+            config.toString(),
+            "--kallsyms",
+            kallsyms.toString(),
+            "--tracefs",
+            tracefs.toString(),
+            "--release",
+            "3.18.140",
+            "--machine",
+            "i686");
     assertThat(code).isEqualTo(2);
     JsonNode j = EventJson.MAPPER.readTree(out());
     assertThat(j.get("kernel_release").asString()).isEqualTo("3.18.140");
@@ -192,10 +219,15 @@ class CheckCommandTest extends CommandLineTest {
     Path missing = tmp.resolve("nope");
     assertThat(run("check", "--config", missing.toString())).isEqualTo(UserException.USAGE);
     assertThat(out()).isEmpty();
-    assertThat(err()).isEqualTo("ftguard: --config " + missing + " does not exist: check the path\n");
+    assertThat(err())
+        .isEqualTo("ftguard: --config " + missing + " does not exist: check the path\n");
     clear();
     assertThat(run("check", "--tracefs", root.resolve("proc/kallsyms").toString())).isEqualTo(2);
-    assertThat(err()).isEqualTo("ftguard: --tracefs " + root.resolve("proc/kallsyms") + " is not a directory: check the path\n");
+    assertThat(err())
+        .isEqualTo(
+            "ftguard: --tracefs "
+                + root.resolve("proc/kallsyms")
+                + " is not a directory: check the path\n");
   }
 
   @Test

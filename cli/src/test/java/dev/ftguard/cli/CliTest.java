@@ -1,13 +1,13 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.abi.Samples;
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.RecordEncoder;
-import dev.ftguard.abi.Errno;
+import dev.ftguard.abi.Samples;
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,14 +69,18 @@ class CliTest extends CommandLineTest {
     assertThat(c.convert("10s")).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.convert("5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(c.convert("PT1H")).isEqualTo(Duration.ofHours(1));
-    assertThatThrownBy(() -> c.convert("0s")).isInstanceOf(CommandLine.TypeConversionException.class);
+    assertThatThrownBy(() -> c.convert("0s"))
+        .isInstanceOf(CommandLine.TypeConversionException.class);
   }
 
   @Test
   void statusWhenNotLoaded() {
     assertThat(run("status")).isEqualTo(3);
-    assertThat(err()).isEqualTo(
-        "ftguard: ftguard module is not loaded (no " + paths.sysModule() + "): run `ftguard load`\n");
+    assertThat(err())
+        .isEqualTo(
+            "ftguard: ftguard module is not loaded (no "
+                + paths.sysModule()
+                + "): run `ftguard load`\n");
     assertThat(calls).isEmpty();
   }
 
@@ -155,7 +159,9 @@ class CliTest extends CommandLineTest {
 
   @Test
   void eventsWithoutDeviceSaysLoadIt() {
-    openError = new ErrnoException("open", paths.device().toString(), Errno.ENOENT, "No such file or directory");
+    openError =
+        new ErrnoException(
+            "open", paths.device().toString(), Errno.ENOENT, "No such file or directory");
     assertThat(run("events")).isEqualTo(3);
     assertThat(err()).isEqualTo("ftguard: ftguard module is not loaded: run `ftguard load`\n");
   }
@@ -163,7 +169,8 @@ class CliTest extends CommandLineTest {
   @Test
   void eventsWithoutPermissionNeedsRoot() throws Exception {
     markLoaded();
-    openError = new ErrnoException("open", paths.device().toString(), Errno.EACCES, "Permission denied");
+    openError =
+        new ErrnoException("open", paths.device().toString(), Errno.EACCES, "Permission denied");
     assertThat(run("events")).isEqualTo(4);
     assertThat(err()).contains("needs root").contains("EACCES");
   }
@@ -183,7 +190,8 @@ class CliTest extends CommandLineTest {
   @Test
   void eventsFollowWithCountEnds() throws Exception {
     markLoaded();
-    device.batches.add(RecordEncoder.encodeAll(List.of(Samples.exec(1), Samples.exited(2), Samples.exec(3))));
+    device.batches.add(
+        RecordEncoder.encodeAll(List.of(Samples.exec(1), Samples.exited(2), Samples.exec(3))));
     assertThat(run("events", "--follow", "--count", "2")).isZero();
     assertThat(stdout.toString(StandardCharsets.UTF_8).lines()).hasSize(2);
     assertThat(err()).contains("ftguard: 2 events (exec 1, fork 0, exit 1); no records dropped");
@@ -240,7 +248,8 @@ class CliTest extends CommandLineTest {
   @Test
   void loadPassesTheCallMode() throws Exception {
     Path ko = Files.writeString(tmp.resolve("ftguard.ko"), "elf");
-    assertThat(run("load", "--ko", ko.toString(), "--buffer-kb", "128", "--call-mode", "skip")).isZero();
+    assertThat(run("load", "--ko", ko.toString(), "--buffer-kb", "128", "--call-mode", "skip"))
+        .isZero();
     assertThat(calls).containsExactly("load " + ko + " [buffer_kb=128 call_mode=skip]");
     errText.getBuffer().setLength(0);
     assertThat(run("load", "--ko", ko.toString(), "--call-mode", "fast")).isEqualTo(2);

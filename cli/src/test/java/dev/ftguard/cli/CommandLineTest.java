@@ -28,8 +28,10 @@ abstract class CommandLineTest {
   final List<String> calls = new ArrayList<>();
   final Map<String, String> env = new HashMap<>();
   final FakeSource device = new FakeSource();
+
   /** Thrown by the module calls and the device opens instead of succeeding (null: succeed). */
   ErrnoException loadError;
+
   ErrnoException unloadError;
   ErrnoException openError;
   Context.HostPaths paths;

@@ -1,12 +1,12 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.abi.Samples;
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.RecordEncoder;
+import dev.ftguard.abi.Samples;
+import dev.ftguard.agent.json.EventJson;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,7 +39,8 @@ class EventPumpTest {
 
   List<JsonNode> lines() {
     String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text).satisfiesAnyOf(t -> assertThat(t).isEmpty(), t -> assertThat(t).endsWith("\n"));
+    assertThat(text)
+        .satisfiesAnyOf(t -> assertThat(t).isEmpty(), t -> assertThat(t).endsWith("\n"));
     return text.lines().map(l -> EventJson.MAPPER.readTree(l)).toList();
   }
 
@@ -49,7 +50,9 @@ class EventPumpTest {
     source.batches.add(RecordEncoder.encode(Samples.exited(3)));
     var s = pump(EventPump.Options.of(false, 0, null)).run();
 
-    assertThat(lines()).extracting(n -> n.get("type").asString()).containsExactly("exec", "fork", "exit");
+    assertThat(lines())
+        .extracting(n -> n.get("type").asString())
+        .containsExactly("exec", "fork", "exit");
     assertThat(lines()).extracting(n -> n.get("seq").asLong()).containsExactly(1L, 2L, 3L);
     assertThat(s.events()).isEqualTo(3);
     assertThat(s.exec()).isEqualTo(1);
@@ -72,11 +75,12 @@ class EventPumpTest {
     source.dropped = new long[] {4, 0, 0}; // before we started: baseline, not reported
     source.batches.add(RecordEncoder.encode(Samples.exec(1)));
     source.batches.add(RecordEncoder.encode(Samples.exec(5)));
-    source.afterRead = n -> {
-      if (n == 1) {
-        source.dropped = new long[] {7, 1, 0}; // lost while the first batch was read
-      }
-    };
+    source.afterRead =
+        n -> {
+          if (n == 1) {
+            source.dropped = new long[] {7, 1, 0}; // lost while the first batch was read
+          }
+        };
     var s = pump(EventPump.Options.of(false, 0, null)).run();
 
     List<JsonNode> l = lines();
@@ -88,7 +92,8 @@ class EventPumpTest {
     assertThat(drop.get("dropped_since_load").get("buffer_full").asLong()).isEqualTo(7);
     assertThat(drop.get("time").asString()).isEqualTo("2025-11-26T12:00:00Z");
     assertThat(s.droppedTotal()).isEqualTo(4);
-    assertThat(EventPump.describe(s)).contains("dropped 4 records (buffer_full 3, nomem 1, reader_fault 0)");
+    assertThat(EventPump.describe(s))
+        .contains("dropped 4 records (buffer_full 3, nomem 1, reader_fault 0)");
   }
 
   @Test
@@ -104,19 +109,31 @@ class EventPumpTest {
     byte[] future = RecordEncoder.raw(99, 96, Samples.hdr(2, 1));
     byte[] bad = RecordEncoder.raw(Abi.EV_FORK, 80, Samples.hdr(3, 1)); // too short for fork
     source.batches.add(
-        concat(RecordEncoder.encode(Samples.exec(1)), future, future, bad, RecordEncoder.encode(Samples.exited(4))));
+        concat(
+            RecordEncoder.encode(Samples.exec(1)),
+            future,
+            future,
+            bad,
+            RecordEncoder.encode(Samples.exited(4))));
     var s = pump(EventPump.Options.of(false, 0, null)).run();
     assertThat(lines()).hasSize(2);
     assertThat(s.unknown()).isEqualTo(2);
     assertThat(s.decodeErrors()).isEqualTo(1);
-    assertThat(errText.toString().lines().filter(l -> l.contains("unknown type 99")).count()).isEqualTo(1);
-    assertThat(errText.toString()).contains("its fixed part needs 96 (record skipped)").doesNotContain("Exception");
+    assertThat(errText.toString().lines().filter(l -> l.contains("unknown type 99")).count())
+        .isEqualTo(1);
+    assertThat(errText.toString())
+        .contains("its fixed part needs 96 (record skipped)")
+        .doesNotContain("Exception");
   }
 
   @Test
   void followStopsCleanlyWhenTheShutdownHookRuns() throws Exception {
     AtomicLong seq = new AtomicLong();
-    source.generator = () -> RecordEncoder.encodeAll(List.of(Samples.exec(seq.incrementAndGet()), Samples.exited(seq.incrementAndGet())));
+    source.generator =
+        () ->
+            RecordEncoder.encodeAll(
+                List.of(
+                    Samples.exec(seq.incrementAndGet()), Samples.exited(seq.incrementAndGet())));
     var options = new EventPump.Options(true, 0, null, Duration.ofMillis(20), 64 * 1024);
     var result = new java.util.concurrent.atomic.AtomicReference<EventPump.Summary>();
     Thread loop =
@@ -134,7 +151,8 @@ class EventPumpTest {
                 });
     Thread.sleep(100);
     AtomicInteger haltCode = new AtomicInteger(-1);
-    Thread hook = Thread.ofPlatform().start(stop.hook(Duration.ofSeconds(5), haltCode::set, err::flush));
+    Thread hook =
+        Thread.ofPlatform().start(stop.hook(Duration.ofSeconds(5), haltCode::set, err::flush));
     hook.join(TimeUnit.SECONDS.toMillis(10));
     loop.join(TimeUnit.SECONDS.toMillis(10));
 
@@ -208,7 +226,10 @@ class EventPumpTest {
     buffered.write("x".getBytes(StandardCharsets.UTF_8));
     AtomicInteger haltCode = new AtomicInteger(-1);
 
-    stop.hook(Duration.ofMillis(10), haltCode::set, StopSignal.flushing(buffered, new PrintWriter(new StringWriter())))
+    stop.hook(
+            Duration.ofMillis(10),
+            haltCode::set,
+            StopSignal.flushing(buffered, new PrintWriter(new StringWriter())))
         .run();
 
     assertThat(haltCode.get()).isEqualTo(130);
@@ -217,7 +238,8 @@ class EventPumpTest {
   @Test
   void followEndsAtTheTimeout() throws Exception {
     var realClock = Clock.systemUTC();
-    var options = new EventPump.Options(true, 0, Duration.ofMillis(150), Duration.ofMillis(50), 64 * 1024);
+    var options =
+        new EventPump.Options(true, 0, Duration.ofMillis(150), Duration.ofMillis(50), 64 * 1024);
     long t0 = System.nanoTime();
     var s = new EventPump(source, out, err, options, stop, realClock).run();
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -236,7 +258,8 @@ class EventPumpTest {
             throw new IOException("Broken pipe");
           }
         };
-    var s = new EventPump(source, broken, err, EventPump.Options.of(true, 0, null), stop, clock).run();
+    var s =
+        new EventPump(source, broken, err, EventPump.Options.of(true, 0, null), stop, clock).run();
     assertThat(s.outputClosed()).isTrue();
   }
 
@@ -253,8 +276,12 @@ class EventPumpTest {
     // a child's fork read before its parent's exec (the CPUs' buffers merged out of order)
     var exec = Samples.exec(5);
     var fork = Samples.thread(4);
-    var forkLater = new dev.ftguard.abi.ForkEvent(
-        new dev.ftguard.abi.Header(0, 0, 0, 3, 6, exec.header().monoNs() + 1, 0, 7, 1, 1, 1, 0, 0, 0, "sh"), 0, 99);
+    var forkLater =
+        new dev.ftguard.abi.ForkEvent(
+            new dev.ftguard.abi.Header(
+                0, 0, 0, 3, 6, exec.header().monoNs() + 1, 0, 7, 1, 1, 1, 0, 0, 0, "sh"),
+            0,
+            99);
     var unknown = new dev.ftguard.abi.UnknownRecord(0, 77, 96, 9);
     List<dev.ftguard.abi.Decoded> read = List.of(forkLater, unknown, exec, fork);
     assertThat(EventPump.inCallOrder(read)).containsExactly(fork, unknown, exec, forkLater);

@@ -1,9 +1,9 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
-import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.KernelTable;
@@ -25,17 +25,21 @@ final class FakeSource implements ControlDevice {
   volatile long[] dropped = new long[Abi.DROP_REASONS];
   long abiVersion = Abi.ABI_VERSION;
   List<HookInfo> hooks = new ArrayList<>();
+
   /** Generates a batch when the queue is empty (follow tests); null: none. */
   volatile java.util.function.Supplier<byte[]> generator;
+
   volatile boolean closed;
   int reads;
   final List<Long> waits = new ArrayList<>();
   LongSupplier produced = () -> 0;
+
   /** Runs after each read with the number of reads so far (e.g. to raise drop counters). */
   volatile java.util.function.IntConsumer afterRead = n -> {};
 
   @Override
-  public synchronized long readRecords(MemorySegment buf, long timeoutMillis) throws ErrnoException {
+  public synchronized long readRecords(MemorySegment buf, long timeoutMillis)
+      throws ErrnoException {
     if (buf.byteSize() < Abi.RECORD_MAX) {
       throw new IllegalArgumentException("small buffer");
     }
@@ -65,11 +69,15 @@ final class FakeSource implements ControlDevice {
 
   /** The table in force (null: none since load) and its generation. */
   byte[] table;
+
   long generation;
+
   /** Every table written, in order. */
   final List<byte[]> written = new ArrayList<>();
+
   /** Thrown by the next setTable calls instead of accepting the table (null: accept). */
   volatile ErrnoException setError;
+
   long[] decisions = new long[Abi.ACTIONS];
   long blocked;
   long killed;
@@ -78,9 +86,21 @@ final class FakeSource implements ControlDevice {
   @Override
   public synchronized Stats stats() {
     return new Stats(
-        abiVersion, hooks.size(), hooks.size(), 0, produced.getAsLong(), 0, dropped, 4096, 0,
-        table == null ? 0 : generation, tableRules, table == null ? 0 : table.length,
-        decisions, blocked, killed);
+        abiVersion,
+        hooks.size(),
+        hooks.size(),
+        0,
+        produced.getAsLong(),
+        0,
+        dropped,
+        4096,
+        0,
+        table == null ? 0 : generation,
+        tableRules,
+        table == null ? 0 : table.length,
+        decisions,
+        blocked,
+        killed);
   }
 
   @Override

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the real make against a stand-in KDIR whose Makefile behaves like kbuild for M= builds:
- * it "compiles" by copying main.c to ftguard.ko and counts its runs.
+ * Runs the real make against a stand-in KDIR whose Makefile behaves like kbuild for M= builds: it
+ * "compiles" by copying main.c to ftguard.ko and counts its runs.
  */
 class ModuleBuilderTest {
   @TempDir Path tmp;
@@ -78,7 +78,8 @@ class ModuleBuilderTest {
     assertThat(runs()).isEqualTo(2);
     // no build directory left behind
     try (var s = Files.list(ko2.getParent())) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ftguard.ko", "build.log");
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("ftguard.ko", "build.log");
     }
   }
 
@@ -103,7 +104,9 @@ class ModuleBuilderTest {
               assertThat(e.getMessage()).contains("make exit status 2").contains("build.log");
               assertThat(e.logTail()).anyMatch(l -> l.contains("error: broken"));
               assertThat(e.log()).isRegularFile();
-              assertThat(Errors.build(e).getMessage()).contains("last lines of the build log").contains("error: broken");
+              assertThat(Errors.build(e).getMessage())
+                  .contains("last lines of the build log")
+                  .contains("error: broken");
               assertThat(Errors.build(e).exitCode()).isEqualTo(UserException.BUILD_FAILED);
             });
     assertThat(runs()).isZero();
@@ -136,7 +139,8 @@ class ModuleBuilderTest {
 
   @Test
   void missingMakeIsAToolError() {
-    assertThatThrownBy(() -> builder().withMake(tmp.resolve("no-make").toString()).build(kdir, "6.1.0-test"))
+    assertThatThrownBy(
+            () -> builder().withMake(tmp.resolve("no-make").toString()).build(kdir, "6.1.0-test"))
         .isInstanceOfSatisfying(
             ModuleBuildException.class,
             e -> {
@@ -147,7 +151,8 @@ class ModuleBuilderTest {
 
   @Test
   void cacheDirFollowsXdg() {
-    assertThat(ModuleBuilder.defaultCacheDir(Map.of("XDG_CACHE_HOME", "/x/cache", "HOME", "/home/u")))
+    assertThat(
+            ModuleBuilder.defaultCacheDir(Map.of("XDG_CACHE_HOME", "/x/cache", "HOME", "/home/u")))
         .isEqualTo(Path.of("/x/cache/ftguard"));
     assertThat(ModuleBuilder.defaultCacheDir(Map.of("HOME", "/home/u")))
         .isEqualTo(Path.of("/home/u/.cache/ftguard"));

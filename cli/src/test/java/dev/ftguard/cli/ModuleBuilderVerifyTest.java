@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The module build verifies what make produced: a stand-in KDIR whose Makefile compiles main.c
- * with gcc (kernel code generation: retpolines, return thunks) into ftguard.ko, a relocatable
- * object that lists its wrapper in .ftg_wrappers. {@code SIBLING=} chooses whether the compiler
- * may turn the wrapper's call to the original into a tail call.
+ * The module build verifies what make produced: a stand-in KDIR whose Makefile compiles main.c with
+ * gcc (kernel code generation: retpolines, return thunks) into ftguard.ko, a relocatable object
+ * that lists its wrapper in .ftg_wrappers. {@code SIBLING=} chooses whether the compiler may turn
+ * the wrapper's call to the original into a tail call.
  */
 class ModuleBuilderVerifyTest {
   @TempDir Path tmp;
@@ -73,11 +73,15 @@ class ModuleBuilderVerifyTest {
     assertThat(ko).isRegularFile();
     assertThat(progress)
         .anyMatch(
-            l -> l.startsWith("verified ") && l.endsWith(": 1 wrapper, each reaches its original only through calls"));
+            l ->
+                l.startsWith("verified ")
+                    && l.endsWith(": 1 wrapper, each reaches its original only through calls"));
     // the cached module is verified again before it is handed out
     progress.clear();
     assertThat(builder("-fno-optimize-sibling-calls").build(kdir, "6.1.0-test")).isEqualTo(ko);
-    assertThat(progress).anyMatch(l -> l.startsWith("using cached")).anyMatch(l -> l.startsWith("verified"));
+    assertThat(progress)
+        .anyMatch(l -> l.startsWith("using cached"))
+        .anyMatch(l -> l.startsWith("verified"));
   }
 
   @Test

@@ -1,10 +1,10 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.Errno;
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.TableRejectedException;
 import java.nio.file.Files;
@@ -90,8 +90,7 @@ class PolicyApplyTest extends CommandLineTest {
     byte[] expected = PolicyPipeline.compile(List.of(a, b)).table();
     assertThat(device.table).isEqualTo(expected);
     assertThat(out())
-        .isEqualTo(
-            "applied generation 1: 2 policies, 3 rules, " + expected.length + " bytes\n");
+        .isEqualTo("applied generation 1: 2 policies, 3 rules, " + expected.length + " bytes\n");
     assertThat(err()).isEmpty();
     assertThat(device.closed).isTrue();
   }
@@ -124,7 +123,8 @@ class PolicyApplyTest extends CommandLineTest {
         .first()
         .asString()
         .startsWith(bad + ":10:9: error: unknown selector 'binnary' for event 'exec'");
-    assertThat(err()).endsWith("ftguard: 1 error in 1 policy file: nothing is valid until all are fixed\n");
+    assertThat(err())
+        .endsWith("ftguard: 1 error in 1 policy file: nothing is valid until all are fixed\n");
   }
 
   @Test
@@ -133,7 +133,8 @@ class PolicyApplyTest extends CommandLineTest {
     int size = PolicyPipeline.compile(List.of(a)).bytes();
     assertThat(run("policy", "apply", "--dry-run", a.toString())).isZero();
     assertThat(calls).isEmpty();
-    assertThat(out()).isEqualTo("1 policy, 2 rules: " + size + " bytes (dry run: nothing applied)\n");
+    assertThat(out())
+        .isEqualTo("1 policy, 2 rules: " + size + " bytes (dry run: nothing applied)\n");
     clear();
     assertThat(run("policy", "apply", "--dry-run", "--json", a.toString())).isZero();
     assertThat(out().trim())
@@ -144,8 +145,11 @@ class PolicyApplyTest extends CommandLineTest {
   @Test
   void kernelRejectionNamesReasonAndOffsetAndExits10() throws Exception {
     Path a = file("a.yaml", POLICY);
-    device.setError = new TableRejectedException(paths.device().toString(), Errno.EINVAL, Abi.TERR_GLOB, 0x230);
-    assertThat(run("policy", "apply", a.toString())).isEqualTo(UserException.TABLE_REJECTED).isEqualTo(10);
+    device.setError =
+        new TableRejectedException(paths.device().toString(), Errno.EINVAL, Abi.TERR_GLOB, 0x230);
+    assertThat(run("policy", "apply", a.toString()))
+        .isEqualTo(UserException.TABLE_REJECTED)
+        .isEqualTo(10);
     assertThat(device.table).isNull();
     assertThat(err().lines()).hasSize(1);
     assertThat(err())
@@ -168,10 +172,30 @@ class PolicyApplyTest extends CommandLineTest {
     record Case(ErrnoException open, ErrnoException set, long abi, int exit, String text) {}
     for (Case c :
         List.of(
-            new Case(new ErrnoException("open", "d", Errno.ENOENT, "x"), null, Abi.ABI_VERSION, 3, "module is loaded but"),
-            new Case(new ErrnoException("open", "d", Errno.EACCES, "x"), null, Abi.ABI_VERSION, 4, "needs root"),
-            new Case(null, new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "d", Errno.EPERM, "x"), Abi.ABI_VERSION, 4, "CAP_SYS_ADMIN"),
-            new Case(null, new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "d", Errno.ENOTTY, "x"), Abi.ABI_VERSION, 8, "another version"),
+            new Case(
+                new ErrnoException("open", "d", Errno.ENOENT, "x"),
+                null,
+                Abi.ABI_VERSION,
+                3,
+                "module is loaded but"),
+            new Case(
+                new ErrnoException("open", "d", Errno.EACCES, "x"),
+                null,
+                Abi.ABI_VERSION,
+                4,
+                "needs root"),
+            new Case(
+                null,
+                new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "d", Errno.EPERM, "x"),
+                Abi.ABI_VERSION,
+                4,
+                "CAP_SYS_ADMIN"),
+            new Case(
+                null,
+                new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "d", Errno.ENOTTY, "x"),
+                Abi.ABI_VERSION,
+                8,
+                "another version"),
             new Case(null, null, 1, 8, "speaks ABI version 1"))) {
       clear();
       openError = c.open();
@@ -187,11 +211,13 @@ class PolicyApplyTest extends CommandLineTest {
   void tableTooLargeIsAnInvalidPolicyAndNothingIsApplied() throws Exception {
     // 1000 rules each matching a list of 1024 paths: over a million values, above FTG_TABLE_MAX
     StringBuilder sb =
-        new StringBuilder("apiVersion: ftguard.dev/v1\nkind: List\nmetadata: {name: big}\nspec:\n  items:\n");
+        new StringBuilder(
+            "apiVersion: ftguard.dev/v1\nkind: List\nmetadata: {name: big}\nspec:\n  items:\n");
     for (int v = 0; v < 1024; v++) {
       sb.append("    - /usr/lib/big/").append(v).append('\n');
     }
-    sb.append("---\napiVersion: ftguard.dev/v1\nkind: Policy\nmetadata: {name: huge}\nspec:\n  rules:\n");
+    sb.append(
+        "---\napiVersion: ftguard.dev/v1\nkind: Policy\nmetadata: {name: huge}\nspec:\n  rules:\n");
     for (int r = 0; r < 1000; r++) {
       sb.append("    - {name: r")
           .append(r)
@@ -242,8 +268,10 @@ class PolicyApplyTest extends CommandLineTest {
     Path bad = file("bad.yaml", POLICY.replace("deny", "denny"));
     assertThat(run("run", "--policy", bad.toString())).isEqualTo(9);
     assertThat(calls).isEmpty();
-    assertThat(err().lines().toList().getFirst()).startsWith(bad + ":12:15: error: unknown action 'denny'");
-    assertThat(err()).endsWith("ftguard: 1 error in 1 policy file: nothing is valid until all are fixed\n");
+    assertThat(err().lines().toList().getFirst())
+        .startsWith(bad + ":12:15: error: unknown action 'denny'");
+    assertThat(err())
+        .endsWith("ftguard: 1 error in 1 policy file: nothing is valid until all are fixed\n");
     assertThat(stdout.size()).isZero();
   }
 
@@ -275,7 +303,9 @@ class PolicyApplyTest extends CommandLineTest {
   @Test
   void runNeedsPolicies() {
     assertThat(run("run")).isEqualTo(2);
-    assertThat(err()).contains("Missing required option: '--policy=FILE'").contains("Usage: ftguard run");
+    assertThat(err())
+        .contains("Missing required option: '--policy=FILE'")
+        .contains("Usage: ftguard run");
   }
 
   @Test
@@ -330,7 +360,9 @@ class PolicyApplyTest extends CommandLineTest {
     assertThat(out().lines()).hasSize(1);
     assertThat(out().trim())
         .isEqualTo(
-            "{\"loaded\":true,\"generation\":1,\"bytes\":" + bytes + ",\"policy_count\":2,\"rule_count\":3,"
+            "{\"loaded\":true,\"generation\":1,\"bytes\":"
+                + bytes
+                + ",\"policy_count\":2,\"rule_count\":3,"
                 + "\"policies\":[{\"name\":\"no-tmp-exec\",\"mode\":\"enforce\",\"priority\":10,\"rules\":["
                 + "{\"index\":0,\"name\":\"exec-from-tmp\",\"event\":\"exec\",\"action\":\"deny\",\"errno\":\"EACCES\","
                 + "\"match\":{\"binary\":{\"prefix\":[\"/tmp/\",\"/dev/shm/\"]},\"uid\":{\"notIn\":[0]}}},"
@@ -367,8 +399,10 @@ class PolicyApplyTest extends CommandLineTest {
     assertThat(run("policy", "show", "--json")).as(err()).isZero();
     JsonNode j = EventJson.MAPPER.readTree(out());
     assertThat(j.get("rule_count").asInt()).isEqualTo(set.ruleCount());
-    assertThat(j.get("policies")).extracting(p -> p.get("name").asString())
-        .containsExactlyElementsOf(set.policies().stream().map(dev.ftguard.policy.Policy::name).toList());
+    assertThat(j.get("policies"))
+        .extracting(p -> p.get("name").asString())
+        .containsExactlyElementsOf(
+            set.policies().stream().map(dev.ftguard.policy.Policy::name).toList());
     clear();
     assertThat(run("policy", "show")).isZero();
     assertThat(out()).contains("policy ").doesNotContain("null");
@@ -379,7 +413,9 @@ class PolicyApplyTest extends CommandLineTest {
     device.table = new byte[] {'n', 'o', 'p', 'e', 0, 0, 0, 0};
     device.generation = 2;
     assertThat(run("policy", "show")).isEqualTo(8);
-    assertThat(err()).startsWith("ftguard: the kernel holds a rule table (generation 2, 8 bytes) this ftguard cannot read: ");
+    assertThat(err())
+        .startsWith(
+            "ftguard: the kernel holds a rule table (generation 2, 8 bytes) this ftguard cannot read: ");
   }
 
   static final String HOOKS =
@@ -401,19 +437,39 @@ class PolicyApplyTest extends CommandLineTest {
   @Test
   void applyReportsEveryHookedFunctionAndExits12WhenOneDidNotAttach() throws Exception {
     Path f = file("h.yaml", HOOKS);
-    device.callHooks = List.of(
-        new dev.ftguard.abi.CallHookInfo(0, Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY, 0, 1, 0, 0, "__x64_sys_mkdirat"),
-        new dev.ftguard.abi.CallHookInfo(1, 0, -Errno.EINVAL, 1, 0, 0, "vfs_mkdir"));
-    assertThat(run("policy", "apply", f.toString())).as(err()).isEqualTo(UserException.HOOKS_NOT_ATTACHED);
-    assertThat(out()).contains("hooked 1 of 2 functions; not hooked (their rules do nothing): vfs_mkdir (EINVAL: not traceable");
+    device.callHooks =
+        List.of(
+            new dev.ftguard.abi.CallHookInfo(
+                0,
+                Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY,
+                0,
+                1,
+                0,
+                0,
+                "__x64_sys_mkdirat"),
+            new dev.ftguard.abi.CallHookInfo(1, 0, -Errno.EINVAL, 1, 0, 0, "vfs_mkdir"));
+    assertThat(run("policy", "apply", f.toString()))
+        .as(err())
+        .isEqualTo(UserException.HOOKS_NOT_ATTACHED);
+    assertThat(out())
+        .contains(
+            "hooked 1 of 2 functions; not hooked (their rules do nothing): vfs_mkdir (EINVAL: not traceable");
     assertThat(err()).contains("warning: hooked 1 of 2 functions");
     // the table is in force all the same
     assertThat(device.table).isNotNull();
 
     clear();
-    device.callHooks = List.of(
-        new dev.ftguard.abi.CallHookInfo(0, Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY, 0, 2, 0, 0, "__x64_sys_mkdirat"),
-        new dev.ftguard.abi.CallHookInfo(1, Abi.CALL_HOOK_ATTACHED, 0, 2, 0, 7, "vfs_mkdir"));
+    device.callHooks =
+        List.of(
+            new dev.ftguard.abi.CallHookInfo(
+                0,
+                Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY,
+                0,
+                2,
+                0,
+                0,
+                "__x64_sys_mkdirat"),
+            new dev.ftguard.abi.CallHookInfo(1, Abi.CALL_HOOK_ATTACHED, 0, 2, 0, 7, "vfs_mkdir"));
     assertThat(run("policy", "apply", "--json", f.toString())).as(err()).isZero();
     JsonNode j = EventJson.MAPPER.readTree(out().strip());
     assertThat(j.get("hooks")).hasSize(2);
@@ -425,9 +481,15 @@ class PolicyApplyTest extends CommandLineTest {
   void aDenyTheKernelRefusesNamesTheRuleAndTheFunction() throws Exception {
     Path f = file("h.yaml", HOOKS);
     byte[] table = dev.ftguard.policy.table.TableCompiler.compile(PolicyPipeline.load(List.of(f)));
-    long rulesAt = java.lang.foreign.MemorySegment.ofArray(table).get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
-    device.setError = new TableRejectedException("d", Errno.EINVAL, Abi.TERR_NOT_INJECTABLE, (int) (rulesAt + Abi.Rul.ACTION));
+    long rulesAt =
+        java.lang.foreign.MemorySegment.ofArray(table)
+            .get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, Abi.Table.RULES);
+    device.setError =
+        new TableRejectedException(
+            "d", Errno.EINVAL, Abi.TERR_NOT_INJECTABLE, (int) (rulesAt + Abi.Rul.ACTION));
     assertThat(run("policy", "apply", f.toString())).isEqualTo(UserException.TABLE_REJECTED);
-    assertThat(err()).contains("policy 'watch', rule 'locked': deny on __x64_sys_mkdirat is refused: the running kernel does not mark the function as safe to fail");
+    assertThat(err())
+        .contains(
+            "policy 'watch', rule 'locked': deny on __x64_sys_mkdirat is refused: the running kernel does not mark the function as safe to fail");
   }
 }

@@ -39,7 +39,9 @@ class PolicyCommandTest extends CommandLineTest {
   @Test
   void validFilesPrintASummary() throws Exception {
     Path lists = Files.writeString(tmp.resolve("lists.yaml"), LIST);
-    Path policy = Files.writeString(tmp.resolve("policy.yaml"), POLICY + "---\n" + POLICY.replace("no-shells", "other"));
+    Path policy =
+        Files.writeString(
+            tmp.resolve("policy.yaml"), POLICY + "---\n" + POLICY.replace("no-shells", "other"));
     assertThat(run("policy", "validate", policy.toString(), lists.toString())).isZero();
     assertThat(out()).isEqualTo("2 policies, 2 rules, 1 list: OK\n");
     assertThat(err()).isEmpty();
@@ -47,14 +49,21 @@ class PolicyCommandTest extends CommandLineTest {
 
   @Test
   void invalidFilesPrintEveryErrorAndExit9() throws Exception {
-    Path bad = Files.writeString(tmp.resolve("bad.yaml"), POLICY.replace("binary:", "binnary:").replace("deny", "deny\n      errno: EPREM"));
-    assertThat(run("policy", "validate", bad.toString())).isEqualTo(UserException.INVALID_POLICY).isEqualTo(9);
+    Path bad =
+        Files.writeString(
+            tmp.resolve("bad.yaml"),
+            POLICY.replace("binary:", "binnary:").replace("deny", "deny\n      errno: EPREM"));
+    assertThat(run("policy", "validate", bad.toString()))
+        .isEqualTo(UserException.INVALID_POLICY)
+        .isEqualTo(9);
     assertThat(out()).isEmpty();
     assertThat(err().lines().toList())
         .containsExactly(
-            bad + ":9:9: error: unknown selector 'binnary' for event 'exec' (hint: did you mean 'binary'? allowed:"
+            bad
+                + ":9:9: error: unknown selector 'binnary' for event 'exec' (hint: did you mean 'binary'? allowed:"
                 + " binary, parentBinary, ancestorBinary, uid, euid, argvContains, fileless, fromTempDir)",
-            bad + ":11:14: error: unknown errno 'EPREM' (hint: did you mean 'EPERM'? e.g. EPERM, ENOENT, ESRCH, EINTR, EIO,"
+            bad
+                + ":11:14: error: unknown errno 'EPREM' (hint: did you mean 'EPERM'? e.g. EPERM, ENOENT, ESRCH, EINTR, EIO,"
                 + " ENXIO, E2BIG, ENOEXEC, EBADF, EAGAIN, ENOMEM, EACCES, ...)",
             "ftguard: 2 errors in 1 policy file: nothing is valid until all are fixed");
   }
@@ -62,17 +71,23 @@ class PolicyCommandTest extends CommandLineTest {
   @Test
   void oneBadFileFailsTheWholeSet() throws Exception {
     Path good = Files.writeString(tmp.resolve("good.yaml"), LIST + "---\n" + POLICY);
-    Path bad = Files.writeString(tmp.resolve("bad.yaml"), "apiVersion: ftguard.dev/v1\nkind: List\nmetadata: {name: x}\nspec: {items: [a\n");
+    Path bad =
+        Files.writeString(
+            tmp.resolve("bad.yaml"),
+            "apiVersion: ftguard.dev/v1\nkind: List\nmetadata: {name: x}\nspec: {items: [a\n");
     assertThat(run("policy", "validate", good.toString(), bad.toString())).isEqualTo(9);
     assertThat(out()).isEmpty();
-    assertThat(err()).startsWith(bad + ":5:1: error: YAML syntax: ").endsWith("ftguard: 1 error in 2 policy files: nothing is valid until all are fixed\n");
+    assertThat(err())
+        .startsWith(bad + ":5:1: error: YAML syntax: ")
+        .endsWith("ftguard: 1 error in 2 policy files: nothing is valid until all are fixed\n");
   }
 
   @Test
   void missingFileIsBadInput() {
     Path missing = tmp.resolve("missing.yaml");
     assertThat(run("policy", "validate", missing.toString())).isEqualTo(UserException.USAGE);
-    assertThat(err()).isEqualTo("ftguard: policy file " + missing + " does not exist: check the path\n");
+    assertThat(err())
+        .isEqualTo("ftguard: policy file " + missing + " does not exist: check the path\n");
   }
 
   @Test
@@ -85,13 +100,17 @@ class PolicyCommandTest extends CommandLineTest {
   void notUtf8IsBadInput() throws Exception {
     Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xc3, (byte) 0x28});
     assertThat(run("policy", "validate", bin.toString())).isEqualTo(2);
-    assertThat(err()).isEqualTo("ftguard: cannot read policy file: " + bin + " is not UTF-8 text: save it as UTF-8\n");
+    assertThat(err())
+        .isEqualTo(
+            "ftguard: cannot read policy file: " + bin + " is not UTF-8 text: save it as UTF-8\n");
   }
 
   @Test
   void usageErrors() {
     assertThat(run("policy", "validate")).isEqualTo(2);
-    assertThat(err()).contains("Missing required parameter").contains("Usage: ftguard policy validate");
+    assertThat(err())
+        .contains("Missing required parameter")
+        .contains("Usage: ftguard policy validate");
     errText.getBuffer().setLength(0);
     assertThat(run("policy")).isEqualTo(2);
     assertThat(err()).contains("missing COMMAND").contains("Usage: ftguard policy");

@@ -1,12 +1,12 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.abi.Samples;
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.RecordEncoder;
+import dev.ftguard.abi.Samples;
+import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.TableRejectedException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -60,7 +60,10 @@ class PolicyDaemonTest {
   }
 
   List<JsonNode> lines() {
-    return out.toString(StandardCharsets.UTF_8).lines().map(l -> EventJson.MAPPER.readTree(l)).toList();
+    return out.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(l -> EventJson.MAPPER.readTree(l))
+        .toList();
   }
 
   @Test
@@ -71,7 +74,9 @@ class PolicyDaemonTest {
     assertThat(EventJson.line(daemon.startLine()))
         .isEqualTo(
             "{\"type\":\"policy_reload\",\"schema_version\":1,\"ok\":true,\"generation\":1,\"rules\":2,\"policies\":1,"
-                + "\"bytes\":" + device.table.length + ",\"reason\":\"start\","
+                + "\"bytes\":"
+                + device.table.length
+                + ",\"reason\":\"start\","
                 + "\"time\":\"2025-11-26T12:00:00Z\"}");
   }
 
@@ -82,13 +87,16 @@ class PolicyDaemonTest {
     assertThat(EventJson.line(line))
         .isEqualTo(
             "{\"type\":\"policy_reload\",\"schema_version\":1,\"ok\":true,\"generation\":2,\"rules\":3,\"policies\":2,"
-                + "\"bytes\":" + device.table.length + ",\"reason\":\"sighup\","
+                + "\"bytes\":"
+                + device.table.length
+                + ",\"reason\":\"sighup\","
                 + "\"time\":\"2025-11-26T12:00:00Z\"}");
     assertThat(device.written).hasSize(2);
     assertThat(err())
         .isEqualTo(
             "ftguard: policies reloaded (sighup): generation 2, 2 policies, 3 rules, "
-                + device.table.length + " bytes\n");
+                + device.table.length
+                + " bytes\n");
   }
 
   @Test
@@ -99,7 +107,8 @@ class PolicyDaemonTest {
     assertThat(device.table).isEqualTo(before);
     assertThat(device.written).hasSize(1);
     String located =
-        policy + ":12:15: error: unknown action 'denny' (hint: did you mean 'deny'? allowed: allow,"
+        policy
+            + ":12:15: error: unknown action 'denny' (hint: did you mean 'deny'? allowed: allow,"
             + " audit, deny, kill, deny+kill)";
     assertThat(line.get("ok").asBoolean()).isFalse();
     assertThat(line.get("errors").size()).isEqualTo(1);
@@ -141,13 +150,20 @@ class PolicyDaemonTest {
     StringWriter jsonErr = new StringWriter();
     PolicyDaemon d =
         new PolicyDaemon(
-            List.of(policy), device, tmp.resolve("ftguard"), out,
-            new Diagnostics(new PrintWriter(jsonErr, true), true), stop, clock);
+            List.of(policy),
+            device,
+            tmp.resolve("ftguard"),
+            out,
+            new Diagnostics(new PrintWriter(jsonErr, true), true),
+            stop,
+            clock);
     d.start(PolicyPipeline.compile(List.of(policy)));
     Files.writeString(policy, PolicyApplyTest.POLICY.replace("action: deny", "action: denny"));
     d.reload(PolicyDaemon.SIGHUP);
     List<JsonNode> l = jsonErr.toString().lines().map(x -> EventJson.MAPPER.readTree(x)).toList();
-    assertThat(l).extracting(n -> n.get("type").asString()).containsExactly("policy_error", "error");
+    assertThat(l)
+        .extracting(n -> n.get("type").asString())
+        .containsExactly("policy_error", "error");
     assertThat(l.get(0).get("line").asInt()).isEqualTo(12);
     assertThat(l.get(1).get("message").asString()).startsWith("policy reload (sighup) failed: ");
   }
@@ -163,7 +179,8 @@ class PolicyDaemonTest {
                   try {
                     summary.set(
                         daemon.run(
-                            new EventPump.Options(true, 0, null, Duration.ofMillis(20), 64 * 1024)));
+                            new EventPump.Options(
+                                true, 0, null, Duration.ofMillis(20), 64 * 1024)));
                   } catch (Throwable t) {
                     failure.set(t);
                   }
@@ -172,12 +189,16 @@ class PolicyDaemonTest {
     void awaitLine(Predicate<JsonNode> p) throws InterruptedException {
       long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (System.nanoTime() < end) {
-        if (out.toString(StandardCharsets.UTF_8).lines().map(l -> EventJson.MAPPER.readTree(l)).anyMatch(p)) {
+        if (out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .map(l -> EventJson.MAPPER.readTree(l))
+            .anyMatch(p)) {
           return;
         }
         Thread.sleep(10);
       }
-      throw new AssertionError("no such line in: " + out.toString(StandardCharsets.UTF_8) + "\nstderr: " + err());
+      throw new AssertionError(
+          "no such line in: " + out.toString(StandardCharsets.UTF_8) + "\nstderr: " + err());
     }
 
     @Override
@@ -194,7 +215,9 @@ class PolicyDaemonTest {
   }
 
   static Predicate<JsonNode> reload(String reason) {
-    return n -> n.get("type").asString().equals("policy_reload") && n.get("reason").asString().equals(reason);
+    return n ->
+        n.get("type").asString().equals("policy_reload")
+            && n.get("reason").asString().equals(reason);
   }
 
   @Test
@@ -207,7 +230,8 @@ class PolicyDaemonTest {
       loop.awaitLine(reload("sighup"));
     }
     List<JsonNode> l = lines();
-    assertThat(l).extracting(n -> n.get("type").asString())
+    assertThat(l)
+        .extracting(n -> n.get("type").asString())
         .containsExactly("policy_reload", "exec", "decision", "policy_reload");
     assertThat(l.get(0).get("reason").asString()).isEqualTo("start");
     assertThat(l.get(3).get("ok").asBoolean()).isTrue();
@@ -235,7 +259,9 @@ class PolicyDaemonTest {
     try (Loop loop = new Loop();
         PolicyWatcher w =
             PolicyWatcher.start(
-                List.of(policy), PolicyDaemon.DEBOUNCE, () -> daemon.requestReload(PolicyDaemon.FILE_CHANGE))) {
+                List.of(policy),
+                PolicyDaemon.DEBOUNCE,
+                () -> daemon.requestReload(PolicyDaemon.FILE_CHANGE))) {
       loop.awaitLine(reload("start"));
       Files.writeString(policy, PolicyApplyTest.POLICY.replace("action: deny", "action: denny"));
       loop.awaitLine(reload("file_change"));

@@ -1,9 +1,9 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.agent.json.EventJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ftguard.agent.json.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +89,8 @@ class VerifyCommandTest extends CommandLineTest {
     Path ko = assemble("clean", CLEAN);
     assertThat(run("verify", ko.toString())).isZero();
     assertThat(out())
-        .startsWith(ko + ": 1 wrapper, no tail call: each reaches its original only through calls\n")
+        .startsWith(
+            ko + ": 1 wrapper, no tail call: each reaches its original only through calls\n")
         .containsPattern("  WRAPPER +ORIGINAL +CODE +RESULT\n")
         .containsPattern("  wrap_ok +real_ok +\\.text\\+0x0 17 bytes +clean\n");
     assertThat(err()).isEmpty();
@@ -106,9 +107,11 @@ class VerifyCommandTest extends CommandLineTest {
         .contains(tail + ": 1 tail call in 1 of 2 wrappers\n")
         .containsPattern("  wrap_tail +real_tail +\\.text\\+0x11 \\d+ bytes +1 TAIL CALL\n")
         .contains("tail calls:\n  wrap_tail+0xc (.text+0x1d): jmp __x86_indirect_thunk_rax\n")
-        .contains("      tail call through a pointer (jump to a retpoline thunk); through the pointer in %rax\n");
+        .contains(
+            "      tail call through a pointer (jump to a retpoline thunk); through the pointer in %rax\n");
     assertThat(err())
-        .startsWith("ftguard: 1 tail call in " + tail + " (wrap_tail): a tail call leaves parent_ip")
+        .startsWith(
+            "ftguard: 1 tail call in " + tail + " (wrap_tail): a tail call leaves parent_ip")
         .contains("-fno-optimize-sibling-calls");
   }
 
@@ -143,7 +146,11 @@ class VerifyCommandTest extends CommandLineTest {
   void aFileThatIsNoModuleIsBadInput() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.ko"), "not a module\n");
     assertThat(run("verify", text.toString())).isEqualTo(UserException.USAGE);
-    assertThat(err()).isEqualTo("ftguard: " + text + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko\n");
+    assertThat(err())
+        .isEqualTo(
+            "ftguard: "
+                + text
+                + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko\n");
 
     errText.getBuffer().setLength(0);
     Path noList = assemble("plain", "\t.text\nf:\n\tret\n");

@@ -22,7 +22,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BuiltinEventsIT {
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             T=%2$s
@@ -61,66 +62,93 @@ class BuiltinEventsIT {
             $F unload
             """;
 
-    private GuestResult run;
-    private List<JsonNode> lines;
+  private GuestResult run;
+  private List<JsonNode> lines;
 
-    @BeforeAll
-    void boot() throws Exception {
-        run = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("builtin-events", Duration.ofMinutes(6)))
-                .file(GuestFile.copyOf(KernelCatalog.repoRoot().resolve("policies/events.yaml"), "/policies/events.yaml"))
-                .payload(PAYLOAD.formatted(FtguardGuest.FTGUARD, FtguardGuest.TEST_HELPER, FtguardGuest.MODULE,
+  @BeforeAll
+  void boot() throws Exception {
+    run =
+        Vm.run(
+            FtguardGuest.withTestFiles(FtguardGuest.guest("builtin-events", Duration.ofMinutes(6)))
+                .file(
+                    GuestFile.copyOf(
+                        KernelCatalog.repoRoot().resolve("policies/events.yaml"),
+                        "/policies/events.yaml"))
+                .payload(
+                    PAYLOAD.formatted(
+                        FtguardGuest.FTGUARD,
+                        FtguardGuest.TEST_HELPER,
+                        FtguardGuest.MODULE,
                         FtguardGuest.HELLO_MODULE))
                 .build());
-        FtguardGuest.assertCleanRun(run);
-        lines = FtguardGuest.readJsonLines(run, "run.jsonl");
-    }
+    FtguardGuest.assertCleanRun(run);
+    lines = FtguardGuest.readJsonLines(run, "run.jsonl");
+  }
 
-    private List<JsonNode> rule(String name) {
-        return lines.stream().filter(l -> l.has("rule") && l.get("rule").asString().equals(name)).toList();
-    }
+  private List<JsonNode> rule(String name) {
+    return lines.stream()
+        .filter(l -> l.has("rule") && l.get("rule").asString().equals(name))
+        .toList();
+  }
 
-    @Test
-    void everyFunctionOfTheSetIsHooked() throws Exception {
-        assertThat(run.readOutFile("run.rc").strip()).as(run.readOutFile("run.err")).isEqualTo("0");
-        JsonNode start = lines.getFirst();
-        assertThat(start.get("hooks")).allSatisfy(h -> assertThat(h.get("attached").asBoolean()).as(h.toString()).isTrue());
-    }
+  @Test
+  void everyFunctionOfTheSetIsHooked() throws Exception {
+    assertThat(run.readOutFile("run.rc").strip()).as(run.readOutFile("run.err")).isEqualTo("0");
+    JsonNode start = lines.getFirst();
+    assertThat(start.get("hooks"))
+        .allSatisfy(h -> assertThat(h.get("attached").asBoolean()).as(h.toString()).isTrue());
+  }
 
-    @Test
-    void writesNetworkModulesPtrace() {
-        assertThat(rule("write-watched")).anySatisfy(l -> {
-            assertThat(l.get("object").asString()).isEqualTo("/root/.ssh/authorized_keys");
-            assertThat(l.get("access").toString()).contains("write").contains("create");
-        });
-        assertThat(rule("connect")).anySatisfy(l -> {
-            assertThat(l.get("address").asString()).isEqualTo("127.0.0.1");
-            assertThat(l.get("port").asInt()).isEqualTo(9);
-        });
-        assertThat(rule("bind")).anySatisfy(l -> {
-            assertThat(l.get("args").get("addr.address").asString()).isEqualTo("127.0.0.1");
-            assertThat(l.get("args").get("addr.port").asInt()).isEqualTo(4555);
-        });
-        assertThat(rule("module-load")).anySatisfy(l -> assertThat(l.get("object").asString()).contains("ftg_hello"));
-        assertThat(rule("ptrace-attach")).anySatisfy(l -> assertThat(l.get("target_pid").asInt()).isPositive());
-    }
+  @Test
+  void writesNetworkModulesPtrace() {
+    assertThat(rule("write-watched"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("object").asString()).isEqualTo("/root/.ssh/authorized_keys");
+              assertThat(l.get("access").toString()).contains("write").contains("create");
+            });
+    assertThat(rule("connect"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("address").asString()).isEqualTo("127.0.0.1");
+              assertThat(l.get("port").asInt()).isEqualTo(9);
+            });
+    assertThat(rule("bind"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("args").get("addr.address").asString()).isEqualTo("127.0.0.1");
+              assertThat(l.get("args").get("addr.port").asInt()).isEqualTo(4555);
+            });
+    assertThat(rule("module-load"))
+        .anySatisfy(l -> assertThat(l.get("object").asString()).contains("ftg_hello"));
+    assertThat(rule("ptrace-attach"))
+        .anySatisfy(l -> assertThat(l.get("target_pid").asInt()).isPositive());
+  }
 
-    @Test
-    void credentialsMountsMemfdSignals() throws Exception {
-        assertThat(rule("setresuid")).anySatisfy(l -> {
-            assertThat(l.get("args").get("ruid").asLong()).isEqualTo(1000);
-            assertThat(l.get("args").get("euid").asLong()).isEqualTo(1000);
-        });
-        assertThat(rule("mount")).anySatisfy(l -> {
-            assertThat(l.get("args").get("source").asString()).isEqualTo("ftgsrc");
-            assertThat(l.get("args").get("target").asString()).isEqualTo("/mnt/t");
-            assertThat(l.get("args").get("fstype").asString()).isEqualTo("tmpfs");
-        });
-        assertThat(rule("memfd")).anySatisfy(l -> assertThat(l.get("args").get("name").isString()).isTrue());
-        int victim = Integer.parseInt(run.readOutFile("victim.txt").strip());
-        assertThat(rule("signal")).anySatisfy(l -> {
-            assertThat(l.get("args").get("pid").asInt()).isEqualTo(victim);
-            assertThat(l.get("args").get("sig").asInt()).isEqualTo(15);
-            assertThat(l.get("tgid").asInt()).isNotEqualTo(victim);
-        });
-    }
+  @Test
+  void credentialsMountsMemfdSignals() throws Exception {
+    assertThat(rule("setresuid"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("args").get("ruid").asLong()).isEqualTo(1000);
+              assertThat(l.get("args").get("euid").asLong()).isEqualTo(1000);
+            });
+    assertThat(rule("mount"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("args").get("source").asString()).isEqualTo("ftgsrc");
+              assertThat(l.get("args").get("target").asString()).isEqualTo("/mnt/t");
+              assertThat(l.get("args").get("fstype").asString()).isEqualTo("tmpfs");
+            });
+    assertThat(rule("memfd"))
+        .anySatisfy(l -> assertThat(l.get("args").get("name").isString()).isTrue());
+    int victim = Integer.parseInt(run.readOutFile("victim.txt").strip());
+    assertThat(rule("signal"))
+        .anySatisfy(
+            l -> {
+              assertThat(l.get("args").get("pid").asInt()).isEqualTo(victim);
+              assertThat(l.get("args").get("sig").asInt()).isEqualTo(15);
+              assertThat(l.get("tgid").asInt()).isNotEqualTo(victim);
+            });
+  }
 }

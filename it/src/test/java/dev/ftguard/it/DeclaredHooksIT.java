@@ -12,17 +12,18 @@ import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Functions hooked by name from a policy, in the VM: typed arguments read from a system call's
- * user registers (s32, user string, u32), from a kernel function's own registers (a dentry as a
- * path, a u16), a sockaddr (family, address, port) and a cred (ids); a deny on a system call entry
- * (safe to fail) makes the call fail without running; a deny on a function outside the kernel's
- * list is refused when the table is written, and the table in force stays; a hook on a function
- * that does not exist does not attach and leaves the others working.
+ * Functions hooked by name from a policy, in the VM: typed arguments read from a system call's user
+ * registers (s32, user string, u32), from a kernel function's own registers (a dentry as a path, a
+ * u16), a sockaddr (family, address, port) and a cred (ids); a deny on a system call entry (safe to
+ * fail) makes the call fail without running; a deny on a function outside the kernel's list is
+ * refused when the table is written, and the table in force stays; a hook on a function that does
+ * not exist does not attach and leaves the others working.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeclaredHooksIT {
 
-    private static final String HOOKS = """
+  private static final String HOOKS =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: hooks}
@@ -53,7 +54,8 @@ class DeclaredHooksIT {
                 - {name: missing, event: call, function: ftg_no_such_function, action: audit}
             """;
 
-    private static final String REFUSED = """
+  private static final String REFUSED =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: refused}
@@ -65,7 +67,8 @@ class DeclaredHooksIT {
                 - {name: no-mkdir, event: call, function: vfs_mkdir, action: deny}
             """;
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             T=%2$s
@@ -93,96 +96,126 @@ class DeclaredHooksIT {
             $F unload
             """;
 
-    private GuestResult run;
-    private List<JsonNode> calls;
+  private GuestResult run;
+  private List<JsonNode> calls;
 
-    @BeforeAll
-    void boot() throws Exception {
-        run = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("declared-hooks", Duration.ofMinutes(6)))
-                .payload(PAYLOAD.formatted(FtguardGuest.FTGUARD, FtguardGuest.TEST_HELPER, HOOKS.strip(),
-                        REFUSED.strip(), FtguardGuest.MODULE))
+  @BeforeAll
+  void boot() throws Exception {
+    run =
+        Vm.run(
+            FtguardGuest.withTestFiles(FtguardGuest.guest("declared-hooks", Duration.ofMinutes(6)))
+                .payload(
+                    PAYLOAD.formatted(
+                        FtguardGuest.FTGUARD,
+                        FtguardGuest.TEST_HELPER,
+                        HOOKS.strip(),
+                        REFUSED.strip(),
+                        FtguardGuest.MODULE))
                 .build());
-        FtguardGuest.assertCleanRun(run);
-        calls = FtguardGuest.readJsonLines(run, "events.jsonl").stream()
-                .filter(l -> l.get("type").asString().equals("call"))
-                .toList();
-    }
+    FtguardGuest.assertCleanRun(run);
+    calls =
+        FtguardGuest.readJsonLines(run, "events.jsonl").stream()
+            .filter(l -> l.get("type").asString().equals("call"))
+            .toList();
+  }
 
-    private String out(String name) throws Exception {
-        return run.readOutFile(name).strip();
-    }
+  private String out(String name) throws Exception {
+    return run.readOutFile(name).strip();
+  }
 
-    private List<JsonNode> calls(String rule) {
-        return calls.stream().filter(c -> c.get("rule").asString().equals(rule)).toList();
-    }
+  private List<JsonNode> calls(String rule) {
+    return calls.stream().filter(c -> c.get("rule").asString().equals(rule)).toList();
+  }
 
-    @Test
-    void aHookOnAMissingFunctionDoesNotAttachAndTheOthersWork() throws Exception {
-        assertThat(out("apply.rc")).as(out("apply.err")).isEqualTo("12");
-        assertThat(out("apply.out")).contains("hooked 4 of 5 functions");
-        assertThat(out("apply.err")).contains("ftg_no_such_function (ENOENT: no such function in this kernel");
-        JsonNode show = FtguardGuest.readJson(run, "show.json");
-        assertThat(show.toString()).contains("\"function\":\"__x64_sys_mkdirat\"").contains("\"name\":\"path\"");
-        assertThat(calls("missing")).isEmpty();
-    }
+  @Test
+  void aHookOnAMissingFunctionDoesNotAttachAndTheOthersWork() throws Exception {
+    assertThat(out("apply.rc")).as(out("apply.err")).isEqualTo("12");
+    assertThat(out("apply.out")).contains("hooked 4 of 5 functions");
+    assertThat(out("apply.err"))
+        .contains("ftg_no_such_function (ENOENT: no such function in this kernel");
+    JsonNode show = FtguardGuest.readJson(run, "show.json");
+    assertThat(show.toString())
+        .contains("\"function\":\"__x64_sys_mkdirat\"")
+        .contains("\"name\":\"path\"");
+    assertThat(calls("missing")).isEmpty();
+  }
 
-    @Test
-    void aSystemCallsArgumentsAreReadFromTheUserRegisters() throws Exception {
-        assertThat(out("watch.txt")).isEqualTo("ok");
-        assertThat(calls("watched")).singleElement().satisfies(c -> {
-            assertThat(c.get("function").asString()).isEqualTo("__x64_sys_mkdirat");
-            assertThat(c.get("action").asString()).isEqualTo("audit");
-            assertThat(c.get("args").get("dfd").asInt()).isEqualTo(-100); // AT_FDCWD, signed
-            assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/watch/b");
-            assertThat(c.get("args").get("mode").asInt()).isEqualTo(0755);
-            assertThat(c.get("comm").asString()).isEqualTo("ftgtest");
-            assertThat(c.get("unreadable")).isEmpty();
-        });
-    }
+  @Test
+  void aSystemCallsArgumentsAreReadFromTheUserRegisters() throws Exception {
+    assertThat(out("watch.txt")).isEqualTo("ok");
+    assertThat(calls("watched"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.get("function").asString()).isEqualTo("__x64_sys_mkdirat");
+              assertThat(c.get("action").asString()).isEqualTo("audit");
+              assertThat(c.get("args").get("dfd").asInt()).isEqualTo(-100); // AT_FDCWD, signed
+              assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/watch/b");
+              assertThat(c.get("args").get("mode").asInt()).isEqualTo(0755);
+              assertThat(c.get("comm").asString()).isEqualTo("ftgtest");
+              assertThat(c.get("unreadable")).isEmpty();
+            });
+  }
 
-    @Test
-    void aDenyOnASystemCallEntryFailsTheCallWithoutRunningIt() throws Exception {
-        assertThat(out("locked.txt")).isEqualTo("errno=EACCES");
-        assertThat(java.nio.file.Files.exists(run.outFile("locked-exists.txt"))).as("the directory was not created").isFalse();
-        assertThat(calls("locked")).hasSize(2).first().satisfies(c -> {
-            assertThat(c.get("action").asString()).isEqualTo("deny");
-            assertThat(c.get("retval").asInt()).isEqualTo(-13);
-            assertThat(c.get("errno").asString()).isEqualTo("EACCES");
-            assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/locked/a");
-        });
-        // the refused table left this one in force; clearing the table lets the call through
-        assertThat(out("locked2.txt")).isEqualTo("errno=EACCES");
-        assertThat(out("cleared.txt")).isEqualTo("ok");
-    }
+  @Test
+  void aDenyOnASystemCallEntryFailsTheCallWithoutRunningIt() throws Exception {
+    assertThat(out("locked.txt")).isEqualTo("errno=EACCES");
+    assertThat(java.nio.file.Files.exists(run.outFile("locked-exists.txt")))
+        .as("the directory was not created")
+        .isFalse();
+    assertThat(calls("locked"))
+        .hasSize(2)
+        .first()
+        .satisfies(
+            c -> {
+              assertThat(c.get("action").asString()).isEqualTo("deny");
+              assertThat(c.get("retval").asInt()).isEqualTo(-13);
+              assertThat(c.get("errno").asString()).isEqualTo("EACCES");
+              assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/locked/a");
+            });
+    // the refused table left this one in force; clearing the table lets the call through
+    assertThat(out("locked2.txt")).isEqualTo("errno=EACCES");
+    assertThat(out("cleared.txt")).isEqualTo("ok");
+  }
 
-    @Test
-    void kernelFunctionArgumentsDentrySockaddrAndCred() throws Exception {
-        assertThat(out("sticky.txt")).isEqualTo("ok");
-        assertThat(calls("sticky")).singleElement().satisfies(c -> {
-            assertThat(c.get("function").asString()).isEqualTo("vfs_mkdir");
-            assertThat(c.get("args").get("dentry").asString()).isEqualTo("/srv/c");
-            assertThat(c.get("args").get("mode").asInt() & 01000).isEqualTo(01000);
-        });
-        assertThat(out("bind.txt")).isEqualTo("ok");
-        assertThat(calls("bind-4xxx")).singleElement().satisfies(c -> {
-            JsonNode a = c.get("args");
-            assertThat(a.get("addr.family").asInt()).isEqualTo(2);
-            assertThat(a.get("addr.address").asString()).isEqualTo("127.0.0.1");
-            assertThat(a.get("addr.port").asInt()).isEqualTo(4321);
-            assertThat(a.get("len").asInt()).isEqualTo(16);
-        });
-        assertThat(out("as.txt")).isEqualTo("ok");
-        assertThat(calls("to-4242")).isNotEmpty().first().satisfies(c -> {
-            assertThat(c.get("args").get("new.uid").asLong()).isEqualTo(4242);
-            assertThat(c.get("args").get("new.euid").asLong()).isEqualTo(4242);
-        });
-    }
+  @Test
+  void kernelFunctionArgumentsDentrySockaddrAndCred() throws Exception {
+    assertThat(out("sticky.txt")).isEqualTo("ok");
+    assertThat(calls("sticky"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.get("function").asString()).isEqualTo("vfs_mkdir");
+              assertThat(c.get("args").get("dentry").asString()).isEqualTo("/srv/c");
+              assertThat(c.get("args").get("mode").asInt() & 01000).isEqualTo(01000);
+            });
+    assertThat(out("bind.txt")).isEqualTo("ok");
+    assertThat(calls("bind-4xxx"))
+        .singleElement()
+        .satisfies(
+            c -> {
+              JsonNode a = c.get("args");
+              assertThat(a.get("addr.family").asInt()).isEqualTo(2);
+              assertThat(a.get("addr.address").asString()).isEqualTo("127.0.0.1");
+              assertThat(a.get("addr.port").asInt()).isEqualTo(4321);
+              assertThat(a.get("len").asInt()).isEqualTo(16);
+            });
+    assertThat(out("as.txt")).isEqualTo("ok");
+    assertThat(calls("to-4242"))
+        .isNotEmpty()
+        .first()
+        .satisfies(
+            c -> {
+              assertThat(c.get("args").get("new.uid").asLong()).isEqualTo(4242);
+              assertThat(c.get("args").get("new.euid").asLong()).isEqualTo(4242);
+            });
+  }
 
-    @Test
-    void aDenyOnAFunctionThatIsNotSafeToFailIsRefusedWithTheRuleNamed() throws Exception {
-        assertThat(out("refused.rc")).isEqualTo("10");
-        assertThat(out("refused.err"))
-                .contains("policy 'refused', rule 'no-mkdir': deny on vfs_mkdir is refused")
-                .contains("previous table stays in force");
-    }
+  @Test
+  void aDenyOnAFunctionThatIsNotSafeToFailIsRefusedWithTheRuleNamed() throws Exception {
+    assertThat(out("refused.rc")).isEqualTo("10");
+    assertThat(out("refused.err"))
+        .contains("policy 'refused', rule 'no-mkdir': deny on vfs_mkdir is refused")
+        .contains("previous table stays in force");
+  }
 }

@@ -17,32 +17,44 @@ import tools.jackson.databind.ObjectMapper;
 /** The README's main job: {@code ftguard demo} boots the VM and streams the scenario's events. */
 class DemoIT {
 
-    @Test
-    void demoStreamsTheScenarioEventsAndEndsCleanly() {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Context system = Context.system();
-        Map<String, String> properties = new HashMap<>(system.properties());
-        properties.put("ftguard.home", KernelCatalog.repoRoot().toString());
-        Context context = new Context(new PrintWriter(out, true), new PrintWriter(err, true), system.stdout(),
-                system.env(), properties, system.paths(), system.modules(), system.devices());
+  @Test
+  void demoStreamsTheScenarioEventsAndEndsCleanly() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Context system = Context.system();
+    Map<String, String> properties = new HashMap<>(system.properties());
+    properties.put("ftguard.home", KernelCatalog.repoRoot().toString());
+    Context context =
+        new Context(
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            system.stdout(),
+            system.env(),
+            properties,
+            system.paths(),
+            system.modules(),
+            system.devices());
 
-        int status = Ftguard.run(context, "demo");
+    int status = Ftguard.run(context, "demo");
 
-        assertThat(status).as(err.toString()).isZero();
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> events = out.toString().lines().filter(l -> l.startsWith("{\"type\":"))
-                .map(json::readTree).toList();
-        assertThat(events).as(out.toString()).anySatisfy(e -> {
-            assertThat(e.get("type").asString()).isEqualTo("exec");
-            assertThat(e.get("filename").asString()).isEqualTo("/bin/echo");
-            assertThat(e.get("argv").toString()).isEqualTo("[\"/bin/echo\",\"hello\",\"from\",\"ftguard\"]");
-        });
-        assertThat(events).anySatisfy(e -> assertThat(e.path("errno").asString()).isEqualTo("ENOENT"));
-        assertThat(events).anySatisfy(e -> assertThat(e.path("exit_status").asInt(-1)).isEqualTo(42));
-        assertThat(events).anySatisfy(e -> assertThat(e.path("signal").asInt(-1)).isEqualTo(9));
-        assertThat(out.toString()).contains("## an exec with arguments", "hooks      11 of 11 attached",
-                "ftguard unloaded");
-        assertThat(err.toString()).contains("first event");
-    }
+    assertThat(status).as(err.toString()).isZero();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> events =
+        out.toString().lines().filter(l -> l.startsWith("{\"type\":")).map(json::readTree).toList();
+    assertThat(events)
+        .as(out.toString())
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("type").asString()).isEqualTo("exec");
+              assertThat(e.get("filename").asString()).isEqualTo("/bin/echo");
+              assertThat(e.get("argv").toString())
+                  .isEqualTo("[\"/bin/echo\",\"hello\",\"from\",\"ftguard\"]");
+            });
+    assertThat(events).anySatisfy(e -> assertThat(e.path("errno").asString()).isEqualTo("ENOENT"));
+    assertThat(events).anySatisfy(e -> assertThat(e.path("exit_status").asInt(-1)).isEqualTo(42));
+    assertThat(events).anySatisfy(e -> assertThat(e.path("signal").asInt(-1)).isEqualTo(9));
+    assertThat(out.toString())
+        .contains("## an exec with arguments", "hooks      11 of 11 attached", "ftguard unloaded");
+    assertThat(err.toString()).contains("first event");
+  }
 }

@@ -14,19 +14,22 @@ import org.junit.jupiter.api.Test;
 /**
  * The double call. In the default call mode ({@code guard}) a wrapper calls the original through
  * its fentry site, so the ftrace callback runs twice per hooked call (redirect, then let the
- * module's own call through) and every other tracer on that function sees two entries. With
- * {@code call_mode=skip} the wrapper enters the original past its fentry site: one callback, one
- * entry. Counted on {@code __x64_sys_execve} from the module's own hit counter and from the
- * function tracer, over execs made by a static helper; nothing else execs in the guest meanwhile.
+ * module's own call through) and every other tracer on that function sees two entries. With {@code
+ * call_mode=skip} the wrapper enters the original past its fentry site: one callback, one entry.
+ * Counted on {@code __x64_sys_execve} from the module's own hit counter and from the function
+ * tracer, over execs made by a static helper; nothing else execs in the guest meanwhile.
  */
 class DoubleCallIT {
 
-    private static final String TARGET = "__x64_sys_execve";
-    /** Execs by ftgbench while the hit counter is read, and while the function tracer runs. */
-    private static final int COUNTED = 100;
-    private static final int TRACED = 20;
+  private static final String TARGET = "__x64_sys_execve";
 
-    private static final String PAYLOAD = """
+  /** Execs by ftgbench while the hit counter is read, and while the function tracer runs. */
+  private static final int COUNTED = 100;
+
+  private static final int TRACED = 20;
+
+  private static final String PAYLOAD =
+      """
             set -u
             T=/sys/kernel/tracing
             for mode in guard skip; do
@@ -47,54 +50,57 @@ class DoubleCallIT {
             done
             """;
 
-    @Test
-    void guardModeRunsTheCallbackTwicePerCallAndSkipModeOnce() throws Exception {
-        GuestResult r = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("double-call", Duration.ofMinutes(4)))
+  @Test
+  void guardModeRunsTheCallbackTwicePerCallAndSkipModeOnce() throws Exception {
+    GuestResult r =
+        Vm.run(
+            FtguardGuest.withTestFiles(FtguardGuest.guest("double-call", Duration.ofMinutes(4)))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), "/ftgbench"))
                 .payload(PAYLOAD.formatted(FtguardGuest.MODULE, TARGET, COUNTED, TRACED))
                 .build());
 
-        FtguardGuest.assertCleanRun(r);
-        // each hit-counter window holds COUNTED execs, the exec of ftgbench and that of the
-        // second ftgtest (the first one's exec is already in h0): nothing else runs in the guest
-        int execs = COUNTED + 2;
-        assertThat(hitsDelta(r, "guard")).as("callbacks per exec, guard").isEqualTo(2L * execs);
-        assertThat(hitsDelta(r, "skip")).as("callbacks per exec, skip").isEqualTo(execs);
-        assertThat(flags(r, "guard") & 4).as("FTG_HOOK_SKIP_FENTRY, guard").isZero();
-        assertThat(flags(r, "skip") & 4).as("FTG_HOOK_SKIP_FENTRY, skip").isEqualTo(4);
-        for (String mode : List.of("guard", "skip")) {
-            assertThat(r.readOutFile(mode + ".bench").strip()).as(mode).endsWith(" 0"); // no exec failed
-        }
-
-        // what the function tracer sees while tracing: the shell's exec of ftgbench and its
-        // TRACED execs (trace lines name the task by pid; the comm shown is not reliable)
-        int traced = TRACED + 1;
-        List<String> guard = entries(r, "guard");
-        List<String> skip = entries(r, "skip");
-        assertThat(guard).as(r.readOutFile("guard.trace")).hasSize(2 * traced);
-        assertThat(guard).filteredOn(l -> l.contains("<-ftg_execve")).hasSize(traced);
-        assertThat(skip).as(r.readOutFile("skip.trace")).hasSize(traced);
-        assertThat(skip).noneMatch(l -> l.contains("<-ftg_execve"));
+    FtguardGuest.assertCleanRun(r);
+    // each hit-counter window holds COUNTED execs, the exec of ftgbench and that of the
+    // second ftgtest (the first one's exec is already in h0): nothing else runs in the guest
+    int execs = COUNTED + 2;
+    assertThat(hitsDelta(r, "guard")).as("callbacks per exec, guard").isEqualTo(2L * execs);
+    assertThat(hitsDelta(r, "skip")).as("callbacks per exec, skip").isEqualTo(execs);
+    assertThat(flags(r, "guard") & 4).as("FTG_HOOK_SKIP_FENTRY, guard").isZero();
+    assertThat(flags(r, "skip") & 4).as("FTG_HOOK_SKIP_FENTRY, skip").isEqualTo(4);
+    for (String mode : List.of("guard", "skip")) {
+      assertThat(r.readOutFile(mode + ".bench").strip()).as(mode).endsWith(" 0"); // no exec failed
     }
 
-    private static long hitsDelta(GuestResult r, String mode) {
-        return field(r, mode + ".h1", "hits") - field(r, mode + ".h0", "hits");
-    }
+    // what the function tracer sees while tracing: the shell's exec of ftgbench and its
+    // TRACED execs (trace lines name the task by pid; the comm shown is not reliable)
+    int traced = TRACED + 1;
+    List<String> guard = entries(r, "guard");
+    List<String> skip = entries(r, "skip");
+    assertThat(guard).as(r.readOutFile("guard.trace")).hasSize(2 * traced);
+    assertThat(guard).filteredOn(l -> l.contains("<-ftg_execve")).hasSize(traced);
+    assertThat(skip).as(r.readOutFile("skip.trace")).hasSize(traced);
+    assertThat(skip).noneMatch(l -> l.contains("<-ftg_execve"));
+  }
 
-    private static long flags(GuestResult r, String mode) {
-        return field(r, mode + ".h1", "flags");
-    }
+  private static long hitsDelta(GuestResult r, String mode) {
+    return field(r, mode + ".h1", "hits") - field(r, mode + ".h0", "hits");
+  }
 
-    private static long field(GuestResult r, String file, String name) {
-        String text = r.readOutFile(file).strip();
-        Matcher m = Pattern.compile("^ok .*\\b" + name + "=(\\d+)").matcher(text);
-        assertThat(m.find()).as(file + ": " + text).isTrue();
-        return Long.parseLong(m.group(1));
-    }
+  private static long flags(GuestResult r, String mode) {
+    return field(r, mode + ".h1", "flags");
+  }
 
-    private static List<String> entries(GuestResult r, String mode) {
-        return r.readOutFile(mode + ".trace").lines()
-                .filter(l -> !l.startsWith("#") && l.contains(" " + TARGET + " <-"))
-                .toList();
-    }
+  private static long field(GuestResult r, String file, String name) {
+    String text = r.readOutFile(file).strip();
+    Matcher m = Pattern.compile("^ok .*\\b" + name + "=(\\d+)").matcher(text);
+    assertThat(m.find()).as(file + ": " + text).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static List<String> entries(GuestResult r, String mode) {
+    return r.readOutFile(mode + ".trace")
+        .lines()
+        .filter(l -> !l.startsWith("#") && l.contains(" " + TARGET + " <-"))
+        .toList();
+  }
 }

@@ -29,20 +29,31 @@ import org.junit.jupiter.params.provider.MethodSource;
  * enforces IBT. TCG enforces nothing, but the sealed bytes are in the guest's kernel text.
  *
  * <p>In one boot per IBT kernel: the first bytes of the hook targets, of the functions the module
- * calls through pointers and of a sample of the kernel's text symbols are read from
- * {@code /proc/kcore} by a helper that knows nothing of ftguard; the test build of the module
- * ({@code FTG_TEST_IBT=1}) classifies the same functions with its own check, and with
- * {@code test_ibt=1} (acting as on an IBT CPU) refuses to load because a wrapper's original is
- * sealed, naming it; without it, it loads.
+ * calls through pointers and of a sample of the kernel's text symbols are read from {@code
+ * /proc/kcore} by a helper that knows nothing of ftguard; the test build of the module ({@code
+ * FTG_TEST_IBT=1}) classifies the same functions with its own check, and with {@code test_ibt=1}
+ * (acting as on an IBT CPU) refuses to load because a wrapper's original is sealed, naming it;
+ * without it, it loads.
  */
 class IbtSealIT {
 
-    /** Functions the module hooks with wrappers or calls through pointers. */
-    private static final List<String> NAMED = List.of("__x64_sys_execve", "__x64_sys_execveat",
-            "security_bprm_check", "security_file_open", "commit_creds", "wake_up_new_task", "acct_collect",
-            "strncpy_from_kernel_nofault", "strncpy_from_user_nofault", "ftrace_location", "__x64_sys_getppid");
+  /** Functions the module hooks with wrappers or calls through pointers. */
+  private static final List<String> NAMED =
+      List.of(
+          "__x64_sys_execve",
+          "__x64_sys_execveat",
+          "security_bprm_check",
+          "security_file_open",
+          "commit_creds",
+          "wake_up_new_task",
+          "acct_collect",
+          "strncpy_from_kernel_nofault",
+          "strncpy_from_user_nofault",
+          "ftrace_location",
+          "__x64_sys_getppid");
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             # functions of vmlinux (not modules, not init text, not the __pfx_/__cfi_ padding before
             # functions) named once: kallsyms finds those
@@ -64,78 +75,107 @@ class IbtSealIT {
             rmmod ftguard
             """;
 
-    private static final Pattern ENTRY = Pattern.compile("ftguard: test: entry (\\S+) (\\S+) callable=(yes|no)");
+  private static final Pattern ENTRY =
+      Pattern.compile("ftguard: test: entry (\\S+) (\\S+) callable=(yes|no)");
 
-    static Stream<DebianKernel> ibtKernels() {
-        return KernelCatalog.ofRepo().all().stream().filter(IbtSealIT::builtWithIbt);
+  static Stream<DebianKernel> ibtKernels() {
+    return KernelCatalog.ofRepo().all().stream().filter(IbtSealIT::builtWithIbt);
+  }
+
+  private static boolean builtWithIbt(DebianKernel k) {
+    try {
+      return Files.readAllLines(k.config()).contains("CONFIG_X86_KERNEL_IBT=y");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 
-    private static boolean builtWithIbt(DebianKernel k) {
-        try {
-            return Files.readAllLines(k.config()).contains("CONFIG_X86_KERNEL_IBT=y");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("ibtKernels")
-    void theCheckSeesTheSealsTheKernelWrote(DebianKernel kernel) throws Exception {
-        Path ko = FtguardGuest.module(kernel, "FTG_TEST_IBT=1");
-        GuestResult r = Vm.run(FtguardGuest.guest("ibt-seal-" + kernel.series(), Duration.ofMinutes(4), kernel, ko)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ibtKernels")
+  void theCheckSeesTheSealsTheKernelWrote(DebianKernel kernel) throws Exception {
+    Path ko = FtguardGuest.module(kernel, "FTG_TEST_IBT=1");
+    GuestResult r =
+        Vm.run(
+            FtguardGuest.guest("ibt-seal-" + kernel.series(), Duration.ofMinutes(4), kernel, ko)
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("kcore"), "/kcore"))
                 .payload(PAYLOAD.formatted(String.join(" ", NAMED), "/kcore", FtguardGuest.MODULE))
                 .build());
-        FtguardGuest.assertCleanRun(r);
+    FtguardGuest.assertCleanRun(r);
 
-        Map<String, String> addresses = new HashMap<>();
-        r.readOutFile("addrs").lines().map(l -> l.split(" ")).forEach(w -> addresses.put(w[0], w[1]));
-        Map<String, String> oracle = new HashMap<>();
-        r.readOutFile("bytes").lines().map(l -> l.split(" ", 2))
-                .forEach(w -> addresses.forEach((name, addr) -> {
-                    if (addr.equals(w[0])) {
+    Map<String, String> addresses = new HashMap<>();
+    r.readOutFile("addrs").lines().map(l -> l.split(" ")).forEach(w -> addresses.put(w[0], w[1]));
+    Map<String, String> oracle = new HashMap<>();
+    r.readOutFile("bytes")
+        .lines()
+        .map(l -> l.split(" ", 2))
+        .forEach(
+            w ->
+                addresses.forEach(
+                    (name, addr) -> {
+                      if (addr.equals(w[0])) {
                         oracle.put(name, classify(w[1]));
-                    }
-                }));
-        Map<String, String[]> checked = new HashMap<>();
-        Matcher m = ENTRY.matcher(r.readOutFile("enforced.txt"));
-        while (m.find()) {
-            checked.put(m.group(1), new String[] {m.group(2), m.group(3)});
-        }
+                      }
+                    }));
+    Map<String, String[]> checked = new HashMap<>();
+    Matcher m = ENTRY.matcher(r.readOutFile("enforced.txt"));
+    while (m.find()) {
+      checked.put(m.group(1), new String[] {m.group(2), m.group(3)});
+    }
 
-        assertThat(oracle.keySet()).as("functions read from /proc/kcore").containsAll(NAMED).hasSizeGreaterThan(30);
-        assertThat(oracle.values()).as("the sample holds sealed and intact ENDBRs").contains("sealed", "endbr");
-        SoftAssertions soft = new SoftAssertions();
-        oracle.forEach((name, kind) -> {
-            soft.assertThat(checked).as("the module classified %s", name).containsKey(name);
-            if (checked.containsKey(name)) {
-                soft.assertThat(checked.get(name)[0]).as("entry of %s at %s", name, addresses.get(name)).isEqualTo(kind);
-                soft.assertThat(checked.get(name)[1]).as("%s callable through a pointer under IBT", name)
-                        .isEqualTo(kind.equals("endbr") ? "yes" : "no");
-            }
+    assertThat(oracle.keySet())
+        .as("functions read from /proc/kcore")
+        .containsAll(NAMED)
+        .hasSizeGreaterThan(30);
+    assertThat(oracle.values())
+        .as("the sample holds sealed and intact ENDBRs")
+        .contains("sealed", "endbr");
+    SoftAssertions soft = new SoftAssertions();
+    oracle.forEach(
+        (name, kind) -> {
+          soft.assertThat(checked).as("the module classified %s", name).containsKey(name);
+          if (checked.containsKey(name)) {
+            soft.assertThat(checked.get(name)[0])
+                .as("entry of %s at %s", name, addresses.get(name))
+                .isEqualTo(kind);
+            soft.assertThat(checked.get(name)[1])
+                .as("%s callable through a pointer under IBT", name)
+                .isEqualTo(kind.equals("endbr") ? "yes" : "no");
+          }
         });
-        soft.assertAll();
+    soft.assertAll();
 
-        // acting as on an IBT CPU, the module refuses to load: a wrapper's original is sealed
-        String sealedTarget = Stream.of("__x64_sys_execve", "__x64_sys_execveat", "security_bprm_check")
-                .filter(n -> oracle.get(n).equals("sealed")).findFirst().orElse(null);
-        if (sealedTarget != null) {
-            assertThat(r.readOutFile("enforced.rc").strip()).as("insmod with test_ibt=1").isNotEqualTo("0");
-            assertThat(r.readOutFile("enforced.txt"))
-                    .contains("ftguard: " + sealedTarget + ": its ENDBR was sealed: a call through a pointer would trap");
-        } else {
-            assertThat(r.readOutFile("enforced.rc").strip()).as(r.readOutFile("enforced.txt")).isEqualTo("0");
-        }
-        assertThat(r.readOutFile("plain.rc").strip()).as("insmod without IBT enforced").isEqualTo("0");
+    // acting as on an IBT CPU, the module refuses to load: a wrapper's original is sealed
+    String sealedTarget =
+        Stream.of("__x64_sys_execve", "__x64_sys_execveat", "security_bprm_check")
+            .filter(n -> oracle.get(n).equals("sealed"))
+            .findFirst()
+            .orElse(null);
+    if (sealedTarget != null) {
+      assertThat(r.readOutFile("enforced.rc").strip())
+          .as("insmod with test_ibt=1")
+          .isNotEqualTo("0");
+      assertThat(r.readOutFile("enforced.txt"))
+          .contains(
+              "ftguard: "
+                  + sealedTarget
+                  + ": its ENDBR was sealed: a call through a pointer would trap");
+    } else {
+      assertThat(r.readOutFile("enforced.rc").strip())
+          .as(r.readOutFile("enforced.txt"))
+          .isEqualTo("0");
     }
+    assertThat(r.readOutFile("plain.rc").strip()).as("insmod without IBT enforced").isEqualTo("0");
+  }
 
-    /** {@code f3 0f 1e fa} is ENDBR64; the two NOPs kernels write over a sealed one; anything else. */
-    private static String classify(String bytes) {
-        return switch (bytes) {
-            case "f3 0f 1e fa" -> "endbr";
-            case "66 0f 1f 00", "0f 1f 40 d6" -> "sealed";
-            case "unreadable" -> "unreadable";
-            default -> "plain";
-        };
-    }
+  /**
+   * {@code f3 0f 1e fa} is ENDBR64; the two NOPs kernels write over a sealed one; anything else.
+   */
+  private static String classify(String bytes) {
+    return switch (bytes) {
+      case "f3 0f 1e fa" -> "endbr";
+      case "66 0f 1f 00", "0f 1f 40 d6" -> "sealed";
+      case "unreadable" -> "unreadable";
+      default -> "plain";
+    };
+  }
 }

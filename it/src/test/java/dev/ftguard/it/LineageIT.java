@@ -27,7 +27,8 @@ import tools.jackson.databind.ObjectMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LineageIT {
 
-    private static final String POLICY = """
+  private static final String POLICY =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: lineage}
@@ -36,7 +37,8 @@ class LineageIT {
                 - {name: level3, event: exec, match: {binary: {exact: [/opt/l/level3]}}, action: audit}
             """;
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             T=%2$s
@@ -69,76 +71,103 @@ class LineageIT {
             $F unload
             """;
 
-    private GuestResult run;
-    private List<JsonNode> lines;
+  private GuestResult run;
+  private List<JsonNode> lines;
 
-    @BeforeAll
-    void boot() throws Exception {
-        run = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("lineage", Duration.ofMinutes(6)))
-                .payload(PAYLOAD.formatted(FtguardGuest.FTGUARD, FtguardGuest.TEST_HELPER, POLICY.strip(),
+  @BeforeAll
+  void boot() throws Exception {
+    run =
+        Vm.run(
+            FtguardGuest.withTestFiles(FtguardGuest.guest("lineage", Duration.ofMinutes(6)))
+                .payload(
+                    PAYLOAD.formatted(
+                        FtguardGuest.FTGUARD,
+                        FtguardGuest.TEST_HELPER,
+                        POLICY.strip(),
                         FtguardGuest.MODULE))
                 .build());
-        FtguardGuest.assertCleanRun(run);
-        lines = FtguardGuest.readJsonLines(run, "run.jsonl");
-    }
+    FtguardGuest.assertCleanRun(run);
+    lines = FtguardGuest.readJsonLines(run, "run.jsonl");
+  }
 
-    private JsonNode execOf(String binary) {
-        return lines.stream()
-                .filter(l -> l.get("type").asString().equals("exec") && l.get("filename").asString().equals(binary))
-                .findFirst().orElseThrow(() -> new AssertionError("no exec of " + binary));
-    }
+  private JsonNode execOf(String binary) {
+    return lines.stream()
+        .filter(
+            l ->
+                l.get("type").asString().equals("exec")
+                    && l.get("filename").asString().equals(binary))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no exec of " + binary));
+  }
 
-    @Test
-    void aThreeLevelChainShowsItsFullLineage() throws Exception {
-        assertThat(run.readOutFile("run.rc").strip()).as(run.readOutFile("run.err")).isEqualTo("0");
-        JsonNode l1 = execOf("/opt/l/level1").get("process");
-        JsonNode l2 = execOf("/opt/l/level2").get("process");
-        JsonNode l3 = execOf("/opt/l/level3").get("process");
-        assertThat(l3.get("binary").asString()).isEqualTo("/opt/l/level3");
-        assertThat(l3.get("argv").toString()).isEqualTo("[\"/opt/l/level3\",\"sleep\",\"6\"]");
-        // the exec ids link each process to its parent
-        assertThat(l3.get("parent_exec_id").asString()).isEqualTo(l2.get("exec_id").asString());
-        assertThat(l2.get("parent_exec_id").asString()).isEqualTo(l1.get("exec_id").asString());
-        assertThat(List.of(l1, l2, l3)).extracting(p -> p.get("exec_id").asString()).doesNotHaveDuplicates();
-        // the ancestor chain, nearest first: level2, level1, then the shell that ran the payload
-        List<JsonNode> anc = List.copyOf(l3.get("ancestors").valueStream().toList());
-        assertThat(anc).hasSizeGreaterThanOrEqualTo(3);
-        assertThat(anc.get(0).get("binary").asString()).isEqualTo("/opt/l/level2");
-        assertThat(anc.get(0).get("exec_id").asString()).isEqualTo(l2.get("exec_id").asString());
-        assertThat(anc.get(1).get("binary").asString()).isEqualTo("/opt/l/level1");
-        assertThat(anc.get(1).get("argv").get(1).asString()).isEqualTo("spawn");
-        // the audited decision of level3 carries the same process
-        JsonNode decision = lines.stream().filter(l -> l.has("rule") && l.get("rule").asString().equals("level3"))
-                .findFirst().orElseThrow();
-        assertThat(decision.get("process").get("ancestors").get(0).get("binary").asString()).isEqualTo("/opt/l/level2");
-    }
+  @Test
+  void aThreeLevelChainShowsItsFullLineage() throws Exception {
+    assertThat(run.readOutFile("run.rc").strip()).as(run.readOutFile("run.err")).isEqualTo("0");
+    JsonNode l1 = execOf("/opt/l/level1").get("process");
+    JsonNode l2 = execOf("/opt/l/level2").get("process");
+    JsonNode l3 = execOf("/opt/l/level3").get("process");
+    assertThat(l3.get("binary").asString()).isEqualTo("/opt/l/level3");
+    assertThat(l3.get("argv").toString()).isEqualTo("[\"/opt/l/level3\",\"sleep\",\"6\"]");
+    // the exec ids link each process to its parent
+    assertThat(l3.get("parent_exec_id").asString()).isEqualTo(l2.get("exec_id").asString());
+    assertThat(l2.get("parent_exec_id").asString()).isEqualTo(l1.get("exec_id").asString());
+    assertThat(List.of(l1, l2, l3))
+        .extracting(p -> p.get("exec_id").asString())
+        .doesNotHaveDuplicates();
+    // the ancestor chain, nearest first: level2, level1, then the shell that ran the payload
+    List<JsonNode> anc = List.copyOf(l3.get("ancestors").valueStream().toList());
+    assertThat(anc).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(anc.get(0).get("binary").asString()).isEqualTo("/opt/l/level2");
+    assertThat(anc.get(0).get("exec_id").asString()).isEqualTo(l2.get("exec_id").asString());
+    assertThat(anc.get(1).get("binary").asString()).isEqualTo("/opt/l/level1");
+    assertThat(anc.get(1).get("argv").get(1).asString()).isEqualTo("spawn");
+    // the audited decision of level3 carries the same process
+    JsonNode decision =
+        lines.stream()
+            .filter(l -> l.has("rule") && l.get("rule").asString().equals("level3"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(decision.get("process").get("ancestors").get(0).get("binary").asString())
+        .isEqualTo("/opt/l/level2");
+  }
 
-    @Test
-    void eventsCarryUserNamesAndTheBinarysHash() throws Exception {
-        JsonNode exec = execOf("/opt/l/level3");
-        assertThat(exec.get("user").asString()).isEqualTo("root");
-        String sha = run.readOutFile("sha.txt").strip();
-        // hashed off the hot path from /proc/PID/exe while the process lives (it sleeps 6 s; the
-        // daemon can lag seconds behind under TCG), cached by (device, inode, change time): the
-        // later events of level3 carry the SHA-256 of the binary
-        List<JsonNode> hashed = lines.stream()
-                .filter(l -> l.has("process") && l.get("process").get("binary").asString().equals("/opt/l/level3"))
-                .filter(l -> l.get("process").get("binary_hash").has("sha256"))
-                .toList();
-        assertThat(hashed).isNotEmpty().allSatisfy(l ->
-                assertThat(l.get("process").get("binary_hash").get("sha256").asString()).isEqualTo(sha));
-    }
+  @Test
+  void eventsCarryUserNamesAndTheBinarysHash() throws Exception {
+    JsonNode exec = execOf("/opt/l/level3");
+    assertThat(exec.get("user").asString()).isEqualTo("root");
+    String sha = run.readOutFile("sha.txt").strip();
+    // hashed off the hot path from /proc/PID/exe while the process lives (it sleeps 6 s; the
+    // daemon can lag seconds behind under TCG), cached by (device, inode, change time): the
+    // later events of level3 carry the SHA-256 of the binary
+    List<JsonNode> hashed =
+        lines.stream()
+            .filter(
+                l ->
+                    l.has("process")
+                        && l.get("process").get("binary").asString().equals("/opt/l/level3"))
+            .filter(l -> l.get("process").get("binary_hash").has("sha256"))
+            .toList();
+    assertThat(hashed)
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(l.get("process").get("binary_hash").get("sha256").asString())
+                    .isEqualTo(sha));
+  }
 
-    @Test
-    void everyLineValidatesAgainstTheSchema() throws Exception {
-        ObjectMapper mapper = new ObjectMapper();
-        JsonNode schemaJson = mapper.readTree(Files.readString(
+  @Test
+  void everyLineValidatesAgainstTheSchema() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode schemaJson =
+        mapper.readTree(
+            Files.readString(
                 KernelCatalog.repoRoot().resolve("docs/schema/ftguard-events.schema.json")));
-        Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schemaJson);
-        assertThat(lines).hasSizeGreaterThan(10);
-        for (JsonNode line : lines) {
-            List<String> errors = schema.validate(line).stream().map(Error::toString).toList();
-            assertThat(errors).as(line.toString()).isEmpty();
-        }
+    Schema schema =
+        SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schemaJson);
+    assertThat(lines).hasSizeGreaterThan(10);
+    for (JsonNode line : lines) {
+      List<String> errors = schema.validate(line).stream().map(Error::toString).toList();
+      assertThat(errors).as(line.toString()).isEmpty();
     }
+  }
 }

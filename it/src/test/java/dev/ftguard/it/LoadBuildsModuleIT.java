@@ -10,18 +10,21 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ftguard load} without {@code --ko} on a host that has only the sources: it builds the
  * module for the running kernel from its headers ({@code /lib/modules/$(uname -r)/build}), caches
- * it, loads it; a second load after unloading takes the cached module. SIGTERM stops a
- * following reader cleanly.
+ * it, loads it; a second load after unloading takes the cached module. SIGTERM stops a following
+ * reader cleanly.
  */
 class LoadBuildsModuleIT {
 
-    @Test
-    void loadBuildsForTheRunningKernelThenUsesTheCache() throws Exception {
-        String f = FtguardGuest.FTGUARD;
-        // the guest compiles the whole module with gcc under TCG: 4-5 minutes on an idle 2-core
-        // machine, more when the host is busy; the limit only bounds a hang
-        GuestResult r = Vm.run(FtguardGuest.guest("load-builds-module", Duration.ofMinutes(12))
-                .payload("""
+  @Test
+  void loadBuildsForTheRunningKernelThenUsesTheCache() throws Exception {
+    String f = FtguardGuest.FTGUARD;
+    // the guest compiles the whole module with gcc under TCG: 4-5 minutes on an idle 2-core
+    // machine, more when the host is busy; the limit only bounds a hang
+    GuestResult r =
+        Vm.run(
+            FtguardGuest.guest("load-builds-module", Duration.ofMinutes(12))
+                .payload(
+                    """
                         set -u
                         export XDG_CACHE_HOME=/tmp/cache
                         %1$s load > /out/load1.log 2>&1
@@ -40,22 +43,25 @@ class LoadBuildsModuleIT {
                         echo $? > /out/reader.rc
                         cp /tmp/events.jsonl /out/
                         %1$s unload
-                        """.formatted(f))
+                        """
+                        .formatted(f))
                 .build());
 
-        FtguardGuest.assertCleanRun(r);
-        String release = r.dmesg().lines().filter(l -> l.contains("Linux version")).findFirst().orElseThrow();
-        assertThat(r.readOutFile("load1.rc").strip()).as(r.readOutFile("load1.log")).isEqualTo("0");
-        assertThat(r.readOutFile("load1.log"))
-                .contains("building ftguard.ko for " + FtguardGuest.kernel().abi())
-                .contains("ftguard loaded from /tmp/cache/ftguard/" + FtguardGuest.kernel().abi());
-        assertThat(release).contains(FtguardGuest.kernel().abi());
-        assertThat(r.readOutFile("loaded1").strip()).isEqualTo("1");
-        assertThat(r.readOutFile("load2.rc").strip()).as(r.readOutFile("load2.log")).isEqualTo("0");
-        assertThat(r.readOutFile("load2.log")).contains("using cached").doesNotContain("CC [M]");
-        assertThat(r.readOutFile("reader.rc").strip()).as(r.readOutFile("reader.err")).isEqualTo("0");
-        // what it printed before the signal reached stdout, as whole JSON lines
-        assertThat(FtguardGuest.readJsonLines(r, "events.jsonl")).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.get("type")).isNotNull());
-    }
+    FtguardGuest.assertCleanRun(r);
+    String release =
+        r.dmesg().lines().filter(l -> l.contains("Linux version")).findFirst().orElseThrow();
+    assertThat(r.readOutFile("load1.rc").strip()).as(r.readOutFile("load1.log")).isEqualTo("0");
+    assertThat(r.readOutFile("load1.log"))
+        .contains("building ftguard.ko for " + FtguardGuest.kernel().abi())
+        .contains("ftguard loaded from /tmp/cache/ftguard/" + FtguardGuest.kernel().abi());
+    assertThat(release).contains(FtguardGuest.kernel().abi());
+    assertThat(r.readOutFile("loaded1").strip()).isEqualTo("1");
+    assertThat(r.readOutFile("load2.rc").strip()).as(r.readOutFile("load2.log")).isEqualTo("0");
+    assertThat(r.readOutFile("load2.log")).contains("using cached").doesNotContain("CC [M]");
+    assertThat(r.readOutFile("reader.rc").strip()).as(r.readOutFile("reader.err")).isEqualTo("0");
+    // what it printed before the signal reached stdout, as whole JSON lines
+    assertThat(FtguardGuest.readJsonLines(r, "events.jsonl"))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.get("type")).isNotNull());
+  }
 }

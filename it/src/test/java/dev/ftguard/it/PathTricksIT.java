@@ -16,21 +16,23 @@ import tools.jackson.databind.JsonNode;
  * What an exec rule on a binary's path catches and what it does not (docs/enforcement.md, "Path
  * tricks"). Phase {@code base}: exec rules deny {@code /opt/pt/bin/denied-echo} (a copy of the
  * dynamically linked {@code echo}), the interpreter {@code /opt/pt/bin/denied-sh} (a copy of dash)
- * and the script {@code /opt/pt/scripts/denied.sh}; then every trick is tried. Phase
- * {@code mitigated} adds the rules the documentation recommends and tries the tricks that got
- * through again. One guest boot.
+ * and the script {@code /opt/pt/scripts/denied.sh}; then every trick is tried. Phase {@code
+ * mitigated} adds the rules the documentation recommends and tries the tricks that got through
+ * again. One guest boot.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PathTricksIT {
 
-    private static final String T = FtguardGuest.TEST_HELPER;
-    private static final String DENIED = "/opt/pt/bin/denied-echo";
-    private static final String INTERP = "/opt/pt/bin/denied-sh";
-    private static final String SCRIPT = "/opt/pt/scripts/denied.sh";
-    /** /lib64/ld-linux-x86-64.so.2 with the symlinks resolved, as the kernel reports it. */
-    private static final String LOADER = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+  private static final String T = FtguardGuest.TEST_HELPER;
+  private static final String DENIED = "/opt/pt/bin/denied-echo";
+  private static final String INTERP = "/opt/pt/bin/denied-sh";
+  private static final String SCRIPT = "/opt/pt/scripts/denied.sh";
 
-    private static final String BASE_RULES = """
+  /** /lib64/ld-linux-x86-64.so.2 with the symlinks resolved, as the kernel reports it. */
+  private static final String LOADER = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2";
+
+  private static final String BASE_RULES =
+      """
                 - name: deny-echo
                   event: exec
                   match: {binary: {exact: [/opt/pt/bin/denied-echo]}}
@@ -45,21 +47,26 @@ class PathTricksIT {
                   action: deny
             """;
 
-    private static final String BASE = """
+  private static final String BASE =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: tricks}
             spec:
               rules:
-            """ + BASE_RULES;
+            """
+          + BASE_RULES;
 
-    private static final String MITIGATED = """
+  private static final String MITIGATED =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: tricks}
             spec:
               rules:
-            """ + BASE_RULES + """
+            """
+          + BASE_RULES
+          + """
                 - name: loader-argv
                   event: exec
                   match:
@@ -92,7 +99,8 @@ class PathTricksIT {
                   action: deny
             """;
 
-    private static final String SETUP = """
+  private static final String SETUP =
+      """
             mkdir -p /opt/pt/bin /opt/pt/scripts /opt/pt/other /opt/pt/ok
             cp /usr/bin/echo /opt/pt/bin/denied-echo
             cp /usr/bin/dash /opt/pt/bin/denied-sh
@@ -107,7 +115,8 @@ class PathTricksIT {
             cp /opt/pt/bin/denied-echo /tmp/copy-echo
             """;
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             T=%2$s
@@ -167,147 +176,160 @@ class PathTricksIT {
             $F unload
             """;
 
-    private GuestResult result;
-    private Scenarios run;
+  private GuestResult result;
+  private Scenarios run;
 
-    @BeforeAll
-    void tryEveryTrick() throws Exception {
-        String payload = PAYLOAD.formatted(FtguardGuest.FTGUARD, T, Scenarios.SHELL_FUNCTIONS, SETUP,
-                BASE.strip(), MITIGATED.strip(), FtguardGuest.MODULE);
-        result = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("path-tricks", Duration.ofMinutes(8)))
+  @BeforeAll
+  void tryEveryTrick() throws Exception {
+    String payload =
+        PAYLOAD.formatted(
+            FtguardGuest.FTGUARD,
+            T,
+            Scenarios.SHELL_FUNCTIONS,
+            SETUP,
+            BASE.strip(),
+            MITIGATED.strip(),
+            FtguardGuest.MODULE);
+    result =
+        Vm.run(
+            FtguardGuest.withTestFiles(FtguardGuest.guest("path-tricks", Duration.ofMinutes(8)))
                 .payload(payload)
                 .build());
-        FtguardGuest.assertCleanRun(result);
-        run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
-        assertThat(run.file("base-apply.rc").strip()).as(run.file("base-apply.out")).isEqualTo("0");
-        assertThat(run.file("mitigated-apply.rc").strip()).as(run.file("mitigated-apply.out")).isEqualTo("0");
-    }
+    FtguardGuest.assertCleanRun(result);
+    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+    assertThat(run.file("base-apply.rc").strip()).as(run.file("base-apply.out")).isEqualTo("0");
+    assertThat(run.file("mitigated-apply.rc").strip())
+        .as(run.file("mitigated-apply.out"))
+        .isEqualTo("0");
+  }
 
-    // ---- caught: the kernel checks the file it executes, symlinks and relative paths resolved ----
+  // ---- caught: the kernel checks the file it executes, symlinks and relative paths resolved ----
 
-    @Test
-    void theBinaryItselfIsDenied() {
-        assertDenied("base", "direct", "deny-echo", DENIED);
-    }
+  @Test
+  void theBinaryItselfIsDenied() {
+    assertDenied("base", "direct", "deny-echo", DENIED);
+  }
 
-    @Test
-    void aSymlinkIsResolved() {
-        assertDenied("base", "symlink", "deny-echo", DENIED);
-        assertDenied("base", "relative-symlink", "deny-echo", DENIED);
-    }
+  @Test
+  void aSymlinkIsResolved() {
+    assertDenied("base", "symlink", "deny-echo", DENIED);
+    assertDenied("base", "relative-symlink", "deny-echo", DENIED);
+  }
 
-    @Test
-    void aRelativePathIsResolved() {
-        assertDenied("base", "relative", "deny-echo", DENIED);
-        assertDenied("base", "relative-dotdot", "deny-echo", DENIED);
-    }
+  @Test
+  void aRelativePathIsResolved() {
+    assertDenied("base", "relative", "deny-echo", DENIED);
+    assertDenied("base", "relative-dotdot", "deny-echo", DENIED);
+  }
 
-    @Test
-    void fexecveOfTheFileIsTheSameFile() {
-        assertDenied("base", "fexecve", "deny-echo", DENIED);
-    }
+  @Test
+  void fexecveOfTheFileIsTheSameFile() {
+    assertDenied("base", "fexecve", "deny-echo", DENIED);
+  }
 
-    @Test
-    void aScriptsInterpreterIsCheckedToo() {
-        assertDenied("base", "shebang-interpreter", "deny-interp", INTERP);
-    }
+  @Test
+  void aScriptsInterpreterIsCheckedToo() {
+    assertDenied("base", "shebang-interpreter", "deny-interp", INTERP);
+  }
 
-    @Test
-    void aDeniedScriptRunByPathIsDenied() {
-        assertDenied("base", "script", "deny-script", SCRIPT);
-    }
+  @Test
+  void aDeniedScriptRunByPathIsDenied() {
+    assertDenied("base", "script", "deny-script", SCRIPT);
+  }
 
-    // ---- not caught by an exec rule on the path ----
+  // ---- not caught by an exec rule on the path ----
 
-    @Test
-    void theDynamicLoaderMapsTheBinaryWithoutExecutingIt() {
-        assertPasses("base", "loader");
-    }
+  @Test
+  void theDynamicLoaderMapsTheBinaryWithoutExecutingIt() {
+    assertPasses("base", "loader");
+  }
 
-    @Test
-    void aScriptGivenToTheShellIsOnlyRead() {
-        assertPasses("base", "sh-script");
-    }
+  @Test
+  void aScriptGivenToTheShellIsOnlyRead() {
+    assertPasses("base", "sh-script");
+  }
 
-    @Test
-    void aCopyIsAnotherPath() {
-        assertPasses("base", "copy");
-        assertPasses("base", "tmp-copy");
-    }
+  @Test
+  void aCopyIsAnotherPath() {
+    assertPasses("base", "copy");
+    assertPasses("base", "tmp-copy");
+  }
 
-    @Test
-    void aHardLinkIsAnotherPath() {
-        assertPasses("base", "hardlink");
-    }
+  @Test
+  void aHardLinkIsAnotherPath() {
+    assertPasses("base", "hardlink");
+  }
 
-    // ---- the mitigations of docs/enforcement.md ----
+  // ---- the mitigations of docs/enforcement.md ----
 
-    @Test
-    void theLoaderWithTheBinaryInItsArgumentsIsDenied() {
-        assertDenied("mitigated", "loader", "loader-argv", LOADER);
-    }
+  @Test
+  void theLoaderWithTheBinaryInItsArgumentsIsDenied() {
+    assertDenied("mitigated", "loader", "loader-argv", LOADER);
+  }
 
-    @Test
-    void anOpenRuleStopsTheLoaderWhateverItsArguments() {
-        Outcome o = run.outcome("mitigated", "loader-relative");
-        assertThat(o.rc()).as("ld.so cannot open the binary: %s", o).isNotZero();
-        assertThat(o.lines()).as("%s", o).noneMatch(l -> l.strip().equals("ok"));
-        assertDecision("mitigated", "loader-relative", "open", "read-denied-binary", DENIED);
-    }
+  @Test
+  void anOpenRuleStopsTheLoaderWhateverItsArguments() {
+    Outcome o = run.outcome("mitigated", "loader-relative");
+    assertThat(o.rc()).as("ld.so cannot open the binary: %s", o).isNotZero();
+    assertThat(o.lines()).as("%s", o).noneMatch(l -> l.strip().equals("ok"));
+    assertDecision("mitigated", "loader-relative", "open", "read-denied-binary", DENIED);
+  }
 
-    @Test
-    void anOpenRuleStopsTheShellReadingTheScript() {
-        Outcome o = run.outcome("mitigated", "sh-script");
-        assertThat(o.rc()).as("sh cannot read the script: %s", o).isNotZero();
-        assertThat(o.lines()).as("%s", o).noneMatch(l -> l.strip().equals("ok"));
-        assertDecision("mitigated", "sh-script", "open", "read-denied-script", SCRIPT);
-    }
+  @Test
+  void anOpenRuleStopsTheShellReadingTheScript() {
+    Outcome o = run.outcome("mitigated", "sh-script");
+    assertThat(o.rc()).as("sh cannot read the script: %s", o).isNotZero();
+    assertThat(o.lines()).as("%s", o).noneMatch(l -> l.strip().equals("ok"));
+    assertDecision("mitigated", "sh-script", "open", "read-denied-script", SCRIPT);
+  }
 
-    @Test
-    void anOpenRuleStopsNewCopies() {
-        Outcome o = run.outcome("mitigated", "new-copy");
-        assertThat(o.rc()).as("cp cannot read the binary: %s", o).isNotZero();
-        assertDecision("mitigated", "new-copy", "open", "read-denied-binary", DENIED);
-    }
+  @Test
+  void anOpenRuleStopsNewCopies() {
+    Outcome o = run.outcome("mitigated", "new-copy");
+    assertThat(o.rc()).as("cp cannot read the binary: %s", o).isNotZero();
+    assertDecision("mitigated", "new-copy", "open", "read-denied-binary", DENIED);
+  }
 
-    @Test
-    void anAllowlistCatchesCopiesAndHardLinks() {
-        assertDenied("mitigated", "copy", "outside-allowlist", "/opt/pt/other/copy-echo");
-        assertDenied("mitigated", "hardlink", "outside-allowlist", "/opt/pt/other/hard-echo");
-        assertPasses("mitigated", "allowlisted");
-    }
+  @Test
+  void anAllowlistCatchesCopiesAndHardLinks() {
+    assertDenied("mitigated", "copy", "outside-allowlist", "/opt/pt/other/copy-echo");
+    assertDenied("mitigated", "hardlink", "outside-allowlist", "/opt/pt/other/hard-echo");
+    assertPasses("mitigated", "allowlisted");
+  }
 
-    @Test
-    void fromTempDirCatchesCopiesInTmp() {
-        assertDenied("mitigated", "tmp-copy", "no-temp-exec", "/tmp/copy-echo");
-    }
+  @Test
+  void fromTempDirCatchesCopiesInTmp() {
+    assertDenied("mitigated", "tmp-copy", "no-temp-exec", "/tmp/copy-echo");
+  }
 
-    // ---- helpers ----
+  // ---- helpers ----
 
-    private void assertDenied(String phase, String name, String rule, String executed) {
-        Outcome o = run.outcome(phase, name);
-        assertThat(o.summary()).as("%s/%s: %s", phase, name, o).isEqualTo("errno=EPERM");
-        assertDecision(phase, name, "exec", rule, executed);
-    }
+  private void assertDenied(String phase, String name, String rule, String executed) {
+    Outcome o = run.outcome(phase, name);
+    assertThat(o.summary()).as("%s/%s: %s", phase, name, o).isEqualTo("errno=EPERM");
+    assertDecision(phase, name, "exec", rule, executed);
+  }
 
-    /** The single decision of the scenario: this rule denied, the event names this file. */
-    private void assertDecision(String phase, String name, String event, String rule, String file) {
-        List<JsonNode> d = run.decisions(phase, name);
-        assertThat(d).as("%s/%s decisions: %s", phase, name, Scenarios.describe(d)).hasSize(1);
-        JsonNode e = d.getFirst();
-        assertThat(Scenarios.text(e, "policy")).isEqualTo("tricks");
-        assertThat(Scenarios.text(e, "rule")).as("%s", e).isEqualTo(rule);
-        assertThat(Scenarios.text(e, "event")).as("%s", e).isEqualTo(event);
-        assertThat(Scenarios.text(e, "action")).as("%s", e).isEqualTo("deny");
-        assertThat(Scenarios.text(e, "errno")).as("%s", e).isEqualTo("EPERM");
-        // exec: the executed file is the event's binary; open: the opened path is its object
-        assertThat(Scenarios.text(e, event.equals("exec") ? "binary" : "object")).as("%s", e).isEqualTo(file);
-    }
+  /** The single decision of the scenario: this rule denied, the event names this file. */
+  private void assertDecision(String phase, String name, String event, String rule, String file) {
+    List<JsonNode> d = run.decisions(phase, name);
+    assertThat(d).as("%s/%s decisions: %s", phase, name, Scenarios.describe(d)).hasSize(1);
+    JsonNode e = d.getFirst();
+    assertThat(Scenarios.text(e, "policy")).isEqualTo("tricks");
+    assertThat(Scenarios.text(e, "rule")).as("%s", e).isEqualTo(rule);
+    assertThat(Scenarios.text(e, "event")).as("%s", e).isEqualTo(event);
+    assertThat(Scenarios.text(e, "action")).as("%s", e).isEqualTo("deny");
+    assertThat(Scenarios.text(e, "errno")).as("%s", e).isEqualTo("EPERM");
+    // exec: the executed file is the event's binary; open: the opened path is its object
+    assertThat(Scenarios.text(e, event.equals("exec") ? "binary" : "object"))
+        .as("%s", e)
+        .isEqualTo(file);
+  }
 
-    private void assertPasses(String phase, String name) {
-        Outcome o = run.outcome(phase, name);
-        assertThat(o.summary()).as("%s/%s ran: %s", phase, name, o).isEqualTo("ok");
-        assertThat(o.rc()).as("%s/%s: %s", phase, name, o).isZero();
-        assertThat(run.decisions(phase, name)).as("%s/%s", phase, name).isEmpty();
-    }
+  private void assertPasses(String phase, String name) {
+    Outcome o = run.outcome(phase, name);
+    assertThat(o.summary()).as("%s/%s ran: %s", phase, name, o).isEqualTo("ok");
+    assertThat(o.rc()).as("%s/%s: %s", phase, name, o).isZero();
+    assertThat(run.decisions(phase, name)).as("%s/%s", phase, name).isEmpty();
+  }
 }

@@ -28,14 +28,21 @@ import tools.jackson.databind.JsonNode;
  */
 class PortabilityIT {
 
-    private static final int CYCLES = 5;
+  private static final int CYCLES = 5;
 
-    /** One deny per event kind, played and checked as in {@link PolicyEnforcementIT}. */
-    private static final List<String> DENIES = List.of(
-            "exec-exact", "open-exact-read", "connect-v4", "module-exact", "ptrace-target", "priv-uid0");
+  /** One deny per event kind, played and checked as in {@link PolicyEnforcementIT}. */
+  private static final List<String> DENIES =
+      List.of(
+          "exec-exact",
+          "open-exact-read",
+          "connect-v4",
+          "module-exact",
+          "ptrace-target",
+          "priv-uid0");
 
-    /** A hook by name with typed arguments: a deny and an audit on the mkdirat system call. */
-    private static final String HOOK_POLICY = """
+  /** A hook by name with typed arguments: a deny and an audit on the mkdirat system call. */
+  private static final String HOOK_POLICY =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: port-hooks}
@@ -51,7 +58,8 @@ class PortabilityIT {
                 - {name: watched, event: call, syscall: mkdirat, match: {args: {path: {prefix: [/srv/watch/]}}}, action: audit}
             """;
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             T=%2$s
@@ -91,73 +99,97 @@ class PortabilityIT {
             %10$s
             """;
 
-    static Stream<DebianKernel> kernels() {
-        return KernelCatalog.ofRepo().all().stream();
-    }
+  static Stream<DebianKernel> kernels() {
+    return KernelCatalog.ofRepo().all().stream();
+  }
 
-    @Test
-    void everyTestedSeriesIsPrepared() {
-        List<String> series = TestedKernels.builtIn().series().stream().map(TestedKernels.Series::name).toList();
-        assertThat(series).as("series of kmod/kernels.conf").isNotEmpty();
-        assertThat(kernels().map(DebianKernel::series).toList())
-                .as("kernels prepared by scripts/setup (a series missing here is not tested)")
-                .containsAll(series);
-    }
+  @Test
+  void everyTestedSeriesIsPrepared() {
+    List<String> series =
+        TestedKernels.builtIn().series().stream().map(TestedKernels.Series::name).toList();
+    assertThat(series).as("series of kmod/kernels.conf").isNotEmpty();
+    assertThat(kernels().map(DebianKernel::series).toList())
+        .as("kernels prepared by scripts/setup (a series missing here is not tested)")
+        .containsAll(series);
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("kernels")
-    void theModuleWorksOnThisKernel(DebianKernel kernel) throws Exception {
-        Path ko = FtguardGuest.module(kernel);
-        String payload = PAYLOAD.formatted(FtguardGuest.FTGUARD, FtguardGuest.TEST_HELPER, Scenarios.SHELL_FUNCTIONS,
-                PolicyEnforcementIT.SETUP, PolicyEnforcementIT.POLICIES.replace("MODE", "enforce").strip(),
-                HOOK_POLICY.strip(), FtguardGuest.MODULE, ExecForkExitScenario.SCRIPT,
-                PolicyEnforcementIT.scenarioScript(DENIES.stream().map(PolicyEnforcementIT::scenario).toList()),
-                UnloadUnderLoadIT.script(CYCLES));
-        GuestResult r = Vm.run(FtguardGuest.withTestFiles(
-                        FtguardGuest.guest("portability-" + kernel.series(), Duration.ofMinutes(10), kernel, ko), kernel)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kernels")
+  void theModuleWorksOnThisKernel(DebianKernel kernel) throws Exception {
+    Path ko = FtguardGuest.module(kernel);
+    String payload =
+        PAYLOAD.formatted(
+            FtguardGuest.FTGUARD,
+            FtguardGuest.TEST_HELPER,
+            Scenarios.SHELL_FUNCTIONS,
+            PolicyEnforcementIT.SETUP,
+            PolicyEnforcementIT.POLICIES.replace("MODE", "enforce").strip(),
+            HOOK_POLICY.strip(),
+            FtguardGuest.MODULE,
+            ExecForkExitScenario.SCRIPT,
+            PolicyEnforcementIT.scenarioScript(
+                DENIES.stream().map(PolicyEnforcementIT::scenario).toList()),
+            UnloadUnderLoadIT.script(CYCLES));
+    GuestResult r =
+        Vm.run(
+            FtguardGuest.withTestFiles(
+                    FtguardGuest.guest(
+                        "portability-" + kernel.series(), Duration.ofMinutes(10), kernel, ko),
+                    kernel)
                 .payload(payload)
                 .build());
 
-        FtguardGuest.assertCleanRun(r);
-        assertThat(r.readOutFile("uname").strip()).isEqualTo(kernel.abi());
-        List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
-        SoftAssertions soft = new SoftAssertions();
+    FtguardGuest.assertCleanRun(r);
+    assertThat(r.readOutFile("uname").strip()).isEqualTo(kernel.abi());
+    List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
+    SoftAssertions soft = new SoftAssertions();
 
-        JsonNode status = FtguardGuest.readJson(r, "status.json");
-        soft.assertThat(status.path("hooks_attached").asInt()).as("hooks attached: %s", status)
-                .isEqualTo(status.path("hooks_total").asInt()).isGreaterThanOrEqualTo(11);
-        soft.assertThat(r.readOutFile("reader.rc").strip()).isEqualTo("0");
-        soft.assertThat(r.readOutFile("apply.rc").strip()).as(r.readOutFile("apply.out")).isEqualTo("0");
-        soft.check(() -> ExecForkExitScenario.of(r, events).assertExactEvents());
+    JsonNode status = FtguardGuest.readJson(r, "status.json");
+    soft.assertThat(status.path("hooks_attached").asInt())
+        .as("hooks attached: %s", status)
+        .isEqualTo(status.path("hooks_total").asInt())
+        .isGreaterThanOrEqualTo(11);
+    soft.assertThat(r.readOutFile("reader.rc").strip()).isEqualTo("0");
+    soft.assertThat(r.readOutFile("apply.rc").strip())
+        .as(r.readOutFile("apply.out"))
+        .isEqualTo("0");
+    soft.check(() -> ExecForkExitScenario.of(r, events).assertExactEvents());
 
-        Scenarios run = new Scenarios(r, events);
-        for (String deny : DENIES) {
-            PolicyEnforcementIT.checkPhase(soft, run, PolicyEnforcementIT.scenario(deny), "enforce");
-        }
-        checkDeclaredHook(soft, r, events);
-        soft.check(() -> UnloadUnderLoadIT.assertCycles(r, CYCLES, 1));
-        soft.assertAll();
+    Scenarios run = new Scenarios(r, events);
+    for (String deny : DENIES) {
+      PolicyEnforcementIT.checkPhase(soft, run, PolicyEnforcementIT.scenario(deny), "enforce");
     }
+    checkDeclaredHook(soft, r, events);
+    soft.check(() -> UnloadUnderLoadIT.assertCycles(r, CYCLES, 1));
+    soft.assertAll();
+  }
 
-    private static void checkDeclaredHook(SoftAssertions soft, GuestResult r, List<JsonNode> events) {
-        List<JsonNode> calls = events.stream().filter(e -> Scenarios.is(e, "call")).toList();
-        soft.assertThat(r.readOutFile("locked.txt").strip()).isEqualTo("errno=EACCES");
-        soft.assertThat(Files.exists(r.outFile("locked-exists.txt"))).as("the denied directory was not created")
-                .isFalse();
-        soft.assertThat(calls).filteredOn(c -> "locked".equals(Scenarios.text(c, "rule"))).singleElement()
-                .satisfies(c -> {
-                    assertThat(Scenarios.text(c, "action")).isEqualTo("deny");
-                    assertThat(c.get("retval").asInt()).isEqualTo(-13);
-                    assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/locked/a");
-                });
-        soft.assertThat(r.readOutFile("watch.txt").strip()).isEqualTo("ok");
-        soft.assertThat(calls).filteredOn(c -> "watched".equals(Scenarios.text(c, "rule"))).singleElement()
-                .satisfies(c -> {
-                    assertThat(c.get("function").asString()).endsWith("sys_mkdirat");
-                    assertThat(c.get("args").get("dfd").asInt()).isEqualTo(-100); // AT_FDCWD, signed
-                    assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/watch/b");
-                    assertThat(c.get("args").get("mode").asInt()).isEqualTo(0755);
-                    assertThat(c.get("unreadable")).isEmpty();
-                });
-    }
+  private static void checkDeclaredHook(SoftAssertions soft, GuestResult r, List<JsonNode> events) {
+    List<JsonNode> calls = events.stream().filter(e -> Scenarios.is(e, "call")).toList();
+    soft.assertThat(r.readOutFile("locked.txt").strip()).isEqualTo("errno=EACCES");
+    soft.assertThat(Files.exists(r.outFile("locked-exists.txt")))
+        .as("the denied directory was not created")
+        .isFalse();
+    soft.assertThat(calls)
+        .filteredOn(c -> "locked".equals(Scenarios.text(c, "rule")))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(Scenarios.text(c, "action")).isEqualTo("deny");
+              assertThat(c.get("retval").asInt()).isEqualTo(-13);
+              assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/locked/a");
+            });
+    soft.assertThat(r.readOutFile("watch.txt").strip()).isEqualTo("ok");
+    soft.assertThat(calls)
+        .filteredOn(c -> "watched".equals(Scenarios.text(c, "rule")))
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.get("function").asString()).endsWith("sys_mkdirat");
+              assertThat(c.get("args").get("dfd").asInt()).isEqualTo(-100); // AT_FDCWD, signed
+              assertThat(c.get("args").get("path").asString()).isEqualTo("/srv/watch/b");
+              assertThat(c.get("args").get("mode").asInt()).isEqualTo(0755);
+              assertThat(c.get("unreadable")).isEmpty();
+            });
+  }
 }

@@ -3,14 +3,9 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-
-import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,7 +18,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProcessEventsIT {
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             %s load --ko %s
             # background jobs of a non-interactive shell start with SIGINT ignored: undo that
@@ -45,87 +41,96 @@ class ProcessEventsIT {
             %s unload
             """;
 
-    private GuestResult result;
-    private List<JsonNode> events;
-    private ExecForkExitScenario scenario;
+  private GuestResult result;
+  private List<JsonNode> events;
+  private ExecForkExitScenario scenario;
 
-    @BeforeAll
-    void runScenario() throws Exception {
-        String f = FtguardGuest.FTGUARD;
-        result = dev.ftguard.vm.Vm.run(FtguardGuest.guest("process-events", Duration.ofMinutes(3))
-                .payload(PAYLOAD.formatted(f, FtguardGuest.MODULE, f, ExecForkExitScenario.SCRIPT, f, f))
+  @BeforeAll
+  void runScenario() throws Exception {
+    String f = FtguardGuest.FTGUARD;
+    result =
+        dev.ftguard.vm.Vm.run(
+            FtguardGuest.guest("process-events", Duration.ofMinutes(3))
+                .payload(
+                    PAYLOAD.formatted(f, FtguardGuest.MODULE, f, ExecForkExitScenario.SCRIPT, f, f))
                 .build());
-        FtguardGuest.assertCleanRun(result);
-        events = FtguardGuest.readJsonLines(result, "events.jsonl");
-        scenario = ExecForkExitScenario.of(result, events);
+    FtguardGuest.assertCleanRun(result);
+    events = FtguardGuest.readJsonLines(result, "events.jsonl");
+    scenario = ExecForkExitScenario.of(result, events);
+  }
+
+  @Test
+  void readerStopsCleanlyOnSigint() throws Exception {
+    assertThat(result.readOutFile("reader.rc").strip()).isEqualTo("0");
+    assertThat(events)
+        .allSatisfy(e -> assertThat(e.get("type").asString()).isIn("exec", "fork", "exit", "drop"));
+    assertThat(result.readOutFile("events.err")).doesNotContain("malformed", "unknown record");
+  }
+
+  @Test
+  void scenarioProducesExactlyTheExpectedEvents() {
+    scenario.assertExactEvents();
+  }
+
+  @Test
+  void everyEventCarriesTheProcessContext() {
+    Instant now = Instant.now();
+    for (JsonNode e : scenario.events()) {
+      assertThat(e.get("uid").asLong()).as("uid of %s", e).isZero();
+      assertThat(e.get("gid").asLong()).as("gid of %s", e).isZero();
+      assertThat(e.get("euid").asLong()).as("euid of %s", e).isZero();
+      assertThat(e.get("tgid").asLong())
+          .as("single-threaded: tgid of %s", e)
+          .isEqualTo(e.get("pid").asLong());
+      assertThat(e.get("cgroup_id").asLong()).as("cgroup id of %s", e).isPositive();
+      assertThat(e.get("mono_ns").asLong()).isPositive();
+      Instant t = Instant.parse(e.get("time").asString());
+      assertThat(t).isBetween(now.minus(Duration.ofHours(1)), now.plus(Duration.ofMinutes(1)));
     }
+    long scenarioPid = scenario.scenarioPid();
+    JsonNode echo =
+        scenario.only(e -> type(e, "exec") && e.get("filename").asString().equals("/bin/echo"));
+    assertThat(echo.get("comm").asString()).isEqualTo("echo");
+    assertThat(echo.get("ppid").asLong()).isEqualTo(scenarioPid);
+    assertThat(echo.get("argc").asInt()).isEqualTo(4);
+    assertThat(echo.get("syscall").asString()).isEqualTo("execve");
+    assertThat(echo.get("truncated").get("argv").asBoolean()).isFalse();
 
-    @Test
-    void readerStopsCleanlyOnSigint() throws Exception {
-        assertThat(result.readOutFile("reader.rc").strip()).isEqualTo("0");
-        assertThat(events).allSatisfy(e -> assertThat(e.get("type").asString())
-                .isIn("exec", "fork", "exit", "drop"));
-        assertThat(result.readOutFile("events.err")).doesNotContain("malformed", "unknown record");
+    JsonNode missing = scenario.only(e -> type(e, "exec") && e.get("result").asInt() < 0);
+    assertThat(missing.get("errno").asString()).isEqualTo("ENOENT");
+
+    JsonNode fork =
+        scenario.events().stream().filter(e -> type(e, "fork")).findFirst().orElseThrow();
+    assertThat(fork.get("pid").asLong()).isEqualTo(scenarioPid);
+    assertThat(fork.get("thread").asBoolean()).isFalse();
+    assertThat(fork.get("comm").asString()).isEqualTo("sh");
+  }
+
+  @Test
+  void statusCountsWhatWasDelivered() throws Exception {
+    JsonNode status = FtguardGuest.readJson(result, "status.json");
+    String text = status.toString();
+    assertThat(text)
+        .contains("__x64_sys_execve", "__x64_sys_execveat", "wake_up_new_task", "acct_collect");
+    long delivered = findLong(status, "delivered");
+    long produced = findLong(status, "produced");
+    assertThat(delivered)
+        .as(text)
+        .isGreaterThanOrEqualTo(events.stream().filter(e -> !type(e, "drop")).count());
+    assertThat(produced).as(text).isGreaterThanOrEqualTo(delivered);
+    for (String reason : List.of("buffer_full", "nomem", "reader_fault")) {
+      assertThat(findLong(status, reason)).as("%s in %s", reason, text).isZero();
     }
+  }
 
-    @Test
-    void scenarioProducesExactlyTheExpectedEvents() {
-        scenario.assertExactEvents();
-    }
+  private static boolean type(JsonNode e, String type) {
+    return ExecForkExitScenario.type(e, type);
+  }
 
-    @Test
-    void everyEventCarriesTheProcessContext() {
-        Instant now = Instant.now();
-        for (JsonNode e : scenario.events()) {
-            assertThat(e.get("uid").asLong()).as("uid of %s", e).isZero();
-            assertThat(e.get("gid").asLong()).as("gid of %s", e).isZero();
-            assertThat(e.get("euid").asLong()).as("euid of %s", e).isZero();
-            assertThat(e.get("tgid").asLong()).as("single-threaded: tgid of %s", e).isEqualTo(e.get("pid").asLong());
-            assertThat(e.get("cgroup_id").asLong()).as("cgroup id of %s", e).isPositive();
-            assertThat(e.get("mono_ns").asLong()).isPositive();
-            Instant t = Instant.parse(e.get("time").asString());
-            assertThat(t).isBetween(now.minus(Duration.ofHours(1)), now.plus(Duration.ofMinutes(1)));
-        }
-        long scenarioPid = scenario.scenarioPid();
-        JsonNode echo = scenario.only(e -> type(e, "exec") && e.get("filename").asString().equals("/bin/echo"));
-        assertThat(echo.get("comm").asString()).isEqualTo("echo");
-        assertThat(echo.get("ppid").asLong()).isEqualTo(scenarioPid);
-        assertThat(echo.get("argc").asInt()).isEqualTo(4);
-        assertThat(echo.get("syscall").asString()).isEqualTo("execve");
-        assertThat(echo.get("truncated").get("argv").asBoolean()).isFalse();
-
-        JsonNode missing = scenario.only(e -> type(e, "exec") && e.get("result").asInt() < 0);
-        assertThat(missing.get("errno").asString()).isEqualTo("ENOENT");
-
-        JsonNode fork = scenario.events().stream().filter(e -> type(e, "fork")).findFirst().orElseThrow();
-        assertThat(fork.get("pid").asLong()).isEqualTo(scenarioPid);
-        assertThat(fork.get("thread").asBoolean()).isFalse();
-        assertThat(fork.get("comm").asString()).isEqualTo("sh");
-    }
-
-    @Test
-    void statusCountsWhatWasDelivered() throws Exception {
-        JsonNode status = FtguardGuest.readJson(result, "status.json");
-        String text = status.toString();
-        assertThat(text).contains("__x64_sys_execve", "__x64_sys_execveat", "wake_up_new_task", "acct_collect");
-        long delivered = findLong(status, "delivered");
-        long produced = findLong(status, "produced");
-        assertThat(delivered).as(text).isGreaterThanOrEqualTo(events.stream().filter(e -> !type(e, "drop")).count());
-        assertThat(produced).as(text).isGreaterThanOrEqualTo(delivered);
-        for (String reason : List.of("buffer_full", "nomem", "reader_fault")) {
-            assertThat(findLong(status, reason)).as("%s in %s", reason, text).isZero();
-        }
-    }
-
-    private static boolean type(JsonNode e, String type) {
-        return ExecForkExitScenario.type(e, type);
-    }
-
-    /** The first numeric field of that name anywhere in the document. */
-    private static long findLong(JsonNode node, String name) {
-        JsonNode found = node.findValue(name);
-        assertThat(found).as("field %s in %s", name, node).isNotNull();
-        return found.asLong();
-    }
-
+  /** The first numeric field of that name anywhere in the document. */
+  private static long findLong(JsonNode node, String name) {
+    JsonNode found = node.findValue(name);
+    assertThat(found).as("field %s in %s", name, node).isNotNull();
+    return found.asLong();
+  }
 }

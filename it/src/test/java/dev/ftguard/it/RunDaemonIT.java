@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RunDaemonIT {
 
-    private static final String POLICY = """
+  private static final String POLICY =
+      """
             apiVersion: ftguard.dev/v1
             kind: Policy
             metadata: {name: daemon}
@@ -28,7 +29,8 @@ class RunDaemonIT {
                 - {name: no-%1$s, event: exec, match: {binary: {exact: [/opt/d/%1$s]}}, action: deny}
             """;
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             F=%1$s
             mkdir -p /pol /opt/d
@@ -80,83 +82,102 @@ class RunDaemonIT {
             $F unload
             """;
 
-    private GuestResult run;
-    private List<JsonNode> lines;
+  private GuestResult run;
+  private List<JsonNode> lines;
 
-    @BeforeAll
-    void boot() throws Exception {
-        run = Vm.run(FtguardGuest.guest("run-daemon", Duration.ofMinutes(8))
-                .payload(PAYLOAD.formatted(FtguardGuest.FTGUARD, POLICY.formatted("one").strip(),
-                        POLICY.formatted("two").strip(), FtguardGuest.MODULE))
+  @BeforeAll
+  void boot() throws Exception {
+    run =
+        Vm.run(
+            FtguardGuest.guest("run-daemon", Duration.ofMinutes(8))
+                .payload(
+                    PAYLOAD.formatted(
+                        FtguardGuest.FTGUARD,
+                        POLICY.formatted("one").strip(),
+                        POLICY.formatted("two").strip(),
+                        FtguardGuest.MODULE))
                 .build());
-        FtguardGuest.assertCleanRun(run);
-        lines = FtguardGuest.readJsonLines(run, "run.jsonl");
-    }
+    FtguardGuest.assertCleanRun(run);
+    lines = FtguardGuest.readJsonLines(run, "run.jsonl");
+  }
 
-    private String rc(String name) throws Exception {
-        return run.readOutFile(name + ".rc").strip();
-    }
+  private String rc(String name) throws Exception {
+    return run.readOutFile(name + ".rc").strip();
+  }
 
-    private List<JsonNode> reloads() {
-        return lines.stream().filter(l -> l.get("type").asString().equals("policy_reload")).toList();
-    }
+  private List<JsonNode> reloads() {
+    return lines.stream().filter(l -> l.get("type").asString().equals("policy_reload")).toList();
+  }
 
-    @Test
-    void appliesAtStartAndDenies() throws Exception {
-        assertThat(rc("start-one")).isEqualTo("126");
-        assertThat(rc("start-two")).isEqualTo("0");
-        JsonNode start = reloads().getFirst();
-        assertThat(start.get("ok").asBoolean()).isTrue();
-        assertThat(start.get("reason").asString()).isEqualTo("start");
-        assertThat(start.get("rules").asInt()).isEqualTo(1);
-    }
+  @Test
+  void appliesAtStartAndDenies() throws Exception {
+    assertThat(rc("start-one")).isEqualTo("126");
+    assertThat(rc("start-two")).isEqualTo("0");
+    JsonNode start = reloads().getFirst();
+    assertThat(start.get("ok").asBoolean()).isTrue();
+    assertThat(start.get("reason").asString()).isEqualTo("start");
+    assertThat(start.get("rules").asInt()).isEqualTo(1);
+  }
 
-    @Test
-    void reloadsOnFileChangeAndSighupAndKeepsTheOldTableOnABadOne() throws Exception {
-        List<JsonNode> r = reloads();
-        assertThat(r).extracting(l -> l.get("reason").asString() + ":" + l.get("ok").asBoolean())
-                .containsExactly("start:true", "file_change:true", "file_change:false", "sighup:false",
-                        "file_change:true", "sighup:true");
-        long changed = r.get(1).get("generation").asLong();
-        assertThat(changed).isGreaterThan(r.get(0).get("generation").asLong());
-        assertThat(rc("changed-one")).isEqualTo("0");
-        assertThat(rc("changed-two")).isEqualTo("126");
-        // a bad reload names the problem and keeps what is in force
-        JsonNode bad = r.get(2);
-        assertThat(bad.get("kept_generation").asLong()).isEqualTo(changed);
-        assertThat(bad.get("errors").toString()).contains("p.yaml:").contains("denny");
-        assertThat(rc("bad-two")).isEqualTo("126");
-        assertThat(run.readOutFile("run.err")).contains("stays in force");
-        assertThat(r.get(5).get("generation").asLong()).isGreaterThan(r.get(4).get("generation").asLong());
-        assertThat(rc("final-one")).isEqualTo("126");
-    }
+  @Test
+  void reloadsOnFileChangeAndSighupAndKeepsTheOldTableOnABadOne() throws Exception {
+    List<JsonNode> r = reloads();
+    assertThat(r)
+        .extracting(l -> l.get("reason").asString() + ":" + l.get("ok").asBoolean())
+        .containsExactly(
+            "start:true",
+            "file_change:true",
+            "file_change:false",
+            "sighup:false",
+            "file_change:true",
+            "sighup:true");
+    long changed = r.get(1).get("generation").asLong();
+    assertThat(changed).isGreaterThan(r.get(0).get("generation").asLong());
+    assertThat(rc("changed-one")).isEqualTo("0");
+    assertThat(rc("changed-two")).isEqualTo("126");
+    // a bad reload names the problem and keeps what is in force
+    JsonNode bad = r.get(2);
+    assertThat(bad.get("kept_generation").asLong()).isEqualTo(changed);
+    assertThat(bad.get("errors").toString()).contains("p.yaml:").contains("denny");
+    assertThat(rc("bad-two")).isEqualTo("126");
+    assertThat(run.readOutFile("run.err")).contains("stays in force");
+    assertThat(r.get(5).get("generation").asLong())
+        .isGreaterThan(r.get(4).get("generation").asLong());
+    assertThat(rc("final-one")).isEqualTo("126");
+  }
 
-    @Test
-    void streamsDecisionsWithProcessAndRule() {
-        List<JsonNode> decisions = lines.stream().filter(l -> l.get("type").asString().equals("decision")).toList();
-        assertThat(decisions).extracting(d -> d.get("rule").asString() + ":" + d.get("binary").asString())
-                .containsExactly("no-one:/opt/d/one", "no-two:/opt/d/two", "no-two:/opt/d/two", "no-one:/opt/d/one");
-        assertThat(decisions).allSatisfy(d -> {
-            assertThat(d.get("policy").asString()).isEqualTo("daemon");
-            assertThat(d.get("label").asString()).isEqualTo("deny");
-            assertThat(d.get("errno").asString()).isEqualTo("EPERM");
-            assertThat(d.get("argv").get(0).asString()).isEqualTo(d.get("binary").asString());
-            assertThat(d.get("pid").asInt()).isPositive();
-            assertThat(d.get("ppid").asInt()).isPositive();
-            assertThat(d.get("uid").asInt()).isZero();
-        });
-    }
+  @Test
+  void streamsDecisionsWithProcessAndRule() {
+    List<JsonNode> decisions =
+        lines.stream().filter(l -> l.get("type").asString().equals("decision")).toList();
+    assertThat(decisions)
+        .extracting(d -> d.get("rule").asString() + ":" + d.get("binary").asString())
+        .containsExactly(
+            "no-one:/opt/d/one", "no-two:/opt/d/two", "no-two:/opt/d/two", "no-one:/opt/d/one");
+    assertThat(decisions)
+        .allSatisfy(
+            d -> {
+              assertThat(d.get("policy").asString()).isEqualTo("daemon");
+              assertThat(d.get("label").asString()).isEqualTo("deny");
+              assertThat(d.get("errno").asString()).isEqualTo("EPERM");
+              assertThat(d.get("argv").get(0).asString()).isEqualTo(d.get("binary").asString());
+              assertThat(d.get("pid").asInt()).isPositive();
+              assertThat(d.get("ppid").asInt()).isPositive();
+              assertThat(d.get("uid").asInt()).isZero();
+            });
+  }
 
-    @Test
-    void enforcementOutlivesTheDaemonAndItsDecisionsWaitForTheNextReader() throws Exception {
-        assertThat(rc("run")).as(run.readOutFile("run.err")).isEqualTo("0");
-        assertThat(rc("after-one")).isEqualTo("126");
-        assertThat(FtguardGuest.readJson(run, "show.json").toString()).contains("no-one");
-        List<JsonNode> after = FtguardGuest.readJsonLines(run, "after.jsonl");
-        // the exec denied after the daemon stopped was buffered for the next reader
-        assertThat(after).filteredOn(d -> d.get("type").asString().equals("decision"))
-                .extracting(d -> d.get("rule").asString() + ":" + d.get("binary").asString())
-                .containsExactly("no-one:/opt/d/one");
-        assertThat(rc("cleared-one")).isEqualTo("0");
-    }
+  @Test
+  void enforcementOutlivesTheDaemonAndItsDecisionsWaitForTheNextReader() throws Exception {
+    assertThat(rc("run")).as(run.readOutFile("run.err")).isEqualTo("0");
+    assertThat(rc("after-one")).isEqualTo("126");
+    assertThat(FtguardGuest.readJson(run, "show.json").toString()).contains("no-one");
+    List<JsonNode> after = FtguardGuest.readJsonLines(run, "after.jsonl");
+    // the exec denied after the daemon stopped was buffered for the next reader
+    assertThat(after)
+        .filteredOn(d -> d.get("type").asString().equals("decision"))
+        .extracting(d -> d.get("rule").asString() + ":" + d.get("binary").asString())
+        .containsExactly("no-one:/opt/d/one");
+    assertThat(rc("cleared-one")).isEqualTo("0");
+  }
 }

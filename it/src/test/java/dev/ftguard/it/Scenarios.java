@@ -13,19 +13,20 @@ import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Scenarios played by a guest payload and what came back of them: each scenario's command runs as
- * a background job of the payload shell (so its pid is known before it execs), its output goes to
+ * Scenarios played by a guest payload and what came back of them: each scenario's command runs as a
+ * background job of the payload shell (so its pid is known before it execs), its output goes to
  * {@code /out/PHASE/NAME.out}, its pid to {@code NAME.pid} and its exit status to {@code NAME.rc}.
  * The events of {@code ftguard events --follow} (in {@code /out/events.jsonl}) are attributed to a
  * scenario through its pid and the fork events of its descendants.
  */
 final class Scenarios {
 
-    /**
-     * Shell functions for the payload. {@code sc PHASE NAME COMMAND...} runs one scenario;
-     * {@code wait_for_event TEXT} waits until the event stream holds TEXT (quoted as JSON).
-     */
-    static final String SHELL_FUNCTIONS = """
+  /**
+   * Shell functions for the payload. {@code sc PHASE NAME COMMAND...} runs one scenario; {@code
+   * wait_for_event TEXT} waits until the event stream holds TEXT (quoted as JSON).
+   */
+  static final String SHELL_FUNCTIONS =
+      """
             sc() {
               ph=$1; n=$2; shift 2
               mkdir -p /out/$ph
@@ -44,122 +45,139 @@ final class Scenarios {
             }
             """;
 
-    /** What a scenario's caller saw. */
-    record Outcome(int rc, List<String> lines) {
-        /**
-         * {@code killed} (status 137, SIGKILL), else the first word of the last line:
-         * {@code ok} or {@code errno=NAME}.
-         */
-        String summary() {
-            if (rc == 137) {
-                return "killed";
-            }
-            String last = lines.isEmpty() ? "" : lines.getLast().strip();
-            int space = last.indexOf(' ');
-            return space < 0 ? last : last.substring(0, space);
-        }
-
-        @Override
-        public String toString() {
-            return "rc=" + rc + " output=" + lines;
-        }
+  /** What a scenario's caller saw. */
+  record Outcome(int rc, List<String> lines) {
+    /**
+     * {@code killed} (status 137, SIGKILL), else the first word of the last line: {@code ok} or
+     * {@code errno=NAME}.
+     */
+    String summary() {
+      if (rc == 137) {
+        return "killed";
+      }
+      String last = lines.isEmpty() ? "" : lines.getLast().strip();
+      int space = last.indexOf(' ');
+      return space < 0 ? last : last.substring(0, space);
     }
 
-    private final GuestResult result;
-    private final List<JsonNode> events;
-    private final Map<Long, List<Long>> children = new HashMap<>();
-
-    Scenarios(GuestResult result, List<JsonNode> events) {
-        this.result = result;
-        this.events = events;
-        for (JsonNode e : events) {
-            if (is(e, "fork")) {
-                children.computeIfAbsent(e.get("pid").asLong(), k -> new ArrayList<>()).add(e.get("child_pid").asLong());
-            }
-        }
+    @Override
+    public String toString() {
+      return "rc=" + rc + " output=" + lines;
     }
+  }
 
-    List<JsonNode> events() {
-        return events;
-    }
+  private final GuestResult result;
+  private final List<JsonNode> events;
+  private final Map<Long, List<Long>> children = new HashMap<>();
 
-    private String read(String file) {
-        try {
-            return result.readOutFile(file);
-        } catch (RuntimeException e) {
-            throw new AssertionError("/out/" + file + " is missing: the payload did not get that far ("
-                    + e.getMessage() + ")\n--- payload output ---\n"
-                    + String.join("\n", result.payloadOutput()), e);
-        }
+  Scenarios(GuestResult result, List<JsonNode> events) {
+    this.result = result;
+    this.events = events;
+    for (JsonNode e : events) {
+      if (is(e, "fork")) {
+        children
+            .computeIfAbsent(e.get("pid").asLong(), k -> new ArrayList<>())
+            .add(e.get("child_pid").asLong());
+      }
     }
+  }
 
-    Outcome outcome(String phase, String name) {
-        String rc = read(phase + "/" + name + ".rc").strip();
-        List<String> lines = read(phase + "/" + name + ".out").lines().filter(l -> !l.isBlank()).toList();
-        return new Outcome(Integer.parseInt(rc), lines);
-    }
+  List<JsonNode> events() {
+    return events;
+  }
 
-    long pid(String phase, String name) {
-        return Long.parseLong(read(phase + "/" + name + ".pid").strip());
+  private String read(String file) {
+    try {
+      return result.readOutFile(file);
+    } catch (RuntimeException e) {
+      throw new AssertionError(
+          "/out/"
+              + file
+              + " is missing: the payload did not get that far ("
+              + e.getMessage()
+              + ")\n--- payload output ---\n"
+              + String.join("\n", result.payloadOutput()),
+          e);
     }
+  }
 
-    String file(String path) {
-        return read(path);
-    }
+  Outcome outcome(String phase, String name) {
+    String rc = read(phase + "/" + name + ".rc").strip();
+    List<String> lines =
+        read(phase + "/" + name + ".out").lines().filter(l -> !l.isBlank()).toList();
+    return new Outcome(Integer.parseInt(rc), lines);
+  }
 
-    /** The pid and every descendant's, from the fork events. */
-    Set<Long> tree(long pid) {
-        Set<Long> out = new HashSet<>();
-        List<Long> todo = new ArrayList<>(List.of(pid));
-        while (!todo.isEmpty()) {
-            long p = todo.removeLast();
-            if (out.add(p)) {
-                todo.addAll(children.getOrDefault(p, List.of()));
-            }
-        }
-        return out;
-    }
+  long pid(String phase, String name) {
+    return Long.parseLong(read(phase + "/" + name + ".pid").strip());
+  }
 
-    /** Decision events of the scenario's processes, in stream order. */
-    List<JsonNode> decisions(String phase, String name) {
-        Set<Long> pids = tree(pid(phase, name));
-        return events.stream().filter(e -> is(e, "decision") && pids.contains(e.get("pid").asLong())).toList();
-    }
+  String file(String path) {
+    return read(path);
+  }
 
-    /** Exec events of the scenario's processes, in stream order. */
-    List<JsonNode> execs(String phase, String name) {
-        Set<Long> pids = tree(pid(phase, name));
-        return events.stream().filter(e -> is(e, "exec") && pids.contains(e.get("pid").asLong())).toList();
+  /** The pid and every descendant's, from the fork events. */
+  Set<Long> tree(long pid) {
+    Set<Long> out = new HashSet<>();
+    List<Long> todo = new ArrayList<>(List.of(pid));
+    while (!todo.isEmpty()) {
+      long p = todo.removeLast();
+      if (out.add(p)) {
+        todo.addAll(children.getOrDefault(p, List.of()));
+      }
     }
+    return out;
+  }
 
-    static boolean is(JsonNode e, String type) {
-        JsonNode t = e.get("type");
-        return t != null && t.asString().equals(type);
-    }
+  /** Decision events of the scenario's processes, in stream order. */
+  List<JsonNode> decisions(String phase, String name) {
+    Set<Long> pids = tree(pid(phase, name));
+    return events.stream()
+        .filter(e -> is(e, "decision") && pids.contains(e.get("pid").asLong()))
+        .toList();
+  }
 
-    static String text(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        return v == null || v.isNull() ? null : v.asString();
-    }
+  /** Exec events of the scenario's processes, in stream order. */
+  List<JsonNode> execs(String phase, String name) {
+    Set<Long> pids = tree(pid(phase, name));
+    return events.stream()
+        .filter(e -> is(e, "exec") && pids.contains(e.get("pid").asLong()))
+        .toList();
+  }
 
-    static List<String> strings(JsonNode e, String field) {
-        JsonNode v = e.get(field);
-        List<String> out = new ArrayList<>();
-        if (v != null && v.isArray()) {
-            v.forEach(a -> out.add(a.asString()));
-        }
-        return out;
-    }
+  static boolean is(JsonNode e, String type) {
+    JsonNode t = e.get("type");
+    return t != null && t.asString().equals(type);
+  }
 
-    /** One line per decision: policy/rule action label, for messages. */
-    static String describe(List<JsonNode> decisions) {
-        return decisions.isEmpty() ? "(no decision events)"
-                : decisions.stream().map(JsonNode::toString).collect(Collectors.joining("\n  ", "\n  ", ""));
-    }
+  static String text(JsonNode e, String field) {
+    JsonNode v = e.get(field);
+    return v == null || v.isNull() ? null : v.asString();
+  }
 
-    /** Every event line of the stream has a known type; the reader reported no malformed record. */
-    static void assertStreamSane(GuestResult result, List<JsonNode> events) {
-        assertThat(events).allSatisfy(e -> assertThat(text(e, "type")).isIn("exec", "fork", "exit", "drop", "decision"));
-        assertThat(result.readOutFile("events.err")).doesNotContain("malformed", "unknown record");
+  static List<String> strings(JsonNode e, String field) {
+    JsonNode v = e.get(field);
+    List<String> out = new ArrayList<>();
+    if (v != null && v.isArray()) {
+      v.forEach(a -> out.add(a.asString()));
     }
+    return out;
+  }
+
+  /** One line per decision: policy/rule action label, for messages. */
+  static String describe(List<JsonNode> decisions) {
+    return decisions.isEmpty()
+        ? "(no decision events)"
+        : decisions.stream()
+            .map(JsonNode::toString)
+            .collect(Collectors.joining("\n  ", "\n  ", ""));
+  }
+
+  /** Every event line of the stream has a known type; the reader reported no malformed record. */
+  static void assertStreamSane(GuestResult result, List<JsonNode> events) {
+    assertThat(events)
+        .allSatisfy(
+            e -> assertThat(text(e, "type")).isIn("exec", "fork", "exit", "drop", "decision"));
+    assertThat(result.readOutFile("events.err")).doesNotContain("malformed", "unknown record");
+  }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
  */
 public interface ControlDevice extends EventSource {
   /**
-   * FTG_IOC_SET_TABLE: replaces the kernel's rule table with {@code table} at once (readers see
-   * the old table or the new one). On any error the previous table stays in force.
+   * FTG_IOC_SET_TABLE: replaces the kernel's rule table with {@code table} at once (readers see the
+   * old table or the new one). On any error the previous table stays in force.
    *
    * @return the new table's generation
    * @throws TableRejectedException the module refused the table, with its reason and offset

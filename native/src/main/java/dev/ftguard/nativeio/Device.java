@@ -1,10 +1,10 @@
 package dev.ftguard.nativeio;
 
-import dev.ftguard.abi.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.CallHookInfo;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
 import java.lang.foreign.Arena;
@@ -18,9 +18,9 @@ import java.util.Optional;
  * An open descriptor of {@code /dev/ftguard}.
  *
  * <p>The descriptor is non-blocking; {@link #readRecords} waits with poll(2) and then reads, so a
- * concurrent reader that takes the records first yields 0 bytes rather than a blocked thread.
- * One thread at a time may use a Device; {@link #close} is idempotent. Changing the rule table
- * needs a descriptor opened with {@link #openReadWrite}.
+ * concurrent reader that takes the records first yields 0 bytes rather than a blocked thread. One
+ * thread at a time may use a Device; {@link #close} is idempotent. Changing the rule table needs a
+ * descriptor opened with {@link #openReadWrite}.
  */
 public final class Device implements ControlDevice {
   /** The device node the module creates. */
@@ -76,8 +76,7 @@ public final class Device implements ControlDevice {
           "read buffer of " + buf.byteSize() + " bytes is below FTG_RECORD_MAX " + Abi.RECORD_MAX);
     }
     ensureOpen();
-    int timeout =
-        timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, (long) Integer.MAX_VALUE);
+    int timeout = timeoutMillis < 0 ? -1 : (int) Math.min(timeoutMillis, (long) Integer.MAX_VALUE);
     short revents;
     try {
       revents = LibC.poll(fd, LibC.POLLIN, timeout);

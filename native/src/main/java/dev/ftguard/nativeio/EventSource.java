@@ -16,8 +16,8 @@ public interface EventSource extends AutoCloseable {
    *
    * @param buf at least {@link dev.ftguard.abi.Abi#RECORD_MAX} bytes
    * @param timeoutMillis 0 does not wait; negative waits until records arrive
-   * @return bytes read into {@code buf} from offset 0; 0 when none arrived in time or the wait
-   *     was interrupted by a signal
+   * @return bytes read into {@code buf} from offset 0; 0 when none arrived in time or the wait was
+   *     interrupted by a signal
    */
   long readRecords(MemorySegment buf, long timeoutMillis) throws ErrnoException;
 

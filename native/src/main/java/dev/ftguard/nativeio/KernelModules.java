@@ -1,7 +1,6 @@
 package dev.ftguard.nativeio;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
@@ -35,9 +34,9 @@ public final class KernelModules {
    * finit_module(fd of {@code ko}, params, flags).
    *
    * @param params module parameters, e.g. {@code buffer_kb=1024}; empty for none
-   * @throws ErrnoException from open (ENOENT, EACCES) or finit_module (EEXIST already loaded,
-   *     EPERM not allowed, ENOEXEC wrong format or kernel, ENOENT unknown symbol, EKEYREJECTED
-   *     signature, ENOSYS no module support, EINVAL bad parameter)
+   * @throws ErrnoException from open (ENOENT, EACCES) or finit_module (EEXIST already loaded, EPERM
+   *     not allowed, ENOEXEC wrong format or kernel, ENOENT unknown symbol, EKEYREJECTED signature,
+   *     ENOSYS no module support, EINVAL bad parameter)
    */
   public static void finitModule(Path ko, String params, int flags) throws ErrnoException {
     long nr = SyscallNumbers.current().finitModule();

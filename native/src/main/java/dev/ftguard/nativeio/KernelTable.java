@@ -27,7 +27,9 @@ public record KernelTable(long generation, byte[] bytes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KernelTable t && generation == t.generation && Arrays.equals(bytes, t.bytes);
+    return o instanceof KernelTable t
+        && generation == t.generation
+        && Arrays.equals(bytes, t.bytes);
   }
 
   @Override
@@ -38,7 +40,12 @@ public record KernelTable(long generation, byte[] bytes) {
   @Override
   public String toString() {
     String head = HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 16));
-    return "KernelTable[generation=" + Long.toUnsignedString(generation) + ", " + bytes.length
-        + " bytes: " + head + (bytes.length > 16 ? "...]" : "]");
+    return "KernelTable[generation="
+        + Long.toUnsignedString(generation)
+        + ", "
+        + bytes.length
+        + " bytes: "
+        + head
+        + (bytes.length > 16 ? "...]" : "]");
   }
 }

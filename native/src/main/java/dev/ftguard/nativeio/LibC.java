@@ -119,8 +119,8 @@ public final class LibC {
   }
 
   /**
-   * Runs a downcall in a confined arena; a negative result becomes an {@link ErrnoException}
-   * naming {@code call} and {@code subject}, with the errno captured right after the call.
+   * Runs a downcall in a confined arena; a negative result becomes an {@link ErrnoException} naming
+   * {@code call} and {@code subject}, with the errno captured right after the call.
    */
   private static long checked(String call, String subject, Downcall downcall)
       throws ErrnoException {
@@ -147,7 +147,8 @@ public final class LibC {
         checked(
             "open",
             path.toString(),
-            (st, arena) -> (int) OPEN.invokeExact(st, arena.allocateFrom(path.toString()), flags, 0));
+            (st, arena) ->
+                (int) OPEN.invokeExact(st, arena.allocateFrom(path.toString()), flags, 0));
   }
 
   /** close(2). */

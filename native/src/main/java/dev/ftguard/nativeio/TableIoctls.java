@@ -27,6 +27,7 @@ final class TableIoctls {
   static final long ERROR_OFFSET = Abi.TableArg.ERROR_OFFSET;
   static final long IOC_SET_TABLE = Abi.IOC_SET_TABLE;
   static final long IOC_GET_TABLE = Abi.IOC_GET_TABLE;
+
   /** {@code FTG_TABLE_MAX}: the largest table the module takes. */
   static final int TABLE_MAX = Abi.TABLE_MAX;
 
@@ -51,7 +52,8 @@ final class TableIoctls {
       } catch (ErrnoException e) {
         int error = arg.get(JAVA_INT, ERROR);
         if (error != 0 && (e.is(Errno.EINVAL) || e.is(Errno.ENOMEM))) {
-          throw new TableRejectedException(subject, e.errno(), error, arg.get(JAVA_INT, ERROR_OFFSET));
+          throw new TableRejectedException(
+              subject, e.errno(), error, arg.get(JAVA_INT, ERROR_OFFSET));
         }
         throw e;
       }

@@ -30,7 +30,11 @@ public class TableRejectedException extends ErrnoException {
         "ioctl(FTG_IOC_SET_TABLE)",
         subject,
         errno,
-        "table rejected: " + reason(error) + " (" + errorName(error) + ") at byte offset "
+        "table rejected: "
+            + reason(error)
+            + " ("
+            + errorName(error)
+            + ") at byte offset "
             + Integer.toUnsignedString(offset));
     this.error = error;
     this.offset = offset;
@@ -67,7 +71,9 @@ public class TableRejectedException extends ErrnoException {
   public static String reason(int error) {
     return error >= 0 && error < Abi.TABLE_ERROR_MEANINGS.size()
         ? Abi.TABLE_ERROR_MEANINGS.get(error)
-        : "unknown reason " + Integer.toUnsignedString(error) + " (the module is newer than this ftguard)";
+        : "unknown reason "
+            + Integer.toUnsignedString(error)
+            + " (the module is newer than this ftguard)";
   }
 
   /** Number of reasons this ftguard knows ({@code FTG_TERR_NONE} included). */

@@ -16,9 +16,9 @@ import java.util.Optional;
 
 /**
  * User and group names through the C library's {@code getpwuid_r(3)} and {@code getgrgid_r(3)}:
- * every source {@code /etc/nsswitch.conf} names answers (files, systemd, LDAP, sssd, ...), as
- * for {@code id} or {@code ls -l}. The calls may block as long as those sources do; callers that
- * must not wait run them elsewhere and cache the answers.
+ * every source {@code /etc/nsswitch.conf} names answers (files, systemd, LDAP, sssd, ...), as for
+ * {@code id} or {@code ls -l}. The calls may block as long as those sources do; callers that must
+ * not wait run them elsewhere and cache the answers.
  *
  * <p>The functions return their error number instead of setting {@code errno}; "no such entry"
  * comes back as 0 with no result, or as ENOENT, ESRCH, EBADF or EPERM (getpwnam(3)), and all of

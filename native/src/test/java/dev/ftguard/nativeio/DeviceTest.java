@@ -1,10 +1,10 @@
 package dev.ftguard.nativeio;
 
-import dev.ftguard.abi.Errno;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.EventDecoder;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.Header;
@@ -38,7 +38,8 @@ class DeviceTest {
   @Test
   void missingDeviceIsEnoent() {
     assertThatThrownBy(() -> Device.open(tmp.resolve("ftguard")))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.ENOENT));
   }
 
   @Test
@@ -95,7 +96,8 @@ class DeviceTest {
   @Test
   void bufferBelowRecordMaxIsRejected() throws Exception {
     Path fifo = mkfifo(tmp.resolve("fifo"));
-    try (Device dev = Device.open(fifo); Arena arena = Arena.ofConfined()) {
+    try (Device dev = Device.open(fifo);
+        Arena arena = Arena.ofConfined()) {
       assertThatThrownBy(() -> dev.readRecords(arena.allocate(Abi.RECORD_MAX - 8), 0))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("FTG_RECORD_MAX");
@@ -126,7 +128,8 @@ class DeviceTest {
     try (Device dev = Device.openReadWrite(f)) {
       assertThatThrownBy(() -> dev.setTable(new byte[64]))
           .isExactlyInstanceOf(ErrnoException.class)
-          .hasMessage("ioctl(FTG_IOC_SET_TABLE) " + f + ": ENOTTY (Inappropriate ioctl for device)");
+          .hasMessage(
+              "ioctl(FTG_IOC_SET_TABLE) " + f + ": ENOTTY (Inappropriate ioctl for device)");
       assertThatThrownBy(dev::getTable)
           .isInstanceOfSatisfying(
               ErrnoException.class,
@@ -143,9 +146,11 @@ class DeviceTest {
     Device dev = Device.open(f);
     dev.close();
     assertThatThrownBy(() -> dev.setTable(new byte[8]))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
     assertThatThrownBy(dev::getTable)
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
   }
 
   @Test
@@ -156,7 +161,8 @@ class DeviceTest {
     dev.close();
     try (Arena arena = Arena.ofConfined()) {
       assertThatThrownBy(() -> dev.readRecords(arena.allocate(Abi.RECORD_MAX), 0))
-          .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+          .isInstanceOfSatisfying(
+              ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
     }
   }
 }

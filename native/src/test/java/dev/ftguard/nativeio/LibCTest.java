@@ -1,11 +1,11 @@
 package dev.ftguard.nativeio;
 
-import dev.ftguard.abi.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.Errno;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,8 @@ class LibCTest {
   @Test
   void openOfADirectoryForWritingIsEisdir() {
     assertThatThrownBy(() -> LibC.open(tmp, LibC.O_WRONLY))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EISDIR));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EISDIR));
   }
 
   @Test
@@ -80,7 +81,8 @@ class LibCTest {
     LibC.close(p[0]);
     LibC.close(p[1]);
     assertThatThrownBy(() -> LibC.close(p[0]))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EBADF));
   }
 
   @Test
@@ -160,7 +162,8 @@ class LibCTest {
 
   @Test
   void deleteModuleOfAnUnknownModuleFails() {
-    assertThatThrownBy(() -> KernelModules.deleteModule("ftguard_no_such_module", KernelModules.O_NONBLOCK))
+    assertThatThrownBy(
+            () -> KernelModules.deleteModule("ftguard_no_such_module", KernelModules.O_NONBLOCK))
         .isInstanceOfSatisfying(
             ErrnoException.class,
             e -> {

@@ -1,12 +1,12 @@
 package dev.ftguard.nativeio;
 
-import dev.ftguard.abi.Abi;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.Errno;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -26,8 +26,10 @@ class TableIoctlsTest {
     long generation;
     int rejectError; // non-zero: reject SET with EINVAL
     int rejectOffset;
+
     /** Bytes the table grows by after each GET that failed with ENOSPC (a concurrent writer). */
     int growAfterEnospc;
+
     final List<String> calls = new ArrayList<>();
 
     @Override
@@ -97,7 +99,8 @@ class TableIoctlsTest {
     assertThat(TableIoctls.setTable(kernel, "/dev/ftguard", t)).isEqualTo(1);
     assertThat(kernel.table).containsExactly(t);
     assertThat(TableIoctls.setTable(kernel, "/dev/ftguard", new byte[16])).isEqualTo(2);
-    assertThat(kernel.calls).containsExactly("FTG_IOC_SET_TABLE size=9", "FTG_IOC_SET_TABLE size=16");
+    assertThat(kernel.calls)
+        .containsExactly("FTG_IOC_SET_TABLE size=9", "FTG_IOC_SET_TABLE size=16");
   }
 
   @Test
@@ -136,9 +139,10 @@ class TableIoctlsTest {
 
   @Test
   void einvalWithoutAReasonStaysAPlainErrnoException() {
-    TableIoctls.Ioctl einval = (r, a, n) -> {
-      throw new ErrnoException(n, "fake", Errno.EINVAL);
-    };
+    TableIoctls.Ioctl einval =
+        (r, a, n) -> {
+          throw new ErrnoException(n, "fake", Errno.EINVAL);
+        };
     assertThatThrownBy(() -> TableIoctls.setTable(einval, "fake", new byte[8]))
         .isExactlyInstanceOf(ErrnoException.class);
   }
@@ -171,7 +175,8 @@ class TableIoctlsTest {
     kernel.calls.clear();
     Optional<KernelTable> got = TableIoctls.getTable(kernel, "fake");
     assertThat(got).contains(new KernelTable(1, t));
-    assertThat(kernel.calls).containsExactly("FTG_IOC_GET_TABLE size=0", "FTG_IOC_GET_TABLE size=200");
+    assertThat(kernel.calls)
+        .containsExactly("FTG_IOC_GET_TABLE size=0", "FTG_IOC_GET_TABLE size=200");
   }
 
   @Test
@@ -210,16 +215,19 @@ class TableIoctlsTest {
           arg.set(JAVA_INT, TableIoctls.NEEDED, TableIoctls.TABLE_MAX + 8);
           throw new ErrnoException(n, "fake", Errno.ENOSPC);
         };
-    assertThatThrownBy(() -> TableIoctls.getTable(huge, "fake")).hasMessageContaining("FTG_TABLE_MAX");
+    assertThatThrownBy(() -> TableIoctls.getTable(huge, "fake"))
+        .hasMessageContaining("FTG_TABLE_MAX");
   }
 
   @Test
   void otherErrorsPassThrough() {
-    TableIoctls.Ioctl eperm = (r, a, n) -> {
-      throw new ErrnoException(n, "fake", Errno.EPERM);
-    };
+    TableIoctls.Ioctl eperm =
+        (r, a, n) -> {
+          throw new ErrnoException(n, "fake", Errno.EPERM);
+        };
     assertThatThrownBy(() -> TableIoctls.getTable(eperm, "fake"))
-        .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
+        .isInstanceOfSatisfying(
+            ErrnoException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EPERM));
   }
 
   @Test
@@ -228,8 +236,11 @@ class TableIoctlsTest {
     KernelTable t = new KernelTable(3, b);
     b[0] = 9;
     assertThat(t.bytes()).containsExactly(1, 2);
-    assertThat(t).isEqualTo(new KernelTable(3, new byte[] {1, 2})).isNotEqualTo(new KernelTable(4, new byte[] {1, 2}));
+    assertThat(t)
+        .isEqualTo(new KernelTable(3, new byte[] {1, 2}))
+        .isNotEqualTo(new KernelTable(4, new byte[] {1, 2}));
     assertThat(t.toString()).isEqualTo("KernelTable[generation=3, 2 bytes: 0102]");
-    assertThat(ByteOrder.nativeOrder()).isEqualTo(ByteOrder.LITTLE_ENDIAN); // layouts are host order
+    assertThat(ByteOrder.nativeOrder())
+        .isEqualTo(ByteOrder.LITTLE_ENDIAN); // layouts are host order
   }
 }

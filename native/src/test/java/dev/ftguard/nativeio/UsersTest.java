@@ -14,7 +14,10 @@ class UsersTest {
     Map<Long, String> names = new LinkedHashMap<>();
     for (String line : Files.readAllLines(Path.of(file))) {
       String[] f = line.split(":", -1);
-      if (f.length >= 3 && !line.startsWith("#") && !f[0].startsWith("+") && !f[0].startsWith("-")) {
+      if (f.length >= 3
+          && !line.startsWith("#")
+          && !f[0].startsWith("+")
+          && !f[0].startsWith("-")) {
         names.putIfAbsent(Long.parseLong(f[2]), f[0]);
       }
     }
@@ -33,8 +36,12 @@ class UsersTest {
     Map<Long, String> groups = entries("/etc/group");
     assertThat(users).isNotEmpty();
     assertThat(groups).isNotEmpty();
-    users.forEach((uid, name) -> assertThat(call(() -> Users.userName(uid))).as("uid %d", uid).contains(name));
-    groups.forEach((gid, name) -> assertThat(call(() -> Users.groupName(gid))).as("gid %d", gid).contains(name));
+    users.forEach(
+        (uid, name) ->
+            assertThat(call(() -> Users.userName(uid))).as("uid %d", uid).contains(name));
+    groups.forEach(
+        (gid, name) ->
+            assertThat(call(() -> Users.groupName(gid))).as("gid %d", gid).contains(name));
   }
 
   @Test

@@ -89,7 +89,8 @@ public enum ArgType {
       }
       case U8, U16, U32, U64 ->
           List.of(new Field("", FieldKind.INT, false, 0, size == 8 ? -1L : (1L << (size * 8)) - 1));
-      case KSTRING, USTRING, FILE, PATH, DENTRY -> List.of(new Field("", FieldKind.STRING, false, 0, 0));
+      case KSTRING, USTRING, FILE, PATH, DENTRY ->
+          List.of(new Field("", FieldKind.STRING, false, 0, 0));
       case SOCKADDR ->
           List.of(
               new Field(".family", FieldKind.INT, false, 0, 65535),

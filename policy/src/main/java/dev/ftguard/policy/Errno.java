@@ -1,8 +1,8 @@
 package dev.ftguard.policy;
 
 /**
- * The errno names a deny rule may return. Their numbers come from the one Linux errno table,
- * {@link dev.ftguard.abi.Errno}.
+ * The errno names a deny rule may return. Their numbers come from the one Linux errno table, {@link
+ * dev.ftguard.abi.Errno}.
  */
 public enum Errno {
   EPERM,

@@ -4,7 +4,17 @@ import java.util.List;
 
 /** The kinds of event a rule can match, each with the selectors valid for it. */
 public enum EventKind {
-  EXEC("exec", List.of("binary", "parentBinary", "ancestorBinary", "uid", "euid", "argvContains", "fileless", "fromTempDir")),
+  EXEC(
+      "exec",
+      List.of(
+          "binary",
+          "parentBinary",
+          "ancestorBinary",
+          "uid",
+          "euid",
+          "argvContains",
+          "fileless",
+          "fromTempDir")),
   OPEN("open", List.of("path", "access", "binary")),
   CONNECT("connect", List.of("address", "port", "binary")),
   MODULE_LOAD("module_load", List.of("name", "binary")),

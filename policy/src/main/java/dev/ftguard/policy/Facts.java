@@ -60,7 +60,8 @@ public sealed interface Facts {
       checkPath(path, "path");
       access = Set.copyOf(access);
       if (access.isEmpty()) {
-        throw new IllegalArgumentException("access is empty: an open reads, writes, creates or truncates");
+        throw new IllegalArgumentException(
+            "access is empty: an open reads, writes, creates or truncates");
       }
       checkPath(binary, "binary");
     }
@@ -72,15 +73,16 @@ public sealed interface Facts {
   }
 
   /**
-   * An outbound connection to {@code address} and {@code port}. An IPv4-mapped IPv6 address
-   * ({@code ::ffff:a.b.c.d}) is normalized to the IPv4 address it reaches, so IPv4 networks match it.
+   * An outbound connection to {@code address} and {@code port}. An IPv4-mapped IPv6 address ({@code
+   * ::ffff:a.b.c.d}) is normalized to the IPv4 address it reaches, so IPv4 networks match it.
    */
   record ConnectFacts(InetAddress address, int port, String binary) implements Facts {
     public ConnectFacts {
       Objects.requireNonNull(address, "address");
       address = normalize(address);
       if (port < 0 || port > Limits.MAX_PORT) {
-        throw new IllegalArgumentException("port " + port + " is out of range 0.." + Limits.MAX_PORT);
+        throw new IllegalArgumentException(
+            "port " + port + " is out of range 0.." + Limits.MAX_PORT);
       }
       checkPath(binary, "binary");
     }
@@ -116,11 +118,12 @@ public sealed interface Facts {
   record ModuleLoadFacts(Optional<String> name, String binary) implements Facts {
     public ModuleLoadFacts {
       Objects.requireNonNull(name, "name");
-      name.ifPresent(n -> {
-        if (n.isEmpty() || n.indexOf('\0') >= 0 || n.indexOf('/') >= 0) {
-          throw new IllegalArgumentException("bad module name '" + n + "'");
-        }
-      });
+      name.ifPresent(
+          n -> {
+            if (n.isEmpty() || n.indexOf('\0') >= 0 || n.indexOf('/') >= 0) {
+              throw new IllegalArgumentException("bad module name '" + n + "'");
+            }
+          });
       checkPath(binary, "binary");
     }
 
@@ -149,7 +152,8 @@ public sealed interface Facts {
       checkPath(binary, "binary");
       gains = Set.copyOf(gains);
       if (gains.isEmpty()) {
-        throw new IllegalArgumentException("gains is empty: a privilege event gains uid0 or capabilities");
+        throw new IllegalArgumentException(
+            "gains is empty: a privilege event gains uid0 or capabilities");
       }
     }
 
@@ -165,16 +169,23 @@ public sealed interface Facts {
    * for strings and paths, an {@code InetAddress} for addresses; a field that could not be read is
    * absent, and no selector on it matches (as in the kernel).
    */
-  record CallFacts(String binary, String function, java.util.Map<String, Object> fields) implements Facts {
+  record CallFacts(String binary, String function, java.util.Map<String, Object> fields)
+      implements Facts {
     public CallFacts {
       checkPath(binary, "binary");
       Objects.requireNonNull(function, "function");
       fields = java.util.Map.copyOf(fields);
-      fields.forEach((k, v) -> {
-        if (!(v instanceof Long || v instanceof String || v instanceof InetAddress)) {
-          throw new IllegalArgumentException("field " + k + " is a " + v.getClass().getSimpleName() + ", not a Long, String or InetAddress");
-        }
-      });
+      fields.forEach(
+          (k, v) -> {
+            if (!(v instanceof Long || v instanceof String || v instanceof InetAddress)) {
+              throw new IllegalArgumentException(
+                  "field "
+                      + k
+                      + " is a "
+                      + v.getClass().getSimpleName()
+                      + ", not a Long, String or InetAddress");
+            }
+          });
     }
 
     @Override

@@ -8,14 +8,14 @@ import java.util.List;
  * A compiled path glob as documented in {@code docs/policy.md}, matched byte-wise as the kernel
  * does: pattern and text are taken as their UTF-8 bytes. {@code *} matches any run of bytes
  * (possibly empty) and {@code ?} exactly one byte, {@code [...]} one byte of a class ({@code
- * [!...]} or {@code [^...]} negate it; {@code a-z} ranges of unsigned byte values; a leading
- * {@code ]} is a member). None of them ever matches {@code /}: only a literal {@code /} in the
- * pattern does, so a glob never crosses a directory boundary. Every other byte matches itself. So
- * {@code ?} matches one byte of {@code é} (two bytes in UTF-8), {@code ??} matches {@code é}; the
- * validator keeps non-ASCII characters out of classes, where they would stand for their bytes.
+ * [!...]} or {@code [^...]} negate it; {@code a-z} ranges of unsigned byte values; a leading {@code
+ * ]} is a member). None of them ever matches {@code /}: only a literal {@code /} in the pattern
+ * does, so a glob never crosses a directory boundary. Every other byte matches itself. So {@code ?}
+ * matches one byte of {@code é} (two bytes in UTF-8), {@code ??} matches {@code é}; the validator
+ * keeps non-ASCII characters out of classes, where they would stand for their bytes.
  *
- * <p>Matching splits pattern and text at {@code /} (both must have the same number of segments;
- * a {@code /} inside a class belongs to the class) and matches each segment with the iterative
+ * <p>Matching splits pattern and text at {@code /} (both must have the same number of segments; a
+ * {@code /} inside a class belongs to the class) and matches each segment with the iterative
  * two-pointer algorithm (one backtrack point, the last {@code *}): O(length of segment x length of
  * pattern segment) at worst, no exponential backtracking, no regular expressions.
  */
@@ -51,7 +51,10 @@ public final class Glob {
     this.segments = segments;
   }
 
-  /** Compiles {@code pattern}; throws {@link IllegalArgumentException} on a {@code [} without a closing {@code ]}. */
+  /**
+   * Compiles {@code pattern}; throws {@link IllegalArgumentException} on a {@code [} without a
+   * closing {@code ]}.
+   */
   public static Glob compile(String pattern) {
     int[] p = unsigned(pattern);
     List<Tok[]> segs = new ArrayList<>();
@@ -83,7 +86,8 @@ public final class Glob {
             }
           }
           if (j >= p.length) {
-            throw new IllegalArgumentException("glob '" + pattern + "' has '[' without a closing ']'");
+            throw new IllegalArgumentException(
+                "glob '" + pattern + "' has '[' without a closing ']'");
           }
           int[] lows = members.stream().mapToInt(m -> m[0]).toArray();
           int[] highs = members.stream().mapToInt(m -> m[1]).toArray();

@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A kernel function a policy hooks by name ({@code hooks:} of a policy spec), with the arguments
- * to read from each call.
+ * A kernel function a policy hooks by name ({@code hooks:} of a policy spec), with the arguments to
+ * read from each call.
  *
  * @param function the kernel symbol (for {@code syscall: NAME}, the system call's entry {@code
  *     __x64_sys_NAME})
- * @param syscall the function is a system call entry: arguments are read from the user registers
- *     it is given, not from its own
+ * @param syscall the function is a system call entry: arguments are read from the user registers it
+ *     is given, not from its own
  * @param args the arguments to read, in declaration order
  */
 public record HookDecl(String function, boolean syscall, List<Arg> args, Location location) {
@@ -26,8 +26,8 @@ public record HookDecl(String function, boolean syscall, List<Arg> args, Locatio
   }
 
   /**
-   * One argument: its name (field names start with it), type, position (0..5, which argument of
-   * the function) and, for strings and paths, the bytes kept.
+   * One argument: its name (field names start with it), type, position (0..5, which argument of the
+   * function) and, for strings and paths, the bytes kept.
    */
   public record Arg(String name, ArgType type, int position, int maxLength) {}
 
@@ -66,12 +66,13 @@ public record HookDecl(String function, boolean syscall, List<Arg> args, Locatio
     long bytes = Abi.Call.DATA + align8(function.getBytes(StandardCharsets.UTF_8).length + 1);
     for (Arg a : args) {
       for (ArgType.Field f : a.type().fields()) {
-        bytes += Abi.Call.FIELD_SIZE
-            + switch (f.kind()) {
-              case INT -> 8;
-              case ADDRESS -> 16;
-              case STRING -> align8(a.maxLength());
-            };
+        bytes +=
+            Abi.Call.FIELD_SIZE
+                + switch (f.kind()) {
+                  case INT -> 8;
+                  case ADDRESS -> 16;
+                  case STRING -> align8(a.maxLength());
+                };
       }
     }
     return bytes;

@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The selectors of a rule, one record per event kind. An absent selector matches everything;
- * all present selectors must match (AND); the values inside one selector are alternatives (OR).
+ * The selectors of a rule, one record per event kind. An absent selector matches everything; all
+ * present selectors must match (AND); the values inside one selector are alternatives (OR).
  */
 public sealed interface Match {
   EventKind kind();
@@ -31,7 +31,8 @@ public sealed interface Match {
     }
   }
 
-  record Open(Optional<PathMatcher> path, Set<Access> access, Optional<PathMatcher> binary) implements Match {
+  record Open(Optional<PathMatcher> path, Set<Access> access, Optional<PathMatcher> binary)
+      implements Match {
     public Open {
       access = Set.copyOf(access);
     }
@@ -42,7 +43,8 @@ public sealed interface Match {
     }
   }
 
-  record Connect(List<Cidr> address, Optional<RangeMatcher> port, Optional<PathMatcher> binary) implements Match {
+  record Connect(List<Cidr> address, Optional<RangeMatcher> port, Optional<PathMatcher> binary)
+      implements Match {
     public Connect {
       address = List.copyOf(address);
     }
@@ -82,7 +84,10 @@ public sealed interface Match {
    * A call of a declared hook: {@code function} names the hook (declared in the same policy),
    * {@code args} selects on its fields by name (in the hook's field order).
    */
-  record Call(HookDecl hook, java.util.SequencedMap<String, FieldMatcher> args, Optional<PathMatcher> binary)
+  record Call(
+      HookDecl hook,
+      java.util.SequencedMap<String, FieldMatcher> args,
+      Optional<PathMatcher> binary)
       implements Match {
     public Call {
       args = java.util.Collections.unmodifiableSequencedMap(new java.util.LinkedHashMap<>(args));

@@ -1,6 +1,8 @@
 package dev.ftguard.policy;
 
-/** Whether a policy's decisions are applied ({@code enforce}) or only recorded ({@code monitor}). */
+/**
+ * Whether a policy's decisions are applied ({@code enforce}) or only recorded ({@code monitor}).
+ */
 public enum Mode {
   ENFORCE("enforce"),
   MONITOR("monitor");

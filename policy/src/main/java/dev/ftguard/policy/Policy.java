@@ -7,7 +7,12 @@ import java.util.List;
  * functions it hooks by name for its {@code call} rules.
  */
 public record Policy(
-    String name, Mode mode, int priority, List<HookDecl> hooks, List<Rule> rules, Location location) {
+    String name,
+    Mode mode,
+    int priority,
+    List<HookDecl> hooks,
+    List<Rule> rules,
+    Location location) {
   public Policy {
     hooks = List.copyOf(hooks);
     rules = List.copyOf(rules);

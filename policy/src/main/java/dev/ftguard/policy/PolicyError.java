@@ -7,6 +7,9 @@ package dev.ftguard.policy;
 public record PolicyError(Location location, String message, String hint) {
   @Override
   public String toString() {
-    return location + ": error: " + message + (hint == null || hint.isEmpty() ? "" : " (hint: " + hint + ")");
+    return location
+        + ": error: "
+        + message
+        + (hint == null || hint.isEmpty() ? "" : " (hint: " + hint + ")");
   }
 }

@@ -11,8 +11,8 @@ import dev.ftguard.policy.Verdict.Finding;
 import dev.ftguard.policy.Verdict.RuleRef;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -53,9 +53,10 @@ public final class PolicyEvaluator {
           continue;
         }
         if (policy.mode() == Mode.ENFORCE) {
-          Decision d = action == Action.ALLOW
-              ? new Decision.Allow(RuleRef.of(policy, rule))
-              : new Decision.Block(RuleRef.of(policy, rule), action, rule.errno());
+          Decision d =
+              action == Action.ALLOW
+                  ? new Decision.Allow(RuleRef.of(policy, rule))
+                  : new Decision.Block(RuleRef.of(policy, rule), action, rule.errno());
           return new Verdict(d, findings);
         }
         if (action != Action.ALLOW) {
@@ -67,20 +68,29 @@ public final class PolicyEvaluator {
     return new Verdict(new Decision.NoMatch(), findings);
   }
 
-  /** Whether every selector of {@code match} matches {@code facts}; false for another event kind. */
+  /**
+   * Whether every selector of {@code match} matches {@code facts}; false for another event kind.
+   */
   public static boolean matches(Match match, Facts facts) {
     return switch (match) {
       case Match.Exec m when facts instanceof ExecFacts f ->
           path(m.binary(), f.binary())
               && path(m.parentBinary(), f.parentBinary())
-              && m.ancestorBinary().map(pm -> matches(pm, f.parentBinary()) || f.ancestorBinaries().stream().anyMatch(a -> matches(pm, a))).orElse(true)
+              && m.ancestorBinary()
+                  .map(
+                      pm ->
+                          matches(pm, f.parentBinary())
+                              || f.ancestorBinaries().stream().anyMatch(a -> matches(pm, a)))
+                  .orElse(true)
               && m.uid().map(r -> r.matches(f.uid())).orElse(true)
               && m.euid().map(r -> r.matches(f.euid())).orElse(true)
               && any(m.argvContains(), f.argv()::contains)
               && m.fileless().map(b -> b == f.fileless()).orElse(true)
               && m.fromTempDir().map(b -> b == f.fromTempDir()).orElse(true);
       case Match.Open m when facts instanceof OpenFacts f ->
-          path(m.path(), f.path()) && intersects(m.access(), f.access()) && path(m.binary(), f.binary());
+          path(m.path(), f.path())
+              && intersects(m.access(), f.access())
+              && path(m.binary(), f.binary());
       case Match.Connect m when facts instanceof ConnectFacts f ->
           any(m.address(), c -> contains(c, f.address()))
               && m.port().map(r -> r.matches(f.port())).orElse(true)
@@ -95,10 +105,13 @@ public final class PolicyEvaluator {
       case Match.Call m when facts instanceof Facts.CallFacts f ->
           m.hook().function().equals(f.function())
               && path(m.binary(), f.binary())
-              && m.hook().fields().stream().allMatch(fr -> {
-                FieldMatcher fm = m.args().get(fr.name());
-                return fm == null || field(fm, fr.field().signed(), f.fields().get(fr.name()));
-              });
+              && m.hook().fields().stream()
+                  .allMatch(
+                      fr -> {
+                        FieldMatcher fm = m.args().get(fr.name());
+                        return fm == null
+                            || field(fm, fr.field().signed(), f.fields().get(fr.name()));
+                      });
       default -> false;
     };
   }
@@ -144,13 +157,18 @@ public final class PolicyEvaluator {
   private static boolean field(FieldMatcher fm, boolean signed, Object value) {
     return switch (fm) {
       case FieldMatcher.Ints i when value instanceof Long v ->
-          i.ranges().stream().anyMatch(r -> signed
-              ? v >= r.low() && v <= r.high()
-              : Long.compareUnsigned(v, r.low()) >= 0 && Long.compareUnsigned(v, r.high()) <= 0);
+          i.ranges().stream()
+              .anyMatch(
+                  r ->
+                      signed
+                          ? v >= r.low() && v <= r.high()
+                          : Long.compareUnsigned(v, r.low()) >= 0
+                              && Long.compareUnsigned(v, r.high()) <= 0);
       case FieldMatcher.Mask mk when value instanceof Long v ->
           mk.all() ? (v & mk.bits()) == mk.bits() : (v & mk.bits()) != 0;
       case FieldMatcher.Str str when value instanceof String v -> matches(str.matcher(), v);
-      case FieldMatcher.Addr a when value instanceof InetAddress v -> a.networks().stream().anyMatch(c -> contains(c, v));
+      case FieldMatcher.Addr a when value instanceof InetAddress v ->
+          a.networks().stream().anyMatch(c -> contains(c, v));
       default -> false;
     };
   }
@@ -164,7 +182,9 @@ public final class PolicyEvaluator {
     return selector.isEmpty() || selector.stream().anyMatch(p);
   }
 
-  /** An empty selector set is an absent selector; otherwise the facts must share a value with it. */
+  /**
+   * An empty selector set is an absent selector; otherwise the facts must share a value with it.
+   */
   private static <T> boolean intersects(Set<T> selector, Collection<T> facts) {
     return selector.isEmpty() || !Collections.disjoint(selector, facts);
   }

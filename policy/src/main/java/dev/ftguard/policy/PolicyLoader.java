@@ -1,19 +1,19 @@
 package dev.ftguard.policy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads and validates policy files. Loading is all-or-nothing: any error in any file gives
- * {@link LoadResult.Invalid} with every error found, sorted by file (in the order given), line
- * and column; otherwise {@link LoadResult.Loaded} with the normalized {@link PolicySet}.
+ * Loads and validates policy files. Loading is all-or-nothing: any error in any file gives {@link
+ * LoadResult.Invalid} with every error found, sorted by file (in the order given), line and column;
+ * otherwise {@link LoadResult.Loaded} with the normalized {@link PolicySet}.
  */
 public final class PolicyLoader {
   private PolicyLoader() {}
@@ -36,11 +36,13 @@ public final class PolicyLoader {
       byte[] bytes = Files.readAllBytes(f);
       String text;
       try {
-        text = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
+        text =
+            StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
       } catch (CharacterCodingException e) {
         throw new CharacterCodingException() {
           private static final long serialVersionUID = 1L;

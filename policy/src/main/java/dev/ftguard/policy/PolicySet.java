@@ -1,15 +1,15 @@
 package dev.ftguard.policy;
 
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 
 /**
- * Every policy of a load, in evaluation order (descending priority, then name), and the named
- * lists they used (already expanded into the rules; kept for reference), by name.
+ * Every policy of a load, in evaluation order (descending priority, then name), and the named lists
+ * they used (already expanded into the rules; kept for reference), by name.
  */
 public record PolicySet(List<Policy> policies, SequencedMap<String, List<String>> lists) {
   /** The evaluation order: descending priority, then name. */

@@ -2,7 +2,10 @@ package dev.ftguard.policy;
 
 import java.util.List;
 
-/** Matches an id or port in one of {@code ranges} ({@code in:}), or in none of them ({@code notIn:}). */
+/**
+ * Matches an id or port in one of {@code ranges} ({@code in:}), or in none of them ({@code
+ * notIn:}).
+ */
 public record RangeMatcher(boolean negated, List<Range> ranges) {
   public RangeMatcher {
     ranges = List.copyOf(ranges);

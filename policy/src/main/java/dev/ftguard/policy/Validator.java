@@ -93,10 +93,18 @@ final class Validator {
         HookDecl first = declared.putIfAbsent(hd.function(), hd);
         if (first == null) {
           if (++distinct == Limits.HOOKS + 1) {
-            error(hd.location(), "too many hooked functions: at most " + Limits.HOOKS + " in all loaded files", "hook fewer functions");
+            error(
+                hd.location(),
+                "too many hooked functions: at most " + Limits.HOOKS + " in all loaded files",
+                "hook fewer functions");
           }
         } else if (!first.sameAs(hd)) {
-          error(hd.location(), "function '" + hd.function() + "' is declared with other arguments at " + first.location(),
+          error(
+              hd.location(),
+              "function '"
+                  + hd.function()
+                  + "' is declared with other arguments at "
+                  + first.location(),
               "declare it the same way in every policy (same names, types, positions and maxLength)");
         }
       }
@@ -104,7 +112,8 @@ final class Validator {
     if (!errors.isEmpty()) {
       List<PolicyError> sorted = new ArrayList<>(errors);
       sorted.sort(
-          Comparator.<PolicyError>comparingInt(e -> fileOrder.getOrDefault(e.location().file(), Integer.MAX_VALUE))
+          Comparator.<PolicyError>comparingInt(
+                  e -> fileOrder.getOrDefault(e.location().file(), Integer.MAX_VALUE))
               .thenComparing(e -> e.location().file())
               .thenComparingInt(e -> e.location().line())
               .thenComparingInt(e -> e.location().column())
@@ -120,22 +129,34 @@ final class Validator {
 
   private Header header(YNode doc) {
     if (doc instanceof YScalar s && s.type() == YScalar.Type.NULL) {
-      error(doc.at(), "empty document", "remove the extra '---' separator or give the document content");
+      error(
+          doc.at(),
+          "empty document",
+          "remove the extra '---' separator or give the document content");
       return null;
     }
     if (!(doc instanceof YMap m)) {
       error(
           doc.at(),
           "a document must be a mapping, got " + YNode.describe(doc),
-          "start each document with 'apiVersion: " + API_VERSION + "' followed by kind, metadata and spec");
+          "start each document with 'apiVersion: "
+              + API_VERSION
+              + "' followed by kind, metadata and spec");
       return null;
     }
-    keys(m, "document", List.of("apiVersion", "kind", "metadata", "spec"), List.of("apiVersion", "kind", "metadata", "spec"));
+    keys(
+        m,
+        "document",
+        List.of("apiVersion", "kind", "metadata", "spec"),
+        List.of("apiVersion", "kind", "metadata", "spec"));
     var api = m.get("apiVersion");
     if (api != null) {
       String v = string(api.value(), "apiVersion");
       if (v != null && !v.equals(API_VERSION)) {
-        error(api.value().at(), "unsupported apiVersion '" + v + "'", "use 'apiVersion: " + API_VERSION + "'");
+        error(
+            api.value().at(),
+            "unsupported apiVersion '" + v + "'",
+            "use 'apiVersion: " + API_VERSION + "'");
       }
     }
     String kind = null;
@@ -143,7 +164,10 @@ final class Validator {
     if (k != null) {
       kind = string(k.value(), "kind");
       if (kind != null && !kind.equals("Policy") && !kind.equals("List")) {
-        error(k.value().at(), "unknown kind '" + kind + "'", suggest(kind, List.of("Policy", "List")));
+        error(
+            k.value().at(),
+            "unknown kind '" + kind + "'",
+            suggest(kind, List.of("Policy", "List")));
         kind = null;
       }
     }
@@ -157,7 +181,10 @@ final class Validator {
         var n = meta.get("name");
         if (n != null) {
           nameAt = n.value().at();
-          name = name(n.value(), kind == null ? "metadata.name" : kind.toLowerCase(Locale.ROOT) + " name");
+          name =
+              name(
+                  n.value(),
+                  kind == null ? "metadata.name" : kind.toLowerCase(Locale.ROOT) + " name");
         }
         description(meta);
       }
@@ -165,7 +192,13 @@ final class Validator {
     YMap spec = null;
     var sp = m.get("spec");
     if (sp != null) {
-      spec = map(sp.value(), "spec", kind == null || kind.equals("Policy") ? "write 'spec:' followed by 'rules:'" : "write 'spec: {items: [...]}'");
+      spec =
+          map(
+              sp.value(),
+              "spec",
+              kind == null || kind.equals("Policy")
+                  ? "write 'spec:' followed by 'rules:'"
+                  : "write 'spec: {items: [...]}'");
     }
     if (kind == null || spec == null) {
       return null;
@@ -178,7 +211,13 @@ final class Validator {
     if (d != null) {
       String s = string(d.value(), "description");
       if (s != null && s.length() > Limits.DESCRIPTION_LENGTH) {
-        error(d.value().at(), "description is " + s.length() + " characters long; at most " + Limits.DESCRIPTION_LENGTH, "shorten it");
+        error(
+            d.value().at(),
+            "description is "
+                + s.length()
+                + " characters long; at most "
+                + Limits.DESCRIPTION_LENGTH,
+            "shorten it");
       }
     }
   }
@@ -194,7 +233,10 @@ final class Validator {
         if (seq.items().isEmpty()) {
           error(seq.at(), "list 'items' is empty", "give at least one item");
         } else if (seq.items().size() > Limits.LIST_ITEMS) {
-          error(seq.at(), "list has " + seq.items().size() + " items; at most " + Limits.LIST_ITEMS, "split it into several lists");
+          error(
+              seq.at(),
+              "list has " + seq.items().size() + " items; at most " + Limits.LIST_ITEMS,
+              "split it into several lists");
         } else {
           for (YNode n : seq.items()) {
             String s = string(n, "list item");
@@ -204,9 +246,18 @@ final class Validator {
             if (s.isEmpty()) {
               error(n.at(), "list item is empty", "remove it or give a value");
             } else if (s.startsWith("@")) {
-              error(n.at(), "list item '" + s + "' refers to another list; lists cannot be nested", "copy the items of " + s + " into this list");
+              error(
+                  n.at(),
+                  "list item '" + s + "' refers to another list; lists cannot be nested",
+                  "copy the items of " + s + " into this list");
             } else if (s.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
-              error(n.at(), "list item is " + s.getBytes(StandardCharsets.UTF_8).length + " bytes long; at most " + Limits.PATH_BYTES, "shorten it");
+              error(
+                  n.at(),
+                  "list item is "
+                      + s.getBytes(StandardCharsets.UTF_8).length
+                      + " bytes long; at most "
+                      + Limits.PATH_BYTES,
+                  "shorten it");
             } else {
               items.add(s);
             }
@@ -219,7 +270,10 @@ final class Validator {
     }
     ListDef first = lists.get(h.name());
     if (first != null) {
-      error(h.nameAt(), "duplicate list name '" + h.name() + "' (first defined at " + first.at() + ")", "list names must be unique across all loaded files; rename one");
+      error(
+          h.nameAt(),
+          "duplicate list name '" + h.name() + "' (first defined at " + first.at() + ")",
+          "list names must be unique across all loaded files; rename one");
       return;
     }
     if (lists.size() == Limits.LISTS) {
@@ -231,7 +285,11 @@ final class Validator {
 
   private Policy policy(Header h) {
     YMap spec = h.spec();
-    keys(spec, "Policy spec", List.of("mode", "priority", "description", "hooks", "rules"), List.of("rules"));
+    keys(
+        spec,
+        "Policy spec",
+        List.of("mode", "priority", "description", "hooks", "rules"),
+        List.of("rules"));
     description(spec);
     Mode mode = Mode.ENFORCE;
     var mo = spec.get("mode");
@@ -244,7 +302,10 @@ final class Validator {
       BigInteger p = integer(pr.value(), "priority", "write e.g. 'priority: 10'");
       if (p != null) {
         if (p.bitLength() > 31) {
-          error(pr.value().at(), "priority " + p + " is out of range", "use a value from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+          error(
+              pr.value().at(),
+              "priority " + p + " is out of range",
+              "use a value from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
         } else {
           priority = p.intValue();
         }
@@ -266,7 +327,10 @@ final class Validator {
           ruleCount++;
           if (ruleCount > Limits.RULES && !ruleLimitReported) {
             ruleLimitReported = true;
-            error(rn.at(), "too many rules: at most " + Limits.RULES + " in all loaded files", "merge rules with lists or globs, or load fewer policies");
+            error(
+                rn.at(),
+                "too many rules: at most " + Limits.RULES + " in all loaded files",
+                "merge rules with lists or globs, or load fewer policies");
           }
           Rule r = rule(rn, names, byFunction);
           if (r != null) {
@@ -286,7 +350,10 @@ final class Validator {
     if (m == null) {
       return null;
     }
-    keys(m, "rule", List.of("name", "description", "event", "function", "syscall", "match", "action", "errno"),
+    keys(
+        m,
+        "rule",
+        List.of("name", "description", "event", "function", "syscall", "match", "action", "errno"),
         List.of("name", "event", "action"));
     description(m);
     String name = null;
@@ -296,7 +363,10 @@ final class Validator {
       if (name != null) {
         Location first = names.putIfAbsent(name, n.value().at());
         if (first != null) {
-          error(n.value().at(), "duplicate rule name '" + name + "' in this policy (first at " + first + ")", "rule names must be unique within a policy; rename one");
+          error(
+              n.value().at(),
+              "duplicate rule name '" + name + "' in this policy (first at " + first + ")",
+              "rule names must be unique within a policy; rename one");
         }
       }
     }
@@ -315,7 +385,10 @@ final class Validator {
     if (er != null) {
       Errno e = named(er.value(), "errno", Errno.values(), Errno::name);
       if (action != null && !action.denies()) {
-        error(er.keyAt(), "errno is only valid with action deny or deny+kill, not '" + action.yamlName() + "'", "remove errno, or use action: deny");
+        error(
+            er.keyAt(),
+            "errno is only valid with action deny or deny+kill, not '" + action.yamlName() + "'",
+            "remove errno, or use action: deny");
       }
       errno = Optional.ofNullable(e);
     }
@@ -331,14 +404,19 @@ final class Validator {
       for (String k : List.of("function", "syscall")) {
         var e = m.get(k);
         if (e != null && event != EventKind.CALL) {
-          error(e.keyAt(), "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'", "remove it");
+          error(
+              e.keyAt(),
+              "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'",
+              "remove it");
         }
       }
       if (event == EventKind.CALL) {
         hook = ruleHook(m, hooks);
         hookOk = hook != null;
         if (action != null && action.kills()) {
-          error(ac.value().at(), "action '" + action.yamlName() + "' is not available for event 'call'",
+          error(
+              ac.value().at(),
+              "action '" + action.yamlName() + "' is not available for event 'call'",
               "use 'deny' (on a function that is safe to fail) or 'audit'; a hooked function may run in any context, where no process can be killed safely");
           action = null;
         }
@@ -347,7 +425,13 @@ final class Validator {
     Match match = null;
     if (event != null && hookOk) {
       var ma = m.get("match");
-      YMap mm = ma == null ? new YMap(m.at(), List.of()) : map(ma.value(), "match", "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");
+      YMap mm =
+          ma == null
+              ? new YMap(m.at(), List.of())
+              : map(
+                  ma.value(),
+                  "match",
+                  "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");
       if (mm != null) {
         match = event == EventKind.CALL ? callMatch(hook, mm) : match(event, mm);
       }
@@ -363,31 +447,57 @@ final class Validator {
   private Match match(EventKind event, YMap m) {
     for (var e : m.entries()) {
       if (!event.selectors().contains(e.key())) {
-        String owner = Arrays.stream(EventKind.values())
-            .filter(k -> k.selectors().contains(e.key()))
-            .map(EventKind::yamlName)
-            .findFirst()
-            .orElse(null);
+        String owner =
+            Arrays.stream(EventKind.values())
+                .filter(k -> k.selectors().contains(e.key()))
+                .map(EventKind::yamlName)
+                .findFirst()
+                .orElse(null);
         if (owner != null) {
-          error(e.keyAt(), "selector '" + e.key() + "' is not valid for event '" + event.yamlName() + "' (it is a selector of '" + owner + "')",
+          error(
+              e.keyAt(),
+              "selector '"
+                  + e.key()
+                  + "' is not valid for event '"
+                  + event.yamlName()
+                  + "' (it is a selector of '"
+                  + owner
+                  + "')",
               "allowed for " + event.yamlName() + ": " + String.join(", ", event.selectors()));
         } else {
           String dym = didYouMean(e.key(), event.selectors());
-          error(e.keyAt(), "unknown selector '" + e.key() + "' for event '" + event.yamlName() + "'",
-              (dym == null ? "" : "did you mean '" + dym + "'? ") + "allowed: " + String.join(", ", event.selectors()));
+          error(
+              e.keyAt(),
+              "unknown selector '" + e.key() + "' for event '" + event.yamlName() + "'",
+              (dym == null ? "" : "did you mean '" + dym + "'? ")
+                  + "allowed: "
+                  + String.join(", ", event.selectors()));
         }
       }
     }
     Sel s = new Sel(m);
     return switch (event) {
-      case EXEC -> new Match.Exec(
-          s.path("binary"), s.path("parentBinary"), s.path("ancestorBinary"), s.ids("uid", Limits.MAX_ID), s.ids("euid", Limits.MAX_ID),
-          s.strings("argvContains"), s.bool("fileless"), s.bool("fromTempDir"));
-      case OPEN -> new Match.Open(s.path("path"), s.enums("access", Access.values(), Access::yamlName), s.path("binary"));
-      case CONNECT -> new Match.Connect(s.cidrs("address"), s.ids("port", Limits.MAX_PORT), s.path("binary"));
+      case EXEC ->
+          new Match.Exec(
+              s.path("binary"),
+              s.path("parentBinary"),
+              s.path("ancestorBinary"),
+              s.ids("uid", Limits.MAX_ID),
+              s.ids("euid", Limits.MAX_ID),
+              s.strings("argvContains"),
+              s.bool("fileless"),
+              s.bool("fromTempDir"));
+      case OPEN ->
+          new Match.Open(
+              s.path("path"),
+              s.enums("access", Access.values(), Access::yamlName),
+              s.path("binary"));
+      case CONNECT ->
+          new Match.Connect(s.cidrs("address"), s.ids("port", Limits.MAX_PORT), s.path("binary"));
       case MODULE_LOAD -> new Match.ModuleLoad(s.moduleName("name"), s.path("binary"));
       case PTRACE -> new Match.Ptrace(s.path("target"), s.path("binary"));
-      case PRIVILEGE -> new Match.Privilege(s.path("binary"), s.enums("gains", Gain.values(), Gain::yamlName));
+      case PRIVILEGE ->
+          new Match.Privilege(s.path("binary"), s.enums("gains", Gain.values(), Gain::yamlName));
       case CALL -> throw new IllegalStateException("call rules are read by callMatch");
     };
   }
@@ -403,12 +513,19 @@ final class Validator {
     if (hs == null) {
       return List.of();
     }
-    YSeq seq = seq(hs.value(), "hooks", "write 'hooks:' followed by '- function: NAME' or '- syscall: NAME' items");
+    YSeq seq =
+        seq(
+            hs.value(),
+            "hooks",
+            "write 'hooks:' followed by '- function: NAME' or '- syscall: NAME' items");
     if (seq == null) {
       return List.of();
     }
     if (seq.items().size() > Limits.HOOKS) {
-      error(seq.at(), "'hooks' has " + seq.items().size() + " items; at most " + Limits.HOOKS, "hook fewer functions");
+      error(
+          seq.at(),
+          "'hooks' has " + seq.items().size() + " items; at most " + Limits.HOOKS,
+          "hook fewer functions");
       return List.of();
     }
     List<HookDecl> out = new ArrayList<>();
@@ -420,7 +537,13 @@ final class Validator {
       }
       Location first = seen.putIfAbsent(h.function(), h.location());
       if (first != null) {
-        error(h.location(), "function '" + h.function() + "' is hooked twice in this policy (first at " + first + ")",
+        error(
+            h.location(),
+            "function '"
+                + h.function()
+                + "' is hooked twice in this policy (first at "
+                + first
+                + ")",
             "declare each function once; every rule on it shares the declaration");
       } else {
         out.add(h);
@@ -430,7 +553,8 @@ final class Validator {
   }
 
   private HookDecl hook(YNode hn) {
-    YMap m = map(hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
+    YMap m =
+        map(hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
     if (m == null) {
       return null;
     }
@@ -438,7 +562,8 @@ final class Validator {
     description(m);
     var fn = m.get("function");
     var sc = m.get("syscall");
-    String hint = "give one: 'function: vfs_mkdir' hooks a kernel function, 'syscall: mkdirat' a system call's entry";
+    String hint =
+        "give one: 'function: vfs_mkdir' hooks a kernel function, 'syscall: mkdirat' a system call's entry";
     if (fn == null && sc == null) {
       error(m.at(), "hook has neither 'function' nor 'syscall'", hint);
       return null;
@@ -455,7 +580,10 @@ final class Validator {
         return null;
       }
       if (!SYSCALL_NAME.matcher(name).matches()) {
-        error(sc.value().at(), "'" + name + "' is not a system call name", "write the name alone, e.g. 'syscall: mkdirat'");
+        error(
+            sc.value().at(),
+            "'" + name + "' is not a system call name",
+            "write the name alone, e.g. 'syscall: mkdirat'");
         return null;
       }
       function = HookDecl.syscallFunction(name);
@@ -465,8 +593,12 @@ final class Validator {
         return null;
       }
       if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
-        error(fn.value().at(), "'" + function + "' is not a kernel function name",
-            "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most " + (Abi.FUNC_NAME_MAX - 1) + " characters), e.g. 'function: vfs_mkdir'");
+        error(
+            fn.value().at(),
+            "'" + function + "' is not a kernel function name",
+            "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most "
+                + (Abi.FUNC_NAME_MAX - 1)
+                + " characters), e.g. 'function: vfs_mkdir'");
         return null;
       }
     }
@@ -474,17 +606,25 @@ final class Validator {
     var as = m.get("args");
     boolean ok = true;
     if (as != null) {
-      YSeq seq = seq(as.value(), "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
+      YSeq seq =
+          seq(as.value(), "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
       if (seq == null) {
         return null;
       }
       if (seq.items().size() > Limits.HOOK_ARGS) {
-        error(seq.at(), "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS, "read fewer arguments");
+        error(
+            seq.at(),
+            "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS,
+            "read fewer arguments");
         return null;
       }
       if (!syscall && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
-        error(fn.keyAt(), "'" + function + "' takes the system call's registers, not its arguments",
-            "write 'syscall: " + function.substring("__x64_sys_".length()) + "' to read the system call's arguments");
+        error(
+            fn.keyAt(),
+            "'" + function + "' takes the system call's registers, not its arguments",
+            "write 'syscall: "
+                + function.substring("__x64_sys_".length())
+                + "' to read the system call's arguments");
         return null;
       }
       Map<String, Location> names = new HashMap<>();
@@ -504,39 +644,60 @@ final class Validator {
     HookDecl h = new HookDecl(function, syscall, args, m.at());
     List<HookDecl.FieldRef> fields = h.fields();
     if (fields.size() > Limits.HOOK_FIELDS) {
-      error(as.value().at(), "the arguments give " + fields.size() + " fields; at most " + Limits.HOOK_FIELDS
-          + " (a sockaddr gives 3, a cred 4, every other type 1)", "read fewer arguments");
+      error(
+          as.value().at(),
+          "the arguments give "
+              + fields.size()
+              + " fields; at most "
+              + Limits.HOOK_FIELDS
+              + " (a sockaddr gives 3, a cred 4, every other type 1)",
+          "read fewer arguments");
       return null;
     }
     long bytes = h.recordBytes();
     if (bytes > Limits.HOOK_RECORD_BYTES) {
-      error(as.value().at(), "a call record of this hook could take " + bytes + " bytes; at most " + Limits.HOOK_RECORD_BYTES,
+      error(
+          as.value().at(),
+          "a call record of this hook could take "
+              + bytes
+              + " bytes; at most "
+              + Limits.HOOK_RECORD_BYTES,
           "lower the maxLength of its strings and paths");
       return null;
     }
     return h;
   }
 
-  private HookDecl.Arg arg(YNode an, int index, Map<String, Location> names, Map<Integer, Location> positions) {
+  private HookDecl.Arg arg(
+      YNode an, int index, Map<String, Location> names, Map<Integer, Location> positions) {
     YMap m = map(an, "hook argument", "write each argument as '- {name: NAME, type: TYPE}'");
     if (m == null) {
       return null;
     }
-    keys(m, "hook argument", List.of("name", "type", "position", "maxLength", "description"), List.of("name", "type"));
+    keys(
+        m,
+        "hook argument",
+        List.of("name", "type", "position", "maxLength", "description"),
+        List.of("name", "type"));
     description(m);
     String name = null;
     var n = m.get("name");
     if (n != null) {
       name = string(n.value(), "argument name");
       if (name != null && !ARG_NAME.matcher(name).matches()) {
-        error(n.value().at(), "argument name '" + name + "' is not valid",
+        error(
+            n.value().at(),
+            "argument name '" + name + "' is not valid",
             "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
         name = null;
       }
       if (name != null) {
         Location first = names.putIfAbsent(name, n.value().at());
         if (first != null) {
-          error(n.value().at(), "argument name '" + name + "' is used twice in this hook (first at " + first + ")", "rename one");
+          error(
+              n.value().at(),
+              "argument name '" + name + "' is used twice in this hook (first at " + first + ")",
+              "rename one");
           name = null;
         }
       }
@@ -549,12 +710,16 @@ final class Validator {
     int position = index;
     var p = m.get("position");
     if (p != null) {
-      BigInteger v = integer(p.value(), "position", "write which argument of the function it is, 0 for the first");
+      BigInteger v =
+          integer(
+              p.value(), "position", "write which argument of the function it is, 0 for the first");
       if (v == null) {
         return null;
       }
       if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_ARGS - 1)) > 0) {
-        error(p.value().at(), "position " + v + " is out of range 0.." + (Limits.HOOK_ARGS - 1),
+        error(
+            p.value().at(),
+            "position " + v + " is out of range 0.." + (Limits.HOOK_ARGS - 1),
             "only the first " + Limits.HOOK_ARGS + " arguments are passed in registers");
         return null;
       }
@@ -562,7 +727,9 @@ final class Validator {
     }
     Location firstAt = positions.putIfAbsent(position, (p != null ? p.value() : m).at());
     if (firstAt != null) {
-      error((p != null ? p.value() : m).at(), "argument position " + position + " is read twice (first at " + firstAt + ")",
+      error(
+          (p != null ? p.value() : m).at(),
+          "argument position " + position + " is read twice (first at " + firstAt + ")",
           "give each argument its own 'position:'");
       return null;
     }
@@ -572,16 +739,23 @@ final class Validator {
       maxLength = Limits.HOOK_STRING_DEFAULT;
     }
     if (ml != null) {
-      BigInteger v = integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
+      BigInteger v =
+          integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
       if (v == null) {
         return null;
       }
       if (type != null && !type.hasLength()) {
-        error(ml.keyAt(), "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'", "remove it");
+        error(
+            ml.keyAt(),
+            "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'",
+            "remove it");
         return null;
       }
       if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
-        error(ml.value().at(), "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES, "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
+        error(
+            ml.value().at(),
+            "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES,
+            "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
         return null;
       }
       maxLength = v.intValue();
@@ -597,7 +771,10 @@ final class Validator {
     var fn = m.get("function");
     var sc = m.get("syscall");
     if (fn == null && sc == null) {
-      error(m.at(), "a rule of event 'call' needs 'function' or 'syscall'", "name the hooked function, e.g. 'syscall: mkdirat'");
+      error(
+          m.at(),
+          "a rule of event 'call' needs 'function' or 'syscall'",
+          "name the hooked function, e.g. 'syscall: mkdirat'");
       return null;
     }
     if (fn != null && sc != null) {
@@ -613,8 +790,13 @@ final class Validator {
     HookDecl h = hooks.get(function);
     if (h == null) {
       String dym = didYouMean(function, List.copyOf(hooks.keySet()));
-      error(e.value().at(), "function '" + function + "' is not declared under 'hooks:' of this policy",
-          (dym == null ? "" : "did you mean '" + dym + "'? ") + "declare it: 'hooks: [{" + (sc != null ? "syscall: " + s : "function: " + s) + ", args: [...]}]'");
+      error(
+          e.value().at(),
+          "function '" + function + "' is not declared under 'hooks:' of this policy",
+          (dym == null ? "" : "did you mean '" + dym + "'? ")
+              + "declare it: 'hooks: [{"
+              + (sc != null ? "syscall: " + s : "function: " + s)
+              + ", args: [...]}]'");
     }
     return h;
   }
@@ -625,7 +807,11 @@ final class Validator {
     java.util.SequencedMap<String, FieldMatcher> args = new java.util.LinkedHashMap<>();
     var a = m.get("args");
     if (a != null) {
-      YMap am = map(a.value(), "args", "write 'args:' followed by selectors by argument name, e.g. 'path: {prefix: [/etc/]}'");
+      YMap am =
+          map(
+              a.value(),
+              "args",
+              "write 'args:' followed by selectors by argument name, e.g. 'path: {prefix: [/etc/]}'");
       if (am != null) {
         List<HookDecl.FieldRef> fields = hook.fields();
         List<String> names = fields.stream().map(HookDecl.FieldRef::name).toList();
@@ -634,8 +820,13 @@ final class Validator {
           int i = names.indexOf(e.key());
           if (i < 0) {
             String dym = didYouMean(e.key(), names);
-            error(e.keyAt(), "'" + e.key() + "' is not a field of " + hook.function(),
-                (dym == null ? "" : "did you mean '" + dym + "'? ") + (names.isEmpty() ? "the hook declares no arguments" : "fields: " + String.join(", ", names)));
+            error(
+                e.keyAt(),
+                "'" + e.key() + "' is not a field of " + hook.function(),
+                (dym == null ? "" : "did you mean '" + dym + "'? ")
+                    + (names.isEmpty()
+                        ? "the hook declares no arguments"
+                        : "fields: " + String.join(", ", names)));
             continue;
           }
           FieldMatcher fm = fieldMatcher(e.value(), e.key(), fields.get(i).field());
@@ -684,10 +875,12 @@ final class Validator {
   }
 
   private static final Pattern INT_RANGE =
-      Pattern.compile("\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*(?:\\.\\.\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*)?");
+      Pattern.compile(
+          "\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*(?:\\.\\.\\s*(-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|\\d+))\\s*)?");
 
   private FieldMatcher intMatcher(YNode n, String key, ArgType.Field f) {
-    String hint = "write e.g. '" + key + ": {in: [0, \"10..20\"]}' or '" + key + ": {mask: {any: 0x800}}'";
+    String hint =
+        "write e.g. '" + key + ": {in: [0, \"10..20\"]}' or '" + key + ": {mask: {any: 0x800}}'";
     YMap m = map(n, key, hint);
     if (m == null) {
       return null;
@@ -696,7 +889,10 @@ final class Validator {
     var in = m.get("in");
     var mask = m.get("mask");
     if ((in == null) == (mask == null)) {
-      error(m.at(), in == null ? "'" + key + "' matcher is empty" : "'" + key + "' has both 'in' and 'mask'", "give one of 'in: [...]' or 'mask: {any|all: BITS}'");
+      error(
+          m.at(),
+          in == null ? "'" + key + "' matcher is empty" : "'" + key + "' has both 'in' and 'mask'",
+          "give one of 'in: [...]' or 'mask: {any|all: BITS}'");
       return null;
     }
     if (mask != null) {
@@ -708,7 +904,10 @@ final class Validator {
       var any = mm.get("any");
       var all = mm.get("all");
       if ((any == null) == (all == null)) {
-        error(mm.at(), "'mask' needs exactly one of 'any' or 'all'", "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
+        error(
+            mm.at(),
+            "'mask' needs exactly one of 'any' or 'all'",
+            "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
         return null;
       }
       var e = any != null ? any : all;
@@ -716,8 +915,17 @@ final class Validator {
       if (bits == null) {
         return null;
       }
-      if (bits.signum() <= 0 || bits.bitLength() > 64 || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
-        error(e.value().at(), "mask " + bits + " is not a non-zero bit mask of this " + (f.signed() ? "signed" : "unsigned") + " field", "give the bits to test, e.g. 0o4000");
+      if (bits.signum() <= 0
+          || bits.bitLength() > 64
+          || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
+        error(
+            e.value().at(),
+            "mask "
+                + bits
+                + " is not a non-zero bit mask of this "
+                + (f.signed() ? "signed" : "unsigned")
+                + " field",
+            "give the bits to test, e.g. 0o4000");
         return null;
       }
       return new FieldMatcher.Mask(bits.longValue(), all != null);
@@ -731,23 +939,46 @@ final class Validator {
       } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
         Matcher mm = INT_RANGE.matcher(s.text());
         if (!mm.matches()) {
-          error(item.at(), "'" + s.text() + "' is not an integer or a range", "write a number, 0x... or 0o..., or a range \"a..b\"");
+          error(
+              item.at(),
+              "'" + s.text() + "' is not an integer or a range",
+              "write a number, 0x... or 0o..., or a range \"a..b\"");
           continue;
         }
         lo = parseInt(mm.group(1));
         hi = mm.group(2) == null ? lo : parseInt(mm.group(2));
       } else {
-        typeError(item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
+        typeError(
+            item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
         continue;
       }
       BigInteger min = f.signed() ? BigInteger.valueOf(f.min()) : BigInteger.ZERO;
-      BigInteger max = f.signed() || f.max() != -1L ? BigInteger.valueOf(f.max()) : BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-      if (lo.compareTo(min) < 0 || hi.compareTo(max) > 0 || lo.compareTo(max) > 0 || hi.compareTo(min) < 0) {
-        error(item.at(), "'" + key + "' value " + (lo.equals(hi) ? lo : lo + ".." + hi) + " is outside " + min + ".." + max, "this field is " + (f.signed() ? "signed" : "unsigned"));
+      BigInteger max =
+          f.signed() || f.max() != -1L
+              ? BigInteger.valueOf(f.max())
+              : BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+      if (lo.compareTo(min) < 0
+          || hi.compareTo(max) > 0
+          || lo.compareTo(max) > 0
+          || hi.compareTo(min) < 0) {
+        error(
+            item.at(),
+            "'"
+                + key
+                + "' value "
+                + (lo.equals(hi) ? lo : lo + ".." + hi)
+                + " is outside "
+                + min
+                + ".."
+                + max,
+            "this field is " + (f.signed() ? "signed" : "unsigned"));
         continue;
       }
       if (lo.compareTo(hi) > 0) {
-        error(item.at(), "range " + lo + ".." + hi + " is empty: its start is greater than its end", "write it as " + hi + ".." + lo);
+        error(
+            item.at(),
+            "range " + lo + ".." + hi + " is empty: its start is greater than its end",
+            "write it as " + hi + ".." + lo);
         continue;
       }
       ranges.add(new FieldMatcher.IntRange(lo.longValue(), hi.longValue()));
@@ -758,8 +989,12 @@ final class Validator {
   private static BigInteger parseInt(String s) {
     boolean neg = s.startsWith("-");
     String t = neg ? s.substring(1) : s;
-    BigInteger v = t.startsWith("0x") || t.startsWith("0X") ? new BigInteger(t.substring(2), 16)
-        : t.startsWith("0o") || t.startsWith("0O") ? new BigInteger(t.substring(2), 8) : new BigInteger(t);
+    BigInteger v =
+        t.startsWith("0x") || t.startsWith("0X")
+            ? new BigInteger(t.substring(2), 16)
+            : t.startsWith("0o") || t.startsWith("0O")
+                ? new BigInteger(t.substring(2), 8)
+                : new BigInteger(t);
     return neg ? v.negate() : v;
   }
 
@@ -767,7 +1002,10 @@ final class Validator {
     if (n instanceof YScalar s && s.type() == YScalar.Type.INT) {
       return new BigInteger(s.text());
     }
-    if (n instanceof YScalar s && s.type() == YScalar.Type.STRING && INT_RANGE.matcher(s.text()).matches() && !s.text().contains("..")) {
+    if (n instanceof YScalar s
+        && s.type() == YScalar.Type.STRING
+        && INT_RANGE.matcher(s.text()).matches()
+        && !s.text().contains("..")) {
       return parseInt(s.text().strip());
     }
     typeError(n, field, "an integer", "write a number, 0x... or 0o...");
@@ -824,9 +1062,15 @@ final class Validator {
           if (x.isEmpty()) {
             error(item.at(), "'" + key + "' item is empty", "remove it");
           } else if (x.indexOf('\0') >= 0) {
-            error(item.at(), "'" + key + "' item contains a NUL character", "arguments never contain NUL: remove it");
+            error(
+                item.at(),
+                "'" + key + "' item contains a NUL character",
+                "arguments never contain NUL: remove it");
           } else if (x.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
-            error(item.at(), "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes", "shorten it");
+            error(
+                item.at(),
+                "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes",
+                "shorten it");
           } else {
             out.add(x);
           }
@@ -844,7 +1088,10 @@ final class Validator {
       for (var item : items(e.value(), key)) {
         E v = named(item, key, values, yaml);
         if (v != null && !out.add(v)) {
-          error(item.at(), "'" + yaml.apply(v) + "' is listed twice in '" + key + "'", "remove the duplicate");
+          error(
+              item.at(),
+              "'" + yaml.apply(v) + "' is listed twice in '" + key + "'",
+              "remove the duplicate");
         }
       }
       return out;
@@ -876,11 +1123,16 @@ final class Validator {
       return List.of();
     }
     if (seq.items().isEmpty()) {
-      error(seq.at(), "'" + key + "' is an empty list", "give at least one value, or remove '" + key + "'");
+      error(
+          seq.at(),
+          "'" + key + "' is an empty list",
+          "give at least one value, or remove '" + key + "'");
       return List.of();
     }
     if (seq.items().size() > Limits.SELECTOR_ITEMS) {
-      error(seq.at(), "'" + key + "' has " + seq.items().size() + " items; at most " + Limits.SELECTOR_ITEMS,
+      error(
+          seq.at(),
+          "'" + key + "' has " + seq.items().size() + " items; at most " + Limits.SELECTOR_ITEMS,
           "move the values into a 'kind: List' document and refer to it as \"@name\"");
       return List.of();
     }
@@ -896,8 +1148,13 @@ final class Validator {
     ListDef l = lists.get(ref);
     if (l == null) {
       String dym = didYouMean(ref, List.copyOf(lists.keySet()));
-      error(at.at(), "undefined list '" + s + "'",
-          (dym == null ? "" : "did you mean '@" + dym + "'? ") + "define it with a 'kind: List' document named '" + ref + "'");
+      error(
+          at.at(),
+          "undefined list '" + s + "'",
+          (dym == null ? "" : "did you mean '@" + dym + "'? ")
+              + "define it with a 'kind: List' document named '"
+              + ref
+              + "'");
       return List.of();
     }
     return l.items();
@@ -916,7 +1173,10 @@ final class Validator {
 
   private PathMatcher pathMatcher(YNode n, String key, Strings kind) {
     boolean module = kind == Strings.MODULE;
-    String hint = module ? "write e.g. '" + key + ": {exact: [nf_tables]}'" : "write e.g. '" + key + ": {prefix: [/tmp/]}'";
+    String hint =
+        module
+            ? "write e.g. '" + key + ": {exact: [nf_tables]}'"
+            : "write e.g. '" + key + ": {prefix: [/tmp/]}'";
     YMap m = map(n, key, hint);
     if (m == null) {
       return null;
@@ -924,7 +1184,10 @@ final class Validator {
     List<String> allowed = module ? List.of("exact", "glob") : List.of("exact", "prefix", "glob");
     keys(m, "'" + key + "' matcher", allowed, List.of());
     if (m.entries().isEmpty()) {
-      error(m.at(), "'" + key + "' matcher is empty", "give at least one of " + String.join(", ", allowed));
+      error(
+          m.at(),
+          "'" + key + "' matcher is empty",
+          "give at least one of " + String.join(", ", allowed));
       return null;
     }
     Map<String, List<String>> parts = new HashMap<>();
@@ -942,24 +1205,33 @@ final class Validator {
           continue;
         }
         for (String x : expand(item, s)) {
-          String why = switch (kind) {
-            case MODULE -> checkModule(x, part.equals("glob"));
-            case PATH -> checkPath(x, part.equals("glob"));
-            case ANY -> checkString(x, part.equals("glob"));
-          };
+          String why =
+              switch (kind) {
+                case MODULE -> checkModule(x, part.equals("glob"));
+                case PATH -> checkPath(x, part.equals("glob"));
+                case ANY -> checkString(x, part.equals("glob"));
+              };
           if (why != null) {
-            String origin = s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
-            error(item.at(), origin + " " + why, module ? "module names are like 'nf_tables'" : hintFor(why));
+            String origin =
+                s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
+            error(
+                item.at(),
+                origin + " " + why,
+                module ? "module names are like 'nf_tables'" : hintFor(why));
           } else {
             out.add(x);
           }
         }
       }
       if (errors.size() == before && out.size() > Limits.LIST_ITEMS) {
-        error(e.value().at(), "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS, "use fewer or smaller lists");
+        error(
+            e.value().at(),
+            "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS,
+            "use fewer or smaller lists");
       }
     }
-    return new PathMatcher(parts.get("exact"), parts.getOrDefault("prefix", List.of()), parts.get("glob"));
+    return new PathMatcher(
+        parts.get("exact"), parts.getOrDefault("prefix", List.of()), parts.get("glob"));
   }
 
   private static String hintFor(String why) {
@@ -967,7 +1239,9 @@ final class Validator {
       return "paths must start with '/', e.g. /usr/bin/curl";
     }
     if (why.contains("'*'") || why.contains("'**'")) {
-      return "a glob has at most " + Limits.GLOB_STARS + " '*' and no '**'; use prefix for whole subtrees";
+      return "a glob has at most "
+          + Limits.GLOB_STARS
+          + " '*' and no '**'; use prefix for whole subtrees";
     }
     if (why.contains("non-ASCII")) {
       return "paths are matched as UTF-8 bytes: write the character outside the class, literally or"
@@ -1004,7 +1278,8 @@ final class Validator {
   private static String checkModule(String p, boolean glob) {
     if (!(glob ? MODULE_GLOB : MODULE_NAME).matcher(p).matches()) {
       return "is not a module name (letters, digits, '_' and '-', at most 55 characters"
-          + (glob ? ", plus glob characters" : "") + ")";
+          + (glob ? ", plus glob characters" : "")
+          + ")";
     }
     return glob ? checkGlob(p) : null;
   }
@@ -1040,7 +1315,10 @@ final class Validator {
           int cp = p.codePointAt(k);
           if (cp > 0x7f) {
             String ch = Character.toString(cp);
-            return "has the non-ASCII character '" + ch + "' (" + ch.getBytes(StandardCharsets.UTF_8).length
+            return "has the non-ASCII character '"
+                + ch
+                + "' ("
+                + ch.getBytes(StandardCharsets.UTF_8).length
                 + " bytes in UTF-8) inside a '[...]' class, which matches one byte";
           }
         }
@@ -1054,7 +1332,8 @@ final class Validator {
   }
 
   private RangeMatcher rangeMatcher(YNode n, String key, long max) {
-    YMap m = map(n, key, "write e.g. '" + key + ": {in: [0]}' or '" + key + ": {notIn: [1000-1999]}'");
+    YMap m =
+        map(n, key, "write e.g. '" + key + ": {in: [0]}' or '" + key + ": {notIn: [1000-1999]}'");
     if (m == null) {
       return null;
     }
@@ -1062,7 +1341,10 @@ final class Validator {
     var in = m.get("in");
     var notIn = m.get("notIn");
     if (in != null && notIn != null) {
-      error(notIn.keyAt(), "'" + key + "' has both 'in' and 'notIn'", "use one of them; split into two rules if needed");
+      error(
+          notIn.keyAt(),
+          "'" + key + "' has both 'in' and 'notIn'",
+          "use one of them; split into two rules if needed");
       return null;
     }
     if (in == null && notIn == null) {
@@ -1084,7 +1366,12 @@ final class Validator {
 
   private Range range(YNode item, String key, long max) {
     String what = key.equals("port") ? "port" : "id";
-    String hint = "write a number from 0 to " + max + " or a range like \"" + (key.equals("port") ? "8000-8999" : "1000-1999") + "\"";
+    String hint =
+        "write a number from 0 to "
+            + max
+            + " or a range like \""
+            + (key.equals("port") ? "8000-8999" : "1000-1999")
+            + "\"";
     BigInteger lo;
     BigInteger hi;
     if (item instanceof YScalar s && s.type() == YScalar.Type.INT) {
@@ -1092,7 +1379,10 @@ final class Validator {
     } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
       Matcher mm = RANGE.matcher(s.text());
       if (!mm.matches()) {
-        error(item.at(), "'" + s.text() + "' is not " + (what.equals("id") ? "an id" : "a port") + " or a range", hint);
+        error(
+            item.at(),
+            "'" + s.text() + "' is not " + (what.equals("id") ? "an id" : "a port") + " or a range",
+            hint);
         return null;
       }
       lo = new BigInteger(mm.group(1));
@@ -1109,7 +1399,10 @@ final class Validator {
       }
     }
     if (lo.compareTo(hi) > 0) {
-      error(item.at(), "range " + lo + "-" + hi + " is empty: its start is greater than its end", "write it as " + hi + "-" + lo);
+      error(
+          item.at(),
+          "range " + lo + "-" + hi + " is empty: its start is greater than its end",
+          "write it as " + hi + "-" + lo);
       return null;
     }
     return new Range(lo.longValue(), hi.longValue());
@@ -1134,7 +1427,10 @@ final class Validator {
     if (slash >= 0) {
       String p = s.substring(slash + 1);
       if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > bits) {
-        error(at.at(), "bad prefix length '/" + p + "' in '" + s + "'", "use /0 to /" + bits + " for an " + (bits == 32 ? "IPv4" : "IPv6") + " address");
+        error(
+            at.at(),
+            "bad prefix length '/" + p + "' in '" + s + "'",
+            "use /0 to /" + bits + " for an " + (bits == 32 ? "IPv4" : "IPv6") + " address");
         return null;
       }
       prefix = Integer.parseInt(p);
@@ -1148,7 +1444,10 @@ final class Validator {
     try {
       InetAddress n = InetAddress.getByAddress(net);
       if (!Arrays.equals(b, net)) {
-        error(at.at(), "'" + s + "' has host bits set", "did you mean " + n.getHostAddress() + "/" + prefix + "?");
+        error(
+            at.at(),
+            "'" + s + "' has host bits set",
+            "did you mean " + n.getHostAddress() + "/" + prefix + "?");
         return null;
       }
       return new Cidr(n, prefix);
@@ -1167,8 +1466,12 @@ final class Validator {
     for (var e : m.entries()) {
       if (!allowed.contains(e.key())) {
         String dym = didYouMean(e.key(), allowed);
-        error(e.keyAt(), "unknown field '" + e.key() + "' in " + context,
-            (dym == null ? "" : "did you mean '" + dym + "'? ") + "allowed: " + String.join(", ", allowed));
+        error(
+            e.keyAt(),
+            "unknown field '" + e.key() + "' in " + context,
+            (dym == null ? "" : "did you mean '" + dym + "'? ")
+                + "allowed: "
+                + String.join(", ", allowed));
       }
     }
     for (String r : required) {
@@ -1202,7 +1505,8 @@ final class Validator {
     if (n instanceof YScalar s && s.type() == YScalar.Type.STRING) {
       return s.text();
     }
-    typeError(n, field, "a string", n instanceof YScalar ? "quote the value" : "write a single value");
+    typeError(
+        n, field, "a string", n instanceof YScalar ? "quote the value" : "write a single value");
     return null;
   }
 
@@ -1220,13 +1524,19 @@ final class Validator {
       return null;
     }
     if (s.length() > Limits.NAME_LENGTH) {
-      error(n.at(), what + " is " + s.length() + " characters long; at most " + Limits.NAME_LENGTH, "shorten it");
+      error(
+          n.at(),
+          what + " is " + s.length() + " characters long; at most " + Limits.NAME_LENGTH,
+          "shorten it");
       return null;
     }
     if (!NAME.matcher(s).matches()) {
-      error(n.at(), what + " '" + s + "' is not a valid name",
+      error(
+          n.at(),
+          what + " '" + s + "' is not a valid name",
           "use lower-case letters, digits and '-', starting and ending with a letter or digit, e.g. '"
-              + s.toLowerCase(Locale.ROOT).replaceAll("[^-a-z0-9]+", "-").replaceAll("^-+|-+$", "") + "'");
+              + s.toLowerCase(Locale.ROOT).replaceAll("[^-a-z0-9]+", "-").replaceAll("^-+|-+$", "")
+              + "'");
       return null;
     }
     return s;
@@ -1249,14 +1559,20 @@ final class Validator {
 
   private static String suggest(String s, List<String> names) {
     String dym = didYouMean(s, names);
-    return (dym == null ? "" : "did you mean '" + dym + "'? ") + (names.size() > 12 ? "e.g. " + String.join(", ", names.subList(0, 12)) + ", ..." : "allowed: " + String.join(", ", names));
+    return (dym == null ? "" : "did you mean '" + dym + "'? ")
+        + (names.size() > 12
+            ? "e.g. " + String.join(", ", names.subList(0, 12)) + ", ..."
+            : "allowed: " + String.join(", ", names));
   }
 
   static String didYouMean(String s, List<String> candidates) {
     String best = null;
     int bestD = Integer.MAX_VALUE;
     for (String c : candidates) {
-      int d = c.equalsIgnoreCase(s) ? 0 : distance(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+      int d =
+          c.equalsIgnoreCase(s)
+              ? 0
+              : distance(s.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
       if (d < bestD) {
         bestD = d;
         best = c;

@@ -117,7 +117,8 @@ public record Verdict(Decision decision, List<Finding> findings) {
         throw new IllegalArgumentException("no finding for action " + action);
       }
       if (action != Action.AUDIT && mode != Mode.MONITOR) {
-        throw new IllegalArgumentException("only monitor policies record 'would " + action.yamlName() + "'");
+        throw new IllegalArgumentException(
+            "only monitor policies record 'would " + action.yamlName() + "'");
       }
     }
 

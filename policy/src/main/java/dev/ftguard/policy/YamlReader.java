@@ -122,12 +122,19 @@ final class YamlReader {
           String key = parser.currentName();
           Location keyAt = here();
           YNode v = value(parser.nextToken(), out);
-          YMap.Entry first = entries.stream().filter(e -> e.key().equals(key)).findFirst().orElse(null);
+          YMap.Entry first =
+              entries.stream().filter(e -> e.key().equals(key)).findFirst().orElse(null);
           if (first != null) {
             out.add(
                 new PolicyError(
                     keyAt,
-                    "duplicate key '" + key + "' (first at line " + first.keyAt().line() + ":" + first.keyAt().column() + ")",
+                    "duplicate key '"
+                        + key
+                        + "' (first at line "
+                        + first.keyAt().line()
+                        + ":"
+                        + first.keyAt().column()
+                        + ")",
                     "remove one of them; YAML keys must be unique in a mapping"));
           } else {
             entries.add(new YMap.Entry(key, keyAt, v));

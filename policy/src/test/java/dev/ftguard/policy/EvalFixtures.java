@@ -15,7 +15,8 @@ import java.util.Set;
 final class EvalFixtures {
   private EvalFixtures() {}
 
-  static final String LISTS = """
+  static final String LISTS =
+      """
       apiVersion: ftguard.dev/v1
       kind: List
       metadata: {name: shells}
@@ -27,7 +28,8 @@ final class EvalFixtures {
     LoadResult r = PolicyLoader.load(new PolicySource("t.yaml", LISTS + "---\n" + text));
     return switch (r) {
       case LoadResult.Loaded(var set) -> set;
-      case LoadResult.Invalid(var errors) -> throw new AssertionError("invalid test policy: " + errors + "\n" + text);
+      case LoadResult.Invalid(var errors) ->
+          throw new AssertionError("invalid test policy: " + errors + "\n" + text);
     };
   }
 
@@ -41,11 +43,20 @@ final class EvalFixtures {
           mode: %s
           priority: %d
           rules:
-        %s""".formatted(name, mode, priority, rules.indent(4));
+        %s"""
+        .formatted(name, mode, priority, rules.indent(4));
   }
 
   static String rule(String name, String event, String match, String action) {
-    return "- {name: " + name + ", event: " + event + ", match: " + match + ", action: " + action + "}\n";
+    return "- {name: "
+        + name
+        + ", event: "
+        + event
+        + ", match: "
+        + match
+        + ", action: "
+        + action
+        + "}\n";
   }
 
   /** The match of a one-rule policy. */
@@ -55,11 +66,20 @@ final class EvalFixtures {
   }
 
   static ExecFacts exec(String binary) {
-    return new ExecFacts(binary, "/usr/bin/bash", List.of("/usr/sbin/sshd", "/sbin/init"), 1000, 1000, List.of(binary, "-c", "true"), false, false);
+    return new ExecFacts(
+        binary,
+        "/usr/bin/bash",
+        List.of("/usr/sbin/sshd", "/sbin/init"),
+        1000,
+        1000,
+        List.of(binary, "-c", "true"),
+        false,
+        false);
   }
 
   static ExecFacts exec(String binary, long uid) {
-    return new ExecFacts(binary, "/usr/bin/bash", List.of("/sbin/init"), uid, uid, List.of(binary), false, false);
+    return new ExecFacts(
+        binary, "/usr/bin/bash", List.of("/sbin/init"), uid, uid, List.of(binary), false, false);
   }
 
   static OpenFacts open(String path, Access... access) {

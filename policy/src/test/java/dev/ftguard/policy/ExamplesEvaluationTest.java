@@ -32,8 +32,10 @@ class ExamplesEvaluationTest {
     return PolicyEvaluator.evaluate(set, f);
   }
 
-  static ExecFacts exec(String binary, String parent, List<String> ancestors, long uid, boolean fileless) {
-    return new ExecFacts(binary, parent, ancestors, uid, uid, List.of(binary), fileless, binary.startsWith("/tmp/"));
+  static ExecFacts exec(
+      String binary, String parent, List<String> ancestors, long uid, boolean fileless) {
+    return new ExecFacts(
+        binary, parent, ancestors, uid, uid, List.of(binary), fileless, binary.startsWith("/tmp/"));
   }
 
   static Decision block(String policy, String rule, Action action, Errno errno) {
@@ -43,24 +45,28 @@ class ExamplesEvaluationTest {
   @Test
   void execFromTmpIsDeniedWithEaccesForNonRoot() {
     Verdict v = eval(exec("/tmp/x", "/bin/bash", List.of(), 1000, false));
-    assertThat(v.decision()).isEqualTo(block("no-tmp-exec", "exec-from-tmp", Action.DENY, Errno.EACCES));
+    assertThat(v.decision())
+        .isEqualTo(block("no-tmp-exec", "exec-from-tmp", Action.DENY, Errno.EACCES));
     assertThat(v.findings()).isEmpty();
     assertThat(eval(exec("/var/tmp/y", "/bin/bash", List.of(), 1, false)).decision())
         .isEqualTo(block("no-tmp-exec", "exec-from-tmp", Action.DENY, Errno.EACCES));
-    assertThat(eval(exec("/tmpfoo/x", "/bin/bash", List.of(), 1000, false)).decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(eval(exec("/tmpfoo/x", "/bin/bash", List.of(), 1000, false)).decision())
+        .isEqualTo(new Decision.NoMatch());
   }
 
   @Test
   void rootExecFromTmpIsAuditedAndAllowed() {
     Verdict v = eval(exec("/dev/shm/x", "/bin/bash", List.of(), 0, false));
     assertThat(v.decision()).isEqualTo(new Decision.NoMatch());
-    assertThat(v.findings()).containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
+    assertThat(v.findings())
+        .containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
   }
 
   @Test
   void filelessExecIsDeniedAndKilledEvenForRoot() {
     Verdict v = eval(exec("/memfd:payload (deleted)", "/bin/bash", List.of(), 0, true));
-    assertThat(v.decision()).isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
+    assertThat(v.decision())
+        .isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
     assertThat(v.operationProceeds()).isFalse();
     assertThat(v.kills()).isTrue();
   }
@@ -68,24 +74,36 @@ class ExamplesEvaluationTest {
   @Test
   void rootFilelessFromTmpIsAuditedThenDenied() {
     Verdict v = eval(exec("/tmp/x", "/bin/bash", List.of(), 0, true));
-    assertThat(v.findings()).containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
-    assertThat(v.decision()).isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
+    assertThat(v.findings())
+        .containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
+    assertThat(v.decision())
+        .isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
   }
 
   @Test
   void shellUnderNginxWouldBeKilledButIsNot() {
-    Verdict v = eval(exec("/bin/sh", "/usr/bin/php-fpm", List.of("/usr/sbin/nginx", "/sbin/init"), 33, false));
+    Verdict v =
+        eval(
+            exec(
+                "/bin/sh",
+                "/usr/bin/php-fpm",
+                List.of("/usr/sbin/nginx", "/sbin/init"),
+                33,
+                false));
     assertThat(v.decision()).isEqualTo(new Decision.NoMatch());
     assertThat(v.kills()).isFalse();
-    assertThat(v.findings()).containsExactly(new Finding("web-no-shell", "nginx-shell", Action.KILL, Mode.MONITOR));
+    assertThat(v.findings())
+        .containsExactly(new Finding("web-no-shell", "nginx-shell", Action.KILL, Mode.MONITOR));
     assertThat(v.findings().getFirst().label()).isEqualTo("would kill");
     // direct child of nginx, uid in 1000-1999
     assertThat(eval(exec("/usr/bin/dash", "/usr/sbin/nginx", List.of(), 1500, false)).findings())
         .containsExactly(new Finding("web-no-shell", "nginx-shell", Action.KILL, Mode.MONITOR));
     // uid 0, not under nginx, not a shell
     assertThat(eval(exec("/bin/sh", "/usr/sbin/nginx", List.of(), 0, false)).findings()).isEmpty();
-    assertThat(eval(exec("/bin/sh", "/usr/sbin/sshd", List.of("/sbin/init"), 33, false)).findings()).isEmpty();
-    assertThat(eval(exec("/usr/bin/python3", "/usr/sbin/nginx", List.of(), 33, false)).findings()).isEmpty();
+    assertThat(eval(exec("/bin/sh", "/usr/sbin/sshd", List.of("/sbin/init"), 33, false)).findings())
+        .isEmpty();
+    assertThat(eval(exec("/usr/bin/python3", "/usr/sbin/nginx", List.of(), 33, false)).findings())
+        .isEmpty();
   }
 
   @Test
@@ -93,26 +111,34 @@ class ExamplesEvaluationTest {
     Verdict w = eval(new OpenFacts("/etc/shadow", Set.of(Access.WRITE), "/usr/bin/vi"));
     assertThat(w.decision()).isEqualTo(new Decision.NoMatch());
     assertThat(w.operationProceeds()).isTrue();
-    assertThat(w.findings()).containsExactly(new Finding("web-no-shell", "shadow-writes", Action.DENY, Mode.MONITOR));
+    assertThat(w.findings())
+        .containsExactly(new Finding("web-no-shell", "shadow-writes", Action.DENY, Mode.MONITOR));
     assertThat(w.findings().getFirst().label()).isEqualTo("would deny");
-    assertThat(eval(new OpenFacts("/etc/shadow-", Set.of(Access.TRUNCATE, Access.READ), "/x")).findings())
-        .extracting(Finding::rule).containsExactly("shadow-writes");
+    assertThat(
+            eval(new OpenFacts("/etc/shadow-", Set.of(Access.TRUNCATE, Access.READ), "/x"))
+                .findings())
+        .extracting(Finding::rule)
+        .containsExactly("shadow-writes");
     assertThat(eval(new OpenFacts("/etc/shadow", Set.of(Access.READ), "/x")).findings()).isEmpty();
-    assertThat(eval(new OpenFacts("/etc/shadow.d/x", Set.of(Access.WRITE), "/x")).findings()).isEmpty();
+    assertThat(eval(new OpenFacts("/etc/shadow.d/x", Set.of(Access.WRITE), "/x")).findings())
+        .isEmpty();
   }
 
   @Test
   void netfilterModulesAreAudited() {
     assertThat(eval(new ModuleLoadFacts(Optional.of("nf_tables"), "/usr/sbin/modprobe")).findings())
         .containsExactly(new Finding("web-no-shell", "modules", Action.AUDIT, Mode.MONITOR));
-    assertThat(eval(new ModuleLoadFacts(Optional.of("ext4"), "/usr/sbin/modprobe")).findings()).isEmpty();
-    assertThat(eval(new ModuleLoadFacts(Optional.empty(), "/usr/sbin/modprobe")).findings()).isEmpty();
+    assertThat(eval(new ModuleLoadFacts(Optional.of("ext4"), "/usr/sbin/modprobe")).findings())
+        .isEmpty();
+    assertThat(eval(new ModuleLoadFacts(Optional.empty(), "/usr/sbin/modprobe")).findings())
+        .isEmpty();
   }
 
   @Test
   void ptraceOfSystemDaemonsIsAudited() {
     Verdict v = eval(new PtraceFacts("/usr/sbin/sshd", "/usr/bin/gdb"));
-    assertThat(v.findings()).containsExactly(new Finding("web-no-shell", "debuggers", Action.AUDIT, Mode.MONITOR));
+    assertThat(v.findings())
+        .containsExactly(new Finding("web-no-shell", "debuggers", Action.AUDIT, Mode.MONITOR));
     assertThat(v.decision()).isEqualTo(new Decision.NoMatch());
     assertThat(eval(new PtraceFacts("/usr/bin/vim", "/usr/bin/gdb")).findings()).isEmpty();
   }
@@ -121,28 +147,53 @@ class ExamplesEvaluationTest {
   void resolverIsAllowedFirst() {
     var f = new ConnectFacts(InetAddress.ofLiteral("127.0.0.53"), 53, "/usr/bin/curl");
     assertThat(eval(f).decision()).isEqualTo(new Decision.Allow(new RuleRef("egress", "resolver")));
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("127.0.0.53"), 54, "/usr/bin/curl")).decision())
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("127.0.0.53"), 54, "/usr/bin/curl"))
+                .decision())
         .isEqualTo(new Decision.NoMatch());
   }
 
   @Test
   void metadataEndpointOnUnprivilegedPortsIsDenied() {
     Decision deny = block("egress", "metadata", Action.DENY, Errno.EPERM);
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/bin/curl")).decision()).isEqualTo(deny);
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 0, "/usr/bin/curl")).decision()).isEqualTo(deny);
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("fd00:ec2::254"), 1024, "/usr/bin/wget")).decision()).isEqualTo(deny);
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/bin/curl"))
+                .decision())
+        .isEqualTo(deny);
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 0, "/usr/bin/curl"))
+                .decision())
+        .isEqualTo(deny);
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("fd00:ec2::254"), 1024, "/usr/bin/wget"))
+                .decision())
+        .isEqualTo(deny);
     // privileged port, other binary, other host
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 80, "/usr/bin/curl")).decision()).isEqualTo(new Decision.NoMatch());
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/local/bin/curl")).decision()).isEqualTo(new Decision.NoMatch());
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.253"), 8080, "/usr/bin/curl")).decision()).isEqualTo(new Decision.NoMatch());
-    assertThat(eval(new ConnectFacts(InetAddress.ofLiteral("fd00:ec3::"), 8080, "/usr/bin/curl")).decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 80, "/usr/bin/curl"))
+                .decision())
+        .isEqualTo(new Decision.NoMatch());
+    assertThat(
+            eval(new ConnectFacts(
+                    InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/local/bin/curl"))
+                .decision())
+        .isEqualTo(new Decision.NoMatch());
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("169.254.169.253"), 8080, "/usr/bin/curl"))
+                .decision())
+        .isEqualTo(new Decision.NoMatch());
+    assertThat(
+            eval(new ConnectFacts(InetAddress.ofLiteral("fd00:ec3::"), 8080, "/usr/bin/curl"))
+                .decision())
+        .isEqualTo(new Decision.NoMatch());
   }
 
   @Test
   void setuidRootFromHomeIsAudited() {
     assertThat(eval(new PrivilegeFacts("/home/eve/a.out", Set.of(Gain.UID0))).findings())
         .containsExactly(new Finding("egress", "setuid-root", Action.AUDIT, Mode.ENFORCE));
-    assertThat(eval(new PrivilegeFacts("/home/eve/a.out", Set.of(Gain.CAPABILITIES))).findings()).isEmpty();
+    assertThat(eval(new PrivilegeFacts("/home/eve/a.out", Set.of(Gain.CAPABILITIES))).findings())
+        .isEmpty();
     assertThat(eval(new PrivilegeFacts("/usr/bin/sudo", Set.of(Gain.UID0))).findings()).isEmpty();
   }
 }

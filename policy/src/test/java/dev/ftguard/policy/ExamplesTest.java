@@ -21,7 +21,8 @@ class ExamplesTest {
     try (var s = Files.list(examples())) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
-    assertThat(files).extracting(p -> p.getFileName().toString())
+    assertThat(files)
+        .extracting(p -> p.getFileName().toString())
         .containsExactly("baseline.yaml", "hooks.yaml", "lists.yaml", "network.yaml");
     LoadResult r = PolicyLoader.loadFiles(files);
     if (r instanceof LoadResult.Invalid(var errors)) {
@@ -37,10 +38,13 @@ class ExamplesTest {
   @Test
   void summary() throws IOException {
     PolicySet set = load();
-    assertThat(set.policies()).extracting(Policy::name)
+    assertThat(set.policies())
+        .extracting(Policy::name)
         .containsExactly("egress", "no-tmp-exec", "net-watch", "watch-dirs", "web-no-shell");
     assertThat(set.ruleCount()).isEqualTo(14);
-    assertThat(set.policies()).flatExtracting(Policy::hooks).extracting(HookDecl::function)
+    assertThat(set.policies())
+        .flatExtracting(Policy::hooks)
+        .extracting(HookDecl::function)
         .containsExactly("inet_bind", "commit_creds", "__x64_sys_mkdirat", "vfs_mkdir");
     assertThat(set.lists()).containsOnlyKeys("shells", "temp-dirs");
     assertThat(set.lists().get("temp-dirs")).containsExactly("/tmp/", "/dev/shm/", "/var/tmp/");
@@ -51,17 +55,27 @@ class ExamplesTest {
     Policy p = policy(load(), "no-tmp-exec");
     assertThat(p.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(p.priority()).isEqualTo(10);
-    assertThat(p.rules()).extracting(Rule::name).containsExactly("root-may", "exec-from-tmp", "fileless");
-    PathMatcher tmp = new PathMatcher(List.of(), List.of("/tmp/", "/dev/shm/", "/var/tmp/"), List.of());
+    assertThat(p.rules())
+        .extracting(Rule::name)
+        .containsExactly("root-may", "exec-from-tmp", "fileless");
+    PathMatcher tmp =
+        new PathMatcher(List.of(), List.of("/tmp/", "/dev/shm/", "/var/tmp/"), List.of());
     Rule deny = p.rules().get(1);
     assertThat(deny.event()).isEqualTo(EventKind.EXEC);
     assertThat(deny.action()).isEqualTo(Action.DENY);
     assertThat(deny.errno()).contains(Errno.EACCES);
     assertThat(deny.location().line()).isEqualTo(16);
-    assertThat(deny.match()).isEqualTo(new Match.Exec(
-        Optional.of(tmp), Optional.empty(), Optional.empty(),
-        Optional.of(new RangeMatcher(true, List.of(new Range(0, 0)))), Optional.empty(),
-        List.of(), Optional.empty(), Optional.empty()));
+    assertThat(deny.match())
+        .isEqualTo(
+            new Match.Exec(
+                Optional.of(tmp),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(new RangeMatcher(true, List.of(new Range(0, 0)))),
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty()));
     var m = (Match.Exec) deny.match();
     assertThat(m.binary()).contains(tmp);
     assertThat(m.uid()).contains(new RangeMatcher(true, List.of(new Range(0, 0))));
@@ -81,12 +95,15 @@ class ExamplesTest {
     assertThat(p.mode()).isEqualTo(Mode.MONITOR);
     assertThat(p.priority()).isZero();
     var shell = (Match.Exec) p.rules().getFirst().match();
-    assertThat(shell.binary().orElseThrow().exact()).containsExactly("/bin/sh", "/bin/bash", "/usr/bin/dash");
+    assertThat(shell.binary().orElseThrow().exact())
+        .containsExactly("/bin/sh", "/bin/bash", "/usr/bin/dash");
     assertThat(shell.ancestorBinary().orElseThrow().exact()).containsExactly("/usr/sbin/nginx");
-    assertThat(shell.uid().orElseThrow().ranges()).containsExactly(new Range(33, 33), new Range(1000, 1999));
+    assertThat(shell.uid().orElseThrow().ranges())
+        .containsExactly(new Range(33, 33), new Range(1000, 1999));
     assertThat(p.rules().getFirst().action()).isEqualTo(Action.KILL);
     var open = (Match.Open) p.rules().get(1).match();
-    assertThat(open.path().orElseThrow()).isEqualTo(new PathMatcher(List.of("/etc/shadow"), List.of(), List.of("/etc/shadow*")));
+    assertThat(open.path().orElseThrow())
+        .isEqualTo(new PathMatcher(List.of("/etc/shadow"), List.of(), List.of("/etc/shadow*")));
     assertThat(open.access()).isEqualTo(Set.of(Access.WRITE, Access.TRUNCATE));
     var mod = (Match.ModuleLoad) p.rules().get(2).match();
     assertThat(mod.name().orElseThrow().glob()).containsExactly("nf_*");
@@ -104,7 +121,9 @@ class ExamplesTest {
     assertThat(rm.address()).extracting(Cidr::toString).containsExactly("127.0.0.53/32");
     assertThat(rm.port()).contains(new RangeMatcher(false, List.of(new Range(53, 53))));
     var meta = (Match.Connect) p.rules().get(1).match();
-    assertThat(meta.address()).extracting(Cidr::toString).containsExactly("169.254.169.254/32", "fd00:ec2:0:0:0:0:0:0/32");
+    assertThat(meta.address())
+        .extracting(Cidr::toString)
+        .containsExactly("169.254.169.254/32", "fd00:ec2:0:0:0:0:0:0/32");
     assertThat(meta.port()).contains(new RangeMatcher(true, List.of(new Range(1, 1023))));
     assertThat(meta.binary().orElseThrow().glob()).containsExactly("/usr/bin/*");
     var priv = (Match.Privilege) p.rules().get(2).match();

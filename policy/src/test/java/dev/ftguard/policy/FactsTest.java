@@ -23,15 +23,25 @@ class FactsTest {
 
   @Test
   void execValidation() {
-    assertThatThrownBy(() -> new ExecFacts("bash", "/p", NONE, 0, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("", "/p", NONE, 0, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/a\0b", "/p", NONE, 0, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts(null, "/p", NONE, 0, 0, NONE, false, false)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "p", NONE, 0, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", List.of("rel"), 0, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, -1, 0, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, 0, 4_294_967_295L, NONE, false, false)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, 0, 0, Arrays.asList("a", null), false, false)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ExecFacts("bash", "/p", NONE, 0, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts("", "/p", NONE, 0, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts("/a\0b", "/p", NONE, 0, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts(null, "/p", NONE, 0, 0, NONE, false, false))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ExecFacts("/b", "p", NONE, 0, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts("/b", "/p", List.of("rel"), 0, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, -1, 0, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, 0, 4_294_967_295L, NONE, false, false))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new ExecFacts("/b", "/p", NONE, 0, 0, Arrays.asList("a", null), false, false))
+        .isInstanceOf(NullPointerException.class);
     var ok = new ExecFacts("/b", "/p", NONE, 4_294_967_294L, 0, List.of(""), true, true);
     assertThat(ok.kind()).isEqualTo(EventKind.EXEC);
     assertThat(ok.binary()).isEqualTo("/b");
@@ -48,9 +58,12 @@ class FactsTest {
 
   @Test
   void openValidation() {
-    assertThatThrownBy(() -> new OpenFacts("etc/passwd", Set.of(Access.READ), "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new OpenFacts("/etc/passwd", Set.of(), "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new OpenFacts("/etc/passwd", Set.of(Access.READ), "b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OpenFacts("etc/passwd", Set.of(Access.READ), "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OpenFacts("/etc/passwd", Set.of(), "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new OpenFacts("/etc/passwd", Set.of(Access.READ), "b"))
+        .isInstanceOf(IllegalArgumentException.class);
     var access = EnumSet.of(Access.WRITE);
     var f = new OpenFacts("/" + "x".repeat(4000), access, "/b");
     access.add(Access.READ);
@@ -61,34 +74,46 @@ class FactsTest {
   @Test
   void connectValidation() {
     InetAddress a = InetAddress.ofLiteral("10.0.0.1");
-    assertThatThrownBy(() -> new ConnectFacts(null, 1, "/b")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new ConnectFacts(a, -1, "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ConnectFacts(a, 65_536, "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ConnectFacts(a, 1, "b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ConnectFacts(null, 1, "/b"))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ConnectFacts(a, -1, "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ConnectFacts(a, 65_536, "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ConnectFacts(a, 1, "b"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new ConnectFacts(a, 65_535, "/b").kind()).isEqualTo(EventKind.CONNECT);
-    assertThat(new ConnectFacts(InetAddress.ofLiteral("::1"), 0, "/b").address()).isEqualTo(InetAddress.ofLiteral("::1"));
+    assertThat(new ConnectFacts(InetAddress.ofLiteral("::1"), 0, "/b").address())
+        .isEqualTo(InetAddress.ofLiteral("::1"));
   }
 
   @Test
   void moduleLoadValidation() {
-    assertThatThrownBy(() -> new ModuleLoadFacts(null, "/b")).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of(""), "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of("a/b"), "/b")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of("nf"), "b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ModuleLoadFacts(null, "/b"))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of(""), "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of("a/b"), "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of("nf"), "b"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new ModuleLoadFacts(Optional.empty(), "/b").kind()).isEqualTo(EventKind.MODULE_LOAD);
   }
 
   @Test
   void ptraceValidation() {
-    assertThatThrownBy(() -> new PtraceFacts("t", "/b")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PtraceFacts("t", "/b"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PtraceFacts("/t", null)).isInstanceOf(NullPointerException.class);
     assertThat(new PtraceFacts("/t", "/b").kind()).isEqualTo(EventKind.PTRACE);
   }
 
   @Test
   void privilegeValidation() {
-    assertThatThrownBy(() -> new PrivilegeFacts("/b", Set.of())).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new PrivilegeFacts("b", Set.of(Gain.UID0))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PrivilegeFacts("/b", Set.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PrivilegeFacts("b", Set.of(Gain.UID0)))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(new PrivilegeFacts("/b", Set.of(Gain.UID0)).kind()).isEqualTo(EventKind.PRIVILEGE);
   }
 }

@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class GlobTest {
   @ParameterizedTest(name = "{0} ~ {1} -> {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       # literal
       /usr/bin/curl        | /usr/bin/curl          | true
       /usr/bin/curl        | /usr/bin/curlx         | false
@@ -128,7 +131,8 @@ class GlobTest {
 
   @Test
   void validatorRejectsNonAsciiInsideAClassWithAHint() {
-    String yaml = """
+    String yaml =
+        """
         apiVersion: ftguard.dev/v1
         kind: Policy
         metadata: {name: p}
@@ -140,7 +144,8 @@ class GlobTest {
     assertThat(r).isInstanceOf(LoadResult.Invalid.class);
     PolicyError e = ((LoadResult.Invalid) r).errors().getFirst();
     assertThat(e.message())
-        .isEqualTo("'/srv/[a-zü]/*' has the non-ASCII character 'ü' (2 bytes in UTF-8) inside a '[...]' class, which matches one byte");
+        .isEqualTo(
+            "'/srv/[a-zü]/*' has the non-ASCII character 'ü' (2 bytes in UTF-8) inside a '[...]' class, which matches one byte");
     assertThat(e.hint()).contains("outside the class").contains("one '?' per byte");
     // outside a class, non-ASCII characters are fine
     assertThat(PolicyLoader.load(new PolicySource("ok.yaml", yaml.replace("[a-zü]", "[a-z]ü"))))

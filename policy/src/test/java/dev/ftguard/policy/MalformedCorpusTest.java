@@ -40,7 +40,9 @@ class MalformedCorpusTest {
   void givesExactlyTheExpectedError(Path file) throws IOException {
     String text = Files.readString(file);
     Matcher m = EXPECT.matcher(text.lines().findFirst().orElseThrow());
-    assertThat(m.matches()).as("first line of %s is '# expect: LINE:COLUMN: fragment'", file).isTrue();
+    assertThat(m.matches())
+        .as("first line of %s is '# expect: LINE:COLUMN: fragment'", file)
+        .isTrue();
     String name = file.getFileName().toString();
 
     LoadResult r = PolicyLoader.load(new PolicySource(name, text));
@@ -49,7 +51,8 @@ class MalformedCorpusTest {
     List<PolicyError> errors = ((LoadResult.Invalid) r).errors();
     assertThat(errors).as("errors of %s", name).hasSize(1);
     PolicyError e = errors.getFirst();
-    assertThat(e.location()).isEqualTo(new Location(name, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+    assertThat(e.location())
+        .isEqualTo(new Location(name, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
     assertThat(e.toString())
         .startsWith(name + ":" + m.group(1) + ":" + m.group(2) + ": error: ")
         .contains(m.group(3));

@@ -30,14 +30,30 @@ class SelectorTest {
     return PolicyEvaluator.matches(match(event, match), f);
   }
 
-  static ExecFacts execFacts(String binary, String parent, List<String> ancestors, long uid, long euid, List<String> argv, boolean fileless, boolean tmp) {
+  static ExecFacts execFacts(
+      String binary,
+      String parent,
+      List<String> ancestors,
+      long uid,
+      long euid,
+      List<String> argv,
+      boolean fileless,
+      boolean tmp) {
     return new ExecFacts(binary, parent, ancestors, uid, euid, argv, fileless, tmp);
   }
 
   @Nested
   class Exec {
-    final ExecFacts f = execFacts("/bin/bash", "/usr/sbin/nginx", List.of("/usr/bin/runsv", "/sbin/init"), 33, 0,
-        List.of("bash", "-c", "id"), false, true);
+    final ExecFacts f =
+        execFacts(
+            "/bin/bash",
+            "/usr/sbin/nginx",
+            List.of("/usr/bin/runsv", "/sbin/init"),
+            33,
+            0,
+            List.of("bash", "-c", "id"),
+            false,
+            true);
 
     @Test
     void emptyMatchMatchesEveryExec() {
@@ -53,7 +69,8 @@ class SelectorTest {
       assertThat(m("exec", "{binary: {prefix: [/usr/]}}", f)).isFalse();
       assertThat(m("exec", "{binary: {glob: [/bin/*sh]}}", f)).isTrue();
       assertThat(m("exec", "{binary: {glob: [/*sh]}}", f)).isFalse();
-      assertThat(m("exec", "{binary: {exact: [/x], prefix: [/y/], glob: [/bin/b?sh]}}", f)).isTrue();
+      assertThat(m("exec", "{binary: {exact: [/x], prefix: [/y/], glob: [/bin/b?sh]}}", f))
+          .isTrue();
     }
 
     @Test
@@ -100,8 +117,9 @@ class SelectorTest {
 
     @Test
     void allSelectorsMustMatch() {
-      String all = "{binary: {exact: [/bin/bash]}, parentBinary: {exact: [/usr/sbin/nginx]}, ancestorBinary: {exact: [/sbin/init]},"
-          + " uid: {in: [\"30-40\"]}, euid: {in: [0]}, argvContains: [id], fileless: false, fromTempDir: true}";
+      String all =
+          "{binary: {exact: [/bin/bash]}, parentBinary: {exact: [/usr/sbin/nginx]}, ancestorBinary: {exact: [/sbin/init]},"
+              + " uid: {in: [\"30-40\"]}, euid: {in: [0]}, argvContains: [id], fileless: false, fromTempDir: true}";
       assertThat(m("exec", all, f)).isTrue();
       assertThat(m("exec", all.replace("fromTempDir: true", "fromTempDir: false"), f)).isFalse();
       assertThat(m("exec", all.replace("\"30-40\"", "\"34-40\""), f)).isFalse();
@@ -112,11 +130,17 @@ class SelectorTest {
   class Open {
     @Test
     void path() {
-      assertThat(m("open", "{path: {exact: [/etc/shadow]}}", open("/etc/shadow", Access.READ))).isTrue();
-      assertThat(m("open", "{path: {exact: [/etc/shadow]}}", open("/etc/shadow-", Access.READ))).isFalse();
-      assertThat(m("open", "{path: {glob: [\"/etc/shadow*\"]}}", open("/etc/shadow-", Access.READ))).isTrue();
-      assertThat(m("open", "{path: {prefix: [/etc/ssh/]}}", open("/etc/ssh/sshd_config", Access.READ))).isTrue();
-      assertThat(m("open", "{path: {prefix: [/etc/ssh/]}}", open("/etc/sshd", Access.READ))).isFalse();
+      assertThat(m("open", "{path: {exact: [/etc/shadow]}}", open("/etc/shadow", Access.READ)))
+          .isTrue();
+      assertThat(m("open", "{path: {exact: [/etc/shadow]}}", open("/etc/shadow-", Access.READ)))
+          .isFalse();
+      assertThat(m("open", "{path: {glob: [\"/etc/shadow*\"]}}", open("/etc/shadow-", Access.READ)))
+          .isTrue();
+      assertThat(
+              m("open", "{path: {prefix: [/etc/ssh/]}}", open("/etc/ssh/sshd_config", Access.READ)))
+          .isTrue();
+      assertThat(m("open", "{path: {prefix: [/etc/ssh/]}}", open("/etc/sshd", Access.READ)))
+          .isFalse();
     }
 
     @Test
@@ -144,7 +168,9 @@ class SelectorTest {
     void address() {
       assertThat(m("connect", "{address: [10.0.0.0/8]}", connect("10.255.255.255", 80))).isTrue();
       assertThat(m("connect", "{address: [10.0.0.0/8]}", connect("11.0.0.0", 80))).isFalse();
-      assertThat(m("connect", "{address: [192.168.1.0/24, 10.0.0.0/8]}", connect("192.168.1.7", 80))).isTrue();
+      assertThat(
+              m("connect", "{address: [192.168.1.0/24, 10.0.0.0/8]}", connect("192.168.1.7", 80)))
+          .isTrue();
     }
 
     @Test
@@ -155,12 +181,16 @@ class SelectorTest {
 
     @Test
     void binary() {
-      assertThat(m("connect", "{binary: {glob: [\"/usr/bin/*\"]}}", connect("1.1.1.1", 443))).isTrue();
+      assertThat(m("connect", "{binary: {glob: [\"/usr/bin/*\"]}}", connect("1.1.1.1", 443)))
+          .isTrue();
       assertThat(m("connect", "{binary: {glob: [\"/bin/*\"]}}", connect("1.1.1.1", 443))).isFalse();
     }
 
     @ParameterizedTest(name = "{0} in {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
         10.0.0.0      | 10.0.0.0/8       | true
         9.255.255.255 | 10.0.0.0/8       | false
         10.255.255.255| 10.0.0.0/8       | true
@@ -195,19 +225,42 @@ class SelectorTest {
         ::ffff:10.1.2.3 | 10.0.0.0/8     | true
         """)
     void cidrBoundaries(String address, String cidr, boolean expected) {
-      assertThat(m("connect", "{address: [\"" + cidr + "\"]}", connect(address, 1))).isEqualTo(expected);
+      assertThat(m("connect", "{address: [\"" + cidr + "\"]}", connect(address, 1)))
+          .isEqualTo(expected);
     }
 
     @Test
     void ipv4MappedIpv6IsNormalizedToIpv4() throws Exception {
-      byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 169, (byte) 254, (byte) 169, (byte) 254};
-      var f = new ConnectFacts(java.net.Inet6Address.getByAddress(null, mapped, -1), 80, "/usr/bin/curl");
+      byte[] mapped = {
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        (byte) 0xff,
+        (byte) 0xff,
+        (byte) 169,
+        (byte) 254,
+        (byte) 169,
+        (byte) 254
+      };
+      var f =
+          new ConnectFacts(
+              java.net.Inet6Address.getByAddress(null, mapped, -1), 80, "/usr/bin/curl");
       assertThat(f.address()).isEqualTo(InetAddress.ofLiteral("169.254.169.254"));
       assertThat(m("connect", "{address: [169.254.169.254]}", f)).isTrue();
     }
 
     @ParameterizedTest(name = "port {0} {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+        delimiter = '|',
+        textBlock =
+            """
         0     | {in: [0]}                      | true
         1     | {in: [0]}                      | false
         65535 | {in: [65535]}                  | true
@@ -229,7 +282,10 @@ class SelectorTest {
   }
 
   @ParameterizedTest(name = "uid {0} {1} -> {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       0          | {in: [0]}                   | true
       1          | {in: [0]}                   | false
       999        | {in: [0, "1000-1999"]}      | false
@@ -261,7 +317,8 @@ class SelectorTest {
     void unknownNameMatchesOnlyRulesWithoutNameSelector() {
       assertThat(m("module_load", "{name: {glob: [\"*\"]}}", module(null))).isFalse();
       assertThat(m("module_load", "{}", module(null))).isTrue();
-      assertThat(m("module_load", "{binary: {exact: [/usr/sbin/modprobe]}}", module(null))).isTrue();
+      assertThat(m("module_load", "{binary: {exact: [/usr/sbin/modprobe]}}", module(null)))
+          .isTrue();
     }
 
     @Test
@@ -275,8 +332,10 @@ class SelectorTest {
   class Ptrace {
     @Test
     void target() {
-      assertThat(m("ptrace", "{target: {prefix: [/usr/sbin/]}}", ptrace("/usr/sbin/sshd"))).isTrue();
-      assertThat(m("ptrace", "{target: {prefix: [/usr/sbin/]}}", ptrace("/usr/bin/sshd"))).isFalse();
+      assertThat(m("ptrace", "{target: {prefix: [/usr/sbin/]}}", ptrace("/usr/sbin/sshd")))
+          .isTrue();
+      assertThat(m("ptrace", "{target: {prefix: [/usr/sbin/]}}", ptrace("/usr/bin/sshd")))
+          .isFalse();
     }
 
     @Test
@@ -290,29 +349,44 @@ class SelectorTest {
   class Privilege {
     @Test
     void binary() {
-      assertThat(m("privilege", "{binary: {prefix: [/home/]}}", privilege("/home/u/a.out", Gain.UID0))).isTrue();
-      assertThat(m("privilege", "{binary: {prefix: [/home/]}}", privilege("/usr/bin/sudo", Gain.UID0))).isFalse();
+      assertThat(
+              m("privilege", "{binary: {prefix: [/home/]}}", privilege("/home/u/a.out", Gain.UID0)))
+          .isTrue();
+      assertThat(
+              m("privilege", "{binary: {prefix: [/home/]}}", privilege("/usr/bin/sudo", Gain.UID0)))
+          .isFalse();
     }
 
     @Test
     void gainsIntersect() {
-      assertThat(m("privilege", "{gains: [uid0]}", privilege("/x", Gain.UID0, Gain.CAPABILITIES))).isTrue();
+      assertThat(m("privilege", "{gains: [uid0]}", privilege("/x", Gain.UID0, Gain.CAPABILITIES)))
+          .isTrue();
       assertThat(m("privilege", "{gains: [uid0]}", privilege("/x", Gain.CAPABILITIES))).isFalse();
-      assertThat(m("privilege", "{gains: [uid0, capabilities]}", privilege("/x", Gain.CAPABILITIES))).isTrue();
+      assertThat(
+              m("privilege", "{gains: [uid0, capabilities]}", privilege("/x", Gain.CAPABILITIES)))
+          .isTrue();
     }
   }
 
   @Test
   void aMatchNeverMatchesFactsOfAnotherKind() {
-    List<Facts> all = List.of(exec("/x"), open("/x", Access.READ), connect("1.1.1.1", 1), module("m"), ptrace("/x"),
-        privilege("/x", Gain.UID0));
+    List<Facts> all =
+        List.of(
+            exec("/x"),
+            open("/x", Access.READ),
+            connect("1.1.1.1", 1),
+            module("m"),
+            ptrace("/x"),
+            privilege("/x", Gain.UID0));
     for (EventKind k : EventKind.values()) {
       if (k == EventKind.CALL) {
         continue; // needs a declared hook: CallRuleTest
       }
       Match any = match(k.yamlName(), "{}");
       for (Facts f : all) {
-        assertThat(PolicyEvaluator.matches(any, f)).as("%s vs %s", k, f.kind()).isEqualTo(f.kind() == k);
+        assertThat(PolicyEvaluator.matches(any, f))
+            .as("%s vs %s", k, f.kind())
+            .isEqualTo(f.kind() == k);
       }
     }
   }
@@ -320,7 +394,10 @@ class SelectorTest {
   @Test
   void factsKinds() {
     assertThat(exec("/x")).isInstanceOf(ExecFacts.class);
-    assertThat(module("m")).isInstanceOf(ModuleLoadFacts.class).extracting(ModuleLoadFacts::name).isEqualTo(Optional.of("m"));
+    assertThat(module("m"))
+        .isInstanceOf(ModuleLoadFacts.class)
+        .extracting(ModuleLoadFacts::name)
+        .isEqualTo(Optional.of("m"));
     assertThat(ptrace("/t")).isInstanceOf(PtraceFacts.class);
     assertThat(privilege("/x", Gain.UID0)).isInstanceOf(PrivilegeFacts.class);
   }

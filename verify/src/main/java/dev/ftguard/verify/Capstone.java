@@ -18,13 +18,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * FFM binding to Capstone 4 ({@code libcapstone.so.4}, Debian's libcapstone4 4.0.2): decodes
- * x86-64 code with instruction details, in AT&T syntax. No JNI.
+ * FFM binding to Capstone 4 ({@code libcapstone.so.4}, Debian's libcapstone4 4.0.2): decodes x86-64
+ * code with instruction details, in AT&T syntax. No JNI.
  *
  * <p>Layouts are those of capstone 4's {@code capstone.h} and {@code x86.h} for x86-64 (LP64):
- * {@code cs_insn} is 240 bytes with {@code detail} at 232; {@code cs_detail} holds the groups at
- * 67 (count at 75) and {@code cs_x86} at 80; in {@code cs_x86}, {@code op_count} is at 64, the
- * eight 48-byte {@code cs_x86_op}s at 72 and {@code cs_x86_encoding} at 456.
+ * {@code cs_insn} is 240 bytes with {@code detail} at 232; {@code cs_detail} holds the groups at 67
+ * (count at 75) and {@code cs_x86} at 80; in {@code cs_x86}, {@code op_count} is at 64, the eight
+ * 48-byte {@code cs_x86_op}s at 72 and {@code cs_x86_encoding} at 456.
  *
  * <p>One instance owns one Capstone handle and is not thread-safe.
  */
@@ -141,7 +141,8 @@ public final class Capstone implements AutoCloseable {
 
   private static MethodHandle fn(SymbolLookup l, String name, FunctionDescriptor fd) {
     MemorySegment addr =
-        l.find(name).orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no symbol " + name));
+        l.find(name)
+            .orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no symbol " + name));
     return LINKER.downcallHandle(addr, fd);
   }
 
@@ -199,11 +200,11 @@ public final class Capstone implements AutoCloseable {
   }
 
   /**
-   * Decodes {@code code}, the first byte at {@code address}. Instructions Capstone 4 does not
-   * know but whose length {@link LengthDecoder} can measure (VEX, EVEX, {@code 0F 38},
-   * {@code 0F 3A}, some {@code 0F 01}: none transfers control) are listed as {@code .byte} with
-   * no groups, and decoding goes on after them. Decoding stops at the end or at the first bytes
-   * neither can read: compare the end of the last instruction with the length to tell.
+   * Decodes {@code code}, the first byte at {@code address}. Instructions Capstone 4 does not know
+   * but whose length {@link LengthDecoder} can measure (VEX, EVEX, {@code 0F 38}, {@code 0F 3A},
+   * some {@code 0F 01}: none transfers control) are listed as {@code .byte} with no groups, and
+   * decoding goes on after them. Decoding stops at the end or at the first bytes neither can read:
+   * compare the end of the last instruction with the length to tell.
    */
   public List<Instruction> disassemble(byte[] code, long address) {
     if (closed) {
@@ -223,7 +224,12 @@ public final class Capstone implements AutoCloseable {
             (long)
                 cs.disasm()
                     .invokeExact(
-                        handle, buf.asSlice(at), (long) (code.length - at), address + at, 0L, insnPtr);
+                        handle,
+                        buf.asSlice(at),
+                        (long) (code.length - at),
+                        address + at,
+                        0L,
+                        insnPtr);
         if (n > 0) {
           MemorySegment insns = insnPtr.get(ADDRESS, 0).reinterpret(n * INSN_SIZE);
           try {

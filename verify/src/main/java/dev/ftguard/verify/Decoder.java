@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes the functions of an {@link ElfObject} with Capstone and resolves each control
- * transfer's target through the object's relocations. Not thread-safe; close it to free the
- * Capstone handle.
+ * Decodes the functions of an {@link ElfObject} with Capstone and resolves each control transfer's
+ * target through the object's relocations. Not thread-safe; close it to free the Capstone handle.
  */
 public final class Decoder implements AutoCloseable {
   private final ElfObject elf;
@@ -33,8 +32,8 @@ public final class Decoder implements AutoCloseable {
    *
    * @param instructions every instruction decoded from its first byte on
    * @param transfers its jumps, calls and returns, with their targets
-   * @param undecodedAt the section offset of the first byte Capstone could not decode, or -1
-   *     when the whole body ({@code st_size} bytes) was decoded
+   * @param undecodedAt the section offset of the first byte Capstone could not decode, or -1 when
+   *     the whole body ({@code st_size} bytes) was decoded
    */
   public record FunctionCode(
       ElfObject.Symbol function,
@@ -66,10 +65,12 @@ public final class Decoder implements AutoCloseable {
         transfers.add(transfer(function, section, i));
       }
     }
-    return new FunctionCode(function, section, List.copyOf(insns), List.copyOf(transfers), undecodedAt);
+    return new FunctionCode(
+        function, section, List.copyOf(insns), List.copyOf(transfers), undecodedAt);
   }
 
-  private Transfer transfer(ElfObject.Symbol function, ElfObject.Section section, Instruction insn) {
+  private Transfer transfer(
+      ElfObject.Symbol function, ElfObject.Section section, Instruction insn) {
     Transfer.Kind kind;
     if (insn.isReturn()) {
       kind = Transfer.Kind.RETURN;
@@ -88,7 +89,9 @@ public final class Decoder implements AutoCloseable {
       target =
           switch (insn.operands().getFirst()) {
             case Operand.Immediate imm ->
-                reloc != null ? relocated(reloc, insn) : new Target.Local(section.index(), section.name(), imm.value());
+                reloc != null
+                    ? relocated(reloc, insn)
+                    : new Target.Local(section.index(), section.name(), imm.value());
             case Operand.Register reg -> new Target.Register(reg.name());
             case Operand.Memory mem -> memory(section, insn, mem, reloc);
           };

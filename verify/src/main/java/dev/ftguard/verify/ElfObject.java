@@ -24,8 +24,8 @@ import net.fornwall.jelf.ElfSymbolTableSection;
 
 /**
  * An x86-64 relocatable ELF object (a kernel module {@code .ko} or a {@code .o}) as the verifier
- * needs it: sections, symbols and RELA relocations, read with jelf. Offsets are section offsets,
- * as everywhere in a relocatable object.
+ * needs it: sections, symbols and RELA relocations, read with jelf. Offsets are section offsets, as
+ * everywhere in a relocatable object.
  */
 public final class ElfObject {
   /** {@code SHT_RELA}, {@code SHF_EXECINSTR}, {@code SHN_*}. */
@@ -63,8 +63,7 @@ public final class ElfObject {
    *
    * @param sectionIndex {@code st_shndx}: 0 for an undefined symbol
    */
-  public record Symbol(
-      int index, String name, long value, long size, int type, int sectionIndex) {
+  public record Symbol(int index, String name, long value, long size, int type, int sectionIndex) {
     public static final int STT_OBJECT = 1;
     public static final int STT_FUNC = 2;
     public static final int STT_SECTION = 3;
@@ -113,11 +112,13 @@ public final class ElfObject {
   private final ElfFile elf;
   private final List<Section> sections;
   private final List<Symbol> symbols;
+
   /** Relocation section indexes by the index of the section they relocate. */
   private final Map<Integer, List<Integer>> relaFor = new HashMap<>();
 
   private final Map<Integer, NavigableMap<Long, Relocation>> relocations = new HashMap<>();
   private final Map<Integer, byte[]> data = new HashMap<>();
+
   /** Function symbols per section, sorted by address then size (largest first). */
   private Map<Integer, List<Symbol>> functionsBySection;
 
@@ -131,8 +132,8 @@ public final class ElfObject {
   /**
    * Reads {@code file}.
    *
-   * @throws VerifyException when it is missing, unreadable, not ELF, or not a 64-bit
-   *     little-endian x86-64 relocatable object
+   * @throws VerifyException when it is missing, unreadable, not ELF, or not a 64-bit little-endian
+   *     x86-64 relocatable object
    */
   public static ElfObject read(Path file) throws VerifyException {
     if (Files.isDirectory(file)) {
@@ -145,7 +146,8 @@ public final class ElfObject {
       if (n < 4 || ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F') {
         throw new VerifyException(
             VerifyException.Kind.NOT_ELF,
-            file + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko");
+            file
+                + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko");
       }
     } catch (NoSuchFileException e) {
       throw new VerifyException(VerifyException.Kind.UNREADABLE, file + " does not exist");
@@ -184,10 +186,10 @@ public final class ElfObject {
 
   /**
    * Marks empty SHT_NOTE sections SHT_PROGBITS, in place. Newer binutils (Debian sid's, which
-   * builds the 7.2 modules) leave an empty {@code .note.GNU-stack} of type NOTE in a module
-   * linked with an assembly object, and jelf reads a note header from an empty note section
-   * (beyond it): an empty section holds no note either way. Only for 64-bit little-endian files
-   * with their section headers inside the file; anything else is left for jelf to judge.
+   * builds the 7.2 modules) leave an empty {@code .note.GNU-stack} of type NOTE in a module linked
+   * with an assembly object, and jelf reads a note header from an empty note section (beyond it):
+   * an empty section holds no note either way. Only for 64-bit little-endian files with their
+   * section headers inside the file; anything else is left for jelf to judge.
    */
   static void emptyNotesAsProgbits(byte[] b) {
     if (b.length < 64 || b[4] != 2 || b[5] != 1) {
@@ -249,7 +251,9 @@ public final class ElfObject {
         int shndx = Short.toUnsignedInt(s.st_shndx);
         if (shndx == SHN_XINDEX) {
           throw new ElfException(
-              "symbol " + i + " uses extended section numbering (SHN_XINDEX), which is not supported");
+              "symbol "
+                  + i
+                  + " uses extended section numbering (SHN_XINDEX), which is not supported");
         }
         String name;
         if (s.getType() == Symbol.STT_SECTION && shndx < sections.size()) {
@@ -261,7 +265,8 @@ public final class ElfObject {
             new Symbol(i, name == null ? "" : name, s.st_value, s.st_size, s.getType(), shndx));
       }
     }
-    ElfObject o = new ElfObject(file, elf, List.copyOf(sections), Collections.unmodifiableList(symbols));
+    ElfObject o =
+        new ElfObject(file, elf, List.copyOf(sections), Collections.unmodifiableList(symbols));
     for (Section s : sections) {
       if (s.type() == SHT_RELA) {
         int target = elf.getSection(s.index()).header.sh_info;
@@ -318,7 +323,8 @@ public final class ElfObject {
             try {
               s = elf.getSection(rela);
             } catch (ElfException e) {
-              throw new IllegalStateException(file + ": cannot read relocations of " + section.name(), e);
+              throw new IllegalStateException(
+                  file + ": cannot read relocations of " + section.name(), e);
             }
             if (!(s instanceof ElfRelocationAddendSection r)) {
               continue;
@@ -327,11 +333,16 @@ public final class ElfObject {
               int sym = a.getSymbolIndex();
               if (sym < 0 || sym >= symbols.size()) {
                 throw new IllegalStateException(
-                    file + ": a relocation of " + section.name() + " names symbol " + sym
+                    file
+                        + ": a relocation of "
+                        + section.name()
+                        + " names symbol "
+                        + sym
                         + ", beyond the symbol table");
               }
               out.putIfAbsent(
-                  a.r_offset, new Relocation(a.r_offset, (int) a.getType(), symbols.get(sym), a.r_addend));
+                  a.r_offset,
+                  new Relocation(a.r_offset, (int) a.getType(), symbols.get(sym), a.r_addend));
             }
           }
           return Collections.unmodifiableNavigableMap(out);
@@ -410,6 +421,8 @@ public final class ElfObject {
     if (offset == 0) {
       return name;
     }
-    return offset < 0 ? name + "-0x" + Long.toHexString(-offset) : name + "+0x" + Long.toHexString(offset);
+    return offset < 0
+        ? name + "-0x" + Long.toHexString(-offset)
+        : name + "+0x" + Long.toHexString(offset);
   }
 }

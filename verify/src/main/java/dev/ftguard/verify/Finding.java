@@ -1,21 +1,20 @@
 package dev.ftguard.verify;
 
 /**
- * A control transfer that leaves a wrapper without returning: the wrapper may reach the
- * original function (or something that does) through a tail call.
+ * A control transfer that leaves a wrapper without returning: the wrapper may reach the original
+ * function (or something that does) through a tail call.
  *
  * @param wrapper the wrapper, as listed in {@code .ftg_wrappers}
- * @param function the part that holds the instruction: the wrapper or one of its
- *     {@code .cold} parts
+ * @param function the part that holds the instruction: the wrapper or one of its {@code .cold}
+ *     parts
  * @param section that part's section
  * @param functionOffset the instruction's offset in {@code function}
  * @param sectionOffset the instruction's offset in {@code section}
  * @param instruction the instruction, its target named ({@code jmp __x86_indirect_thunk_rax})
- * @param target where it goes ({@code __x86_indirect_thunk_rax}, {@code *%rax},
- *     {@code *ftg_real_execve(%rip)}, {@code orig_fn})
+ * @param target where it goes ({@code __x86_indirect_thunk_rax}, {@code *%rax}, {@code
+ *     *ftg_real_execve(%rip)}, {@code orig_fn})
  * @param reason why it is a finding
- * @param detail a sentence that names what is reached, e.g. "the original, through
- *     ftg_real_execve"
+ * @param detail a sentence that names what is reached, e.g. "the original, through ftg_real_execve"
  */
 public record Finding(
     String wrapper,
@@ -55,11 +54,19 @@ public record Finding(
 
   /** {@code ftg_execve+0x6d (.text+0xa0d)}. */
   public String where() {
-    return ElfObject.plus(function, functionOffset) + " (" + ElfObject.plus(section, sectionOffset) + ")";
+    return ElfObject.plus(function, functionOffset)
+        + " ("
+        + ElfObject.plus(section, sectionOffset)
+        + ")";
   }
 
   /** One line: where, the instruction, why. */
   public String describe() {
-    return where() + ": " + instruction + ": " + reason.description() + (detail.isEmpty() ? "" : "; " + detail);
+    return where()
+        + ": "
+        + instruction
+        + ": "
+        + reason.description()
+        + (detail.isEmpty() ? "" : "; " + detail);
   }
 }

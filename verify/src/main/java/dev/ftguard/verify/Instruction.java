@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One decoded x86-64 instruction.
  *
- * @param address where it starts (the offset in its section: objects are decoded at their
- *     section offsets)
+ * @param address where it starts (the offset in its section: objects are decoded at their section
+ *     offsets)
  * @param size its length in bytes
  * @param id Capstone's instruction id ({@code x86_insn})
  * @param name Capstone's canonical name, without prefixes or size suffix ("jmp", "jae", "call")

@@ -1,11 +1,11 @@
 package dev.ftguard.verify;
 
 /**
- * Measures the length of the few instructions Capstone 4 cannot decode but that appear in
- * kernel code, so that decoding can go on after them: AVX2 and AVX-512 instructions (VEX and
- * EVEX encodings, e.g. {@code vbroadcasti128}, masked {@code vpermd}), the legacy {@code 0F 38}
- * and {@code 0F 3A} opcode maps (e.g. {@code movdir64b}, {@code enqcmds}) and register forms of
- * {@code 0F 01} system instructions that do not transfer control (e.g. {@code rdpkru}).
+ * Measures the length of the few instructions Capstone 4 cannot decode but that appear in kernel
+ * code, so that decoding can go on after them: AVX2 and AVX-512 instructions (VEX and EVEX
+ * encodings, e.g. {@code vbroadcasti128}, masked {@code vpermd}), the legacy {@code 0F 38} and
+ * {@code 0F 3A} opcode maps (e.g. {@code movdir64b}, {@code enqcmds}) and register forms of {@code
+ * 0F 01} system instructions that do not transfer control (e.g. {@code rdpkru}).
  *
  * <p>None of these opcode maps holds a jump, call or return, so an instruction measured here is
  * never a control transfer. Everything else (and anything malformed) gives 0: the bytes stay
@@ -103,7 +103,8 @@ final class LengthDecoder {
     int imm =
         switch (map) {
           case 3 -> 1;
-          case 1 -> (opcode >= 0x70 && opcode <= 0x73) || (opcode >= 0xc2 && opcode <= 0xc6) ? 1 : 0;
+          case 1 ->
+              (opcode >= 0x70 && opcode <= 0x73) || (opcode >= 0xc2 && opcode <= 0xc6) ? 1 : 0;
           default -> 0;
         };
     return modrm(code, at, opcodeAt + 1, end, imm, kind);

@@ -32,8 +32,8 @@ public record Report(Path file, List<Wrapper> wrappers, List<Finding> findings) 
    *
    * @param name the wrapper function
    * @param original the variable through which it calls the original ({@code ftg_real_execve})
-   * @param parts its body and the parts the compiler split off ({@code <name>.cold}) that it
-   *     jumps to
+   * @param parts its body and the parts the compiler split off ({@code <name>.cold}) that it jumps
+   *     to
    * @param instructions how many instructions were decoded in all parts
    */
   public record Wrapper(String name, String original, List<Part> parts, int instructions) {

@@ -18,8 +18,7 @@ public sealed interface Target {
    * Through a pointer in memory: {@code jmp *ftg_real_x(%rip)}.
    *
    * @param operand the operand as written, with the symbol when a relocation gives it
-   * @param pointer where the pointer is read from when known (RIP-relative or relocated), else
-   *     null
+   * @param pointer where the pointer is read from when known (RIP-relative or relocated), else null
    */
   record Memory(String operand, Target pointer) implements Target {}
 }

@@ -6,9 +6,9 @@ package dev.ftguard.verify;
  * @param function the function symbol whose body holds it
  * @param section the function's section
  * @param instruction the decoded instruction
- * @param target where it goes: a relocation that covers its operand bytes decides (symbol +
- *     addend + the distance from the relocated field to the end of the instruction for
- *     PC-relative types); otherwise the decoded operand
+ * @param target where it goes: a relocation that covers its operand bytes decides (symbol + addend
+ *     + the distance from the relocated field to the end of the instruction for PC-relative types);
+ *     otherwise the decoded operand
  * @param relocation that relocation, or null
  */
 public record Transfer(

@@ -11,24 +11,21 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Proves on a built module that no hook wrapper reaches its original function through a tail
- * call.
+ * Proves on a built module that no hook wrapper reaches its original function through a tail call.
  *
  * <p>A wrapper calls the original through a function pointer; the ftrace callback lets that call
- * through because its {@code parent_ip} lies inside the module. Compiled as a tail (sibling)
- * call, the wrapper would jump instead: {@code parent_ip} would be the wrapper's caller in the
- * kernel, the callback would redirect the original to the wrapper again, and the CPU would loop
- * forever.
+ * through because its {@code parent_ip} lies inside the module. Compiled as a tail (sibling) call,
+ * the wrapper would jump instead: {@code parent_ip} would be the wrapper's caller in the kernel,
+ * the callback would redirect the original to the wrapper again, and the CPU would loop forever.
  *
- * <p>The module lists every wrapper in the section {@code .ftg_wrappers}: 16-byte entries
- * {@code struct ftg_wrapper { void *fn; unsigned long *orig; }} filled by {@code R_X86_64_64}
- * relocations. For each wrapper the verifier decodes its whole body ({@code st_size} bytes) and
- * the {@code <name>.cold} parts the compiler split off that it jumps to, and reports every control
- * transfer that leaves them other than a return: a jump to a retpoline thunk, through a register
- * or through memory, a jump or conditional jump to another function. Returns ({@code ret},
- * {@code jmp __x86_return_thunk}, also conditional), jumps inside the wrapper and its parts, and
- * calls are fine. Bytes the decoder cannot read are a finding too: the proof would be
- * incomplete.
+ * <p>The module lists every wrapper in the section {@code .ftg_wrappers}: 16-byte entries {@code
+ * struct ftg_wrapper { void *fn; unsigned long *orig; }} filled by {@code R_X86_64_64} relocations.
+ * For each wrapper the verifier decodes its whole body ({@code st_size} bytes) and the {@code
+ * <name>.cold} parts the compiler split off that it jumps to, and reports every control transfer
+ * that leaves them other than a return: a jump to a retpoline thunk, through a register or through
+ * memory, a jump or conditional jump to another function. Returns ({@code ret}, {@code jmp
+ * __x86_return_thunk}, also conditional), jumps inside the wrapper and its parts, and calls are
+ * fine. Bytes the decoder cannot read are a finding too: the proof would be incomplete.
  */
 public final class Verifier {
   /** The section that lists the wrappers ({@code FTG_WRAPPERS_SECTION} in kmod/hook.h). */
@@ -49,8 +46,8 @@ public final class Verifier {
   /**
    * Verifies one module file.
    *
-   * @throws VerifyException when the file is missing, not an x86-64 relocatable ELF object, has
-   *     no well-formed {@code .ftg_wrappers} section, or libcapstone.so.4 is missing
+   * @throws VerifyException when the file is missing, not an x86-64 relocatable ELF object, has no
+   *     well-formed {@code .ftg_wrappers} section, or libcapstone.so.4 is missing
    */
   public static Report verify(Path ko) throws VerifyException {
     ElfObject elf = ElfObject.read(ko);
@@ -69,8 +66,8 @@ public final class Verifier {
    * One {@code .ftg_wrappers} entry.
    *
    * @param originalVariable where the wrapper's pointer to the original lives
-   * @param original what that variable is initialised to in the object, if anything (test
-   *     objects; the module fills it at run time)
+   * @param original what that variable is initialised to in the object, if anything (test objects;
+   *     the module fills it at run time)
    */
   record Entry(
       ElfObject.Symbol function, String originalName, Target originalVariable, Target original) {}
@@ -99,7 +96,8 @@ public final class Verifier {
       ElfObject.Relocation orig = pointer(file, relocs, i, 8, "orig");
       ElfObject.Symbol s = fn.symbol();
       if (!s.defined()) {
-        throw bad(file, "entry " + i + " names " + s.name() + ", which is not defined in the module");
+        throw bad(
+            file, "entry " + i + " names " + s.name() + ", which is not defined in the module");
       }
       long at = s.value() + fn.addend();
       ElfObject.Symbol function =
@@ -127,7 +125,9 @@ public final class Verifier {
           initial =
               t.defined()
                   ? new Target.Local(
-                      t.sectionIndex(), elf.section(t.sectionIndex()).name(), t.value() + init.addend())
+                      t.sectionIndex(),
+                      elf.section(t.sectionIndex()).name(),
+                      t.value() + init.addend())
                   : new Target.External(t.name(), init.addend());
         }
       } else {
@@ -140,7 +140,11 @@ public final class Verifier {
   }
 
   private static ElfObject.Relocation pointer(
-      Path file, NavigableMap<Long, ElfObject.Relocation> relocs, long entry, int field, String name)
+      Path file,
+      NavigableMap<Long, ElfObject.Relocation> relocs,
+      long entry,
+      int field,
+      String name)
       throws VerifyException {
     ElfObject.Relocation r = relocs.get(entry * ENTRY_SIZE + field);
     if (r == null) {
@@ -149,7 +153,12 @@ public final class Verifier {
     if (r.type() != ElfObject.R_X86_64_64) {
       throw bad(
           file,
-          "entry " + entry + "'s " + name + " pointer has relocation type " + r.type()
+          "entry "
+              + entry
+              + "'s "
+              + name
+              + " pointer has relocation type "
+              + r.type()
               + ", not R_X86_64_64");
     }
     return r;
@@ -175,7 +184,8 @@ public final class Verifier {
       this.decoder = decoder;
       this.elf = decoder.elf();
       this.entry = entry;
-      this.coldName = Pattern.compile(Pattern.quote(entry.function().name()) + "\\.cold(?:\\.\\d+)?");
+      this.coldName =
+          Pattern.compile(Pattern.quote(entry.function().name()) + "\\.cold(?:\\.\\d+)?");
     }
 
     void run(List<Report.Wrapper> wrappers, List<Finding> findings) {
@@ -215,15 +225,21 @@ public final class Verifier {
                   "(bad)",
                   "",
                   Finding.Reason.UNDECODABLE,
-                  (fn.value() + fn.size() - code.undecodedAt()) + " of " + fn.size()
+                  (fn.value() + fn.size() - code.undecodedAt())
+                      + " of "
+                      + fn.size()
                       + " bytes not decoded"));
         }
       }
       List<Report.Part> ps =
           parts.stream()
-              .map(p -> new Report.Part(p.name(), elf.section(p.sectionIndex()).name(), p.value(), p.size()))
+              .map(
+                  p ->
+                      new Report.Part(
+                          p.name(), elf.section(p.sectionIndex()).name(), p.value(), p.size()))
               .toList();
-      wrappers.add(new Report.Wrapper(entry.function().name(), entry.originalName(), ps, instructions));
+      wrappers.add(
+          new Report.Wrapper(entry.function().name(), entry.originalName(), ps, instructions));
     }
 
     private void add(ElfObject.Symbol part) {
@@ -233,8 +249,12 @@ public final class Verifier {
     }
 
     private boolean inside(Target.Local l) {
-      return parts.stream().anyMatch(p -> p.sectionIndex() == l.section()
-          && l.offset() >= p.value() && l.offset() < p.value() + p.size());
+      return parts.stream()
+          .anyMatch(
+              p ->
+                  p.sectionIndex() == l.section()
+                      && l.offset() >= p.value()
+                      && l.offset() < p.value() + p.size());
     }
 
     /** A finding for this transfer, or null when it stays in the wrapper or returns. */
@@ -266,7 +286,8 @@ public final class Verifier {
                 reason = Finding.Reason.TAIL_CALL_TO_ORIGINAL;
                 detail = "the function " + entry.originalName() + " points to";
               } else {
-                reason = conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
+                reason =
+                    conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
               }
             }
             case Target.External e -> {
@@ -283,7 +304,8 @@ public final class Verifier {
                 reason = Finding.Reason.TAIL_CALL_TO_ORIGINAL;
                 detail = "the function " + entry.originalName() + " points to";
               } else {
-                reason = conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
+                reason =
+                    conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
               }
             }
             case Target.Register r -> {

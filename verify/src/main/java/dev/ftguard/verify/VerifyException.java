@@ -1,9 +1,9 @@
 package dev.ftguard.verify;
 
 /**
- * The verifier could not look at a file: it is missing, not an x86-64 relocatable ELF object,
- * has no (or a malformed) {@code .ftg_wrappers} section, or the decoder is missing. The message
- * names the file and says what is wrong.
+ * The verifier could not look at a file: it is missing, not an x86-64 relocatable ELF object, has
+ * no (or a malformed) {@code .ftg_wrappers} section, or the decoder is missing. The message names
+ * the file and says what is wrong.
  */
 public final class VerifyException extends Exception {
   private static final long serialVersionUID = 1L;

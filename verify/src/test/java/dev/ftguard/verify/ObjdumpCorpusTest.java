@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks the decoder against {@code objdump -drw}: for every function symbol of a corpus of
- * kernel modules (ftguard itself and a deterministic sample of the modules Debian ships), the
- * branch instructions the verifier sees (section offset, mnemonic, target as relocation symbol +
- * offset or as decoded address) must be exactly those objdump prints. The function symbols
- * themselves must be those {@code objdump -t} lists.
+ * Checks the decoder against {@code objdump -drw}: for every function symbol of a corpus of kernel
+ * modules (ftguard itself and a deterministic sample of the modules Debian ships), the branch
+ * instructions the verifier sees (section offset, mnemonic, target as relocation symbol + offset or
+ * as decoded address) must be exactly those objdump prints. The function symbols themselves must be
+ * those {@code objdump -t} lists.
  */
 class ObjdumpCorpusTest {
   /** How many of Debian's modules are compared. */
@@ -32,8 +32,8 @@ class ObjdumpCorpusTest {
   static final int LARGEST = 8;
 
   /**
-   * Modules with instructions Capstone 4 cannot decode (AVX-512, movdir64b and enqcmds,
-   * rdpkru), which the length decoder measures: in the sample when the kernel ships them.
+   * Modules with instructions Capstone 4 cannot decode (AVX-512, movdir64b and enqcmds, rdpkru),
+   * which the length decoder measures: in the sample when the kernel ships them.
    */
   static final List<String> MEASURED =
       List.of("lib/raid6/raid6_pq.ko", "drivers/dma/idxd/idxd.ko", "arch/x86/kvm/kvm-amd.ko");
@@ -41,7 +41,8 @@ class ObjdumpCorpusTest {
   @TempDir Path tmp;
 
   /** One branch instruction, as both sides name it. */
-  record Branch(String section, long offset, String mnemonic, String target) implements Comparable<Branch> {
+  record Branch(String section, long offset, String mnemonic, String target)
+      implements Comparable<Branch> {
     @Override
     public int compareTo(Branch o) {
       return Comparator.comparing(Branch::section)
@@ -58,8 +59,8 @@ class ObjdumpCorpusTest {
   }
 
   /**
-   * A deterministic sample: the {@link #MEASURED} modules, the {@link #LARGEST} largest (by
-   * size, then path), then the first by sorted path up to {@link #SAMPLE}.
+   * A deterministic sample: the {@link #MEASURED} modules, the {@link #LARGEST} largest (by size,
+   * then path), then the first by sorted path up to {@link #SAMPLE}.
    */
   static List<Path> sample() {
     List<Path> all = Tools.shippedModules();
@@ -75,7 +76,10 @@ class ObjdumpCorpusTest {
         .filter(p -> !picked.contains(p))
         .limit(LARGEST)
         .forEach(picked::add);
-    all.stream().filter(p -> !picked.contains(p)).limit(SAMPLE - picked.size()).forEach(picked::add);
+    all.stream()
+        .filter(p -> !picked.contains(p))
+        .limit(SAMPLE - picked.size())
+        .forEach(picked::add);
     return picked;
   }
 
@@ -136,11 +140,7 @@ class ObjdumpCorpusTest {
         measured[0] += code.instructions().stream().filter(i -> i.id() == 0).count();
         for (Transfer t : code.transfers()) {
           out.add(
-              new Branch(
-                  t.section().name(),
-                  t.sectionOffset(),
-                  t.instruction().name(),
-                  target(t)));
+              new Branch(t.section().name(), t.sectionOffset(), t.instruction().name(), target(t)));
         }
         if (!code.complete()) {
           out.add(new Branch(code.section().name(), code.undecodedAt(), "(undecoded)", fn.name()));
@@ -159,14 +159,16 @@ class ObjdumpCorpusTest {
     String reloc =
         r == null
             ? null
-            : ElfObject.plus(r.symbol().name(), r.addend() + (r.pcRelative() ? i.end() - r.offset() : 0));
+            : ElfObject.plus(
+                r.symbol().name(), r.addend() + (r.pcRelative() ? i.end() - r.offset() : 0));
     return switch (i.operands().getFirst()) {
       case Operand.Immediate imm -> reloc != null ? reloc : "@" + Long.toHexString(imm.value());
       case Operand.Register reg -> "*%" + reg.name();
       case Operand.Memory m ->
           reloc != null
               ? "*[" + reloc + "]"
-              : memory(m.segment(), m.disp(), m.base(), m.index(), m.index().isEmpty() ? 0 : m.scale());
+              : memory(
+                  m.segment(), m.disp(), m.base(), m.index(), m.index().isEmpty() ? 0 : m.scale());
     };
   }
 
@@ -181,14 +183,14 @@ class ObjdumpCorpusTest {
       Pattern.compile("^\\s*([0-9a-f]+):\\t((?:[0-9a-f]{2} )*[0-9a-f]{2})\\s*(?:\\t(.*))?$");
   private static final Pattern RELOC = Pattern.compile("^([0-9a-f]+): (R_X86_64_\\w+)$");
   private static final Pattern PREFIX =
-      Pattern.compile("cs|ds|es|ss|fs|gs|notrack|bnd|lock|rep|repz|repnz|repe|repne|data16|data32|addr32|rex(\\.[WRXB]+)?");
-  private static final Pattern MEM =
       Pattern.compile(
-          "\\*(?:%(\\w+):)?(-?0x[0-9a-f]+)?(?:\\((?:%(\\w+))?(?:,%(\\w+),(\\d))?\\))?");
+          "cs|ds|es|ss|fs|gs|notrack|bnd|lock|rep|repz|repnz|repe|repne|data16|data32|addr32|rex(\\.[WRXB]+)?");
+  private static final Pattern MEM =
+      Pattern.compile("\\*(?:%(\\w+):)?(-?0x[0-9a-f]+)?(?:\\((?:%(\\w+))?(?:,%(\\w+),(\\d))?\\))?");
   private static final Set<String> BRANCHES =
       Set.of(
-          "jmp", "ljmp", "call", "lcall", "ret", "lret", "iret", "iretd", "iretq", "ja", "jae", "jb",
-          "jbe", "je", "jne", "jg", "jge", "jl", "jle", "jo", "jno", "jp", "jnp", "js", "jns",
+          "jmp", "ljmp", "call", "lcall", "ret", "lret", "iret", "iretd", "iretq", "ja", "jae",
+          "jb", "jbe", "je", "jne", "jg", "jge", "jl", "jle", "jo", "jno", "jp", "jnp", "js", "jns",
           "jrcxz", "jecxz", "jcxz", "loop", "loope", "loopne");
 
   /** Canonical names: size suffixes dropped; objdump's far return under Capstone's name. */
@@ -298,19 +300,31 @@ class ObjdumpCorpusTest {
   /** The function symbols the verifier reads are the ones objdump -t lists. */
   static void checkFunctionSymbols(ElfObject elf, List<String> problems) {
     String out =
-        Tools.ok(elf.file().getParent(), List.of("objdump", "-tw", elf.file().toString()), Tools.GCC, 60);
+        Tools.ok(
+            elf.file().getParent(),
+            List.of("objdump", "-tw", elf.file().toString()),
+            Tools.GCC,
+            60);
     Pattern fn =
         Pattern.compile("^([0-9a-f]{16}) .{6}F (\\S+)\\s+([0-9a-f]{16}) (?:\\.hidden )?(\\S*)$");
     Set<String> theirs = new TreeSet<>();
     for (String line : out.split("\n")) {
       Matcher m = fn.matcher(line);
       if (m.matches() && Long.parseLong(m.group(3), 16) > 0 && !m.group(2).equals("*UND*")) {
-        theirs.add(m.group(4) + "@" + m.group(2) + "+" + Long.parseLong(m.group(1), 16) + "/" + Long.parseLong(m.group(3), 16));
+        theirs.add(
+            m.group(4)
+                + "@"
+                + m.group(2)
+                + "+"
+                + Long.parseLong(m.group(1), 16)
+                + "/"
+                + Long.parseLong(m.group(3), 16));
       }
     }
     Set<String> mine = new TreeSet<>();
     for (ElfObject.Symbol s : elf.functions()) {
-      mine.add(s.name() + "@" + elf.section(s.sectionIndex()).name() + "+" + s.value() + "/" + s.size());
+      mine.add(
+          s.name() + "@" + elf.section(s.sectionIndex()).name() + "+" + s.value() + "/" + s.size());
     }
     if (!mine.equals(theirs)) {
       Set<String> a = new TreeSet<>(mine);
@@ -318,8 +332,11 @@ class ObjdumpCorpusTest {
       Set<String> b = new TreeSet<>(theirs);
       b.removeAll(mine);
       problems.add(
-          elf.file() + ": function symbols differ: only the verifier reads "
-              + a.stream().limit(10).toList() + ", only objdump lists " + b.stream().limit(10).toList());
+          elf.file()
+              + ": function symbols differ: only the verifier reads "
+              + a.stream().limit(10).toList()
+              + ", only objdump lists "
+              + b.stream().limit(10).toList());
     }
   }
 }

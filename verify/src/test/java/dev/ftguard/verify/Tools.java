@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What the tests need from the machine: the repository, gcc and as, objdump, make, Debian's
- * kernel headers and kernel modules. A missing tool fails the test with what to install; nothing
- * is skipped.
+ * What the tests need from the machine: the repository, gcc and as, objdump, make, Debian's kernel
+ * headers and kernel modules. A missing tool fails the test with what to install; nothing is
+ * skipped.
  */
 final class Tools {
   private Tools() {}
@@ -40,7 +40,8 @@ final class Tools {
     }
     try {
       p.getOutputStream().close();
-      CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+      CompletableFuture<String> out =
+          CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return fail("timed out after " + timeoutSeconds + " s: " + String.join(" ", cmd));
@@ -71,7 +72,8 @@ final class Tools {
     return r.output();
   }
 
-  static final String GCC = "install gcc and binutils: apt-get install gcc binutils, or run scripts/setup";
+  static final String GCC =
+      "install gcc and binutils: apt-get install gcc binutils, or run scripts/setup";
   static final String MAKE = "install make: apt-get install make, or run scripts/setup";
 
   /** The test fixture sources (verify/src/test/resources/fixtures). */
@@ -84,9 +86,9 @@ final class Tools {
   }
 
   /**
-   * Builds a fixture into a relocatable object in {@code out}: {@code .c} with gcc and the
-   * kernel's code generation flags (retpolines, return thunks, no PIC), {@code .S} with gcc
-   * (the assembler). {@code extra} are more gcc flags.
+   * Builds a fixture into a relocatable object in {@code out}: {@code .c} with gcc and the kernel's
+   * code generation flags (retpolines, return thunks, no PIC), {@code .S} with gcc (the assembler).
+   * {@code extra} are more gcc flags.
    */
   static Path compile(String fixture, Path out, List<String> extra) {
     Path src = fixtures().resolve(fixture);
@@ -171,8 +173,8 @@ final class Tools {
   }
 
   /**
-   * Copies kmod/ to {@code dir} (sources only) and builds it against {@code headers}; returns
-   * the module.
+   * Copies kmod/ to {@code dir} (sources only) and builds it against {@code headers}; returns the
+   * module.
    */
   static Path buildModule(Path kmodCopy, Path headers) {
     ok(

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every case of the analysis on small objects built at test time from the sources in
  * src/test/resources/fixtures: C compiled with the kernel's code generation (retpolines, return
- * thunks), assembly for the exact instruction forms. Each lists its wrappers in
- * {@code .ftg_wrappers} as FTG_DEFINE_WRAPPER does.
+ * thunks), assembly for the exact instruction forms. Each lists its wrappers in {@code
+ * .ftg_wrappers} as FTG_DEFINE_WRAPPER does.
  */
 class VerifierFixtureTest {
   @TempDir Path tmp;
@@ -35,8 +35,14 @@ class VerifierFixtureTest {
     assertThat(r.clean()).as("findings: %s", r.findings()).isTrue();
     assertThat(r.wrappers())
         .extracting(Report.Wrapper::name, Report.Wrapper::original)
-        .containsExactlyInAnyOrder(tuple("wrap_work", "real_work"), tuple("wrap_plain", "real_plain"));
-    assertThat(r.wrappers().stream().filter(w -> w.name().equals("wrap_work")).findFirst().orElseThrow().parts())
+        .containsExactlyInAnyOrder(
+            tuple("wrap_work", "real_work"), tuple("wrap_plain", "real_plain"));
+    assertThat(
+            r.wrappers().stream()
+                .filter(w -> w.name().equals("wrap_work"))
+                .findFirst()
+                .orElseThrow()
+                .parts())
         .singleElement()
         .satisfies(
             p -> {
@@ -92,7 +98,8 @@ class VerifierFixtureTest {
   void aRetpolineTailCallInAssembly() throws Exception {
     Report r = verify("retpoline_tail.S");
     assertThat(r.findings())
-        .extracting(Finding::function, Finding::functionOffset, Finding::sectionOffset, Finding::reason)
+        .extracting(
+            Finding::function, Finding::functionOffset, Finding::sectionOffset, Finding::reason)
         .containsExactly(tuple("wrap_tail", 12L, 12L, Reason.RETPOLINE_TAIL_CALL));
   }
 
@@ -100,7 +107,9 @@ class VerifierFixtureTest {
   void returnsInEveryFormAreClean() throws Exception {
     Report r = verify("return_thunk.S");
     assertThat(r.findings()).isEmpty();
-    assertThat(r.wrappers()).extracting(Report.Wrapper::name).containsExactly("wrap_ret", "wrap_thunk");
+    assertThat(r.wrappers())
+        .extracting(Report.Wrapper::name)
+        .containsExactly("wrap_ret", "wrap_thunk");
   }
 
   @Test
@@ -109,7 +118,11 @@ class VerifierFixtureTest {
     assertThat(r.findings())
         .extracting(Finding::reason, Finding::instruction, Finding::target, Finding::detail)
         .containsExactly(
-            tuple(Reason.INDIRECT_JUMP_REGISTER, "jmp *%rax", "*%rax", "through the pointer in %rax"));
+            tuple(
+                Reason.INDIRECT_JUMP_REGISTER,
+                "jmp *%rax",
+                "*%rax",
+                "through the pointer in %rax"));
   }
 
   @Test
@@ -118,7 +131,10 @@ class VerifierFixtureTest {
     assertThat(r.findings())
         .extracting(Finding::reason, Finding::instruction, Finding::detail)
         .containsExactly(
-            tuple(Reason.INDIRECT_JUMP_MEMORY, "jmp *real_mem(%rip)", "the original, through real_mem"));
+            tuple(
+                Reason.INDIRECT_JUMP_MEMORY,
+                "jmp *real_mem(%rip)",
+                "the original, through real_mem"));
   }
 
   @Test
@@ -171,7 +187,13 @@ class VerifierFixtureTest {
             Finding::sectionOffset,
             Finding::reason)
         .containsExactly(
-            tuple("wrap_cold", "wrap_cold.cold", ".text.unlikely", 12L, 13L, Reason.RETPOLINE_TAIL_CALL));
+            tuple(
+                "wrap_cold",
+                "wrap_cold.cold",
+                ".text.unlikely",
+                12L,
+                13L,
+                Reason.RETPOLINE_TAIL_CALL));
   }
 
   @Test

@@ -47,8 +47,7 @@ class VerifierInputTest {
 
   @Test
   void anExecutableOrSharedObjectIsNotAModule() {
-    Path java =
-        Path.of(ProcessHandle.current().info().command().orElseThrow()).toAbsolutePath();
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow()).toAbsolutePath();
     fails(java, VerifyException.Kind.NOT_X86_64_RELOCATABLE, "not an x86-64 relocatable object");
   }
 
@@ -61,7 +60,11 @@ class VerifierInputTest {
   @Test
   void anObjectWithoutTheWrapperList() {
     Path obj = Tools.compile("no_wrappers.c", tmp, List.of());
-    fails(obj, VerifyException.Kind.NO_WRAPPERS, "has no .ftg_wrappers section", "FTG_DEFINE_WRAPPER");
+    fails(
+        obj,
+        VerifyException.Kind.NO_WRAPPERS,
+        "has no .ftg_wrappers section",
+        "FTG_DEFINE_WRAPPER");
   }
 
   @Test
@@ -73,6 +76,10 @@ class VerifierInputTest {
   @Test
   void anEntryThatPointsToData() {
     Path obj = Tools.compile("bad_target.S", tmp, List.of());
-    fails(obj, VerifyException.Kind.BAD_WRAPPERS, "entry 0 points to .data", "where no function starts");
+    fails(
+        obj,
+        VerifyException.Kind.BAD_WRAPPERS,
+        "entry 0 points to .data",
+        "where no function starts");
   }
 }

@@ -10,93 +10,107 @@ import java.util.regex.Pattern;
 /**
  * The guest side of a run ({@code /init}) and how the host reads the serial console.
  *
- * <p>Serial console lines are one of: {@code ==ftguard-vm== stage <name>} (progress),
- * {@code ==ftguard-vm== exit <status>} (the payload ended; last line before poweroff),
- * {@code payload| <line>} (payload stdout/stderr), or kernel/other output.
+ * <p>Serial console lines are one of: {@code ==ftguard-vm== stage <name>} (progress), {@code
+ * ==ftguard-vm== exit <status>} (the payload ended; last line before poweroff), {@code payload|
+ * <line>} (payload stdout/stderr), or kernel/other output.
  */
 final class GuestProtocol {
-    private GuestProtocol() {}
+  private GuestProtocol() {}
 
-    static final String TAG = "==ftguard-vm==";
-    static final String PAYLOAD_PREFIX = "payload| ";
-    static final String STAGE_PAYLOAD = "payload";
-    /** Status the init script reports when its own setup failed before the payload. */
-    static final int SETUP_FAILED = 254;
+  static final String TAG = "==ftguard-vm==";
+  static final String PAYLOAD_PREFIX = "payload| ";
+  static final String STAGE_PAYLOAD = "payload";
 
-    private static final Pattern EXIT = Pattern.compile(Pattern.quote(TAG) + " exit (\\d+)\\s*$");
-    private static final Pattern STAGE = Pattern.compile(Pattern.quote(TAG) + " stage (\\S+)");
+  /** Status the init script reports when its own setup failed before the payload. */
+  static final int SETUP_FAILED = 254;
 
-    /** Exit status from the last exit marker in the log; payload lines cannot fake one. */
-    static OptionalInt exitStatus(String serialLog) {
-        OptionalInt status = OptionalInt.empty();
-        for (String line : serialLog.split("\r?\n")) {
-            OptionalInt s = exitStatusOf(line);
-            if (s.isPresent()) {
-                status = s;
-            }
-        }
-        return status;
+  private static final Pattern EXIT = Pattern.compile(Pattern.quote(TAG) + " exit (\\d+)\\s*$");
+  private static final Pattern STAGE = Pattern.compile(Pattern.quote(TAG) + " stage (\\S+)");
+
+  /** Exit status from the last exit marker in the log; payload lines cannot fake one. */
+  static OptionalInt exitStatus(String serialLog) {
+    OptionalInt status = OptionalInt.empty();
+    for (String line : serialLog.split("\r?\n")) {
+      OptionalInt s = exitStatusOf(line);
+      if (s.isPresent()) {
+        status = s;
+      }
     }
+    return status;
+  }
 
-    static OptionalInt exitStatusOf(String line) {
-        if (isPayload(line)) {
-            return OptionalInt.empty();
-        }
-        Matcher m = EXIT.matcher(line);
-        return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  static OptionalInt exitStatusOf(String line) {
+    if (isPayload(line)) {
+      return OptionalInt.empty();
     }
+    Matcher m = EXIT.matcher(line);
+    return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  }
 
-    static Optional<String> stageOf(String line) {
-        if (isPayload(line)) {
-            return Optional.empty();
-        }
-        Matcher m = STAGE.matcher(line);
-        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  static Optional<String> stageOf(String line) {
+    if (isPayload(line)) {
+      return Optional.empty();
     }
+    Matcher m = STAGE.matcher(line);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
 
-    static boolean isPayload(String line) {
-        return line.startsWith(PAYLOAD_PREFIX) || line.equals(PAYLOAD_PREFIX.strip());
+  static boolean isPayload(String line) {
+    return line.startsWith(PAYLOAD_PREFIX) || line.equals(PAYLOAD_PREFIX.strip());
+  }
+
+  /** The payload's own text of a {@code payload| } line. */
+  static String payloadText(String line) {
+    return line.length() <= PAYLOAD_PREFIX.length() ? "" : line.substring(PAYLOAD_PREFIX.length());
+  }
+
+  static List<String> payloadLines(String serialLog) {
+    return serialLog
+        .lines()
+        .map(l -> l.replace("\r", ""))
+        .filter(GuestProtocol::isPayload)
+        .map(GuestProtocol::payloadText)
+        .toList();
+  }
+
+  /**
+   * Serial log without payload output and harness markers: what the kernel (and init failures)
+   * printed.
+   */
+  static String kernelLines(String serialLog) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : serialLog.split("\r?\n")) {
+      if (!isPayload(line) && !line.contains(TAG)) {
+        sb.append(line).append('\n');
+      } else {
+        sb.append('\n'); // keep line numbers
+      }
     }
+    return sb.toString();
+  }
 
-    /** The payload's own text of a {@code payload| } line. */
-    static String payloadText(String line) {
-        return line.length() <= PAYLOAD_PREFIX.length() ? "" : line.substring(PAYLOAD_PREFIX.length());
+  /** A 9p mount in the guest. */
+  record Mount(String tag, String guestPath, boolean writable) {}
+
+  /**
+   * The guest's {@code /init} (busybox ash). It loads the modules in {@code /modules/order}, builds
+   * a tmpfs root with the host's /usr and /etc over 9p, chroots into it to run {@code /.vm/payload}
+   * with output to {@code /out/payload.log} and the console, saves dmesg, prints the exit marker
+   * and powers off.
+   */
+  static String initScript(List<Mount> shares, boolean payloadHasShebang) {
+    List<String> mounts = new ArrayList<>();
+    for (Mount m : shares) {
+      mounts.add(
+          "m9p "
+              + m.tag()
+              + " \"$R"
+              + m.guestPath()
+              + "\" "
+              + (m.writable() ? "rw,cache=none" : "ro,cache=loose"));
     }
-
-    static List<String> payloadLines(String serialLog) {
-        return serialLog.lines().map(l -> l.replace("\r", "")).filter(GuestProtocol::isPayload)
-                .map(GuestProtocol::payloadText).toList();
-    }
-
-    /** Serial log without payload output and harness markers: what the kernel (and init failures) printed. */
-    static String kernelLines(String serialLog) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : serialLog.split("\r?\n")) {
-            if (!isPayload(line) && !line.contains(TAG)) {
-                sb.append(line).append('\n');
-            } else {
-                sb.append('\n'); // keep line numbers
-            }
-        }
-        return sb.toString();
-    }
-
-    /** A 9p mount in the guest. */
-    record Mount(String tag, String guestPath, boolean writable) {}
-
-    /**
-     * The guest's {@code /init} (busybox ash). It loads the modules in {@code /modules/order}, builds
-     * a tmpfs root with the host's /usr and /etc over 9p, chroots into it to run {@code /.vm/payload}
-     * with output to {@code /out/payload.log} and the console, saves dmesg, prints the exit marker
-     * and powers off.
-     */
-    static String initScript(List<Mount> shares, boolean payloadHasShebang) {
-        List<String> mounts = new ArrayList<>();
-        for (Mount m : shares) {
-            mounts.add("m9p " + m.tag() + " \"$R" + m.guestPath() + "\" " + (m.writable() ? "rw,cache=none" : "ro,cache=loose"));
-        }
-        String run = payloadHasShebang ? "/run/ftguard-vm/payload" : "/bin/sh /run/ftguard-vm/payload";
-        return """
+    String run = payloadHasShebang ? "/run/ftguard-vm/payload" : "/bin/sh /run/ftguard-vm/payload";
+    return """
                 #!/bin/sh
                 # /init of an ftguard-vm guest (generated by dev.ftguard.vm.GuestProtocol)
                 export PATH=/bin
@@ -149,6 +163,8 @@ final class GuestProtocol {
                 poweroff -f
                 sleep 5
                 echo o >/proc/sysrq-trigger
-                """.formatted(TAG, SETUP_FAILED, String.join("\n", mounts), STAGE_PAYLOAD, run, PAYLOAD_PREFIX);
-    }
+                """
+        .formatted(
+            TAG, SETUP_FAILED, String.join("\n", mounts), STAGE_PAYLOAD, run, PAYLOAD_PREFIX);
+  }
 }

@@ -17,7 +17,6 @@ import dev.ftguard.policy.table.TableCompiler;
 import dev.ftguard.policy.table.TableTooLargeException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * ftguard as a library: put policies in force (declared in Java with {@link PolicySpec}, or
- * loaded from files) and receive every event as a Java object, on a thread of its own.
+ * ftguard as a library: put policies in force (declared in Java with {@link PolicySpec}, or loaded
+ * from files) and receive every event as a Java object, on a thread of its own.
  *
  * <pre>{@code
  * HookSpec mkdir = HookSpec.syscall("mkdirat").arg("dfd", ArgType.S32).arg("path", ArgType.USTRING, 200);
@@ -56,8 +55,8 @@ public final class FtguardAgent implements AutoCloseable {
   }
 
   /**
-   * Compiles {@code set} and writes it to the kernel in one step (all or nothing); what the
-   * CLI's {@code policy apply} and {@code run} do.
+   * Compiles {@code set} and writes it to the kernel in one step (all or nothing); what the CLI's
+   * {@code policy apply} and {@code run} do.
    *
    * @throws TableTooLargeException the table would exceed a kernel limit
    * @throws ErrnoException the kernel refused it ({@code TableRejectedException}) or the device
@@ -69,7 +68,8 @@ public final class FtguardAgent implements AutoCloseable {
   }
 
   /** Writes an already compiled {@code table} of {@code set}. */
-  public static Applied apply(ControlDevice device, PolicySet set, byte[] table) throws ErrnoException {
+  public static Applied apply(ControlDevice device, PolicySet set, byte[] table)
+      throws ErrnoException {
     long generation = device.setTable(table);
     boolean hooks = set.policies().stream().anyMatch(p -> !p.hooks().isEmpty());
     return new Applied(generation, hooks ? device.callHooks() : List.of());
@@ -126,8 +126,8 @@ public final class FtguardAgent implements AutoCloseable {
   }
 
   /**
-   * Opens {@code /dev/ftguard} for writing (root), puts {@code set} in force and starts
-   * delivering events to {@code listener}.
+   * Opens {@code /dev/ftguard} for writing (root), puts {@code set} in force and starts delivering
+   * events to {@code listener}.
    */
   public static FtguardAgent open(PolicySet set, Consumer<AgentEvent> listener)
       throws TableTooLargeException, ErrnoException {
@@ -135,7 +135,8 @@ public final class FtguardAgent implements AutoCloseable {
   }
 
   /** As {@link #open(PolicySet, Consumer)} on a given device (which the agent closes). */
-  public static FtguardAgent open(ControlDevice device, PolicySet set, Consumer<AgentEvent> listener)
+  public static FtguardAgent open(
+      ControlDevice device, PolicySet set, Consumer<AgentEvent> listener)
       throws TableTooLargeException, ErrnoException {
     try {
       return new FtguardAgent(device, set, listener);
@@ -161,7 +162,8 @@ public final class FtguardAgent implements AutoCloseable {
         }
         for (Decoded d : decoder.decode(buf, 0, n).items()) {
           if (d instanceof Event e) {
-            Map<String, Object> args = e instanceof CallEvent c ? args(c, names.get(c.function())) : Map.of();
+            Map<String, Object> args =
+                e instanceof CallEvent c ? args(c, names.get(c.function())) : Map.of();
             listener.accept(new AgentEvent(e, args));
           } else if (d instanceof DecodeError err) {
             failure = new IllegalStateException("bad record from the device: " + err.message());

@@ -13,8 +13,8 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A policy declared in Java. {@link #build} turns policies into the same {@link PolicySet} the
- * YAML loader gives for the same text — they are written as that text and loaded by {@link
+ * A policy declared in Java. {@link #build} turns policies into the same {@link PolicySet} the YAML
+ * loader gives for the same text — they are written as that text and loaded by {@link
  * PolicyLoader}, so a declaration is valid in Java exactly when it is valid in a file, with the
  * same errors.
  */
@@ -79,8 +79,12 @@ public final class PolicySpec {
     private final String source;
 
     InvalidPolicyException(List<PolicyError> errors, String source) {
-      super(errors.size() + " error" + (errors.size() == 1 ? "" : "s") + " in the declared policies: "
-          + String.join("; ", errors.stream().map(PolicyError::toString).toList()));
+      super(
+          errors.size()
+              + " error"
+              + (errors.size() == 1 ? "" : "s")
+              + " in the declared policies: "
+              + String.join("; ", errors.stream().map(PolicyError::toString).toList()));
       this.errors = List.copyOf(errors);
       this.source = source;
     }
@@ -110,7 +114,8 @@ public final class PolicySpec {
     }
     return switch (PolicyLoader.load(sources)) {
       case LoadResult.Loaded(var set) -> set;
-      case LoadResult.Invalid(var errors) -> throw new InvalidPolicyException(errors, all.toString());
+      case LoadResult.Invalid(var errors) ->
+          throw new InvalidPolicyException(errors, all.toString());
     };
   }
 }

@@ -6,10 +6,10 @@ import java.util.Map;
 
 /**
  * A rule declared in Java: the same fields as a policy's {@code rules:} item
- * ([policy.md](docs/policy.md), [hooks.md](docs/hooks.md)), validated the same way when its
- * policy is built. Selector values are the language's own: a map of {@code exact}/{@code
- * prefix}/{@code glob} lists for paths and strings, {@code in} lists for ids, ports and integers,
- * {@code mask} for integers.
+ * ([policy.md](docs/policy.md), [hooks.md](docs/hooks.md)), validated the same way when its policy
+ * is built. Selector values are the language's own: a map of {@code exact}/{@code prefix}/{@code
+ * glob} lists for paths and strings, {@code in} lists for ids, ports and integers, {@code mask} for
+ * integers.
  *
  * <pre>{@code
  * RuleSpec locked = RuleSpec.call("locked", mkdir)

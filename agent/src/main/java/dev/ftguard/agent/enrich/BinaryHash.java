@@ -35,8 +35,8 @@ public sealed interface BinaryHash {
   }
 
   /**
-   * The binary could not be read: the process had exited, has no binary (kernel threads), or
-   * the daemon may not read it.
+   * The binary could not be read: the process had exited, has no binary (kernel threads), or the
+   * daemon may not read it.
    *
    * @param reason what failed, in words
    */

@@ -23,17 +23,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * SHA-256 of binaries, computed off the event thread and cached by {@link FileKey} (device,
- * inode, change time).
+ * SHA-256 of binaries, computed off the event thread and cached by {@link FileKey} (device, inode,
+ * change time).
  *
  * <p>The event thread only looks: {@link #open} takes the file's key with one {@code stat} (of
  * {@code /proc/PID/exe}, which leads to the process's binary even when it was deleted or lives in
- * another mount namespace) and answers from the cache, or queues the hashing on a bounded
- * executor and answers {@link BinaryHash#PENDING}; {@link #current} tells later how it went. One
- * job per key reads the file, whichever process asked first; if that process has gone, the job
- * tries the paths of the others that asked for the same key. Files above {@link
- * Config#maxFileBytes} are not read. When the queue is full nothing is dropped for good: the next
- * {@link #current} of that binary queues it again.
+ * another mount namespace) and answers from the cache, or queues the hashing on a bounded executor
+ * and answers {@link BinaryHash#PENDING}; {@link #current} tells later how it went. One job per key
+ * reads the file, whichever process asked first; if that process has gone, the job tries the paths
+ * of the others that asked for the same key. Files above {@link Config#maxFileBytes} are not read.
+ * When the queue is full nothing is dropped for good: the next {@link #current} of that binary
+ * queues it again.
  *
  * <p>Thread-safe.
  */
@@ -65,6 +65,7 @@ public final class BinaryHasher implements AutoCloseable {
     private final FileKey key;
     private final Path path;
     private volatile BinaryHash state;
+
     /** A job holds this slot (or the answer is final). */
     private volatile boolean queued;
 
@@ -322,7 +323,8 @@ public final class BinaryHasher implements AutoCloseable {
       case AccessDeniedException _ -> "permission denied";
       case FileSystemException f when f.getReason() != null -> f.getReason();
       case SecurityException _ -> "permission denied";
-      default -> e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      default ->
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     };
   }
 

@@ -46,8 +46,8 @@ public record Container(Runtime runtime, String id, Optional<String> podUid) {
 
   /**
    * The container of a cgroup path ({@code /proc/PID/cgroup}, v2 or v1), the innermost when
-   * containers nest. Empty for paths of no container, and for the monitors runtimes run beside
-   * a container ({@code crio-conmon-ID}, {@code libpod-conmon-ID}), which run on the host.
+   * containers nest. Empty for paths of no container, and for the monitors runtimes run beside a
+   * container ({@code crio-conmon-ID}, {@code libpod-conmon-ID}), which run on the host.
    */
   public static Optional<Container> ofCgroup(String path) {
     String[] parts = path.split("/");

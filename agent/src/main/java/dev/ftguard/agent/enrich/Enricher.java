@@ -22,12 +22,12 @@ import java.util.Optional;
  * <p>What it reads from {@code /proc} it reads only while the process image runs, and caches:
  *
  * <ul>
- *   <li>cwd: read for exec events, decisions and any other event kind; fork and exit events
- *       reuse the image's last value unless it is older than {@link Config#cwdMaxAge};
- *   <li>cgroup path and container: by the event's {@code cgroup_id}, read once per cgroup
- *       (bounded cache); the path read is checked against the id (the inode of the cgroup's
- *       directory under {@link Config#cgroupRoot}) so that a process that moved meanwhile does not
- *       label its old cgroup wrongly; a cgroup that could not be read is tried again after {@link
+ *   <li>cwd: read for exec events, decisions and any other event kind; fork and exit events reuse
+ *       the image's last value unless it is older than {@link Config#cwdMaxAge};
+ *   <li>cgroup path and container: by the event's {@code cgroup_id}, read once per cgroup (bounded
+ *       cache); the path read is checked against the id (the inode of the cgroup's directory under
+ *       {@link Config#cgroupRoot}) so that a process that moved meanwhile does not label its old
+ *       cgroup wrongly; a cgroup that could not be read is tried again after {@link
  *       Config#cgroupRetry};
  *   <li>names: {@link NameCache};
  *   <li>hash: {@link BinaryHasher}, keyed per image, so the event thread stats a binary once per
@@ -58,7 +58,11 @@ public final class Enricher implements AutoCloseable {
     /** 65,536 images, 4096 cgroups, cwd 1 s, cgroup retry 1 s, {@code /sys/fs/cgroup}. */
     public static Config defaults() {
       return new Config(
-          65_536, 4096, Duration.ofSeconds(1), Duration.ofSeconds(1), Optional.of(Path.of("/sys/fs/cgroup")));
+          65_536,
+          4096,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(1),
+          Optional.of(Path.of("/sys/fs/cgroup")));
     }
 
     public Config withCgroupRoot(Optional<Path> root) {
@@ -107,8 +111,8 @@ public final class Enricher implements AutoCloseable {
   }
 
   /**
-   * An enricher for {@code table} with default bounds and its own hasher and name lookups
-   * (closed with it).
+   * An enricher for {@code table} with default bounds and its own hasher and name lookups (closed
+   * with it).
    */
   public static Enricher create(ProcessTable table) {
     return new Enricher(
@@ -152,7 +156,8 @@ public final class Enricher implements AutoCloseable {
         hash);
   }
 
-  private Optional<String> cwd(Event event, ProcessView v, ImageState img, boolean running, long t) {
+  private Optional<String> cwd(
+      Event event, ProcessView v, ImageState img, boolean running, long t) {
     if (running) {
       boolean cachedKind = event instanceof ForkEvent || event instanceof ExitEvent;
       if (!cachedKind || !img.cwdRead || t - img.cwdAt > cwdMaxAgeNs) {
@@ -193,8 +198,8 @@ public final class Enricher implements AutoCloseable {
   }
 
   /**
-   * The cgroup v2 hierarchy at or under {@code root} ({@code root/unified} on hosts that mount
-   * both versions), null when there is none.
+   * The cgroup v2 hierarchy at or under {@code root} ({@code root/unified} on hosts that mount both
+   * versions), null when there is none.
    */
   private static Path cgroup2Root(Path root) {
     for (Path p : new Path[] {root, root.resolve("unified")}) {

@@ -4,8 +4,8 @@ import dev.ftguard.agent.process.ProcessView;
 import java.util.Optional;
 
 /**
- * What ftguard adds to an event beyond the kernel's record. Every part may be missing: the
- * process had exited, could not be read, or is not known yet.
+ * What ftguard adds to an event beyond the kernel's record. Every part may be missing: the process
+ * had exited, could not be read, or is not known yet.
  *
  * @param process the acting process's image and ancestors (the parent for fork events)
  * @param childExecId for the fork of a process: the child's exec id

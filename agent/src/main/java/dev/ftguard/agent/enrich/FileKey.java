@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Identifies the content of a file: device, inode and change time. Writing to a file, renaming
- * over it or changing its attributes moves its change time, so a hash cached under a key stays
- * the hash of that key's content.
+ * Identifies the content of a file: device, inode and change time. Writing to a file, renaming over
+ * it or changing its attributes moves its change time, so a hash cached under a key stays the hash
+ * of that key's content.
  *
  * @param ctimeNs change time, nanoseconds since the epoch
  */

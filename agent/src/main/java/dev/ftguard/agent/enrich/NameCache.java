@@ -40,7 +40,8 @@ public final class NameCache implements AutoCloseable {
   public record Config(int maxEntries, Duration maxWait, Duration ttl, Duration failureTtl) {
     /** 4096 names, 100 ms, 10 min, 30 s. */
     public static Config defaults() {
-      return new Config(4096, Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(30));
+      return new Config(
+          4096, Duration.ofMillis(100), Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
 
     public Config withMaxWait(Duration d) {

@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * Names of the fields of call events, by hooked function: what the rule table declares (an
- * argument's name, with {@code .family}, {@code .address}, {@code .port} for a sockaddr and
- * {@code .uid}, {@code .gid}, {@code .euid}, {@code .egid} for a cred). A table declares each
- * function once, so the function names the declaration; fields beyond the names known (another
- * table, or none) are named {@code fieldN}.
+ * argument's name, with {@code .family}, {@code .address}, {@code .port} for a sockaddr and {@code
+ * .uid}, {@code .gid}, {@code .euid}, {@code .egid} for a cred). A table declares each function
+ * once, so the function names the declaration; fields beyond the names known (another table, or
+ * none) are named {@code fieldN}.
  */
 @FunctionalInterface
 public interface CallFieldNames {

@@ -3,6 +3,7 @@ package dev.ftguard.agent.json;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.CallEvent;
 import dev.ftguard.abi.DecisionEvent;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
@@ -11,7 +12,6 @@ import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Header;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
-import dev.ftguard.abi.Errno;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -233,8 +233,8 @@ public final class EventJson {
   }
 
   /**
-   * An address in its usual text form: dotted quad for IPv4, RFC 5952 for IPv6 (lower case,
-   * longest run of zero groups as {@code ::}, IPv4-mapped as {@code ::ffff:a.b.c.d}).
+   * An address in its usual text form: dotted quad for IPv4, RFC 5952 for IPv6 (lower case, longest
+   * run of zero groups as {@code ::}, IPv4-mapped as {@code ::ffff:a.b.c.d}).
    */
   public static String address(InetAddress a) {
     byte[] b = a.getAddress();
@@ -246,7 +246,14 @@ public final class EventJson {
       mapped &= b[i] == 0;
     }
     if (mapped && b[10] == (byte) 0xff && b[11] == (byte) 0xff) {
-      return "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff) + "." + (b[15] & 0xff);
+      return "::ffff:"
+          + (b[12] & 0xff)
+          + "."
+          + (b[13] & 0xff)
+          + "."
+          + (b[14] & 0xff)
+          + "."
+          + (b[15] & 0xff);
     }
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {
@@ -284,8 +291,8 @@ public final class EventJson {
   }
 
   /**
-   * A {@code drop} line: records the kernel lost since the previous drop line (or since the
-   * reader started), by reason, and the module's totals since load.
+   * A {@code drop} line: records the kernel lost since the previous drop line (or since the reader
+   * started), by reason, and the module's totals since load.
    */
   public static ObjectNode drop(Instant now, long[] delta, long[] total) {
     ObjectNode o = MAPPER.createObjectNode();

@@ -16,9 +16,9 @@ import java.util.Locale;
  * The boot and the clocks process start times are expressed in.
  *
  * <p>Events carry CLOCK_MONOTONIC nanoseconds; {@code /proc/PID/stat} gives a process's start in
- * clock ticks ({@link #ticksPerSecond}, USER_HZ) of CLOCK_BOOTTIME, which also counts the time
- * the machine was suspended. {@link #bootMinusMonoNs} is the difference between the two clocks
- * (0 on a machine that never slept); it changes only across a suspend.
+ * clock ticks ({@link #ticksPerSecond}, USER_HZ) of CLOCK_BOOTTIME, which also counts the time the
+ * machine was suspended. {@link #bootMinusMonoNs} is the difference between the two clocks (0 on a
+ * machine that never slept); it changes only across a suspend.
  *
  * @param bootId this boot's id ({@code /proc/sys/kernel/random/boot_id}), a UUID
  * @param bootMinusMonoNs CLOCK_BOOTTIME minus CLOCK_MONOTONIC, in nanoseconds
@@ -53,8 +53,7 @@ public record BootClock(String bootId, long bootMinusMonoNs, long ticksPerSecond
   }
 
   /**
-   * The first 16 hexadecimal digits of the boot id (64 bits, lower case): what exec ids start
-   * with.
+   * The first 16 hexadecimal digits of the boot id (64 bits, lower case): what exec ids start with.
    */
   public String bootPrefix() {
     String hex = bootId.replace("-", "").toLowerCase(Locale.ROOT);
@@ -71,7 +70,9 @@ public record BootClock(String bootId, long bootMinusMonoNs, long ticksPerSecond
         procfs
             .bootId()
             .orElseThrow(
-                () -> new IllegalStateException("cannot read " + procfs.root() + "/sys/kernel/random/boot_id"));
+                () ->
+                    new IllegalStateException(
+                        "cannot read " + procfs.root() + "/sys/kernel/random/boot_id"));
     return new BootClock(id, measureBootMinusMono(), USER_HZ);
   }
 
@@ -79,8 +80,15 @@ public record BootClock(String bootId, long bootMinusMonoNs, long ticksPerSecond
   public static BootClock fixed(long seed) {
     String hex = HexFormat.of().toHexDigits(seed) + HexFormat.of().toHexDigits(~seed);
     return new BootClock(
-        hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
-            + hex.substring(16, 20) + "-" + hex.substring(20),
+        hex.substring(0, 8)
+            + "-"
+            + hex.substring(8, 12)
+            + "-"
+            + hex.substring(12, 16)
+            + "-"
+            + hex.substring(16, 20)
+            + "-"
+            + hex.substring(20),
         0,
         USER_HZ);
   }

@@ -4,19 +4,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How exec ids are made. An exec id names one process image: a process from its fork to its
- * first exec, or from one exec to the next (or to its exit).
+ * How exec ids are made. An exec id names one process image: a process from its fork to its first
+ * exec, or from one exec to the next (or to its exit).
  *
  * <p>{@code BOOT:TGID:TICKS:GEN}, for example {@code 9f0c2e7a51d84b3c:4242:1234567:1}:
  *
  * <ul>
- *   <li>{@code BOOT}: the first 16 hex digits of the boot id, so ids of different boots (and
- *       hosts) differ;
+ *   <li>{@code BOOT}: the first 16 hex digits of the boot id, so ids of different boots (and hosts)
+ *       differ;
  *   <li>{@code TGID}: the process id;
- *   <li>{@code TICKS}: the process's start time in clock ticks since boot, the value of field 22
- *       of {@code /proc/PID/stat}; for a fork seen live, the fork event's time converted the same
- *       way ({@link BootClock#ticksOfMono}). With the process id it tells processes apart across
- *       pid reuse (reusing a pid within one tick would take the whole pid space in 10 ms);
+ *   <li>{@code TICKS}: the process's start time in clock ticks since boot, the value of field 22 of
+ *       {@code /proc/PID/stat}; for a fork seen live, the fork event's time converted the same way
+ *       ({@link BootClock#ticksOfMono}). With the process id it tells processes apart across pid
+ *       reuse (reusing a pid within one tick would take the whole pid space in 10 ms);
  *   <li>{@code GEN}: the image's generation: 0 for the image a fork copies from the parent, one
  *       more for each exec.
  * </ul>
@@ -47,8 +47,8 @@ public final class ExecIds {
   }
 
   /**
-   * The generation of a process read from {@code /proc}: 0 when it looks like an unexec'd fork
-   * of its parent, else 1.
+   * The generation of a process read from {@code /proc}: 0 when it looks like an unexec'd fork of
+   * its parent, else 1.
    *
    * <ul>
    *   <li>kernel threads never exec: 0;

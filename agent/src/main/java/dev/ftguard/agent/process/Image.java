@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * One process image in the {@link ProcessTable}: mutable, confined to the table's thread.
  *
- * <p>Each image sits in exactly one of the table's three lists ({@link #list}) while it is in
- * the table, linked through {@link #prev}/{@link #next}; images of the same process id are
- * chained newest first through {@link #older}.
+ * <p>Each image sits in exactly one of the table's three lists ({@link #list}) while it is in the
+ * table, linked through {@link #prev}/{@link #next}; images of the same process id are chained
+ * newest first through {@link #older}.
  */
 final class Image {
   static final byte NOT_LISTED = 0;
@@ -19,12 +19,16 @@ final class Image {
 
   final int tgid;
   final int ppid;
+
   /** Start in clock ticks since boot, -1 unknown. */
   final long startTicks;
+
   /** CLOCK_MONOTONIC time from which events of this tgid belong to this image. */
   final long startMono;
+
   /** CLOCK_MONOTONIC time of the event (or scan) that created it. */
   final long seenMono;
+
   final int gen;
   final Origin origin;
   final String binary;
@@ -36,13 +40,18 @@ final class Image {
   Image parent;
   Image older;
   Image newer;
+
   /** Images in the table whose {@link #parent} this is. */
   int refs;
+
   State state = State.LIVE;
+
   /** When the image ended (exit or exec); valid unless live. */
   long endMono;
+
   /** Position in its list: last touch (live) or when it entered the list (others). */
   long stamp;
+
   byte list = NOT_LISTED;
   Image prev;
   Image next;

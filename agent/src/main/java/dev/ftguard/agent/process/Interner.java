@@ -3,8 +3,8 @@ package dev.ftguard.agent.process;
 import java.util.HashMap;
 
 /**
- * Shares equal strings (binary paths repeat across processes). Bounded: when full it starts
- * over, so it never holds more than {@code max} strings.
+ * Shares equal strings (binary paths repeat across processes). Bounded: when full it starts over,
+ * so it never holds more than {@code max} strings.
  */
 final class Interner {
   private final int max;

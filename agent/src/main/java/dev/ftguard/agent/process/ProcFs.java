@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads what ftguard needs from a {@code /proc} tree: the host's, or a fake one in tests (the
- * same layout: {@code PID/stat}, {@code PID/cmdline}, {@code PID/exe}, {@code PID/cwd}, {@code
+ * Reads what ftguard needs from a {@code /proc} tree: the host's, or a fake one in tests (the same
+ * layout: {@code PID/stat}, {@code PID/cmdline}, {@code PID/exe}, {@code PID/cwd}, {@code
  * PID/cgroup}, {@code sys/kernel/random/boot_id}).
  *
- * <p>Every read tolerates the process having gone (ENOENT, ESRCH) and the reader lacking
- * permission (EACCES, EPERM): the answer is then empty. Stateless and thread-safe.
+ * <p>Every read tolerates the process having gone (ENOENT, ESRCH) and the reader lacking permission
+ * (EACCES, EPERM): the answer is then empty. Stateless and thread-safe.
  */
 public final class ProcFs {
   /** At most this many bytes of a command line are read (the kernel keeps far more). */
@@ -97,9 +97,9 @@ public final class ProcFs {
   }
 
   /**
-   * {@code /proc/PID/cmdline} split at its NULs, bounded as the kernel bounds exec records (at
-   * most {@link Abi#ARGC_MAX} arguments and {@link Abi#ARGV_MAX} bytes); empty for kernel
-   * threads, zombies and unreadable processes.
+   * {@code /proc/PID/cmdline} split at its NULs, bounded as the kernel bounds exec records (at most
+   * {@link Abi#ARGC_MAX} arguments and {@link Abi#ARGV_MAX} bytes); empty for kernel threads,
+   * zombies and unreadable processes.
    */
   public List<String> cmdline(long pid) {
     byte[] b;

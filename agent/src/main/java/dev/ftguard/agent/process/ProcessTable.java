@@ -16,36 +16,36 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The processes of the host and their lineage, kept from fork, exec and exit events and a scan
- * of {@code /proc} at start-up.
+ * The processes of the host and their lineage, kept from fork, exec and exit events and a scan of
+ * {@code /proc} at start-up.
  *
- * <p>The table holds process images ({@link ProcessView}): a fork makes the child an image with
- * the parent's binary and arguments, a successful exec replaces it with a new image (new exec
- * id, see {@link ExecIds}), the exit of the last thread ends it. Threads ({@code CLONE_THREAD})
- * are not processes. The parent of an image is the image that forked its process.
+ * <p>The table holds process images ({@link ProcessView}): a fork makes the child an image with the
+ * parent's binary and arguments, a successful exec replaces it with a new image (new exec id, see
+ * {@link ExecIds}), the exit of the last thread ends it. Threads ({@code CLONE_THREAD}) are not
+ * processes. The parent of an image is the image that forked its process.
  *
  * <p>Bounds. An image that ended stays while an image in the table names it as parent (so
- * descendants keep their ancestors), then for a grace period of event time (for late events).
- * The table never holds more than {@link Config#maxEntries} images: when full it evicts first
- * ended images nobody names as parent (oldest first), then ended images still named as parent,
- * then live images least recently seen; an evicted image's link to its own parent is cut, so
- * what descendants still reach of it is bounded too.
+ * descendants keep their ancestors), then for a grace period of event time (for late events). The
+ * table never holds more than {@link Config#maxEntries} images: when full it evicts first ended
+ * images nobody names as parent (oldest first), then ended images still named as parent, then live
+ * images least recently seen; an evicted image's link to its own parent is cut, so what descendants
+ * still reach of it is bounded too.
  *
- * <p>Losses. Events may arrive slightly out of order and the kernel may drop some. An event
- * naming a process the table does not know creates it from {@code /proc} when the process there
- * started before the event (and its missing ancestors, up to {@link Config#ancestorDepth});
- * otherwise a placeholder ({@link Origin#UNKNOWN}). A fork for a child the table already has from
- * its own events only links the parent. A fork over a live image of the same process id ends
- * the old image (its exit was lost). {@link #maintain} ends live images whose process is no
- * longer in {@code /proc}.
+ * <p>Losses. Events may arrive slightly out of order and the kernel may drop some. An event naming
+ * a process the table does not know creates it from {@code /proc} when the process there started
+ * before the event (and its missing ancestors, up to {@link Config#ancestorDepth}); otherwise a
+ * placeholder ({@link Origin#UNKNOWN}). A fork for a child the table already has from its own
+ * events only links the parent. A fork over a live image of the same process id ends the old image
+ * (its exit was lost). {@link #maintain} ends live images whose process is no longer in {@code
+ * /proc}.
  *
  * <p>Not thread-safe: one thread applies events and looks up (the event pump).
  */
 public final class ProcessTable {
   /**
    * @param maxEntries most images held (live and ended)
-   * @param ancestorDepth most ancestors in a view, and how far up missing ancestors are read
-   *     from {@code /proc}
+   * @param ancestorDepth most ancestors in a view, and how far up missing ancestors are read from
+   *     {@code /proc}
    * @param grace how long (in event time) an ended image nobody names as parent stays
    */
   public record Config(int maxEntries, int ancestorDepth, Duration grace) {
@@ -115,8 +115,10 @@ public final class ProcessTable {
   private final ImageList referenced = new ImageList(Image.REFERENCED_LIST);
   private final ImageList released = new ImageList(Image.RELEASED_LIST);
   private final Interner binaries = new Interner(4096);
+
   /** Latest event time seen (CLOCK_MONOTONIC ns). */
   private long now = Long.MIN_VALUE;
+
   /** When the start-up scan read {@code /proc}; Long.MIN_VALUE before any scan. */
   private long scanMono = Long.MIN_VALUE;
 
@@ -177,12 +179,12 @@ public final class ProcessTable {
   }
 
   /**
-   * Adds every process of {@code /proc} the table does not know yet, parents before children,
-   * with the exec ids live events would have given them (see {@link ExecIds}). Run it once, after
+   * Adds every process of {@code /proc} the table does not know yet, parents before children, with
+   * the exec ids live events would have given them (see {@link ExecIds}). Run it once, after
    * opening the event source and before applying its events.
    *
-   * @param monoNs CLOCK_MONOTONIC time of the scan: exec events older than it are already
-   *     reflected in what the scan read
+   * @param monoNs CLOCK_MONOTONIC time of the scan: exec events older than it are already reflected
+   *     in what the scan read
    * @return images added
    */
   public int scan(long monoNs) {
@@ -193,7 +195,8 @@ public final class ProcessTable {
     }
     List<Scanned> ordered = new ArrayList<>(found.values());
     ordered.sort(
-        Comparator.comparingLong((Scanned s) -> s.stat.startTicks()).thenComparingInt(s -> s.stat.pid()));
+        Comparator.comparingLong((Scanned s) -> s.stat.startTicks())
+            .thenComparingInt(s -> s.stat.pid()));
     int added = 0;
     for (Scanned s : ordered) {
       ProcStat st = s.stat;
@@ -385,8 +388,8 @@ public final class ProcessTable {
   }
 
   /**
-   * A placeholder for process {@code tgid} named by an event at {@code t}: it stands for events
-   * of that process id since the previous image ended.
+   * A placeholder for process {@code tgid} named by an event at {@code t}: it stands for events of
+   * that process id since the previous image ended.
    */
   private Image placeholder(
       long tgid, long ppid, long t, int gen, String binary, List<String> argv, Origin origin) {
@@ -491,9 +494,9 @@ public final class ProcessTable {
   }
 
   /**
-   * The image process {@code tgid} ran at CLOCK_MONOTONIC time {@code monoNs}: the newest image
-   * of that process id started by then, unless it had exited before. No side effects: apply the
-   * event first so that unknown processes are created.
+   * The image process {@code tgid} ran at CLOCK_MONOTONIC time {@code monoNs}: the newest image of
+   * that process id started by then, unless it had exited before. No side effects: apply the event
+   * first so that unknown processes are created.
    */
   public Optional<ProcessView> lookup(long tgid, long monoNs) {
     Image im = imageAt(tgid, monoNs);
@@ -545,9 +548,9 @@ public final class ProcessTable {
   // ---------------------------------------------------------------- upkeep
 
   /**
-   * Periodic upkeep, e.g. from the event pump's tick: removes ended images past their grace
-   * period, and checks up to {@code budget} live images not seen for a grace period against
-   * {@code /proc}, ending those whose process is gone (their exit was lost).
+   * Periodic upkeep, e.g. from the event pump's tick: removes ended images past their grace period,
+   * and checks up to {@code budget} live images not seen for a grace period against {@code /proc},
+   * ending those whose process is gone (their exit was lost).
    *
    * @param nowMonoNs CLOCK_MONOTONIC now
    * @return images ended because their process was gone
@@ -565,8 +568,7 @@ public final class ProcessTable {
       }
       Optional<ProcStat> st = procfs.stat(im.tgid);
       boolean gone =
-          st.isEmpty()
-              || im.startTicks >= 0 && !im.sameProcessStartedAt(st.get().startTicks());
+          st.isEmpty() || im.startTicks >= 0 && !im.sameProcessStartedAt(st.get().startTicks());
       if (gone) {
         end(im, now, State.EXITED);
         reconciled++;
@@ -666,9 +668,9 @@ public final class ProcessTable {
   }
 
   /**
-   * Takes an image out of the table; descendants that name it keep it, without its parent. A
-   * parent nobody names any more is released, or removed as well when it ended more than a grace
-   * period ago (and so on up the chain).
+   * Takes an image out of the table; descendants that name it keep it, without its parent. A parent
+   * nobody names any more is released, or removed as well when it ended more than a grace period
+   * ago (and so on up the chain).
    */
   private void remove(Image first) {
     for (Image im = first; im != null; ) {
@@ -682,7 +684,9 @@ public final class ProcessTable {
       Image parent = im.parent;
       im.parent = null;
       im = null;
-      if (parent != null && parent.inTable() && --parent.refs == 0
+      if (parent != null
+          && parent.inTable()
+          && --parent.refs == 0
           && parent.list == Image.REFERENCED_LIST) {
         if (parent.endMono <= minus(now, graceNs)) {
           im = parent;

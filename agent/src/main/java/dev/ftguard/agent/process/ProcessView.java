@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A process image as the table knows it, at the time of an event: what a consumer needs to
- * place the event in its lineage.
+ * A process image as the table knows it, at the time of an event: what a consumer needs to place
+ * the event in its lineage.
  *
  * @param tgid the process id
  * @param ppid the process id of the parent (as first known), 0 for none

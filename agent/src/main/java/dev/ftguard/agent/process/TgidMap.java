@@ -1,8 +1,8 @@
 package dev.ftguard.agent.process;
 
 /**
- * Process id to newest {@link Image}: open addressing with linear probing, no boxing (a
- * {@code HashMap<Integer, Image>} costs about 48 more bytes per process).
+ * Process id to newest {@link Image}: open addressing with linear probing, no boxing (a {@code
+ * HashMap<Integer, Image>} costs about 48 more bytes per process).
  */
 final class TgidMap {
   private static final int FREE = -1;

@@ -26,13 +26,26 @@ class ExamplesCompileTest {
       files = s.filter(p -> p.toString().endsWith(".java")).map(Path::toString).toList();
     }
     assertThat(files).isNotEmpty();
-    List<String> options = List.of(
-        "-d", out.toString(), "-cp", System.getProperty("java.class.path"), "-Xlint:all", "-Werror");
+    List<String> options =
+        List.of(
+            "-d",
+            out.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Xlint:all",
+            "-Werror");
     var javac = ToolProvider.getSystemJavaCompiler();
     StringWriter diagnostics = new StringWriter();
-    boolean ok = javac.getTask(diagnostics, null, null, options, null,
-            javac.getStandardFileManager(null, null, null).getJavaFileObjectsFromStrings(files))
-        .call();
+    boolean ok =
+        javac
+            .getTask(
+                diagnostics,
+                null,
+                null,
+                options,
+                null,
+                javac.getStandardFileManager(null, null, null).getJavaFileObjectsFromStrings(files))
+            .call();
     assertThat(ok).as(diagnostics.toString()).isTrue();
     assertThat(out.resolve("WatchMkdir.class")).exists();
   }

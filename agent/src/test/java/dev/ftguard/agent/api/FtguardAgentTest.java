@@ -16,16 +16,15 @@ import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.KernelTable;
 import dev.ftguard.policy.ArgType;
 import dev.ftguard.policy.HookDecl;
+import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.PolicySource;
-import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.table.TableCompiler;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,24 +90,39 @@ class FtguardAgentTest {
     }
   }
 
-  static final HookSpec MKDIR = HookSpec.syscall("mkdirat")
-      .arg("dfd", ArgType.S32)
-      .arg("path", ArgType.USTRING, 64)
-      .arg("mode", ArgType.U32);
+  static final HookSpec MKDIR =
+      HookSpec.syscall("mkdirat")
+          .arg("dfd", ArgType.S32)
+          .arg("path", ArgType.USTRING, 64)
+          .arg("mode", ArgType.U32);
 
   static PolicySpec watch() {
     return PolicySpec.named("watch-dirs")
         .hook(MKDIR)
-        .rule(RuleSpec.call("mkdir-in-etc", MKDIR).arg("path", Map.of("prefix", List.of("/etc/"))).audit())
-        .rule(RuleSpec.call("locked", MKDIR).arg("mode", Map.of("mask", Map.of("any", 04000))).deny("EACCES"));
+        .rule(
+            RuleSpec.call("mkdir-in-etc", MKDIR)
+                .arg("path", Map.of("prefix", List.of("/etc/")))
+                .audit())
+        .rule(
+            RuleSpec.call("locked", MKDIR)
+                .arg("mode", Map.of("mask", Map.of("any", 04000)))
+                .deny("EACCES"));
   }
 
   @Test
   void javaDeclarationsAreTheSameSetAsTheirYaml() throws Exception {
-    PolicySet fromJava = PolicySpec.build(watch(),
-        PolicySpec.named("tmp").mode(Mode.MONITOR).priority(5)
-            .rule(RuleSpec.event("exec-from-tmp", "exec").match("binary", Map.of("prefix", List.of("/tmp/"))).kill()));
-    String yaml = """
+    PolicySet fromJava =
+        PolicySpec.build(
+            watch(),
+            PolicySpec.named("tmp")
+                .mode(Mode.MONITOR)
+                .priority(5)
+                .rule(
+                    RuleSpec.event("exec-from-tmp", "exec")
+                        .match("binary", Map.of("prefix", List.of("/tmp/")))
+                        .kill()));
+    String yaml =
+        """
         apiVersion: ftguard.dev/v1
         kind: Policy
         metadata: {name: watch-dirs}
@@ -129,21 +143,26 @@ class FtguardAgentTest {
           rules:
             - {name: exec-from-tmp, event: exec, match: {binary: {prefix: [/tmp/]}}, action: kill}
         """;
-    PolicySet fromYaml = ((LoadResult.Loaded) PolicyLoader.load(new PolicySource("p.yaml", yaml))).policySet();
+    PolicySet fromYaml =
+        ((LoadResult.Loaded) PolicyLoader.load(new PolicySource("p.yaml", yaml))).policySet();
     // the same table, byte for byte
     assertThat(TableCompiler.compile(fromJava)).isEqualTo(TableCompiler.compile(fromYaml));
     assertThat(fromJava.policies()).extracting(p -> p.name()).containsExactly("tmp", "watch-dirs");
     assertThat(((Match.Call) fromJava.policies().get(1).rules().get(0).match()).hook().fields())
-        .extracting(HookDecl.FieldRef::name).containsExactly("dfd", "path", "mode");
+        .extracting(HookDecl.FieldRef::name)
+        .containsExactly("dfd", "path", "mode");
   }
 
   @Test
   void invalidDeclarationsFailWithThePolicyLanguagesErrors() {
-    PolicySpec bad = PolicySpec.named("bad")
-        .hook(HookSpec.function("f").arg("x", ArgType.U8))
-        .rule(RuleSpec.call("r", HookSpec.function("g")).kill());
-    var e = catchThrowableOfType(PolicySpec.InvalidPolicyException.class, () -> PolicySpec.build(bad));
-    assertThat(e.errors()).extracting(Object::toString)
+    PolicySpec bad =
+        PolicySpec.named("bad")
+            .hook(HookSpec.function("f").arg("x", ArgType.U8))
+            .rule(RuleSpec.call("r", HookSpec.function("g")).kill());
+    var e =
+        catchThrowableOfType(PolicySpec.InvalidPolicyException.class, () -> PolicySpec.build(bad));
+    assertThat(e.errors())
+        .extracting(Object::toString)
         .anySatisfy(s -> assertThat(s).contains("function 'g' is not declared under 'hooks:'"))
         .anySatisfy(s -> assertThat(s).contains("action 'kill' is not available for event 'call'"));
     assertThat(e.source()).contains("\"function\" : \"f\"");
@@ -152,31 +171,61 @@ class FtguardAgentTest {
   @Test
   void openAppliesAndDeliversTypedEventsWithNamedArguments() throws Exception {
     MemoryDevice dev = new MemoryDevice();
-    dev.callHooks = List.of(new CallHookInfo(0, Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY, 0, 1, 0, 0, "__x64_sys_mkdirat"));
+    dev.callHooks =
+        List.of(
+            new CallHookInfo(
+                0,
+                Abi.CALL_HOOK_ATTACHED | Abi.CALL_HOOK_IPMODIFY,
+                0,
+                1,
+                0,
+                0,
+                "__x64_sys_mkdirat"));
     List<AgentEvent> seen = new CopyOnWriteArrayList<>();
     PolicySet set = PolicySpec.build(watch());
     try (FtguardAgent agent = FtguardAgent.open(dev, set, seen::add)) {
       assertThat(agent.applied().generation()).isEqualTo(1);
-      assertThat(agent.applied().hooks()).singleElement().satisfies(h -> assertThat(h.mayDeny()).isTrue());
+      assertThat(agent.applied().hooks())
+          .singleElement()
+          .satisfies(h -> assertThat(h.mayDeny()).isTrue());
       assertThat(dev.table).isEqualTo(TableCompiler.compile(set));
-      CallEvent call = new CallEvent(Samples.hdr(5, 77), 1, 0, 0, DecisionEvent.Action.AUDIT,
-          DecisionEvent.Mode.ENFORCE, 0, 0, "watch-dirs", "mkdir-in-etc", "__x64_sys_mkdirat",
-          List.of(new CallEvent.IntField(-100, Abi.FIELDF_SIGNED), new CallEvent.StrField("/etc/x", 0),
-              new CallEvent.IntField(0755, 0)));
+      CallEvent call =
+          new CallEvent(
+              Samples.hdr(5, 77),
+              1,
+              0,
+              0,
+              DecisionEvent.Action.AUDIT,
+              DecisionEvent.Mode.ENFORCE,
+              0,
+              0,
+              "watch-dirs",
+              "mkdir-in-etc",
+              "__x64_sys_mkdirat",
+              List.of(
+                  new CallEvent.IntField(-100, Abi.FIELDF_SIGNED),
+                  new CallEvent.StrField("/etc/x", 0),
+                  new CallEvent.IntField(0755, 0)));
       dev.records.add(RecordEncoder.encodeAll(List.<Event>of(Samples.exec(4), call)));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (seen.size() < 2 && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
       assertThat(seen).hasSize(2);
-      assertThat(seen.get(0).event()).isInstanceOfSatisfying(dev.ftguard.abi.ExecEvent.class, x -> {
-        assertThat(x.filename()).isEqualTo("/usr/bin/id");
-        assertThat(x.header().seq()).isEqualTo(4);
-      });
+      assertThat(seen.get(0).event())
+          .isInstanceOfSatisfying(
+              dev.ftguard.abi.ExecEvent.class,
+              x -> {
+                assertThat(x.filename()).isEqualTo("/usr/bin/id");
+                assertThat(x.header().seq()).isEqualTo(4);
+              });
       assertThat(seen.get(0).args()).isEmpty();
       AgentEvent a = seen.get(1);
       assertThat(a.call()).isPresent();
-      assertThat(a.args()).containsEntry("dfd", -100L).containsEntry("path", "/etc/x").containsEntry("mode", 0755L);
+      assertThat(a.args())
+          .containsEntry("dfd", -100L)
+          .containsEntry("path", "/etc/x")
+          .containsEntry("mode", 0755L);
       agent.clear();
       assertThat(dev.generation).isEqualTo(2);
     }

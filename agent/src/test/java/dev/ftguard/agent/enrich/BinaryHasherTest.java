@@ -89,7 +89,8 @@ class BinaryHasherTest {
   void aBinaryThatCannotBeReadIsUnavailable() throws Exception {
     BinaryHasher h = hasher(1 << 20, 16);
     // the process had exited: /proc/PID/exe is gone
-    assertThat(h.current(h.open(tmp.resolve("999/exe")))).isEqualTo(new BinaryHash.Unavailable("gone"));
+    assertThat(h.current(h.open(tmp.resolve("999/exe"))))
+        .isEqualTo(new BinaryHash.Unavailable("gone"));
     // stat works but reading fails (a directory reads like an unreadable file)
     Path dir = Files.createDirectory(tmp.resolve("dir"));
     BinaryHasher.Slot slot = h.open(dir);
@@ -122,7 +123,8 @@ class BinaryHasherTest {
     BinaryHasher.Slot slot = h.open(exe);
     link("exe", two); // the process exec'd something else meanwhile
     executor.runAll();
-    assertThat(h.current(slot)).isEqualTo(new BinaryHash.Unavailable("replaced before it was read"));
+    assertThat(h.current(slot))
+        .isEqualTo(new BinaryHash.Unavailable("replaced before it was read"));
     assertThat(h.cachedCount()).isZero();
   }
 

@@ -12,7 +12,8 @@ class ContainerTest {
   static final String POD = "1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d";
 
   static Container parse(String path) {
-    return Container.ofCgroup(path).orElseThrow(() -> new AssertionError("no container in " + path));
+    return Container.ofCgroup(path)
+        .orElseThrow(() -> new AssertionError("no container in " + path));
   }
 
   @Test
@@ -23,7 +24,8 @@ class ContainerTest {
 
   @Test
   void dockerWithTheCgroupfsDriver() {
-    assertThat(parse("/docker/" + ID)).isEqualTo(new Container(Runtime.DOCKER, ID, Optional.empty()));
+    assertThat(parse("/docker/" + ID))
+        .isEqualTo(new Container(Runtime.DOCKER, ID, Optional.empty()));
     // v1 line as docker on cgroup v1 hosts writes it
     assertThat(parse("/docker/" + ID + "/init.scope").id()).isEqualTo(ID);
   }
@@ -47,7 +49,8 @@ class ContainerTest {
 
   @Test
   void kubernetesGuaranteedPodWithCrio() {
-    String path = "/kubepods.slice/kubepods-pod" + POD.replace('-', '_') + ".slice/crio-" + ID + ".scope";
+    String path =
+        "/kubepods.slice/kubepods-pod" + POD.replace('-', '_') + ".slice/crio-" + ID + ".scope";
     assertThat(parse(path)).isEqualTo(new Container(Runtime.CRIO, ID, Optional.of(POD)));
   }
 
@@ -63,7 +66,10 @@ class ContainerTest {
         .isEqualTo(new Container(Runtime.PODMAN, ID, Optional.empty()));
     assertThat(parse("/machine.slice/libpod-" + ID + ".scope/container").id()).isEqualTo(ID);
     assertThat(
-            parse("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" + ID + ".scope/container")
+            parse(
+                    "/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-"
+                        + ID
+                        + ".scope/container")
                 .runtime())
         .isEqualTo(Runtime.PODMAN);
     // cgroupfs manager

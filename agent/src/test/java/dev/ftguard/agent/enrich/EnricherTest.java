@@ -43,15 +43,27 @@ class EnricherTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    binary = Files.write(Files.createDirectories(tmp.resolve("fs")).resolve("app"), "#!/bin/sh\necho app\n".getBytes());
-    binarySha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(binary)));
+    binary =
+        Files.write(
+            Files.createDirectories(tmp.resolve("fs")).resolve("app"),
+            "#!/bin/sh\necho app\n".getBytes());
+    binarySha =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(binary)));
     Path cgroupRoot = Files.createDirectories(tmp.resolve("cgroup"));
     Files.writeString(cgroupRoot.resolve("cgroup.controllers"), "cpu memory pids\n");
     Path dir = Files.createDirectories(cgroupRoot.resolve(CGROUP.substring(1)));
     cgroupId = (Long) Files.readAttributes(dir, "unix:ino").get("ino");
     proc = new FakeProc(tmp.resolve("proc")).typicalHost();
-    proc.proc(4242).ppid(900).start(30_000).layout(0x6000_0000_0000L).exe(binary.toString())
-        .cmdline("app", "--serve").cwd("/srv/app").cgroupFile("0::" + CGROUP + "\n").add();
+    proc.proc(4242)
+        .ppid(900)
+        .start(30_000)
+        .layout(0x6000_0000_0000L)
+        .exe(binary.toString())
+        .cmdline("app", "--serve")
+        .cwd("/srv/app")
+        .cgroupFile("0::" + CGROUP + "\n")
+        .add();
     table = new ProcessTable(ProcessTable.Config.defaults(), proc.procfs(), FakeProc.clock());
     table.scan(ms(350_000));
     Map<Long, String> users = Map.of(0L, "root", 1000L, "alice");
@@ -81,9 +93,26 @@ class EnricherTest {
 
   DecisionEvent decision(long mono, long tgid, long cgroup) {
     return new DecisionEvent(
-        hdr(mono, tgid, 900, cgroup), 1, 0, DecisionEvent.Kind.CONNECT, DecisionEvent.Action.AUDIT,
-        DecisionEvent.Mode.ENFORCE, 0, 0, 0, "p", "r", Abi.AF_INET,
-        Optional.of(java.net.InetAddress.ofLiteral("10.0.0.1")), 80, 0, 0, 0, 0, "/fs/app", "",
+        hdr(mono, tgid, 900, cgroup),
+        1,
+        0,
+        DecisionEvent.Kind.CONNECT,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        0,
+        0,
+        "p",
+        "r",
+        Abi.AF_INET,
+        Optional.of(java.net.InetAddress.ofLiteral("10.0.0.1")),
+        80,
+        0,
+        0,
+        0,
+        0,
+        "/fs/app",
+        "",
         List.of());
   }
 
@@ -124,10 +153,12 @@ class EnricherTest {
     Path cwd = proc.root().resolve("4242/cwd");
     Files.delete(cwd);
     Files.createSymbolicLink(cwd, Path.of("/tmp"));
-    assertThat(process(new ForkEvent(hdr(ms(400_200), 4242, 900, cgroupId), 0, 4301)).cwd()).contains("/srv/app");
+    assertThat(process(new ForkEvent(hdr(ms(400_200), 4242, 900, cgroupId), 0, 4301)).cwd())
+        .contains("/srv/app");
     assertThat(process(decision(ms(400_300), 4242, cgroupId)).cwd()).contains("/tmp");
     // threads are no processes: no child exec id
-    ForkEvent thread = new ForkEvent(hdr(ms(400_400), 4242, 900, cgroupId), ForkEvent.CLONE_THREAD, 4302);
+    ForkEvent thread =
+        new ForkEvent(hdr(ms(400_400), 4242, 900, cgroupId), ForkEvent.CLONE_THREAD, 4302);
     assertThat(process(thread).childExecId()).isEmpty();
   }
 
@@ -136,7 +167,8 @@ class EnricherTest {
     process(decision(ms(400_000), 4242, cgroupId));
     hashing.runAll();
     ExecEvent exec =
-        new ExecEvent(hdr(ms(400_500), 4242, 900, cgroupId), 0, 0, 1, "/fs/app", List.of("app"), 0, 0);
+        new ExecEvent(
+            hdr(ms(400_500), 4242, 900, cgroupId), 0, 0, 1, "/fs/app", List.of("app"), 0, 0);
     Enrichment x = process(exec);
     assertThat(x.process().orElseThrow().execId()).isEqualTo("9f0c2e7a51d84b3c:4242:30000:2");
     assertThat(x.process().orElseThrow().origin()).isEqualTo(ProcessView.Origin.EXEC);
@@ -151,20 +183,28 @@ class EnricherTest {
     Enrichment x = process(exit);
     assertThat(x.process().orElseThrow().state()).isEqualTo(ProcessView.State.EXITED);
     assertThat(x.cwd()).isEmpty();
-    assertThat(x.binaryHash()).isEqualTo(new BinaryHash.Unavailable("exited before its binary was read"));
+    assertThat(x.binaryHash())
+        .isEqualTo(new BinaryHash.Unavailable("exited before its binary was read"));
     assertThat(x.cgroup()).isEmpty();
     assertThat(hashing.queued()).isZero();
     // a process still running in that cgroup fills it in, once the retry delay has passed
-    proc.proc(4243).ppid(900).start(30_001).layout(0x6100_0000_0000L).exe(binary.toString())
-        .cgroupFile("0::" + CGROUP + "\n").add();
+    proc.proc(4243)
+        .ppid(900)
+        .start(30_001)
+        .layout(0x6100_0000_0000L)
+        .exe(binary.toString())
+        .cgroupFile("0::" + CGROUP + "\n")
+        .add();
     assertThat(process(decision(ms(400_500), 4243, cgroupId)).cgroup()).isEmpty();
-    assertThat(process(decision(ms(401_001), 4243, cgroupId)).cgroup()).contains(CgroupInfo.of(CGROUP));
+    assertThat(process(decision(ms(401_001), 4243, cgroupId)).cgroup())
+        .contains(CgroupInfo.of(CGROUP));
   }
 
   @Test
   void aProcessGoneFromProcIsToleratedEverywhere() {
     ExecEvent exec =
-        new ExecEvent(hdr(ms(400_000), 7777, 900, cgroupId), 0, 0, 1, "/usr/bin/gone", List.of("gone"), 0, 0);
+        new ExecEvent(
+            hdr(ms(400_000), 7777, 900, cgroupId), 0, 0, 1, "/usr/bin/gone", List.of("gone"), 0, 0);
     Enrichment x = process(exec);
     assertThat(x.process().orElseThrow().origin()).isEqualTo(ProcessView.Origin.EXEC);
     assertThat(x.process().orElseThrow().binary()).isEqualTo("/usr/bin/gone");
@@ -213,17 +253,20 @@ class EnricherTest {
     assertThat(p.get("binary_hash").toString()).isEqualTo("{\"state\":\"pending\"}");
     assertThat(p.get("ancestors").size()).isEqualTo(3);
     assertThat(p.get("ancestors").get(0).toString())
-        .isEqualTo("{\"exec_id\":\"9f0c2e7a51d84b3c:900:5000:1\",\"pid\":900,\"binary\":\"/usr/bin/bash\",\"argv\":[\"-bash\"]}");
+        .isEqualTo(
+            "{\"exec_id\":\"9f0c2e7a51d84b3c:900:5000:1\",\"pid\":900,\"binary\":\"/usr/bin/bash\",\"argv\":[\"-bash\"]}");
     assertThat(o.get("cwd").asString()).isEqualTo("/srv/app");
     assertThat(o.get("cgroup").asString()).isEqualTo(CGROUP);
-    assertThat(o.get("container").toString()).isEqualTo("{\"runtime\":\"docker\",\"id\":\"" + ID + "\"}");
+    assertThat(o.get("container").toString())
+        .isEqualTo("{\"runtime\":\"docker\",\"id\":\"" + ID + "\"}");
     assertThat(o.get("user").asString()).isEqualTo("alice");
     assertThat(o.get("group").asString()).isEqualTo("g1000");
     assertThat(o.get("euser").asString()).isEqualTo("root");
     assertThat(o.has("child_exec_id")).isFalse();
     hashing.runAll();
     Enrichment hashed = process(decision(ms(400_001), 4242, cgroupId));
-    JsonNode h = EventJson.MAPPER.readTree(EnrichmentJson.line(d, hashed)).get("process").get("binary_hash");
+    JsonNode h =
+        EventJson.MAPPER.readTree(EnrichmentJson.line(d, hashed)).get("process").get("binary_hash");
     assertThat(h.get("state").asString()).isEqualTo("hashed");
     assertThat(h.get("sha256").asString()).isEqualTo(binarySha);
   }
@@ -233,15 +276,49 @@ class EnricherTest {
     ProcessTable host = ProcessTable.host();
     long pid = ProcessHandle.current().pid();
     Path root = Path.of("/sys/fs/cgroup");
-    Path v2 = Files.isRegularFile(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
+    Path v2 =
+        Files.isRegularFile(root.resolve("cgroup.controllers")) ? root : root.resolve("unified");
     String path = ProcFs.host().cgroup(pid).orElseThrow();
     long id = (Long) Files.readAttributes(v2.resolve(path.substring(1)), "unix:ino").get("ino");
     long now = System.nanoTime();
     DecisionEvent d =
         new DecisionEvent(
-            new Header(0, 0, 0, 0, 1, now, now, id, pid, pid, ProcessHandle.current().parent().orElseThrow().pid(), 0, 0, 0, "java"),
-            1, 0, DecisionEvent.Kind.OPEN, DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE,
-            0, 0, Abi.ACCESS_READ, "p", "r", 0, Optional.empty(), 0, 0, 0, 0, 0, "", "", List.of());
+            new Header(
+                0,
+                0,
+                0,
+                0,
+                1,
+                now,
+                now,
+                id,
+                pid,
+                pid,
+                ProcessHandle.current().parent().orElseThrow().pid(),
+                0,
+                0,
+                0,
+                "java"),
+            1,
+            0,
+            DecisionEvent.Kind.OPEN,
+            DecisionEvent.Action.AUDIT,
+            DecisionEvent.Mode.ENFORCE,
+            0,
+            0,
+            Abi.ACCESS_READ,
+            "p",
+            "r",
+            0,
+            Optional.empty(),
+            0,
+            0,
+            0,
+            0,
+            0,
+            "",
+            "",
+            List.of());
     try (Enricher e = Enricher.create(host)) {
       host.apply(d);
       Enrichment x = e.enrich(d);
@@ -258,7 +335,9 @@ class EnricherTest {
         Thread.sleep(1); // a bound against hanging, not a speed requirement
         h = e.enrich(d).binaryHash();
       }
-      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(java)));
+      String sha =
+          HexFormat.of()
+              .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(java)));
       assertThat(h).isEqualTo(new BinaryHash.Hashed(sha, Files.size(java)));
     }
   }

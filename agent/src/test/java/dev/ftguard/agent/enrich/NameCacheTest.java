@@ -98,7 +98,8 @@ class NameCacheTest {
 
   @Test
   void theCLibraryNamesRoot() {
-    try (NameCache c = NameCache.create(NameCache.Config.defaults().withMaxWait(Duration.ofSeconds(30)))) {
+    try (NameCache c =
+        NameCache.create(NameCache.Config.defaults().withMaxWait(Duration.ofSeconds(30)))) {
       assertThat(c.user(0)).contains("root");
       assertThat(c.group(0)).contains("root");
     }

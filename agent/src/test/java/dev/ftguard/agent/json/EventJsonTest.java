@@ -1,11 +1,11 @@
 package dev.ftguard.agent.json;
 
-import dev.ftguard.abi.Samples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.EventDecoder;
 import dev.ftguard.abi.RecordEncoder;
+import dev.ftguard.abi.Samples;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +68,8 @@ class EventJsonTest {
   void unsignedSixtyFourBitValuesStayUnsigned() {
     var h = Samples.hdr(-1L, 1); // seq 2^64-1
     var e = new dev.ftguard.abi.ExitEvent(h, 0, 0);
-    assertThat(render(e)).startsWith("{\"type\":\"exit\",\"schema_version\":1,\"seq\":18446744073709551615,");
+    assertThat(render(e))
+        .startsWith("{\"type\":\"exit\",\"schema_version\":1,\"seq\":18446744073709551615,");
   }
 
   @Test
@@ -170,9 +171,12 @@ class EventJsonTest {
 
   @Test
   void callLinesNameTheFieldsFromTheDeclaration() {
-    CallFieldNames names = CallFieldNames.of(java.util.Map.of(
-        "__x64_sys_mkdirat", java.util.List.of("dfd", "path", "mode"),
-        "__x64_sys_bind", java.util.List.of("addr.family", "addr.address", "addr.port", "label")));
+    CallFieldNames names =
+        CallFieldNames.of(
+            java.util.Map.of(
+                "__x64_sys_mkdirat", java.util.List.of("dfd", "path", "mode"),
+                "__x64_sys_bind",
+                    java.util.List.of("addr.family", "addr.address", "addr.port", "label")));
     assertThat(renderCall(Samples.callAudit(20), names))
         .isEqualTo(
             "{\"type\":\"call\",\"schema_version\":1,\"seq\":20,\"time\":\"2025-11-26T11:49:00.000000020Z\","
@@ -186,7 +190,8 @@ class EventJsonTest {
     assertThat(renderCall(Samples.callDenied(21), names))
         .contains("\"action\":\"deny\"")
         .contains("\"retval\":-13,\"errno\":\"EACCES\"")
-        .contains("\"args\":{\"addr.family\":2,\"addr.address\":\"10.0.0.7\",\"addr.port\":80,\"label\":null}")
+        .contains(
+            "\"args\":{\"addr.family\":2,\"addr.address\":\"10.0.0.7\",\"addr.port\":80,\"label\":null}")
         .contains("\"unreadable\":[\"label\"]");
   }
 
@@ -195,7 +200,8 @@ class EventJsonTest {
     assertThat(renderCall(Samples.callAudit(22), CallFieldNames.NONE))
         .contains("\"args\":{\"field0\":-100,\"field1\":\"/etc/cron.d/x\",\"field2\":493}");
     // names for another declaration (other field count) are not used
-    CallFieldNames stale = CallFieldNames.of(java.util.Map.of("__x64_sys_mkdirat", java.util.List.of("a", "b")));
+    CallFieldNames stale =
+        CallFieldNames.of(java.util.Map.of("__x64_sys_mkdirat", java.util.List.of("a", "b")));
     assertThat(renderCall(Samples.callAudit(23), stale)).contains("\"field0\":-100");
   }
 }

@@ -22,7 +22,8 @@ class BootClockTest {
   @Test
   void rejectsTickRatesThatDoNotDivideASecond() {
     assertThatThrownBy(() -> new BootClock("x", 0, 7)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new BootClock("", 0, 100)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new BootClock("", 0, 100))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -39,6 +40,7 @@ class BootClockTest {
   @Test
   void fixedClocksHaveDistinctBootIds() {
     assertThat(BootClock.fixed(1).bootId()).isNotEqualTo(BootClock.fixed(2).bootId());
-    assertThat(BootClock.fixed(1).bootId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(BootClock.fixed(1).bootId())
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   }
 }

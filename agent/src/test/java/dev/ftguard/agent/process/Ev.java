@@ -26,8 +26,21 @@ public final class Ev {
 
   public static Header hdr(long mono, long pid, long tgid, long ppid, String comm) {
     return new Header(
-        0, 0, 0, 1, ++seq, mono, 1_764_157_740_000_000_000L + mono, 7, pid, tgid, ppid, 1000,
-        1000, 1000, comm);
+        0,
+        0,
+        0,
+        1,
+        ++seq,
+        mono,
+        1_764_157_740_000_000_000L + mono,
+        7,
+        pid,
+        tgid,
+        ppid,
+        1000,
+        1000,
+        1000,
+        comm);
   }
 
   /** A fork by process {@code tgid} (its main thread) of a new process {@code child}. */
@@ -66,8 +79,26 @@ public final class Ev {
 
   public static DecisionEvent decision(long mono, long tgid, long ppid) {
     return new DecisionEvent(
-        hdr(mono, tgid, tgid, ppid, "acting"), 7, 1, DecisionEvent.Kind.OPEN,
-        DecisionEvent.Action.AUDIT, DecisionEvent.Mode.ENFORCE, 0, 0, Abi.ACCESS_READ, "p", "r", 0,
-        Optional.empty(), 0, 0, 0, 0, 1, "/usr/bin/cat", "/etc/shadow", List.of("cat"));
+        hdr(mono, tgid, tgid, ppid, "acting"),
+        7,
+        1,
+        DecisionEvent.Kind.OPEN,
+        DecisionEvent.Action.AUDIT,
+        DecisionEvent.Mode.ENFORCE,
+        0,
+        0,
+        Abi.ACCESS_READ,
+        "p",
+        "r",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        1,
+        "/usr/bin/cat",
+        "/etc/shadow",
+        List.of("cat"));
   }
 }

@@ -192,14 +192,35 @@ public final class FakeProc implements AutoCloseable {
 
   /** A typical host: init (1), kthreadd (2) and a kernel thread, sshd, a login shell. */
   public FakeProc typicalHost() {
-    proc(1).ppid(0).comm("systemd").start(1).layout(0x5500_0000_0000L).exe("/usr/lib/systemd/systemd")
-        .cmdline("/sbin/init").cwd("/").add();
+    proc(1)
+        .ppid(0)
+        .comm("systemd")
+        .start(1)
+        .layout(0x5500_0000_0000L)
+        .exe("/usr/lib/systemd/systemd")
+        .cmdline("/sbin/init")
+        .cwd("/")
+        .add();
     proc(2).ppid(0).comm("kthreadd").start(1).kernelThread().add();
     proc(15).ppid(2).comm("ksoftirqd/0").start(2).kernelThread().add();
-    proc(500).ppid(1).comm("sshd").start(300).layout(0x5600_0000_0000L).exe("/usr/sbin/sshd")
-        .cmdline("sshd: /usr/sbin/sshd -D").cwd("/").add();
-    proc(900).ppid(500).comm("bash").start(5000).layout(0x5700_0000_0000L).exe("/usr/bin/bash")
-        .cmdline("-bash").cwd("/home/u").add();
+    proc(500)
+        .ppid(1)
+        .comm("sshd")
+        .start(300)
+        .layout(0x5600_0000_0000L)
+        .exe("/usr/sbin/sshd")
+        .cmdline("sshd: /usr/sbin/sshd -D")
+        .cwd("/")
+        .add();
+    proc(900)
+        .ppid(500)
+        .comm("bash")
+        .start(5000)
+        .layout(0x5700_0000_0000L)
+        .exe("/usr/bin/bash")
+        .cmdline("-bash")
+        .cwd("/home/u")
+        .add();
     return this;
   }
 

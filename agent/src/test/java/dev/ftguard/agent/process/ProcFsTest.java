@@ -56,7 +56,8 @@ class ProcFsTest {
     assertThat(host.cwd(self)).contains(Path.of("").toAbsolutePath().toString());
     assertThat(host.cgroup(self)).isPresent();
     assertThat(host.pids()).contains((int) self, 1);
-    assertThat(host.bootId().orElseThrow()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    assertThat(host.bootId().orElseThrow())
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
   }
 
   @Test
@@ -102,7 +103,8 @@ class ProcFsTest {
         "12:pids:/user.slice\n1:name=systemd:/user.slice/session-3.scope\n0::/user.slice/session-3.scope\n";
     assertThat(ProcFs.cgroupV2Line(hybrid)).contains("/user.slice/session-3.scope");
     assertThat(ProcFs.cgroupV2Line("0::/\n")).contains("/");
-    assertThat(ProcFs.cgroupV2Line("0::/system.slice/a b.service")).contains("/system.slice/a b.service");
+    assertThat(ProcFs.cgroupV2Line("0::/system.slice/a b.service"))
+        .contains("/system.slice/a b.service");
     assertThat(ProcFs.cgroupV2Line("3:cpu:/x\n")).isEmpty();
   }
 

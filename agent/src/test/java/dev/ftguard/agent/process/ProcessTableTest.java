@@ -153,10 +153,20 @@ class ProcessTableTest {
     assertThat(forked).isEqualTo(BOOT + ":2001:13095:0");
 
     // /proc as the kernel shows those two processes
-    proc.proc(2000).ppid(900).start(13095).layout(0x5800_0000_0000L).exe("/usr/bin/sleep")
-        .cmdline("sleep", "60").add();
-    proc.proc(2001).ppid(900).start(13095).layout(0x5700_0000_0000L).exe("/usr/bin/bash")
-        .cmdline("-bash").add();
+    proc.proc(2000)
+        .ppid(900)
+        .start(13095)
+        .layout(0x5800_0000_0000L)
+        .exe("/usr/bin/sleep")
+        .cmdline("sleep", "60")
+        .add();
+    proc.proc(2001)
+        .ppid(900)
+        .start(13095)
+        .layout(0x5700_0000_0000L)
+        .exe("/usr/bin/bash")
+        .cmdline("-bash")
+        .add();
     ProcessTable second = new ProcessTable(Config.defaults(), proc.procfs(), clock);
     second.scan(forkB + ms(10_000));
     assertThat(second.lookup(2000, forkB + ms(10_000)).orElseThrow().execId()).isEqualTo(execd);
@@ -187,10 +197,11 @@ class ProcessTableTest {
 
   @Test
   void aMillionForkExecExitEventsLeaveTheTableAsItWas() {
-    table = new ProcessTable(
-        Config.defaults().withMaxEntries(4096).withGrace(Duration.ofMillis(1)),
-        proc.procfs(),
-        FakeProc.clock());
+    table =
+        new ProcessTable(
+            Config.defaults().withMaxEntries(4096).withGrace(Duration.ofMillis(1)),
+            proc.procfs(),
+            FakeProc.clock());
     int baseline = table.scan(ms(100_000));
     long t = ms(200_000);
     int maxSize = 0;
@@ -214,10 +225,11 @@ class ProcessTableTest {
 
   @Test
   void underAnExitStormFasterThanTheGracePeriodTheBoundHolds() {
-    table = new ProcessTable(
-        Config.defaults().withMaxEntries(1024).withGrace(Duration.ofSeconds(5)),
-        proc.procfs(),
-        FakeProc.clock());
+    table =
+        new ProcessTable(
+            Config.defaults().withMaxEntries(1024).withGrace(Duration.ofSeconds(5)),
+            proc.procfs(),
+            FakeProc.clock());
     int baseline = table.scan(ms(100_000));
     long t = ms(200_000);
     for (int i = 0; i < 200_000; i++) {
@@ -278,8 +290,11 @@ class ProcessTableTest {
 
   @Test
   void aChainOfDoubleForkingDaemonsStaysBounded() {
-    table = new ProcessTable(
-        Config.defaults().withMaxEntries(32).withAncestorDepth(4), proc.procfs(), FakeProc.clock());
+    table =
+        new ProcessTable(
+            Config.defaults().withMaxEntries(32).withAncestorDepth(4),
+            proc.procfs(),
+            FakeProc.clock());
     table.scan(ms(100_000));
     long t = ms(200_000);
     int prev = 900;
@@ -300,8 +315,13 @@ class ProcessTableTest {
 
   @Test
   void unknownProcessesAreReadFromProcWithTheirAncestors() {
-    proc.proc(4000).ppid(900).start(30_000).layout(0x5900_0000_0000L).exe("/usr/bin/python3")
-        .cmdline("python3", "app.py").add();
+    proc.proc(4000)
+        .ppid(900)
+        .start(30_000)
+        .layout(0x5900_0000_0000L)
+        .exe("/usr/bin/python3")
+        .cmdline("python3", "app.py")
+        .add();
     table.apply(Ev.decision(ms(400_000), 4000, 900));
     ProcessView py = at(4000, ms(400_000));
     assertThat(py.origin()).isEqualTo(Origin.PROC);
@@ -356,8 +376,13 @@ class ProcessTableTest {
     proc.remove(900); // bash has gone by the time the table reads /proc
     table.scan(ms(100_000));
     long fork = ms(500_000);
-    proc.proc(5000).ppid(1).start(50_000).layout(0x5b00_0000_0000L).exe("/usr/bin/ls")
-        .cmdline("ls", "-l").add();
+    proc.proc(5000)
+        .ppid(1)
+        .start(50_000)
+        .layout(0x5b00_0000_0000L)
+        .exe("/usr/bin/ls")
+        .cmdline("ls", "-l")
+        .add();
     table.apply(Ev.exec(fork + ms(1), 5000, 900, "/usr/bin/ls", "ls", "-l"));
     ProcessView ls = at(5000, fork + ms(1));
     assertThat(ls.origin()).isEqualTo(Origin.PROC);
@@ -406,8 +431,13 @@ class ProcessTableTest {
 
   @Test
   void anExecTheScanAlreadySawIsNotAppliedTwice() {
-    proc.proc(8000).ppid(900).start(60_000).layout(0x5c00_0000_0000L).exe("/usr/bin/vim")
-        .cmdline("vim").add();
+    proc.proc(8000)
+        .ppid(900)
+        .start(60_000)
+        .layout(0x5c00_0000_0000L)
+        .exe("/usr/bin/vim")
+        .cmdline("vim")
+        .add();
     table.scan(ms(600_100));
     String id = at(8000, ms(600_100)).execId();
     table.apply(Ev.exec(ms(600_050), 8000, 900, "/usr/bin/vim", "vim"));

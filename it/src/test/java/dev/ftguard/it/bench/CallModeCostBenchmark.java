@@ -21,10 +21,10 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Cost of the two call modes, in the VM, with the module unloaded (baseline), loaded with {@code
  * call_mode=guard} (the callback runs twice per hooked call) and with {@code call_mode=skip}
- * (once). The benchmark build of the module ({@code make FTG_TEST_BENCH=1}, see kmod/hooks.c)
- * wraps {@code __x64_sys_getppid} with a wrapper that only does the accounting and calls the
- * original, so the difference to the baseline is the price of one hooked call and {@code guard -
- * skip} that of the second callback round trip. Three loops:
+ * (once). The benchmark build of the module ({@code make FTG_TEST_BENCH=1}, see kmod/hooks.c) wraps
+ * {@code __x64_sys_getppid} with a wrapper that only does the accounting and calls the original, so
+ * the difference to the baseline is the price of one hooked call and {@code guard - skip} that of
+ * the second callback round trip. Three loops:
  *
  * <ul>
  *   <li>{@code kcall}: {@code __x64_sys_getppid} called in a loop inside the kernel by the test
@@ -35,23 +35,24 @@ import tools.jackson.databind.ObjectMapper;
  *       drowns in the cost of an exec.
  * </ul>
  *
- * Rounds interleave the three states so that drift of the host hits all alike; medians over
- * {@link #ROUNDS} rounds, as ratios to the baseline of the same run. The module's hit counter on
- * the getppid hook proves each state ran the mode it claims (2 callbacks per call, then 1).
- * Figures, not pass/fail: {@code ./dev bench}, copy into docs/performance.md.
+ * Rounds interleave the three states so that drift of the host hits all alike; medians over {@link
+ * #ROUNDS} rounds, as ratios to the baseline of the same run. The module's hit counter on the
+ * getppid hook proves each state ran the mode it claims (2 callbacks per call, then 1). Figures,
+ * not pass/fail: {@code ./dev bench}, copy into docs/performance.md.
  */
 class CallModeCostBenchmark {
 
-    private static final int ROUNDS = 9;
-    private static final int CALLS = 200_000;
-    private static final int KCALLS = 1_000_000;
-    private static final int EXECS = 500;
-    private static final String BENCH = "/ftgbench";
-    private static final String MODULE = "/ftguard-bench.ko";
-    private static final String TARGET = "__x64_sys_getppid";
-    private static final String LOOP = "/ftg_callloop.ko";
+  private static final int ROUNDS = 9;
+  private static final int CALLS = 200_000;
+  private static final int KCALLS = 1_000_000;
+  private static final int EXECS = 500;
+  private static final String BENCH = "/ftgbench";
+  private static final String MODULE = "/ftguard-bench.ko";
+  private static final String TARGET = "__x64_sys_getppid";
+  private static final String LOOP = "/ftg_callloop.ko";
 
-    private static final String PAYLOAD = """
+  private static final String PAYLOAD =
+      """
             set -u
             B=%1$s
             L=/sys/module/ftg_callloop/parameters
@@ -83,61 +84,76 @@ class CallModeCostBenchmark {
             rmmod ftg_callloop
             """;
 
-    private static final Pattern HITS = Pattern.compile("^(\\w+) ok .*?\\bhits=(\\d+).* ok .*?\\bhits=(\\d+)");
+  private static final Pattern HITS =
+      Pattern.compile("^(\\w+) ok .*?\\bhits=(\\d+).* ok .*?\\bhits=(\\d+)");
 
-    @Test
-    void callModeCost() throws Exception {
-        Path module = FtguardGuest.variantModule("bench", "ftguard", "FTG_TEST_BENCH=1");
-        GuestResult r = Vm.run(FtguardGuest.withTestFiles(FtguardGuest.guest("bench-call-mode", Duration.ofMinutes(25)))
+  @Test
+  void callModeCost() throws Exception {
+    Path module = FtguardGuest.variantModule("bench", "ftguard", "FTG_TEST_BENCH=1");
+    GuestResult r =
+        Vm.run(
+            FtguardGuest.withTestFiles(
+                    FtguardGuest.guest("bench-call-mode", Duration.ofMinutes(25)))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), BENCH))
                 .file(GuestFile.copyOf(module, MODULE))
                 .file(GuestFile.copyOf(FtguardGuest.testModule("callloop", "ftg_callloop"), LOOP))
-                .payload(PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS))
+                .payload(
+                    PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS))
                 .build());
-        FtguardGuest.assertCleanRun(r);
+    FtguardGuest.assertCleanRun(r);
 
-        // each state ran its mode: the getppid loop made CALLS hooked calls, the callback ran
-        // twice per call in guard mode and once in skip mode (a few more calls from the shell
-        // and the helpers between the two readings are allowed, never fewer)
-        List<String> hits = r.readOutFile("hits.txt").lines().filter(l -> !l.isBlank()).toList();
-        assertThat(hits).hasSize(2 * ROUNDS);
-        for (String line : hits) {
-            Matcher m = HITS.matcher(line);
-            assertThat(m.find()).as(line).isTrue();
-            long delta = Long.parseLong(m.group(3)) - Long.parseLong(m.group(2));
-            long perCall = m.group(1).equals("guard") ? 2 : 1;
-            assertThat(delta).as(line).isBetween(perCall * CALLS, perCall * (CALLS + 16));
-        }
-
-        Medians.Samples s = Medians.Samples.parse(r.readOutFile("figures.txt"));
-        List<String> keys = List.of("off kcall", "guard kcall", "skip kcall", "off getppid", "guard getppid",
-                "skip getppid", "off exec", "guard exec", "skip exec");
-        assertThat(s.nanos().keySet()).containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(s.nanos().values()).allSatisfy(v -> assertThat(v).hasSize(ROUNDS));
-        assertThat(s.failures().values()).allSatisfy(n -> assertThat(n).isZero());
-
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("accel", r.accel().toString());
-        figures.put("rounds", ROUNDS);
-        figures.put("kcalls_per_round", KCALLS);
-        figures.put("getppid_calls_per_round", CALLS);
-        figures.put("execs_per_round", EXECS);
-        for (String op : List.of("kcall", "getppid", "exec")) {
-            double base = s.median("off " + op);
-            for (String mode : List.of("off", "guard", "skip")) {
-                String key = mode + " " + op;
-                figures.put(mode + "_" + op + "_ns_median", s.median(key));
-                figures.put(mode + "_" + op + "_ratio", s.median(key) / base);
-                figures.put(mode + "_" + op + "_ns_rounds", s.nanos().get(key));
-            }
-            figures.put("guard_" + op + "_added_ns", s.median("guard " + op) - base);
-            figures.put("skip_" + op + "_added_ns", s.median("skip " + op) - base);
-            figures.put("guard_minus_skip_" + op + "_ns", s.median("guard " + op) - s.median("skip " + op));
-        }
-        String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
-        Path out = KernelCatalog.repoRoot().resolve("it/target/bench");
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("call-mode-cost.json"), json);
-        System.out.println("call mode cost figures:\n" + json);
+    // each state ran its mode: the getppid loop made CALLS hooked calls, the callback ran
+    // twice per call in guard mode and once in skip mode (a few more calls from the shell
+    // and the helpers between the two readings are allowed, never fewer)
+    List<String> hits = r.readOutFile("hits.txt").lines().filter(l -> !l.isBlank()).toList();
+    assertThat(hits).hasSize(2 * ROUNDS);
+    for (String line : hits) {
+      Matcher m = HITS.matcher(line);
+      assertThat(m.find()).as(line).isTrue();
+      long delta = Long.parseLong(m.group(3)) - Long.parseLong(m.group(2));
+      long perCall = m.group(1).equals("guard") ? 2 : 1;
+      assertThat(delta).as(line).isBetween(perCall * CALLS, perCall * (CALLS + 16));
     }
+
+    Medians.Samples s = Medians.Samples.parse(r.readOutFile("figures.txt"));
+    List<String> keys =
+        List.of(
+            "off kcall",
+            "guard kcall",
+            "skip kcall",
+            "off getppid",
+            "guard getppid",
+            "skip getppid",
+            "off exec",
+            "guard exec",
+            "skip exec");
+    assertThat(s.nanos().keySet()).containsExactlyInAnyOrderElementsOf(keys);
+    assertThat(s.nanos().values()).allSatisfy(v -> assertThat(v).hasSize(ROUNDS));
+    assertThat(s.failures().values()).allSatisfy(n -> assertThat(n).isZero());
+
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("accel", r.accel().toString());
+    figures.put("rounds", ROUNDS);
+    figures.put("kcalls_per_round", KCALLS);
+    figures.put("getppid_calls_per_round", CALLS);
+    figures.put("execs_per_round", EXECS);
+    for (String op : List.of("kcall", "getppid", "exec")) {
+      double base = s.median("off " + op);
+      for (String mode : List.of("off", "guard", "skip")) {
+        String key = mode + " " + op;
+        figures.put(mode + "_" + op + "_ns_median", s.median(key));
+        figures.put(mode + "_" + op + "_ratio", s.median(key) / base);
+        figures.put(mode + "_" + op + "_ns_rounds", s.nanos().get(key));
+      }
+      figures.put("guard_" + op + "_added_ns", s.median("guard " + op) - base);
+      figures.put("skip_" + op + "_added_ns", s.median("skip " + op) - base);
+      figures.put(
+          "guard_minus_skip_" + op + "_ns", s.median("guard " + op) - s.median("skip " + op));
+    }
+    String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
+    Path out = KernelCatalog.repoRoot().resolve("it/target/bench");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("call-mode-cost.json"), json);
+    System.out.println("call mode cost figures:\n" + json);
+  }
 }

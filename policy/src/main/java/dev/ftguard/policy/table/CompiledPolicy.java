@@ -16,16 +16,18 @@ public record CompiledPolicy(String name, Mode mode, int priority, List<Compiled
   }
 
   /**
-   * As the policy model, with the hooks its call rules are on. Tables carry no file positions: the policy's location is {@code
-   * Location(TableReader.SOURCE, 0, 0)}, see {@link CompiledRule#toRule()} for rules.
+   * As the policy model, with the hooks its call rules are on. Tables carry no file positions: the
+   * policy's location is {@code Location(TableReader.SOURCE, 0, 0)}, see {@link
+   * CompiledRule#toRule()} for rules.
    */
   public Policy toPolicy() {
-    List<dev.ftguard.policy.HookDecl> hooks = rules.stream()
-        .map(CompiledRule::match)
-        .filter(m -> m instanceof dev.ftguard.policy.Match.Call)
-        .map(m -> ((dev.ftguard.policy.Match.Call) m).hook())
-        .distinct()
-        .toList();
+    List<dev.ftguard.policy.HookDecl> hooks =
+        rules.stream()
+            .map(CompiledRule::match)
+            .filter(m -> m instanceof dev.ftguard.policy.Match.Call)
+            .map(m -> ((dev.ftguard.policy.Match.Call) m).hook())
+            .distinct()
+            .toList();
     return new Policy(
         name,
         mode,

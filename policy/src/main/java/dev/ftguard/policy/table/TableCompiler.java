@@ -39,17 +39,16 @@ import java.util.function.ToIntFunction;
  * evaluation order), the rules (grouped by policy, in document order; {@code rule.policy} is the
  * policy's index), the values (per rule, per slot in slot order, then per call field; a path
  * selector's values are its exact, then prefix, then glob values), the string bytes (identical
- * strings stored once), the declared hooks (one per function, in first-declaration order) and
- * their arguments. Each section starts at a multiple of 8; the size is the end of the arguments
- * rounded up to 8. Sections of an empty set all start right after the header, with count 0.
+ * strings stored once), the declared hooks (one per function, in first-declaration order) and their
+ * arguments. Each section starts at a multiple of 8; the size is the end of the arguments rounded
+ * up to 8. Sections of an empty set all start right after the header, with count 0.
  *
  * <p>Selectors to slots: exec {@code binary} BINARY, {@code parentBinary} PARENT, {@code
- * ancestorBinary} ANCESTOR, {@code uid} UID, {@code euid} EUID (each {@code notIn} sets its
- * NEGATE flag), {@code argvContains} ARGV (exact values), {@code fileless} and {@code fromTempDir}
- * flags; open {@code path} OBJECT, {@code access} mask, {@code binary} BINARY; connect {@code
- * address} ADDRESS (CIDR4/CIDR6), {@code port} PORT, {@code binary} BINARY; module_load {@code
- * name} OBJECT; ptrace {@code target} OBJECT; privilege {@code gains} mask; every {@code binary}
- * BINARY.
+ * ancestorBinary} ANCESTOR, {@code uid} UID, {@code euid} EUID (each {@code notIn} sets its NEGATE
+ * flag), {@code argvContains} ARGV (exact values), {@code fileless} and {@code fromTempDir} flags;
+ * open {@code path} OBJECT, {@code access} mask, {@code binary} BINARY; connect {@code address}
+ * ADDRESS (CIDR4/CIDR6), {@code port} PORT, {@code binary} BINARY; module_load {@code name} OBJECT;
+ * ptrace {@code target} OBJECT; privilege {@code gains} mask; every {@code binary} BINARY.
  */
 public final class TableCompiler {
   private TableCompiler() {}
@@ -59,8 +58,8 @@ public final class TableCompiler {
    * rule when written).
    *
    * @throws TableTooLargeException the table would exceed a kernel limit
-   * @throws IllegalArgumentException the set holds what validation never lets through (a name
-   *     that is not a policy name, an empty string or selector, a NUL in a string)
+   * @throws IllegalArgumentException the set holds what validation never lets through (a name that
+   *     is not a policy name, an empty string or selector, a NUL in a string)
    */
   public static byte[] compile(PolicySet set) throws TableTooLargeException {
     return new TableCompiler.Builder(set).build();
@@ -78,7 +77,8 @@ public final class TableCompiler {
 
     static Value cidr(Cidr c) {
       byte[] a = c.address().getAddress();
-      return new Value(a.length == 4 ? Abi.VAL_CIDR4 : Abi.VAL_CIDR6, null, 0, 0, a, c.prefixLength());
+      return new Value(
+          a.length == 4 ? Abi.VAL_CIDR4 : Abi.VAL_CIDR6, null, 0, 0, a, c.prefixLength());
     }
   }
 
@@ -92,11 +92,15 @@ public final class TableCompiler {
   private static final class Builder {
     private final PolicySet set;
     private final List<Slots> compiled = new ArrayList<>();
+
     /** Offsets of the distinct strings in the string area, in first-use order. */
     private final Map<String, Integer> stringOffsets = new LinkedHashMap<>();
+
     private long stringTotal;
+
     /** Declared hooks by function, in first-declaration order (one entry per function). */
     private final Map<String, HookDecl> hooks = new LinkedHashMap<>();
+
     private final List<String> hookOrder = new ArrayList<>();
 
     Builder(PolicySet set) {
@@ -107,13 +111,21 @@ public final class TableCompiler {
       List<Policy> policies = set.policies();
       if (policies.size() > Abi.TABLE_POLICIES_MAX) {
         throw new TableTooLargeException(
-            "FTG_TABLE_POLICIES_MAX", "policies", policies.size(), Abi.TABLE_POLICIES_MAX,
-            "the policy set", "merge policies");
+            "FTG_TABLE_POLICIES_MAX",
+            "policies",
+            policies.size(),
+            Abi.TABLE_POLICIES_MAX,
+            "the policy set",
+            "merge policies");
       }
       int ruleCount = set.ruleCount();
       if (ruleCount > Abi.TABLE_RULES_MAX) {
         throw new TableTooLargeException(
-            "FTG_TABLE_RULES_MAX", "rules", ruleCount, Abi.TABLE_RULES_MAX, "the policy set",
+            "FTG_TABLE_RULES_MAX",
+            "rules",
+            ruleCount,
+            Abi.TABLE_RULES_MAX,
+            "the policy set",
             "merge rules: one rule takes many values through lists, prefixes and globs");
       }
       long values = 0;
@@ -124,14 +136,23 @@ public final class TableCompiler {
             hookOrder.add(h.function());
           } else if (!prev.sameAs(h)) {
             throw new IllegalArgumentException(
-                "function " + h.function() + " is declared differently at " + prev.location() + " and " + h.location());
+                "function "
+                    + h.function()
+                    + " is declared differently at "
+                    + prev.location()
+                    + " and "
+                    + h.location());
           }
         }
       }
       if (hooks.size() > Abi.TABLE_HOOKS_MAX) {
         throw new TableTooLargeException(
-            "FTG_TABLE_HOOKS_MAX", "hooked functions", hooks.size(), Abi.TABLE_HOOKS_MAX,
-            "the policy set", "hook fewer functions");
+            "FTG_TABLE_HOOKS_MAX",
+            "hooked functions",
+            hooks.size(),
+            Abi.TABLE_HOOKS_MAX,
+            "the policy set",
+            "hook fewer functions");
       }
       int argCount = hooks.values().stream().mapToInt(h -> h.args().size()).sum();
       for (Policy p : policies) {
@@ -147,7 +168,10 @@ public final class TableCompiler {
       }
       if (values > Abi.TABLE_VALUES_MAX) {
         throw new TableTooLargeException(
-            "FTG_TABLE_VALUES_MAX", "selector values", values, Abi.TABLE_VALUES_MAX,
+            "FTG_TABLE_VALUES_MAX",
+            "selector values",
+            values,
+            Abi.TABLE_VALUES_MAX,
             "the policy set",
             "replace long exact lists with prefix or glob values, or share lists between fewer rules");
       }
@@ -161,9 +185,20 @@ public final class TableCompiler {
       long size = align(argsAt + argCount * Abi.ArgDecl.SIZE);
       if (size > Abi.TABLE_MAX) {
         throw new TableTooLargeException(
-            "FTG_TABLE_MAX", "bytes", size, Abi.TABLE_MAX, "the table",
-            "it holds " + policies.size() + " policies, " + ruleCount + " rules, " + values
-                + " values and " + stringBytes + " string bytes: use fewer values (prefix or glob"
+            "FTG_TABLE_MAX",
+            "bytes",
+            size,
+            Abi.TABLE_MAX,
+            "the table",
+            "it holds "
+                + policies.size()
+                + " policies, "
+                + ruleCount
+                + " rules, "
+                + values
+                + " values and "
+                + stringBytes
+                + " string bytes: use fewer values (prefix or glob"
                 + " instead of long exact lists)");
       }
 
@@ -192,7 +227,8 @@ public final class TableCompiler {
           t.set(JAVA_BYTE, aAt + Abi.ArgDecl.TYPE, (byte) a.type().abiType());
           t.set(JAVA_BYTE, aAt + Abi.ArgDecl.POSITION, (byte) a.position());
           t.set(JAVA_BYTE, aAt + Abi.ArgDecl.ARG_SIZE, (byte) a.type().size());
-          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.FLAGS, (byte) (a.type().signed() ? Abi.ARGF_SIGNED : 0));
+          t.set(
+              JAVA_BYTE, aAt + Abi.ArgDecl.FLAGS, (byte) (a.type().signed() ? Abi.ARGF_SIGNED : 0));
           t.set(JAVA_SHORT_UNALIGNED, aAt + Abi.ArgDecl.MAX_LEN, (short) a.maxLength());
           argIndex++;
         }
@@ -213,7 +249,10 @@ public final class TableCompiler {
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.POLICY, pi);
           t.set(JAVA_BYTE, rAt + Abi.Rul.KIND, (byte) kind(r.event()));
           t.set(JAVA_BYTE, rAt + Abi.Rul.ACTION, (byte) action(r.action()));
-          t.set(JAVA_SHORT_UNALIGNED, rAt + Abi.Rul.ERR, (short) r.errno().map(e -> e.number()).orElse(0).intValue());
+          t.set(
+              JAVA_SHORT_UNALIGNED,
+              rAt + Abi.Rul.ERR,
+              (short) r.errno().map(e -> e.number()).orElse(0).intValue());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.FLAGS, s.flags());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.MASK, s.mask());
           if (s.hook() >= 0) {
@@ -224,9 +263,10 @@ public final class TableCompiler {
             if (vs == null) {
               continue;
             }
-            long selAt = slot < Abi.SELS
-                ? rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE
-                : rAt + Abi.Rul.FIELDS + (slot - Abi.SELS) * Abi.Rul.SEL_SIZE;
+            long selAt =
+                slot < Abi.SELS
+                    ? rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE
+                    : rAt + Abi.Rul.FIELDS + (slot - Abi.SELS) * Abi.Rul.SEL_SIZE;
             t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_FIRST, valueIndex);
             t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_COUNT, vs.size());
             for (Value v : vs) {
@@ -273,7 +313,10 @@ public final class TableCompiler {
     private void value(MemorySegment t, long at, Value v) {
       t.set(JAVA_BYTE, at + Abi.Val.TYPE, (byte) v.type());
       if (v.str() != null) {
-        t.set(JAVA_SHORT_UNALIGNED, at + Abi.Val.STR_LEN, (short) v.str().getBytes(StandardCharsets.UTF_8).length);
+        t.set(
+            JAVA_SHORT_UNALIGNED,
+            at + Abi.Val.STR_LEN,
+            (short) v.str().getBytes(StandardCharsets.UTF_8).length);
         t.set(JAVA_INT_UNALIGNED, at + Abi.Val.STR_OFF, stringOffsets.get(v.str()));
       } else if (v.addr() != null) {
         t.set(JAVA_BYTE, at + Abi.Val.PREFIX_LEN, (byte) v.prefixLen());
@@ -302,7 +345,12 @@ public final class TableCompiler {
           flags |= c.range(Abi.SEL_UID, "uid", m.uid(), Abi.RULE_NEGATE_UID);
           flags |= c.range(Abi.SEL_EUID, "euid", m.euid(), Abi.RULE_NEGATE_EUID);
           if (!m.argvContains().isEmpty()) {
-            c.put(Abi.SEL_ARGV, "argvContains", m.argvContains().stream().map(a -> c.string(Abi.VAL_EXACT, "argvContains", a)).toList());
+            c.put(
+                Abi.SEL_ARGV,
+                "argvContains",
+                m.argvContains().stream()
+                    .map(a -> c.string(Abi.VAL_EXACT, "argvContains", a))
+                    .toList());
           }
           if (m.fileless().isPresent()) {
             flags |= Abi.RULE_FILELESS_SET | (m.fileless().get() ? Abi.RULE_FILELESS : 0);
@@ -338,7 +386,8 @@ public final class TableCompiler {
         case Match.Call m -> {
           hook = hookOrder.indexOf(m.hook().function());
           if (hook < 0) {
-            throw new IllegalArgumentException(c.where("function") + ": " + m.hook().function() + " is not declared");
+            throw new IllegalArgumentException(
+                c.where("function") + ": " + m.hook().function() + " is not declared");
           }
           c.path(Abi.SEL_BINARY, "binary", m.binary());
           List<HookDecl.FieldRef> fields = m.hook().fields();
@@ -377,23 +426,34 @@ public final class TableCompiler {
         throw new IllegalArgumentException(where(selector) + " has no values");
       }
       if (values.size() > Abi.TABLE_SEL_MAX && failed == null) {
-        failed = new TableTooLargeException(
-            "FTG_TABLE_SEL_MAX", "values", values.size(), Abi.TABLE_SEL_MAX, where(selector),
-            "split the values over several rules, or use prefix or glob values instead of long"
-                + " exact lists");
+        failed =
+            new TableTooLargeException(
+                "FTG_TABLE_SEL_MAX",
+                "values",
+                values.size(),
+                Abi.TABLE_SEL_MAX,
+                where(selector),
+                "split the values over several rules, or use prefix or glob values instead of long"
+                    + " exact lists");
       }
       by.set(slot, values);
     }
 
     Value string(int type, String selector, String s) {
       if (s.isEmpty() || s.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException(where(selector) + " has an empty value or one with a NUL: '" + s + "'");
+        throw new IllegalArgumentException(
+            where(selector) + " has an empty value or one with a NUL: '" + s + "'");
       }
       int bytes = s.getBytes(StandardCharsets.UTF_8).length;
       if (bytes > Abi.TABLE_STR_MAX && failed == null) {
-        failed = new TableTooLargeException(
-            "FTG_TABLE_STR_MAX", "bytes in value '" + s + "'", bytes, Abi.TABLE_STR_MAX,
-            where(selector), "shorten it, e.g. to a prefix or a glob");
+        failed =
+            new TableTooLargeException(
+                "FTG_TABLE_STR_MAX",
+                "bytes in value '" + s + "'",
+                bytes,
+                Abi.TABLE_STR_MAX,
+                where(selector),
+                "shorten it, e.g. to a prefix or a glob");
       }
       return Value.string(type, s);
     }
@@ -401,10 +461,14 @@ public final class TableCompiler {
     List<Value> fieldValues(String field, FieldMatcher fm) {
       String selector = "args." + field;
       return switch (fm) {
-        case FieldMatcher.Ints i -> i.ranges().stream()
-            .map(r -> new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0)).toList();
+        case FieldMatcher.Ints i ->
+            i.ranges().stream()
+                .map(r -> new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0))
+                .toList();
         case FieldMatcher.Mask mk ->
-            List.of(new Value(mk.all() ? Abi.VAL_MASK_ALL : Abi.VAL_MASK_ANY, null, mk.bits(), 0, null, 0));
+            List.of(
+                new Value(
+                    mk.all() ? Abi.VAL_MASK_ALL : Abi.VAL_MASK_ANY, null, mk.bits(), 0, null, 0));
         case FieldMatcher.Str str -> {
           List<Value> v = new ArrayList<>();
           str.matcher().exact().forEach(x -> v.add(string(Abi.VAL_EXACT, selector, x)));
@@ -448,7 +512,9 @@ public final class TableCompiler {
       throw new TableTooLargeException(
           "FTG_NAME_LEN", "name bytes", bytes, Abi.NAME_LEN - 1, what, "shorten the name");
     }
-    if (name.isEmpty() || !name.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
+    if (name.isEmpty()
+        || !name.chars()
+            .allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
       throw new IllegalArgumentException(what + ": not a name of [a-z0-9-]");
     }
   }

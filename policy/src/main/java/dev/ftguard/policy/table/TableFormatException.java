@@ -3,9 +3,8 @@ package dev.ftguard.policy.table;
 import dev.ftguard.abi.Abi;
 
 /**
- * Bytes that are not a rule table this version reads. Carries what the kernel would report for
- * the same problem: an {@code enum ftg_table_error} value and the byte offset of the offending
- * field.
+ * Bytes that are not a rule table this version reads. Carries what the kernel would report for the
+ * same problem: an {@code enum ftg_table_error} value and the byte offset of the offending field.
  */
 public final class TableFormatException extends Exception {
   private final int error;

@@ -2,9 +2,9 @@ package dev.ftguard.policy.table;
 
 /**
  * A valid policy set whose table would exceed one of the kernel's limits ({@code FTG_TABLE_MAX},
- * {@code FTG_TABLE_RULES_MAX}, {@code FTG_TABLE_POLICIES_MAX}, {@code FTG_TABLE_VALUES_MAX},
- * {@code FTG_TABLE_SEL_MAX}, {@code FTG_TABLE_STR_MAX}, {@code FTG_NAME_LEN}). The message names
- * the limit, the value, the maximum, where, and how to get under it.
+ * {@code FTG_TABLE_RULES_MAX}, {@code FTG_TABLE_POLICIES_MAX}, {@code FTG_TABLE_VALUES_MAX}, {@code
+ * FTG_TABLE_SEL_MAX}, {@code FTG_TABLE_STR_MAX}, {@code FTG_NAME_LEN}). The message names the
+ * limit, the value, the maximum, where, and how to get under it.
  */
 public final class TableTooLargeException extends Exception {
   private final String limit;
@@ -23,7 +23,19 @@ public final class TableTooLargeException extends Exception {
    */
   public TableTooLargeException(
       String limit, String what, long value, long max, String where, String hint) {
-    super(where + " has " + value + " " + what + ", more than " + limit + " = " + max + " (hint: " + hint + ")");
+    super(
+        where
+            + " has "
+            + value
+            + " "
+            + what
+            + ", more than "
+            + limit
+            + " = "
+            + max
+            + " (hint: "
+            + hint
+            + ")");
     this.limit = limit;
     this.value = value;
     this.max = max;

@@ -38,7 +38,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class TableCompilerTest {
-  static final String TINY = """
+  static final String TINY =
+      """
       apiVersion: ftguard.dev/v1
       kind: Policy
       metadata: {name: p}
@@ -151,15 +152,23 @@ class TableCompilerTest {
     record V(int type, int prefixLen, int strLen, int strOff, long lo, long hi) {}
     List<V> values = new ArrayList<>();
     for (int i = 0; i < 5; i++, v += 40) {
-      values.add(new V(u8(t, v), u8(t, v + 1), u16(t, v + 2), i32(t, v + 4), t.get(JAVA_LONG_UNALIGNED, v + 8), t.get(JAVA_LONG_UNALIGNED, v + 16)));
+      values.add(
+          new V(
+              u8(t, v),
+              u8(t, v + 1),
+              u16(t, v + 2),
+              i32(t, v + 4),
+              t.get(JAVA_LONG_UNALIGNED, v + 8),
+              t.get(JAVA_LONG_UNALIGNED, v + 16)));
       assertZero(b, v + 24, v + 40);
     }
-    assertThat(values).containsExactly(
-        new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
-        new V(Abi.VAL_PREFIX, 0, 5, 7, 0, 0),
-        new V(Abi.VAL_RANGE, 0, 0, 0, 0, 0),
-        new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
-        new V(Abi.VAL_GLOB, 0, 6, 12, 0, 0));
+    assertThat(values)
+        .containsExactly(
+            new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
+            new V(Abi.VAL_PREFIX, 0, 5, 7, 0, 0),
+            new V(Abi.VAL_RANGE, 0, 0, 0, 0, 0),
+            new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
+            new V(Abi.VAL_GLOB, 0, 6, 12, 0, 0));
 
     assertThat(new String(b, 784, 18, StandardCharsets.UTF_8)).isEqualTo("/bin/sh/tmp//etc/*");
     assertZero(b, 802, 808);
@@ -192,7 +201,8 @@ class TableCompilerTest {
 
   @Test
   void sectionsAreAlignedAndInOrderForEveryFixture() throws Exception {
-    for (PolicySet set : List.of(TableFixtures.everything(), TableFixtures.examples(), TableFixtures.load(TINY))) {
+    for (PolicySet set :
+        List.of(TableFixtures.everything(), TableFixtures.examples(), TableFixtures.load(TINY))) {
       byte[] b = TableCompiler.compile(set);
       MemorySegment t = MemorySegment.ofArray(b);
       assertThat(b.length % 8).isZero();
@@ -219,7 +229,9 @@ class TableCompilerTest {
     long rules = i32(t, 24);
     long values = i32(t, 32);
     // rule 0: every exec selector
-    assertThat(i32(t, rules + 72)).isEqualTo(Abi.RULE_NEGATE_UID | Abi.RULE_FILELESS_SET | Abi.RULE_TEMPDIR_SET | Abi.RULE_TEMPDIR);
+    assertThat(i32(t, rules + 72))
+        .isEqualTo(
+            Abi.RULE_NEGATE_UID | Abi.RULE_FILELESS_SET | Abi.RULE_TEMPDIR_SET | Abi.RULE_TEMPDIR);
     int[] counts = new int[Abi.SELS];
     for (int s = 0; s < Abi.SELS; s++) {
       counts[s] = i32(t, rules + 84 + 8 * s);
@@ -258,11 +270,13 @@ class TableCompilerTest {
     long a0 = values + addr * 40;
     assertThat(u8(t, a0)).isEqualTo(Abi.VAL_CIDR4);
     assertThat(u8(t, a0 + 1)).isEqualTo(32);
-    assertThat(t.asSlice(a0 + 24, 16).toArray(JAVA_BYTE)).containsExactly(169, 254, 169, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    assertThat(t.asSlice(a0 + 24, 16).toArray(JAVA_BYTE))
+        .containsExactly(169, 254, 169, 254, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     long a3 = a0 + 3 * 40;
     assertThat(u8(t, a3)).isEqualTo(Abi.VAL_CIDR6);
     assertThat(u8(t, a3 + 1)).isEqualTo(32);
-    assertThat(t.asSlice(a3 + 24, 16).toArray(JAVA_BYTE)).containsExactly(InetAddress.ofLiteral("fd00:ec2::").getAddress());
+    assertThat(t.asSlice(a3 + 24, 16).toArray(JAVA_BYTE))
+        .containsExactly(InetAddress.ofLiteral("fd00:ec2::").getAddress());
     long port = i32(t, r6 + 80 + 8 * Abi.SEL_PORT);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 8)).isEqualTo(1);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 16)).isEqualTo(1023);
@@ -293,7 +307,12 @@ class TableCompilerTest {
       switch (r.match()) {
         case Match.Exec m -> {
           for (var pm : List.of(m.binary(), m.parentBinary(), m.ancestorBinary())) {
-            pm.ifPresent(x -> { strings.addAll(x.exact()); strings.addAll(x.prefix()); strings.addAll(x.glob()); });
+            pm.ifPresent(
+                x -> {
+                  strings.addAll(x.exact());
+                  strings.addAll(x.prefix());
+                  strings.addAll(x.glob());
+                });
           }
           strings.addAll(m.argvContains());
         }
@@ -320,10 +339,13 @@ class TableCompilerTest {
   static List<PathMatcher> pathMatchers(Match m) {
     return switch (m) {
       case Match.Exec e -> List.of();
-      case Match.Open o -> java.util.stream.Stream.of(o.path(), o.binary()).flatMap(Optional::stream).toList();
+      case Match.Open o ->
+          java.util.stream.Stream.of(o.path(), o.binary()).flatMap(Optional::stream).toList();
       case Match.Connect c -> c.binary().stream().toList();
-      case Match.ModuleLoad l -> java.util.stream.Stream.of(l.name(), l.binary()).flatMap(Optional::stream).toList();
-      case Match.Ptrace p -> java.util.stream.Stream.of(p.target(), p.binary()).flatMap(Optional::stream).toList();
+      case Match.ModuleLoad l ->
+          java.util.stream.Stream.of(l.name(), l.binary()).flatMap(Optional::stream).toList();
+      case Match.Ptrace p ->
+          java.util.stream.Stream.of(p.target(), p.binary()).flatMap(Optional::stream).toList();
       case Match.Privilege p -> p.binary().stream().toList();
       case Match.Call c -> c.binary().stream().toList();
     };
@@ -331,15 +353,21 @@ class TableCompilerTest {
 
   @Test
   void roundTripsTheExamplesAndEveryFixture() throws Exception {
-    for (PolicySet set : List.of(TableFixtures.examples(), TableFixtures.everything(), TableFixtures.load(TINY))) {
+    for (PolicySet set :
+        List.of(TableFixtures.examples(), TableFixtures.everything(), TableFixtures.load(TINY))) {
       CompiledTable read = TableReader.read(TableCompiler.compile(set));
       TableFixtures.assertSamePolicies(read.policies(), set.policies());
       assertThat(read.ruleCount()).isEqualTo(set.ruleCount());
-      assertThat(read.rules()).extracting(CompiledRule::index).containsExactlyElementsOf(IntStream.range(0, set.ruleCount()).boxed().toList());
+      assertThat(read.rules())
+          .extracting(CompiledRule::index)
+          .containsExactlyElementsOf(IntStream.range(0, set.ruleCount()).boxed().toList());
       // back into the model: same policies (locations aside), same order
       PolicySet back = read.toPolicySet();
-      assertThat(back.policies()).extracting(Policy::name).containsExactlyElementsOf(set.policies().stream().map(Policy::name).toList());
-      assertThat(back.policies().getFirst().rules().getFirst().location().file()).isEqualTo(TableReader.SOURCE);
+      assertThat(back.policies())
+          .extracting(Policy::name)
+          .containsExactlyElementsOf(set.policies().stream().map(Policy::name).toList());
+      assertThat(back.policies().getFirst().rules().getFirst().location().file())
+          .isEqualTo(TableReader.SOURCE);
       // and recompiling gives the same bytes
       assertThat(TableCompiler.compile(back)).isEqualTo(TableCompiler.compile(set));
     }
@@ -349,29 +377,57 @@ class TableCompilerTest {
   void aTableReadBackDecidesAsTheOriginal() throws Exception {
     PolicySet set = TableFixtures.everything();
     PolicySet back = TableReader.read(TableCompiler.compile(set)).toPolicySet();
-    List<Facts> facts = List.of(
-        new Facts.ExecFacts("/tmp/x", "/usr/sbin/sshd", List.of("/sbin/init"), 1000, 0, List.of("x", "-c"), false, true),
-        new Facts.ExecFacts("/memfd:x", "/bin/bash", List.of(), 0, 0, List.of("x"), true, false),
-        new Facts.ExecFacts("/usr/bin/ls", "/bin/bash", List.of(), 0, 0, List.of("ls"), false, false),
-        new Facts.OpenFacts("/etc/shadow", Set.of(dev.ftguard.policy.Access.WRITE), "/usr/bin/vi"),
-        new Facts.ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/bin/curl"),
-        new Facts.ConnectFacts(InetAddress.ofLiteral("fd00:ec2::5"), 5353, "/usr/bin/curl"),
-        new Facts.ModuleLoadFacts(Optional.of("nf_nat"), "/usr/sbin/modprobe"),
-        new Facts.PtraceFacts("/usr/sbin/sshd", "/usr/bin/gdb"),
-        new Facts.PrivilegeFacts("/home/u/a.out", Set.of(Gain.UID0)));
+    List<Facts> facts =
+        List.of(
+            new Facts.ExecFacts(
+                "/tmp/x",
+                "/usr/sbin/sshd",
+                List.of("/sbin/init"),
+                1000,
+                0,
+                List.of("x", "-c"),
+                false,
+                true),
+            new Facts.ExecFacts(
+                "/memfd:x", "/bin/bash", List.of(), 0, 0, List.of("x"), true, false),
+            new Facts.ExecFacts(
+                "/usr/bin/ls", "/bin/bash", List.of(), 0, 0, List.of("ls"), false, false),
+            new Facts.OpenFacts(
+                "/etc/shadow", Set.of(dev.ftguard.policy.Access.WRITE), "/usr/bin/vi"),
+            new Facts.ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/bin/curl"),
+            new Facts.ConnectFacts(InetAddress.ofLiteral("fd00:ec2::5"), 5353, "/usr/bin/curl"),
+            new Facts.ModuleLoadFacts(Optional.of("nf_nat"), "/usr/sbin/modprobe"),
+            new Facts.PtraceFacts("/usr/sbin/sshd", "/usr/bin/gdb"),
+            new Facts.PrivilegeFacts("/home/u/a.out", Set.of(Gain.UID0)));
     for (Facts f : facts) {
-      assertThat(PolicyEvaluator.evaluate(back, f)).as("%s", f).isEqualTo(PolicyEvaluator.evaluate(set, f));
+      assertThat(PolicyEvaluator.evaluate(back, f))
+          .as("%s", f)
+          .isEqualTo(PolicyEvaluator.evaluate(set, f));
     }
   }
 
   // ---- limits ------------------------------------------------------------------------------
 
   static Rule rule(String name, Match match, Action action) {
-    return new Rule(name, match.kind(), match, action, action.denies() ? Optional.of(Errno.EPERM) : Optional.empty(), TableFixtures.AT);
+    return new Rule(
+        name,
+        match.kind(),
+        match,
+        action,
+        action.denies() ? Optional.of(Errno.EPERM) : Optional.empty(),
+        TableFixtures.AT);
   }
 
   static Match.Exec binary(PathMatcher pm) {
-    return new Match.Exec(Optional.of(pm), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+    return new Match.Exec(
+        Optional.of(pm),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   static Policy policy(String name, List<Rule> rules) {
@@ -386,7 +442,9 @@ class TableCompilerTest {
   void aSelectorWithMoreThan1024ValuesIsTooLarge() {
     // valid: each of exact and prefix may hold 1024 values after list expansion
     String items = String.join(", ", paths(1024));
-    PolicySet set = TableFixtures.load("""
+    PolicySet set =
+        TableFixtures.load(
+            """
         apiVersion: ftguard.dev/v1
         kind: List
         metadata: {name: many}
@@ -398,28 +456,37 @@ class TableCompilerTest {
         spec:
           rules:
             - {name: r, event: open, match: {path: {exact: ["@many"], prefix: [/tmp/]}}, action: audit}
-        """.formatted(items));
-    TableTooLargeException e = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
+        """
+                .formatted(items));
+    TableTooLargeException e =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
     assertThat(e.limit()).isEqualTo("FTG_TABLE_SEL_MAX");
     assertThat(e.value()).isEqualTo(1025);
     assertThat(e.max()).isEqualTo(1024);
     assertThat(e.where()).isEqualTo("selector 'path' of rule 'r' in policy 'big'");
     assertThat(e.getMessage())
-        .isEqualTo("selector 'path' of rule 'r' in policy 'big' has 1025 values, more than FTG_TABLE_SEL_MAX = 1024"
-            + " (hint: split the values over several rules, or use prefix or glob values instead of long exact lists)");
+        .isEqualTo(
+            "selector 'path' of rule 'r' in policy 'big' has 1025 values, more than FTG_TABLE_SEL_MAX = 1024"
+                + " (hint: split the values over several rules, or use prefix or glob values instead of long exact lists)");
   }
 
   @Test
   void moreThan10000RulesOrPoliciesAreTooLarge() {
-    Rule any = rule("r", binary(new PathMatcher(List.of("/x"), List.of(), List.of())), Action.AUDIT);
+    Rule any =
+        rule("r", binary(new PathMatcher(List.of("/x"), List.of(), List.of())), Action.AUDIT);
     PolicySet rules = TableFixtures.of(policy("p", Collections.nCopies(10_001, any)));
-    TableTooLargeException e = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(rules));
+    TableTooLargeException e =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(rules));
     assertThat(e.limit()).isEqualTo("FTG_TABLE_RULES_MAX");
     assertThat(e.value()).isEqualTo(10_001);
     assertThat(e.getMessage()).contains("10001 rules, more than FTG_TABLE_RULES_MAX = 10000");
 
-    List<Policy> many = IntStream.range(0, 10_001).mapToObj(i -> policy("p" + i, List.of())).toList();
-    TableTooLargeException p = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(new PolicySet(many, new LinkedHashMap<>())));
+    List<Policy> many =
+        IntStream.range(0, 10_001).mapToObj(i -> policy("p" + i, List.of())).toList();
+    TableTooLargeException p =
+        catchThrowableOfType(
+            TableTooLargeException.class,
+            () -> TableCompiler.compile(new PolicySet(many, new LinkedHashMap<>())));
     assertThat(p.limit()).isEqualTo("FTG_TABLE_POLICIES_MAX");
     assertThat(p.max()).isEqualTo(10_000);
   }
@@ -428,7 +495,8 @@ class TableCompilerTest {
   void moreThanAMillionValuesAreTooLarge() {
     Rule r = rule("r", binary(new PathMatcher(paths(1024), List.of(), List.of())), Action.AUDIT);
     PolicySet set = TableFixtures.of(policy("p", Collections.nCopies(1025, r)));
-    TableTooLargeException e = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
+    TableTooLargeException e =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
     assertThat(e.limit()).isEqualTo("FTG_TABLE_VALUES_MAX");
     assertThat(e.value()).isEqualTo(1025L * 1024);
     assertThat(e.max()).isEqualTo(1 << 20);
@@ -439,11 +507,15 @@ class TableCompilerTest {
     Rule r = rule("r", binary(new PathMatcher(paths(1024), List.of(), List.of())), Action.AUDIT);
     // 840 x 1024 values of 40 bytes: 34,406,400 bytes of values alone
     PolicySet set = TableFixtures.of(policy("p", Collections.nCopies(840, r)));
-    TableTooLargeException e = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
+    TableTooLargeException e =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(set));
     assertThat(e.limit()).isEqualTo("FTG_TABLE_MAX");
     assertThat(e.max()).isEqualTo(32L << 20);
     assertThat(e.value()).isGreaterThan(34_406_400L);
-    assertThat(e.getMessage()).contains("the table has ").contains("bytes, more than FTG_TABLE_MAX = 33554432").contains("860160 values");
+    assertThat(e.getMessage())
+        .contains("the table has ")
+        .contains("bytes, more than FTG_TABLE_MAX = 33554432")
+        .contains("860160 values");
     // just under: 800 x 1024 values fit
     byte[] ok = TableCompiler.compile(TableFixtures.of(policy("p", Collections.nCopies(800, r))));
     assertThat(ok.length).isLessThanOrEqualTo(Abi.TABLE_MAX);
@@ -453,14 +525,24 @@ class TableCompilerTest {
   @Test
   void longStringsAndNamesAreTooLarge() {
     String longPath = "/" + "a".repeat(255);
-    PolicySet s = TableFixtures.of(policy("p", List.of(rule("r", binary(new PathMatcher(List.of(), List.of(longPath), List.of())), Action.AUDIT))));
-    TableTooLargeException e = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(s));
+    PolicySet s =
+        TableFixtures.of(
+            policy(
+                "p",
+                List.of(
+                    rule(
+                        "r",
+                        binary(new PathMatcher(List.of(), List.of(longPath), List.of())),
+                        Action.AUDIT))));
+    TableTooLargeException e =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(s));
     assertThat(e.limit()).isEqualTo("FTG_TABLE_STR_MAX");
     assertThat(e.value()).isEqualTo(256);
     assertThat(e.max()).isEqualTo(255);
 
     PolicySet n = TableFixtures.of(policy("p".repeat(64), List.of()));
-    TableTooLargeException ne = catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(n));
+    TableTooLargeException ne =
+        catchThrowableOfType(TableTooLargeException.class, () -> TableCompiler.compile(n));
     assertThat(ne.limit()).isEqualTo("FTG_NAME_LEN");
     assertThat(ne.value()).isEqualTo(64);
     assertThat(ne.max()).isEqualTo(63);
@@ -468,22 +550,66 @@ class TableCompilerTest {
 
   @Test
   void whatValidationNeverLetsThroughIsAnIllegalArgument() {
-    PolicySet empty = TableFixtures.of(policy("p", List.of(rule("r", binary(new PathMatcher(List.of(), List.of(), List.of())), Action.AUDIT))));
-    assertThatThrownBy(() -> TableCompiler.compile(empty)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no values");
-    Match.Exec noRanges = new Match.Exec(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new RangeMatcher(false, List.of())), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
-    assertThatThrownBy(() -> TableCompiler.compile(TableFixtures.of(policy("p", List.of(rule("r", noRanges, Action.AUDIT))))))
+    PolicySet empty =
+        TableFixtures.of(
+            policy(
+                "p",
+                List.of(
+                    rule(
+                        "r",
+                        binary(new PathMatcher(List.of(), List.of(), List.of())),
+                        Action.AUDIT))));
+    assertThatThrownBy(() -> TableCompiler.compile(empty))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no values");
+    Match.Exec noRanges =
+        new Match.Exec(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(new RangeMatcher(false, List.of())),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
+    assertThatThrownBy(
+            () ->
+                TableCompiler.compile(
+                    TableFixtures.of(policy("p", List.of(rule("r", noRanges, Action.AUDIT))))))
         .isInstanceOf(IllegalArgumentException.class);
     PolicySet upper = TableFixtures.of(policy("P", List.of()));
-    assertThatThrownBy(() -> TableCompiler.compile(upper)).isInstanceOf(IllegalArgumentException.class);
-    Match.Exec nul = new Match.Exec(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of("a\0b"), Optional.empty(), Optional.empty());
-    assertThatThrownBy(() -> TableCompiler.compile(TableFixtures.of(policy("p", List.of(rule("r", nul, Action.AUDIT))))))
+    assertThatThrownBy(() -> TableCompiler.compile(upper))
+        .isInstanceOf(IllegalArgumentException.class);
+    Match.Exec nul =
+        new Match.Exec(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of("a\0b"),
+            Optional.empty(),
+            Optional.empty());
+    assertThatThrownBy(
+            () ->
+                TableCompiler.compile(
+                    TableFixtures.of(policy("p", List.of(rule("r", nul, Action.AUDIT))))))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void rangesKeepTheirBounds() throws Exception {
-    Match.Exec m = new Match.Exec(Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.of(new RangeMatcher(true, List.of(new Range(0, 0), new Range(1000, 4_294_967_294L)))), Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+    Match.Exec m =
+        new Match.Exec(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(
+                new RangeMatcher(true, List.of(new Range(0, 0), new Range(1000, 4_294_967_294L)))),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
     PolicySet set = TableFixtures.of(policy("p", List.of(rule("r", m, Action.KILL))));
     CompiledRule r = TableReader.read(TableCompiler.compile(set)).rules().getFirst();
     assertThat(r.match()).isEqualTo(m);

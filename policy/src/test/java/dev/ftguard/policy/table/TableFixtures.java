@@ -25,7 +25,8 @@ final class TableFixtures {
     LoadResult r = PolicyLoader.load(new PolicySource("t.yaml", yaml));
     return switch (r) {
       case LoadResult.Loaded(var set) -> set;
-      case LoadResult.Invalid(var errors) -> throw new AssertionError("invalid test policy: " + errors + "\n" + yaml);
+      case LoadResult.Invalid(var errors) ->
+          throw new AssertionError("invalid test policy: " + errors + "\n" + yaml);
     };
   }
 
@@ -48,7 +49,8 @@ final class TableFixtures {
   }
 
   /** Every selector of every kind, every action, both modes, lists, IPv4 and IPv6, negations. */
-  static final String EVERYTHING = """
+  static final String EVERYTHING =
+      """
       apiVersion: ftguard.dev/v1
       kind: List
       metadata: {name: shells}

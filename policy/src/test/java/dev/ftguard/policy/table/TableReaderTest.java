@@ -19,7 +19,8 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class TableReaderTest {
-  static final String ONE = """
+  static final String ONE =
+      """
       apiVersion: ftguard.dev/v1
       kind: Policy
       metadata: {name: p}
@@ -54,7 +55,8 @@ class TableReaderTest {
     return catchThrowableOfType(TableFormatException.class, () -> TableReader.read(b));
   }
 
-  static void assertRejected(int error, long offset, String fragment, Consumer<MemorySegment> damage) throws Exception {
+  static void assertRejected(
+      int error, long offset, String fragment, Consumer<MemorySegment> damage) throws Exception {
     TableFormatException e = rejected(damage);
     assertThat(e).as("rejected with %s", Abi.TABLE_ERROR_NAMES.get(error)).isNotNull();
     assertThat(e.errorName()).isEqualTo(Abi.TABLE_ERROR_NAMES.get(error));
@@ -96,12 +98,18 @@ class TableReaderTest {
   @Test
   void wrongLengthsAreSizeErrors() throws Exception {
     byte[] b = one();
-    TableFormatException longer = catchThrowableOfType(TableFormatException.class, () -> TableReader.read(Arrays.copyOf(b, b.length + 8)));
+    TableFormatException longer =
+        catchThrowableOfType(
+            TableFormatException.class, () -> TableReader.read(Arrays.copyOf(b, b.length + 8)));
     assertThat(longer.error()).isEqualTo(Abi.TERR_SIZE);
     assertThat(longer.getMessage()).contains("bytes were given");
-    TableFormatException tiny = catchThrowableOfType(TableFormatException.class, () -> TableReader.read(new byte[47]));
+    TableFormatException tiny =
+        catchThrowableOfType(TableFormatException.class, () -> TableReader.read(new byte[47]));
     assertThat(tiny.error()).isEqualTo(Abi.TERR_SIZE);
-    assertThat(catchThrowableOfType(TableFormatException.class, () -> TableReader.read(new byte[0])).error()).isEqualTo(Abi.TERR_SIZE);
+    assertThat(
+            catchThrowableOfType(TableFormatException.class, () -> TableReader.read(new byte[0]))
+                .error())
+        .isEqualTo(Abi.TERR_SIZE);
   }
 
   @Test
@@ -109,7 +117,8 @@ class TableReaderTest {
     assertRejected(Abi.TERR_NAME, 64, "not [a-z0-9-]", t -> t.set(JAVA_BYTE, 64, (byte) 'P'));
     assertRejected(Abi.TERR_NAME, 64, "empty", t -> t.set(JAVA_BYTE, 64, (byte) 0));
     assertRejected(Abi.TERR_NAME, 64, "not NUL-padded", t -> t.set(JAVA_BYTE, 64 + 5, (byte) 'x'));
-    assertRejected(Abi.TERR_NAME, 64, "not NUL-terminated", t -> t.asSlice(64, 64).fill((byte) 'a'));
+    assertRejected(
+        Abi.TERR_NAME, 64, "not NUL-terminated", t -> t.asSlice(64, 64).fill((byte) 'a'));
     assertRejected(Abi.TERR_MODE, 64 + 64, "mode 2", t -> i32(t, 64 + 64, 2));
   }
 
@@ -117,23 +126,63 @@ class TableReaderTest {
   void ruleErrors() throws Exception {
     assertRejected(Abi.TERR_NAME, RULE0, "rule 0 name", t -> t.set(JAVA_BYTE, RULE0, (byte) '_'));
     assertRejected(Abi.TERR_POLICY, RULE1 + 64, "policy 1", t -> i32(t, RULE1 + 64, 1));
-    assertRejected(Abi.TERR_KIND, RULE0 + 68, "kind 7", t -> t.set(JAVA_BYTE, RULE0 + 68, (byte) 7));
+    assertRejected(
+        Abi.TERR_KIND, RULE0 + 68, "kind 7", t -> t.set(JAVA_BYTE, RULE0 + 68, (byte) 7));
     assertRejected(Abi.TERR_HOOK, RULE0 + 152, "names hook 1", t -> i32(t, RULE0 + 152, 1));
     assertRejected(Abi.TERR_FLAGS, RULE0 + 156, "reserved", t -> i32(t, RULE0 + 156, 1));
-    assertRejected(Abi.TERR_SELECTOR, RULE0 + 160, "not a field of its hook", t -> i32(t, RULE0 + 164, 1));
-    assertRejected(Abi.TERR_HOOK, RULE1 + 152, "on hook 0 of 0", t -> t.set(JAVA_BYTE, RULE1 + 68, (byte) Abi.KIND_CALL));
-    assertRejected(Abi.TERR_ACTION, RULE0 + 69, "action 9", t -> t.set(JAVA_BYTE, RULE0 + 69, (byte) 9));
-    assertRejected(Abi.TERR_ERRNO, RULE1 + 70, "does not deny", t -> t.set(JAVA_SHORT_UNALIGNED, RULE1 + 70, (short) 1));
-    assertRejected(Abi.TERR_ERRNO, RULE0 + 70, "err 0", t -> t.set(JAVA_SHORT_UNALIGNED, RULE0 + 70, (short) 0));
-    assertRejected(Abi.TERR_ERRNO, RULE0 + 70, "err 10 (ECHILD)", t -> t.set(JAVA_SHORT_UNALIGNED, RULE0 + 70, (short) 10));
-    assertRejected(Abi.TERR_FLAGS, RULE0 + 72, "flags 0x81", t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | 0x80));
-    assertRejected(Abi.TERR_FLAGS, RULE0 + 72, "flags 0x3", t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | Abi.RULE_NEGATE_EUID));
-    assertRejected(Abi.TERR_FLAGS, RULE0 + 72, "flags 0x11", t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | Abi.RULE_FILELESS));
-    assertRejected(Abi.TERR_FLAGS, RULE1 + 72, "flags 0x1", t -> i32(t, RULE1 + 72, Abi.RULE_NEGATE_UID));
+    assertRejected(
+        Abi.TERR_SELECTOR, RULE0 + 160, "not a field of its hook", t -> i32(t, RULE0 + 164, 1));
+    assertRejected(
+        Abi.TERR_HOOK,
+        RULE1 + 152,
+        "on hook 0 of 0",
+        t -> t.set(JAVA_BYTE, RULE1 + 68, (byte) Abi.KIND_CALL));
+    assertRejected(
+        Abi.TERR_ACTION, RULE0 + 69, "action 9", t -> t.set(JAVA_BYTE, RULE0 + 69, (byte) 9));
+    assertRejected(
+        Abi.TERR_ERRNO,
+        RULE1 + 70,
+        "does not deny",
+        t -> t.set(JAVA_SHORT_UNALIGNED, RULE1 + 70, (short) 1));
+    assertRejected(
+        Abi.TERR_ERRNO,
+        RULE0 + 70,
+        "err 0",
+        t -> t.set(JAVA_SHORT_UNALIGNED, RULE0 + 70, (short) 0));
+    assertRejected(
+        Abi.TERR_ERRNO,
+        RULE0 + 70,
+        "err 10 (ECHILD)",
+        t -> t.set(JAVA_SHORT_UNALIGNED, RULE0 + 70, (short) 10));
+    assertRejected(
+        Abi.TERR_FLAGS,
+        RULE0 + 72,
+        "flags 0x81",
+        t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | 0x80));
+    assertRejected(
+        Abi.TERR_FLAGS,
+        RULE0 + 72,
+        "flags 0x3",
+        t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | Abi.RULE_NEGATE_EUID));
+    assertRejected(
+        Abi.TERR_FLAGS,
+        RULE0 + 72,
+        "flags 0x11",
+        t -> i32(t, RULE0 + 72, Abi.RULE_NEGATE_UID | Abi.RULE_FILELESS));
+    assertRejected(
+        Abi.TERR_FLAGS, RULE1 + 72, "flags 0x1", t -> i32(t, RULE1 + 72, Abi.RULE_NEGATE_UID));
     assertRejected(Abi.TERR_MASK, RULE0 + 76, "mask 0x1", t -> i32(t, RULE0 + 76, 1));
     // a connect rule with an OBJECT selector; an absent selector with a first index
-    assertRejected(Abi.TERR_SELECTOR, RULE1 + 80 + 8, "slot 1", t -> { i32(t, RULE1 + 88, 0); i32(t, RULE1 + 92, 1); });
-    assertRejected(Abi.TERR_SELECTOR, RULE1 + 80 + 16, "no values but first 3", t -> i32(t, RULE1 + 96, 3));
+    assertRejected(
+        Abi.TERR_SELECTOR,
+        RULE1 + 80 + 8,
+        "slot 1",
+        t -> {
+          i32(t, RULE1 + 88, 0);
+          i32(t, RULE1 + 92, 1);
+        });
+    assertRejected(
+        Abi.TERR_SELECTOR, RULE1 + 80 + 16, "no values but first 3", t -> i32(t, RULE1 + 96, 3));
     assertRejected(Abi.TERR_SELECTOR, RULE0 + 80, "runs past", t -> i32(t, RULE0 + 84, 7));
   }
 
@@ -148,23 +197,51 @@ class TableReaderTest {
     long v4 = VALUES + 200;
     long v5 = VALUES + 120;
     assertRejected(Abi.TERR_VALUE, v0, "type 4", t -> t.set(JAVA_BYTE, v0, (byte) Abi.VAL_RANGE));
-    assertRejected(Abi.TERR_VALUE, v0, "non-zero range", t -> t.set(JAVA_LONG_UNALIGNED, v0 + 8, 1L));
+    assertRejected(
+        Abi.TERR_VALUE, v0, "non-zero range", t -> t.set(JAVA_LONG_UNALIGNED, v0 + 8, 1L));
     assertRejected(Abi.TERR_STRING, v0 + 4, "outside", t -> i32(t, v0 + 4, 1000));
-    assertRejected(Abi.TERR_STRING, v0 + 4, "empty", t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 0));
-    assertRejected(Abi.TERR_STRING, v0 + 4, "longer than FTG_TABLE_STR_MAX", t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 256));
+    assertRejected(
+        Abi.TERR_STRING, v0 + 4, "empty", t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 0));
+    assertRejected(
+        Abi.TERR_STRING,
+        v0 + 4,
+        "longer than FTG_TABLE_STR_MAX",
+        t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 256));
     long strings = 824;
     assertRejected(Abi.TERR_STRING, v0 + 4, "NUL", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0));
-    assertRejected(Abi.TERR_STRING, v0 + 4, "UTF-8", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0xff));
-    assertRejected(Abi.TERR_GLOB, v1 + 4, "unclosed class", t -> t.set(JAVA_BYTE, strings + 7 + 3, (byte) '['));
-    assertRejected(Abi.TERR_VALUE, v2, "not FTG_VAL_RANGE", t -> t.set(JAVA_BYTE, v2, (byte) Abi.VAL_EXACT));
+    assertRejected(
+        Abi.TERR_STRING, v0 + 4, "UTF-8", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0xff));
+    assertRejected(
+        Abi.TERR_GLOB,
+        v1 + 4,
+        "unclosed class",
+        t -> t.set(JAVA_BYTE, strings + 7 + 3, (byte) '['));
+    assertRejected(
+        Abi.TERR_VALUE, v2, "not FTG_VAL_RANGE", t -> t.set(JAVA_BYTE, v2, (byte) Abi.VAL_EXACT));
     assertRejected(Abi.TERR_VALUE, v2 + 8, "is empty", t -> t.set(JAVA_LONG_UNALIGNED, v2 + 8, 5L));
-    assertRejected(Abi.TERR_VALUE, v2 + 8, "above 4294967294", t -> t.set(JAVA_LONG_UNALIGNED, v2 + 16, 1L << 32));
-    assertRejected(Abi.TERR_VALUE, v5 + 8, "above 65535", t -> t.set(JAVA_LONG_UNALIGNED, v5 + 16, 65_536L));
-    assertRejected(Abi.TERR_VALUE, v3 + 1, "prefix length 33", t -> t.set(JAVA_BYTE, v3 + 1, (byte) 33));
-    assertRejected(Abi.TERR_VALUE, v3 + 1, "past an IPv4 address", t -> t.set(JAVA_BYTE, v3 + 24 + 4, (byte) 1));
-    assertRejected(Abi.TERR_VALUE, v3 + 24, "host bits", t -> t.set(JAVA_BYTE, v3 + 24 + 1, (byte) 1));
-    assertRejected(Abi.TERR_VALUE, v4 + 24, "host bits set past /8", t -> t.set(JAVA_BYTE, v4 + 24 + 15, (byte) 1));
-    assertRejected(Abi.TERR_VALUE, v4, "not a network", t -> t.set(JAVA_BYTE, v4, (byte) Abi.VAL_EXACT));
+    assertRejected(
+        Abi.TERR_VALUE,
+        v2 + 8,
+        "above 4294967294",
+        t -> t.set(JAVA_LONG_UNALIGNED, v2 + 16, 1L << 32));
+    assertRejected(
+        Abi.TERR_VALUE, v5 + 8, "above 65535", t -> t.set(JAVA_LONG_UNALIGNED, v5 + 16, 65_536L));
+    assertRejected(
+        Abi.TERR_VALUE, v3 + 1, "prefix length 33", t -> t.set(JAVA_BYTE, v3 + 1, (byte) 33));
+    assertRejected(
+        Abi.TERR_VALUE,
+        v3 + 1,
+        "past an IPv4 address",
+        t -> t.set(JAVA_BYTE, v3 + 24 + 4, (byte) 1));
+    assertRejected(
+        Abi.TERR_VALUE, v3 + 24, "host bits", t -> t.set(JAVA_BYTE, v3 + 24 + 1, (byte) 1));
+    assertRejected(
+        Abi.TERR_VALUE,
+        v4 + 24,
+        "host bits set past /8",
+        t -> t.set(JAVA_BYTE, v4 + 24 + 15, (byte) 1));
+    assertRejected(
+        Abi.TERR_VALUE, v4, "not a network", t -> t.set(JAVA_BYTE, v4, (byte) Abi.VAL_EXACT));
   }
 
   @Test
@@ -188,8 +265,12 @@ class TableReaderTest {
   @Test
   void corruptedTablesOnlyEverGiveTableFormatExceptions() throws Exception {
     Random rnd = new Random(1126);
-    List<PolicySet> sets = List.of(TableFixtures.everything(), TableFixtures.examples(), TableFixtures.load(ONE),
-        new PolicySet(List.of(), new LinkedHashMap<>()));
+    List<PolicySet> sets =
+        List.of(
+            TableFixtures.everything(),
+            TableFixtures.examples(),
+            TableFixtures.load(ONE),
+            new PolicySet(List.of(), new LinkedHashMap<>()));
     int accepted = 0;
     for (PolicySet set : sets) {
       byte[] good = TableCompiler.compile(set);
@@ -234,7 +315,14 @@ class TableReaderTest {
       assertThat(e.offset()).isBetween(0L, (long) Math.max(0, b.length - 1));
       return false;
     } catch (RuntimeException | Error e) {
-      throw new AssertionError("reading " + b.length + " bytes threw " + e + " instead of a TableFormatException: " + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 128))), e);
+      throw new AssertionError(
+          "reading "
+              + b.length
+              + " bytes threw "
+              + e
+              + " instead of a TableFormatException: "
+              + Arrays.toString(Arrays.copyOf(b, Math.min(b.length, 128))),
+          e);
     }
   }
 }
