@@ -72,30 +72,6 @@ static int ftg_bad(struct ftg_check *c, u32 error, const void *field)
 	return -EINVAL;
 }
 
-/* Slots each kind may use. */
-static const u32 ftg_kind_slots[FTG_KINDS] = {
-	[FTG_KIND_EXEC] = BIT(FTG_SEL_BINARY) | BIT(FTG_SEL_PARENT) | BIT(FTG_SEL_ANCESTOR) |
-			  BIT(FTG_SEL_UID) | BIT(FTG_SEL_EUID) | BIT(FTG_SEL_ARGV),
-	[FTG_KIND_OPEN] = BIT(FTG_SEL_OBJECT) | BIT(FTG_SEL_BINARY),
-	[FTG_KIND_CONNECT] = BIT(FTG_SEL_ADDRESS) | BIT(FTG_SEL_PORT) | BIT(FTG_SEL_BINARY),
-	[FTG_KIND_MODULE_LOAD] = BIT(FTG_SEL_OBJECT) | BIT(FTG_SEL_BINARY),
-	[FTG_KIND_PTRACE] = BIT(FTG_SEL_OBJECT) | BIT(FTG_SEL_BINARY),
-	[FTG_KIND_PRIVILEGE] = BIT(FTG_SEL_BINARY),
-	[FTG_KIND_CALL] = BIT(FTG_SEL_BINARY),
-};
-
-static const u32 ftg_kind_masks[FTG_KINDS] = {
-	[FTG_KIND_OPEN] = FTG_ACCESS_READ | FTG_ACCESS_WRITE | FTG_ACCESS_CREATE |
-			  FTG_ACCESS_TRUNCATE,
-	[FTG_KIND_PRIVILEGE] = FTG_GAIN_UID0 | FTG_GAIN_CAPS,
-};
-
-static const u32 ftg_kind_flags[FTG_KINDS] = {
-	[FTG_KIND_EXEC] = FTG_RULE_NEGATE_UID | FTG_RULE_NEGATE_EUID | FTG_RULE_FILELESS_SET |
-			  FTG_RULE_FILELESS | FTG_RULE_TEMPDIR_SET | FTG_RULE_TEMPDIR,
-	[FTG_KIND_CONNECT] = FTG_RULE_NEGATE_PORT,
-};
-
 /* A name: [a-z0-9-], at least one byte, NUL-terminated and NUL-padded. */
 static bool ftg_name_ok(const char *name)
 {
@@ -123,7 +99,7 @@ static int ftg_check_section(struct ftg_check *c, const struct ftg_table_header 
 
 	if (s->count > max)
 		return ftg_bad(c, FTG_TERR_COUNT, &s->count);
-	if (s->offset % 8 || s->offset < sizeof(*h) || end > h->size)
+	if (s->offset % FTG_TABLE_SECTION_ALIGN || s->offset < sizeof(*h) || end > h->size)
 		return ftg_bad(c, FTG_TERR_SECTION, &s->offset);
 	return 0;
 }
@@ -218,7 +194,7 @@ static int ftg_check_value(struct ftg_check *c, const struct ftg_table *t, u32 s
 		if (v->type != FTG_VAL_RANGE)
 			return ftg_bad(c, FTG_TERR_VALUE, &v->type);
 		if (v->prefix_len || v->str_len || v->str_off || !ftg_zero(v->addr, sizeof(v->addr)) ||
-		    v->lo > v->hi || v->hi > (slot == FTG_SEL_PORT ? 65535 : 0xfffffffeULL))
+		    v->lo > v->hi || v->hi > (slot == FTG_SEL_PORT ? FTG_PORT_MAX : FTG_ID_MAX))
 			return ftg_bad(c, FTG_TERR_VALUE, &v->lo);
 		return 0;
 	case FTG_SEL_ADDRESS:
@@ -301,6 +277,7 @@ static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
 	u32 slot, i, flags;
 	int err;
 
+	BUILD_BUG_ON(FTG_ERRNO_MAX != MAX_ERRNO);
 	if (!ftg_name_ok(r->name))
 		return ftg_bad(c, FTG_TERR_NAME, r->name);
 	if (r->policy >= t->nr_policies || r->policy < prev_policy)
@@ -310,18 +287,18 @@ static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
 	if (r->action >= FTG_ACTIONS)
 		return ftg_bad(c, FTG_TERR_ACTION, &r->action);
 	if (r->action == FTG_ACT_DENY || r->action == FTG_ACT_DENY_KILL ?
-	    (r->err < 1 || r->err > MAX_ERRNO) : r->err != 0)
+	    (r->err < 1 || r->err > FTG_ERRNO_MAX) : r->err != 0)
 		return ftg_bad(c, FTG_TERR_ERRNO, &r->err);
 
 	flags = r->flags;
-	if (flags & ~ftg_kind_flags[r->kind] ||
+	if (flags & ~FTG_KIND_FLAGS(r->kind) ||
 	    (flags & FTG_RULE_FILELESS && !(flags & FTG_RULE_FILELESS_SET)) ||
 	    (flags & FTG_RULE_TEMPDIR && !(flags & FTG_RULE_TEMPDIR_SET)) ||
 	    (flags & FTG_RULE_NEGATE_UID && !r->sel[FTG_SEL_UID].count) ||
 	    (flags & FTG_RULE_NEGATE_EUID && !r->sel[FTG_SEL_EUID].count) ||
 	    (flags & FTG_RULE_NEGATE_PORT && !r->sel[FTG_SEL_PORT].count))
 		return ftg_bad(c, FTG_TERR_FLAGS, &r->flags);
-	if (r->mask & ~ftg_kind_masks[r->kind])
+	if (r->mask & ~FTG_KIND_MASK(r->kind))
 		return ftg_bad(c, FTG_TERR_MASK, &r->mask);
 
 	err = ftg_check_rule_fields(c, t, r);
@@ -335,7 +312,7 @@ static int ftg_check_rule(struct ftg_check *c, const struct ftg_table *t,
 				return ftg_bad(c, FTG_TERR_SELECTOR, s);
 			continue;
 		}
-		if (!(ftg_kind_slots[r->kind] & BIT(slot)) || s->count > FTG_TABLE_SEL_MAX ||
+		if (!(FTG_KIND_SLOTS(r->kind) & FTG_SLOT(slot)) || s->count > FTG_TABLE_SEL_MAX ||
 		    (u64)s->first + s->count > t->nr_values)
 			return ftg_bad(c, FTG_TERR_SELECTOR, s);
 		for (i = 0; i < s->count; i++) {

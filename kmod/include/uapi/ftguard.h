@@ -148,17 +148,11 @@ enum ftg_mode {
 };
 
 /*
- * Selector slots of a rule (ftg_rule.sel[]).  Which slots a kind may use:
- *   exec         BINARY (executed file), PARENT, ANCESTOR, UID, EUID, ARGV
- *   open         OBJECT (opened path), BINARY
- *   connect      ADDRESS, PORT, BINARY
- *   module_load  OBJECT (module name), BINARY
- *   ptrace       OBJECT (target's binary), BINARY (tracer)
- *   privilege    BINARY
- *   call         BINARY; and ftg_rule.fields[] on the hook's fields
- * The key slot of a kind (FTG_KIND_KEY_SLOT) is indexed for lookups
- * (exact values in a hash table, prefixes and the literal start of globs in
- * a prefix index); the other slots are tested per candidate rule.
+ * Selector slots of a rule (ftg_rule.sel[]).  The slots a kind may use are
+ * FTG_KIND_SLOTS(kind); the key slot of a kind (FTG_KIND_KEY_SLOT) is
+ * indexed for lookups (exact values in a hash table, prefixes and the
+ * literal start of globs in a prefix index); the other slots are tested per
+ * candidate rule.
  */
 enum ftg_slot {
 	FTG_SEL_BINARY = 0,	/* path values: binary of the acting process */
@@ -181,6 +175,41 @@ enum ftg_slot {
 #define FTG_KIND_KEY_SLOT(kind) \
 	((kind) == FTG_KIND_OPEN || (kind) == FTG_KIND_MODULE_LOAD || \
 	 (kind) == FTG_KIND_PTRACE ? FTG_SEL_OBJECT : FTG_SEL_BINARY)
+
+/* Bit of a slot in a set of slots. */
+#define FTG_SLOT(slot)		(1U << (slot))
+
+/*
+ * Slots each kind may use, the one statement of it (the module rejects a
+ * rule with another slot, FTG_TERR_SELECTOR):
+ *   exec         BINARY (executed file), PARENT, ANCESTOR, UID, EUID, ARGV
+ *   open         OBJECT (opened path), BINARY
+ *   connect      ADDRESS, PORT, BINARY
+ *   module_load  OBJECT (module name), BINARY
+ *   ptrace       OBJECT (target's binary), BINARY (tracer)
+ *   privilege    BINARY
+ *   call         BINARY; and ftg_rule.fields[] on the hook's fields
+ */
+#define FTG_KIND_SLOTS(kind) \
+	((kind) == FTG_KIND_EXEC ? \
+		FTG_SLOT(FTG_SEL_BINARY) | FTG_SLOT(FTG_SEL_PARENT) | \
+		FTG_SLOT(FTG_SEL_ANCESTOR) | FTG_SLOT(FTG_SEL_UID) | \
+		FTG_SLOT(FTG_SEL_EUID) | FTG_SLOT(FTG_SEL_ARGV) : \
+	 (kind) == FTG_KIND_OPEN ? \
+		FTG_SLOT(FTG_SEL_OBJECT) | FTG_SLOT(FTG_SEL_BINARY) : \
+	 (kind) == FTG_KIND_CONNECT ? \
+		FTG_SLOT(FTG_SEL_ADDRESS) | FTG_SLOT(FTG_SEL_PORT) | \
+		FTG_SLOT(FTG_SEL_BINARY) : \
+	 (kind) == FTG_KIND_MODULE_LOAD ? \
+		FTG_SLOT(FTG_SEL_OBJECT) | FTG_SLOT(FTG_SEL_BINARY) : \
+	 (kind) == FTG_KIND_PTRACE ? \
+		FTG_SLOT(FTG_SEL_OBJECT) | FTG_SLOT(FTG_SEL_BINARY) : \
+	 (kind) == FTG_KIND_PRIVILEGE ? FTG_SLOT(FTG_SEL_BINARY) : \
+	 (kind) == FTG_KIND_CALL ? FTG_SLOT(FTG_SEL_BINARY) : 0U)
+
+/* Bounds of range values: ports, and ids (uid_t -1 is no id). */
+#define FTG_PORT_MAX		65535
+#define FTG_ID_MAX		0xfffffffeU
 
 /* ftg_value.type */
 enum ftg_value_type {
@@ -234,6 +263,21 @@ struct ftg_sel {
 /* ftg_rule.mask for privilege: any of these gains (0: no gains selector) */
 #define FTG_GAIN_UID0		(1U << 0)	/* uid or euid becomes 0 */
 #define FTG_GAIN_CAPS		(1U << 1)	/* new effective or permitted caps */
+
+/* ftg_rule.mask bits each kind may use (FTG_TERR_MASK otherwise). */
+#define FTG_KIND_MASK(kind) \
+	((kind) == FTG_KIND_OPEN ? \
+		FTG_ACCESS_READ | FTG_ACCESS_WRITE | FTG_ACCESS_CREATE | \
+		FTG_ACCESS_TRUNCATE : \
+	 (kind) == FTG_KIND_PRIVILEGE ? FTG_GAIN_UID0 | FTG_GAIN_CAPS : 0U)
+
+/* ftg_rule.flags bits each kind may use (FTG_TERR_FLAGS otherwise). */
+#define FTG_KIND_FLAGS(kind) \
+	((kind) == FTG_KIND_EXEC ? \
+		FTG_RULE_NEGATE_UID | FTG_RULE_NEGATE_EUID | \
+		FTG_RULE_FILELESS_SET | FTG_RULE_FILELESS | \
+		FTG_RULE_TEMPDIR_SET | FTG_RULE_TEMPDIR : \
+	 (kind) == FTG_KIND_CONNECT ? FTG_RULE_NEGATE_PORT : 0U)
 
 #define FTG_NAME_LEN		64	/* policy and rule names, NUL-padded */
 
@@ -331,7 +375,7 @@ struct ftg_rule {
 	__u32 policy;		/* index in the policy array */
 	__u8 kind;		/* enum ftg_kind */
 	__u8 action;		/* enum ftg_action */
-	__u16 err;		/* deny actions: errno 1..4095, else 0 */
+	__u16 err;		/* deny actions: errno 1..FTG_ERRNO_MAX, else 0 */
 	__u32 flags;		/* FTG_RULE_* */
 	__u32 mask;		/* FTG_ACCESS_* (open), FTG_GAIN_* (privilege) */
 	struct ftg_sel sel[FTG_SELS];
@@ -348,7 +392,9 @@ struct ftg_rule {
 #define FTG_TABLE_VALUES_MAX	(1U << 20)
 #define FTG_TABLE_SEL_MAX	1024	/* values in one selector */
 #define FTG_TABLE_STR_MAX	255	/* bytes in one string value */
-#define FTG_GLOB_STARS		4
+#define FTG_GLOB_STARS		4	/* '*' in one glob */
+#define FTG_TABLE_SECTION_ALIGN	8	/* sections start at multiples */
+#define FTG_ERRNO_MAX		4095	/* deny rules: err is 1..FTG_ERRNO_MAX */
 
 /* A section of the table: count elements (strings: bytes) at offset. */
 struct ftg_section {
