@@ -33,6 +33,11 @@ public record CallEvent(
     List<Field> fields)
     implements Event {
 
+  @Override
+  public EventType eventType() {
+    return EventType.CALL;
+  }
+
   public CallEvent {
     fields = List.copyOf(fields);
   }

@@ -34,7 +34,7 @@ public record CallHookInfo(
         s.get(JAVA_LONG_UNALIGNED, Abi.CallHook.GENERATION),
         s.get(JAVA_LONG_UNALIGNED, Abi.CallHook.ADDRESS),
         s.get(JAVA_LONG_UNALIGNED, Abi.CallHook.HITS),
-        EventDecoder.cString(s, Abi.CallHook.FUNCTION, Abi.FUNC_NAME_MAX));
+        RecordReader.cString(s, Abi.CallHook.FUNCTION, Abi.FUNC_NAME_MAX));
   }
 
   /** Writes this into a {@code struct ftg_call_hook_info} (for simulated devices). */

@@ -2,8 +2,11 @@ package dev.ftguard.abi;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code struct ftg_decision_event}: a rule matched. An {@code audit}, a monitor policy's "would"
@@ -59,6 +62,11 @@ public record DecisionEvent(
     String object,
     List<String> argv)
     implements Event {
+
+  @Override
+  public EventType eventType() {
+    return EventType.DECISION;
+  }
 
   public DecisionEvent {
     argv = List.copyOf(argv);
@@ -118,6 +126,41 @@ public record DecisionEvent(
     /** The kind with this {@code FTG_KIND_*} value, if any. */
     public static Optional<Kind> of(int value) {
       return AbiEnum.of(values(), value);
+    }
+
+    /**
+     * The selector slots ({@code FTG_SEL_*}) a rule of this kind may use, in ascending order: the
+     * header's {@code FTG_KIND_SLOTS(kind)}.
+     */
+    public Set<Integer> allowedSlots() {
+      Set<Integer> slots = new LinkedHashSet<>();
+      int bits = Abi.kindSlots(value);
+      for (int slot = 0; slot < Abi.SELS; slot++) {
+        if ((bits & Abi.slot(slot)) != 0) {
+          slots.add(slot);
+        }
+      }
+      return Collections.unmodifiableSet(slots);
+    }
+
+    /** Whether a rule of this kind may use selector {@code slot} ({@code FTG_SEL_*}). */
+    public boolean allowsSlot(int slot) {
+      return slot >= 0 && slot < Abi.SELS && (Abi.kindSlots(value) & Abi.slot(slot)) != 0;
+    }
+
+    /** The slot the module indexes rules of this kind by: {@code FTG_KIND_KEY_SLOT(kind)}. */
+    public int keySlot() {
+      return Abi.kindKeySlot(value);
+    }
+
+    /** The {@code ftg_rule.mask} bits this kind allows: {@code FTG_KIND_MASK(kind)}. */
+    public int allowedMask() {
+      return Abi.kindMask(value);
+    }
+
+    /** The {@code ftg_rule.flags} bits this kind allows: {@code FTG_KIND_FLAGS(kind)}. */
+    public int allowedFlags() {
+      return Abi.kindFlags(value);
     }
   }
 
@@ -231,7 +274,7 @@ public record DecisionEvent(
         switch (kind) {
           case OPEN -> ACCESS_NAMES;
           case PRIVILEGE -> GAIN_NAMES;
-          default -> List.of();
+          case EXEC, CONNECT, MODULE_LOAD, PTRACE, CALL -> List.of();
         };
     List<String> out = new ArrayList<>();
     for (int bit = 0; bit < names.size(); bit++) {

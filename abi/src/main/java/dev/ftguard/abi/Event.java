@@ -6,6 +6,9 @@ public sealed interface Event extends Decoded
   /** The common header: who, when, where. */
   Header header();
 
+  /** The kind of record this event came from. */
+  EventType eventType();
+
   @Override
   default long offset() {
     return header().offset();

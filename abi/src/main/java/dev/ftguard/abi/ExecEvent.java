@@ -24,6 +24,11 @@ public record ExecEvent(
     int atFlags)
     implements Event {
 
+  @Override
+  public EventType eventType() {
+    return EventType.EXEC;
+  }
+
   public ExecEvent {
     argv = List.copyOf(argv);
   }

@@ -7,6 +7,12 @@ package dev.ftguard.abi;
  * @param flags {@code FTG_EXIT_*}
  */
 public record ExitEvent(Header header, int code, int flags) implements Event {
+
+  @Override
+  public EventType eventType() {
+    return EventType.EXIT;
+  }
+
   /** Whether this was the last live thread of its process. */
   public boolean groupDead() {
     return (flags & Abi.EXIT_GROUP_DEAD) != 0;

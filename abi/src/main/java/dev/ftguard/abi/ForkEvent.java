@@ -9,6 +9,12 @@ package dev.ftguard.abi;
  * @param childPid the child's global id
  */
 public record ForkEvent(Header header, long cloneFlags, int childPid) implements Event {
+
+  @Override
+  public EventType eventType() {
+    return EventType.FORK;
+  }
+
   /** {@code CLONE_THREAD} from linux/sched.h. */
   public static final long CLONE_THREAD = 0x0001_0000L;
 

@@ -32,6 +32,6 @@ public record HookInfo(int index, int flags, long address, long hits, String nam
         s.get(JAVA_INT_UNALIGNED, Abi.Hook.FLAGS),
         s.get(JAVA_LONG_UNALIGNED, Abi.Hook.ADDRESS),
         s.get(JAVA_LONG_UNALIGNED, Abi.Hook.HITS),
-        EventDecoder.cString(s, Abi.Hook.NAME, Abi.HOOK_NAME_LEN));
+        RecordReader.cString(s, Abi.Hook.NAME, Abi.HOOK_NAME_LEN));
   }
 }

@@ -1,0 +1,193 @@
+package dev.ftguard.abi;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One well-framed record on its way to an {@link Event}: its bytes, where it was in the buffer, its
+ * type and size, and the reads and checks the record decoders share. Every error it makes carries
+ * the record's offset and type.
+ */
+final class RecordReader {
+  final MemorySegment rec;
+  final long off;
+  final int type;
+  final int size;
+  private final ByteOrder order;
+
+  RecordReader(MemorySegment rec, long off, int type, int size, ByteOrder order) {
+    this.rec = rec;
+    this.off = off;
+    this.type = type;
+    this.size = size;
+    this.order = order;
+  }
+
+  int u8(long at) {
+    return Byte.toUnsignedInt(rec.get(JAVA_BYTE, at));
+  }
+
+  int u16(long at) {
+    return Short.toUnsignedInt(rec.get(JAVA_SHORT_UNALIGNED.withOrder(order), at));
+  }
+
+  int i32(long at) {
+    return rec.get(JAVA_INT_UNALIGNED.withOrder(order), at);
+  }
+
+  long u32(long at) {
+    return Integer.toUnsignedLong(i32(at));
+  }
+
+  long i64(long at) {
+    return rec.get(JAVA_LONG_UNALIGNED.withOrder(order), at);
+  }
+
+  byte byteAt(long at) {
+    return rec.get(JAVA_BYTE, at);
+  }
+
+  byte[] bytes(long at, long len) {
+    return rec.asSlice(at, len).toArray(JAVA_BYTE);
+  }
+
+  String string(long at, long len) {
+    return string(rec, at, len);
+  }
+
+  String cString(long at, int max) {
+    return cString(rec, at, max);
+  }
+
+  static String string(MemorySegment s, long at, long len) {
+    return new String(s.asSlice(at, len).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+  }
+
+  /** A NUL-padded char array of at most {@code max} bytes (a missing NUL is tolerated). */
+  static String cString(MemorySegment s, long at, int max) {
+    int n = 0;
+    while (n < max && s.get(JAVA_BYTE, at + n) != 0) {
+      n++;
+    }
+    return string(s, at, n);
+  }
+
+  /** The common header. */
+  Header header() {
+    return new Header(
+        off,
+        type,
+        size,
+        u32(Abi.Hdr.CPU),
+        i64(Abi.Hdr.SEQ),
+        i64(Abi.Hdr.MONO_NS),
+        i64(Abi.Hdr.WALL_NS),
+        i64(Abi.Hdr.CGROUP_ID),
+        u32(Abi.Hdr.PID),
+        u32(Abi.Hdr.TGID),
+        u32(Abi.Hdr.PPID),
+        u32(Abi.Hdr.UID),
+        u32(Abi.Hdr.GID),
+        u32(Abi.Hdr.EUID),
+        cString(Abi.Hdr.COMM, Abi.COMM_LEN));
+  }
+
+  /** Null when the record holds the {@code needed} bytes of its type's fixed part. */
+  DecodeError tooShort(long needed) {
+    if (size >= needed) {
+      return null;
+    }
+    return new DecodeError(
+        off,
+        DecodeError.Kind.TOO_SHORT_FOR_TYPE,
+        type,
+        "type " + type + " has size " + size + ", its fixed part needs " + needed,
+        false);
+  }
+
+  DecodeError badLength(String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_LENGTH, type, message, false);
+  }
+
+  DecodeError badField(String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_FIELD, type, message, false);
+  }
+
+  /** A variable-length part of a record: its length field, its value and its bound. */
+  record Length(String field, int len, String maxName, int max) {}
+
+  /**
+   * Checks the variable-length parts of the record ({@code what} in messages): each against its
+   * bound, then all of them, laid out from {@code start}, against the record's size. Null when they
+   * fit.
+   */
+  DecodeError checkLengths(String what, long start, Length... parts) {
+    long needed = start;
+    List<String> lengths = new ArrayList<>();
+    for (Length p : parts) {
+      if (p.len() > p.max()) {
+        return badLength(
+            what + " " + p.field() + " " + p.len() + " exceeds " + p.maxName() + " " + p.max());
+      }
+      needed += p.len();
+      lengths.add(p.field() + " " + p.len());
+    }
+    if (needed > size) {
+      return badLength(
+          what
+              + " "
+              + String.join(" + ", lengths)
+              + " need "
+              + needed
+              + " bytes, record size is "
+              + size);
+    }
+    return null;
+  }
+
+  /**
+   * Splits {@code len} bytes at {@code start} into NUL-terminated arguments (into {@code out}); an
+   * error when the last is unterminated, there are more than {@code maxArgs} or more than {@code
+   * argc}.
+   */
+  DecodeError splitArgv(
+      String what, long start, int len, long argc, int maxArgs, List<String> out) {
+    long end = start + len;
+    long p = start;
+    for (long i = start; i < end; i++) {
+      if (byteAt(i) == 0) {
+        out.add(string(p, i - p));
+        p = i + 1;
+      }
+    }
+    if (p != end) {
+      return badArgv(
+          what
+              + " argv: last of "
+              + len
+              + " bytes is not NUL ("
+              + (end - p)
+              + " bytes unterminated)");
+    }
+    if (out.size() > maxArgs) {
+      return badArgv(
+          what + " argv holds " + out.size() + " arguments, more than FTG_ARGC_MAX " + maxArgs);
+    }
+    if (out.size() > argc) {
+      return badArgv(what + " argv holds " + out.size() + " arguments but argc is " + argc);
+    }
+    return null;
+  }
+
+  private DecodeError badArgv(String message) {
+    return new DecodeError(off, DecodeError.Kind.BAD_ARGV, type, message, false);
+  }
+}
