@@ -100,7 +100,10 @@ final class FakeSource implements ControlDevice {
         table == null ? 0 : table.length,
         decisions,
         blocked,
-        killed);
+        killed,
+        0,
+        0,
+        0);
   }
 
   @Override

@@ -60,7 +60,25 @@ class FtguardAgentTest {
 
     @Override
     public Stats stats() {
-      return new Stats(Abi.ABI_VERSION, 0, 0, 0, 0, 0, new long[Abi.DROP_REASONS], 0, 0);
+      return new Stats(
+          Abi.ABI_VERSION,
+          0,
+          0,
+          0,
+          0,
+          0,
+          new long[Abi.DROP_REASONS],
+          0,
+          0,
+          0,
+          0,
+          0,
+          new long[Abi.ACTIONS],
+          0,
+          0,
+          0,
+          0,
+          0);
     }
 
     @Override

@@ -130,7 +130,25 @@ class AgentMetricsTest {
   }
 
   static Stats stats(long[] dropped, long bufferBytes, long entries) {
-    return new Stats(1, 3, 3, 0, 100, 90, dropped, bufferBytes, entries);
+    return new Stats(
+        1,
+        3,
+        3,
+        0,
+        100,
+        90,
+        dropped,
+        bufferBytes,
+        entries,
+        0,
+        0,
+        0,
+        new long[Abi.ACTIONS],
+        0,
+        0,
+        0,
+        0,
+        0);
   }
 
   @Test
