@@ -8,6 +8,7 @@ import dev.ftguard.abi.DecodeResult;
 import dev.ftguard.abi.Decoded;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.EventDecoder;
+import dev.ftguard.abi.EventType;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
@@ -322,14 +323,21 @@ public final class EventPump {
     var sb =
         new StringBuilder("ftguard: ")
             .append(s.events())
-            .append(" events (exec ")
+            .append(" events (")
+            .append(EventType.EXEC.jsonName())
+            .append(' ')
             .append(s.exec())
-            .append(", fork ")
+            .append(", ")
+            .append(EventType.FORK.jsonName())
+            .append(' ')
             .append(s.fork())
-            .append(", exit ")
+            .append(", ")
+            .append(EventType.EXIT.jsonName())
+            .append(' ')
             .append(s.exit());
     if (s.decision() > 0) {
-      sb.append(", decision ").append(s.decision());
+      // decision and call records: both are rule matches
+      sb.append(", ").append(EventType.DECISION.jsonName()).append(' ').append(s.decision());
     }
     sb.append(")");
     if (s.droppedTotal() > 0) {

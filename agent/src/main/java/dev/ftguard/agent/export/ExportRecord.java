@@ -3,6 +3,7 @@ package dev.ftguard.agent.export;
 import dev.ftguard.abi.CallEvent;
 import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
+import dev.ftguard.abi.EventType;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
@@ -33,8 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 public record ExportRecord(
     String type, Optional<String> binary, Optional<String> rule, ObjectNode json) {
 
-  /** The event types, subject to the filters and the rate limit. */
-  public static final Set<String> EVENT_TYPES = Set.of("exec", "fork", "exit", "decision", "call");
+  /** The event types ({@link EventType#jsonNames()}), subject to the filters and the rate limit. */
+  public static final Set<String> EVENT_TYPES = Set.copyOf(EventType.jsonNames());
 
   /**
    * Notices about the stream itself ({@code drop}: the kernel lost records; {@code policy_reload}:
@@ -76,15 +77,7 @@ public record ExportRecord(
       case DecisionEvent d ->
           new ExportRecord(type, nonEmpty(d.binary()), nonEmpty(d.ruleName()), json);
       case CallEvent c -> new ExportRecord(type, Optional.empty(), nonEmpty(c.ruleName()), json);
-      // event kinds newer than this class: the line's own "binary" and "rule", if any
-      default ->
-          new ExportRecord(type, stringField(json, "binary"), stringField(json, "rule"), json);
     };
-  }
-
-  private static Optional<String> stringField(ObjectNode json, String name) {
-    JsonNode v = json.get(name);
-    return v != null && v.isString() ? nonEmpty(v.asString()) : Optional.empty();
   }
 
   /** A {@code drop} notice ({@link EventJson#drop(Instant, long[], long[])}). */

@@ -42,15 +42,7 @@ public final class EventJson {
   public static ObjectNode event(Event event, CallFieldNames names) {
     ObjectNode o = MAPPER.createObjectNode();
     Header h = event.header();
-    o.put(
-        "type",
-        switch (event) {
-          case ExecEvent _ -> "exec";
-          case ForkEvent _ -> "fork";
-          case ExitEvent _ -> "exit";
-          case DecisionEvent _ -> "decision";
-          case CallEvent _ -> "call";
-        });
+    o.put("type", event.eventType().jsonName());
     o.put("schema_version", SCHEMA_VERSION);
     unsigned(o, "seq", h.seq());
     o.put("time", h.wallTime().toString());
@@ -150,7 +142,7 @@ public final class EventJson {
         o.put("new_uid", d.newUid());
         o.put("new_euid", d.newEuid());
       }
-      case EXEC, MODULE_LOAD -> {}
+      case EXEC, MODULE_LOAD, CALL -> {}
     }
     ObjectNode trunc = o.putObject("truncated");
     trunc.put("binary", d.binaryTruncated());
@@ -171,7 +163,7 @@ public final class EventJson {
     o.put("hook_index", c.hook());
     o.put("policy", c.policy());
     o.put("rule", c.ruleName());
-    o.put("event", "call");
+    o.put("event", DecisionEvent.Kind.CALL.yamlName());
     o.put("action", c.action().yamlName());
     o.put("mode", c.mode().yamlName());
     o.put("would", c.would());

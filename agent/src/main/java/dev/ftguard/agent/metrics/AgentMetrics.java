@@ -4,6 +4,7 @@ import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.CallEvent;
 import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
+import dev.ftguard.abi.EventType;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
@@ -22,7 +23,6 @@ import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,9 +43,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * misleading 0.
  */
 public final class AgentMetrics implements ExportListener, AutoCloseable {
-  /** The values of {@code ftguard_events_total}'s {@code type} label. */
-  public static final List<String> EVENT_TYPES =
-      List.of("exec", "fork", "exit", "decision", "call");
+  /**
+   * The values of {@code ftguard_events_total}'s {@code type} label ({@link
+   * EventType#jsonNames()}).
+   */
+  public static final List<String> EVENT_TYPES = EventType.jsonNames();
 
   private static final int ACTIONS = DecisionEvent.Action.values().length;
 
@@ -54,22 +56,9 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
   private final HTTPServer server;
 
   private final Counter events;
-  private final CounterDataPoint execEvents;
-  private final CounterDataPoint forkEvents;
-  private final CounterDataPoint exitEvents;
-  private final CounterDataPoint decisionEvents;
-  private final CounterDataPoint callEvents;
 
-  /** Label of event classes newer than this class: {@code FooEvent} counts as {@code foo}. */
-  private final ClassValue<CounterDataPoint> otherEvents =
-      new ClassValue<>() {
-        @Override
-        protected CounterDataPoint computeValue(Class<?> type) {
-          String name = type.getSimpleName().replaceFirst("Event$", "");
-          return events.labelValues(
-              name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT));
-        }
-      };
+  /** The {@code ftguard_events_total} child of each event type, by {@link EventType#ordinal()}. */
+  private final CounterDataPoint[] eventPoints = new CounterDataPoint[EventType.values().length];
 
   private final Counter drops;
   private final CounterDataPoint[] kernelDrops = new CounterDataPoint[Abi.DROP_REASONS];
@@ -100,11 +89,9 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
             .help("Events read from the kernel, by type")
             .labelNames("type")
             .register(registry);
-    execEvents = events.labelValues("exec");
-    forkEvents = events.labelValues("fork");
-    exitEvents = events.labelValues("exit");
-    decisionEvents = events.labelValues("decision");
-    callEvents = events.labelValues("call");
+    for (EventType t : EventType.values()) {
+      eventPoints[t.ordinal()] = events.labelValues(t.jsonName());
+    }
 
     drops =
         Counter.builder()
@@ -225,32 +212,20 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
    * policy, rule and action.
    */
   public void event(Event event) {
+    eventPoints[event.eventType().ordinal()].inc();
     switch (event) {
-      case ExecEvent _ -> execEvents.inc();
-      case ForkEvent _ -> forkEvents.inc();
-      case ExitEvent _ -> exitEvents.inc();
-      case DecisionEvent d -> {
-        decisionEvents.inc();
-        decisionPoint(d.policy(), d.ruleName(), d.action(), d.would()).inc();
-      }
-      case CallEvent c -> {
-        callEvents.inc();
-        decisionPoint(c.policy(), c.ruleName(), c.action(), c.would()).inc();
-      }
-      default -> otherEvents.get(event.getClass()).inc();
+      case DecisionEvent d -> decisionPoint(d.policy(), d.ruleName(), d.action(), d.would()).inc();
+      case CallEvent c -> decisionPoint(c.policy(), c.ruleName(), c.action(), c.would()).inc();
+      case ExecEvent _, ForkEvent _, ExitEvent _ -> {}
     }
   }
 
-  /** Counts one event by its line's type (for event kinds newer than this class). */
+  /** Counts one event by its line's type (a type no {@link EventType} names counts as itself). */
   public void event(String type) {
-    switch (type) {
-      case "exec" -> execEvents.inc();
-      case "fork" -> forkEvents.inc();
-      case "exit" -> exitEvents.inc();
-      case "decision" -> decisionEvents.inc();
-      case "call" -> callEvents.inc();
-      default -> events.labelValues(type).inc();
-    }
+    EventType.ofJsonName(type)
+        .map(t -> eventPoints[t.ordinal()])
+        .orElseGet(() -> events.labelValues(type))
+        .inc();
   }
 
   private CounterDataPoint decisionPoint(

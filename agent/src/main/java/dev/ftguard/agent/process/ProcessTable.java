@@ -1,5 +1,7 @@
 package dev.ftguard.agent.process;
 
+import dev.ftguard.abi.CallEvent;
+import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
@@ -272,8 +274,8 @@ public final class ProcessTable {
       case ForkEvent f -> onFork(f, h, t);
       case ExecEvent x -> onExec(x, h, t);
       case ExitEvent x -> onExit(x, h, t);
-      // decisions and any other kind: the acting process, created if unknown
-      default -> resolve(h.tgid(), h.ppid(), t);
+      // rule matches: the acting process, created if unknown
+      case DecisionEvent _, CallEvent _ -> resolve(h.tgid(), h.ppid(), t);
     }
     expire();
   }
