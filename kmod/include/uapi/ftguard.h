@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * ftguard user/kernel ABI: the only definition of every record and command
- * that crosses /dev/ftguard.  The Java control plane mirrors this file
- * (dev.ftguard.abi.Abi); a test compiles this header and compares every
- * size, offset and constant with the Java side.
+ * that crosses /dev/ftguard, and of what each rule kind allows.  The Java
+ * control plane's mirror (dev.ftguard.abi.Uapi) is generated from this file
+ * as gcc compiles it: every FTG_ macro and enumerator, every struct, and the
+ * FTG_KIND_*(kind) macros over every kind (abi/src/build/UapiGen.java).
  *
  * Rules for changing it: append fields only at the end of a struct, never
  * reorder; bump FTG_ABI_VERSION on any change; keep every struct a multiple
