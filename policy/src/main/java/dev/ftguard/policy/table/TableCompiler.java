@@ -7,14 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.policy.Access;
-import dev.ftguard.policy.Action;
 import dev.ftguard.policy.Cidr;
-import dev.ftguard.policy.EventKind;
 import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
-import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PathMatcher;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.PolicySet;
@@ -240,19 +237,16 @@ public final class TableCompiler {
         Policy p = policies.get(pi);
         long pAt = policiesAt + pi * Abi.Pol.SIZE;
         name(t, pAt + Abi.Pol.NAME, p.name());
-        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.MODE, mode(p.mode()));
+        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.MODE, p.mode().value());
         t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.PRIORITY, p.priority());
         for (Rule r : p.rules()) {
           Slots s = compiled.get(ruleIndex);
           long rAt = rulesAt + ruleIndex * Abi.Rul.SIZE;
           name(t, rAt + Abi.Rul.NAME, r.name());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.POLICY, pi);
-          t.set(JAVA_BYTE, rAt + Abi.Rul.KIND, (byte) kind(r.event()));
-          t.set(JAVA_BYTE, rAt + Abi.Rul.ACTION, (byte) action(r.action()));
-          t.set(
-              JAVA_SHORT_UNALIGNED,
-              rAt + Abi.Rul.ERR,
-              (short) r.errno().map(e -> e.number()).orElse(0).intValue());
+          t.set(JAVA_BYTE, rAt + Abi.Rul.KIND, (byte) r.event().value());
+          t.set(JAVA_BYTE, rAt + Abi.Rul.ACTION, (byte) r.action().value());
+          t.set(JAVA_SHORT_UNALIGNED, rAt + Abi.Rul.ERR, (short) r.errno().orElse(0));
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.FLAGS, s.flags());
           t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.MASK, s.mask());
           if (s.hook() >= 0) {
@@ -362,7 +356,7 @@ public final class TableCompiler {
         case Match.Open m -> {
           c.path(Abi.SEL_OBJECT, "path", m.path());
           c.path(Abi.SEL_BINARY, "binary", m.binary());
-          mask = mask(m.access(), TableCompiler::access);
+          mask = mask(m.access(), Access::bit);
         }
         case Match.Connect m -> {
           if (!m.address().isEmpty()) {
@@ -381,7 +375,7 @@ public final class TableCompiler {
         }
         case Match.Privilege m -> {
           c.path(Abi.SEL_BINARY, "binary", m.binary());
-          mask = mask(m.gains(), TableCompiler::gain);
+          mask = mask(m.gains(), Gain::bit);
         }
         case Match.Call m -> {
           hook = hookOrder.indexOf(m.hook().function());
@@ -531,53 +525,6 @@ public final class TableCompiler {
 
   static long align(long n) {
     return (n + Abi.Table.SECTION_ALIGN - 1) & -(long) Abi.Table.SECTION_ALIGN;
-  }
-
-  // The ABI values of the model's constants, in one place: TableReader decodes with these too.
-
-  static int kind(EventKind k) {
-    return switch (k) {
-      case EXEC -> Abi.KIND_EXEC;
-      case OPEN -> Abi.KIND_OPEN;
-      case CONNECT -> Abi.KIND_CONNECT;
-      case MODULE_LOAD -> Abi.KIND_MODULE_LOAD;
-      case PTRACE -> Abi.KIND_PTRACE;
-      case PRIVILEGE -> Abi.KIND_PRIVILEGE;
-      case CALL -> Abi.KIND_CALL;
-    };
-  }
-
-  static int action(Action a) {
-    return switch (a) {
-      case ALLOW -> Abi.ACT_ALLOW;
-      case AUDIT -> Abi.ACT_AUDIT;
-      case DENY -> Abi.ACT_DENY;
-      case KILL -> Abi.ACT_KILL;
-      case DENY_KILL -> Abi.ACT_DENY_KILL;
-    };
-  }
-
-  static int mode(Mode m) {
-    return switch (m) {
-      case ENFORCE -> Abi.MODE_ENFORCE;
-      case MONITOR -> Abi.MODE_MONITOR;
-    };
-  }
-
-  static int access(Access a) {
-    return switch (a) {
-      case READ -> Abi.ACCESS_READ;
-      case WRITE -> Abi.ACCESS_WRITE;
-      case CREATE -> Abi.ACCESS_CREATE;
-      case TRUNCATE -> Abi.ACCESS_TRUNCATE;
-    };
-  }
-
-  static int gain(Gain g) {
-    return switch (g) {
-      case UID0 -> Abi.GAIN_UID0;
-      case CAPABILITIES -> Abi.GAIN_CAPS;
-    };
   }
 
   /** The bits ({@code bit}) of the constants in {@code set}, or-ed together. */

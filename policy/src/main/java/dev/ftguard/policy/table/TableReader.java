@@ -6,16 +6,17 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Kind;
+import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.policy.Access;
-import dev.ftguard.policy.Action;
+import dev.ftguard.policy.Actions;
 import dev.ftguard.policy.Cidr;
-import dev.ftguard.policy.Errno;
-import dev.ftguard.policy.EventKind;
+import dev.ftguard.policy.DenyErrnos;
 import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
-import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PathMatcher;
 import dev.ftguard.policy.Range;
 import dev.ftguard.policy.RangeMatcher;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.ToIntFunction;
 
@@ -222,7 +224,7 @@ public final class TableReader {
         long p = policiesAt + i * Abi.Pol.SIZE;
         names.add(name(p + Abi.Pol.NAME, "policy " + i));
         long modeValue = u32(p + Abi.Pol.MODE);
-        Optional<Mode> mode = decode(Mode.values(), TableCompiler::mode, modeValue);
+        Optional<Mode> mode = Mode.of((int) modeValue);
         if (mode.isEmpty()) {
           throw new TableFormatException(
               Abi.TERR_MODE,
@@ -458,8 +460,8 @@ public final class TableReader {
                 + prevPolicy);
       }
       int kindValue = u8(r + Abi.Rul.KIND);
-      EventKind kind =
-          decode(EventKind.values(), TableCompiler::kind, kindValue)
+      Kind kind =
+          Kind.of(kindValue)
               .orElseThrow(
                   () ->
                       new TableFormatException(
@@ -468,7 +470,7 @@ public final class TableReader {
                           what + " has kind " + kindValue + ", not 0.." + (Abi.KINDS - 1)));
       int actionValue = u8(r + Abi.Rul.ACTION);
       Action action =
-          decode(Action.values(), TableCompiler::action, actionValue)
+          Action.of(actionValue)
               .orElseThrow(
                   () ->
                       new TableFormatException(
@@ -476,10 +478,10 @@ public final class TableReader {
                           r + Abi.Rul.ACTION,
                           what + " has action " + actionValue + ", not 0.." + (Abi.ACTIONS - 1)));
       int err = u16(r + Abi.Rul.ERR);
-      Optional<Errno> errno = Optional.empty();
-      if (action.denies()) {
+      OptionalInt errno = OptionalInt.empty();
+      if (Actions.denies(action)) {
         String errName = dev.ftguard.abi.Errno.name(err);
-        errno = Arrays.stream(Errno.values()).filter(e -> e.name().equals(errName)).findFirst();
+        errno = DenyErrnos.allows(err) ? OptionalInt.of(err) : OptionalInt.empty();
         if (err < 1 || err > 4095 || errno.isEmpty()) {
           throw new TableFormatException(
               Abi.TERR_ERRNO,
@@ -568,7 +570,7 @@ public final class TableReader {
       }
       long hookIndex = u32(r + Abi.Rul.HOOK);
       HookDecl hook = null;
-      if (kind == EventKind.CALL) {
+      if (kind == Kind.CALL) {
         if (hookIndex >= nHooks) {
           throw new TableFormatException(
               Abi.TERR_HOOK, r + Abi.Rul.HOOK, what + " is on hook " + hookIndex + " of " + nHooks);
@@ -676,7 +678,7 @@ public final class TableReader {
             case OPEN ->
                 new Match.Open(
                     path(vals[Abi.SEL_OBJECT]),
-                    decodeMask(Access.class, TableCompiler::access, mask),
+                    decodeMask(Access.class, Access::bit, mask),
                     path(vals[Abi.SEL_BINARY]));
             case CONNECT ->
                 new Match.Connect(
@@ -690,7 +692,7 @@ public final class TableReader {
             case PTRACE -> new Match.Ptrace(path(vals[Abi.SEL_OBJECT]), path(vals[Abi.SEL_BINARY]));
             case PRIVILEGE ->
                 new Match.Privilege(
-                    path(vals[Abi.SEL_BINARY]), decodeMask(Gain.class, TableCompiler::gain, mask));
+                    path(vals[Abi.SEL_BINARY]), decodeMask(Gain.class, Gain::bit, mask));
             case CALL -> new Match.Call(hook, fieldSel, path(vals[Abi.SEL_BINARY]));
           };
       return new CompiledRule(index, name, kind, action, errno, match);
@@ -971,16 +973,6 @@ public final class TableReader {
       return values == null
           ? Optional.empty()
           : Optional.of(new RangeMatcher(negated, values.stream().map(Range.class::cast).toList()));
-    }
-
-    /** The constant {@link TableCompiler} writes as {@code value} ({@code encode}), if any. */
-    private static <E> Optional<E> decode(E[] constants, ToIntFunction<E> encode, long value) {
-      for (E e : constants) {
-        if (encode.applyAsInt(e) == value) {
-          return Optional.of(e);
-        }
-      }
-      return Optional.empty();
     }
 
     /** The constants whose {@link TableCompiler} bit ({@code encode}) is set in {@code mask}. */

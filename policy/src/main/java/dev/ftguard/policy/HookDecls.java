@@ -1,0 +1,282 @@
+package dev.ftguard.policy;
+
+import dev.ftguard.abi.Abi;
+import dev.ftguard.policy.YNode.YMap;
+import dev.ftguard.policy.YNode.YSeq;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The {@code hooks:} of a policy: each declared function or system call and its arguments. */
+final class HookDecls extends YamlChecks {
+  HookDecls(List<PolicyError> errors) {
+    super(errors);
+  }
+
+  private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
+
+  private static final Pattern SYSCALL_NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
+
+  private static final Pattern ARG_NAME = Pattern.compile("[a-z][A-Za-z0-9_]{0,31}");
+
+  List<HookDecl> hooks(YMap spec) {
+    var hs = spec.get("hooks");
+    if (hs == null) {
+      return List.of();
+    }
+    YSeq seq =
+        seq(
+            hs.value(),
+            "hooks",
+            "write 'hooks:' followed by '- function: NAME' or '- syscall: NAME' items");
+    if (seq == null) {
+      return List.of();
+    }
+    if (seq.items().size() > Limits.HOOKS) {
+      error(
+          seq.at(),
+          "'hooks' has " + seq.items().size() + " items; at most " + Limits.HOOKS,
+          "hook fewer functions");
+      return List.of();
+    }
+    List<HookDecl> out = new ArrayList<>();
+    Map<String, Location> seen = new HashMap<>();
+    for (YNode hn : seq.items()) {
+      HookDecl h = hook(hn);
+      if (h == null) {
+        continue;
+      }
+      Location first = seen.putIfAbsent(h.function(), h.location());
+      if (first != null) {
+        error(
+            h.location(),
+            "function '"
+                + h.function()
+                + "' is hooked twice in this policy (first at "
+                + first
+                + ")",
+            "declare each function once; every rule on it shares the declaration");
+      } else {
+        out.add(h);
+      }
+    }
+    return out;
+  }
+
+  private HookDecl hook(YNode hn) {
+    YMap m =
+        map(hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
+    if (m == null) {
+      return null;
+    }
+    keys(m, "hook", List.of("function", "syscall", "args", "description"), List.of());
+    description(m);
+    var fn = m.get("function");
+    var sc = m.get("syscall");
+    String hint =
+        "give one: 'function: vfs_mkdir' hooks a kernel function, 'syscall: mkdirat' a system call's entry";
+    if (fn == null && sc == null) {
+      error(m.at(), "hook has neither 'function' nor 'syscall'", hint);
+      return null;
+    }
+    if (fn != null && sc != null) {
+      error(sc.keyAt(), "hook has both 'function' and 'syscall'", hint);
+      return null;
+    }
+    String function;
+    boolean syscall = sc != null;
+    if (syscall) {
+      String name = string(sc.value(), "syscall");
+      if (name == null) {
+        return null;
+      }
+      if (!SYSCALL_NAME.matcher(name).matches()) {
+        error(
+            sc.value().at(),
+            "'" + name + "' is not a system call name",
+            "write the name alone, e.g. 'syscall: mkdirat'");
+        return null;
+      }
+      function = HookDecl.syscallFunction(name);
+    } else {
+      function = string(fn.value(), "function");
+      if (function == null) {
+        return null;
+      }
+      if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
+        error(
+            fn.value().at(),
+            "'" + function + "' is not a kernel function name",
+            "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most "
+                + (Abi.FUNC_NAME_MAX - 1)
+                + " characters), e.g. 'function: vfs_mkdir'");
+        return null;
+      }
+    }
+    List<HookDecl.Arg> args = new ArrayList<>();
+    var as = m.get("args");
+    boolean ok = true;
+    if (as != null) {
+      YSeq seq =
+          seq(as.value(), "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
+      if (seq == null) {
+        return null;
+      }
+      if (seq.items().size() > Limits.HOOK_ARGS) {
+        error(
+            seq.at(),
+            "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS,
+            "read fewer arguments");
+        return null;
+      }
+      if (!syscall && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
+        error(
+            fn.keyAt(),
+            "'" + function + "' takes the system call's registers, not its arguments",
+            "write 'syscall: "
+                + function.substring("__x64_sys_".length())
+                + "' to read the system call's arguments");
+        return null;
+      }
+      Map<String, Location> names = new HashMap<>();
+      Map<Integer, Location> positions = new HashMap<>();
+      for (int i = 0; i < seq.items().size(); i++) {
+        HookDecl.Arg a = arg(seq.items().get(i), i, names, positions);
+        if (a == null) {
+          ok = false;
+        } else {
+          args.add(a);
+        }
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    HookDecl h = new HookDecl(function, syscall, args, m.at());
+    List<HookDecl.FieldRef> fields = h.fields();
+    if (fields.size() > Limits.HOOK_FIELDS) {
+      error(
+          as.value().at(),
+          "the arguments give "
+              + fields.size()
+              + " fields; at most "
+              + Limits.HOOK_FIELDS
+              + " (a sockaddr gives 3, a cred 4, every other type 1)",
+          "read fewer arguments");
+      return null;
+    }
+    long bytes = h.recordBytes();
+    if (bytes > Limits.HOOK_RECORD_BYTES) {
+      error(
+          as.value().at(),
+          "a call record of this hook could take "
+              + bytes
+              + " bytes; at most "
+              + Limits.HOOK_RECORD_BYTES,
+          "lower the maxLength of its strings and paths");
+      return null;
+    }
+    return h;
+  }
+
+  private HookDecl.Arg arg(
+      YNode an, int index, Map<String, Location> names, Map<Integer, Location> positions) {
+    YMap m = map(an, "hook argument", "write each argument as '- {name: NAME, type: TYPE}'");
+    if (m == null) {
+      return null;
+    }
+    keys(
+        m,
+        "hook argument",
+        List.of("name", "type", "position", "maxLength", "description"),
+        List.of("name", "type"));
+    description(m);
+    String name = null;
+    var n = m.get("name");
+    if (n != null) {
+      name = string(n.value(), "argument name");
+      if (name != null && !ARG_NAME.matcher(name).matches()) {
+        error(
+            n.value().at(),
+            "argument name '" + name + "' is not valid",
+            "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
+        name = null;
+      }
+      if (name != null) {
+        Location first = names.putIfAbsent(name, n.value().at());
+        if (first != null) {
+          error(
+              n.value().at(),
+              "argument name '" + name + "' is used twice in this hook (first at " + first + ")",
+              "rename one");
+          name = null;
+        }
+      }
+    }
+    ArgType type = null;
+    var t = m.get("type");
+    if (t != null) {
+      type = named(t.value(), "argument type", ArgType.values(), ArgType::yamlName);
+    }
+    int position = index;
+    var p = m.get("position");
+    if (p != null) {
+      BigInteger v =
+          integer(
+              p.value(), "position", "write which argument of the function it is, 0 for the first");
+      if (v == null) {
+        return null;
+      }
+      if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_ARGS - 1)) > 0) {
+        error(
+            p.value().at(),
+            "position " + v + " is out of range 0.." + (Limits.HOOK_ARGS - 1),
+            "only the first " + Limits.HOOK_ARGS + " arguments are passed in registers");
+        return null;
+      }
+      position = v.intValue();
+    }
+    Location firstAt = positions.putIfAbsent(position, (p != null ? p.value() : m).at());
+    if (firstAt != null) {
+      error(
+          (p != null ? p.value() : m).at(),
+          "argument position " + position + " is read twice (first at " + firstAt + ")",
+          "give each argument its own 'position:'");
+      return null;
+    }
+    int maxLength = 0;
+    var ml = m.get("maxLength");
+    if (type != null && type.hasLength()) {
+      maxLength = Limits.HOOK_STRING_DEFAULT;
+    }
+    if (ml != null) {
+      BigInteger v =
+          integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
+      if (v == null) {
+        return null;
+      }
+      if (type != null && !type.hasLength()) {
+        error(
+            ml.keyAt(),
+            "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'",
+            "remove it");
+        return null;
+      }
+      if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
+        error(
+            ml.value().at(),
+            "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES,
+            "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
+        return null;
+      }
+      maxLength = v.intValue();
+    }
+    if (name == null || type == null) {
+      return null;
+    }
+    return new HookDecl.Arg(name, type, position, maxLength);
+  }
+}

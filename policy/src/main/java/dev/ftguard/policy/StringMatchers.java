@@ -1,0 +1,196 @@
+package dev.ftguard.policy;
+
+import dev.ftguard.policy.YNode.YMap;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * String selectors ({@code exact}, {@code prefix}, {@code glob}) of paths, module names and call
+ * string fields: their items, {@code @list} references expanded, each value checked.
+ */
+final class StringMatchers extends YamlChecks {
+  private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,55}");
+  private static final Pattern MODULE_GLOB = Pattern.compile("[A-Za-z0-9_*?!\\[\\]-]{1,55}");
+
+  private final NamedLists lists;
+
+  StringMatchers(List<PolicyError> errors, NamedLists lists) {
+    super(errors);
+    this.lists = lists;
+  }
+
+  /** What a string matcher matches: paths (absolute), module names, or any string. */
+  enum Strings {
+    PATH,
+    MODULE,
+    ANY
+  }
+
+  PathMatcher pathMatcher(YNode n, String key, boolean module) {
+    return pathMatcher(n, key, module ? Strings.MODULE : Strings.PATH);
+  }
+
+  PathMatcher pathMatcher(YNode n, String key, Strings kind) {
+    boolean module = kind == Strings.MODULE;
+    String hint =
+        module
+            ? "write e.g. '" + key + ": {exact: [nf_tables]}'"
+            : "write e.g. '" + key + ": {prefix: [/tmp/]}'";
+    YMap m = map(n, key, hint);
+    if (m == null) {
+      return null;
+    }
+    List<String> allowed = module ? List.of("exact", "glob") : List.of("exact", "prefix", "glob");
+    keys(m, "'" + key + "' matcher", allowed, List.of());
+    if (m.entries().isEmpty()) {
+      error(
+          m.at(),
+          "'" + key + "' matcher is empty",
+          "give at least one of " + String.join(", ", allowed));
+      return null;
+    }
+    Map<String, List<String>> parts = new HashMap<>();
+    for (String part : allowed) {
+      List<String> out = new ArrayList<>();
+      parts.put(part, out);
+      var e = m.get(part);
+      if (e == null) {
+        continue;
+      }
+      int before = errors.size();
+      for (YNode item : items(e.value(), part)) {
+        String s = string(item, key + "." + part + " item");
+        if (s == null) {
+          continue;
+        }
+        for (String x : lists.expand(item, s)) {
+          String why =
+              switch (kind) {
+                case MODULE -> checkModule(x, part.equals("glob"));
+                case PATH -> checkPath(x, part.equals("glob"));
+                case ANY -> checkString(x, part.equals("glob"));
+              };
+          if (why != null) {
+            String origin =
+                s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
+            error(
+                item.at(),
+                origin + " " + why,
+                module ? "module names are like 'nf_tables'" : hintFor(why));
+          } else {
+            out.add(x);
+          }
+        }
+      }
+      if (errors.size() == before && out.size() > Limits.LIST_ITEMS) {
+        error(
+            e.value().at(),
+            "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS,
+            "use fewer or smaller lists");
+      }
+    }
+    return new PathMatcher(
+        parts.get("exact"), parts.getOrDefault("prefix", List.of()), parts.get("glob"));
+  }
+
+  private static String hintFor(String why) {
+    if (why.contains("not an absolute path")) {
+      return "paths must start with '/', e.g. /usr/bin/curl";
+    }
+    if (why.contains("'*'") || why.contains("'**'")) {
+      return "a glob has at most "
+          + Limits.GLOB_STARS
+          + " '*' and no '**'; use prefix for whole subtrees";
+    }
+    if (why.contains("non-ASCII")) {
+      return "paths are matched as UTF-8 bytes: write the character outside the class, literally or"
+          + " as one '?' per byte, or give the alternatives as separate globs";
+    }
+    if (why.contains("bytes long")) {
+      return "shorten it";
+    }
+    return "fix the pattern";
+  }
+
+  private static String checkPath(String p, boolean glob) {
+    if (p.isEmpty() || p.charAt(0) != '/') {
+      return "is not an absolute path";
+    }
+    return checkString(p, glob);
+  }
+
+  /** Any string value: not empty, no NUL, at most {@link Limits#PATH_BYTES}, a sound glob. */
+  private static String checkString(String p, boolean glob) {
+    if (p.isEmpty()) {
+      return "is empty";
+    }
+    if (p.indexOf('\0') >= 0) {
+      return "contains a NUL character";
+    }
+    int bytes = p.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > Limits.PATH_BYTES) {
+      return "is " + bytes + " bytes long; at most " + Limits.PATH_BYTES;
+    }
+    return glob ? checkGlob(p) : null;
+  }
+
+  private static String checkModule(String p, boolean glob) {
+    if (!(glob ? MODULE_GLOB : MODULE_NAME).matcher(p).matches()) {
+      return "is not a module name (letters, digits, '_' and '-', at most 55 characters"
+          + (glob ? ", plus glob characters" : "")
+          + ")";
+    }
+    return glob ? checkGlob(p) : null;
+  }
+
+  private static String checkGlob(String p) {
+    if (p.contains("**")) {
+      return "contains '**', which globs do not support";
+    }
+    long stars = p.chars().filter(c -> c == '*').count();
+    if (stars > Limits.GLOB_STARS) {
+      return "has " + stars + " '*'; at most " + Limits.GLOB_STARS;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c == ']') {
+        return "has ']' without '['";
+      }
+      if (c == '[') {
+        int j = i + 1;
+        if (j < p.length() && (p.charAt(j) == '!' || p.charAt(j) == '^')) {
+          j++;
+        }
+        if (j < p.length() && p.charAt(j) == ']') {
+          j++; // a leading ']' is a literal member
+        }
+        while (j < p.length() && p.charAt(j) != ']') {
+          if (p.charAt(j) == '[') {
+            return "has '[' inside a '[...]' class";
+          }
+          j++;
+        }
+        for (int k = i + 1; k < j; k = p.offsetByCodePoints(k, 1)) {
+          int cp = p.codePointAt(k);
+          if (cp > 0x7f) {
+            String ch = Character.toString(cp);
+            return "has the non-ASCII character '"
+                + ch
+                + "' ("
+                + ch.getBytes(StandardCharsets.UTF_8).length
+                + " bytes in UTF-8) inside a '[...]' class, which matches one byte";
+          }
+        }
+        if (j >= p.length()) {
+          return "has '[' without a closing ']'";
+        }
+        i = j;
+      }
+    }
+    return null;
+  }
+}
