@@ -103,7 +103,7 @@ final class StringMatchers extends YamlChecks {
     }
     if (why.contains("'*'") || why.contains("'**'")) {
       return "a glob has at most "
-          + Limits.GLOB_STARS
+          + Glob.MAX_STARS
           + " '*' and no '**'; use prefix for whole subtrees";
     }
     if (why.contains("non-ASCII")) {
@@ -135,7 +135,7 @@ final class StringMatchers extends YamlChecks {
     if (bytes > Limits.PATH_BYTES) {
       return "is " + bytes + " bytes long; at most " + Limits.PATH_BYTES;
     }
-    return glob ? checkGlob(p) : null;
+    return glob ? Glob.problem(p) : null;
   }
 
   private static String checkModule(String p, boolean glob) {
@@ -144,53 +144,6 @@ final class StringMatchers extends YamlChecks {
           + (glob ? ", plus glob characters" : "")
           + ")";
     }
-    return glob ? checkGlob(p) : null;
-  }
-
-  private static String checkGlob(String p) {
-    if (p.contains("**")) {
-      return "contains '**', which globs do not support";
-    }
-    long stars = p.chars().filter(c -> c == '*').count();
-    if (stars > Limits.GLOB_STARS) {
-      return "has " + stars + " '*'; at most " + Limits.GLOB_STARS;
-    }
-    for (int i = 0; i < p.length(); i++) {
-      char c = p.charAt(i);
-      if (c == ']') {
-        return "has ']' without '['";
-      }
-      if (c == '[') {
-        int j = i + 1;
-        if (j < p.length() && (p.charAt(j) == '!' || p.charAt(j) == '^')) {
-          j++;
-        }
-        if (j < p.length() && p.charAt(j) == ']') {
-          j++; // a leading ']' is a literal member
-        }
-        while (j < p.length() && p.charAt(j) != ']') {
-          if (p.charAt(j) == '[') {
-            return "has '[' inside a '[...]' class";
-          }
-          j++;
-        }
-        for (int k = i + 1; k < j; k = p.offsetByCodePoints(k, 1)) {
-          int cp = p.codePointAt(k);
-          if (cp > 0x7f) {
-            String ch = Character.toString(cp);
-            return "has the non-ASCII character '"
-                + ch
-                + "' ("
-                + ch.getBytes(StandardCharsets.UTF_8).length
-                + " bytes in UTF-8) inside a '[...]' class, which matches one byte";
-          }
-        }
-        if (j >= p.length()) {
-          return "has '[' without a closing ']'";
-        }
-        i = j;
-      }
-    }
-    return null;
+    return glob ? Glob.problem(p) : null;
   }
 }
