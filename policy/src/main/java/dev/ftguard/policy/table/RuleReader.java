@@ -11,6 +11,7 @@ import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
+import dev.ftguard.policy.Selector;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -76,6 +77,25 @@ final class RuleReader extends TableBytes {
                         Abi.TERR_ACTION,
                         r + Abi.Rul.ACTION,
                         what + " has action " + actionValue + ", not 0.." + (Abi.ACTIONS - 1)));
+    OptionalInt errno = errno(r, what, action);
+    int flags = i32(r + Abi.Rul.FLAGS);
+    int[][] sel = selectors(r);
+    checkFlags(r, what, kind, flags, sel);
+    int mask = i32(r + Abi.Rul.MASK);
+    checkMask(r, what, kind, mask);
+    if (u32(r + Abi.Rul.RESERVED) != 0) {
+      throw new TableFormatException(
+          Abi.TERR_FLAGS, r + Abi.Rul.RESERVED, what + " has a non-zero reserved field");
+    }
+    HookDecl hook = hook(r, what, kind, action);
+    java.util.SequencedMap<String, FieldMatcher> fieldSel = fieldSelectors(r, what, hook);
+    List<Object>[] vals = slotValues(r, what, kind, sel);
+    Match match = match(kind, vals, flags, mask, hook, fieldSel);
+    return new CompiledRule(index, name, kind, action, errno, match);
+  }
+
+  /** The errno of a deny rule (one a policy can name), none for other actions. */
+  private OptionalInt errno(long r, String what, Action action) throws TableFormatException {
     int err = u16(r + Abi.Rul.ERR);
     OptionalInt errno = OptionalInt.empty();
     if (Actions.denies(action)) {
@@ -96,24 +116,22 @@ final class RuleReader extends TableBytes {
       throw new TableFormatException(
           Abi.TERR_ERRNO, r + Abi.Rul.ERR, what + " has err " + err + " but does not deny");
     }
-    int flags = i32(r + Abi.Rul.FLAGS);
-    int allowedFlags =
-        switch (kind) {
-          case EXEC ->
-              Abi.RULE_NEGATE_UID
-                  | Abi.RULE_NEGATE_EUID
-                  | Abi.RULE_FILELESS_SET
-                  | Abi.RULE_FILELESS
-                  | Abi.RULE_TEMPDIR_SET
-                  | Abi.RULE_TEMPDIR;
-          case CONNECT -> Abi.RULE_NEGATE_PORT;
-          default -> 0;
-        };
+    return errno;
+  }
+
+  /** {first, count} of each {@code sel[]} slot. */
+  private int[][] selectors(long r) {
     int[][] sel = new int[Abi.SELS][];
     for (int slot = 0; slot < Abi.SELS; slot++) {
       long s = r + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE;
       sel[slot] = new int[] {i32(s + Abi.Rul.SEL_FIRST), i32(s + Abi.Rul.SEL_COUNT)};
     }
+    return sel;
+  }
+
+  private void checkFlags(long r, String what, Kind kind, int flags, int[][] sel)
+      throws TableFormatException {
+    int allowedFlags = Selector.flagBits(kind);
     if ((flags & ~allowedFlags) != 0
         || ((flags & Abi.RULE_FILELESS) != 0 && (flags & Abi.RULE_FILELESS_SET) == 0)
         || ((flags & Abi.RULE_TEMPDIR) != 0 && (flags & Abi.RULE_TEMPDIR_SET) == 0)
@@ -130,13 +148,10 @@ final class RuleReader extends TableBytes {
               + kind.yamlName()
               + " rule and its selectors");
     }
-    int mask = i32(r + Abi.Rul.MASK);
-    int allowedMask =
-        switch (kind) {
-          case OPEN -> Abi.ACCESS_READ | Abi.ACCESS_WRITE | Abi.ACCESS_CREATE | Abi.ACCESS_TRUNCATE;
-          case PRIVILEGE -> Abi.GAIN_UID0 | Abi.GAIN_CAPS;
-          default -> 0;
-        };
+  }
+
+  private void checkMask(long r, String what, Kind kind, int mask) throws TableFormatException {
+    int allowedMask = Selector.maskBits(kind);
     if ((mask & ~allowedMask) != 0) {
       throw new TableFormatException(
           Abi.TERR_MASK,
@@ -148,24 +163,10 @@ final class RuleReader extends TableBytes {
               + kind.yamlName()
               + " rule");
     }
-    int allowedSlots =
-        switch (kind) {
-          case EXEC ->
-              bits(
-                  Abi.SEL_BINARY,
-                  Abi.SEL_PARENT,
-                  Abi.SEL_ANCESTOR,
-                  Abi.SEL_UID,
-                  Abi.SEL_EUID,
-                  Abi.SEL_ARGV);
-          case OPEN, MODULE_LOAD, PTRACE -> bits(Abi.SEL_OBJECT, Abi.SEL_BINARY);
-          case CONNECT -> bits(Abi.SEL_ADDRESS, Abi.SEL_PORT, Abi.SEL_BINARY);
-          case PRIVILEGE, CALL -> bits(Abi.SEL_BINARY);
-        };
-    if (u32(r + Abi.Rul.RESERVED) != 0) {
-      throw new TableFormatException(
-          Abi.TERR_FLAGS, r + Abi.Rul.RESERVED, what + " has a non-zero reserved field");
-    }
+  }
+
+  /** The hook of a call rule (null for other kinds), with the actions a call rule may have. */
+  private HookDecl hook(long r, String what, Kind kind, Action action) throws TableFormatException {
     long hookIndex = u32(r + Abi.Rul.HOOK);
     HookDecl hook = null;
     if (kind == Kind.CALL) {
@@ -191,6 +192,12 @@ final class RuleReader extends TableBytes {
           r + Abi.Rul.HOOK,
           what + " is not a call rule but names hook " + hookIndex);
     }
+    return hook;
+  }
+
+  /** A call rule's selectors on its hook's fields ({@code fields[]}), by field name. */
+  private java.util.SequencedMap<String, FieldMatcher> fieldSelectors(
+      long r, String what, HookDecl hook) throws TableFormatException {
     java.util.SequencedMap<String, FieldMatcher> fieldSel = new java.util.LinkedHashMap<>();
     List<HookDecl.FieldRef> hookFields = hook == null ? List.of() : hook.fields();
     for (int f = 0; f < Abi.CALL_FIELDS_MAX; f++) {
@@ -222,6 +229,13 @@ final class RuleReader extends TableBytes {
       }
       fieldSel.put(fr.name(), ValueReader.fieldMatcher(vs));
     }
+    return fieldSel;
+  }
+
+  /** The values of each {@code sel[]} slot (null: none), each slot allowed for {@code kind}. */
+  private List<Object>[] slotValues(long r, String what, Kind kind, int[][] sel)
+      throws TableFormatException {
+    int allowedSlots = Selector.slotBits(kind);
     @SuppressWarnings("unchecked")
     List<Object>[] vals = new List[Abi.SELS];
     for (int slot = 0; slot < Abi.SELS; slot++) {
@@ -259,48 +273,56 @@ final class RuleReader extends TableBytes {
         vals[slot].add(values.value(slot, valuesAt + v * Abi.Val.SIZE, what));
       }
     }
-    Match match =
-        switch (kind) {
-          case EXEC ->
-              new Match.Exec(
-                  ValueReader.path(vals[Abi.SEL_BINARY]),
-                  ValueReader.path(vals[Abi.SEL_PARENT]),
-                  ValueReader.path(vals[Abi.SEL_ANCESTOR]),
-                  ValueReader.range(vals[Abi.SEL_UID], (flags & Abi.RULE_NEGATE_UID) != 0),
-                  ValueReader.range(vals[Abi.SEL_EUID], (flags & Abi.RULE_NEGATE_EUID) != 0),
-                  vals[Abi.SEL_ARGV] == null
-                      ? List.of()
-                      : vals[Abi.SEL_ARGV].stream().map(o -> ((ValueReader.Str) o).s()).toList(),
-                  (flags & Abi.RULE_FILELESS_SET) != 0
-                      ? Optional.of((flags & Abi.RULE_FILELESS) != 0)
-                      : Optional.empty(),
-                  (flags & Abi.RULE_TEMPDIR_SET) != 0
-                      ? Optional.of((flags & Abi.RULE_TEMPDIR) != 0)
-                      : Optional.empty());
-          case OPEN ->
-              new Match.Open(
-                  ValueReader.path(vals[Abi.SEL_OBJECT]),
-                  decodeMask(Access.class, Access::bit, mask),
-                  ValueReader.path(vals[Abi.SEL_BINARY]));
-          case CONNECT ->
-              new Match.Connect(
-                  vals[Abi.SEL_ADDRESS] == null
-                      ? List.of()
-                      : vals[Abi.SEL_ADDRESS].stream().map(Cidr.class::cast).toList(),
-                  ValueReader.range(vals[Abi.SEL_PORT], (flags & Abi.RULE_NEGATE_PORT) != 0),
-                  ValueReader.path(vals[Abi.SEL_BINARY]));
-          case MODULE_LOAD ->
-              new Match.ModuleLoad(
-                  ValueReader.path(vals[Abi.SEL_OBJECT]), ValueReader.path(vals[Abi.SEL_BINARY]));
-          case PTRACE ->
-              new Match.Ptrace(
-                  ValueReader.path(vals[Abi.SEL_OBJECT]), ValueReader.path(vals[Abi.SEL_BINARY]));
-          case PRIVILEGE ->
-              new Match.Privilege(
-                  ValueReader.path(vals[Abi.SEL_BINARY]), decodeMask(Gain.class, Gain::bit, mask));
-          case CALL -> new Match.Call(hook, fieldSel, ValueReader.path(vals[Abi.SEL_BINARY]));
-        };
-    return new CompiledRule(index, name, kind, action, errno, match);
+    return vals;
+  }
+
+  private static Match match(
+      Kind kind,
+      List<Object>[] vals,
+      int flags,
+      int mask,
+      HookDecl hook,
+      java.util.SequencedMap<String, FieldMatcher> fieldSel) {
+    return switch (kind) {
+      case EXEC ->
+          new Match.Exec(
+              ValueReader.path(vals[Abi.SEL_BINARY]),
+              ValueReader.path(vals[Abi.SEL_PARENT]),
+              ValueReader.path(vals[Abi.SEL_ANCESTOR]),
+              ValueReader.range(vals[Abi.SEL_UID], (flags & Abi.RULE_NEGATE_UID) != 0),
+              ValueReader.range(vals[Abi.SEL_EUID], (flags & Abi.RULE_NEGATE_EUID) != 0),
+              vals[Abi.SEL_ARGV] == null
+                  ? List.of()
+                  : vals[Abi.SEL_ARGV].stream().map(o -> ((ValueReader.Str) o).s()).toList(),
+              (flags & Abi.RULE_FILELESS_SET) != 0
+                  ? Optional.of((flags & Abi.RULE_FILELESS) != 0)
+                  : Optional.empty(),
+              (flags & Abi.RULE_TEMPDIR_SET) != 0
+                  ? Optional.of((flags & Abi.RULE_TEMPDIR) != 0)
+                  : Optional.empty());
+      case OPEN ->
+          new Match.Open(
+              ValueReader.path(vals[Abi.SEL_OBJECT]),
+              decodeMask(Access.class, Access::bit, mask),
+              ValueReader.path(vals[Abi.SEL_BINARY]));
+      case CONNECT ->
+          new Match.Connect(
+              vals[Abi.SEL_ADDRESS] == null
+                  ? List.of()
+                  : vals[Abi.SEL_ADDRESS].stream().map(Cidr.class::cast).toList(),
+              ValueReader.range(vals[Abi.SEL_PORT], (flags & Abi.RULE_NEGATE_PORT) != 0),
+              ValueReader.path(vals[Abi.SEL_BINARY]));
+      case MODULE_LOAD ->
+          new Match.ModuleLoad(
+              ValueReader.path(vals[Abi.SEL_OBJECT]), ValueReader.path(vals[Abi.SEL_BINARY]));
+      case PTRACE ->
+          new Match.Ptrace(
+              ValueReader.path(vals[Abi.SEL_OBJECT]), ValueReader.path(vals[Abi.SEL_BINARY]));
+      case PRIVILEGE ->
+          new Match.Privilege(
+              ValueReader.path(vals[Abi.SEL_BINARY]), decodeMask(Gain.class, Gain::bit, mask));
+      case CALL -> new Match.Call(hook, fieldSel, ValueReader.path(vals[Abi.SEL_BINARY]));
+    };
   }
 
   /** The constants whose {@link TableCompiler} bit ({@code encode}) is set in {@code mask}. */
@@ -313,13 +335,5 @@ final class RuleReader extends TableBytes {
       }
     }
     return out;
-  }
-
-  private static int bits(int... slots) {
-    int b = 0;
-    for (int s : slots) {
-      b |= 1 << s;
-    }
-    return b;
   }
 }
