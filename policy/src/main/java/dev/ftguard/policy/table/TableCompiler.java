@@ -18,6 +18,7 @@ import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.Range;
 import dev.ftguard.policy.RangeMatcher;
 import dev.ftguard.policy.Rule;
+import dev.ftguard.policy.Selector;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -333,17 +334,17 @@ public final class TableCompiler {
       Ctx c = new Ctx(p, r, by);
       switch (r.match()) {
         case Match.Exec m -> {
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-          c.path(Abi.SEL_PARENT, "parentBinary", m.parentBinary());
-          c.path(Abi.SEL_ANCESTOR, "ancestorBinary", m.ancestorBinary());
-          flags |= c.range(Abi.SEL_UID, "uid", m.uid(), Abi.RULE_NEGATE_UID);
-          flags |= c.range(Abi.SEL_EUID, "euid", m.euid(), Abi.RULE_NEGATE_EUID);
+          c.path(Selector.BINARY, m.binary());
+          c.path(Selector.PARENT_BINARY, m.parentBinary());
+          c.path(Selector.ANCESTOR_BINARY, m.ancestorBinary());
+          flags |= c.range(Selector.UID, m.uid());
+          flags |= c.range(Selector.EUID, m.euid());
           if (!m.argvContains().isEmpty()) {
             c.put(
-                Abi.SEL_ARGV,
-                "argvContains",
+                Selector.ARGV_CONTAINS.slot(),
+                Selector.ARGV_CONTAINS.yamlName(),
                 m.argvContains().stream()
-                    .map(a -> c.string(Abi.VAL_EXACT, "argvContains", a))
+                    .map(a -> c.string(Abi.VAL_EXACT, Selector.ARGV_CONTAINS.yamlName(), a))
                     .toList());
           }
           if (m.fileless().isPresent()) {
@@ -354,27 +355,30 @@ public final class TableCompiler {
           }
         }
         case Match.Open m -> {
-          c.path(Abi.SEL_OBJECT, "path", m.path());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Selector.PATH, m.path());
+          c.path(Selector.BINARY, m.binary());
           mask = mask(m.access(), Access::bit);
         }
         case Match.Connect m -> {
           if (!m.address().isEmpty()) {
-            c.put(Abi.SEL_ADDRESS, "address", m.address().stream().map(Value::cidr).toList());
+            c.put(
+                Selector.ADDRESS.slot(),
+                Selector.ADDRESS.yamlName(),
+                m.address().stream().map(Value::cidr).toList());
           }
-          flags |= c.range(Abi.SEL_PORT, "port", m.port(), Abi.RULE_NEGATE_PORT);
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          flags |= c.range(Selector.PORT, m.port());
+          c.path(Selector.BINARY, m.binary());
         }
         case Match.ModuleLoad m -> {
-          c.path(Abi.SEL_OBJECT, "name", m.name());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Selector.NAME, m.name());
+          c.path(Selector.BINARY, m.binary());
         }
         case Match.Ptrace m -> {
-          c.path(Abi.SEL_OBJECT, "target", m.target());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Selector.TARGET, m.target());
+          c.path(Selector.BINARY, m.binary());
         }
         case Match.Privilege m -> {
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Selector.BINARY, m.binary());
           mask = mask(m.gains(), Gain::bit);
         }
         case Match.Call m -> {
@@ -383,7 +387,7 @@ public final class TableCompiler {
             throw new IllegalArgumentException(
                 c.where("function") + ": " + m.hook().function() + " is not declared");
           }
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
+          c.path(Selector.BINARY, m.binary());
           List<HookDecl.FieldRef> fields = m.hook().fields();
           for (HookDecl.FieldRef f : fields) {
             FieldMatcher fm = m.args().get(f.name());
@@ -472,6 +476,14 @@ public final class TableCompiler {
         }
         case FieldMatcher.Addr a -> a.networks().stream().map(Value::cidr).toList();
       };
+    }
+
+    void path(Selector sel, Optional<PathMatcher> pm) {
+      path(sel.slot(), sel.yamlName(), pm);
+    }
+
+    int range(Selector sel, Optional<RangeMatcher> rm) {
+      return range(sel.slot(), sel.yamlName(), rm, sel.flags());
     }
 
     void path(int slot, String selector, Optional<PathMatcher> pm) {
