@@ -3,6 +3,7 @@ package dev.ftguard.policy.table;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.policy.ArgType;
 import dev.ftguard.policy.HookDecl;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,40 +31,21 @@ final class HookReader extends TableBytes {
   /** A declared hook, checked as the kernel checks it. */
   HookDecl hook(int index) throws TableFormatException {
     long h = hooksAt + index * Abi.HookDecl.SIZE;
-    String what = "hook " + index;
-    byte[] fn = t.asSlice(h + Abi.HookDecl.FUNCTION, Abi.FUNC_NAME_MAX).toArray(JAVA_BYTE);
-    int n = 0;
-    while (n < fn.length && fn[n] != 0) {
-      byte c = fn[n];
-      if (!((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '_'
-          || c == '.'
-          || c == '$')) {
-        throw new TableFormatException(
-            Abi.TERR_HOOK,
+    String function =
+        identifier(
             h + Abi.HookDecl.FUNCTION,
-            what + " function name has byte 0x" + Integer.toHexString(c & 0xff) + " at " + n);
-      }
-      n++;
-    }
-    if (n == 0 || n == fn.length || !allZero(fn, n)) {
-      throw new TableFormatException(
-          Abi.TERR_HOOK,
-          h + Abi.HookDecl.FUNCTION,
-          what + " function name is empty, not NUL-terminated or not NUL-padded");
-    }
-    String function = new String(fn, 0, n, StandardCharsets.US_ASCII);
+            Abi.FUNC_NAME_MAX,
+            "hook " + index + " function name",
+            HookReader::functionChar);
     for (HookDecl prev : hooks) {
       if (prev.function().equals(function)) {
         throw new TableFormatException(
             Abi.TERR_HOOK,
             h + Abi.HookDecl.FUNCTION,
-            what + " hooks " + function + " a second time");
+            "hook " + index + " hooks " + function + " a second time");
       }
     }
-    what = what + " (" + function + ")";
+    String what = "hook " + index + " (" + function + ")";
     long flags = u32(h + Abi.HookDecl.FLAGS);
     if ((flags & ~(long) Abi.HOOKDECL_FLAGS_ALL) != 0 || u32(h + Abi.HookDecl.RESERVED) != 0) {
       throw new TableFormatException(
@@ -71,6 +53,65 @@ final class HookReader extends TableBytes {
           h + Abi.HookDecl.FLAGS,
           what + " has flags 0x" + Long.toHexString(flags) + " or a non-zero reserved field");
     }
+    boolean syscall = (flags & Abi.HOOKDECL_SYSCALL) != 0;
+    HookDecl d =
+        new HookDecl(
+            function,
+            syscall,
+            args(h, what),
+            new dev.ftguard.policy.Location(TableReader.SOURCE, index, 0));
+    checkRecord(h, what, d);
+    return d;
+  }
+
+  /** A kernel symbol's character: letters, digits, '_', '.' and '$'. */
+  private static boolean functionChar(int n, byte c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '.'
+        || c == '$';
+  }
+
+  /** An argument name's character: a lower-case letter first, then letters, digits and '_'. */
+  private static boolean argNameChar(int n, byte c) {
+    return n == 0
+        ? c >= 'a' && c <= 'z'
+        : (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  /** Which bytes a name may have: {@code ok(n, c)} for byte {@code c} at index {@code n}. */
+  private interface NameChar {
+    boolean ok(int n, byte c);
+  }
+
+  /**
+   * The NUL-terminated, NUL-padded name in the {@code len} bytes at {@code at}; {@code what} names
+   * it in errors.
+   */
+  private String identifier(long at, int len, String what, NameChar ok)
+      throws TableFormatException {
+    byte[] b = t.asSlice(at, len).toArray(JAVA_BYTE);
+    int n = 0;
+    while (n < b.length && b[n] != 0) {
+      if (!ok.ok(n, b[n])) {
+        throw new TableFormatException(
+            Abi.TERR_HOOK,
+            at,
+            what + " has byte 0x" + Integer.toHexString(b[n] & 0xff) + " at " + n);
+      }
+      n++;
+    }
+    if (n == 0 || n == b.length || !allZero(b, n)) {
+      throw new TableFormatException(
+          Abi.TERR_HOOK, at, what + " is empty, not NUL-terminated or not NUL-padded");
+    }
+    return new String(b, 0, n, StandardCharsets.US_ASCII);
+  }
+
+  /** The arguments of the hook at {@code h}: a range of the argument section. */
+  private List<HookDecl.Arg> args(long h, String what) throws TableFormatException {
     long first = u32(h + Abi.HookDecl.FIRST_ARG);
     long count = u32(h + Abi.HookDecl.NR_ARGS);
     if (count > Abi.CALL_ARGS_MAX || first + count > nArgs) {
@@ -90,10 +131,11 @@ final class HookReader extends TableBytes {
     for (long i = first; i < first + count; i++) {
       args.add(arg(argsAt + i * Abi.ArgDecl.SIZE, what));
     }
-    boolean syscall = (flags & Abi.HOOKDECL_SYSCALL) != 0;
-    HookDecl d =
-        new HookDecl(
-            function, syscall, args, new dev.ftguard.policy.Location(TableReader.SOURCE, index, 0));
+    return args;
+  }
+
+  /** The hook's fields fit a rule, and its records the kernel's record size. */
+  private static void checkRecord(long h, String what, HookDecl d) throws TableFormatException {
     if (d.fields().size() > Abi.CALL_FIELDS_MAX) {
       throw new TableFormatException(
           Abi.TERR_HOOK,
@@ -107,36 +149,15 @@ final class HookReader extends TableBytes {
           h + Abi.HookDecl.NR_ARGS,
           what + " records could take " + record + " bytes, more than FTG_RECORD_MAX");
     }
-    return d;
   }
 
   private HookDecl.Arg arg(long a, String what) throws TableFormatException {
-    byte[] nb = t.asSlice(a + Abi.ArgDecl.NAME, Abi.ARG_NAME_LEN).toArray(JAVA_BYTE);
-    int n = 0;
-    while (n < nb.length && nb[n] != 0) {
-      byte c = nb[n];
-      boolean ok =
-          n == 0
-              ? c >= 'a' && c <= 'z'
-              : (c >= 'a' && c <= 'z')
-                  || (c >= 'A' && c <= 'Z')
-                  || (c >= '0' && c <= '9')
-                  || c == '_';
-      if (!ok) {
-        throw new TableFormatException(
-            Abi.TERR_HOOK,
+    String name =
+        identifier(
             a + Abi.ArgDecl.NAME,
-            what + " argument name has byte 0x" + Integer.toHexString(c & 0xff) + " at " + n);
-      }
-      n++;
-    }
-    if (n == 0 || n == nb.length || !allZero(nb, n)) {
-      throw new TableFormatException(
-          Abi.TERR_HOOK,
-          a + Abi.ArgDecl.NAME,
-          what + " argument name is empty, not NUL-terminated or not NUL-padded");
-    }
-    String name = new String(nb, 0, n, StandardCharsets.US_ASCII);
+            Abi.ARG_NAME_LEN,
+            what + " argument name",
+            HookReader::argNameChar);
     int type = u8(a + Abi.ArgDecl.TYPE);
     int position = u8(a + Abi.ArgDecl.POSITION);
     int size = u8(a + Abi.ArgDecl.ARG_SIZE);
@@ -148,25 +169,32 @@ final class HookReader extends TableBytes {
           a,
           what + " argument has position " + position + " or a non-zero reserved field");
     }
-    for (dev.ftguard.policy.ArgType at : dev.ftguard.policy.ArgType.values()) {
+    ArgType at = argType(a, what, type, position, size, flags);
+    if ((flags & ~Abi.ARGF_SIGNED) != 0
+        || (at.hasLength() ? maxLen < 1 || maxLen > Abi.CALL_STR_MAX : maxLen != 0)) {
+      throw new TableFormatException(
+          Abi.TERR_HOOK,
+          a + Abi.ArgDecl.MAX_LEN,
+          what
+              + " argument "
+              + position
+              + " has flags 0x"
+              + Integer.toHexString(flags)
+              + " or max_len "
+              + maxLen
+              + " not valid for its type");
+    }
+    return new HookDecl.Arg(name, at, position, maxLen);
+  }
+
+  /** The argument type of this ABI type, size and signedness. */
+  private static ArgType argType(long a, String what, int type, int position, int size, int flags)
+      throws TableFormatException {
+    for (ArgType at : ArgType.values()) {
       if (at.abiType() == type
           && at.size() == size
           && at.signed() == ((flags & Abi.ARGF_SIGNED) != 0)) {
-        if ((flags & ~Abi.ARGF_SIGNED) != 0
-            || (at.hasLength() ? maxLen < 1 || maxLen > Abi.CALL_STR_MAX : maxLen != 0)) {
-          throw new TableFormatException(
-              Abi.TERR_HOOK,
-              a + Abi.ArgDecl.MAX_LEN,
-              what
-                  + " argument "
-                  + position
-                  + " has flags 0x"
-                  + Integer.toHexString(flags)
-                  + " or max_len "
-                  + maxLen
-                  + " not valid for its type");
-        }
-        return new HookDecl.Arg(name, at, position, maxLen);
+        return at;
       }
     }
     throw new TableFormatException(

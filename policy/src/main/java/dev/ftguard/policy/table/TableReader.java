@@ -32,25 +32,56 @@ public final class TableReader {
     return new Reader(table).read();
   }
 
-  private static final class Reader extends TableBytes {
-    long policiesAt;
-    int nPolicies;
-    long rulesAt;
-    int nRules;
-    long valuesAt;
-    int nValues;
-    long stringsAt;
-    int nStrings;
-    long hooksAt;
-    int nHooks;
-    long argsAt;
-    int nArgs;
+  /**
+   * A checked section of the table: where its {offset, count} pair is in the header, its offset,
+   * count and element size.
+   */
+  private record Section(long field, long offset, long count, long elem) {
+    long end() {
+      return offset + count * elem;
+    }
+  }
 
+  private static final class Reader extends TableBytes {
     Reader(byte[] bytes) {
       super(bytes);
     }
 
     CompiledTable read() throws TableFormatException {
+      long size = header();
+      List<Section> sections = sections();
+      Section policies = sections.get(0);
+      Section rules = sections.get(1);
+      Section values = sections.get(2);
+      Section strings = sections.get(3);
+      Section hooks = sections.get(4);
+      Section args = sections.get(5);
+      List<CompiledPolicy> heads = policies(policies.offset(), (int) policies.count());
+      HookReader hookReader =
+          new HookReader(bytes, hooks.offset(), args.offset(), (int) args.count());
+      for (int i = 0; i < hooks.count(); i++) {
+        hookReader.hooks().add(hookReader.hook(i));
+      }
+      RuleReader ruleReader =
+          new RuleReader(
+              bytes,
+              heads.size(),
+              values.offset(),
+              (int) values.count(),
+              hookReader.hooks(),
+              new ValueReader(bytes, values.offset(), strings.offset(), (int) strings.count()));
+      List<List<CompiledRule>> byPolicy =
+          rules(rules.offset(), (int) rules.count(), heads.size(), ruleReader);
+      List<CompiledPolicy> out = new ArrayList<>();
+      for (int i = 0; i < heads.size(); i++) {
+        CompiledPolicy h = heads.get(i);
+        out.add(new CompiledPolicy(h.name(), h.mode(), h.priority(), byPolicy.get(i)));
+      }
+      return new CompiledTable(size, out);
+    }
+
+    /** Checks the header's fixed fields against the bytes given; returns the table's size. */
+    private long header() throws TableFormatException {
       if (bytes.length < Abi.Table.SIZE) {
         throw new TableFormatException(
             Abi.TERR_SIZE,
@@ -99,139 +130,83 @@ public final class TableReader {
             Abi.Table.FLAGS,
             "header flags 0x" + Long.toHexString(flags) + " are not zero");
       }
-      long[] policies =
-          section(
-              Abi.Table.POLICIES,
-              "policies",
-              Abi.Pol.SIZE,
-              Abi.TABLE_POLICIES_MAX,
-              "FTG_TABLE_POLICIES_MAX");
-      long[] rules =
-          section(
-              Abi.Table.RULES, "rules", Abi.Rul.SIZE, Abi.TABLE_RULES_MAX, "FTG_TABLE_RULES_MAX");
-      long[] values =
-          section(
-              Abi.Table.VALUES,
-              "values",
-              Abi.Val.SIZE,
-              Abi.TABLE_VALUES_MAX,
-              "FTG_TABLE_VALUES_MAX");
-      long[] strings = section(Abi.Table.STRINGS, "strings", 1, Abi.TABLE_MAX, "FTG_TABLE_MAX");
-      long[] hookSec =
-          section(
-              Abi.Table.HOOKS,
-              "hooks",
-              Abi.HookDecl.SIZE,
-              Abi.TABLE_HOOKS_MAX,
-              "FTG_TABLE_HOOKS_MAX");
-      long[] argSec =
-          section(
-              Abi.Table.ARGS,
-              "args",
-              Abi.ArgDecl.SIZE,
-              (long) Abi.TABLE_HOOKS_MAX * Abi.CALL_ARGS_MAX,
-              "FTG_TABLE_HOOKS_MAX * FTG_CALL_ARGS_MAX");
-      long[][] all = {policies, rules, values, strings, hookSec, argSec};
-      long[] elem = {
-        Abi.Pol.SIZE, Abi.Rul.SIZE, Abi.Val.SIZE, 1, Abi.HookDecl.SIZE, Abi.ArgDecl.SIZE
-      };
-      long[] at = {
-        Abi.Table.POLICIES,
-        Abi.Table.RULES,
-        Abi.Table.VALUES,
-        Abi.Table.STRINGS,
-        Abi.Table.HOOKS,
-        Abi.Table.ARGS
-      };
-      for (int i = 0; i < all.length; i++) {
-        long a0 = all[i][0];
-        long a1 = a0 + all[i][1] * elem[i];
-        for (int j = i + 1; j < all.length; j++) {
-          long b0 = all[j][0];
-          long b1 = b0 + all[j][1] * elem[j];
-          if (a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1) {
-            throw new TableFormatException(
-                Abi.TERR_SECTION,
-                at[j] + Abi.Table.SECTION_OFFSET,
-                "section "
-                    + j
-                    + " ["
-                    + b0
-                    + ", "
-                    + b1
-                    + ") overlaps section "
-                    + i
-                    + " ["
-                    + a0
-                    + ", "
-                    + a1
-                    + ")");
-          }
-        }
-      }
-      policiesAt = policies[0];
-      nPolicies = (int) policies[1];
-      rulesAt = rules[0];
-      nRules = (int) rules[1];
-      valuesAt = values[0];
-      nValues = (int) values[1];
-      stringsAt = strings[0];
-      nStrings = (int) strings[1];
-      hooksAt = hookSec[0];
-      nHooks = (int) hookSec[1];
-      argsAt = argSec[0];
-      nArgs = (int) argSec[1];
-
-      List<String> names = new ArrayList<>();
-      List<Mode> modes = new ArrayList<>();
-      List<Integer> priorities = new ArrayList<>();
-      for (int i = 0; i < nPolicies; i++) {
-        long p = policiesAt + i * Abi.Pol.SIZE;
-        names.add(name(p + Abi.Pol.NAME, "policy " + i));
-        long modeValue = u32(p + Abi.Pol.MODE);
-        Optional<Mode> mode = Mode.of((int) modeValue);
-        if (mode.isEmpty()) {
-          throw new TableFormatException(
-              Abi.TERR_MODE,
-              p + Abi.Pol.MODE,
-              "policy " + i + " has mode " + modeValue + ", not 0 (enforce) or 1 (monitor)");
-        }
-        modes.add(mode.get());
-        priorities.add(i32(p + Abi.Pol.PRIORITY));
-      }
-      HookReader hookReader = new HookReader(bytes, hooksAt, argsAt, nArgs);
-      for (int i = 0; i < nHooks; i++) {
-        hookReader.hooks().add(hookReader.hook(i));
-      }
-      RuleReader ruleReader =
-          new RuleReader(
-              bytes,
-              nPolicies,
-              valuesAt,
-              nValues,
-              hookReader.hooks(),
-              new ValueReader(bytes, valuesAt, stringsAt, nStrings));
-      List<List<CompiledRule>> byPolicy = new ArrayList<>();
-      for (int i = 0; i < nPolicies; i++) {
-        byPolicy.add(new ArrayList<>());
-      }
-      long prev = 0;
-      for (int i = 0; i < nRules; i++) {
-        long r = rulesAt + i * Abi.Rul.SIZE;
-        long policy = u32(r + Abi.Rul.POLICY);
-        CompiledRule rule = ruleReader.rule(i, r, prev);
-        byPolicy.get((int) policy).add(rule);
-        prev = policy;
-      }
-      List<CompiledPolicy> out = new ArrayList<>();
-      for (int i = 0; i < nPolicies; i++) {
-        out.add(new CompiledPolicy(names.get(i), modes.get(i), priorities.get(i), byPolicy.get(i)));
-      }
-      return new CompiledTable(size, out);
+      return size;
     }
 
-    /** {offset, count} of a section, checked: aligned, after the header, inside the table. */
-    private long[] section(long at, String what, long elem, long max, String maxName)
+    /**
+     * The sections in header order (policies, rules, values, strings, hooks, args), each checked,
+     * then checked not to overlap.
+     */
+    private List<Section> sections() throws TableFormatException {
+      List<Section> all =
+          List.of(
+              section(
+                  Abi.Table.POLICIES,
+                  "policies",
+                  Abi.Pol.SIZE,
+                  Abi.TABLE_POLICIES_MAX,
+                  "FTG_TABLE_POLICIES_MAX"),
+              section(
+                  Abi.Table.RULES,
+                  "rules",
+                  Abi.Rul.SIZE,
+                  Abi.TABLE_RULES_MAX,
+                  "FTG_TABLE_RULES_MAX"),
+              section(
+                  Abi.Table.VALUES,
+                  "values",
+                  Abi.Val.SIZE,
+                  Abi.TABLE_VALUES_MAX,
+                  "FTG_TABLE_VALUES_MAX"),
+              section(Abi.Table.STRINGS, "strings", 1, Abi.TABLE_MAX, "FTG_TABLE_MAX"),
+              section(
+                  Abi.Table.HOOKS,
+                  "hooks",
+                  Abi.HookDecl.SIZE,
+                  Abi.TABLE_HOOKS_MAX,
+                  "FTG_TABLE_HOOKS_MAX"),
+              section(
+                  Abi.Table.ARGS,
+                  "args",
+                  Abi.ArgDecl.SIZE,
+                  (long) Abi.TABLE_HOOKS_MAX * Abi.CALL_ARGS_MAX,
+                  "FTG_TABLE_HOOKS_MAX * FTG_CALL_ARGS_MAX"));
+      for (int i = 0; i < all.size(); i++) {
+        for (int j = i + 1; j < all.size(); j++) {
+          checkApart(i, all.get(i), j, all.get(j));
+        }
+      }
+      return all;
+    }
+
+    /** Non-empty sections {@code i} and {@code j} (the later one) must not overlap. */
+    private static void checkApart(int i, Section a, int j, Section b) throws TableFormatException {
+      long a0 = a.offset();
+      long a1 = a.end();
+      long b0 = b.offset();
+      long b1 = b.end();
+      if (a0 < a1 && b0 < b1 && a0 < b1 && b0 < a1) {
+        throw new TableFormatException(
+            Abi.TERR_SECTION,
+            b.field() + Abi.Table.SECTION_OFFSET,
+            "section "
+                + j
+                + " ["
+                + b0
+                + ", "
+                + b1
+                + ") overlaps section "
+                + i
+                + " ["
+                + a0
+                + ", "
+                + a1
+                + ")");
+      }
+    }
+
+    /** A section, checked: aligned, after the header, inside the table. */
+    private Section section(long at, String what, long elem, long max, String maxName)
         throws TableFormatException {
       long offset = u32(at + Abi.Table.SECTION_OFFSET);
       long count = u32(at + Abi.Table.SECTION_COUNT);
@@ -255,7 +230,46 @@ public final class TableReader {
                 + bytes.length
                 + " bytes");
       }
-      return new long[] {offset, count};
+      return new Section(at, offset, count, elem);
+    }
+
+    /** The policies' name, mode and priority (without rules yet), checked. */
+    private List<CompiledPolicy> policies(long policiesAt, int nPolicies)
+        throws TableFormatException {
+      List<CompiledPolicy> out = new ArrayList<>();
+      for (int i = 0; i < nPolicies; i++) {
+        long p = policiesAt + i * Abi.Pol.SIZE;
+        String name = name(p + Abi.Pol.NAME, "policy " + i);
+        long modeValue = u32(p + Abi.Pol.MODE);
+        Optional<Mode> mode = Mode.of((int) modeValue);
+        if (mode.isEmpty()) {
+          throw new TableFormatException(
+              Abi.TERR_MODE,
+              p + Abi.Pol.MODE,
+              "policy " + i + " has mode " + modeValue + ", not 0 (enforce) or 1 (monitor)");
+        }
+        out.add(new CompiledPolicy(name, mode.get(), i32(p + Abi.Pol.PRIORITY), List.of()));
+      }
+      return out;
+    }
+
+    /** The rules, each checked by {@code ruleReader}, grouped by their policy's index. */
+    private List<List<CompiledRule>> rules(
+        long rulesAt, int nRules, int nPolicies, RuleReader ruleReader)
+        throws TableFormatException {
+      List<List<CompiledRule>> byPolicy = new ArrayList<>();
+      for (int i = 0; i < nPolicies; i++) {
+        byPolicy.add(new ArrayList<>());
+      }
+      long prev = 0;
+      for (int i = 0; i < nRules; i++) {
+        long r = rulesAt + i * Abi.Rul.SIZE;
+        long policy = u32(r + Abi.Rul.POLICY);
+        CompiledRule rule = ruleReader.rule(i, r, prev);
+        byPolicy.get((int) policy).add(rule);
+        prev = policy;
+      }
+      return byPolicy;
     }
   }
 }
