@@ -162,94 +162,110 @@ final class CallMatches extends YamlChecks {
       return null;
     }
     if (mask != null) {
-      YMap mm = map(mask.value(), "mask", "write 'mask: {any: 0x800}' or 'mask: {all: 0x6}'");
-      if (mm == null) {
-        return null;
-      }
-      keys(mm, "'mask'", List.of("any", "all"), List.of());
-      var any = mm.get("any");
-      var all = mm.get("all");
-      if ((any == null) == (all == null)) {
-        error(
-            mm.at(),
-            "'mask' needs exactly one of 'any' or 'all'",
-            "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
-        return null;
-      }
-      var e = any != null ? any : all;
-      BigInteger bits = intValue(e.value(), "mask bits");
-      if (bits == null) {
-        return null;
-      }
-      if (bits.signum() <= 0
-          || bits.bitLength() > 64
-          || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
-        error(
-            e.value().at(),
-            "mask "
-                + bits
-                + " is not a non-zero bit mask of this "
-                + (f.signed() ? "signed" : "unsigned")
-                + " field",
-            "give the bits to test, e.g. 0o4000");
-        return null;
-      }
-      return new FieldMatcher.Mask(bits.longValue(), all != null);
+      return maskMatcher(mask.value(), f);
     }
     List<FieldMatcher.IntRange> ranges = new ArrayList<>();
     for (YNode item : items(in.value(), "in")) {
-      BigInteger lo;
-      BigInteger hi;
-      if (item instanceof YScalar s && s.type() == YScalar.Type.INT) {
-        lo = hi = new BigInteger(s.text());
-      } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
-        Matcher mm = INT_RANGE.matcher(s.text());
-        if (!mm.matches()) {
-          error(
-              item.at(),
-              "'" + s.text() + "' is not an integer or a range",
-              "write a number, 0x... or 0o..., or a range \"a..b\"");
-          continue;
-        }
-        lo = parseInt(mm.group(1));
-        hi = mm.group(2) == null ? lo : parseInt(mm.group(2));
-      } else {
-        typeError(
-            item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
-        continue;
+      FieldMatcher.IntRange r = intRange(item, key, f);
+      if (r != null) {
+        ranges.add(r);
       }
-      BigInteger min = f.signed() ? BigInteger.valueOf(f.min()) : BigInteger.ZERO;
-      BigInteger max =
-          f.signed() || f.max() != -1L
-              ? BigInteger.valueOf(f.max())
-              : BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-      if (lo.compareTo(min) < 0
-          || hi.compareTo(max) > 0
-          || lo.compareTo(max) > 0
-          || hi.compareTo(min) < 0) {
-        error(
-            item.at(),
-            "'"
-                + key
-                + "' value "
-                + (lo.equals(hi) ? lo : lo + ".." + hi)
-                + " is outside "
-                + min
-                + ".."
-                + max,
-            "this field is " + (f.signed() ? "signed" : "unsigned"));
-        continue;
-      }
-      if (lo.compareTo(hi) > 0) {
-        error(
-            item.at(),
-            "range " + lo + ".." + hi + " is empty: its start is greater than its end",
-            "write it as " + hi + ".." + lo);
-        continue;
-      }
-      ranges.add(new FieldMatcher.IntRange(lo.longValue(), hi.longValue()));
     }
     return ranges.isEmpty() ? null : new FieldMatcher.Ints(ranges);
+  }
+
+  /** {@code mask: {any: BITS}} or {@code mask: {all: BITS}} of integer field {@code f}. */
+  private FieldMatcher.Mask maskMatcher(YNode n, ArgType.Field f) {
+    YMap mm = map(n, "mask", "write 'mask: {any: 0x800}' or 'mask: {all: 0x6}'");
+    if (mm == null) {
+      return null;
+    }
+    keys(mm, "'mask'", List.of("any", "all"), List.of());
+    var any = mm.get("any");
+    var all = mm.get("all");
+    if ((any == null) == (all == null)) {
+      error(
+          mm.at(),
+          "'mask' needs exactly one of 'any' or 'all'",
+          "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
+      return null;
+    }
+    var e = any != null ? any : all;
+    BigInteger bits = intValue(e.value(), "mask bits");
+    if (bits == null) {
+      return null;
+    }
+    if (bits.signum() <= 0
+        || bits.bitLength() > 64
+        || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
+      error(
+          e.value().at(),
+          "mask "
+              + bits
+              + " is not a non-zero bit mask of this "
+              + (f.signed() ? "signed" : "unsigned")
+              + " field",
+          "give the bits to test, e.g. 0o4000");
+      return null;
+    }
+    return new FieldMatcher.Mask(bits.longValue(), all != null);
+  }
+
+  /**
+   * One item of {@code in:} of integer field {@code f}: a number, or a string {@code "a..b"},
+   * within the field's type; null when wrong.
+   */
+  private FieldMatcher.IntRange intRange(YNode item, String key, ArgType.Field f) {
+    BigInteger lo;
+    BigInteger hi;
+    if (item instanceof YScalar s && s.type() == YScalar.Type.INT) {
+      lo = hi = new BigInteger(s.text());
+    } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
+      Matcher mm = INT_RANGE.matcher(s.text());
+      if (!mm.matches()) {
+        error(
+            item.at(),
+            "'" + s.text() + "' is not an integer or a range",
+            "write a number, 0x... or 0o..., or a range \"a..b\"");
+        return null;
+      }
+      lo = parseInt(mm.group(1));
+      hi = mm.group(2) == null ? lo : parseInt(mm.group(2));
+    } else {
+      typeError(
+          item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
+      return null;
+    }
+    BigInteger min = f.signed() ? BigInteger.valueOf(f.min()) : BigInteger.ZERO;
+    BigInteger max =
+        f.signed() || f.max() != -1L
+            ? BigInteger.valueOf(f.max())
+            : BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    if (lo.compareTo(min) < 0
+        || hi.compareTo(max) > 0
+        || lo.compareTo(max) > 0
+        || hi.compareTo(min) < 0) {
+      error(
+          item.at(),
+          "'"
+              + key
+              + "' value "
+              + (lo.equals(hi) ? lo : lo + ".." + hi)
+              + " is outside "
+              + min
+              + ".."
+              + max,
+          "this field is " + (f.signed() ? "signed" : "unsigned"));
+      return null;
+    }
+    if (lo.compareTo(hi) > 0) {
+      error(
+          item.at(),
+          "range " + lo + ".." + hi + " is empty: its start is greater than its end",
+          "write it as " + hi + ".." + lo);
+      return null;
+    }
+    return new FieldMatcher.IntRange(lo.longValue(), hi.longValue());
   }
 
   private static BigInteger parseInt(String s) {

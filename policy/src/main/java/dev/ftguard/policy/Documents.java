@@ -40,7 +40,27 @@ final class Documents extends YamlChecks {
         "document",
         List.of("apiVersion", "kind", "metadata", "spec"),
         List.of("apiVersion", "kind", "metadata", "spec"));
-    var api = m.get("apiVersion");
+    checkApiVersion(m.get("apiVersion"));
+    String kind = kind(m.get("kind"));
+    var md = m.get("metadata");
+    Name name = md == null ? new Name(null, m.at()) : metadataName(md.value(), kind, m.at());
+    var sp = m.get("spec");
+    YMap spec =
+        sp == null
+            ? null
+            : map(
+                sp.value(),
+                "spec",
+                kind == null || kind.equals("Policy")
+                    ? "write 'spec:' followed by 'rules:'"
+                    : "write 'spec: {items: [...]}'");
+    if (kind == null || spec == null) {
+      return null;
+    }
+    return new Header(kind, name.name(), name.at(), spec, m.at());
+  }
+
+  private void checkApiVersion(YMap.Entry api) {
     if (api != null) {
       String v = string(api.value(), "apiVersion");
       if (v != null && !v.equals(API_VERSION)) {
@@ -50,50 +70,43 @@ final class Documents extends YamlChecks {
             "use 'apiVersion: " + API_VERSION + "'");
       }
     }
-    String kind = null;
-    var k = m.get("kind");
-    if (k != null) {
-      kind = string(k.value(), "kind");
-      if (kind != null && !kind.equals("Policy") && !kind.equals("List")) {
-        error(
-            k.value().at(),
-            "unknown kind '" + kind + "'",
-            suggest(kind, List.of("Policy", "List")));
-        kind = null;
-      }
-    }
-    String name = null;
-    Location nameAt = m.at();
-    var md = m.get("metadata");
-    if (md != null) {
-      YMap meta = map(md.value(), "metadata", "write 'metadata: {name: my-policy}'");
-      if (meta != null) {
-        keys(meta, "metadata", List.of("name", "description"), List.of("name"));
-        var n = meta.get("name");
-        if (n != null) {
-          nameAt = n.value().at();
-          name =
-              name(
-                  n.value(),
-                  kind == null ? "metadata.name" : kind.toLowerCase(Locale.ROOT) + " name");
-        }
-        description(meta);
-      }
-    }
-    YMap spec = null;
-    var sp = m.get("spec");
-    if (sp != null) {
-      spec =
-          map(
-              sp.value(),
-              "spec",
-              kind == null || kind.equals("Policy")
-                  ? "write 'spec:' followed by 'rules:'"
-                  : "write 'spec: {items: [...]}'");
-    }
-    if (kind == null || spec == null) {
+  }
+
+  /** The document's {@code kind:}, Policy or List; null when absent or another. */
+  private String kind(YMap.Entry k) {
+    if (k == null) {
       return null;
     }
-    return new Header(kind, name, nameAt, spec, m.at());
+    String kind = string(k.value(), "kind");
+    if (kind != null && !kind.equals("Policy") && !kind.equals("List")) {
+      error(
+          k.value().at(), "unknown kind '" + kind + "'", suggest(kind, List.of("Policy", "List")));
+      return null;
+    }
+    return kind;
+  }
+
+  /** A document's name (null: absent or wrong) and where it is (the document without one). */
+  private record Name(String name, Location at) {}
+
+  /** The {@code metadata:} of a document of {@code kind} (null: unknown) at {@code docAt}. */
+  private Name metadataName(YNode md, String kind, Location docAt) {
+    YMap meta = map(md, "metadata", "write 'metadata: {name: my-policy}'");
+    if (meta == null) {
+      return new Name(null, docAt);
+    }
+    keys(meta, "metadata", List.of("name", "description"), List.of("name"));
+    Name name = new Name(null, docAt);
+    var n = meta.get("name");
+    if (n != null) {
+      name =
+          new Name(
+              name(
+                  n.value(),
+                  kind == null ? "metadata.name" : kind.toLowerCase(Locale.ROOT) + " name"),
+              n.value().at());
+    }
+    description(meta);
+    return name;
   }
 }

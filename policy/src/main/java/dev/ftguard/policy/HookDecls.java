@@ -74,6 +74,27 @@ final class HookDecls extends YamlChecks {
     }
     keys(m, "hook", List.of("function", "syscall", "args", "description"), List.of());
     description(m);
+    Target target = target(m);
+    if (target == null) {
+      return null;
+    }
+    var as = m.get("args");
+    List<HookDecl.Arg> args = as == null ? List.of() : args(as.value(), target);
+    if (args == null) {
+      return null;
+    }
+    HookDecl h = new HookDecl(target.function(), target.syscall(), args, m.at());
+    return fitsRecord(h, as) ? h : null;
+  }
+
+  /**
+   * What a hook hooks: {@code function}, the kernel symbol (a system call's entry for {@code
+   * syscall: NAME}); {@code key} is the {@code function:} or {@code syscall:} entry.
+   */
+  private record Target(String function, boolean syscall, YMap.Entry key) {}
+
+  /** The {@code function:} or {@code syscall:} of a hook (exactly one), checked. */
+  private Target target(YMap m) {
     var fn = m.get("function");
     var sc = m.get("syscall");
     String hint =
@@ -86,9 +107,7 @@ final class HookDecls extends YamlChecks {
       error(sc.keyAt(), "hook has both 'function' and 'syscall'", hint);
       return null;
     }
-    String function;
-    boolean syscall = sc != null;
-    if (syscall) {
+    if (sc != null) {
       String name = string(sc.value(), "syscall");
       if (name == null) {
         return null;
@@ -100,62 +119,64 @@ final class HookDecls extends YamlChecks {
             "write the name alone, e.g. 'syscall: mkdirat'");
         return null;
       }
-      function = HookDecl.syscallFunction(name);
-    } else {
-      function = string(fn.value(), "function");
-      if (function == null) {
-        return null;
-      }
-      if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
-        error(
-            fn.value().at(),
-            "'" + function + "' is not a kernel function name",
-            "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most "
-                + (Abi.FUNC_NAME_MAX - 1)
-                + " characters), e.g. 'function: vfs_mkdir'");
-        return null;
-      }
+      return new Target(HookDecl.syscallFunction(name), true, sc);
     }
-    List<HookDecl.Arg> args = new ArrayList<>();
-    var as = m.get("args");
-    boolean ok = true;
-    if (as != null) {
-      YSeq seq =
-          seq(as.value(), "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
-      if (seq == null) {
-        return null;
-      }
-      if (seq.items().size() > Limits.HOOK_ARGS) {
-        error(
-            seq.at(),
-            "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS,
-            "read fewer arguments");
-        return null;
-      }
-      if (!syscall && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
-        error(
-            fn.keyAt(),
-            "'" + function + "' takes the system call's registers, not its arguments",
-            "write 'syscall: "
-                + function.substring("__x64_sys_".length())
-                + "' to read the system call's arguments");
-        return null;
-      }
-      Map<String, Location> names = new HashMap<>();
-      Map<Integer, Location> positions = new HashMap<>();
-      for (int i = 0; i < seq.items().size(); i++) {
-        HookDecl.Arg a = arg(seq.items().get(i), i, names, positions);
-        if (a == null) {
-          ok = false;
-        } else {
-          args.add(a);
-        }
-      }
-    }
-    if (!ok) {
+    String function = string(fn.value(), "function");
+    if (function == null) {
       return null;
     }
-    HookDecl h = new HookDecl(function, syscall, args, m.at());
+    if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
+      error(
+          fn.value().at(),
+          "'" + function + "' is not a kernel function name",
+          "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most "
+              + (Abi.FUNC_NAME_MAX - 1)
+              + " characters), e.g. 'function: vfs_mkdir'");
+      return null;
+    }
+    return new Target(function, false, fn);
+  }
+
+  /** The {@code args:} of a hook on {@code target}; null when any has errors. */
+  private List<HookDecl.Arg> args(YNode as, Target target) {
+    YSeq seq = seq(as, "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
+    if (seq == null) {
+      return null;
+    }
+    if (seq.items().size() > Limits.HOOK_ARGS) {
+      error(
+          seq.at(),
+          "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS,
+          "read fewer arguments");
+      return null;
+    }
+    String function = target.function();
+    if (!target.syscall() && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
+      error(
+          target.key().keyAt(),
+          "'" + function + "' takes the system call's registers, not its arguments",
+          "write 'syscall: "
+              + function.substring("__x64_sys_".length())
+              + "' to read the system call's arguments");
+      return null;
+    }
+    List<HookDecl.Arg> args = new ArrayList<>();
+    boolean ok = true;
+    Map<String, Location> names = new HashMap<>();
+    Map<Integer, Location> positions = new HashMap<>();
+    for (int i = 0; i < seq.items().size(); i++) {
+      HookDecl.Arg a = arg(seq.items().get(i), i, names, positions);
+      if (a == null) {
+        ok = false;
+      } else {
+        args.add(a);
+      }
+    }
+    return ok ? args : null;
+  }
+
+  /** Whether the hook's fields fit a rule and its records the record size ({@code as}: args). */
+  private boolean fitsRecord(HookDecl h, YMap.Entry as) {
     List<HookDecl.FieldRef> fields = h.fields();
     if (fields.size() > Limits.HOOK_FIELDS) {
       error(
@@ -166,7 +187,7 @@ final class HookDecls extends YamlChecks {
               + Limits.HOOK_FIELDS
               + " (a sockaddr gives 3, a cred 4, every other type 1)",
           "read fewer arguments");
-      return null;
+      return false;
     }
     long bytes = h.recordBytes();
     if (bytes > Limits.HOOK_RECORD_BYTES) {
@@ -177,9 +198,9 @@ final class HookDecls extends YamlChecks {
               + " bytes; at most "
               + Limits.HOOK_RECORD_BYTES,
           "lower the maxLength of its strings and paths");
-      return null;
+      return false;
     }
-    return h;
+    return true;
   }
 
   private HookDecl.Arg arg(
@@ -194,33 +215,54 @@ final class HookDecls extends YamlChecks {
         List.of("name", "type", "position", "maxLength", "description"),
         List.of("name", "type"));
     description(m);
-    String name = null;
-    var n = m.get("name");
-    if (n != null) {
-      name = string(n.value(), "argument name");
-      if (name != null && !ARG_NAME.matcher(name).matches()) {
-        error(
-            n.value().at(),
-            "argument name '" + name + "' is not valid",
-            "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
-        name = null;
-      }
-      if (name != null) {
-        Location first = names.putIfAbsent(name, n.value().at());
-        if (first != null) {
-          error(
-              n.value().at(),
-              "argument name '" + name + "' is used twice in this hook (first at " + first + ")",
-              "rename one");
-          name = null;
-        }
-      }
-    }
+    String name = argName(m.get("name"), names);
     ArgType type = null;
     var t = m.get("type");
     if (t != null) {
       type = named(t.value(), "argument type", ArgType.values(), ArgType::yamlName);
     }
+    Integer position = position(m, index, positions);
+    if (position == null) {
+      return null;
+    }
+    Integer maxLength = maxLength(m.get("maxLength"), type);
+    if (maxLength == null || name == null || type == null) {
+      return null;
+    }
+    return new HookDecl.Arg(name, type, position, maxLength);
+  }
+
+  /** An argument's {@code name:}, unique in the hook; null when absent or wrong. */
+  private String argName(YMap.Entry n, Map<String, Location> names) {
+    if (n == null) {
+      return null;
+    }
+    String name = string(n.value(), "argument name");
+    if (name != null && !ARG_NAME.matcher(name).matches()) {
+      error(
+          n.value().at(),
+          "argument name '" + name + "' is not valid",
+          "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
+      return null;
+    }
+    if (name != null) {
+      Location first = names.putIfAbsent(name, n.value().at());
+      if (first != null) {
+        error(
+            n.value().at(),
+            "argument name '" + name + "' is used twice in this hook (first at " + first + ")",
+            "rename one");
+        return null;
+      }
+    }
+    return name;
+  }
+
+  /**
+   * The argument's {@code position:} (the {@code index}-th argument without one), unique in the
+   * hook; null when wrong.
+   */
+  private Integer position(YMap m, int index, Map<Integer, Location> positions) {
     int position = index;
     var p = m.get("position");
     if (p != null) {
@@ -239,44 +281,49 @@ final class HookDecls extends YamlChecks {
       }
       position = v.intValue();
     }
-    Location firstAt = positions.putIfAbsent(position, (p != null ? p.value() : m).at());
+    Location at = (p != null ? p.value() : m).at();
+    Location firstAt = positions.putIfAbsent(position, at);
     if (firstAt != null) {
       error(
-          (p != null ? p.value() : m).at(),
+          at,
           "argument position " + position + " is read twice (first at " + firstAt + ")",
           "give each argument its own 'position:'");
       return null;
     }
+    return position;
+  }
+
+  /**
+   * The bytes kept of a string or path argument: {@code maxLength:} or the default; 0 for other
+   * types; null when wrong.
+   */
+  private Integer maxLength(YMap.Entry ml, ArgType type) {
     int maxLength = 0;
-    var ml = m.get("maxLength");
     if (type != null && type.hasLength()) {
       maxLength = Limits.HOOK_STRING_DEFAULT;
     }
-    if (ml != null) {
-      BigInteger v =
-          integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
-      if (v == null) {
-        return null;
-      }
-      if (type != null && !type.hasLength()) {
-        error(
-            ml.keyAt(),
-            "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'",
-            "remove it");
-        return null;
-      }
-      if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
-        error(
-            ml.value().at(),
-            "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES,
-            "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
-        return null;
-      }
-      maxLength = v.intValue();
+    if (ml == null) {
+      return maxLength;
     }
-    if (name == null || type == null) {
+    BigInteger v =
+        integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
+    if (v == null) {
       return null;
     }
-    return new HookDecl.Arg(name, type, position, maxLength);
+    if (type != null && !type.hasLength()) {
+      error(
+          ml.keyAt(),
+          "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'",
+          "remove it");
+      return null;
+    }
+    if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
+      error(
+          ml.value().at(),
+          "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES,
+          "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");
+      return null;
+    }
+    return v.intValue();
   }
 }

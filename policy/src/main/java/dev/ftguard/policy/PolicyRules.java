@@ -42,53 +42,66 @@ final class PolicyRules extends YamlChecks {
     if (mo != null) {
       mode = named(mo.value(), "mode", Mode.values(), Mode::yamlName);
     }
-    int priority = 0;
-    var pr = spec.get("priority");
-    if (pr != null) {
-      BigInteger p = integer(pr.value(), "priority", "write e.g. 'priority: 10'");
-      if (p != null) {
-        if (p.bitLength() > 31) {
-          error(
-              pr.value().at(),
-              "priority " + p + " is out of range",
-              "use a value from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
-        } else {
-          priority = p.intValue();
-        }
-      }
-    }
+    int priority = priority(spec.get("priority"));
     List<HookDecl> hooks = hookDecls.hooks(spec);
     Map<String, HookDecl> byFunction = new HashMap<>();
     hooks.forEach(hd -> byFunction.put(hd.function(), hd));
-    List<Rule> rules = new ArrayList<>();
     var rs = spec.get("rules");
-    if (rs != null) {
-      YSeq seq = seq(rs.value(), "rules", "write 'rules:' followed by '- name: ...' items");
-      if (seq != null) {
-        if (seq.items().isEmpty()) {
-          error(seq.at(), "policy has no rules", "add at least one rule, or remove the policy");
-        }
-        Map<String, Location> names = new HashMap<>();
-        for (YNode rn : seq.items()) {
-          ruleCount++;
-          if (ruleCount > Limits.RULES && !ruleLimitReported) {
-            ruleLimitReported = true;
-            error(
-                rn.at(),
-                "too many rules: at most " + Limits.RULES + " in all loaded files",
-                "merge rules with lists or globs, or load fewer policies");
-          }
-          Rule r = rule(rn, names, byFunction);
-          if (r != null) {
-            rules.add(r);
-          }
-        }
-      }
-    }
+    List<Rule> rules = rs == null ? new ArrayList<>() : rules(rs.value(), byFunction);
     if (mode == null || h.name() == null) {
       return null;
     }
     return new Policy(h.name(), mode, priority, hooks, rules, h.at());
+  }
+
+  /** The policy's {@code priority:}, an int; 0 when absent or wrong. */
+  private int priority(YMap.Entry pr) {
+    if (pr == null) {
+      return 0;
+    }
+    BigInteger p = integer(pr.value(), "priority", "write e.g. 'priority: 10'");
+    if (p == null) {
+      return 0;
+    }
+    if (p.bitLength() > 31) {
+      error(
+          pr.value().at(),
+          "priority " + p + " is out of range",
+          "use a value from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
+      return 0;
+    }
+    return p.intValue();
+  }
+
+  /**
+   * The {@code rules:} of a policy whose hooks are {@code hooks}; the rules without errors. Counts
+   * them against the limit for all loaded files.
+   */
+  private List<Rule> rules(YNode rs, Map<String, HookDecl> hooks) {
+    List<Rule> rules = new ArrayList<>();
+    YSeq seq = seq(rs, "rules", "write 'rules:' followed by '- name: ...' items");
+    if (seq == null) {
+      return rules;
+    }
+    if (seq.items().isEmpty()) {
+      error(seq.at(), "policy has no rules", "add at least one rule, or remove the policy");
+    }
+    Map<String, Location> names = new HashMap<>();
+    for (YNode rn : seq.items()) {
+      ruleCount++;
+      if (ruleCount > Limits.RULES && !ruleLimitReported) {
+        ruleLimitReported = true;
+        error(
+            rn.at(),
+            "too many rules: at most " + Limits.RULES + " in all loaded files",
+            "merge rules with lists or globs, or load fewer policies");
+      }
+      Rule r = rule(rn, names, hooks);
+      if (r != null) {
+        rules.add(r);
+      }
+    }
+    return rules;
   }
 
   private Rule rule(YNode rn, Map<String, Location> names, Map<String, HookDecl> hooks) {
@@ -102,20 +115,7 @@ final class PolicyRules extends YamlChecks {
         List.of("name", "description", "event", "function", "syscall", "match", "action", "errno"),
         List.of("name", "event", "action"));
     description(m);
-    String name = null;
-    var n = m.get("name");
-    if (n != null) {
-      name = name(n.value(), "rule name");
-      if (name != null) {
-        Location first = names.putIfAbsent(name, n.value().at());
-        if (first != null) {
-          error(
-              n.value().at(),
-              "duplicate rule name '" + name + "' in this policy (first at " + first + ")",
-              "rule names must be unique within a policy; rename one");
-        }
-      }
-    }
+    String name = ruleName(m.get("name"), names);
     Kind event = null;
     var ev = m.get("event");
     if (ev != null) {
@@ -126,8 +126,56 @@ final class PolicyRules extends YamlChecks {
     if (ac != null) {
       action = named(ac.value(), "action", Action.values(), Action::yamlName);
     }
+    OptionalInt errno = errno(m.get("errno"), action);
+    Match match = null;
+    if (event != null) {
+      checkCallOnlyKeys(m, event);
+      if (event == Kind.CALL) {
+        HookDecl hook = calls.ruleHook(m, hooks);
+        if (action != null && Actions.kills(action)) {
+          error(
+              ac.value().at(),
+              "action '" + action.yamlName() + "' is not available for event 'call'",
+              "use 'deny' (on a function that is safe to fail) or 'audit'; a hooked function may run in any context, where no process can be killed safely");
+          action = null;
+        }
+        if (hook != null) {
+          match = match(m, event, hook);
+        }
+      } else {
+        match = match(m, event, null);
+      }
+    }
+    if (name == null || event == null || action == null || match == null) {
+      return null;
+    }
+    return new Rule(name, event, match, action, errno, m.at());
+  }
+
+  /** A rule's {@code name:}, unique in the policy; null when absent or not a name. */
+  private String ruleName(YMap.Entry n, Map<String, Location> names) {
+    if (n == null) {
+      return null;
+    }
+    String name = name(n.value(), "rule name");
+    if (name != null) {
+      Location first = names.putIfAbsent(name, n.value().at());
+      if (first != null) {
+        error(
+            n.value().at(),
+            "duplicate rule name '" + name + "' in this policy (first at " + first + ")",
+            "rule names must be unique within a policy; rename one");
+      }
+    }
+    return name;
+  }
+
+  /**
+   * The errno a rule of {@code action} denies with: its {@code errno:}, or the default for a deny
+   * action without one; none for other actions.
+   */
+  private OptionalInt errno(YMap.Entry er, Action action) {
     OptionalInt errno = OptionalInt.empty();
-    var er = m.get("errno");
     if (er != null) {
       Integer e =
           named(
@@ -149,47 +197,35 @@ final class PolicyRules extends YamlChecks {
     if (action != null && !Actions.denies(action)) {
       errno = OptionalInt.empty();
     }
-    HookDecl hook = null;
-    boolean hookOk = true;
-    if (event != null) {
-      for (String k : List.of("function", "syscall")) {
-        var e = m.get(k);
-        if (e != null && event != Kind.CALL) {
-          error(
-              e.keyAt(),
-              "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'",
-              "remove it");
-        }
-      }
-      if (event == Kind.CALL) {
-        hook = calls.ruleHook(m, hooks);
-        hookOk = hook != null;
-        if (action != null && Actions.kills(action)) {
-          error(
-              ac.value().at(),
-              "action '" + action.yamlName() + "' is not available for event 'call'",
-              "use 'deny' (on a function that is safe to fail) or 'audit'; a hooked function may run in any context, where no process can be killed safely");
-          action = null;
-        }
+    return errno;
+  }
+
+  /** {@code function:} and {@code syscall:} are only for rules of event {@code call}. */
+  private void checkCallOnlyKeys(YMap m, Kind event) {
+    for (String k : List.of("function", "syscall")) {
+      var e = m.get(k);
+      if (e != null && event != Kind.CALL) {
+        error(
+            e.keyAt(),
+            "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'",
+            "remove it");
       }
     }
-    Match match = null;
-    if (event != null && hookOk) {
-      var ma = m.get("match");
-      YMap mm =
-          ma == null
-              ? new YMap(m.at(), List.of())
-              : map(
-                  ma.value(),
-                  "match",
-                  "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");
-      if (mm != null) {
-        match = event == Kind.CALL ? calls.callMatch(hook, mm) : selectors.match(event, mm);
-      }
-    }
-    if (name == null || event == null || action == null || match == null) {
+  }
+
+  /** The rule's {@code match:} (none: matches every event); {@code hook} for a call rule. */
+  private Match match(YMap m, Kind event, HookDecl hook) {
+    var ma = m.get("match");
+    YMap mm =
+        ma == null
+            ? new YMap(m.at(), List.of())
+            : map(
+                ma.value(),
+                "match",
+                "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");
+    if (mm == null) {
       return null;
     }
-    return new Rule(name, event, match, action, errno, m.at());
+    return event == Kind.CALL ? calls.callMatch(hook, mm) : selectors.match(event, mm);
   }
 }
