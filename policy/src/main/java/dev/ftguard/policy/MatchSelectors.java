@@ -34,36 +34,7 @@ final class MatchSelectors extends YamlChecks {
 
   /** The selectors of a rule of {@code event} (not {@code call}). */
   Match match(Kind event, YMap m) {
-    for (var e : m.entries()) {
-      if (!Selector.names(event).contains(e.key())) {
-        String owner =
-            Arrays.stream(Kind.values())
-                .filter(k -> Selector.names(k).contains(e.key()))
-                .map(Kind::yamlName)
-                .findFirst()
-                .orElse(null);
-        if (owner != null) {
-          error(
-              e.keyAt(),
-              "selector '"
-                  + e.key()
-                  + "' is not valid for event '"
-                  + event.yamlName()
-                  + "' (it is a selector of '"
-                  + owner
-                  + "')",
-              "allowed for " + event.yamlName() + ": " + String.join(", ", Selector.names(event)));
-        } else {
-          String dym = didYouMean(e.key(), Selector.names(event));
-          error(
-              e.keyAt(),
-              "unknown selector '" + e.key() + "' for event '" + event.yamlName() + "'",
-              (dym == null ? "" : "did you mean '" + dym + "'? ")
-                  + "allowed: "
-                  + String.join(", ", Selector.names(event)));
-        }
-      }
-    }
+    checkSelectorNames(event, m);
     Sel s = new Sel(m);
     return switch (event) {
       case EXEC ->
@@ -94,6 +65,40 @@ final class MatchSelectors extends YamlChecks {
               s.path(Selector.BINARY), s.enums(Selector.GAINS, Gain.values(), Gain::yamlName));
       case CALL -> throw new IllegalStateException("call rules are read by callMatch");
     };
+  }
+
+  /** Every key of {@code m} is a selector of {@code event}. */
+  private void checkSelectorNames(Kind event, YMap m) {
+    for (var e : m.entries()) {
+      if (!Selector.names(event).contains(e.key())) {
+        String owner =
+            Arrays.stream(Kind.values())
+                .filter(k -> Selector.names(k).contains(e.key()))
+                .map(Kind::yamlName)
+                .findFirst()
+                .orElse(null);
+        if (owner != null) {
+          error(
+              e.keyAt(),
+              "selector '"
+                  + e.key()
+                  + "' is not valid for event '"
+                  + event.yamlName()
+                  + "' (it is a selector of '"
+                  + owner
+                  + "')",
+              "allowed for " + event.yamlName() + ": " + String.join(", ", Selector.names(event)));
+        } else {
+          String dym = didYouMean(e.key(), Selector.names(event));
+          error(
+              e.keyAt(),
+              "unknown selector '" + e.key() + "' for event '" + event.yamlName() + "'",
+              (dym == null ? "" : "did you mean '" + dym + "'? ")
+                  + "allowed: "
+                  + String.join(", ", Selector.names(event)));
+        }
+      }
+    }
   }
 
   /** The {@code binary}-like path selector {@code sel} of {@code m}, if given. */

@@ -55,46 +55,52 @@ final class StringMatchers extends YamlChecks {
     }
     Map<String, List<String>> parts = new HashMap<>();
     for (String part : allowed) {
-      List<String> out = new ArrayList<>();
-      parts.put(part, out);
       var e = m.get(part);
-      if (e == null) {
-        continue;
-      }
-      int before = errors.size();
-      for (YNode item : items(e.value(), part)) {
-        String s = string(item, key + "." + part + " item");
-        if (s == null) {
-          continue;
-        }
-        for (String x : lists.expand(item, s)) {
-          String why =
-              switch (kind) {
-                case MODULE -> checkModule(x, part.equals("glob"));
-                case PATH -> checkPath(x, part.equals("glob"));
-                case ANY -> checkString(x, part.equals("glob"));
-              };
-          if (why != null) {
-            String origin =
-                s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
-            error(
-                item.at(),
-                origin + " " + why,
-                module ? "module names are like 'nf_tables'" : hintFor(why));
-          } else {
-            out.add(x);
-          }
-        }
-      }
-      if (errors.size() == before && out.size() > Limits.LIST_ITEMS) {
-        error(
-            e.value().at(),
-            "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS,
-            "use fewer or smaller lists");
-      }
+      parts.put(part, e == null ? new ArrayList<>() : values(e.value(), key, part, kind));
     }
     return new PathMatcher(
         parts.get("exact"), parts.getOrDefault("prefix", List.of()), parts.get("glob"));
+  }
+
+  /**
+   * The values of part {@code part} (exact, prefix or glob) of matcher {@code key}: its items,
+   * {@code @list} references expanded, each value checked as a {@code kind} string.
+   */
+  private List<String> values(YNode n, String key, String part, Strings kind) {
+    List<String> out = new ArrayList<>();
+    int before = errors.size();
+    boolean glob = part.equals("glob");
+    for (YNode item : items(n, part)) {
+      String s = string(item, key + "." + part + " item");
+      if (s == null) {
+        continue;
+      }
+      for (String x : lists.expand(item, s)) {
+        String why =
+            switch (kind) {
+              case MODULE -> checkModule(x, glob);
+              case PATH -> checkPath(x, glob);
+              case ANY -> checkString(x, glob);
+            };
+        if (why != null) {
+          String origin =
+              s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
+          error(
+              item.at(),
+              origin + " " + why,
+              kind == Strings.MODULE ? "module names are like 'nf_tables'" : hintFor(why));
+        } else {
+          out.add(x);
+        }
+      }
+    }
+    if (errors.size() == before && out.size() > Limits.LIST_ITEMS) {
+      error(
+          n.at(),
+          "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS,
+          "use fewer or smaller lists");
+    }
+    return out;
   }
 
   private static String hintFor(String why) {
