@@ -16,17 +16,15 @@ import java.util.regex.Pattern;
  * What is particular to rules of event {@code call}: the declared hook a rule is on, and the
  * selectors on that hook's fields under {@code match.args}.
  */
-final class CallMatches extends YamlChecks {
+final class CallMatches {
+  private final YamlChecks yaml;
   private final MatchSelectors selectors;
   private final StringMatchers strings;
   private final Networks networks;
 
   CallMatches(
-      List<PolicyError> errors,
-      MatchSelectors selectors,
-      StringMatchers strings,
-      Networks networks) {
-    super(errors);
+      YamlChecks yaml, MatchSelectors selectors, StringMatchers strings, Networks networks) {
+    this.yaml = yaml;
     this.selectors = selectors;
     this.strings = strings;
     this.networks = networks;
@@ -37,26 +35,26 @@ final class CallMatches extends YamlChecks {
     var fn = m.get("function");
     var sc = m.get("syscall");
     if (fn == null && sc == null) {
-      error(
+      yaml.error(
           m.at(),
           "a rule of event 'call' needs 'function' or 'syscall'",
           "name the hooked function, e.g. 'syscall: mkdirat'");
       return null;
     }
     if (fn != null && sc != null) {
-      error(sc.keyAt(), "rule has both 'function' and 'syscall'", "give one of them");
+      yaml.error(sc.keyAt(), "rule has both 'function' and 'syscall'", "give one of them");
       return null;
     }
     var e = fn != null ? fn : sc;
-    String s = string(e.value(), e.key());
+    String s = yaml.string(e.value(), e.key());
     if (s == null) {
       return null;
     }
     String function = sc != null ? HookDecl.syscallFunction(s) : s;
     HookDecl h = hooks.get(function);
     if (h == null) {
-      String dym = didYouMean(function, List.copyOf(hooks.keySet()));
-      error(
+      String dym = Suggestions.didYouMean(function, List.copyOf(hooks.keySet()));
+      yaml.error(
           e.value().at(),
           "function '" + function + "' is not declared under 'hooks:' of this policy",
           (dym == null ? "" : "did you mean '" + dym + "'? ")
@@ -68,13 +66,13 @@ final class CallMatches extends YamlChecks {
   }
 
   Match.Call callMatch(HookDecl hook, YMap m) {
-    keys(m, "match of a 'call' rule", Selector.names(Kind.CALL), List.of());
+    yaml.keys(m, "match of a 'call' rule", Selector.names(Kind.CALL), List.of());
     Optional<PathMatcher> binary = selectors.path(m, Selector.BINARY);
     java.util.SequencedMap<String, FieldMatcher> args = new java.util.LinkedHashMap<>();
     var a = m.get("args");
     if (a != null) {
       YMap am =
-          map(
+          yaml.map(
               a.value(),
               "args",
               "write 'args:' followed by selectors by argument name, e.g. 'path: {prefix: [/etc/]}'");
@@ -85,8 +83,8 @@ final class CallMatches extends YamlChecks {
         for (var e : am.entries()) {
           int i = names.indexOf(e.key());
           if (i < 0) {
-            String dym = didYouMean(e.key(), names);
-            error(
+            String dym = Suggestions.didYouMean(e.key(), names);
+            yaml.error(
                 e.keyAt(),
                 "'" + e.key() + "' is not a field of " + hook.function(),
                 (dym == null ? "" : "did you mean '" + dym + "'? ")
@@ -117,18 +115,18 @@ final class CallMatches extends YamlChecks {
         yield pm == null ? null : new FieldMatcher.Str(pm);
       }
       case ADDRESS -> {
-        YMap m = map(n, key, "write e.g. '" + key + ": {in: [10.0.0.0/8]}'");
+        YMap m = yaml.map(n, key, "write e.g. '" + key + ": {in: [10.0.0.0/8]}'");
         if (m == null) {
           yield null;
         }
-        keys(m, "'" + key + "' matcher", List.of("in"), List.of("in"));
+        yaml.keys(m, "'" + key + "' matcher", List.of("in"), List.of("in"));
         var in = m.get("in");
         if (in == null) {
           yield null;
         }
         List<Cidr> out = new ArrayList<>();
-        for (YNode item : items(in.value(), "in")) {
-          String s = string(item, "address");
+        for (YNode item : yaml.items(in.value(), "in")) {
+          String s = yaml.string(item, "address");
           Cidr c = s == null ? null : networks.cidr(item, s);
           if (c != null) {
             out.add(c);
@@ -147,15 +145,15 @@ final class CallMatches extends YamlChecks {
   private FieldMatcher intMatcher(YNode n, String key, ArgType.Field f) {
     String hint =
         "write e.g. '" + key + ": {in: [0, \"10..20\"]}' or '" + key + ": {mask: {any: 0x800}}'";
-    YMap m = map(n, key, hint);
+    YMap m = yaml.map(n, key, hint);
     if (m == null) {
       return null;
     }
-    keys(m, "'" + key + "' matcher", List.of("in", "mask"), List.of());
+    yaml.keys(m, "'" + key + "' matcher", List.of("in", "mask"), List.of());
     var in = m.get("in");
     var mask = m.get("mask");
     if ((in == null) == (mask == null)) {
-      error(
+      yaml.error(
           m.at(),
           in == null ? "'" + key + "' matcher is empty" : "'" + key + "' has both 'in' and 'mask'",
           "give one of 'in: [...]' or 'mask: {any|all: BITS}'");
@@ -165,7 +163,7 @@ final class CallMatches extends YamlChecks {
       return maskMatcher(mask.value(), f);
     }
     List<FieldMatcher.IntRange> ranges = new ArrayList<>();
-    for (YNode item : items(in.value(), "in")) {
+    for (YNode item : yaml.items(in.value(), "in")) {
       FieldMatcher.IntRange r = intRange(item, key, f);
       if (r != null) {
         ranges.add(r);
@@ -176,15 +174,15 @@ final class CallMatches extends YamlChecks {
 
   /** {@code mask: {any: BITS}} or {@code mask: {all: BITS}} of integer field {@code f}. */
   private FieldMatcher.Mask maskMatcher(YNode n, ArgType.Field f) {
-    YMap mm = map(n, "mask", "write 'mask: {any: 0x800}' or 'mask: {all: 0x6}'");
+    YMap mm = yaml.map(n, "mask", "write 'mask: {any: 0x800}' or 'mask: {all: 0x6}'");
     if (mm == null) {
       return null;
     }
-    keys(mm, "'mask'", List.of("any", "all"), List.of());
+    yaml.keys(mm, "'mask'", List.of("any", "all"), List.of());
     var any = mm.get("any");
     var all = mm.get("all");
     if ((any == null) == (all == null)) {
-      error(
+      yaml.error(
           mm.at(),
           "'mask' needs exactly one of 'any' or 'all'",
           "'any: BITS' matches when some bit is set, 'all: BITS' when every bit is");
@@ -198,7 +196,7 @@ final class CallMatches extends YamlChecks {
     if (bits.signum() <= 0
         || bits.bitLength() > 64
         || (f.max() != -1L && bits.compareTo(BigInteger.valueOf(f.max())) > 0 && !f.signed())) {
-      error(
+      yaml.error(
           e.value().at(),
           "mask "
               + bits
@@ -223,7 +221,7 @@ final class CallMatches extends YamlChecks {
     } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
       Matcher mm = INT_RANGE.matcher(s.text());
       if (!mm.matches()) {
-        error(
+        yaml.error(
             item.at(),
             "'" + s.text() + "' is not an integer or a range",
             "write a number, 0x... or 0o..., or a range \"a..b\"");
@@ -232,7 +230,7 @@ final class CallMatches extends YamlChecks {
       lo = parseInt(mm.group(1));
       hi = mm.group(2) == null ? lo : parseInt(mm.group(2));
     } else {
-      typeError(
+      yaml.typeError(
           item, key + " item", "a number or a \"a..b\" range", "write e.g. 0, -1 or \"10..20\"");
       return null;
     }
@@ -245,7 +243,7 @@ final class CallMatches extends YamlChecks {
         || hi.compareTo(max) > 0
         || lo.compareTo(max) > 0
         || hi.compareTo(min) < 0) {
-      error(
+      yaml.error(
           item.at(),
           "'"
               + key
@@ -259,7 +257,7 @@ final class CallMatches extends YamlChecks {
       return null;
     }
     if (lo.compareTo(hi) > 0) {
-      error(
+      yaml.error(
           item.at(),
           "range " + lo + ".." + hi + " is empty: its start is greater than its end",
           "write it as " + hi + ".." + lo);
@@ -290,7 +288,7 @@ final class CallMatches extends YamlChecks {
         && !s.text().contains("..")) {
       return parseInt(s.text().strip());
     }
-    typeError(n, field, "an integer", "write a number, 0x... or 0o...");
+    yaml.typeError(n, field, "an integer", "write a number, 0x... or 0o...");
     return null;
   }
 }

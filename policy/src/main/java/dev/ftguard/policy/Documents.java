@@ -8,26 +8,28 @@ import java.util.Locale;
 /**
  * The frame of every document: {@code apiVersion}, {@code kind}, {@code metadata} and {@code spec}.
  */
-final class Documents extends YamlChecks {
+final class Documents {
   static final String API_VERSION = "ftguard.dev/v1";
 
   record Header(String kind, String name, Location nameAt, YMap spec, Location at) {}
 
-  Documents(List<PolicyError> errors) {
-    super(errors);
+  private final YamlChecks yaml;
+
+  Documents(YamlChecks yaml) {
+    this.yaml = yaml;
   }
 
   /** The frame of one document; null when it is unusable (the errors are recorded). */
   Header header(YNode doc) {
     if (doc instanceof YScalar s && s.type() == YScalar.Type.NULL) {
-      error(
+      yaml.error(
           doc.at(),
           "empty document",
           "remove the extra '---' separator or give the document content");
       return null;
     }
     if (!(doc instanceof YMap m)) {
-      error(
+      yaml.error(
           doc.at(),
           "a document must be a mapping, got " + YNode.describe(doc),
           "start each document with 'apiVersion: "
@@ -35,7 +37,7 @@ final class Documents extends YamlChecks {
               + "' followed by kind, metadata and spec");
       return null;
     }
-    keys(
+    yaml.keys(
         m,
         "document",
         List.of("apiVersion", "kind", "metadata", "spec"),
@@ -48,7 +50,7 @@ final class Documents extends YamlChecks {
     YMap spec =
         sp == null
             ? null
-            : map(
+            : yaml.map(
                 sp.value(),
                 "spec",
                 kind == null || kind.equals("Policy")
@@ -62,9 +64,9 @@ final class Documents extends YamlChecks {
 
   private void checkApiVersion(YMap.Entry api) {
     if (api != null) {
-      String v = string(api.value(), "apiVersion");
+      String v = yaml.string(api.value(), "apiVersion");
       if (v != null && !v.equals(API_VERSION)) {
-        error(
+        yaml.error(
             api.value().at(),
             "unsupported apiVersion '" + v + "'",
             "use 'apiVersion: " + API_VERSION + "'");
@@ -77,10 +79,12 @@ final class Documents extends YamlChecks {
     if (k == null) {
       return null;
     }
-    String kind = string(k.value(), "kind");
+    String kind = yaml.string(k.value(), "kind");
     if (kind != null && !kind.equals("Policy") && !kind.equals("List")) {
-      error(
-          k.value().at(), "unknown kind '" + kind + "'", suggest(kind, List.of("Policy", "List")));
+      yaml.error(
+          k.value().at(),
+          "unknown kind '" + kind + "'",
+          Suggestions.suggest(kind, List.of("Policy", "List")));
       return null;
     }
     return kind;
@@ -91,22 +95,22 @@ final class Documents extends YamlChecks {
 
   /** The {@code metadata:} of a document of {@code kind} (null: unknown) at {@code docAt}. */
   private Name metadataName(YNode md, String kind, Location docAt) {
-    YMap meta = map(md, "metadata", "write 'metadata: {name: my-policy}'");
+    YMap meta = yaml.map(md, "metadata", "write 'metadata: {name: my-policy}'");
     if (meta == null) {
       return new Name(null, docAt);
     }
-    keys(meta, "metadata", List.of("name", "description"), List.of("name"));
+    yaml.keys(meta, "metadata", List.of("name", "description"), List.of("name"));
     Name name = new Name(null, docAt);
     var n = meta.get("name");
     if (n != null) {
       name =
           new Name(
-              name(
+              yaml.name(
                   n.value(),
                   kind == null ? "metadata.name" : kind.toLowerCase(Locale.ROOT) + " name"),
               n.value().at());
     }
-    description(meta);
+    yaml.description(meta);
     return name;
   }
 }

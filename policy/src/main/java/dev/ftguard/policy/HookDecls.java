@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The {@code hooks:} of a policy: each declared function or system call and its arguments. */
-final class HookDecls extends YamlChecks {
-  HookDecls(List<PolicyError> errors) {
-    super(errors);
+final class HookDecls {
+  private final YamlChecks yaml;
+
+  HookDecls(YamlChecks yaml) {
+    this.yaml = yaml;
   }
 
   private static final Pattern FUNCTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_.$]*");
@@ -28,7 +30,7 @@ final class HookDecls extends YamlChecks {
       return List.of();
     }
     YSeq seq =
-        seq(
+        yaml.seq(
             hs.value(),
             "hooks",
             "write 'hooks:' followed by '- function: NAME' or '- syscall: NAME' items");
@@ -36,7 +38,7 @@ final class HookDecls extends YamlChecks {
       return List.of();
     }
     if (seq.items().size() > Limits.HOOKS) {
-      error(
+      yaml.error(
           seq.at(),
           "'hooks' has " + seq.items().size() + " items; at most " + Limits.HOOKS,
           "hook fewer functions");
@@ -51,7 +53,7 @@ final class HookDecls extends YamlChecks {
       }
       Location first = seen.putIfAbsent(h.function(), h.location());
       if (first != null) {
-        error(
+        yaml.error(
             h.location(),
             "function '"
                 + h.function()
@@ -68,12 +70,13 @@ final class HookDecls extends YamlChecks {
 
   private HookDecl hook(YNode hn) {
     YMap m =
-        map(hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
+        yaml.map(
+            hn, "hook", "write each hook as '- function: NAME' or '- syscall: NAME', with 'args:'");
     if (m == null) {
       return null;
     }
-    keys(m, "hook", List.of("function", "syscall", "args", "description"), List.of());
-    description(m);
+    yaml.keys(m, "hook", List.of("function", "syscall", "args", "description"), List.of());
+    yaml.description(m);
     Target target = target(m);
     if (target == null) {
       return null;
@@ -100,20 +103,20 @@ final class HookDecls extends YamlChecks {
     String hint =
         "give one: 'function: vfs_mkdir' hooks a kernel function, 'syscall: mkdirat' a system call's entry";
     if (fn == null && sc == null) {
-      error(m.at(), "hook has neither 'function' nor 'syscall'", hint);
+      yaml.error(m.at(), "hook has neither 'function' nor 'syscall'", hint);
       return null;
     }
     if (fn != null && sc != null) {
-      error(sc.keyAt(), "hook has both 'function' and 'syscall'", hint);
+      yaml.error(sc.keyAt(), "hook has both 'function' and 'syscall'", hint);
       return null;
     }
     if (sc != null) {
-      String name = string(sc.value(), "syscall");
+      String name = yaml.string(sc.value(), "syscall");
       if (name == null) {
         return null;
       }
       if (!SYSCALL_NAME.matcher(name).matches()) {
-        error(
+        yaml.error(
             sc.value().at(),
             "'" + name + "' is not a system call name",
             "write the name alone, e.g. 'syscall: mkdirat'");
@@ -121,12 +124,12 @@ final class HookDecls extends YamlChecks {
       }
       return new Target(HookDecl.syscallFunction(name), true, sc);
     }
-    String function = string(fn.value(), "function");
+    String function = yaml.string(fn.value(), "function");
     if (function == null) {
       return null;
     }
     if (!FUNCTION.matcher(function).matches() || function.length() >= Abi.FUNC_NAME_MAX) {
-      error(
+      yaml.error(
           fn.value().at(),
           "'" + function + "' is not a kernel function name",
           "write the symbol as /proc/kallsyms shows it (letters, digits, '_', '.', at most "
@@ -139,12 +142,12 @@ final class HookDecls extends YamlChecks {
 
   /** The {@code args:} of a hook on {@code target}; null when any has errors. */
   private List<HookDecl.Arg> args(YNode as, Target target) {
-    YSeq seq = seq(as, "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
+    YSeq seq = yaml.seq(as, "args", "write 'args:' followed by '- {name: NAME, type: TYPE}' items");
     if (seq == null) {
       return null;
     }
     if (seq.items().size() > Limits.HOOK_ARGS) {
-      error(
+      yaml.error(
           seq.at(),
           "hook has " + seq.items().size() + " arguments; at most " + Limits.HOOK_ARGS,
           "read fewer arguments");
@@ -152,7 +155,7 @@ final class HookDecls extends YamlChecks {
     }
     String function = target.function();
     if (!target.syscall() && function.startsWith("__x64_sys_") && !seq.items().isEmpty()) {
-      error(
+      yaml.error(
           target.key().keyAt(),
           "'" + function + "' takes the system call's registers, not its arguments",
           "write 'syscall: "
@@ -179,7 +182,7 @@ final class HookDecls extends YamlChecks {
   private boolean fitsRecord(HookDecl h, YMap.Entry as) {
     List<HookDecl.FieldRef> fields = h.fields();
     if (fields.size() > Limits.HOOK_FIELDS) {
-      error(
+      yaml.error(
           as.value().at(),
           "the arguments give "
               + fields.size()
@@ -191,7 +194,7 @@ final class HookDecls extends YamlChecks {
     }
     long bytes = h.recordBytes();
     if (bytes > Limits.HOOK_RECORD_BYTES) {
-      error(
+      yaml.error(
           as.value().at(),
           "a call record of this hook could take "
               + bytes
@@ -205,21 +208,21 @@ final class HookDecls extends YamlChecks {
 
   private HookDecl.Arg arg(
       YNode an, int index, Map<String, Location> names, Map<Integer, Location> positions) {
-    YMap m = map(an, "hook argument", "write each argument as '- {name: NAME, type: TYPE}'");
+    YMap m = yaml.map(an, "hook argument", "write each argument as '- {name: NAME, type: TYPE}'");
     if (m == null) {
       return null;
     }
-    keys(
+    yaml.keys(
         m,
         "hook argument",
         List.of("name", "type", "position", "maxLength", "description"),
         List.of("name", "type"));
-    description(m);
+    yaml.description(m);
     String name = argName(m.get("name"), names);
     ArgType type = null;
     var t = m.get("type");
     if (t != null) {
-      type = named(t.value(), "argument type", ArgType.values(), ArgType::yamlName);
+      type = yaml.named(t.value(), "argument type", ArgType.values(), ArgType::yamlName);
     }
     Integer position = position(m, index, positions);
     if (position == null) {
@@ -237,9 +240,9 @@ final class HookDecls extends YamlChecks {
     if (n == null) {
       return null;
     }
-    String name = string(n.value(), "argument name");
+    String name = yaml.string(n.value(), "argument name");
     if (name != null && !ARG_NAME.matcher(name).matches()) {
-      error(
+      yaml.error(
           n.value().at(),
           "argument name '" + name + "' is not valid",
           "start with a lower-case letter, then letters, digits or '_', at most 32 characters, e.g. 'path'");
@@ -248,7 +251,7 @@ final class HookDecls extends YamlChecks {
     if (name != null) {
       Location first = names.putIfAbsent(name, n.value().at());
       if (first != null) {
-        error(
+        yaml.error(
             n.value().at(),
             "argument name '" + name + "' is used twice in this hook (first at " + first + ")",
             "rename one");
@@ -267,13 +270,13 @@ final class HookDecls extends YamlChecks {
     var p = m.get("position");
     if (p != null) {
       BigInteger v =
-          integer(
+          yaml.integer(
               p.value(), "position", "write which argument of the function it is, 0 for the first");
       if (v == null) {
         return null;
       }
       if (v.signum() < 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_ARGS - 1)) > 0) {
-        error(
+        yaml.error(
             p.value().at(),
             "position " + v + " is out of range 0.." + (Limits.HOOK_ARGS - 1),
             "only the first " + Limits.HOOK_ARGS + " arguments are passed in registers");
@@ -284,7 +287,7 @@ final class HookDecls extends YamlChecks {
     Location at = (p != null ? p.value() : m).at();
     Location firstAt = positions.putIfAbsent(position, at);
     if (firstAt != null) {
-      error(
+      yaml.error(
           at,
           "argument position " + position + " is read twice (first at " + firstAt + ")",
           "give each argument its own 'position:'");
@@ -306,19 +309,19 @@ final class HookDecls extends YamlChecks {
       return maxLength;
     }
     BigInteger v =
-        integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
+        yaml.integer(ml.value(), "maxLength", "write the bytes to keep, e.g. 'maxLength: 64'");
     if (v == null) {
       return null;
     }
     if (type != null && !type.hasLength()) {
-      error(
+      yaml.error(
           ml.keyAt(),
           "'maxLength' is only for strings and paths, not '" + type.yamlName() + "'",
           "remove it");
       return null;
     }
     if (v.signum() <= 0 || v.compareTo(BigInteger.valueOf(Limits.HOOK_STRING_BYTES)) > 0) {
-      error(
+      yaml.error(
           ml.value().at(),
           "maxLength " + v + " is out of range 1.." + Limits.HOOK_STRING_BYTES,
           "keep at most " + Limits.HOOK_STRING_BYTES + " bytes");

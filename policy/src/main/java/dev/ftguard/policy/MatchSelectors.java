@@ -13,19 +13,16 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** The {@code match:} of a rule of a built-in event kind: which selectors it has, and each read. */
-final class MatchSelectors extends YamlChecks {
+final class MatchSelectors {
+  private final YamlChecks yaml;
   private final NamedLists lists;
   private final StringMatchers strings;
   private final Ranges ranges;
   private final Networks networks;
 
   MatchSelectors(
-      List<PolicyError> errors,
-      NamedLists lists,
-      StringMatchers strings,
-      Ranges ranges,
-      Networks networks) {
-    super(errors);
+      YamlChecks yaml, NamedLists lists, StringMatchers strings, Ranges ranges, Networks networks) {
+    this.yaml = yaml;
     this.lists = lists;
     this.strings = strings;
     this.ranges = ranges;
@@ -78,7 +75,7 @@ final class MatchSelectors extends YamlChecks {
                 .findFirst()
                 .orElse(null);
         if (owner != null) {
-          error(
+          yaml.error(
               e.keyAt(),
               "selector '"
                   + e.key()
@@ -89,8 +86,8 @@ final class MatchSelectors extends YamlChecks {
                   + "')",
               "allowed for " + event.yamlName() + ": " + String.join(", ", Selector.names(event)));
         } else {
-          String dym = didYouMean(e.key(), Selector.names(event));
-          error(
+          String dym = Suggestions.didYouMean(e.key(), Selector.names(event));
+          yaml.error(
               e.keyAt(),
               "unknown selector '" + e.key() + "' for event '" + event.yamlName() + "'",
               (dym == null ? "" : "did you mean '" + dym + "'? ")
@@ -147,7 +144,8 @@ final class MatchSelectors extends YamlChecks {
       if (e.value() instanceof YScalar s && s.type() == YScalar.Type.BOOL) {
         return Optional.of(Boolean.parseBoolean(s.text()));
       }
-      typeError(e.value(), key, "a boolean", "write '" + key + ": true' or '" + key + ": false'");
+      yaml.typeError(
+          e.value(), key, "a boolean", "write '" + key + ": true' or '" + key + ": false'");
       return Optional.empty();
     }
 
@@ -158,21 +156,21 @@ final class MatchSelectors extends YamlChecks {
         return List.of();
       }
       List<String> out = new ArrayList<>();
-      for (var item : items(e.value(), key)) {
-        String s = string(item, key + " item");
+      for (var item : yaml.items(e.value(), key)) {
+        String s = yaml.string(item, key + " item");
         if (s == null) {
           continue;
         }
         for (var x : lists.expand(item, s)) {
           if (x.isEmpty()) {
-            error(item.at(), "'" + key + "' item is empty", "remove it");
+            yaml.error(item.at(), "'" + key + "' item is empty", "remove it");
           } else if (x.indexOf('\0') >= 0) {
-            error(
+            yaml.error(
                 item.at(),
                 "'" + key + "' item contains a NUL character",
                 "arguments never contain NUL: remove it");
           } else if (x.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
-            error(
+            yaml.error(
                 item.at(),
                 "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes",
                 "shorten it");
@@ -184,19 +182,19 @@ final class MatchSelectors extends YamlChecks {
       return out;
     }
 
-    <E extends Enum<E>> Set<E> enums(Selector sel, E[] values, Function<E, String> yaml) {
+    <E extends Enum<E>> Set<E> enums(Selector sel, E[] values, Function<E, String> yamlName) {
       String key = sel.yamlName();
       var e = m.get(key);
       if (e == null) {
         return Set.of();
       }
       Set<E> out = EnumSet.noneOf(values[0].getDeclaringClass());
-      for (var item : items(e.value(), key)) {
-        E v = named(item, key, values, yaml);
+      for (var item : yaml.items(e.value(), key)) {
+        E v = yaml.named(item, key, values, yamlName);
         if (v != null && !out.add(v)) {
-          error(
+          yaml.error(
               item.at(),
-              "'" + yaml.apply(v) + "' is listed twice in '" + key + "'",
+              "'" + yamlName.apply(v) + "' is listed twice in '" + key + "'",
               "remove the duplicate");
         }
       }
@@ -210,8 +208,8 @@ final class MatchSelectors extends YamlChecks {
         return List.of();
       }
       List<Cidr> out = new ArrayList<>();
-      for (var item : items(e.value(), key)) {
-        String s = string(item, "address");
+      for (var item : yaml.items(e.value(), key)) {
+        String s = yaml.string(item, "address");
         if (s != null) {
           Cidr c = networks.cidr(item, s);
           if (c != null) {

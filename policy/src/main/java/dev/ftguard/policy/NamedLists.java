@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Map;
 
 /** The {@code kind: List} documents of a load, and {@code @name} references to them. */
-final class NamedLists extends YamlChecks {
+final class NamedLists {
   private final Map<String, ListDef> lists = new LinkedHashMap<>();
 
   private record ListDef(String name, List<String> items, Location at) {}
 
-  NamedLists(List<PolicyError> errors) {
-    super(errors);
+  private final YamlChecks yaml;
+
+  NamedLists(YamlChecks yaml) {
+    this.yaml = yaml;
   }
 
   /** The items of every list, by name, in definition order. */
@@ -28,34 +30,34 @@ final class NamedLists extends YamlChecks {
   /** Defines the list of a {@code kind: List} document. */
   void define(Documents.Header h) {
     YMap spec = h.spec();
-    keys(spec, "List spec", List.of("items"), List.of("items"));
+    yaml.keys(spec, "List spec", List.of("items"), List.of("items"));
     var it = spec.get("items");
     List<String> items = new ArrayList<>();
     if (it != null) {
-      YSeq seq = seq(it.value(), "items", "write 'items: [/bin/sh, /bin/bash]'");
+      YSeq seq = yaml.seq(it.value(), "items", "write 'items: [/bin/sh, /bin/bash]'");
       if (seq != null) {
         if (seq.items().isEmpty()) {
-          error(seq.at(), "list 'items' is empty", "give at least one item");
+          yaml.error(seq.at(), "list 'items' is empty", "give at least one item");
         } else if (seq.items().size() > Limits.LIST_ITEMS) {
-          error(
+          yaml.error(
               seq.at(),
               "list has " + seq.items().size() + " items; at most " + Limits.LIST_ITEMS,
               "split it into several lists");
         } else {
           for (YNode n : seq.items()) {
-            String s = string(n, "list item");
+            String s = yaml.string(n, "list item");
             if (s == null) {
               continue;
             }
             if (s.isEmpty()) {
-              error(n.at(), "list item is empty", "remove it or give a value");
+              yaml.error(n.at(), "list item is empty", "remove it or give a value");
             } else if (s.startsWith("@")) {
-              error(
+              yaml.error(
                   n.at(),
                   "list item '" + s + "' refers to another list; lists cannot be nested",
                   "copy the items of " + s + " into this list");
             } else if (s.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
-              error(
+              yaml.error(
                   n.at(),
                   "list item is "
                       + s.getBytes(StandardCharsets.UTF_8).length
@@ -74,14 +76,14 @@ final class NamedLists extends YamlChecks {
     }
     ListDef first = lists.get(h.name());
     if (first != null) {
-      error(
+      yaml.error(
           h.nameAt(),
           "duplicate list name '" + h.name() + "' (first defined at " + first.at() + ")",
           "list names must be unique across all loaded files; rename one");
       return;
     }
     if (lists.size() == Limits.LISTS) {
-      error(h.nameAt(), "too many lists: at most " + Limits.LISTS, "merge lists");
+      yaml.error(h.nameAt(), "too many lists: at most " + Limits.LISTS, "merge lists");
       return;
     }
     lists.put(h.name(), new ListDef(h.name(), List.copyOf(items), h.nameAt()));
@@ -95,8 +97,8 @@ final class NamedLists extends YamlChecks {
     String ref = s.substring(1);
     ListDef l = lists.get(ref);
     if (l == null) {
-      String dym = didYouMean(ref, List.copyOf(lists.keySet()));
-      error(
+      String dym = Suggestions.didYouMean(ref, List.copyOf(lists.keySet()));
+      yaml.error(
           at.at(),
           "undefined list '" + s + "'",
           (dym == null ? "" : "did you mean '@" + dym + "'? ")

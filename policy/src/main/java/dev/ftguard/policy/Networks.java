@@ -2,12 +2,13 @@ package dev.ftguard.policy;
 
 import java.net.InetAddress;
 import java.util.Arrays;
-import java.util.List;
 
 /** IPv4 and IPv6 networks ({@code 10.0.0.0/8}, {@code fd00::/8}) of address selectors. */
-final class Networks extends YamlChecks {
-  Networks(List<PolicyError> errors) {
-    super(errors);
+final class Networks {
+  private final YamlChecks yaml;
+
+  Networks(YamlChecks yaml) {
+    this.yaml = yaml;
   }
 
   Cidr cidr(YNode at, String s) {
@@ -21,7 +22,7 @@ final class Networks extends YamlChecks {
       }
       a = InetAddress.ofLiteral(addr);
     } catch (IllegalArgumentException e) {
-      error(at.at(), "'" + s + "' is not an IP address or CIDR", hint);
+      yaml.error(at.at(), "'" + s + "' is not an IP address or CIDR", hint);
       return null;
     }
     int bits = a.getAddress().length * 8;
@@ -29,7 +30,7 @@ final class Networks extends YamlChecks {
     if (slash >= 0) {
       String p = s.substring(slash + 1);
       if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > bits) {
-        error(
+        yaml.error(
             at.at(),
             "bad prefix length '/" + p + "' in '" + s + "'",
             "use /0 to /" + bits + " for an " + (bits == 32 ? "IPv4" : "IPv6") + " address");
@@ -46,7 +47,7 @@ final class Networks extends YamlChecks {
     try {
       InetAddress n = InetAddress.getByAddress(net);
       if (!Arrays.equals(b, net)) {
-        error(
+        yaml.error(
             at.at(),
             "'" + s + "' has host bits set",
             "did you mean " + n.getHostAddress() + "/" + prefix + "?");

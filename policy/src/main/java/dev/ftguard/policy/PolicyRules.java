@@ -13,16 +13,16 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /** A {@code kind: Policy} document's spec: mode, priority, hooks and rules. */
-final class PolicyRules extends YamlChecks {
+final class PolicyRules {
+  private final YamlChecks yaml;
   private final HookDecls hookDecls;
   private final MatchSelectors selectors;
   private final CallMatches calls;
   private int ruleCount;
   private boolean ruleLimitReported;
 
-  PolicyRules(
-      List<PolicyError> errors, HookDecls hookDecls, MatchSelectors selectors, CallMatches calls) {
-    super(errors);
+  PolicyRules(YamlChecks yaml, HookDecls hookDecls, MatchSelectors selectors, CallMatches calls) {
+    this.yaml = yaml;
     this.hookDecls = hookDecls;
     this.selectors = selectors;
     this.calls = calls;
@@ -31,16 +31,16 @@ final class PolicyRules extends YamlChecks {
   /** The policy of a {@code kind: Policy} document; null when it has errors. */
   Policy policy(Documents.Header h) {
     YMap spec = h.spec();
-    keys(
+    yaml.keys(
         spec,
         "Policy spec",
         List.of("mode", "priority", "description", "hooks", "rules"),
         List.of("rules"));
-    description(spec);
+    yaml.description(spec);
     Mode mode = Mode.ENFORCE;
     var mo = spec.get("mode");
     if (mo != null) {
-      mode = named(mo.value(), "mode", Mode.values(), Mode::yamlName);
+      mode = yaml.named(mo.value(), "mode", Mode.values(), Mode::yamlName);
     }
     int priority = priority(spec.get("priority"));
     List<HookDecl> hooks = hookDecls.hooks(spec);
@@ -59,12 +59,12 @@ final class PolicyRules extends YamlChecks {
     if (pr == null) {
       return 0;
     }
-    BigInteger p = integer(pr.value(), "priority", "write e.g. 'priority: 10'");
+    BigInteger p = yaml.integer(pr.value(), "priority", "write e.g. 'priority: 10'");
     if (p == null) {
       return 0;
     }
     if (p.bitLength() > 31) {
-      error(
+      yaml.error(
           pr.value().at(),
           "priority " + p + " is out of range",
           "use a value from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
@@ -79,19 +79,19 @@ final class PolicyRules extends YamlChecks {
    */
   private List<Rule> rules(YNode rs, Map<String, HookDecl> hooks) {
     List<Rule> rules = new ArrayList<>();
-    YSeq seq = seq(rs, "rules", "write 'rules:' followed by '- name: ...' items");
+    YSeq seq = yaml.seq(rs, "rules", "write 'rules:' followed by '- name: ...' items");
     if (seq == null) {
       return rules;
     }
     if (seq.items().isEmpty()) {
-      error(seq.at(), "policy has no rules", "add at least one rule, or remove the policy");
+      yaml.error(seq.at(), "policy has no rules", "add at least one rule, or remove the policy");
     }
     Map<String, Location> names = new HashMap<>();
     for (YNode rn : seq.items()) {
       ruleCount++;
       if (ruleCount > Limits.RULES && !ruleLimitReported) {
         ruleLimitReported = true;
-        error(
+        yaml.error(
             rn.at(),
             "too many rules: at most " + Limits.RULES + " in all loaded files",
             "merge rules with lists or globs, or load fewer policies");
@@ -105,26 +105,26 @@ final class PolicyRules extends YamlChecks {
   }
 
   private Rule rule(YNode rn, Map<String, Location> names, Map<String, HookDecl> hooks) {
-    YMap m = map(rn, "rule", "write each rule as '- name: ...' with event, match and action");
+    YMap m = yaml.map(rn, "rule", "write each rule as '- name: ...' with event, match and action");
     if (m == null) {
       return null;
     }
-    keys(
+    yaml.keys(
         m,
         "rule",
         List.of("name", "description", "event", "function", "syscall", "match", "action", "errno"),
         List.of("name", "event", "action"));
-    description(m);
+    yaml.description(m);
     String name = ruleName(m.get("name"), names);
     Kind event = null;
     var ev = m.get("event");
     if (ev != null) {
-      event = named(ev.value(), "event", Kind.values(), Kind::yamlName);
+      event = yaml.named(ev.value(), "event", Kind.values(), Kind::yamlName);
     }
     Action action = null;
     var ac = m.get("action");
     if (ac != null) {
-      action = named(ac.value(), "action", Action.values(), Action::yamlName);
+      action = yaml.named(ac.value(), "action", Action.values(), Action::yamlName);
     }
     OptionalInt errno = errno(m.get("errno"), action);
     Match match = null;
@@ -133,7 +133,7 @@ final class PolicyRules extends YamlChecks {
       if (event == Kind.CALL) {
         HookDecl hook = calls.ruleHook(m, hooks);
         if (action != null && Actions.kills(action)) {
-          error(
+          yaml.error(
               ac.value().at(),
               "action '" + action.yamlName() + "' is not available for event 'call'",
               "use 'deny' (on a function that is safe to fail) or 'audit'; a hooked function may run in any context, where no process can be killed safely");
@@ -157,11 +157,11 @@ final class PolicyRules extends YamlChecks {
     if (n == null) {
       return null;
     }
-    String name = name(n.value(), "rule name");
+    String name = yaml.name(n.value(), "rule name");
     if (name != null) {
       Location first = names.putIfAbsent(name, n.value().at());
       if (first != null) {
-        error(
+        yaml.error(
             n.value().at(),
             "duplicate rule name '" + name + "' in this policy (first at " + first + ")",
             "rule names must be unique within a policy; rename one");
@@ -178,13 +178,13 @@ final class PolicyRules extends YamlChecks {
     OptionalInt errno = OptionalInt.empty();
     if (er != null) {
       Integer e =
-          named(
+          yaml.named(
               er.value(),
               "errno",
               DenyErrnos.ALLOWED.toArray(Integer[]::new),
               dev.ftguard.abi.Errno::name);
       if (action != null && !Actions.denies(action)) {
-        error(
+        yaml.error(
             er.keyAt(),
             "errno is only valid with action deny or deny+kill, not '" + action.yamlName() + "'",
             "remove errno, or use action: deny");
@@ -205,7 +205,7 @@ final class PolicyRules extends YamlChecks {
     for (String k : List.of("function", "syscall")) {
       var e = m.get(k);
       if (e != null && event != Kind.CALL) {
-        error(
+        yaml.error(
             e.keyAt(),
             "'" + k + "' is only for rules of event 'call', not '" + event.yamlName() + "'",
             "remove it");
@@ -219,7 +219,7 @@ final class PolicyRules extends YamlChecks {
     YMap mm =
         ma == null
             ? new YMap(m.at(), List.of())
-            : map(
+            : yaml.map(
                 ma.value(),
                 "match",
                 "write 'match:' followed by selectors, e.g. 'binary: {exact: [/bin/sh]}'");

@@ -9,24 +9,27 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Id and port selectors: {@code in} or {@code notIn} lists of numbers and {@code a-b} ranges. */
-final class Ranges extends YamlChecks {
+final class Ranges {
   private static final Pattern RANGE = Pattern.compile("\\s*(\\d+)\\s*(?:-\\s*(\\d+)\\s*)?");
 
-  Ranges(List<PolicyError> errors) {
-    super(errors);
+  private final YamlChecks yaml;
+
+  Ranges(YamlChecks yaml) {
+    this.yaml = yaml;
   }
 
   RangeMatcher rangeMatcher(YNode n, String key, long max) {
     YMap m =
-        map(n, key, "write e.g. '" + key + ": {in: [0]}' or '" + key + ": {notIn: [1000-1999]}'");
+        yaml.map(
+            n, key, "write e.g. '" + key + ": {in: [0]}' or '" + key + ": {notIn: [1000-1999]}'");
     if (m == null) {
       return null;
     }
-    keys(m, "'" + key + "' matcher", List.of("in", "notIn"), List.of());
+    yaml.keys(m, "'" + key + "' matcher", List.of("in", "notIn"), List.of());
     var in = m.get("in");
     var notIn = m.get("notIn");
     if (in != null && notIn != null) {
-      error(
+      yaml.error(
           notIn.keyAt(),
           "'" + key + "' has both 'in' and 'notIn'",
           "use one of them; split into two rules if needed");
@@ -34,13 +37,13 @@ final class Ranges extends YamlChecks {
     }
     if (in == null && notIn == null) {
       if (m.entries().isEmpty()) {
-        error(m.at(), "'" + key + "' matcher is empty", "give 'in: [...]' or 'notIn: [...]'");
+        yaml.error(m.at(), "'" + key + "' matcher is empty", "give 'in: [...]' or 'notIn: [...]'");
       }
       return null;
     }
     var e = in != null ? in : notIn;
     List<Range> ranges = new ArrayList<>();
-    for (YNode item : items(e.value(), e.key())) {
+    for (YNode item : yaml.items(e.value(), e.key())) {
       Range r = range(item, key, max);
       if (r != null) {
         ranges.add(r);
@@ -64,7 +67,7 @@ final class Ranges extends YamlChecks {
     } else if (item instanceof YScalar s && s.type() == YScalar.Type.STRING) {
       Matcher mm = RANGE.matcher(s.text());
       if (!mm.matches()) {
-        error(
+        yaml.error(
             item.at(),
             "'" + s.text() + "' is not " + (what.equals("id") ? "an id" : "a port") + " or a range",
             hint);
@@ -73,18 +76,18 @@ final class Ranges extends YamlChecks {
       lo = new BigInteger(mm.group(1));
       hi = mm.group(2) == null ? lo : new BigInteger(mm.group(2));
     } else {
-      typeError(item, key + " item", "a number or a \"a-b\" range", hint);
+      yaml.typeError(item, key + " item", "a number or a \"a-b\" range", hint);
       return null;
     }
     BigInteger bmax = BigInteger.valueOf(max);
     for (BigInteger v : List.of(lo, hi)) {
       if (v.signum() < 0 || v.compareTo(bmax) > 0) {
-        error(item.at(), what + " " + v + " is out of range 0.." + max, hint);
+        yaml.error(item.at(), what + " " + v + " is out of range 0.." + max, hint);
         return null;
       }
     }
     if (lo.compareTo(hi) > 0) {
-      error(
+      yaml.error(
           item.at(),
           "range " + lo + "-" + hi + " is empty: its start is greater than its end",
           "write it as " + hi + "-" + lo);

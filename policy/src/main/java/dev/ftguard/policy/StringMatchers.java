@@ -12,14 +12,15 @@ import java.util.regex.Pattern;
  * String selectors ({@code exact}, {@code prefix}, {@code glob}) of paths, module names and call
  * string fields: their items, {@code @list} references expanded, each value checked.
  */
-final class StringMatchers extends YamlChecks {
+final class StringMatchers {
   private static final Pattern MODULE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,55}");
   private static final Pattern MODULE_GLOB = Pattern.compile("[A-Za-z0-9_*?!\\[\\]-]{1,55}");
 
+  private final YamlChecks yaml;
   private final NamedLists lists;
 
-  StringMatchers(List<PolicyError> errors, NamedLists lists) {
-    super(errors);
+  StringMatchers(YamlChecks yaml, NamedLists lists) {
+    this.yaml = yaml;
     this.lists = lists;
   }
 
@@ -40,14 +41,14 @@ final class StringMatchers extends YamlChecks {
         module
             ? "write e.g. '" + key + ": {exact: [nf_tables]}'"
             : "write e.g. '" + key + ": {prefix: [/tmp/]}'";
-    YMap m = map(n, key, hint);
+    YMap m = yaml.map(n, key, hint);
     if (m == null) {
       return null;
     }
     List<String> allowed = module ? List.of("exact", "glob") : List.of("exact", "prefix", "glob");
-    keys(m, "'" + key + "' matcher", allowed, List.of());
+    yaml.keys(m, "'" + key + "' matcher", allowed, List.of());
     if (m.entries().isEmpty()) {
-      error(
+      yaml.error(
           m.at(),
           "'" + key + "' matcher is empty",
           "give at least one of " + String.join(", ", allowed));
@@ -68,10 +69,10 @@ final class StringMatchers extends YamlChecks {
    */
   private List<String> values(YNode n, String key, String part, Strings kind) {
     List<String> out = new ArrayList<>();
-    int before = errors.size();
+    int before = yaml.errorCount();
     boolean glob = part.equals("glob");
-    for (YNode item : items(n, part)) {
-      String s = string(item, key + "." + part + " item");
+    for (YNode item : yaml.items(n, part)) {
+      String s = yaml.string(item, key + "." + part + " item");
       if (s == null) {
         continue;
       }
@@ -85,7 +86,7 @@ final class StringMatchers extends YamlChecks {
         if (why != null) {
           String origin =
               s.startsWith("@") ? "item '" + x + "' of list '" + s + "'" : "'" + x + "'";
-          error(
+          yaml.error(
               item.at(),
               origin + " " + why,
               kind == Strings.MODULE ? "module names are like 'nf_tables'" : hintFor(why));
@@ -94,8 +95,8 @@ final class StringMatchers extends YamlChecks {
         }
       }
     }
-    if (errors.size() == before && out.size() > Limits.LIST_ITEMS) {
-      error(
+    if (yaml.errorCount() == before && out.size() > Limits.LIST_ITEMS) {
+      yaml.error(
           n.at(),
           "'" + part + "' expands to " + out.size() + " values; at most " + Limits.LIST_ITEMS,
           "use fewer or smaller lists");

@@ -11,11 +11,14 @@ import java.util.Map;
  * {@link Documents} (the frame of each document), {@link NamedLists} ({@code kind: List}), {@link
  * PolicyRules} (a policy's spec and its rules), {@link HookDecls} ({@code hooks:}), {@link
  * MatchSelectors} and {@link CallMatches} ({@code match:}), {@link StringMatchers}, {@link Ranges}
- * and {@link Networks} (selector values); {@link YamlChecks} holds the checks they share.
+ * and {@link Networks} (selector values); they share one {@link YamlChecks}, the checks on YAML
+ * nodes and the list of errors.
  */
-final class Validator extends YamlChecks {
+final class Validator {
   static final String API_VERSION = Documents.API_VERSION;
 
+  private final List<PolicyError> errors;
+  private final YamlChecks yaml;
   private final Documents documents;
   private final NamedLists lists;
   private final PolicyRules policyRules;
@@ -25,19 +28,19 @@ final class Validator extends YamlChecks {
   }
 
   private Validator(List<PolicyError> errors) {
-    super(errors);
-    documents = new Documents(errors);
-    lists = new NamedLists(errors);
-    StringMatchers strings = new StringMatchers(errors, lists);
-    Networks networks = new Networks(errors);
-    MatchSelectors selectors =
-        new MatchSelectors(errors, lists, strings, new Ranges(errors), networks);
+    this.errors = errors;
+    yaml = new YamlChecks(errors);
+    documents = new Documents(yaml);
+    lists = new NamedLists(yaml);
+    StringMatchers strings = new StringMatchers(yaml, lists);
+    Networks networks = new Networks(yaml);
+    MatchSelectors selectors = new MatchSelectors(yaml, lists, strings, new Ranges(yaml), networks);
     policyRules =
         new PolicyRules(
-            errors,
-            new HookDecls(errors),
+            yaml,
+            new HookDecls(yaml),
             selectors,
-            new CallMatches(errors, selectors, strings, networks));
+            new CallMatches(yaml, selectors, strings, networks));
   }
 
   LoadResult load(List<PolicySource> sources) {
@@ -69,7 +72,7 @@ final class Validator extends YamlChecks {
       List<YNode> docs = YamlReader.read(src.name(), src.text(), errors);
       boolean syntaxError = errors.size() > before && docs.isEmpty();
       if (docs.isEmpty() && !syntaxError) {
-        error(
+        yaml.error(
             new Location(src.name(), 1, 1),
             "file contains no documents",
             "add a 'kind: Policy' or 'kind: List' document (apiVersion: " + API_VERSION + ")");
@@ -92,7 +95,7 @@ final class Validator extends YamlChecks {
         if (h.name() != null) {
           Location first = policyNames.putIfAbsent(h.name(), h.nameAt());
           if (first != null) {
-            error(
+            yaml.error(
                 h.nameAt(),
                 "duplicate policy name '" + h.name() + "' (first defined at " + first + ")",
                 "policy names must be unique across all loaded files; rename one");
@@ -116,13 +119,13 @@ final class Validator extends YamlChecks {
         HookDecl first = declared.putIfAbsent(hd.function(), hd);
         if (first == null) {
           if (++distinct == Limits.HOOKS + 1) {
-            error(
+            yaml.error(
                 hd.location(),
                 "too many hooked functions: at most " + Limits.HOOKS + " in all loaded files",
                 "hook fewer functions");
           }
         } else if (!first.sameAs(hd)) {
-          error(
+          yaml.error(
               hd.location(),
               "function '"
                   + hd.function()

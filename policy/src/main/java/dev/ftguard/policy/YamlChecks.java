@@ -13,26 +13,26 @@ import java.util.regex.Pattern;
 /**
  * The checks every part of the validator makes on located YAML nodes (mappings, lists, strings,
  * integers, names, closed sets of names, selector lists), each failure recorded as a {@link
- * PolicyError} in the one error list the parts share. The parts of the validator extend it.
+ * PolicyError} in one error list. The parts of the validator share one instance.
  */
-class YamlChecks {
+final class YamlChecks {
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-  /** Every error found, by every part. */
-  final List<PolicyError> errors;
+  /** Every error found, by every part (the validator reads it). */
+  private final List<PolicyError> errors;
 
   YamlChecks(List<PolicyError> errors) {
     this.errors = errors;
   }
 
-  final void error(Location at, String message, String hint) {
+  void error(Location at, String message, String hint) {
     errors.add(new PolicyError(at, message, hint));
   }
 
-  final void keys(YMap m, String context, List<String> allowed, List<String> required) {
+  void keys(YMap m, String context, List<String> allowed, List<String> required) {
     for (var e : m.entries()) {
       if (!allowed.contains(e.key())) {
-        String dym = didYouMean(e.key(), allowed);
+        String dym = Suggestions.didYouMean(e.key(), allowed);
         error(
             e.keyAt(),
             "unknown field '" + e.key() + "' in " + context,
@@ -48,11 +48,11 @@ class YamlChecks {
     }
   }
 
-  final void typeError(YNode n, String field, String expected, String hint) {
+  void typeError(YNode n, String field, String expected, String hint) {
     error(n.at(), "'" + field + "' must be " + expected + ", got " + YNode.describe(n), hint);
   }
 
-  final YMap map(YNode n, String field, String hint) {
+  YMap map(YNode n, String field, String hint) {
     if (n instanceof YMap m) {
       return m;
     }
@@ -60,7 +60,7 @@ class YamlChecks {
     return null;
   }
 
-  final YSeq seq(YNode n, String field, String hint) {
+  YSeq seq(YNode n, String field, String hint) {
     if (n instanceof YSeq s) {
       return s;
     }
@@ -68,7 +68,7 @@ class YamlChecks {
     return null;
   }
 
-  final String string(YNode n, String field) {
+  String string(YNode n, String field) {
     if (n instanceof YScalar s && s.type() == YScalar.Type.STRING) {
       return s.text();
     }
@@ -77,7 +77,7 @@ class YamlChecks {
     return null;
   }
 
-  final BigInteger integer(YNode n, String field, String hint) {
+  BigInteger integer(YNode n, String field, String hint) {
     if (n instanceof YScalar s && s.type() == YScalar.Type.INT) {
       return new BigInteger(s.text());
     }
@@ -85,7 +85,7 @@ class YamlChecks {
     return null;
   }
 
-  final String name(YNode n, String what) {
+  String name(YNode n, String what) {
     String s = string(n, what);
     if (s == null) {
       return null;
@@ -109,7 +109,7 @@ class YamlChecks {
     return s;
   }
 
-  final <E> E named(YNode n, String field, E[] values, Function<E, String> yaml) {
+  <E> E named(YNode n, String field, E[] values, Function<E, String> yaml) {
     String s = string(n, field);
     if (s == null) {
       return null;
@@ -120,11 +120,11 @@ class YamlChecks {
       }
     }
     List<String> names = Arrays.stream(values).map(yaml).toList();
-    error(n.at(), "unknown " + field + " '" + s + "'", suggest(s, names));
+    error(n.at(), "unknown " + field + " '" + s + "'", Suggestions.suggest(s, names));
     return null;
   }
 
-  final void description(YMap m) {
+  void description(YMap m) {
     var d = m.get("description");
     if (d != null) {
       String s = string(d.value(), "description");
@@ -140,16 +140,13 @@ class YamlChecks {
     }
   }
 
-  static String suggest(String s, List<String> names) {
-    return Suggestions.suggest(s, names);
-  }
-
-  static String didYouMean(String s, List<String> candidates) {
-    return Suggestions.didYouMean(s, candidates);
+  /** The number of errors recorded so far. */
+  int errorCount() {
+    return errors.size();
   }
 
   /** The items of a selector list, with the size limit checked. */
-  final List<YNode> items(YNode n, String key) {
+  List<YNode> items(YNode n, String key) {
     YSeq seq = seq(n, key, "write '" + key + ": [...]'");
     if (seq == null) {
       return List.of();
