@@ -1,10 +1,10 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.abi.DecisionEvent.Action;
 import dev.ftguard.check.Facts;
 import dev.ftguard.check.GivenFiles;
 import dev.ftguard.check.LiveSystem;
 import dev.ftguard.check.Report;
-import dev.ftguard.policy.Action;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Policy;

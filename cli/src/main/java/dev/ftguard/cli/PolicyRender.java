@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.abi.Errno;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.policy.Access;
 import dev.ftguard.policy.Cidr;
@@ -128,7 +129,7 @@ final class PolicyRender {
                 .append(r.event().yamlName())
                 .append(" -> ")
                 .append(r.action().yamlName());
-        r.errno().ifPresent(e -> head.append(' ').append(e.name()));
+        r.errno().ifPresent(e -> head.append(' ').append(Errno.name(e)));
         out.println(head);
         List<Map.Entry<String, Object>> sel = selectors(r.match());
         if (sel.isEmpty()) {
@@ -251,7 +252,7 @@ final class PolicyRender {
         ro.put("name", r.name());
         ro.put("event", r.event().yamlName());
         ro.put("action", r.action().yamlName());
-        r.errno().ifPresent(e -> ro.put("errno", e.name()));
+        r.errno().ifPresent(e -> ro.put("errno", Errno.name(e)));
         ObjectNode match = ro.putObject("match");
         for (Map.Entry<String, Object> e : selectors(r.match())) {
           valueJson(match, e.getKey(), e.getValue());

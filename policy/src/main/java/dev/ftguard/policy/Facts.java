@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -12,13 +13,13 @@ import java.util.Set;
 
 /**
  * What the kernel knows about one event, as {@link PolicyEvaluator} consumes it: one record per
- * {@link EventKind}. Every record names the acting process's {@code binary}. Paths are absolute
- * (start with {@code /}) and contain no NUL; they may be longer than the 255 bytes a rule's path
- * may have. Constructors reject invalid input with {@link IllegalArgumentException} (or {@link
+ * {@link Kind}. Every record names the acting process's {@code binary}. Paths are absolute (start
+ * with {@code /}) and contain no NUL; they may be longer than the 255 bytes a rule's path may have.
+ * Constructors reject invalid input with {@link IllegalArgumentException} (or {@link
  * NullPointerException} for nulls) and copy collections.
  */
 public sealed interface Facts {
-  EventKind kind();
+  Kind kind();
 
   /** The binary of the acting process (for {@code ptrace}: the tracer). */
   String binary();
@@ -49,8 +50,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.EXEC;
+    public Kind kind() {
+      return Kind.EXEC;
     }
   }
 
@@ -67,8 +68,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.OPEN;
+    public Kind kind() {
+      return Kind.OPEN;
     }
   }
 
@@ -88,8 +89,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.CONNECT;
+    public Kind kind() {
+      return Kind.CONNECT;
     }
 
     private static InetAddress normalize(InetAddress a) {
@@ -128,8 +129,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.MODULE_LOAD;
+    public Kind kind() {
+      return Kind.MODULE_LOAD;
     }
   }
 
@@ -141,8 +142,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.PTRACE;
+    public Kind kind() {
+      return Kind.PTRACE;
     }
   }
 
@@ -158,8 +159,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.PRIVILEGE;
+    public Kind kind() {
+      return Kind.PRIVILEGE;
     }
   }
 
@@ -189,8 +190,8 @@ public sealed interface Facts {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.CALL;
+    public Kind kind() {
+      return Kind.CALL;
     }
   }
 

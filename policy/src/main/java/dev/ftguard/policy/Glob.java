@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.Abi;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.List;
  * pattern segment) at worst, no exponential backtracking, no regular expressions.
  */
 public final class Glob {
+  /** At most this many {@code *} in a glob ({@code FTG_GLOB_STARS}). */
+  public static final int MAX_STARS = Abi.GLOB_STARS;
+
   private sealed interface Tok {}
 
   /** One byte, 0..255. */
@@ -69,36 +73,143 @@ public final class Glob {
         case '*' -> cur.add(STAR);
         case '?' -> cur.add(ANY);
         case '[' -> {
-          int j = i + 1;
-          boolean negated = j < p.length && (p[j] == '!' || p[j] == '^');
-          if (negated) {
-            j++;
-          }
-          int start = j;
-          List<int[]> members = new ArrayList<>();
-          while (j < p.length && (p[j] != ']' || j == start)) {
-            if (j + 2 < p.length && p[j + 1] == '-' && p[j + 2] != ']') {
-              members.add(new int[] {p[j], p[j + 2]});
-              j += 3;
-            } else {
-              members.add(new int[] {p[j], p[j]});
-              j++;
-            }
-          }
-          if (j >= p.length) {
+          int end = classEnd(p, i);
+          if (end < 0) {
             throw new IllegalArgumentException(
                 "glob '" + pattern + "' has '[' without a closing ']'");
           }
-          int[] lows = members.stream().mapToInt(m -> m[0]).toArray();
-          int[] highs = members.stream().mapToInt(m -> m[1]).toArray();
-          cur.add(new Cls(negated, lows, highs));
-          i = j;
+          cur.add(cls(p, i, end));
+          i = end;
         }
         default -> cur.add(new Lit(c));
       }
     }
     segs.add(cur.toArray(Tok[]::new));
     return new Glob(pattern, segs.toArray(Tok[][]::new));
+  }
+
+  /**
+   * The first member of the class that opens at {@code p[i] == '['} (after a {@code !} or {@code
+   * ^}).
+   */
+  private static int classStart(int[] p, int i) {
+    int j = i + 1;
+    return j < p.length && (p[j] == '!' || p[j] == '^') ? j + 1 : j;
+  }
+
+  /**
+   * The index of the {@code ]} that closes the class opening at {@code p[i] == '['}, or -1 when it
+   * is not closed. A {@code ]} right after {@code [}, {@code [!} or {@code [^} is a member; {@code
+   * a-b} is a range unless {@code b} is that {@code ]}. The kernel reads classes alike ({@code
+   * ftg_class_end} in {@code kmod/match.c}).
+   */
+  private static int classEnd(int[] p, int i) {
+    int j = classStart(p, i);
+    int start = j;
+    while (j < p.length && (p[j] != ']' || j == start)) {
+      j += j + 2 < p.length && p[j + 1] == '-' && p[j + 2] != ']' ? 3 : 1;
+    }
+    return j < p.length ? j : -1;
+  }
+
+  /** The class {@code p[i..end]}, {@code end} its closing {@code ]}. */
+  private static Cls cls(int[] p, int i, int end) {
+    int j = classStart(p, i);
+    boolean negated = j > i + 1;
+    List<int[]> members = new ArrayList<>();
+    while (j < end) {
+      if (j + 2 < p.length && p[j + 1] == '-' && p[j + 2] != ']') {
+        members.add(new int[] {p[j], p[j + 2]});
+        j += 3;
+      } else {
+        members.add(new int[] {p[j], p[j]});
+        j++;
+      }
+    }
+    int[] lows = members.stream().mapToInt(m -> m[0]).toArray();
+    int[] highs = members.stream().mapToInt(m -> m[1]).toArray();
+    return new Cls(negated, lows, highs);
+  }
+
+  /**
+   * Whether the kernel accepts {@code p} as a glob of a rule table ({@code ftg_glob_valid}): every
+   * class closed, at most {@link #MAX_STARS} {@code *} outside classes.
+   */
+  public static boolean kernelAccepts(byte[] pattern) {
+    int[] p = new int[pattern.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = Byte.toUnsignedInt(pattern[i]);
+    }
+    int stars = 0;
+    int i = 0;
+    while (i < p.length) {
+      if (p[i] == '[') {
+        int end = classEnd(p, i);
+        if (end < 0) {
+          return false;
+        }
+        i = end + 1;
+        continue;
+      }
+      if (p[i] == '*' && ++stars > MAX_STARS) {
+        return false;
+      }
+      i++;
+    }
+    return true;
+  }
+
+  /**
+   * Why {@code p} is not a glob the policy language accepts, or null when it is one: no {@code **},
+   * at most {@link #MAX_STARS} {@code *} (in classes too), every {@code [...]} closed, no {@code [}
+   * inside a class, no stray {@code ]}, no non-ASCII character inside a class (a class matches one
+   * byte). Stricter than {@link #kernelAccepts(byte[])}.
+   */
+  public static String problem(String p) {
+    if (p.contains("**")) {
+      return "contains '**', which globs do not support";
+    }
+    long stars = p.chars().filter(c -> c == '*').count();
+    if (stars > MAX_STARS) {
+      return "has " + stars + " '*'; at most " + MAX_STARS;
+    }
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c == ']') {
+        return "has ']' without '['";
+      }
+      if (c == '[') {
+        int j = i + 1;
+        if (j < p.length() && (p.charAt(j) == '!' || p.charAt(j) == '^')) {
+          j++;
+        }
+        if (j < p.length() && p.charAt(j) == ']') {
+          j++; // a leading ']' is a literal member
+        }
+        while (j < p.length() && p.charAt(j) != ']') {
+          if (p.charAt(j) == '[') {
+            return "has '[' inside a '[...]' class";
+          }
+          j++;
+        }
+        for (int k = i + 1; k < j; k = p.offsetByCodePoints(k, 1)) {
+          int cp = p.codePointAt(k);
+          if (cp > 0x7f) {
+            String ch = Character.toString(cp);
+            return "has the non-ASCII character '"
+                + ch
+                + "' ("
+                + ch.getBytes(StandardCharsets.UTF_8).length
+                + " bytes in UTF-8) inside a '[...]' class, which matches one byte";
+          }
+        }
+        if (j >= p.length()) {
+          return "has '[' without a closing ']'";
+        }
+        i = j;
+      }
+    }
+    return null;
   }
 
   /** Whether {@code pattern} matches the whole of {@code text}. */

@@ -10,7 +10,10 @@ public final class Limits {
   public static final int RULES = 10_000;
   public static final int LISTS = 256;
   public static final int LIST_ITEMS = 1024;
-  public static final int GLOB_STARS = 4;
+
+  /** See {@link Glob#MAX_STARS}. */
+  public static final int GLOB_STARS = Glob.MAX_STARS;
+
   public static final int DESCRIPTION_LENGTH = 1024;
   public static final long MAX_ID = 4_294_967_294L;
   public static final long MAX_PORT = 65_535;

@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -9,7 +10,7 @@ import java.util.Set;
  * present selectors must match (AND); the values inside one selector are alternatives (OR).
  */
 public sealed interface Match {
-  EventKind kind();
+  Kind kind();
 
   record Exec(
       Optional<PathMatcher> binary,
@@ -26,8 +27,8 @@ public sealed interface Match {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.EXEC;
+    public Kind kind() {
+      return Kind.EXEC;
     }
   }
 
@@ -38,8 +39,8 @@ public sealed interface Match {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.OPEN;
+    public Kind kind() {
+      return Kind.OPEN;
     }
   }
 
@@ -50,22 +51,22 @@ public sealed interface Match {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.CONNECT;
+    public Kind kind() {
+      return Kind.CONNECT;
     }
   }
 
   record ModuleLoad(Optional<PathMatcher> name, Optional<PathMatcher> binary) implements Match {
     @Override
-    public EventKind kind() {
-      return EventKind.MODULE_LOAD;
+    public Kind kind() {
+      return Kind.MODULE_LOAD;
     }
   }
 
   record Ptrace(Optional<PathMatcher> target, Optional<PathMatcher> binary) implements Match {
     @Override
-    public EventKind kind() {
-      return EventKind.PTRACE;
+    public Kind kind() {
+      return Kind.PTRACE;
     }
   }
 
@@ -75,8 +76,8 @@ public sealed interface Match {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.PRIVILEGE;
+    public Kind kind() {
+      return Kind.PRIVILEGE;
     }
   }
 
@@ -94,8 +95,8 @@ public sealed interface Match {
     }
 
     @Override
-    public EventKind kind() {
-      return EventKind.CALL;
+    public Kind kind() {
+      return Kind.CALL;
     }
   }
 }

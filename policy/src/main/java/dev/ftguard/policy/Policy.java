@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Mode;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.policy.Facts.ConnectFacts;
 import dev.ftguard.policy.Facts.ExecFacts;
 import dev.ftguard.policy.Facts.ModuleLoadFacts;

@@ -1,5 +1,6 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public record PolicySet(List<Policy> policies, SequencedMap<String, List<String>
   }
 
   /** The rules for one event kind in evaluation order, with the policy each belongs to. */
-  public List<Map.Entry<Policy, Rule>> rulesFor(EventKind kind) {
+  public List<Map.Entry<Policy, Rule>> rulesFor(Kind kind) {
     return policies.stream()
         .flatMap(p -> p.rules().stream().filter(r -> r.event() == kind).map(r -> Map.entry(p, r)))
         .toList();

@@ -1,8 +1,11 @@
 package dev.ftguard.policy;
 
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Mode;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The outcome of evaluating one event: the effective {@link Decision} and the {@link Finding}s
@@ -16,12 +19,12 @@ public record Verdict(Decision decision, List<Finding> findings) {
 
   /** Whether the operation proceeds (it fails only on {@code deny} and {@code deny+kill}). */
   public boolean operationProceeds() {
-    return !decision.action().denies();
+    return !Actions.denies(decision.action());
   }
 
   /** Whether the acting process is killed. */
   public boolean kills() {
-    return decision.action().kills();
+    return Actions.kills(decision.action());
   }
 
   /** A rule, by policy and rule name. */
@@ -47,8 +50,8 @@ public record Verdict(Decision decision, List<Finding> findings) {
     Action action();
 
     /** The errno the operation fails with; present exactly when {@link #action()} denies. */
-    default Optional<Errno> errno() {
-      return Optional.empty();
+    default OptionalInt errno() {
+      return OptionalInt.empty();
     }
 
     /** The deciding rule; empty when no rule decided. */
@@ -85,13 +88,13 @@ public record Verdict(Decision decision, List<Finding> findings) {
     }
 
     /** A {@code deny}, {@code kill} or {@code deny+kill} rule of an enforcing policy decided. */
-    record Block(RuleRef rule, Action action, Optional<Errno> errno) implements Decision {
+    record Block(RuleRef rule, Action action, OptionalInt errno) implements Decision {
       public Block {
         Objects.requireNonNull(rule, "rule");
-        if (action == null || !action.isDecisive() || action == Action.ALLOW) {
+        if (action == null || !Actions.isDecisive(action) || action == Action.ALLOW) {
           throw new IllegalArgumentException("not a blocking action: " + action);
         }
-        if (errno.isPresent() != action.denies()) {
+        if (errno.isPresent() != Actions.denies(action)) {
           throw new IllegalArgumentException("errno is present exactly for deny actions");
         }
       }

@@ -3,6 +3,7 @@ package dev.ftguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.policy.Facts.CallFacts;
 import dev.ftguard.policy.table.CompiledTable;
 import dev.ftguard.policy.table.TableCompiler;
@@ -110,7 +111,7 @@ class CallRuleTest {
         .extracting(HookDecl.FieldRef::name)
         .containsExactly("new.uid", "new.gid", "new.euid", "new.egid");
     Rule locked = p.rules().getFirst();
-    assertThat(locked.event()).isEqualTo(EventKind.CALL);
+    assertThat(locked.event()).isEqualTo(Kind.CALL);
     assertThat(((Match.Call) locked.match()).args()).containsOnlyKeys("dfd", "path");
   }
 

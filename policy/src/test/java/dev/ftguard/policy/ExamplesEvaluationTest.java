@@ -2,6 +2,9 @@ package dev.ftguard.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Mode;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.policy.Facts.ConnectFacts;
 import dev.ftguard.policy.Facts.ExecFacts;
 import dev.ftguard.policy.Facts.ModuleLoadFacts;
@@ -15,6 +18,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,8 +42,11 @@ class ExamplesEvaluationTest {
         binary, parent, ancestors, uid, uid, List.of(binary), fileless, binary.startsWith("/tmp/"));
   }
 
-  static Decision block(String policy, String rule, Action action, Errno errno) {
-    return new Decision.Block(new RuleRef(policy, rule), action, Optional.ofNullable(errno));
+  static Decision block(String policy, String rule, Action action, Integer errno) {
+    return new Decision.Block(
+        new RuleRef(policy, rule),
+        action,
+        errno == null ? OptionalInt.empty() : OptionalInt.of(errno));
   }
 
   @Test

@@ -2,6 +2,10 @@ package dev.ftguard.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Kind;
+import dev.ftguard.abi.DecisionEvent.Mode;
+import dev.ftguard.abi.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,9 +65,9 @@ class ExamplesTest {
     PathMatcher tmp =
         new PathMatcher(List.of(), List.of("/tmp/", "/dev/shm/", "/var/tmp/"), List.of());
     Rule deny = p.rules().get(1);
-    assertThat(deny.event()).isEqualTo(EventKind.EXEC);
+    assertThat(deny.event()).isEqualTo(Kind.EXEC);
     assertThat(deny.action()).isEqualTo(Action.DENY);
-    assertThat(deny.errno()).contains(Errno.EACCES);
+    assertThat(deny.errno()).hasValue(Errno.EACCES);
     assertThat(deny.location().line()).isEqualTo(16);
     assertThat(deny.match())
         .isEqualTo(
@@ -85,7 +89,7 @@ class ExamplesTest {
     assertThat(audit.errno()).isEmpty();
     Rule fileless = p.rules().get(2);
     assertThat(fileless.action()).isEqualTo(Action.DENY_KILL);
-    assertThat(fileless.errno()).contains(Errno.EPERM);
+    assertThat(fileless.errno()).hasValue(Errno.EPERM);
     assertThat(((Match.Exec) fileless.match()).fileless()).contains(true);
   }
 

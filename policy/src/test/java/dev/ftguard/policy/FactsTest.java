@@ -3,6 +3,7 @@ package dev.ftguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.policy.Facts.ConnectFacts;
 import dev.ftguard.policy.Facts.ExecFacts;
 import dev.ftguard.policy.Facts.ModuleLoadFacts;
@@ -43,7 +44,7 @@ class FactsTest {
             () -> new ExecFacts("/b", "/p", NONE, 0, 0, Arrays.asList("a", null), false, false))
         .isInstanceOf(NullPointerException.class);
     var ok = new ExecFacts("/b", "/p", NONE, 4_294_967_294L, 0, List.of(""), true, true);
-    assertThat(ok.kind()).isEqualTo(EventKind.EXEC);
+    assertThat(ok.kind()).isEqualTo(Kind.EXEC);
     assertThat(ok.binary()).isEqualTo("/b");
   }
 
@@ -68,7 +69,7 @@ class FactsTest {
     var f = new OpenFacts("/" + "x".repeat(4000), access, "/b");
     access.add(Access.READ);
     assertThat(f.access()).containsExactly(Access.WRITE);
-    assertThat(f.kind()).isEqualTo(EventKind.OPEN);
+    assertThat(f.kind()).isEqualTo(Kind.OPEN);
   }
 
   @Test
@@ -82,7 +83,7 @@ class FactsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ConnectFacts(a, 1, "b"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(new ConnectFacts(a, 65_535, "/b").kind()).isEqualTo(EventKind.CONNECT);
+    assertThat(new ConnectFacts(a, 65_535, "/b").kind()).isEqualTo(Kind.CONNECT);
     assertThat(new ConnectFacts(InetAddress.ofLiteral("::1"), 0, "/b").address())
         .isEqualTo(InetAddress.ofLiteral("::1"));
   }
@@ -97,7 +98,7 @@ class FactsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new ModuleLoadFacts(Optional.of("nf"), "b"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(new ModuleLoadFacts(Optional.empty(), "/b").kind()).isEqualTo(EventKind.MODULE_LOAD);
+    assertThat(new ModuleLoadFacts(Optional.empty(), "/b").kind()).isEqualTo(Kind.MODULE_LOAD);
   }
 
   @Test
@@ -105,7 +106,7 @@ class FactsTest {
     assertThatThrownBy(() -> new PtraceFacts("t", "/b"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PtraceFacts("/t", null)).isInstanceOf(NullPointerException.class);
-    assertThat(new PtraceFacts("/t", "/b").kind()).isEqualTo(EventKind.PTRACE);
+    assertThat(new PtraceFacts("/t", "/b").kind()).isEqualTo(Kind.PTRACE);
   }
 
   @Test
@@ -114,6 +115,6 @@ class FactsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new PrivilegeFacts("b", Set.of(Gain.UID0)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(new PrivilegeFacts("/b", Set.of(Gain.UID0)).kind()).isEqualTo(EventKind.PRIVILEGE);
+    assertThat(new PrivilegeFacts("/b", Set.of(Gain.UID0)).kind()).isEqualTo(Kind.PRIVILEGE);
   }
 }

@@ -8,12 +8,16 @@ import static dev.ftguard.policy.EvalFixtures.rule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Mode;
+import dev.ftguard.abi.Errno;
 import dev.ftguard.policy.Verdict.Decision;
 import dev.ftguard.policy.Verdict.Finding;
 import dev.ftguard.policy.Verdict.RuleRef;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The evaluation order and the meaning of actions and modes. */
@@ -33,8 +37,11 @@ class PolicyEvaluatorTest {
     return new Finding(policy, rule, action, Mode.MONITOR);
   }
 
-  static Decision block(String policy, String rule, Action action, Errno errno) {
-    return new Decision.Block(new RuleRef(policy, rule), action, Optional.ofNullable(errno));
+  static Decision block(String policy, String rule, Action action, Integer errno) {
+    return new Decision.Block(
+        new RuleRef(policy, rule),
+        action,
+        errno == null ? OptionalInt.empty() : OptionalInt.of(errno));
   }
 
   @Test
@@ -87,7 +94,7 @@ class PolicyEvaluatorTest {
     assertThat(a.decision()).isEqualTo(block("p", "a", Action.DENY, Errno.EACCES));
     assertThat(a.operationProceeds()).isFalse();
     assertThat(a.kills()).isFalse();
-    assertThat(a.decision().errno()).contains(Errno.EACCES);
+    assertThat(a.decision().errno()).hasValue(Errno.EACCES);
     assertThat(a.decision().decidedBy()).contains(new RuleRef("p", "a"));
     assertThat(eval(set, exec("/b")).decision())
         .isEqualTo(block("p", "b", Action.DENY, Errno.EPERM));
@@ -311,13 +318,13 @@ class PolicyEvaluatorTest {
   @Test
   void verdictTypesRejectInconsistentValues() {
     RuleRef r = new RuleRef("p", "r");
-    assertThatThrownBy(() -> new Decision.Block(r, Action.ALLOW, Optional.empty()))
+    assertThatThrownBy(() -> new Decision.Block(r, Action.ALLOW, OptionalInt.empty()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Decision.Block(r, Action.AUDIT, Optional.empty()))
+    assertThatThrownBy(() -> new Decision.Block(r, Action.AUDIT, OptionalInt.empty()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Decision.Block(r, Action.DENY, Optional.empty()))
+    assertThatThrownBy(() -> new Decision.Block(r, Action.DENY, OptionalInt.empty()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new Decision.Block(r, Action.KILL, Optional.of(Errno.EPERM)))
+    assertThatThrownBy(() -> new Decision.Block(r, Action.KILL, OptionalInt.of(Errno.EPERM)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Finding("p", "r", Action.ALLOW, Mode.MONITOR))
         .isInstanceOf(IllegalArgumentException.class);

@@ -3,6 +3,9 @@ package dev.ftguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
+import dev.ftguard.abi.DecisionEvent.Mode;
+import dev.ftguard.abi.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -59,7 +62,7 @@ class PolicyLoaderTest {
     Rule r = set.policies().getFirst().rules().getFirst();
     assertThat(((Match.Exec) r.match()).binary().orElseThrow().exact())
         .containsExactly("/bin/sh", "/bin/bash");
-    assertThat(r.errno()).contains(Errno.EPERM);
+    assertThat(r.errno()).hasValue(Errno.EPERM);
     assertThat(set.policies().getFirst().mode()).isEqualTo(Mode.ENFORCE);
     assertThat(set.lists()).containsOnlyKeys("shells");
   }
@@ -109,8 +112,8 @@ class PolicyLoaderTest {
                         + policy("c", "- {name: r, event: exec, action: allow}")
                             .replace("spec:\n", "spec:\n  priority: 5\n"))));
     assertThat(set.policies()).extracting(Policy::name).containsExactly("c", "a", "b");
-    assertThat(set.rulesFor(EventKind.EXEC)).hasSize(3);
-    assertThat(set.rulesFor(EventKind.OPEN)).isEmpty();
+    assertThat(set.rulesFor(Kind.EXEC)).hasSize(3);
+    assertThat(set.rulesFor(Kind.OPEN)).isEmpty();
   }
 
   @Test
@@ -163,7 +166,7 @@ class PolicyLoaderTest {
         .isEqualTo(new RangeMatcher(true, List.of(new Range(22, 22), new Range(8000, 8999))));
     assertThat(m.port().orElseThrow().matches(22)).isFalse();
     assertThat(m.port().orElseThrow().matches(443)).isTrue();
-    assertThat(r.errno()).contains(Errno.ECONNREFUSED);
+    assertThat(r.errno()).hasValue(Errno.ECONNREFUSED);
   }
 
   @Test
@@ -196,7 +199,7 @@ class PolicyLoaderTest {
 
   @Test
   void didYouMean() {
-    assertThat(Validator.didYouMean("binnary", EventKind.EXEC.selectors())).isEqualTo("binary");
-    assertThat(Validator.didYouMean("zzz", EventKind.EXEC.selectors())).isNull();
+    assertThat(Suggestions.didYouMean("binnary", Selector.names(Kind.EXEC))).isEqualTo("binary");
+    assertThat(Suggestions.didYouMean("zzz", Selector.names(Kind.EXEC))).isNull();
   }
 }

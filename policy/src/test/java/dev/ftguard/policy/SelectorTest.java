@@ -9,6 +9,7 @@ import static dev.ftguard.policy.EvalFixtures.privilege;
 import static dev.ftguard.policy.EvalFixtures.ptrace;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.policy.Facts.ConnectFacts;
 import dev.ftguard.policy.Facts.ExecFacts;
 import dev.ftguard.policy.Facts.ModuleLoadFacts;
@@ -378,8 +379,8 @@ class SelectorTest {
             module("m"),
             ptrace("/x"),
             privilege("/x", Gain.UID0));
-    for (EventKind k : EventKind.values()) {
-      if (k == EventKind.CALL) {
+    for (Kind k : Kind.values()) {
+      if (k == Kind.CALL) {
         continue; // needs a declared hook: CallRuleTest
       }
       Match any = match(k.yamlName(), "{}");

@@ -1,7 +1,7 @@
 package dev.ftguard.agent.api;
 
+import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.policy.LoadResult;
-import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PolicyError;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;

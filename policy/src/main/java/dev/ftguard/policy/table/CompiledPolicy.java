@@ -1,7 +1,7 @@
 package dev.ftguard.policy.table;
 
+import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.policy.Location;
-import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.Policy;
 import java.util.List;
 

@@ -1,12 +1,11 @@
 package dev.ftguard.policy.table;
 
-import dev.ftguard.policy.Action;
-import dev.ftguard.policy.Errno;
-import dev.ftguard.policy.EventKind;
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.policy.Location;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Rule;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A {@code struct ftg_rule} of a table, in the policy model's terms.
@@ -19,7 +18,7 @@ import java.util.Optional;
  *     access and gain sets; the exec booleans
  */
 public record CompiledRule(
-    int index, String name, EventKind kind, Action action, Optional<Errno> errno, Match match) {
+    int index, String name, Kind kind, Action action, OptionalInt errno, Match match) {
 
   /** As the policy model, located at {@code Location(TableReader.SOURCE, index, 0)}. */
   public Rule toRule() {

@@ -1,35 +1,15 @@
 package dev.ftguard.policy.table;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
-
 import dev.ftguard.abi.Abi;
-import dev.ftguard.policy.Access;
-import dev.ftguard.policy.Action;
-import dev.ftguard.policy.Cidr;
-import dev.ftguard.policy.EventKind;
-import dev.ftguard.policy.FieldMatcher;
-import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.HookDecl;
-import dev.ftguard.policy.Match;
-import dev.ftguard.policy.Mode;
-import dev.ftguard.policy.PathMatcher;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.PolicySet;
-import dev.ftguard.policy.Range;
-import dev.ftguard.policy.RangeMatcher;
 import dev.ftguard.policy.Rule;
-import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.ToIntFunction;
 
 /**
  * Compiles a validated {@link PolicySet} into the kernel's rule table ({@code struct
@@ -42,6 +22,10 @@ import java.util.function.ToIntFunction;
  * strings stored once), the declared hooks (one per function, in first-declaration order) and their
  * arguments. Each section starts at a multiple of 8; the size is the end of the arguments rounded
  * up to 8. Sections of an empty set all start right after the header, with count 0.
+ *
+ * <p>{@link #compile} checks the counts of policies, rules and hooks, then works out each rule.s
+ * slots ({@link RuleSlots}), the string area ({@link StringArea}) and the sections' offsets ({@link
+ * TableLayout}) are worked out, and {@link TableWriter} writes the bytes.
  *
  * <p>Selectors to slots: exec {@code binary} BINARY, {@code parentBinary} PARENT, {@code
  * ancestorBinary} ANCESTOR, {@code uid} UID, {@code euid} EUID (each {@code notIn} sets its NEGATE
@@ -62,448 +46,96 @@ public final class TableCompiler {
    *     is not a policy name, an empty string or selector, a NUL in a string)
    */
   public static byte[] compile(PolicySet set) throws TableTooLargeException {
-    return new TableCompiler.Builder(set).build();
+    List<Policy> policies = set.policies();
+    int ruleCount = set.ruleCount();
+    checkCounts(policies.size(), ruleCount);
+    Map<String, HookDecl> hooks = hooks(policies);
+    List<RuleSlots> rules = ruleSlots(policies, List.copyOf(hooks.keySet()));
+    long values = 0;
+    for (RuleSlots s : rules) {
+      values += s.valueCount();
+    }
+    if (values > Abi.TABLE_VALUES_MAX) {
+      throw new TableTooLargeException(
+          "FTG_TABLE_VALUES_MAX",
+          "selector values",
+          values,
+          Abi.TABLE_VALUES_MAX,
+          "the policy set",
+          "replace long exact lists with prefix or glob values, or share lists between fewer rules");
+    }
+    int argCount = hooks.values().stream().mapToInt(h -> h.args().size()).sum();
+    StringArea strings = StringArea.of(rules);
+    TableLayout layout =
+        TableLayout.of(policies.size(), ruleCount, values, strings.size(), hooks.size(), argCount);
+    return new TableWriter(layout, strings).write(policies, rules, hooks.values());
   }
 
-  /** A value before layout: its type and either a string, a range or a network. */
-  private record Value(int type, String str, long lo, long hi, byte[] addr, int prefixLen) {
-    static Value string(int type, String s) {
-      return new Value(type, s, 0, 0, null, 0);
+  private static void checkCounts(int policies, int rules) throws TableTooLargeException {
+    if (policies > Abi.TABLE_POLICIES_MAX) {
+      throw new TableTooLargeException(
+          "FTG_TABLE_POLICIES_MAX",
+          "policies",
+          policies,
+          Abi.TABLE_POLICIES_MAX,
+          "the policy set",
+          "merge policies");
     }
-
-    static Value range(Range r) {
-      return new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0);
-    }
-
-    static Value cidr(Cidr c) {
-      byte[] a = c.address().getAddress();
-      return new Value(
-          a.length == 4 ? Abi.VAL_CIDR4 : Abi.VAL_CIDR6, null, 0, 0, a, c.prefixLength());
+    if (rules > Abi.TABLE_RULES_MAX) {
+      throw new TableTooLargeException(
+          "FTG_TABLE_RULES_MAX",
+          "rules",
+          rules,
+          Abi.TABLE_RULES_MAX,
+          "the policy set",
+          "merge rules: one rule takes many values through lists, prefixes and globs");
     }
   }
 
-  /** A rule before layout: its values by slot (null: absent), flags and mask. */
   /**
-   * One rule's values by slot ({@code 0..SELS-1}: {@code sel[]}; then {@code fields[]} of a call
-   * rule), flags, mask and hook index (-1: none).
+   * The declared hooks by function, one per function, in first-declaration order (their index in
+   * the table); a function declared differently by two policies is an error.
    */
-  private record Slots(List<List<Value>> bySlot, int flags, int mask, int hook) {}
-
-  private static final class Builder {
-    private final PolicySet set;
-    private final List<Slots> compiled = new ArrayList<>();
-
-    /** Offsets of the distinct strings in the string area, in first-use order. */
-    private final Map<String, Integer> stringOffsets = new LinkedHashMap<>();
-
-    private long stringTotal;
-
-    /** Declared hooks by function, in first-declaration order (one entry per function). */
-    private final Map<String, HookDecl> hooks = new LinkedHashMap<>();
-
-    private final List<String> hookOrder = new ArrayList<>();
-
-    Builder(PolicySet set) {
-      this.set = set;
-    }
-
-    byte[] build() throws TableTooLargeException {
-      List<Policy> policies = set.policies();
-      if (policies.size() > Abi.TABLE_POLICIES_MAX) {
-        throw new TableTooLargeException(
-            "FTG_TABLE_POLICIES_MAX",
-            "policies",
-            policies.size(),
-            Abi.TABLE_POLICIES_MAX,
-            "the policy set",
-            "merge policies");
-      }
-      int ruleCount = set.ruleCount();
-      if (ruleCount > Abi.TABLE_RULES_MAX) {
-        throw new TableTooLargeException(
-            "FTG_TABLE_RULES_MAX",
-            "rules",
-            ruleCount,
-            Abi.TABLE_RULES_MAX,
-            "the policy set",
-            "merge rules: one rule takes many values through lists, prefixes and globs");
-      }
-      long values = 0;
-      for (Policy p : policies) {
-        for (HookDecl h : p.hooks()) {
-          HookDecl prev = hooks.putIfAbsent(h.function(), h);
-          if (prev == null) {
-            hookOrder.add(h.function());
-          } else if (!prev.sameAs(h)) {
-            throw new IllegalArgumentException(
-                "function "
-                    + h.function()
-                    + " is declared differently at "
-                    + prev.location()
-                    + " and "
-                    + h.location());
-          }
+  private static Map<String, HookDecl> hooks(List<Policy> policies) throws TableTooLargeException {
+    Map<String, HookDecl> hooks = new LinkedHashMap<>();
+    for (Policy p : policies) {
+      for (HookDecl h : p.hooks()) {
+        HookDecl prev = hooks.putIfAbsent(h.function(), h);
+        if (prev != null && !prev.sameAs(h)) {
+          throw new IllegalArgumentException(
+              "function "
+                  + h.function()
+                  + " is declared differently at "
+                  + prev.location()
+                  + " and "
+                  + h.location());
         }
-      }
-      if (hooks.size() > Abi.TABLE_HOOKS_MAX) {
-        throw new TableTooLargeException(
-            "FTG_TABLE_HOOKS_MAX",
-            "hooked functions",
-            hooks.size(),
-            Abi.TABLE_HOOKS_MAX,
-            "the policy set",
-            "hook fewer functions");
-      }
-      int argCount = hooks.values().stream().mapToInt(h -> h.args().size()).sum();
-      for (Policy p : policies) {
-        checkName(p.name(), "policy '" + p.name() + "'");
-        for (Rule r : p.rules()) {
-          checkName(r.name(), "rule '" + r.name() + "' in policy '" + p.name() + "'");
-          Slots s = slots(p, r);
-          compiled.add(s);
-          for (List<Value> v : s.bySlot()) {
-            values += v == null ? 0 : v.size();
-          }
-        }
-      }
-      if (values > Abi.TABLE_VALUES_MAX) {
-        throw new TableTooLargeException(
-            "FTG_TABLE_VALUES_MAX",
-            "selector values",
-            values,
-            Abi.TABLE_VALUES_MAX,
-            "the policy set",
-            "replace long exact lists with prefix or glob values, or share lists between fewer rules");
-      }
-      long policiesAt = Abi.Table.SIZE;
-      long rulesAt = align(policiesAt + policies.size() * Abi.Pol.SIZE);
-      long valuesAt = align(rulesAt + (long) ruleCount * Abi.Rul.SIZE);
-      long stringsAt = align(valuesAt + values * Abi.Val.SIZE);
-      long stringBytes = stringBytes();
-      long hooksAt = align(stringsAt + stringBytes);
-      long argsAt = align(hooksAt + hooks.size() * Abi.HookDecl.SIZE);
-      long size = align(argsAt + argCount * Abi.ArgDecl.SIZE);
-      if (size > Abi.TABLE_MAX) {
-        throw new TableTooLargeException(
-            "FTG_TABLE_MAX",
-            "bytes",
-            size,
-            Abi.TABLE_MAX,
-            "the table",
-            "it holds "
-                + policies.size()
-                + " policies, "
-                + ruleCount
-                + " rules, "
-                + values
-                + " values and "
-                + stringBytes
-                + " string bytes: use fewer values (prefix or glob"
-                + " instead of long exact lists)");
-      }
-
-      MemorySegment t = MemorySegment.ofArray(new byte[(int) size]);
-      t.set(JAVA_INT_UNALIGNED, Abi.Table.MAGIC, Abi.TABLE_MAGIC);
-      t.set(JAVA_INT_UNALIGNED, Abi.Table.VERSION, Abi.TABLE_VERSION);
-      t.set(JAVA_INT_UNALIGNED, Abi.Table.TABLE_SIZE, (int) size);
-      t.set(JAVA_INT_UNALIGNED, Abi.Table.FLAGS, 0);
-      section(t, Abi.Table.POLICIES, policiesAt, policies.size());
-      section(t, Abi.Table.RULES, rulesAt, ruleCount);
-      section(t, Abi.Table.VALUES, valuesAt, values);
-      section(t, Abi.Table.STRINGS, stringsAt, stringBytes);
-      section(t, Abi.Table.HOOKS, hooksAt, hooks.size());
-      section(t, Abi.Table.ARGS, argsAt, argCount);
-      int argIndex = 0;
-      for (int hi = 0; hi < hookOrder.size(); hi++) {
-        HookDecl h = hooks.get(hookOrder.get(hi));
-        long hAt = hooksAt + hi * Abi.HookDecl.SIZE;
-        name(t, hAt + Abi.HookDecl.FUNCTION, h.function());
-        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.FLAGS, h.syscall() ? Abi.HOOKDECL_SYSCALL : 0);
-        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.FIRST_ARG, argIndex);
-        t.set(JAVA_INT_UNALIGNED, hAt + Abi.HookDecl.NR_ARGS, h.args().size());
-        for (HookDecl.Arg a : h.args()) {
-          long aAt = argsAt + argIndex * Abi.ArgDecl.SIZE;
-          name(t, aAt + Abi.ArgDecl.NAME, a.name());
-          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.TYPE, (byte) a.type().abiType());
-          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.POSITION, (byte) a.position());
-          t.set(JAVA_BYTE, aAt + Abi.ArgDecl.ARG_SIZE, (byte) a.type().size());
-          t.set(
-              JAVA_BYTE, aAt + Abi.ArgDecl.FLAGS, (byte) (a.type().signed() ? Abi.ARGF_SIGNED : 0));
-          t.set(JAVA_SHORT_UNALIGNED, aAt + Abi.ArgDecl.MAX_LEN, (short) a.maxLength());
-          argIndex++;
-        }
-      }
-
-      int ruleIndex = 0;
-      int valueIndex = 0;
-      for (int pi = 0; pi < policies.size(); pi++) {
-        Policy p = policies.get(pi);
-        long pAt = policiesAt + pi * Abi.Pol.SIZE;
-        name(t, pAt + Abi.Pol.NAME, p.name());
-        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.MODE, mode(p.mode()));
-        t.set(JAVA_INT_UNALIGNED, pAt + Abi.Pol.PRIORITY, p.priority());
-        for (Rule r : p.rules()) {
-          Slots s = compiled.get(ruleIndex);
-          long rAt = rulesAt + ruleIndex * Abi.Rul.SIZE;
-          name(t, rAt + Abi.Rul.NAME, r.name());
-          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.POLICY, pi);
-          t.set(JAVA_BYTE, rAt + Abi.Rul.KIND, (byte) kind(r.event()));
-          t.set(JAVA_BYTE, rAt + Abi.Rul.ACTION, (byte) action(r.action()));
-          t.set(
-              JAVA_SHORT_UNALIGNED,
-              rAt + Abi.Rul.ERR,
-              (short) r.errno().map(e -> e.number()).orElse(0).intValue());
-          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.FLAGS, s.flags());
-          t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.MASK, s.mask());
-          if (s.hook() >= 0) {
-            t.set(JAVA_INT_UNALIGNED, rAt + Abi.Rul.HOOK, s.hook());
-          }
-          for (int slot = 0; slot < s.bySlot().size(); slot++) {
-            List<Value> vs = s.bySlot().get(slot);
-            if (vs == null) {
-              continue;
-            }
-            long selAt =
-                slot < Abi.SELS
-                    ? rAt + Abi.Rul.SEL + slot * Abi.Rul.SEL_SIZE
-                    : rAt + Abi.Rul.FIELDS + (slot - Abi.SELS) * Abi.Rul.SEL_SIZE;
-            t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_FIRST, valueIndex);
-            t.set(JAVA_INT_UNALIGNED, selAt + Abi.Rul.SEL_COUNT, vs.size());
-            for (Value v : vs) {
-              value(t, valuesAt + (long) valueIndex * Abi.Val.SIZE, v);
-              valueIndex++;
-            }
-          }
-          ruleIndex++;
-        }
-      }
-      for (var e : stringOffsets.entrySet()) {
-        byte[] b = e.getKey().getBytes(StandardCharsets.UTF_8);
-        MemorySegment.copy(b, 0, t, JAVA_BYTE, stringsAt + e.getValue(), b.length);
-      }
-      return t.toArray(JAVA_BYTE);
-    }
-
-    /**
-     * Gives every distinct string value its offset (in layout order) and returns the string area's
-     * size; the bytes are written once the table's size is known to be within bounds.
-     */
-    private long stringBytes() {
-      for (Slots s : compiled) {
-        for (List<Value> vs : s.bySlot()) {
-          if (vs != null) {
-            for (Value v : vs) {
-              if (v.str() != null) {
-                intern(v.str());
-              }
-            }
-          }
-        }
-      }
-      return stringTotal;
-    }
-
-    private void intern(String s) {
-      if (!stringOffsets.containsKey(s)) {
-        stringOffsets.put(s, (int) stringTotal);
-        stringTotal += s.getBytes(StandardCharsets.UTF_8).length;
       }
     }
-
-    private void value(MemorySegment t, long at, Value v) {
-      t.set(JAVA_BYTE, at + Abi.Val.TYPE, (byte) v.type());
-      if (v.str() != null) {
-        t.set(
-            JAVA_SHORT_UNALIGNED,
-            at + Abi.Val.STR_LEN,
-            (short) v.str().getBytes(StandardCharsets.UTF_8).length);
-        t.set(JAVA_INT_UNALIGNED, at + Abi.Val.STR_OFF, stringOffsets.get(v.str()));
-      } else if (v.addr() != null) {
-        t.set(JAVA_BYTE, at + Abi.Val.PREFIX_LEN, (byte) v.prefixLen());
-        MemorySegment.copy(v.addr(), 0, t, JAVA_BYTE, at + Abi.Val.ADDR, v.addr().length);
-      } else {
-        t.set(JAVA_LONG_UNALIGNED, at + Abi.Val.LO, v.lo());
-        t.set(JAVA_LONG_UNALIGNED, at + Abi.Val.HI, v.hi());
-      }
+    if (hooks.size() > Abi.TABLE_HOOKS_MAX) {
+      throw new TableTooLargeException(
+          "FTG_TABLE_HOOKS_MAX",
+          "hooked functions",
+          hooks.size(),
+          Abi.TABLE_HOOKS_MAX,
+          "the policy set",
+          "hook fewer functions");
     }
-
-    /** The values by slot, flags and mask of one rule, with the per-selector limits checked. */
-    private Slots slots(Policy p, Rule r) throws TableTooLargeException {
-      List<List<Value>> by = new ArrayList<>();
-      for (int i = 0; i < Abi.SELS + Abi.CALL_FIELDS_MAX; i++) {
-        by.add(null);
-      }
-      int hook = -1;
-      int flags = 0;
-      int mask = 0;
-      Ctx c = new Ctx(p, r, by);
-      switch (r.match()) {
-        case Match.Exec m -> {
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-          c.path(Abi.SEL_PARENT, "parentBinary", m.parentBinary());
-          c.path(Abi.SEL_ANCESTOR, "ancestorBinary", m.ancestorBinary());
-          flags |= c.range(Abi.SEL_UID, "uid", m.uid(), Abi.RULE_NEGATE_UID);
-          flags |= c.range(Abi.SEL_EUID, "euid", m.euid(), Abi.RULE_NEGATE_EUID);
-          if (!m.argvContains().isEmpty()) {
-            c.put(
-                Abi.SEL_ARGV,
-                "argvContains",
-                m.argvContains().stream()
-                    .map(a -> c.string(Abi.VAL_EXACT, "argvContains", a))
-                    .toList());
-          }
-          if (m.fileless().isPresent()) {
-            flags |= Abi.RULE_FILELESS_SET | (m.fileless().get() ? Abi.RULE_FILELESS : 0);
-          }
-          if (m.fromTempDir().isPresent()) {
-            flags |= Abi.RULE_TEMPDIR_SET | (m.fromTempDir().get() ? Abi.RULE_TEMPDIR : 0);
-          }
-        }
-        case Match.Open m -> {
-          c.path(Abi.SEL_OBJECT, "path", m.path());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-          mask = mask(m.access(), TableCompiler::access);
-        }
-        case Match.Connect m -> {
-          if (!m.address().isEmpty()) {
-            c.put(Abi.SEL_ADDRESS, "address", m.address().stream().map(Value::cidr).toList());
-          }
-          flags |= c.range(Abi.SEL_PORT, "port", m.port(), Abi.RULE_NEGATE_PORT);
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-        }
-        case Match.ModuleLoad m -> {
-          c.path(Abi.SEL_OBJECT, "name", m.name());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-        }
-        case Match.Ptrace m -> {
-          c.path(Abi.SEL_OBJECT, "target", m.target());
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-        }
-        case Match.Privilege m -> {
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-          mask = mask(m.gains(), TableCompiler::gain);
-        }
-        case Match.Call m -> {
-          hook = hookOrder.indexOf(m.hook().function());
-          if (hook < 0) {
-            throw new IllegalArgumentException(
-                c.where("function") + ": " + m.hook().function() + " is not declared");
-          }
-          c.path(Abi.SEL_BINARY, "binary", m.binary());
-          List<HookDecl.FieldRef> fields = m.hook().fields();
-          for (HookDecl.FieldRef f : fields) {
-            FieldMatcher fm = m.args().get(f.name());
-            if (fm != null) {
-              c.put(Abi.SELS + f.index(), "args." + f.name(), c.fieldValues(f.name(), fm));
-            }
-          }
-        }
-      }
-      c.done();
-      return new Slots(by, flags, mask, hook);
-    }
+    return hooks;
   }
 
-  /** Collects one rule's selectors; the first limit broken is thrown by {@link #done()}. */
-  private static final class Ctx {
-    final Policy p;
-    final Rule r;
-    final List<List<Value>> by;
-    TableTooLargeException failed;
-
-    Ctx(Policy p, Rule r, List<List<Value>> by) {
-      this.p = p;
-      this.r = r;
-      this.by = by;
-    }
-
-    String where(String selector) {
-      return "selector '" + selector + "' of rule '" + r.name() + "' in policy '" + p.name() + "'";
-    }
-
-    void put(int slot, String selector, List<Value> values) {
-      if (values.isEmpty()) {
-        throw new IllegalArgumentException(where(selector) + " has no values");
-      }
-      if (values.size() > Abi.TABLE_SEL_MAX && failed == null) {
-        failed =
-            new TableTooLargeException(
-                "FTG_TABLE_SEL_MAX",
-                "values",
-                values.size(),
-                Abi.TABLE_SEL_MAX,
-                where(selector),
-                "split the values over several rules, or use prefix or glob values instead of long"
-                    + " exact lists");
-      }
-      by.set(slot, values);
-    }
-
-    Value string(int type, String selector, String s) {
-      if (s.isEmpty() || s.indexOf('\0') >= 0) {
-        throw new IllegalArgumentException(
-            where(selector) + " has an empty value or one with a NUL: '" + s + "'");
-      }
-      int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-      if (bytes > Abi.TABLE_STR_MAX && failed == null) {
-        failed =
-            new TableTooLargeException(
-                "FTG_TABLE_STR_MAX",
-                "bytes in value '" + s + "'",
-                bytes,
-                Abi.TABLE_STR_MAX,
-                where(selector),
-                "shorten it, e.g. to a prefix or a glob");
-      }
-      return Value.string(type, s);
-    }
-
-    List<Value> fieldValues(String field, FieldMatcher fm) {
-      String selector = "args." + field;
-      return switch (fm) {
-        case FieldMatcher.Ints i ->
-            i.ranges().stream()
-                .map(r -> new Value(Abi.VAL_RANGE, null, r.low(), r.high(), null, 0))
-                .toList();
-        case FieldMatcher.Mask mk ->
-            List.of(
-                new Value(
-                    mk.all() ? Abi.VAL_MASK_ALL : Abi.VAL_MASK_ANY, null, mk.bits(), 0, null, 0));
-        case FieldMatcher.Str str -> {
-          List<Value> v = new ArrayList<>();
-          str.matcher().exact().forEach(x -> v.add(string(Abi.VAL_EXACT, selector, x)));
-          str.matcher().prefix().forEach(x -> v.add(string(Abi.VAL_PREFIX, selector, x)));
-          str.matcher().glob().forEach(x -> v.add(string(Abi.VAL_GLOB, selector, x)));
-          yield v;
-        }
-        case FieldMatcher.Addr a -> a.networks().stream().map(Value::cidr).toList();
-      };
-    }
-
-    void path(int slot, String selector, Optional<PathMatcher> pm) {
-      if (pm.isEmpty()) {
-        return;
-      }
-      List<Value> v = new ArrayList<>();
-      pm.get().exact().forEach(s -> v.add(string(Abi.VAL_EXACT, selector, s)));
-      pm.get().prefix().forEach(s -> v.add(string(Abi.VAL_PREFIX, selector, s)));
-      pm.get().glob().forEach(s -> v.add(string(Abi.VAL_GLOB, selector, s)));
-      put(slot, selector, v);
-    }
-
-    int range(int slot, String selector, Optional<RangeMatcher> rm, int negateFlag) {
-      if (rm.isEmpty()) {
-        return 0;
-      }
-      put(slot, selector, rm.get().ranges().stream().map(Value::range).toList());
-      return rm.get().negated() ? negateFlag : 0;
-    }
-
-    void done() throws TableTooLargeException {
-      if (failed != null) {
-        throw failed;
+  /** The slots of every rule, grouped by policy, with the policies' and rules' names checked. */
+  private static List<RuleSlots> ruleSlots(List<Policy> policies, List<String> hookOrder)
+      throws TableTooLargeException {
+    List<RuleSlots> rules = new ArrayList<>();
+    for (Policy p : policies) {
+      checkName(p.name(), "policy '" + p.name() + "'");
+      for (Rule r : p.rules()) {
+        checkName(r.name(), "rule '" + r.name() + "' in policy '" + p.name() + "'");
+        rules.add(RuleSlots.of(p, r, hookOrder));
       }
     }
+    return rules;
   }
 
   private static void checkName(String name, String what) throws TableTooLargeException {
@@ -517,75 +149,5 @@ public final class TableCompiler {
             .allMatch(ch -> (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
       throw new IllegalArgumentException(what + ": not a name of [a-z0-9-]");
     }
-  }
-
-  private static void name(MemorySegment t, long at, String name) {
-    byte[] b = name.getBytes(StandardCharsets.UTF_8);
-    MemorySegment.copy(b, 0, t, JAVA_BYTE, at, b.length);
-  }
-
-  private static void section(MemorySegment t, long at, long offset, long count) {
-    t.set(JAVA_INT_UNALIGNED, at + Abi.Table.SECTION_OFFSET, (int) offset);
-    t.set(JAVA_INT_UNALIGNED, at + Abi.Table.SECTION_COUNT, (int) count);
-  }
-
-  static long align(long n) {
-    return (n + Abi.Table.SECTION_ALIGN - 1) & -(long) Abi.Table.SECTION_ALIGN;
-  }
-
-  // The ABI values of the model's constants, in one place: TableReader decodes with these too.
-
-  static int kind(EventKind k) {
-    return switch (k) {
-      case EXEC -> Abi.KIND_EXEC;
-      case OPEN -> Abi.KIND_OPEN;
-      case CONNECT -> Abi.KIND_CONNECT;
-      case MODULE_LOAD -> Abi.KIND_MODULE_LOAD;
-      case PTRACE -> Abi.KIND_PTRACE;
-      case PRIVILEGE -> Abi.KIND_PRIVILEGE;
-      case CALL -> Abi.KIND_CALL;
-    };
-  }
-
-  static int action(Action a) {
-    return switch (a) {
-      case ALLOW -> Abi.ACT_ALLOW;
-      case AUDIT -> Abi.ACT_AUDIT;
-      case DENY -> Abi.ACT_DENY;
-      case KILL -> Abi.ACT_KILL;
-      case DENY_KILL -> Abi.ACT_DENY_KILL;
-    };
-  }
-
-  static int mode(Mode m) {
-    return switch (m) {
-      case ENFORCE -> Abi.MODE_ENFORCE;
-      case MONITOR -> Abi.MODE_MONITOR;
-    };
-  }
-
-  static int access(Access a) {
-    return switch (a) {
-      case READ -> Abi.ACCESS_READ;
-      case WRITE -> Abi.ACCESS_WRITE;
-      case CREATE -> Abi.ACCESS_CREATE;
-      case TRUNCATE -> Abi.ACCESS_TRUNCATE;
-    };
-  }
-
-  static int gain(Gain g) {
-    return switch (g) {
-      case UID0 -> Abi.GAIN_UID0;
-      case CAPABILITIES -> Abi.GAIN_CAPS;
-    };
-  }
-
-  /** The bits ({@code bit}) of the constants in {@code set}, or-ed together. */
-  private static <E> int mask(Set<E> set, ToIntFunction<E> bit) {
-    int mask = 0;
-    for (E e : set) {
-      mask |= bit.applyAsInt(e);
-    }
-    return mask;
   }
 }

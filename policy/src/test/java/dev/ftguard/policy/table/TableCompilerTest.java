@@ -10,13 +10,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ftguard.abi.Abi;
-import dev.ftguard.policy.Action;
-import dev.ftguard.policy.Errno;
-import dev.ftguard.policy.EventKind;
+import dev.ftguard.abi.DecisionEvent.Action;
+import dev.ftguard.abi.DecisionEvent.Kind;
+import dev.ftguard.abi.DecisionEvent.Mode;
+import dev.ftguard.abi.Errno;
+import dev.ftguard.policy.Actions;
 import dev.ftguard.policy.Facts;
 import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.Match;
-import dev.ftguard.policy.Mode;
 import dev.ftguard.policy.PathMatcher;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.PolicyEvaluator;
@@ -33,6 +34,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -414,7 +416,7 @@ class TableCompilerTest {
         match.kind(),
         match,
         action,
-        action.denies() ? Optional.of(Errno.EPERM) : Optional.empty(),
+        Actions.denies(action) ? OptionalInt.of(Errno.EPERM) : OptionalInt.empty(),
         TableFixtures.AT);
   }
 
@@ -613,7 +615,7 @@ class TableCompilerTest {
     PolicySet set = TableFixtures.of(policy("p", List.of(rule("r", m, Action.KILL))));
     CompiledRule r = TableReader.read(TableCompiler.compile(set)).rules().getFirst();
     assertThat(r.match()).isEqualTo(m);
-    assertThat(r.kind()).isEqualTo(EventKind.EXEC);
+    assertThat(r.kind()).isEqualTo(Kind.EXEC);
     assertThat(r.errno()).isEmpty();
   }
 }
