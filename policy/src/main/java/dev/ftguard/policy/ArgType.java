@@ -93,9 +93,9 @@ public enum ArgType {
           List.of(new Field("", FieldKind.STRING, false, 0, 0));
       case SOCKADDR ->
           List.of(
-              new Field(".family", FieldKind.INT, false, 0, 65535),
+              new Field(".family", FieldKind.INT, false, 0, Abi.PORT_MAX),
               new Field(".address", FieldKind.ADDRESS, false, 0, 0),
-              new Field(".port", FieldKind.INT, false, 0, 65535));
+              new Field(".port", FieldKind.INT, false, 0, Abi.PORT_MAX));
       case CRED ->
           List.of(
               new Field(".uid", FieldKind.INT, false, 0, 0xffffffffL),

@@ -5,9 +5,15 @@ public final class Limits {
   private Limits() {}
 
   public static final int NAME_LENGTH = 63;
-  public static final int PATH_BYTES = 255;
+
+  /** A string value's bytes: FTG_TABLE_STR_MAX. */
+  public static final int PATH_BYTES = dev.ftguard.abi.Abi.TABLE_STR_MAX;
+
   public static final int SELECTOR_ITEMS = 64;
-  public static final int RULES = 10_000;
+
+  /** Rules in all loaded files: FTG_TABLE_RULES_MAX. */
+  public static final int RULES = dev.ftguard.abi.Abi.TABLE_RULES_MAX;
+
   public static final int LISTS = 256;
   public static final int LIST_ITEMS = 1024;
 
@@ -15,8 +21,12 @@ public final class Limits {
   public static final int GLOB_STARS = Glob.MAX_STARS;
 
   public static final int DESCRIPTION_LENGTH = 1024;
-  public static final long MAX_ID = 4_294_967_294L;
-  public static final long MAX_PORT = 65_535;
+
+  /** FTG_ID_MAX. */
+  public static final long MAX_ID = dev.ftguard.abi.Abi.ID_MAX;
+
+  /** FTG_PORT_MAX. */
+  public static final long MAX_PORT = dev.ftguard.abi.Abi.PORT_MAX;
 
   /** Declared hooks in a set (all files together); FTG_TABLE_HOOKS_MAX. */
   public static final int HOOKS = dev.ftguard.abi.Abi.TABLE_HOOKS_MAX;

@@ -170,7 +170,7 @@ public final class EventJson {
     o.put("function", c.function());
     if (c.denied()) {
       o.put("retval", c.retval());
-      if (c.retval() < 0 && c.retval() >= -4095) {
+      if (c.retval() < 0 && c.retval() >= -Abi.ERRNO_MAX) {
         o.put("errno", Errno.name((int) -c.retval()));
       }
     }

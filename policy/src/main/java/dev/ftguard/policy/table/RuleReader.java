@@ -11,7 +11,6 @@ import dev.ftguard.policy.FieldMatcher;
 import dev.ftguard.policy.Gain;
 import dev.ftguard.policy.HookDecl;
 import dev.ftguard.policy.Match;
-import dev.ftguard.policy.Selector;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -101,7 +100,7 @@ final class RuleReader extends TableBytes {
     if (Actions.denies(action)) {
       String errName = dev.ftguard.abi.Errno.name(err);
       errno = DenyErrnos.allows(err) ? OptionalInt.of(err) : OptionalInt.empty();
-      if (err < 1 || err > 4095 || errno.isEmpty()) {
+      if (err < 1 || err > Abi.ERRNO_MAX || errno.isEmpty()) {
         throw new TableFormatException(
             Abi.TERR_ERRNO,
             r + Abi.Rul.ERR,
@@ -131,7 +130,7 @@ final class RuleReader extends TableBytes {
 
   private void checkFlags(long r, String what, Kind kind, int flags, int[][] sel)
       throws TableFormatException {
-    int allowedFlags = Selector.flagBits(kind);
+    int allowedFlags = kind.allowedFlags();
     if ((flags & ~allowedFlags) != 0
         || ((flags & Abi.RULE_FILELESS) != 0 && (flags & Abi.RULE_FILELESS_SET) == 0)
         || ((flags & Abi.RULE_TEMPDIR) != 0 && (flags & Abi.RULE_TEMPDIR_SET) == 0)
@@ -151,7 +150,7 @@ final class RuleReader extends TableBytes {
   }
 
   private void checkMask(long r, String what, Kind kind, int mask) throws TableFormatException {
-    int allowedMask = Selector.maskBits(kind);
+    int allowedMask = kind.allowedMask();
     if ((mask & ~allowedMask) != 0) {
       throw new TableFormatException(
           Abi.TERR_MASK,
@@ -235,7 +234,7 @@ final class RuleReader extends TableBytes {
   /** The values of each {@code sel[]} slot (null: none), each slot allowed for {@code kind}. */
   private List<Object>[] slotValues(long r, String what, Kind kind, int[][] sel)
       throws TableFormatException {
-    int allowedSlots = Selector.slotBits(kind);
+    int allowedSlots = Abi.kindSlots(kind.value());
     @SuppressWarnings("unchecked")
     List<Object>[] vals = new List[Abi.SELS];
     for (int slot = 0; slot < Abi.SELS; slot++) {
@@ -249,7 +248,7 @@ final class RuleReader extends TableBytes {
         }
         continue;
       }
-      if ((allowedSlots & (1 << slot)) == 0
+      if ((allowedSlots & Abi.slot(slot)) == 0
           || count > Abi.TABLE_SEL_MAX
           || first + count > nValues) {
         throw new TableFormatException(

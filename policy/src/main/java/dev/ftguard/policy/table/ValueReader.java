@@ -197,7 +197,7 @@ final class ValueReader extends TableBytes {
     }
   }
 
-  /** A range of ids (up to 0xfffffffe) or ports. */
+  /** A range of ids (up to {@code FTG_ID_MAX}) or ports (up to {@code FTG_PORT_MAX}). */
   private static Range rangeValue(int slot, Raw r) throws TableFormatException {
     long v = r.v();
     if (r.type() != Abi.VAL_RANGE) {
@@ -206,7 +206,7 @@ final class ValueReader extends TableBytes {
           v + Abi.Val.TYPE,
           r.at() + " has type " + r.type() + ", not FTG_VAL_RANGE");
     }
-    long max = slot == Abi.SEL_PORT ? 65_535 : 0xfffffffeL;
+    long max = slot == Abi.SEL_PORT ? Abi.PORT_MAX : Abi.ID_MAX;
     long lo = r.lo();
     long hi = r.hi();
     if (r.prefixLen() != 0
