@@ -6,7 +6,7 @@
  * on a wait queue; producers wake them through irq_work, which is safe from
  * any context the hooks run in.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
