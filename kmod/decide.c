@@ -321,7 +321,7 @@ void notrace ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 	}
 }
 
-/* ---- callbacks ------------------------------------------------------- */
+/* ---- entering and leaving a decision --------------------------------- */
 
 /*
  * Enter a deciding callback: a user task, a table with rules of this kind,

@@ -368,7 +368,7 @@ u32 ftg_exec_argv(struct ftg_facts *f, char *dst, u32 room, u8 *flags)
 	return used;
 }
 
-/* ---- exec decisions--------------------------------------------------- */
+/* ---- the exec decision: security_bprm_check() ------------------------ */
 
 static int (*ftg_real_bprm_check)(struct linux_binprm *bprm);
 
