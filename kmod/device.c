@@ -4,7 +4,7 @@
  * there are some, ioctl() reports counters and hooks.  Every argument from
  * userspace is checked here.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -13,8 +13,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "decide.h"
 #include "events.h"
-#include "ftguard.h"
+#include "hook.h"
 #include "policy.h"
 
 static int ftg_open(struct inode *inode, struct file *file)
@@ -40,9 +41,9 @@ static long ftg_ioctl_stats(void __user *arg)
 	size_t i;
 
 	stats.abi_version = FTG_ABI_VERSION;
-	stats.nr_hooks = ftg_builtin_hooks_count;
-	for (i = 0; i < ftg_builtin_hooks_count; i++)
-		stats.hooks_attached += ftg_builtin_hooks[i].attached;
+	stats.nr_hooks = ftg_hooks_count();
+	for (i = 0; i < stats.nr_hooks; i++)
+		stats.hooks_attached += ftg_hook_at(i)->attached;
 	stats.inflight = ftg_wrappers_inflight();
 	ftg_events_stats(&stats);
 	ftg_guard_stats(&stats);
@@ -58,9 +59,9 @@ static long ftg_ioctl_hook_info(void __user *arg)
 
 	if (get_user(index, (u32 __user *)arg))
 		return -EFAULT;
-	if (index >= ftg_builtin_hooks_count)
+	hook = ftg_hook_at(index);
+	if (!hook)
 		return -ENOENT;
-	hook = &ftg_builtin_hooks[index];
 
 	memset(&info, 0, sizeof(info));
 	info.index = index;
@@ -73,7 +74,7 @@ static long ftg_ioctl_hook_info(void __user *arg)
 	/* Kernel addresses only for those allowed to see them. */
 	if (capable(CAP_SYSLOG))
 		info.address = hook->address;
-	info.hits = ftg_hook_hits(ftg_builtin_hooks, index);
+	info.hits = ftg_hook_hits(hook);
 	strscpy(info.name, hook->name, sizeof(info.name));
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }

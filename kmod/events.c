@@ -6,7 +6,7 @@
  * on a wait queue; producers wake them through irq_work, which is safe from
  * any context the hooks run in.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -38,13 +38,16 @@ static DEFINE_PER_CPU(struct ftg_counters, ftg_counters);
 static atomic64_t ftg_seq = ATOMIC64_INIT(0);
 
 static DECLARE_WAIT_QUEUE_HEAD(ftg_readers);
+/* Lockless: READ_ONCE() and WRITE_ONCE(). */
 static bool ftg_readers_waiting;
 static struct irq_work ftg_wake_work;
 
 /* The reader side: one read() at a time drains the buffer. */
 static DEFINE_MUTEX(ftg_read_lock);
+/* Protected by ftg_read_lock. */
 static char *ftg_read_buf;
-static struct ring_buffer_event **ftg_heads;	/* nr_cpu_ids entries */
+/* Protected by ftg_read_lock; nr_cpu_ids entries. */
+static struct ring_buffer_event **ftg_heads;
 
 static void ftg_wake_readers(struct irq_work *work)
 {

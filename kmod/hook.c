@@ -5,7 +5,7 @@
  * pointer to a wrapper unless the call comes from this module (that is the
  * wrapper calling the original).  Hooks are installed all or none.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/atomic.h>
 #include <linux/delay.h>
@@ -19,6 +19,13 @@
 
 #include "compat.h"
 #include "hook.h"
+
+/*
+ * The hooks the families added (ftg_hooks_add()), in attach order.  Written
+ * at load before any is installed, read-only until unload: no lock.
+ */
+static LIST_HEAD(ftg_hook_list);
+static size_t ftg_nr_hooks;
 
 static unsigned long (*ftg_lookup_name)(const char *name);
 static unsigned long (*ftg_ftrace_location)(unsigned long ip);
@@ -374,47 +381,75 @@ static void ftg_hooks_quiesce(void)
 	synchronize_rcu_tasks();
 }
 
-static void ftg_hooks_free(struct ftg_hook *hooks, size_t count)
+static void ftg_hooks_free(void)
 {
-	size_t i;
+	struct ftg_hook *hook;
 
-	for (i = 0; i < count; i++) {
-		free_percpu(hooks[i].hits);
-		hooks[i].hits = NULL;
+	list_for_each_entry(hook, &ftg_hook_list, list) {
+		free_percpu(hook->hits);
+		hook->hits = NULL;
 	}
 }
 
-void ftg_hooks_remove(struct ftg_hook *hooks, size_t count)
+void ftg_hooks_add(struct ftg_hook *hooks, size_t count)
 {
 	size_t i;
 
-	for (i = count; i-- > 0;)
-		ftg_hook_detach(&hooks[i]);
-	ftg_hooks_quiesce();
-	ftg_hooks_free(hooks, count);
+	for (i = 0; i < count; i++)
+		list_add_tail(&hooks[i].list, &ftg_hook_list);
+	ftg_nr_hooks += count;
 }
 
-int ftg_hooks_install(struct ftg_hook *hooks, size_t count)
+size_t ftg_hooks_count(void)
 {
-	size_t i;
+	return ftg_nr_hooks;
+}
+
+const struct ftg_hook *ftg_hook_at(size_t index)
+{
+	const struct ftg_hook *hook;
+
+	list_for_each_entry(hook, &ftg_hook_list, list)
+		if (!index--)
+			return hook;
+	return NULL;
+}
+
+/* Detach every attached hook in reverse order, wait, free. */
+void ftg_hooks_remove(void)
+{
+	struct ftg_hook *hook;
+
+	list_for_each_entry_reverse(hook, &ftg_hook_list, list)
+		ftg_hook_detach(hook);
+	ftg_hooks_quiesce();
+	ftg_hooks_free();
+}
+
+int ftg_hooks_install(void)
+{
+	struct ftg_hook *hook;
+	size_t i = 0;
 	int err;
 
-	for (i = 0; i < count; i++) {
-		err = ftg_hook_install(&hooks[i]);
+	list_for_each_entry(hook, &ftg_hook_list, list) {
+		err = ftg_hook_install(hook);
 		if (err) {
+			/* Those after it are not attached and hold nothing. */
 			pr_err("installing %s failed; removing the %zu hooks already installed\n",
-			       hooks[i].name, i);
-			ftg_hooks_remove(hooks, i);
+			       hook->name, i);
+			ftg_hooks_remove();
 			return err;
 		}
-		pr_debug("%s hooked at %pS\n", hooks[i].name, (void *)hooks[i].address);
+		pr_debug("%s hooked at %pS\n", hook->name, (void *)hook->address);
+		i++;
 	}
 	return 0;
 }
 
-u64 ftg_hook_hits(const struct ftg_hook *hooks, size_t index)
+u64 ftg_hook_hits(const struct ftg_hook *hook)
 {
-	const u64 __percpu *hits = hooks[index].hits;
+	const u64 __percpu *hits = hook->hits;
 	u64 sum = 0;
 	int cpu;
 

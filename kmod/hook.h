@@ -13,6 +13,7 @@
 #define FTG_HOOK_H
 
 #include <linux/ftrace.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct pt_regs;
@@ -44,7 +45,8 @@ struct ftg_hook {
 	/* guard: decides; returns where the function goes instead, or 0 */
 	unsigned long (*decide)(struct pt_regs *regs);
 
-	/* Filled in by the engine. */
+	/* Filled in by the engine, at module load and unload only. */
+	struct list_head list;		/* in the engine's list, in attach order */
 	unsigned long address;
 	bool attached;
 	u64 __percpu *hits;		/* times the callback ran */
@@ -80,9 +82,19 @@ bool ftg_ibt_enforced(void);
 /* call_mode=skip: wrappers enter originals past the fentry site. */
 int ftg_hooks_set_skip_fentry(bool skip);
 bool ftg_hooks_skip_fentry(void);
-int ftg_hooks_install(struct ftg_hook *hooks, size_t count);
-void ftg_hooks_remove(struct ftg_hook *hooks, size_t count);
-u64 ftg_hook_hits(const struct ftg_hook *hooks, size_t index);
+/*
+ * A hook family adds its entries at load, before ftg_hooks_install(); they
+ * attach in the order they were added, and that order numbers them for
+ * FTG_IOC_HOOK_INFO.
+ */
+void ftg_hooks_add(struct ftg_hook *hooks, size_t count);
+size_t ftg_hooks_count(void);
+/* The index-th hook added, or NULL. */
+const struct ftg_hook *ftg_hook_at(size_t index);
+/* Every hook added, all or none. */
+int ftg_hooks_install(void);
+void ftg_hooks_remove(void);
+u64 ftg_hook_hits(const struct ftg_hook *hook);
 
 /*
  * Wrappers bracket their body with these so that unloading can wait until

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ftguard: watch and guard a Linux host from inside the kernel with ftrace
- * hooks.  Load order: events, hooks (all or none), device; unload in
- * reverse, waiting for every wrapper still running before the text goes.
+ * hooks.  Load order: the hook families add their hooks (nothing attached
+ * yet), events, decisions, declared calls, hooks (all or none), device;
+ * unload in reverse, waiting for every wrapper still running before the
+ * text goes.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
+#include "decide.h"
 #include "events.h"
-#include "ftguard.h"
+#include "hook.h"
 #include "policy.h"
 
 static unsigned int buffer_kb = 1024;
@@ -23,6 +26,23 @@ static char *call_mode = "guard";
 module_param(call_mode, charp, 0444);
 MODULE_PARM_DESC(call_mode,
 		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through, default) or skip (past the fentry site: one callback per call)");
+
+/*
+ * The built-in hook families, in the order their hooks attach and are
+ * numbered (FTG_IOC_HOOK_INFO), as landlock_init() adds its hooks.
+ */
+static void __init ftg_add_hooks(void)
+{
+	ftg_add_task_hooks();
+	ftg_add_exec_hooks();
+	ftg_add_file_hooks();
+	ftg_add_net_hooks();
+	ftg_add_module_hooks();
+	ftg_add_cred_hooks();
+#ifdef FTG_TEST_BENCH
+	ftg_add_bench_hooks();
+#endif
+}
 
 static int __init ftg_init(void)
 {
@@ -36,6 +56,7 @@ static int __init ftg_init(void)
 		pr_err("call_mode=%s: give guard or skip\n", call_mode ? call_mode : "");
 		return -EINVAL;
 	}
+	ftg_add_hooks();
 	err = ftg_resolve_init();
 	if (err)
 		return err;
@@ -45,28 +66,28 @@ static int __init ftg_init(void)
 	err = ftg_events_init(buffer_kb);
 	if (err)
 		return err;
-	err = ftg_guards_init();
+	err = ftg_decide_init();
 	if (err)
 		goto events_exit;
 	err = ftg_calls_init();
 	if (err)
-		goto guards_exit;
-	err = ftg_hooks_install(ftg_builtin_hooks, ftg_builtin_hooks_count);
+		goto decide_exit;
+	err = ftg_hooks_install();
 	if (err)
 		goto calls_exit;
 	err = ftg_device_init();
 	if (err)
 		goto hooks_remove;
 	pr_info("loaded: %zu hooks, %u KiB per CPU, call_mode=%s\n",
-		ftg_builtin_hooks_count, buffer_kb, call_mode);
+		ftg_hooks_count(), buffer_kb, call_mode);
 	return 0;
 
 hooks_remove:
-	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	ftg_hooks_remove();
 calls_exit:
 	ftg_calls_exit();
-guards_exit:
-	ftg_guards_exit();
+decide_exit:
+	ftg_decide_exit();
 events_exit:
 	ftg_events_exit();
 	return err;
@@ -77,9 +98,9 @@ static void __exit ftg_exit(void)
 	ftg_device_exit();
 	/* Declared hooks go with the table; the wait for tasks comes after. */
 	ftg_tables_exit();
-	ftg_hooks_remove(ftg_builtin_hooks, ftg_builtin_hooks_count);
+	ftg_hooks_remove();
 	ftg_calls_exit();
-	ftg_guards_exit();
+	ftg_decide_exit();
 	ftg_events_exit();
 	pr_info("unloaded\n");
 }

@@ -6,6 +6,8 @@
  * subject is hashed once).  Everything here is non-sleeping, allocation
  * free and bounded by the lengths involved, not by the number of rules.
  */
+#include "common.h"
+
 #include <linux/kernel.h>
 #include <linux/socket.h>
 #include <linux/string.h>

@@ -51,11 +51,17 @@ struct ftg_call_hook {
 	u8 field_type[FTG_CALL_FIELDS_MAX];	/* enum ftg_field_type */
 	u8 field_signed;		/* bit i: field i is signed */
 	bool deny;			/* a deny rule: redirects, must be safe to fail */
+	/* Set by ftg_calls_prepare() under ftg_table_lock, before publication. */
 	s16 slot;			/* attach slot, -1: none */
 	bool deny_errno;		/* a deny returns -errno, else deny_fixed */
 	s64 deny_fixed;
 };
 
+/*
+ * Published through ftg_current_table under ftg_table_lock (table.c), read
+ * under RCU or with a reference (ftg_table_get_ref()); nothing in it changes
+ * once published.
+ */
 struct ftg_table {
 	refcount_t ref;
 	struct rcu_head rcu;
@@ -87,10 +93,11 @@ struct ftg_table {
 	u32 nr_hooks, nr_args;
 	struct ftg_call_hook *call;		/* nr_hooks */
 	u32 *call_rules;			/* rule indices, by hook */
+	/* Set by ftg_calls_prepare() under ftg_table_lock, before publication. */
 	s16 slot_hook[FTG_CALL_SLOTS];		/* hook of each slot, -1: none */
 };
 
-/* table.c */
+/* table.c.  RCU; written under ftg_table_lock. */
 extern struct ftg_table __rcu *ftg_current_table;
 
 int ftg_table_set(const void __user *data, u32 size, u64 *generation,

@@ -6,7 +6,7 @@
  * table stays.  Readers in ftrace callbacks use the table under RCU; the
  * exec wrapper, which sleeps, holds a reference.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
 #include <linux/ctype.h>
 #include <linux/errno.h>

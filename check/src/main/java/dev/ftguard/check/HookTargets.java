@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The kernel functions the module hooks: a mirror of {@code ftg_builtin_hooks[]} at the end of
- * {@code kmod/hooks.c}, in its order. A unit test reads that table (and {@code FTG_SYSCALL} in
- * {@code kmod/compat.h}) and fails when the two disagree.
+ * The kernel functions the module hooks: a mirror of the hook families' tables ({@code struct
+ * ftg_hook} arrays in {@code kmod/exec.c}, {@code kmod/file.c}, ...), in the order {@code
+ * kmod/main.c} adds them, which is the order they attach in and are numbered by. A unit test reads
+ * those tables (and {@code FTG_SYSCALL} in {@code kmod/compat.h}) and fails when the two disagree.
  */
 public final class HookTargets {
   private HookTargets() {}
@@ -30,7 +31,7 @@ public final class HookTargets {
    * @param wrapped whether a wrapper calls the original through a pointer (every {@code WRAP}, and
    *     a {@code GUARD} whose wrapper is not {@code NULL})
    * @param needs kernel options without which the function does not exist (it is compiled out or a
-   *     static inline stub); not part of hooks.c, a hint for the report
+   *     static inline stub); not part of kmod/, a hint for the report
    */
   public record Entry(
       String name, boolean syscall, Kind kind, boolean wrapped, List<String> needs) {
@@ -69,7 +70,7 @@ public final class HookTargets {
 
   private static final List<String> SECURITY = List.of("CONFIG_SECURITY");
 
-  /** {@code ftg_builtin_hooks[]}, in order. */
+  /** The module's hooks, in attach order. */
   public static final List<Entry> TABLE =
       List.of(
           new Entry("wake_up_new_task", false, Kind.PROBE, false, List.of()),

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tail-call hang, reproduced and caught. A test-only build ({@code FTG_TEST_TAILCALL=1}, see
- * kmod/hooks.c) compiles the execve wrapper so that its call to the original becomes a jump:
+ * kmod/exec.c) compiles the execve wrapper so that its call to the original becomes a jump:
  * parent_ip then points into the kernel, the ftrace callback redirects the original to the wrapper
  * again, and the CPU loops. {@code ftguard verify} must reject that build and pass the normal one;
  * in the VM the first exec after loading it must lock the CPU up (the soft-lockup detector, with

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real module, built from a copy of kmod/ against Debian's kernel headers (a retpoline and
  * return-thunk build): clean as it is; rejected once one wrapper's body is the bare call to the
- * original and sibling calls are allowed for hooks.c.
+ * original and sibling calls are allowed for exec.c.
  */
 class RealModuleTest {
   @TempDir Path tmp;
@@ -41,17 +41,17 @@ class RealModuleTest {
   @Test
   void aWrapperCompiledAsATailCallIsRejected() throws Exception {
     Path kmod = copy("tail");
-    Path hooks = kmod.resolve("hooks.c");
-    String src = Files.readString(hooks);
+    Path exec = kmod.resolve("exec.c");
+    String src = Files.readString(exec);
     Matcher m = EXECVE_WRAPPER.matcher(src);
     if (!m.find()) {
-      fail("no `static asmlinkage long ftg_execve(const struct pt_regs *regs)` body in " + hooks);
+      fail("no `static asmlinkage long ftg_execve(const struct pt_regs *regs)` body in " + exec);
     }
-    Files.writeString(hooks, m.replaceAll("$1\treturn ftg_real_execve(regs);\n}\n"));
-    // the last -f flag wins: sibling calls allowed in hooks.c
+    Files.writeString(exec, m.replaceAll("$1\treturn ftg_real_execve(regs);\n}\n"));
+    // the last -f flag wins: sibling calls allowed in exec.c
     Files.writeString(
         kmod.resolve("Kbuild"),
-        Files.readString(kmod.resolve("Kbuild")) + "CFLAGS_hooks.o += -foptimize-sibling-calls\n");
+        Files.readString(kmod.resolve("Kbuild")) + "CFLAGS_exec.o += -foptimize-sibling-calls\n");
     Path ko = Tools.buildModule(kmod, Tools.kernelHeaders());
     Report r = Verifier.verify(ko);
     assertThat(r.findings())

@@ -21,7 +21,7 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Cost of the two call modes, in the VM, with the module unloaded (baseline), loaded with {@code
  * call_mode=guard} (the callback runs twice per hooked call) and with {@code call_mode=skip}
- * (once). The benchmark build of the module ({@code make FTG_TEST_BENCH=1}, see kmod/hooks.c) wraps
+ * (once). The benchmark build of the module ({@code make FTG_TEST_BENCH=1}, see kmod/bench.c) wraps
  * {@code __x64_sys_getppid} with a wrapper that only does the accounting and calls the original, so
  * the difference to the baseline is the price of one hooked call and {@code guard - skip} that of
  * the second callback round trip. Three loops:

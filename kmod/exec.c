@@ -1,23 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The built-in hooks: one table entry and one wrapper or probe each.
+ * The exec family: the execve and execveat wrappers, which record each
+ * exec (an event, never a decision), and the exec decision, taken in a
+ * wrapper around security_bprm_check() that the guard enters only when
+ * some exec rule is a candidate for the executed file: its arguments live
+ * in the new program's memory, which is read with get_user_pages_remote(),
+ * which sleeps.
  *
  * This file is compiled with -fno-optimize-sibling-calls (see Kbuild): a
  * wrapper must reach the original with a real call, so that parent_ip
  * points into this module and the ftrace callback lets the call through.
  */
-#define pr_fmt(fmt) "ftguard: " fmt
+#include "common.h"
 
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/dcache.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uidgid.h>
+#include <linux/user_namespace.h>
 
 #include "compat.h"
+#include "decide.h"
 #include "events.h"
-#include "ftguard.h"
+#include "hook.h"
+#include "policy.h"
+
+/* Longest argument an argvContains value can equal. */
+#define FTG_ARG_CMP_MAX		FTG_TABLE_STR_MAX
 
 /* ---- execve / execveat ------------------------------------------------ */
 
@@ -230,100 +249,227 @@ static asmlinkage long ftg_execveat(int dfd, const char __user *filename,
 }
 #endif
 
-#ifdef FTG_TEST_BENCH
-/*
- * Benchmark-only build (make FTG_TEST_BENCH=1): a wrapper that does nothing
- * but the accounting every wrapper does and the call of the original, on a
- * system call that does almost nothing, so that a loop over getppid()
- * prices one hooked call in each call mode.
- */
-#if !FTG_PTREGS_SYSCALLS
-#error "the benchmark build needs pt_regs system calls (4.17 or later)"
-#endif
-static asmlinkage long (*ftg_real_getppid)(const struct pt_regs *regs);
 
-static asmlinkage long ftg_getppid(const struct pt_regs *regs)
+/* ---- exec: the new program's arguments, read from its memory --------- */
+
+struct ftg_argw {
+	struct linux_binprm *bprm;
+	unsigned long pos;
+	unsigned long base;
+	struct page *page;
+	u8 *kaddr;
+};
+
+static void ftg_argw_release(struct ftg_argw *w)
 {
-	long ret;
+	if (w->page) {
+		ftg_kunmap_local(w->kaddr);
+		put_page(w->page);
+		w->page = NULL;
+	}
+}
+
+/* Next byte of the argument area, or -1 when it cannot be read. */
+static int ftg_argw_getc(struct ftg_argw *w)
+{
+	unsigned long base = w->pos & PAGE_MASK;
+	long n;
+
+	if (!w->page || base != w->base) {
+		ftg_argw_release(w);
+		mmap_read_lock(w->bprm->mm);
+		n = ftg_get_user_page_remote(w->bprm->mm, w->pos, &w->page);
+		mmap_read_unlock(w->bprm->mm);
+		if (n <= 0) {
+			w->page = NULL;
+			return -1;
+		}
+		w->kaddr = ftg_kmap_local(w->page);
+		w->base = base;
+	}
+	return w->kaddr[w->pos++ - base];
+}
+
+/*
+ * Read the next argument: its first bytes (up to room - 1) into buf, NUL
+ * terminated; returns its full length, or -1 when unreadable.
+ */
+static long ftg_argw_next(struct ftg_argw *w, char *buf, size_t room)
+{
+	long len = 0;
+	int c;
+
+	for (;;) {
+		c = ftg_argw_getc(w);
+		if (c < 0)
+			return -1;
+		if (!c)
+			break;
+		if (len < (long)room - 1)
+			buf[len] = c;
+		len++;
+		if (len > MAX_ARG_STRLEN)
+			return -1;
+	}
+	buf[min_t(long, len, room - 1)] = '\0';
+	return len;
+}
+
+/* Whether an argument equals one of the selector's strings. */
+bool ftg_exec_argv_contains(const struct ftg_table *t, const struct ftg_sel *sel,
+			    struct ftg_facts *f)
+{
+	struct ftg_argw w = { .bprm = f->bprm, .pos = f->bprm->p };
+	char *arg = f->s->other;
+	bool hit = false;
+	int i;
+
+	for (i = 0; i < f->bprm->argc && !hit; i++) {
+		long len = ftg_argw_next(&w, arg, FTG_ARG_CMP_MAX + 2);
+
+		if (len < 0)
+			break;
+		if (len <= FTG_ARG_CMP_MAX)
+			hit = ftg_sel_match_str(t, sel, arg, len);
+		if (!(i % 64))
+			cond_resched();
+	}
+	ftg_argw_release(&w);
+	return hit;
+}
+
+/* The new program's arguments for a record; returns bytes used. */
+u32 ftg_exec_argv(struct ftg_facts *f, char *dst, u32 room, u8 *flags)
+{
+	struct ftg_argw w = { .bprm = f->bprm, .pos = f->bprm->p };
+	u32 used = 0;
+	int i;
+
+	for (i = 0; i < f->bprm->argc; i++) {
+		long len;
+
+		if (room - used < 2) {
+			*flags |= FTG_DEC_ARGV_TRUNC;
+			break;
+		}
+		len = ftg_argw_next(&w, dst + used, room - used);
+		if (len < 0) {
+			*flags |= FTG_DEC_ARGV_FAULT;
+			break;
+		}
+		if (len >= room - used) {
+			*flags |= FTG_DEC_ARGV_TRUNC;
+			used = room;
+			break;
+		}
+		used += len + 1;
+	}
+	ftg_argw_release(&w);
+	return used;
+}
+
+/* ---- the exec decision: security_bprm_check() ------------------------ */
+
+static int (*ftg_real_bprm_check)(struct linux_binprm *bprm);
+
+static void ftg_exec_facts(struct ftg_facts *f, struct linux_binprm *bprm)
+{
+	struct dentry *dentry = bprm->file->f_path.dentry;
+	struct dentry *parent;
+	umode_t mode;
+
+	f->bprm = bprm;
+	f->fileless = d_unlinked(dentry) || !d_inode(dentry)->i_nlink;
+	parent = dget_parent(dentry);
+	mode = d_inode(parent) ? d_inode(parent)->i_mode : 0;
+	dput(parent);
+	/* A world-writable directory with the sticky bit (01777 like /tmp). */
+	f->tempdir = S_ISDIR(mode) && (mode & 01002) == 01002;
+}
+
+/* The decision on an exec; 0 or -errno.  May sleep. */
+static int ftg_exec_decide(struct linux_binprm *bprm)
+{
+	struct ftg_facts f = { .kind = FTG_KIND_EXEC };
+	struct ftg_table *t;
+	int err = 0;
+
+	t = ftg_table_get_ref();
+	if (!t)
+		return 0;
+	if (!t->kind_rules[FTG_KIND_EXEC])
+		goto put;
+	f.s = kmalloc(sizeof(*f.s), GFP_KERNEL);
+	if (!f.s) {
+		ftg_count_drop(FTG_DROP_NOMEM);
+		goto put;
+	}
+	f.uid = from_kuid_munged(&init_user_ns, current_uid());
+	f.euid = from_kuid_munged(&init_user_ns, current_euid());
+	f.binary_done = true;
+	if (!ftg_path(&bprm->file->f_path, f.s->binary, &f.binary, &f.binary_len))
+		f.binary = NULL;
+	ftg_exec_facts(&f, bprm);
+	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
+	kfree(f.s);
+	if (f.kill)
+		send_sig(SIGKILL, current, 0);
+	err = f.err;
+put:
+	ftg_table_put(t);
+	return err;
+}
+
+static int ftg_bprm_check(struct linux_binprm *bprm)
+{
+	int ret;
 
 	ftg_wrapper_enter();
-	ret = ftg_real_getppid(regs);
+	ret = ftg_exec_decide(bprm);
+	if (!ret)
+		ret = ftg_real_bprm_check(bprm);
 	ftg_wrapper_exit();
 	return ret;
 }
 
-FTG_DEFINE_WRAPPER(ftg_wrap_getppid, ftg_getppid, &ftg_real_getppid);
-#endif /* FTG_TEST_BENCH */
-
-/* ---- process creation: wake_up_new_task(struct task_struct *p) -------- */
-
 /*
- * A probe, not a wrapper: kernel_clone() waits inside for a vfork child,
- * so a wrapper there could run for as long as the child likes and pin the
- * module.  wake_up_new_task() is reached by every fork, vfork, clone,
- * clone3 and kernel thread once the child exists, with the child at hand.
+ * security_bprm_check(struct linux_binprm *): enter the wrapper only when
+ * an exec rule's key matches the executed file.
  */
-static void notrace ftg_new_task_probe(struct pt_regs *regs)
+static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 {
-	struct task_struct *child = (struct task_struct *)ftg_arg(regs, 0);
-	struct ftg_fork_event ev = { };
-	struct ftg_stamp stamp;
+	struct linux_binprm *bprm = (struct linux_binprm *)ftg_arg(regs, 0);
+	const struct ftg_table *t;
+	struct ftg_facts f;
+	const char *p = NULL;
+	bool key_ok = false;
+	u32 len = 0, nr;
 
-	ftg_stamp_now(&stamp);
-	ftg_fill_header(&ev.hdr, FTG_EV_FORK, sizeof(ev), &stamp);
-	ev.child_pid = task_pid_nr(child);
-	if (child->tgid == current->tgid)
-		ev.clone_flags |= CLONE_THREAD;
-	if (child->mm && child->mm == current->mm)
-		ev.clone_flags |= CLONE_VM;
-	if (child->vfork_done)
-		ev.clone_flags |= CLONE_VFORK;
-	ftg_emit(&ev.hdr);
+	t = ftg_begin(FTG_KIND_EXEC, &f);
+	if (!t)
+		return 0;
+	if (!ftg_path(&bprm->file->f_path, f.s->binary, &p, &len))
+		p = NULL;
+	nr = ftg_lookup(t, FTG_KIND_EXEC, p, len, p, f.s->runs);
+	while (!key_ok && ftg_next_candidate(t, f.s->runs, nr, p, len, &key_ok))
+		;
+	ftg_end(&f, regs);
+	return key_ok ? (unsigned long)ftg_bprm_check : 0;
 }
 
-/* ---- exit: acct_collect(long exitcode, int group_dead) ---------------- */
-
-/*
- * do_exit() calls acct_collect() for every exiting task, after it has
- * worked out whether this is the last thread of the process; hooking it
- * gives the exit code and that answer without a race between threads.
- */
-static void notrace ftg_exit_probe(struct pt_regs *regs)
-{
-	struct ftg_exit_event ev = { };
-	struct ftg_stamp stamp;
-
-	ftg_stamp_now(&stamp);
-	ftg_fill_header(&ev.hdr, FTG_EV_EXIT, sizeof(ev), &stamp);
-	ev.code = (s32)ftg_arg(regs, 0);
-	if ((int)ftg_arg(regs, 1))
-		ev.flags |= FTG_EXIT_GROUP_DEAD;
-	ftg_emit(&ev.hdr);
-}
-
-/* ---- the table ------------------------------------------------------- */
+/* ---- the family's hooks ---------------------------------------------- */
 
 FTG_DEFINE_WRAPPER(ftg_wrap_execve, ftg_execve, &ftg_real_execve);
 FTG_DEFINE_WRAPPER(ftg_wrap_execveat, ftg_execveat, &ftg_real_execveat);
 FTG_DEFINE_WRAPPER(ftg_wrap_bprm_check, ftg_bprm_check, &ftg_real_bprm_check);
 
-/* Installed in this order, removed in reverse. */
-struct ftg_hook ftg_builtin_hooks[] = {
-	FTG_HOOK_PROBE("wake_up_new_task", ftg_new_task_probe),
-	FTG_HOOK_PROBE("acct_collect", ftg_exit_probe),
+static struct ftg_hook ftg_exec_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),
-	/* The deciding hooks (guards.c). */
 	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, &ftg_wrap_bprm_check),
-	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL),
-	FTG_HOOK_GUARD("security_socket_connect", ftg_guard_connect, NULL),
-	FTG_HOOK_GUARD("security_kernel_read_file", ftg_guard_read_file, NULL),
-	FTG_HOOK_GUARD("security_kernel_load_data", ftg_guard_load_data, NULL),
-	FTG_HOOK_GUARD("security_ptrace_access_check", ftg_guard_ptrace, NULL),
-	FTG_HOOK_GUARD("commit_creds", ftg_guard_creds, NULL),
-#ifdef FTG_TEST_BENCH
-	FTG_HOOK_WRAP(FTG_SYSCALL("getppid"), &ftg_wrap_getppid),
-#endif
 };
 
-const size_t ftg_builtin_hooks_count = ARRAY_SIZE(ftg_builtin_hooks);
+void __init ftg_add_exec_hooks(void)
+{
+	ftg_hooks_add(ftg_exec_hooks, ARRAY_SIZE(ftg_exec_hooks));
+}
