@@ -102,11 +102,11 @@ public final class CheckCommand implements Callable<Integer> {
     requireDirectory(tracefs, "--tracefs");
     requireDirectory(root, "--root");
     if (release != null && release.isBlank()) {
-      throw new UserException.BadInput(
-          "--release is empty: give a kernel release such as 6.1.0-13-amd64", null);
+      throw new UserException(
+          ExitCode.USAGE, "--release is empty: give a kernel release such as 6.1.0-13-amd64");
     }
     if (machine != null && machine.isBlank()) {
-      throw new UserException.BadInput("--machine is empty: give a machine such as x86_64", null);
+      throw new UserException(ExitCode.USAGE, "--machine is empty: give a machine such as x86_64");
     }
     GivenFiles.Given given =
         new GivenFiles.Given(
@@ -163,25 +163,25 @@ public final class CheckCommand implements Callable<Integer> {
 
   private static void requireFile(Path p, String option) {
     if (p != null && !Files.isRegularFile(p)) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           option
               + " "
               + p
               + (Files.exists(p) ? " is not a file" : " does not exist")
-              + ": check the path",
-          null);
+              + ": check the path");
     }
   }
 
   private static void requireDirectory(Path p, String option) {
     if (p != null && !Files.isDirectory(p)) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           option
               + " "
               + p
               + (Files.exists(p) ? " is not a directory" : " does not exist")
-              + ": check the path",
-          null);
+              + ": check the path");
     }
   }
 }

@@ -100,16 +100,16 @@ public final class DemoCommand implements Callable<Integer> {
     PrintWriter out = ctx.out();
     PrintWriter err = ctx.err();
     if (timeoutSeconds < 30 || lingerSeconds < 0 || lingerSeconds >= timeoutSeconds) {
-      throw new UserException.BadInput(
-          "--timeout must be at least 30 s and --linger between 0 and the timeout", null);
+      throw new UserException(
+          ExitCode.USAGE, "--timeout must be at least 30 s and --linger between 0 and the timeout");
     }
     Path home =
         ctx.home()
             .orElseThrow(
                 () ->
-                    new UserException.BadInput(
-                        "cannot find the ftguard checkout: run the demo with ./ftguard from it",
-                        null));
+                    new UserException(
+                        ExitCode.USAGE,
+                        "cannot find the ftguard checkout: run the demo with ./ftguard from it"));
     DebianKernel kernel = kernel(home, kernelAbi);
     err.println("demo: building the module for Debian's " + kernel.abi());
     Path ko =
@@ -139,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                       })
                   .build());
     } catch (VmException e) {
-      throw new UserException.Failed("the VM could not run: " + e.getMessage(), e);
+      throw new UserException(ExitCode.FAILURE, "the VM could not run: " + e.getMessage(), e);
     } finally {
       deleteTree(work);
     }
@@ -163,11 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "; first event %.1f s after the VM started", (first - start) / 1e9)));
     if (!result.findings().isEmpty()) {
       err.println("demo: the kernel reported problems:\n" + DmesgChecker.report(result.findings()));
-      return UserException.FAILURE;
+      return ExitCode.FAILURE.code();
     }
     return result.outcome() instanceof GuestResult.Outcome.Exited(int status) && status == 0
         ? 0
-        : UserException.FAILURE;
+        : ExitCode.FAILURE.code();
   }
 
   private static DebianKernel kernel(Path home, String abi) {
@@ -175,7 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
       KernelCatalog catalog = KernelCatalog.of(home);
       return abi == null ? catalog.defaultKernel() : catalog.require(abi);
     } catch (VmException e) {
-      throw new UserException.Failed(e.getMessage(), e);
+      throw new UserException(ExitCode.FAILURE, e.getMessage(), e);
     }
   }
 
@@ -183,7 +183,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       return Files.createTempDirectory("ftguard-demo-");
     } catch (IOException e) {
-      throw new UserException.Failed("cannot create a temporary directory: " + e.getMessage(), e);
+      throw new UserException(
+          ExitCode.FAILURE, "cannot create a temporary directory: " + e.getMessage(), e);
     }
   }
 

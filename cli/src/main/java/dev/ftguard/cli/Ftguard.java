@@ -50,12 +50,12 @@ public final class Ftguard implements Runnable {
             case UserException u -> {
               err.println("ftguard: " + u.getMessage());
               err.flush();
-              return u.exitCode();
+              return u.exitCode().code();
             }
             case ErrnoException e -> {
               err.println("ftguard: " + e.getMessage());
               err.flush();
-              return UserException.FAILURE;
+              return ExitCode.FAILURE.code();
             }
             default -> throw ex;
           }

@@ -66,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
         throw e;
       }
       diag.fatal(e);
-      return e.exitCode();
+      return e.exitCode().code();
     }
   }
 
@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
         }
       }
     } catch (UserException e) {
-      code = e.exitCode();
+      code = e.exitCode().code();
       throw e;
     } finally {
       Sighup.uninstall();
