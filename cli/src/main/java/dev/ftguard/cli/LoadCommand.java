@@ -160,7 +160,7 @@ public final class LoadCommand implements Callable<Integer> {
    *
    * @param buildRoot the root file system to build in, or null for this machine
    */
-  static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
+  public static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
     Path home =
         ctx.home()
             .orElseThrow(

@@ -1,5 +1,11 @@
-package dev.ftguard.cli;
+package dev.ftguard.demo;
 
+import dev.ftguard.cli.CommandProvider;
+import dev.ftguard.cli.Context;
+import dev.ftguard.cli.ExitCode;
+import dev.ftguard.cli.LoadCommand;
+import dev.ftguard.cli.UserException;
+import dev.ftguard.cli.VersionProvider;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.DmesgChecker;
 import dev.ftguard.vm.GuestFile;
@@ -20,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ftguard demo}: on a machine whose own kernel cannot load modules, boot Debian's kernel in
@@ -70,7 +75,19 @@ public final class DemoCommand implements Callable<Integer> {
       $F unload
       """;
 
-  @ParentCommand Ftguard parent;
+  /** Adds {@code demo} to {@code ftguard} when this artifact is on the class path. */
+  public static final class Provider implements CommandProvider {
+    @Override
+    public Object command(Context context) {
+      return new DemoCommand(context);
+    }
+  }
+
+  private final Context ctx;
+
+  DemoCommand(Context ctx) {
+    this.ctx = ctx;
+  }
 
   @Option(
       names = "--kernel",
@@ -96,7 +113,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Context ctx = parent.context;
     PrintWriter out = ctx.out();
     PrintWriter err = ctx.err();
     if (timeoutSeconds < 30 || lingerSeconds < 0 || lingerSeconds >= timeoutSeconds) {
