@@ -2,8 +2,8 @@ package dev.ftguard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,8 +15,7 @@ class ExitCodeTest {
 
   @Test
   void theDocumentedExitCodesAreTheEnumsCodes() throws Exception {
-    String doc =
-        Files.readString(Path.of(System.getProperty("ftguard.root", "..")).resolve("docs/cli.md"));
+    String doc = Files.readString(Repository.resolve("docs/cli.md"));
     String table = doc.substring(doc.indexOf("## Exit status"));
     table = table.substring(0, table.indexOf("\n\n", table.indexOf("| code |")));
     Matcher row = Pattern.compile("(?m)^\\| (\\d+) \\|").matcher(table);

@@ -7,6 +7,7 @@ import dev.ftguard.abi.Errno;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.TableRejectedException;
+import dev.ftguard.testing.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -386,7 +387,7 @@ class PolicyApplyTest extends CommandLineTest {
 
   @Test
   void showTheDocumentationExamplesRoundTrip() throws Exception {
-    Path examples = Path.of(System.getProperty("ftguard.root"), "docs", "examples");
+    Path examples = Repository.resolve("docs/examples");
     List<String> files;
     try (var s = Files.list(examples)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().map(Path::toString).toList();

@@ -2,9 +2,9 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
@@ -72,8 +72,7 @@ class BuiltinEventsIT {
             FtguardGuest.withTestFiles(FtguardGuest.guest("builtin-events", Duration.ofMinutes(6)))
                 .file(
                     GuestFile.copyOf(
-                        KernelCatalog.repoRoot().resolve("policies/events.yaml"),
-                        "/policies/events.yaml"))
+                        Repository.root().resolve("policies/events.yaml"), "/policies/events.yaml"))
                 .payload(
                     PAYLOAD.formatted(
                         FtguardGuest.FTGUARD,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.cli.ModuleBuildException;
 import dev.ftguard.cli.ModuleBuilder;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.DmesgChecker;
 import dev.ftguard.vm.GuestFile;
@@ -63,7 +64,7 @@ public final class FtguardGuest {
    */
   public static Path module(DebianKernel kernel, String... makeVariables)
       throws ModuleBuildException {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     ModuleBuilder builder =
         new ModuleBuilder(root.resolve("kmod"), root.resolve("it/target/kmod"))
             .withProgress(line -> System.err.println("[kmod " + kernel.series() + "] " + line))
@@ -96,7 +97,7 @@ public final class FtguardGuest {
       throws IOException, InterruptedException {
     Path built = builtHelpers.get(name);
     if (built == null) {
-      Path root = KernelCatalog.repoRoot();
+      Path root = Repository.root();
       Path out = root.resolve("it/target").resolve(name);
       Files.createDirectories(out.getParent());
       run(
@@ -147,7 +148,7 @@ public final class FtguardGuest {
    */
   public static synchronized Path testModule(String label, String name, DebianKernel kernel)
       throws IOException, InterruptedException {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path src = root.resolve("it/src/test/kmod-" + label);
     Path dir = root.resolve("it/target/kmod-" + label + "-" + kernel.abi());
     deleteTree(dir);
@@ -167,7 +168,7 @@ public final class FtguardGuest {
   public static synchronized Path variantModule(
       String label, String moduleName, String... makeVariables)
       throws IOException, InterruptedException {
-    Path dir = copyModuleSources(KernelCatalog.repoRoot().resolve("it/target/kmod-" + label));
+    Path dir = copyModuleSources(Repository.root().resolve("it/target/kmod-" + label));
     make(kernel(), dir, makeVariables);
     return dir.resolve(moduleName + ".ko");
   }
@@ -211,9 +212,7 @@ public final class FtguardGuest {
   public static Path copyModuleSources(Path to) throws IOException {
     deleteTree(to);
     copyTree(
-        KernelCatalog.repoRoot().resolve("kmod"),
-        to,
-        relative -> !ModuleBuilder.isBuildOutput(relative));
+        Repository.root().resolve("kmod"), to, relative -> !ModuleBuilder.isBuildOutput(relative));
     Files.createDirectories(to);
     return to;
   }
@@ -267,7 +266,7 @@ public final class FtguardGuest {
   /** A guest booting this kernel with this build of the module at {@link #MODULE}. */
   public static GuestSpec.Builder guest(
       String name, Duration timeout, DebianKernel kernel, Path module) throws IOException {
-    Path workDir = KernelCatalog.repoRoot().resolve("it/target/vm").resolve(name);
+    Path workDir = Repository.root().resolve("it/target/vm").resolve(name);
     deleteTree(workDir);
     Files.createDirectories(workDir);
     return GuestSpec.builder(kernel)

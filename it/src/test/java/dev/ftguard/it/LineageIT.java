@@ -6,8 +6,8 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -160,8 +160,7 @@ class LineageIT {
     ObjectMapper mapper = new ObjectMapper();
     JsonNode schemaJson =
         mapper.readTree(
-            Files.readString(
-                KernelCatalog.repoRoot().resolve("docs/schema/ftguard-events.schema.json")));
+            Files.readString(Repository.root().resolve("docs/schema/ftguard-events.schema.json")));
     Schema schema =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schemaJson);
     assertThat(lines).hasSizeGreaterThan(10);

@@ -8,8 +8,8 @@ import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Share;
 import dev.ftguard.vm.Vm;
 import java.nio.ByteBuffer;
@@ -160,7 +160,7 @@ class MalformedTableIT {
   void writeEveryMalformedTable() throws Exception {
     base = compile(BASE);
     cases = cases(base);
-    Path dir = KernelCatalog.repoRoot().resolve("it/target/malformed-tables");
+    Path dir = Repository.root().resolve("it/target/malformed-tables");
     FtguardGuest.deleteTree(dir);
     Files.createDirectories(dir.resolve("bad"));
     Files.writeString(dir.resolve("base.yaml"), BASE);

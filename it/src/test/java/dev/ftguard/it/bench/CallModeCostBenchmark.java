@@ -3,9 +3,9 @@ package dev.ftguard.it.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.FtguardGuest;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class CallModeCostBenchmark {
           "guard_minus_skip_" + op + "_ns", s.median("guard " + op) - s.median("skip " + op));
     }
     String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
-    Path out = KernelCatalog.repoRoot().resolve("it/target/bench");
+    Path out = Repository.root().resolve("it/target/bench");
     Files.createDirectories(out);
     Files.writeString(out.resolve("call-mode-cost.json"), json);
     System.out.println("call mode cost figures:\n" + json);

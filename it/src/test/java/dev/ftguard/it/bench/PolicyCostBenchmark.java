@@ -7,9 +7,9 @@ import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ class PolicyCostBenchmark {
 
   @Test
   void decisionCost() throws Exception {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path tables = root.resolve("it/target/bench/tables");
     Files.createDirectories(tables);
     var guest =
