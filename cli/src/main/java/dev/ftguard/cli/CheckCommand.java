@@ -1,7 +1,7 @@
 package dev.ftguard.cli;
 
-import dev.ftguard.check.Facts;
 import dev.ftguard.check.GivenFiles;
+import dev.ftguard.check.KernelReadings;
 import dev.ftguard.check.LiveSystem;
 import dev.ftguard.check.Report;
 import dev.ftguard.policy.Action;
@@ -116,11 +116,11 @@ public final class CheckCommand implements Callable<Integer> {
             Optional.ofNullable(release),
             Optional.ofNullable(machine));
     LiveSystem live = new LiveSystem(root == null ? Path.of("/") : root);
-    List<Facts.DeclaredHook> declared =
+    List<KernelReadings.DeclaredHook> declared =
         policies.isEmpty()
             ? List.of()
             : declaredHooks(PolicyValidateCommand.loadOrExit(ctx, policies));
-    Report report = Report.of(Facts.gather(new GivenFiles(live, given), declared));
+    Report report = Report.of(KernelReadings.gather(new GivenFiles(live, given), declared));
     if (json) {
       out.println(report.jsonText());
     } else {
@@ -131,8 +131,8 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   /** Every function the set hooks by name, once, with where it is declared first. */
-  static List<Facts.DeclaredHook> declaredHooks(PolicySet set) {
-    java.util.Map<String, Facts.DeclaredHook> out = new java.util.LinkedHashMap<>();
+  static List<KernelReadings.DeclaredHook> declaredHooks(PolicySet set) {
+    java.util.Map<String, KernelReadings.DeclaredHook> out = new java.util.LinkedHashMap<>();
     for (Policy p : set.policies()) {
       for (HookDecl h : p.hooks()) {
         boolean deny =
@@ -144,7 +144,8 @@ public final class CheckCommand implements Callable<Integer> {
                             && r.match() instanceof Match.Call c
                             && c.hook().function().equals(h.function()));
         out.putIfAbsent(
-            h.function(), new Facts.DeclaredHook(h.function(), deny, h.location().toString()));
+            h.function(),
+            new KernelReadings.DeclaredHook(h.function(), deny, h.location().toString()));
       }
     }
     return List.copyOf(out.values());
