@@ -11,7 +11,6 @@ import dev.ftguard.policy.table.TableCompiler;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.Share;
-import dev.ftguard.vm.Vm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -183,12 +182,10 @@ class MalformedTableIT {
             CORPUS_DIR,
             CORPUS.getFirst());
     result =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("malformed-table", Duration.ofMinutes(8)))
                 .share(Share.readOnly(dir, "/mt"))
-                .payload(payload)
-                .build());
-    FtguardGuest.assertCleanRun(result);
+                .payload(payload));
     assertThat(result.readOutFile("apply.rc").strip())
         .as(result.readOutFile("apply.out"))
         .isEqualTo("0");

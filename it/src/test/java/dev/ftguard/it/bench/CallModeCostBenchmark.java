@@ -6,7 +6,6 @@ import dev.ftguard.it.FtguardGuest;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,16 +90,14 @@ class CallModeCostBenchmark {
   void callModeCost() throws Exception {
     Path module = FtguardGuest.variantModule("bench", "ftguard", "FTG_TEST_BENCH=1");
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(
                     FtguardGuest.guest("bench-call-mode", Duration.ofMinutes(25)))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), BENCH))
                 .file(GuestFile.copyOf(module, MODULE))
                 .file(GuestFile.copyOf(FtguardGuest.testModule("callloop", "ftg_callloop"), LOOP))
                 .payload(
-                    PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+                    PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS)));
 
     // each state ran its mode: the getppid loop made CALLS hooked calls, the callback ran
     // twice per call in guard mode and once in skip mode (a few more calls from the shell

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ftguard.it.FtguardGuest;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,12 +72,10 @@ class ExecStormBenchmark {
   @Test
   void execStorm() throws Exception {
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("bench-exec-storm", Duration.ofMinutes(8))
                 .payload(
-                    PAYLOAD.formatted(FtguardGuest.FTGUARD, SECONDS, ROUNDS, FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+                    PAYLOAD.formatted(FtguardGuest.FTGUARD, SECONDS, ROUNDS, FtguardGuest.MODULE)));
 
     List<double[]> baseline = windows(r.readOutFile("baseline.txt"));
     List<double[]> withReader = windows(r.readOutFile("with_reader.txt"));

@@ -10,7 +10,6 @@ import dev.ftguard.policy.table.TableCompiler;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,20 +104,17 @@ class PolicyCostBenchmark {
     }
     String sizes = String.join(" ", SIZES.stream().map(String::valueOf).toList());
     GuestResult r =
-        Vm.run(
-            guest
-                .payload(
-                    PAYLOAD.formatted(
-                        BENCH,
-                        FtguardGuest.TEST_HELPER,
-                        TABLES,
-                        ROUNDS,
-                        OPENS,
-                        EXECS,
-                        FtguardGuest.MODULE,
-                        sizes))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+        FtguardGuest.runClean(
+            guest.payload(
+                PAYLOAD.formatted(
+                    BENCH,
+                    FtguardGuest.TEST_HELPER,
+                    TABLES,
+                    ROUNDS,
+                    OPENS,
+                    EXECS,
+                    FtguardGuest.MODULE,
+                    sizes)));
 
     Medians.Samples parsed = Medians.Samples.parse(r.readOutFile("figures.txt"));
     Map<String, List<Double>> samples = parsed.nanos();
