@@ -105,7 +105,10 @@ public final class Errors {
     };
   }
 
-  /** finit_module, or opening the .ko for it. */
+  /**
+   * finit_module, or opening the .ko for it. (Long: one table of the errnos finit_module returns
+   * and what each means for the user; split, it would only be harder to read.)
+   */
   public static UserException load(ErrnoException e, Path ko, String params) {
     if (e.call().equals("open")) {
       return switch (e.errno()) {

@@ -160,7 +160,11 @@ public final class DemoCommand implements Callable<Integer> {
       deleteTree(work);
     }
 
-    long first = firstEventNanos.get();
+    return report(result, firstEventNanos.get(), start, err);
+  }
+
+  /** The outcome and the time to the first event on stderr; the exit status. */
+  private static int report(GuestResult result, long first, long start, PrintWriter err) {
     String outcome =
         switch (result.outcome()) {
           case GuestResult.Outcome.Exited(int status) when status == 0 -> "scenario finished";
