@@ -230,38 +230,7 @@ final class HookRules {
     Set<String> traceable = f.traceable().known().orElse(null);
     Map<String, EnabledFunction> enabled = f.enabled().known().orElse(null);
     for (KernelReadings.DeclaredHook d : f.declared()) {
-      String fn = d.function();
-      if (symbols != null && !symbols.contains(fn)) {
-        problems.add(fn + " (" + d.where() + "): not in kallsyms: no such function in this kernel");
-        continue;
-      }
-      if (traceable != null && !traceable.contains(fn)) {
-        problems.add(
-            fn
-                + " ("
-                + d.where()
-                + "): not traceable (not in available_filter_functions: inlined, notrace or init code)");
-        continue;
-      }
-      EnabledFunction line = enabled == null ? null : enabled.get(fn);
-      if (d.mayDeny()
-          && line != null
-          && line.ipModify()
-          && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
-        problems.add(
-            fn
-                + " ("
-                + d.where()
-                + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
-      }
-      if (d.mayDeny()
-          && f.targets().stream().anyMatch(t -> t.ipModify() && t.symbol().equals(fn))) {
-        problems.add(
-            fn
-                + " ("
-                + d.where()
-                + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
-      }
+      problems.addAll(problems(f, d, symbols, traceable, enabled));
     }
     if (symbols == null) {
       undecided.add("kallsyms: " + f.symbols().explain());
@@ -287,5 +256,47 @@ final class HookRules {
           id, title, "not checked: " + String.join("; ", undecided), "run as root (sudo) to check");
     }
     return Check.pass(id, title, "all " + n + " in kallsyms and traceable");
+  }
+
+  /** Why the declared hook {@code d} will not be hooked; a reading that is null is not known. */
+  private static List<String> problems(
+      KernelReadings f,
+      KernelReadings.DeclaredHook d,
+      Set<String> symbols,
+      Set<String> traceable,
+      Map<String, EnabledFunction> enabled) {
+    List<String> out = new ArrayList<>();
+    String fn = d.function();
+    if (symbols != null && !symbols.contains(fn)) {
+      out.add(fn + " (" + d.where() + "): not in kallsyms: no such function in this kernel");
+      return out;
+    }
+    if (traceable != null && !traceable.contains(fn)) {
+      out.add(
+          fn
+              + " ("
+              + d.where()
+              + "): not traceable (not in available_filter_functions: inlined, notrace or init code)");
+      return out;
+    }
+    EnabledFunction line = enabled == null ? null : enabled.get(fn);
+    if (d.mayDeny()
+        && line != null
+        && line.ipModify()
+        && !(f.ftguardLoaded() || line.ownedBy("ftguard"))) {
+      out.add(
+          fn
+              + " ("
+              + d.where()
+              + "): already redirected by another ftrace user, so its deny rules cannot attach (EBUSY)");
+    }
+    if (d.mayDeny() && f.targets().stream().anyMatch(t -> t.ipModify() && t.symbol().equals(fn))) {
+      out.add(
+          fn
+              + " ("
+              + d.where()
+              + "): the module's built-in hooks redirect it; a deny rule on it cannot attach (EBUSY): audit it, or use the built-in event");
+    }
+    return out;
   }
 }
