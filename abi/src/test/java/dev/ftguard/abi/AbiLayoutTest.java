@@ -3,6 +3,7 @@ package dev.ftguard.abi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -30,22 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AbiLayoutTest {
   @TempDir Path tmp;
-
-  static Path repoRoot() {
-    String prop = System.getProperty("ftguard.root");
-    if (prop != null && !prop.isBlank() && Files.isRegularFile(header(Path.of(prop)))) {
-      return Path.of(prop).toAbsolutePath();
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(header(p))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException(
-        "kmod/include/uapi/ftguard.h not found above "
-            + Path.of("").toAbsolutePath()
-            + "; run from the repository or pass -Dftguard.root=<repo root>");
-  }
 
   static Path header(Path root) {
     return root.resolve("kmod/include/uapi/ftguard.h");
@@ -179,7 +164,7 @@ class AbiLayoutTest {
             "-Wall",
             "-Werror",
             "-I",
-            header(repoRoot()).getParent().toString(),
+            header(Repository.root()).getParent().toString(),
             "-o",
             tmp.resolve("abi_probe").toString(),
             c.toString());
@@ -199,7 +184,7 @@ class AbiLayoutTest {
       fail(
           "gcc rejected the program generated from the Java ABI mirror (a name Java uses is missing"
               + " or different in "
-              + header(repoRoot())
+              + header(Repository.root())
               + "):\n"
               + cc.output());
     }
@@ -221,7 +206,7 @@ class AbiLayoutTest {
 
   @Test
   void everyNameOfTheHeaderHasAJavaMirror() throws IOException {
-    String text = Files.readString(header(repoRoot()));
+    String text = Files.readString(header(Repository.root()));
     Set<String> constants = new TreeSet<>();
     Matcher define = Pattern.compile("(?m)^#define\\s+(FTG_\\w+)").matcher(text);
     while (define.find()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ftguard.abi.EventType;
 import dev.ftguard.agent.export.ExportRecord;
 import dev.ftguard.agent.metrics.AgentMetrics;
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * schema and docs/events.md, docs/export.md and docs/metrics.md follow.
  */
 class EventTypeDocsTest {
-  static final Path ROOT = Path.of(System.getProperty("ftguard.root", ".."));
+  static final Path ROOT = Repository.root();
   static final List<String> TYPES = EventType.jsonNames();
 
   @Test

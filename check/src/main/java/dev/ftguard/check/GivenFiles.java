@@ -14,7 +14,7 @@ import java.util.Set;
  * taken from it: {@code /boot/config-R} and {@code /boot/System.map-R} stand in where they exist,
  * the rest is reported as not checked.
  */
-public final class GivenFiles implements FactsSource {
+public final class GivenFiles implements ReadingSource {
   /** What was given; empty: read from the running system. */
   public record Given(
       Optional<Path> config,

@@ -25,11 +25,11 @@ public record Report(Optional<String> release, Optional<String> machine, List<Ch
   }
 
   /** Reads the facts from {@code source} and runs every rule. */
-  public static Report of(FactsSource source) {
-    return of(Facts.gather(source));
+  public static Report of(ReadingSource source) {
+    return of(KernelReadings.gather(source));
   }
 
-  public static Report of(Facts facts) {
+  public static Report of(KernelReadings facts) {
     return new Report(facts.release().known(), facts.machine().known(), Rules.all(facts));
   }
 

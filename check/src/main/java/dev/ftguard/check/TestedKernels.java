@@ -134,45 +134,8 @@ public record TestedKernels(List<Series> series) {
       if (body.isEmpty()) {
         continue;
       }
-      String[] f = body.split("\\s+");
-      if (f.length != 5) {
-        throw new Malformed(
-            source
-                + ":"
-                + n
-                + ": "
-                + f.length
-                + " field"
-                + (f.length == 1 ? "" : "s")
-                + ", expected 5 (series suite security compiler role): '"
-                + body
-                + "'");
-      }
-      Matcher m = SERIES.matcher(f[0]);
-      if (!m.matches()) {
-        throw new Malformed(
-            source + ":" + n + ": series '" + f[0] + "' is not MAJOR.MINOR (such as 6.1)");
-      }
-      String suite = name(source, n, "suite", f[1]);
-      Optional<String> security =
-          f[2].equals("-") ? Optional.empty() : Optional.of(name(source, n, "security", f[2]));
-      String compiler = name(source, n, "compiler", f[3]);
-      boolean isDefault =
-          switch (f[4]) {
-            case "default" -> true;
-            case "-" -> false;
-            default ->
-                throw new Malformed(
-                    source + ":" + n + ": role '" + f[4] + "' is neither 'default' nor '-'");
-          };
-      Series s =
-          new Series(
-              Integer.parseInt(m.group(1)),
-              Integer.parseInt(m.group(2)),
-              suite,
-              security,
-              compiler,
-              isDefault);
+      Series s = series(source, n, body);
+      boolean isDefault = s.isDefault();
       for (Series o : out) {
         if (o.name().equals(s.name())) {
           throw new Malformed(source + ":" + n + ": series " + s.name() + " is listed twice");
@@ -203,6 +166,48 @@ public record TestedKernels(List<Series> series) {
     }
     out.sort(Comparator.comparing(Series::version));
     return new TestedKernels(out);
+  }
+
+  /** One line's five fields: {@code series suite security compiler role}. */
+  private static Series series(String source, int n, String body) {
+    String[] f = body.split("\\s+");
+    if (f.length != 5) {
+      throw new Malformed(
+          source
+              + ":"
+              + n
+              + ": "
+              + f.length
+              + " field"
+              + (f.length == 1 ? "" : "s")
+              + ", expected 5 (series suite security compiler role): '"
+              + body
+              + "'");
+    }
+    Matcher m = SERIES.matcher(f[0]);
+    if (!m.matches()) {
+      throw new Malformed(
+          source + ":" + n + ": series '" + f[0] + "' is not MAJOR.MINOR (such as 6.1)");
+    }
+    String suite = name(source, n, "suite", f[1]);
+    Optional<String> security =
+        f[2].equals("-") ? Optional.empty() : Optional.of(name(source, n, "security", f[2]));
+    String compiler = name(source, n, "compiler", f[3]);
+    boolean isDefault =
+        switch (f[4]) {
+          case "default" -> true;
+          case "-" -> false;
+          default ->
+              throw new Malformed(
+                  source + ":" + n + ": role '" + f[4] + "' is neither 'default' nor '-'");
+        };
+    return new Series(
+        Integer.parseInt(m.group(1)),
+        Integer.parseInt(m.group(2)),
+        suite,
+        security,
+        compiler,
+        isDefault);
   }
 
   private static String name(String source, int line, String field, String value) {

@@ -3,6 +3,7 @@ package dev.ftguard.check;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,19 +27,8 @@ import org.junit.jupiter.api.Test;
  * with FTG_DEFINE_WRAPPER.
  */
 class HookTargetsTest {
-  /** The directory holding kmod/, found by walking up from the working directory. */
-  static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    for (Path d = p; d != null; d = d.getParent()) {
-      if (Files.isDirectory(d.resolve("kmod"))) {
-        return d;
-      }
-    }
-    throw new AssertionError("no kmod/ above " + p);
-  }
-
   static String source(String name) throws IOException {
-    return uncommented(Files.readString(repoRoot().resolve("kmod").resolve(name)));
+    return uncommented(Files.readString(Repository.root().resolve("kmod").resolve(name)));
   }
 
   /** Comments out, so a commented-out entry or call does not count. */
@@ -49,7 +39,7 @@ class HookTargetsTest {
   /** Every kmod/*.c, by file name, comments out. */
   static Map<String, String> kmodSources() throws IOException {
     Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> files = Files.list(repoRoot().resolve("kmod"))) {
+    try (Stream<Path> files = Files.list(Repository.root().resolve("kmod"))) {
       for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".c")).toList()) {
         out.put(f.getFileName().toString(), uncommented(Files.readString(f)));
       }

@@ -187,12 +187,12 @@ final class Host {
         });
   }
 
-  FactsSource source() {
+  ReadingSource source() {
     return new GivenFiles(live(), given);
   }
 
-  Facts facts() {
-    return Facts.gather(source());
+  KernelReadings facts() {
+    return KernelReadings.gather(source());
   }
 
   Report report() {

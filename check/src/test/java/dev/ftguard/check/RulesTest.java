@@ -242,8 +242,8 @@ class RulesTest {
   @Test
   void theTestedRowUsesTheSeriesItIsGiven() {
     TestedKernels one = TestedKernels.parse("6.6 trixie - gcc-14 default\n", "test.conf");
-    Facts f = host.facts();
-    assertThat(Rules.tested(f, one).detail())
+    KernelReadings f = host.facts();
+    assertThat(ReleaseRules.tested(f, one).detail())
         .isEqualTo(
             "6.1 (6.1.0-13-amd64): outside the tested range: older than the oldest series tested in"
                 + " CI, Debian 6.6 (trixie). ftguard is built and tested on 6.6 (trixie) only");
@@ -627,7 +627,7 @@ class RulesTest {
     assertThat(c.detail())
         .startsWith(
             "enforced (module.sig_enforce=Y): the kernel refuses unsigned modules (EKEYREJECTED)");
-    assertThat(c.fix()).isEqualTo(Rules.SIGN_FIX);
+    assertThat(c.fix()).isEqualTo(LoadingRules.SIGN_FIX);
   }
 
   @Test
@@ -651,7 +651,7 @@ class RulesTest {
     Check c = status(host.check("secure_boot"), Status.WARN);
     assertThat(c.detail())
         .startsWith("on (" + host.path(Host.SECURE_BOOT) + "): distribution kernels");
-    assertThat(c.fix()).isEqualTo(Rules.SIGN_FIX);
+    assertThat(c.fix()).isEqualTo(LoadingRules.SIGN_FIX);
   }
 
   @Test
@@ -746,8 +746,8 @@ class RulesTest {
 
   // ---- functions policies hook by name (ftguard check --policy) -----------------------------
 
-  Check declared(Facts.DeclaredHook... hooks) {
-    return Rules.declaredHooks(Facts.gather(host.source(), List.of(hooks)));
+  Check declared(KernelReadings.DeclaredHook... hooks) {
+    return Rules.declaredHooks(KernelReadings.gather(host.source(), List.of(hooks)));
   }
 
   @Test
@@ -756,16 +756,17 @@ class RulesTest {
     host.write("/sys/kernel/tracing/available_filter_functions", "vfs_mkdir\ninet_bind\n");
     Check c =
         declared(
-            new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"),
-            new Facts.DeclaredHook("inet_bind", false, "p.yaml:8:7"));
+            new KernelReadings.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"),
+            new KernelReadings.DeclaredHook("inet_bind", false, "p.yaml:8:7"));
     assertThat(c.status()).isEqualTo(Status.PASS);
     assertThat(c.detail()).isEqualTo("all 2 in kallsyms and traceable");
     // and the report has the check only when policies were given
     assertThat(host.report().checks()).noneMatch(x -> x.id().equals("policy.hooks"));
     assertThat(
             Report.of(
-                    Facts.gather(
-                        host.source(), List.of(new Facts.DeclaredHook("vfs_mkdir", false, "x"))))
+                    KernelReadings.gather(
+                        host.source(),
+                        List.of(new KernelReadings.DeclaredHook("vfs_mkdir", false, "x"))))
                 .checks())
         .anyMatch(x -> x.id().equals("policy.hooks"));
   }
@@ -780,10 +781,10 @@ class RulesTest {
         "taken (1) R I   \ttramp: 0xffffffffc0000000 (klp_ftrace_handler+0x0/0x100) ->ftrace_ops_list_func+0x0/0x100");
     Check c =
         declared(
-            new Facts.DeclaredHook("no_such", false, "p.yaml:3:7"),
-            new Facts.DeclaredHook("inlined_one", false, "p.yaml:5:7"),
-            new Facts.DeclaredHook("taken", true, "p.yaml:7:7"),
-            new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:9:7"));
+            new KernelReadings.DeclaredHook("no_such", false, "p.yaml:3:7"),
+            new KernelReadings.DeclaredHook("inlined_one", false, "p.yaml:5:7"),
+            new KernelReadings.DeclaredHook("taken", true, "p.yaml:7:7"),
+            new KernelReadings.DeclaredHook("vfs_mkdir", false, "p.yaml:9:7"));
     assertThat(c.status()).isEqualTo(Status.WARN);
     assertThat(c.detail())
         .startsWith("3 of 4 will not be hooked: ")
@@ -792,16 +793,18 @@ class RulesTest {
         .contains("taken (p.yaml:7:7): already redirected by another ftrace user")
         .doesNotContain("vfs_mkdir (");
     // an audit-only hook shares a redirected function
-    assertThat(declared(new Facts.DeclaredHook("taken", false, "p.yaml:7:7")).status())
+    assertThat(declared(new KernelReadings.DeclaredHook("taken", false, "p.yaml:7:7")).status())
         .isEqualTo(Status.PASS);
   }
 
   @Test
   void aDenyOnAFunctionTheBuiltInHooksRedirectCannotAttach() {
-    Check c = declared(new Facts.DeclaredHook("security_file_open", true, "p.yaml:4:7"));
+    Check c = declared(new KernelReadings.DeclaredHook("security_file_open", true, "p.yaml:4:7"));
     assertThat(c.status()).isEqualTo(Status.WARN);
     assertThat(c.detail()).contains("the module's built-in hooks redirect it");
-    assertThat(declared(new Facts.DeclaredHook("security_file_open", false, "p.yaml:4:7")).status())
+    assertThat(
+            declared(new KernelReadings.DeclaredHook("security_file_open", false, "p.yaml:4:7"))
+                .status())
         .isEqualTo(Status.PASS);
   }
 
@@ -809,7 +812,7 @@ class RulesTest {
   void declaredHooksWithoutRootAreNotChecked() {
     host.write("/proc/kallsyms", "0000000000000000 T vfs_mkdir\n");
     host.rootOnly.add("/sys/kernel/tracing");
-    Check c = declared(new Facts.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"));
+    Check c = declared(new KernelReadings.DeclaredHook("vfs_mkdir", false, "p.yaml:3:7"));
     assertThat(c.status()).isEqualTo(Status.WARN);
     assertThat(c.detail()).startsWith("not checked: traceability: ");
     assertThat(c.fix()).isEqualTo("run as root (sudo) to check");

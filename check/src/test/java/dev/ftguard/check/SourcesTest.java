@@ -118,7 +118,7 @@ class SourcesTest {
 
   @Test
   void theLiveSystemReadsWhatTheChecksNeed() {
-    Facts f = host.facts();
+    KernelReadings f = host.facts();
     assertThat(f.release())
         .isEqualTo(Reading.found(Host.RELEASE, host.path("/proc/sys/kernel/osrelease").toString()));
     assertThat(f.machine().known()).contains("x86_64");
@@ -180,7 +180,7 @@ class SourcesTest {
     Files.writeString(tracefs.resolve("available_filter_functions"), "commit_creds\n");
     Files.writeString(tracefs.resolve("enabled_functions"), "commit_creds (1) R I  \n");
     host.given(given(config, kallsyms, tracefs, null, "x86_64"));
-    Facts f = host.facts();
+    KernelReadings f = host.facts();
     assertThat(f.config()).isInstanceOf(Reading.Found.class);
     assertThat(f.config().known().orElseThrow().isYes("CONFIG_KPROBES")).isFalse();
     assertThat(f.symbols().known()).contains(Set.of("commit_creds"));
@@ -204,7 +204,7 @@ class SourcesTest {
     host.write("/boot/config-" + r, host.configText());
     host.write("/lib/modules/" + r + "/build/Makefile", "");
     host.given(given(null, null, null, r, null));
-    Facts f = host.facts();
+    KernelReadings f = host.facts();
     assertThat(f.release()).isEqualTo(Reading.found(r, "--release"));
     assertThat(f.config()).isEqualTo(host.live().readConfig(host.path("/boot/config-" + r)));
     assertThat(f.symbols()).isInstanceOf(Reading.Skipped.class);
@@ -245,7 +245,7 @@ class SourcesTest {
   @Test
   void theRunningReleaseGivenExplicitlyIsStillLive() {
     host.given(given(null, null, null, Host.RELEASE, null));
-    Facts f = host.facts();
+    KernelReadings f = host.facts();
     assertThat(f.symbols().known().orElseThrow()).hasSize(11);
     assertThat(f.lockdown().known()).contains("none");
     assertThat(host.report().exitCode()).isZero();

@@ -1,8 +1,8 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.abi.DecisionEvent.Action;
-import dev.ftguard.check.Facts;
 import dev.ftguard.check.GivenFiles;
+import dev.ftguard.check.KernelReadings;
 import dev.ftguard.check.LiveSystem;
 import dev.ftguard.check.Report;
 import dev.ftguard.policy.HookDecl;
@@ -102,11 +102,11 @@ public final class CheckCommand implements Callable<Integer> {
     requireDirectory(tracefs, "--tracefs");
     requireDirectory(root, "--root");
     if (release != null && release.isBlank()) {
-      throw new UserException.BadInput(
-          "--release is empty: give a kernel release such as 6.1.0-13-amd64", null);
+      throw new UserException(
+          ExitCode.USAGE, "--release is empty: give a kernel release such as 6.1.0-13-amd64");
     }
     if (machine != null && machine.isBlank()) {
-      throw new UserException.BadInput("--machine is empty: give a machine such as x86_64", null);
+      throw new UserException(ExitCode.USAGE, "--machine is empty: give a machine such as x86_64");
     }
     GivenFiles.Given given =
         new GivenFiles.Given(
@@ -116,11 +116,11 @@ public final class CheckCommand implements Callable<Integer> {
             Optional.ofNullable(release),
             Optional.ofNullable(machine));
     LiveSystem live = new LiveSystem(root == null ? Path.of("/") : root);
-    List<Facts.DeclaredHook> declared =
+    List<KernelReadings.DeclaredHook> declared =
         policies.isEmpty()
             ? List.of()
             : declaredHooks(PolicyValidateCommand.loadOrExit(ctx, policies));
-    Report report = Report.of(Facts.gather(new GivenFiles(live, given), declared));
+    Report report = Report.of(KernelReadings.gather(new GivenFiles(live, given), declared));
     if (json) {
       out.println(report.jsonText());
     } else {
@@ -131,8 +131,8 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   /** Every function the set hooks by name, once, with where it is declared first. */
-  static List<Facts.DeclaredHook> declaredHooks(PolicySet set) {
-    java.util.Map<String, Facts.DeclaredHook> out = new java.util.LinkedHashMap<>();
+  static List<KernelReadings.DeclaredHook> declaredHooks(PolicySet set) {
+    java.util.Map<String, KernelReadings.DeclaredHook> out = new java.util.LinkedHashMap<>();
     for (Policy p : set.policies()) {
       for (HookDecl h : p.hooks()) {
         boolean deny =
@@ -144,7 +144,8 @@ public final class CheckCommand implements Callable<Integer> {
                             && r.match() instanceof Match.Call c
                             && c.hook().function().equals(h.function()));
         out.putIfAbsent(
-            h.function(), new Facts.DeclaredHook(h.function(), deny, h.location().toString()));
+            h.function(),
+            new KernelReadings.DeclaredHook(h.function(), deny, h.location().toString()));
       }
     }
     return List.copyOf(out.values());
@@ -163,25 +164,25 @@ public final class CheckCommand implements Callable<Integer> {
 
   private static void requireFile(Path p, String option) {
     if (p != null && !Files.isRegularFile(p)) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           option
               + " "
               + p
               + (Files.exists(p) ? " is not a file" : " does not exist")
-              + ": check the path",
-          null);
+              + ": check the path");
     }
   }
 
   private static void requireDirectory(Path p, String option) {
     if (p != null && !Files.isDirectory(p)) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           option
               + " "
               + p
               + (Files.exists(p) ? " is not a directory" : " does not exist")
-              + ": check the path",
-          null);
+              + ": check the path");
     }
   }
 }

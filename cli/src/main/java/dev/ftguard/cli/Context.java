@@ -102,7 +102,8 @@ public record Context(
     try {
       return Files.readString(paths.osRelease()).trim();
     } catch (IOException e) {
-      throw new UserException.Failed(
+      throw new UserException(
+          ExitCode.FAILURE,
           "cannot read the kernel release from "
               + paths.osRelease()
               + ": "

@@ -48,7 +48,7 @@ final class Diagnostics {
 
   /** The error that ends the program, with its exit status. */
   void fatal(UserException e) {
-    line("error", e.getMessage(), e.exitCode());
+    line("error", e.getMessage(), e.exitCode().code());
   }
 
   /** Progress and summaries. */

@@ -53,7 +53,7 @@ public final class EventsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (count < 0) {
-      throw new UserException.BadInput("--count " + count + " is negative: give 1 or more", null);
+      throw new UserException(ExitCode.USAGE, "--count " + count + " is negative: give 1 or more");
     }
     Context ctx = parent.context;
     Path device = ctx.paths().device();
@@ -83,7 +83,7 @@ public final class EventsCommand implements Callable<Integer> {
         ctx.err().flush();
       }
     } catch (UserException e) {
-      code = e.exitCode();
+      code = e.exitCode().code();
       throw e;
     } finally {
       stop.finished(code, hook);

@@ -1,6 +1,7 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.nativeio.ErrnoException;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +19,7 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       RunCommand.class,
       VerifyCommand.class,
-      DemoCommand.class,
-      PolicyCommand.class,
-      CommandLine.HelpCommand.class
+      PolicyCommand.class
     },
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Run 'ftguard COMMAND --help' for a command's options. See docs/cli.md."})
@@ -41,6 +40,10 @@ public final class Ftguard implements Runnable {
   /** A command line wired to {@code context}, with ftguard's error handling. */
   public static CommandLine commandLine(Context context) {
     CommandLine cl = new CommandLine(new Ftguard(context));
+    for (CommandProvider provider : ServiceLoader.load(CommandProvider.class)) {
+      cl.addSubcommand(provider.command(context));
+    }
+    cl.addSubcommand(new CommandLine.HelpCommand());
     cl.setOut(context.out());
     cl.setErr(context.err());
     cl.setExecutionExceptionHandler(
@@ -50,12 +53,12 @@ public final class Ftguard implements Runnable {
             case UserException u -> {
               err.println("ftguard: " + u.getMessage());
               err.flush();
-              return u.exitCode();
+              return u.exitCode().code();
             }
             case ErrnoException e -> {
               err.println("ftguard: " + e.getMessage());
               err.flush();
-              return UserException.FAILURE;
+              return ExitCode.FAILURE.code();
             }
             default -> throw ex;
           }

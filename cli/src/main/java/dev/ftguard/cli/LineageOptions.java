@@ -45,12 +45,13 @@ final class LineageOptions {
       return Optional.empty();
     }
     if (ancestors < 0 || ancestors > 64) {
-      throw new UserException.BadInput(
-          "--ancestors " + ancestors + " is out of range: give 0 to 64", null);
+      throw new UserException(
+          ExitCode.USAGE, "--ancestors " + ancestors + " is out of range: give 0 to 64");
     }
     if (maxEntries < 16 || maxEntries > 10_000_000) {
-      throw new UserException.BadInput(
-          "--process-table-max " + maxEntries + " is out of range: give 16 to 10000000", null);
+      throw new UserException(
+          ExitCode.USAGE,
+          "--process-table-max " + maxEntries + " is out of range: give 16 to 10000000");
     }
     ProcFs procfs = ProcFs.host();
     ProcessTable table =

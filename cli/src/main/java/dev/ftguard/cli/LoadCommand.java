@@ -86,22 +86,24 @@ public final class LoadCommand implements Callable<Integer> {
   public Integer call() {
     Context ctx = parent.context;
     if (bufferKb != null && (bufferKb < 64 || bufferKb > 65536)) {
-      throw new UserException.BadInput(
-          "--buffer-kb " + bufferKb + " is out of range: give 64 to 65536 (KiB per CPU)", null);
+      throw new UserException(
+          ExitCode.USAGE,
+          "--buffer-kb " + bufferKb + " is out of range: give 64 to 65536 (KiB per CPU)");
     }
     if (ko != null && (kernelRelease != null || kdir != null || buildRoot != null || buildOnly)) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           "--ko loads a given module; --kernel-release, --kdir, --build-root and --build-only are"
               + " for building: use one or the other",
           null);
     }
     if (buildRoot != null && !Files.isDirectory(buildRoot.resolve("usr/bin"))) {
-      throw new UserException.BadInput(
+      throw new UserException(
+          ExitCode.USAGE,
           "--build-root "
               + buildRoot
               + " is not a root file system (no usr/bin): give the directory of a chroot holding the"
-              + " kernel's headers and compiler",
-          null);
+              + " kernel's headers and compiler");
     }
     Path module = ko;
     if (module == null) {
@@ -122,8 +124,8 @@ public final class LoadCommand implements Callable<Integer> {
         return 0;
       }
     } else if (!Files.isRegularFile(module)) {
-      throw new UserException.BadInput(
-          "module file " + module + " does not exist or is not a file: check --ko", null);
+      throw new UserException(
+          ExitCode.USAGE, "module file " + module + " does not exist or is not a file: check --ko");
     }
     String params =
         String.join(
@@ -158,15 +160,15 @@ public final class LoadCommand implements Callable<Integer> {
    *
    * @param buildRoot the root file system to build in, or null for this machine
    */
-  static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
+  public static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
     Path home =
         ctx.home()
             .orElseThrow(
                 () ->
-                    new UserException.BadInput(
+                    new UserException(
+                        ExitCode.USAGE,
                         "cannot find the module sources: set FTGUARD_HOME to the directory holding"
-                            + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE",
-                        null));
+                            + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE"));
     Path cache = ModuleBuilder.defaultCacheDir(ctx.env());
     var err = ctx.err();
     ModuleBuilder builder =

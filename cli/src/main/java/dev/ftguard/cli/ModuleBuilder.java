@@ -2,22 +2,17 @@ package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.check.LiveSystem;
-import dev.ftguard.verify.Finding;
 import dev.ftguard.verify.Report;
 import dev.ftguard.verify.Verifier;
 import dev.ftguard.verify.VerifyException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,16 +22,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * (Over 500 lines: building, caching and verifying are one transaction here; issue 11 splits the
- * make run out of {@link #build}.)
- *
- * <p>Builds {@code ftguard.ko} from the module sources against a kernel build directory (KDIR) and
+ * Builds {@code ftguard.ko} from the module sources against a kernel build directory (KDIR) and
  * caches the result.
  *
  * <p>The sources are copied to a fresh build directory and built with {@code make -C KDIR
@@ -178,43 +168,18 @@ public final class ModuleBuilder {
    */
   public Path build(Path kdir, String release) throws ModuleBuildException {
     checkSources();
-    Path hostKdir = onHost(kdir);
-    if (!Files.isRegularFile(hostKdir.resolve("Makefile"))) {
-      throw new ModuleBuildException(
-          ModuleBuildException.Kind.HEADERS_MISSING,
-          "no kernel build directory for "
-              + release
-              + " at "
-              + kdir
-              + (buildRoot == null ? "" : " in the build root " + buildRoot)
-              + (Files.isDirectory(hostKdir) ? " (it has no Makefile)" : "")
-              + ": "
-              + headersHint(release),
-          null,
-          List.of(),
-          null);
-    }
+    requireHeaders(kdir, release);
     String hash = sourceHash(kdir);
     Path target = releaseDir(release).resolve(hash);
     Path ko = target.resolve(Abi.MODULE_FILE);
     if (Files.isRegularFile(ko)) {
       progress.accept("using cached " + ko);
-      verify(ko, true, target.resolve("build.log"), new ArrayDeque<>());
+      new ModuleVerification(verifier, progress)
+          .verify(ko, true, target.resolve("build.log"), new ArrayDeque<>());
       return ko;
     }
     Path log = target.resolve("build.log");
-    Path buildDir;
-    try {
-      Files.createDirectories(target);
-      buildDir =
-          buildRoot == null
-              ? Files.createTempDirectory(target, "build-")
-              : Files.createTempDirectory(
-                  Files.createDirectories(buildRoot.resolve("tmp")), "ftguard-build-");
-      copyTree(sourceDir, buildDir);
-    } catch (IOException | UncheckedIOException e) {
-      throw io("cannot prepare the build directory under " + target, e);
-    }
+    Path buildDir = prepareBuildDir(target);
     progress.accept(
         "building "
             + Abi.MODULE_FILE
@@ -223,67 +188,10 @@ public final class ModuleBuilder {
             + " with "
             + kdir
             + (buildRoot == null ? "" : " in the build root " + buildRoot));
-    List<String> cmd = new ArrayList<>();
-    if (buildRoot != null) {
-      cmd.addAll(inBuildRoot(buildRoot));
-    }
-    cmd.add(make);
-    cmd.add("-C");
-    cmd.add(kdir.toString());
-    cmd.add("M=" + (buildRoot == null ? buildDir : "/" + buildRoot.relativize(buildDir)));
-    cmd.add("-j" + Runtime.getRuntime().availableProcessors());
-    cmd.addAll(makeArgs);
-    cmd.add("modules");
     ArrayDeque<String> tail = new ArrayDeque<>();
-    int exit;
-    try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-      w.write("$ " + String.join(" ", cmd) + "\n");
-      Process p;
-      try {
-        p = new ProcessBuilder(cmd).directory(buildDir.toFile()).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        throw new ModuleBuildException(
-            ModuleBuildException.Kind.TOOL_MISSING,
-            "cannot run "
-                + make
-                + " ("
-                + e.getMessage()
-                + "): install the build tools (Debian/Ubuntu: apt-get install build-essential)",
-            null,
-            List.of(),
-            e);
-      }
-      p.getOutputStream().close();
-      try (var r =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          w.write(line);
-          w.write('\n');
-          progress.accept(line);
-          tail.addLast(line);
-          if (tail.size() > LOG_TAIL_LINES) {
-            tail.removeFirst();
-          }
-        }
-      }
-      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new ModuleBuildException(
-            ModuleBuildException.Kind.MAKE_FAILED,
-            "make did not finish within " + timeoutMinutes + " minutes; see " + log,
-            log,
-            List.copyOf(tail),
-            null);
-      }
-      exit = p.exitValue();
-      w.write("exit status " + exit + "\n");
-    } catch (IOException e) {
-      throw io("cannot run the build or write its log " + log, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw io("interrupted while building", e);
-    }
+    int exit =
+        new MakeRun(make, makeCommand(kdir, buildDir), buildDir, log, progress, tail)
+            .run(timeoutMinutes);
     if (exit != 0) {
       throw new ModuleBuildException(
           ModuleBuildException.Kind.MAKE_FAILED,
@@ -308,7 +216,67 @@ public final class ModuleBuilder {
           List.copyOf(tail),
           null);
     }
-    verify(built, false, log, tail);
+    new ModuleVerification(verifier, progress).verify(built, false, log, tail);
+    store(built, ko, buildDir);
+    progress.accept("built " + ko);
+    return ko;
+  }
+
+  /** KDIR (inside the build root, if any) must have a Makefile. */
+  private void requireHeaders(Path kdir, String release) throws ModuleBuildException {
+    Path hostKdir = onHost(kdir);
+    if (!Files.isRegularFile(hostKdir.resolve("Makefile"))) {
+      throw new ModuleBuildException(
+          ModuleBuildException.Kind.HEADERS_MISSING,
+          "no kernel build directory for "
+              + release
+              + " at "
+              + kdir
+              + (buildRoot == null ? "" : " in the build root " + buildRoot)
+              + (Files.isDirectory(hostKdir) ? " (it has no Makefile)" : "")
+              + ": "
+              + headersHint(release),
+          null,
+          List.of(),
+          null);
+    }
+  }
+
+  /** A fresh directory with a copy of the sources: under the cache entry, or the build root. */
+  private Path prepareBuildDir(Path target) throws ModuleBuildException {
+    try {
+      Files.createDirectories(target);
+      Path buildDir =
+          buildRoot == null
+              ? Files.createTempDirectory(target, "build-")
+              : Files.createTempDirectory(
+                  Files.createDirectories(buildRoot.resolve("tmp")), "ftguard-build-");
+      copyTree(sourceDir, buildDir);
+      return buildDir;
+    } catch (IOException | UncheckedIOException e) {
+      throw io("cannot prepare the build directory under " + target, e);
+    }
+  }
+
+  /** {@code make -C KDIR M=BUILDDIR -jN ARGS modules}, in the build root if there is one. */
+  private List<String> makeCommand(Path kdir, Path buildDir) {
+    List<String> cmd = new ArrayList<>();
+    if (buildRoot != null) {
+      cmd.addAll(inBuildRoot(buildRoot));
+    }
+    cmd.add(make);
+    cmd.add("-C");
+    cmd.add(kdir.toString());
+    cmd.add("M=" + (buildRoot == null ? buildDir : "/" + buildRoot.relativize(buildDir)));
+    cmd.add("-j" + Runtime.getRuntime().availableProcessors());
+    cmd.addAll(makeArgs);
+    cmd.add("modules");
+    return cmd;
+  }
+
+  /** Caches the verified module at {@code ko} and removes the build and older builds. */
+  private void store(Path built, Path ko, Path buildDir) throws ModuleBuildException {
+    Path target = ko.getParent();
     try {
       Path tmp = target.resolve(Abi.MODULE_FILE + ".tmp");
       Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -318,82 +286,6 @@ public final class ModuleBuilder {
     } catch (IOException | UncheckedIOException e) {
       throw io("cannot store the built module in " + target, e);
     }
-    progress.accept("built " + ko);
-    return ko;
-  }
-
-  /**
-   * Verifies a module; on findings, appends them to the log (and its tail) and fails.
-   *
-   * @param cached whether {@code ko} is the cached module (else a fresh build, not yet cached)
-   */
-  private void verify(Path ko, boolean cached, Path log, ArrayDeque<String> tail)
-      throws ModuleBuildException {
-    Report report;
-    try {
-      report = verifier.verify(ko);
-    } catch (VerifyException e) {
-      throw new ModuleBuildException(
-          ModuleBuildException.Kind.UNVERIFIED,
-          "cannot prove that the hook wrappers of " + ko + " never tail-call: " + e.getMessage(),
-          Files.isRegularFile(log) ? log : null,
-          List.copyOf(tail),
-          e);
-    }
-    if (report.clean()) {
-      progress.accept(
-          "verified "
-              + ko
-              + ": "
-              + report.wrappers().size()
-              + (report.wrappers().size() == 1 ? " wrapper" : " wrappers")
-              + ", each reaches its original only through calls");
-      return;
-    }
-    List<String> lines = new ArrayList<>();
-    lines.add("ftguard verify: " + report.findings().size() + " tail call(s) in " + ko + ":");
-    for (Finding f : report.findings()) {
-      lines.add("  " + f.describe());
-    }
-    try {
-      Files.writeString(
-          log,
-          String.join("\n", lines) + "\n",
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      lines.add("(cannot append this to " + log + ": " + e.getMessage() + ")");
-    }
-    for (String l : lines) {
-      progress.accept(l);
-      tail.addLast(l);
-      if (tail.size() > LOG_TAIL_LINES) {
-        tail.removeFirst();
-      }
-    }
-    String wrappers =
-        report.findings().stream()
-            .map(Finding::wrapper)
-            .distinct()
-            .collect(Collectors.joining(", "));
-    throw new ModuleBuildException(
-        ModuleBuildException.Kind.TAIL_CALL,
-        (cached ? "the cached " : "the built ")
-            + Abi.MODULE_FILE
-            + " is unsafe: hook wrapper "
-            + wrappers
-            + " reaches its original through a tail call ("
-            + report.findings().getFirst().describe()
-            + "), so the first call of the hooked function would loop forever; the wrappers must"
-            + " be compiled with -fno-optimize-sibling-calls (kmod/Kbuild). "
-            + (cached ? "Delete it to rebuild: " : "The module was not cached: ")
-            + ko
-            + "; full log: "
-            + log,
-        log,
-        List.copyOf(tail),
-        null);
   }
 
   /**
@@ -549,7 +441,7 @@ public final class ModuleBuilder {
         });
   }
 
-  private static ModuleBuildException io(String message, Exception e) {
+  static ModuleBuildException io(String message, Exception e) {
     return new ModuleBuildException(
         ModuleBuildException.Kind.IO, message + ": " + e.getMessage(), null, List.of(), e);
   }

@@ -114,8 +114,8 @@ final class OutputOptions {
   static long size(String text) {
     Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new UserException.BadInput(
-          "--rotate-size " + text + " is not a size: write e.g. 64k, 100M or 1G", null);
+      throw new UserException(
+          ExitCode.USAGE, "--rotate-size " + text + " is not a size: write e.g. 64k, 100M or 1G");
     }
     long n = Long.parseLong(m.group(1));
     int shift =
@@ -126,7 +126,7 @@ final class OutputOptions {
           default -> 0;
         };
     if (n > (Long.MAX_VALUE >> shift)) {
-      throw new UserException.BadInput("--rotate-size " + text + " is too large", null);
+      throw new UserException(ExitCode.USAGE, "--rotate-size " + text + " is too large");
     }
     return n << shift;
   }
@@ -142,7 +142,7 @@ final class OutputOptions {
               new MetricsConfig(
                   metricsAddress == null ? MetricsConfig.LOOPBACK : metricsAddress, metricsPort)));
     } catch (MetricsConfigException e) {
-      throw new UserException.BadInput(e.getMessage(), e);
+      throw new UserException(ExitCode.USAGE, e.getMessage(), e);
     }
   }
 
@@ -155,13 +155,13 @@ final class OutputOptions {
         long b = burst != null ? burst : Math.max(1, (long) Math.ceil(rateLimit));
         limiter = Optional.of(new RateLimiter(RateLimit.of(rateLimit, b)));
       } else if (burst != null) {
-        throw new UserException.BadInput("--burst needs --rate-limit", null);
+        throw new UserException(ExitCode.USAGE, "--burst needs --rate-limit");
       }
       Sink sink;
       if (file == null) {
         if (rotateSize != null || rotateKeep != null || noCompress) {
-          throw new UserException.BadInput(
-              "--rotate-size, --rotate-keep and --no-compress need --output FILE", null);
+          throw new UserException(
+              ExitCode.USAGE, "--rotate-size, --rotate-keep and --no-compress need --output FILE");
         }
         sink = StreamSink.stdout(FlushPolicy.everyLine());
       } else {
@@ -182,9 +182,10 @@ final class OutputOptions {
               .<dev.ftguard.agent.export.ExportListener>map(m -> m::dropped)
               .orElse(dev.ftguard.agent.export.ExportListener.NONE));
     } catch (ExportConfigException e) {
-      throw new UserException.BadInput(e.getMessage(), e);
+      throw new UserException(ExitCode.USAGE, e.getMessage(), e);
     } catch (IOException e) {
-      throw new UserException.Failed("cannot open the output " + file + ": " + e.getMessage(), e);
+      throw new UserException(
+          ExitCode.FAILURE, "cannot open the output " + file + ": " + e.getMessage(), e);
     }
   }
 }

@@ -81,7 +81,7 @@ public final class PolicyApplyCommand implements Callable<Integer> {
     if (!applied.failedHooks().isEmpty()) {
       ctx.err().println("ftguard: warning: " + applied.hookSummary());
       ctx.err().flush();
-      return UserException.HOOKS_NOT_ATTACHED;
+      return ExitCode.HOOKS_NOT_ATTACHED.code();
     }
     return 0;
   }

@@ -105,13 +105,13 @@ final class PolicyPipeline {
     for (Path f : files) {
       if (Files.isDirectory(f)) {
         throw new PolicyFailure(
-            new UserException.BadInput(
+            new UserException(
+                ExitCode.USAGE,
                 "policy file "
                     + f
                     + " is a directory: give the .yaml files in it (e.g. "
                     + f
-                    + "/*.yaml)",
-                null));
+                    + "/*.yaml)"));
       }
     }
     LoadResult result;
@@ -119,27 +119,32 @@ final class PolicyPipeline {
       result = PolicyLoader.loadFiles(files);
     } catch (NoSuchFileException e) {
       throw new PolicyFailure(
-          new UserException.BadInput(
-              "policy file " + e.getFile() + " does not exist: check the path", e));
+          new UserException(
+              ExitCode.USAGE, "policy file " + e.getFile() + " does not exist: check the path", e));
     } catch (AccessDeniedException e) {
       throw new PolicyFailure(
-          new UserException.BadInput(
+          new UserException(
+              ExitCode.USAGE,
               "cannot read policy file "
                   + e.getFile()
                   + ": permission denied (check its mode, or run with sudo)",
               e));
     } catch (CharacterCodingException e) {
       throw new PolicyFailure(
-          new UserException.BadInput(
-              "cannot read policy file: " + e.getMessage() + ": save it as UTF-8", e));
+          new UserException(
+              ExitCode.USAGE,
+              "cannot read policy file: " + e.getMessage() + ": save it as UTF-8",
+              e));
     } catch (IOException e) {
-      throw new PolicyFailure(new UserException.Failed("cannot read policy files: " + e, e));
+      throw new PolicyFailure(
+          new UserException(ExitCode.FAILURE, "cannot read policy files: " + e, e));
     }
     return switch (result) {
       case LoadResult.Invalid(List<PolicyError> errors) ->
           throw new PolicyFailure(
               errors,
-              new UserException.InvalidPolicy(
+              new UserException(
+                  ExitCode.INVALID_POLICY,
                   plural(errors.size(), "error", "errors")
                       + " in "
                       + plural(files.size(), "policy file", "policy files")
@@ -170,7 +175,7 @@ final class PolicyPipeline {
   /**
    * Refuses a module of another ABI version before writing anything to it.
    *
-   * @throws UserException.Incompatible (8)
+   * @throws UserException {@link ExitCode#INCOMPATIBLE}
    */
   static Stats checkAbi(ControlDevice dev, Path device) {
     Stats stats;
@@ -230,7 +235,8 @@ final class PolicyPipeline {
     } catch (TableFormatException | IndexOutOfBoundsException ignored) {
       // the kernel's offset did not lead to a rule: say it in general terms
     }
-    return new UserException.TableRejected(
+    return new UserException(
+        ExitCode.TABLE_REJECTED,
         rule
             + " is refused: the running kernel does not mark the function as safe to fail (its"
             + " error-injection list; a kernel built without one allows system call entries only,"

@@ -60,7 +60,8 @@ public final class PolicyShowCommand implements Callable<Integer> {
     try {
       policies = PolicyTables.read(t.bytes());
     } catch (TableFormatException e) {
-      throw new UserException.Incompatible(
+      throw new UserException(
+          ExitCode.INCOMPATIBLE,
           "the kernel holds a rule table (generation "
               + Long.toUnsignedString(t.generation())
               + ", "

@@ -23,7 +23,8 @@ final class PolicyTables {
       return TableCompiler.compile(set);
     } catch (TableTooLargeException e) {
       throw new PolicyFailure(
-          new UserException.InvalidPolicy(
+          new UserException(
+              ExitCode.INVALID_POLICY,
               "the policies are valid but too large for the kernel: "
                   + e.getMessage()
                   + "; nothing was applied"));

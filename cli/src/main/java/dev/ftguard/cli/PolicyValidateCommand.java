@@ -45,12 +45,12 @@ public final class PolicyValidateCommand implements Callable<Integer> {
 
   /** Warns on stderr about declared functions this kernel cannot hook. */
   static void warnAboutHooks(Context ctx, PolicySet set) {
-    List<dev.ftguard.check.Facts.DeclaredHook> declared = CheckCommand.declaredHooks(set);
+    List<dev.ftguard.check.KernelReadings.DeclaredHook> declared = CheckCommand.declaredHooks(set);
     if (declared.isEmpty()) {
       return;
     }
     var facts =
-        dev.ftguard.check.Facts.gather(
+        dev.ftguard.check.KernelReadings.gather(
             new dev.ftguard.check.LiveSystem(java.nio.file.Path.of("/")), declared);
     var check = dev.ftguard.check.Rules.declaredHooks(facts);
     if (check.status() != dev.ftguard.check.Status.PASS

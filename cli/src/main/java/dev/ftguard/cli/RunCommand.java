@@ -66,19 +66,13 @@ public final class RunCommand implements Callable<Integer> {
         throw e;
       }
       diag.fatal(e);
-      return e.exitCode();
+      return e.exitCode().code();
     }
   }
 
   private int run(Context ctx, Diagnostics diag) {
     // Validate and compile before touching the device: invalid policies never get near it.
-    PolicyPipeline.Compiled compiled;
-    try {
-      compiled = PolicyPipeline.compile(files);
-    } catch (PolicyFailure f) {
-      diag.policyErrors(f.policyErrors());
-      throw f.summary();
-    }
+    PolicyPipeline.Compiled compiled = compile(diag);
     Path device = ctx.paths().device();
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
@@ -87,17 +81,7 @@ public final class RunCommand implements Callable<Integer> {
     Optional<LineageOptions.Lineage> lineage = lineageOptions.start(metrics);
     PumpOutput sink =
         exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);
-    Runnable flush =
-        exporter == null
-            ? StopSignal.flushing(out, ctx.err())
-            : () -> {
-              try {
-                exporter.flush();
-              } catch (IOException e) {
-                // reported by the loop; nothing more to do at exit
-              }
-              ctx.err().flush();
-            };
+    Runnable flush = flushing(ctx, out, exporter);
     metrics.ifPresent(
         m ->
             diag.info(
@@ -116,62 +100,105 @@ public final class RunCommand implements Callable<Integer> {
                       metrics.ifPresent(
                           m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
               .lineage(lineage);
-      try {
-        daemon.start(compiled);
-      } catch (PolicyFailure f) {
-        throw f.summary();
-      }
-      diag.info(
-          "applied generation "
-              + Long.toUnsignedString(daemon.current().generation())
-              + ": "
-              + PolicyDaemon.counts(compiled)
-              + "; streaming events as pid "
-              + ProcessHandle.current().pid()
-              + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
-              + " stay in force after exit)");
+      start(diag, daemon, compiled);
       hook = stop.install(StopSignal.GRACE, flush);
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {
         diag.error("cannot handle SIGHUP in this JVM (-Xrs?): reload by changing a policy file");
       }
-      PolicyWatcher watcher = watch(diag, daemon);
-      try {
-        EventPump.Summary s;
-        try {
-          s = daemon.run(EventPump.Options.of(true, 0, null));
-        } catch (ErrnoException e) {
-          throw Errors.deviceCall(e, device);
-        }
-        diag.info(
-            EventPump.describe(s).substring("ftguard: ".length())
-                + "; "
-                + PolicyPipeline.plural(daemon.reloads(), "reload", "reloads")
-                + (daemon.failedReloads() > 0 ? ", " + daemon.failedReloads() + " failed" : "")
-                + "; generation "
-                + Long.toUnsignedString(daemon.current().generation())
-                + " stays in force");
-      } finally {
-        if (watcher != null) {
-          watcher.close();
-        }
-      }
+      stream(diag, daemon, device);
     } catch (UserException e) {
-      code = e.exitCode();
+      code = e.exitCode().code();
       throw e;
     } finally {
       Sighup.uninstall();
-      if (exporter != null) {
-        try {
-          exporter.close();
-        } catch (IOException e) {
-          diag.error("closing the output failed: " + e.getMessage());
-        }
-      }
-      metrics.ifPresent(AgentMetrics::close);
-      lineage.ifPresent(l -> l.enricher().close());
+      close(diag, exporter, metrics, lineage);
       stop.finished(code, hook);
     }
     return code;
+  }
+
+  private PolicyPipeline.Compiled compile(Diagnostics diag) {
+    try {
+      return PolicyPipeline.compile(files);
+    } catch (PolicyFailure f) {
+      diag.policyErrors(f.policyErrors());
+      throw f.summary();
+    }
+  }
+
+  /** What the stop signal runs before the JVM exits: the output flushed. */
+  private static Runnable flushing(Context ctx, OutputStream out, Exporter exporter) {
+    if (exporter == null) {
+      return StopSignal.flushing(out, ctx.err());
+    }
+    return () -> {
+      try {
+        exporter.flush();
+      } catch (IOException e) {
+        // reported by the loop; nothing more to do at exit
+      }
+      ctx.err().flush();
+    };
+  }
+
+  /** Puts the compiled table in force and says so. */
+  private static void start(
+      Diagnostics diag, PolicyDaemon daemon, PolicyPipeline.Compiled compiled) {
+    try {
+      daemon.start(compiled);
+    } catch (PolicyFailure f) {
+      throw f.summary();
+    }
+    diag.info(
+        "applied generation "
+            + Long.toUnsignedString(daemon.current().generation())
+            + ": "
+            + PolicyDaemon.counts(compiled)
+            + "; streaming events as pid "
+            + ProcessHandle.current().pid()
+            + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
+            + " stay in force after exit)");
+  }
+
+  /** Streams events (reloading on file changes) until stopped, then sums up. */
+  private void stream(Diagnostics diag, PolicyDaemon daemon, Path device) {
+    PolicyWatcher watcher = watch(diag, daemon);
+    try {
+      EventPump.Summary s;
+      try {
+        s = daemon.run(EventPump.Options.of(true, 0, null));
+      } catch (ErrnoException e) {
+        throw Errors.deviceCall(e, device);
+      }
+      diag.info(
+          EventPump.describe(s).substring("ftguard: ".length())
+              + "; "
+              + PolicyPipeline.plural(daemon.reloads(), "reload", "reloads")
+              + (daemon.failedReloads() > 0 ? ", " + daemon.failedReloads() + " failed" : "")
+              + "; generation "
+              + Long.toUnsignedString(daemon.current().generation())
+              + " stays in force");
+    } finally {
+      if (watcher != null) {
+        watcher.close();
+      }
+    }
+  }
+
+  private static void close(
+      Diagnostics diag,
+      Exporter exporter,
+      Optional<AgentMetrics> metrics,
+      Optional<LineageOptions.Lineage> lineage) {
+    if (exporter != null) {
+      try {
+        exporter.close();
+      } catch (IOException e) {
+        diag.error("closing the output failed: " + e.getMessage());
+      }
+    }
+    metrics.ifPresent(AgentMetrics::close);
+    lineage.ifPresent(l -> l.enricher().close());
   }
 
   private PolicyWatcher watch(Diagnostics diag, PolicyDaemon daemon) {

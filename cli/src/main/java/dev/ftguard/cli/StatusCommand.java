@@ -45,7 +45,8 @@ public final class StatusCommand implements Callable<Integer> {
         out.println(EventJson.line(o));
         out.flush();
       }
-      throw new UserException.NotLoaded(
+      throw new UserException(
+          ExitCode.NOT_LOADED,
           "ftguard module is not loaded (no " + ctx.paths().sysModule() + "): run `ftguard load`");
     }
     Path device = ctx.paths().device();
@@ -82,13 +83,13 @@ public final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     if (stats.abiVersion() != Abi.ABI_VERSION) {
-      throw new UserException.Incompatible(
+      throw new UserException(
+          ExitCode.INCOMPATIBLE,
           "the loaded module speaks ABI version "
               + stats.abiVersion()
               + ", this ftguard expects "
               + Abi.ABI_VERSION
-              + ": reload a matching module (ftguard unload && ftguard load)",
-          null);
+              + ": reload a matching module (ftguard unload && ftguard load)");
     }
     return 0;
   }

@@ -75,7 +75,8 @@ public final class VerifyCommand implements Callable<Integer> {
       }
     }
     if (findings > 0) {
-      throw new UserException.TailCall(
+      throw new UserException(
+          ExitCode.TAIL_CALL,
           plural(findings, "tail call")
               + " in "
               + String.join(", ", failing)
@@ -89,8 +90,9 @@ public final class VerifyCommand implements Callable<Integer> {
 
   static UserException error(VerifyException e) {
     return switch (e.kind()) {
-      case DECODER_MISSING -> new UserException.Failed(e.getMessage(), e);
-      default -> new UserException.BadInput(e.getMessage(), e);
+      case DECODER_MISSING -> new UserException(ExitCode.FAILURE, e.getMessage(), e);
+      case UNREADABLE, NOT_ELF, NOT_X86_64_RELOCATABLE, NO_WRAPPERS, BAD_WRAPPERS ->
+          new UserException(ExitCode.USAGE, e.getMessage(), e);
     };
   }
 

@@ -217,7 +217,7 @@ class CheckCommandTest extends CommandLineTest {
   @Test
   void aMissingGivenFileIsBadInput() {
     Path missing = tmp.resolve("nope");
-    assertThat(run("check", "--config", missing.toString())).isEqualTo(UserException.USAGE);
+    assertThat(run("check", "--config", missing.toString())).isEqualTo(ExitCode.USAGE.code());
     assertThat(out()).isEmpty();
     assertThat(err())
         .isEqualTo("ftguard: --config " + missing + " does not exist: check the path\n");

@@ -51,6 +51,13 @@ class CliTest extends CommandLineTest {
   }
 
   @Test
+  void theDemoIsNotPartOfTheCli() {
+    // `ftguard demo` comes from the demo module's jar (CommandProvider), absent here
+    assertThat(run("demo")).isEqualTo(2);
+    assertThat(err()).contains("Unmatched argument at index 0: 'demo'");
+  }
+
+  @Test
   void noCommandIsAUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err()).contains("missing COMMAND").contains("Usage: ftguard");

@@ -100,7 +100,8 @@ class EventPumpTest {
   void abiVersionMismatchIsRefused() {
     source.abiVersion = Abi.ABI_VERSION + 1;
     assertThatThrownBy(() -> pump(EventPump.Options.of(false, 0, null)).run())
-        .isInstanceOf(UserException.Incompatible.class)
+        .isInstanceOfSatisfying(
+            UserException.class, u -> assertThat(u.exitCode()).isEqualTo(ExitCode.INCOMPATIBLE))
         .hasMessageContaining("ABI version " + (Abi.ABI_VERSION + 1));
   }
 

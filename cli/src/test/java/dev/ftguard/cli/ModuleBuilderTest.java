@@ -107,7 +107,7 @@ class ModuleBuilderTest {
               assertThat(Errors.build(e).getMessage())
                   .contains("last lines of the build log")
                   .contains("error: broken");
-              assertThat(Errors.build(e).exitCode()).isEqualTo(UserException.BUILD_FAILED);
+              assertThat(Errors.build(e).exitCode()).isEqualTo(ExitCode.BUILD_FAILED);
             });
     assertThat(runs()).isZero();
   }

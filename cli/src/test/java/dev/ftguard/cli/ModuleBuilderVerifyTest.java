@@ -102,7 +102,7 @@ class ModuleBuilderVerifyTest {
                   .anyMatch(l -> l.contains("wrap_execve+0x") && l.contains("retpoline thunk"));
               assertThat(e.log()).content().contains("ftguard verify: 1 tail call(s)");
               UserException u = Errors.build(e);
-              assertThat(u.exitCode()).isEqualTo(UserException.BUILD_FAILED);
+              assertThat(u.exitCode()).isEqualTo(ExitCode.BUILD_FAILED);
               assertThat(u.getMessage()).contains("last lines of the build log");
             });
     assertThat(b.cachedModule(kdir, "6.1.0-test")).doesNotExist();

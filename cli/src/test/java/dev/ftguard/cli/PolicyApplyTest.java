@@ -7,6 +7,7 @@ import dev.ftguard.abi.Errno;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.TableRejectedException;
+import dev.ftguard.testing.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,7 +149,7 @@ class PolicyApplyTest extends CommandLineTest {
     device.setError =
         new TableRejectedException(paths.device().toString(), Errno.EINVAL, Abi.TERR_GLOB, 0x230);
     assertThat(run("policy", "apply", a.toString()))
-        .isEqualTo(UserException.TABLE_REJECTED)
+        .isEqualTo(ExitCode.TABLE_REJECTED.code())
         .isEqualTo(10);
     assertThat(device.table).isNull();
     assertThat(err().lines()).hasSize(1);
@@ -386,7 +387,7 @@ class PolicyApplyTest extends CommandLineTest {
 
   @Test
   void showTheDocumentationExamplesRoundTrip() throws Exception {
-    Path examples = Path.of(System.getProperty("ftguard.root"), "docs", "examples");
+    Path examples = Repository.resolve("docs/examples");
     List<String> files;
     try (var s = Files.list(examples)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().map(Path::toString).toList();
@@ -450,7 +451,7 @@ class PolicyApplyTest extends CommandLineTest {
             new dev.ftguard.abi.CallHookInfo(1, 0, -Errno.EINVAL, 1, 0, 0, "vfs_mkdir"));
     assertThat(run("policy", "apply", f.toString()))
         .as(err())
-        .isEqualTo(UserException.HOOKS_NOT_ATTACHED);
+        .isEqualTo(ExitCode.HOOKS_NOT_ATTACHED.code());
     assertThat(out())
         .contains(
             "hooked 1 of 2 functions; not hooked (their rules do nothing): vfs_mkdir (EINVAL: not traceable");
@@ -487,7 +488,7 @@ class PolicyApplyTest extends CommandLineTest {
     device.setError =
         new TableRejectedException(
             "d", Errno.EINVAL, Abi.TERR_NOT_INJECTABLE, (int) (rulesAt + Abi.Rul.ACTION));
-    assertThat(run("policy", "apply", f.toString())).isEqualTo(UserException.TABLE_REJECTED);
+    assertThat(run("policy", "apply", f.toString())).isEqualTo(ExitCode.TABLE_REJECTED.code());
     assertThat(err())
         .contains(
             "policy 'watch', rule 'locked': deny on __x64_sys_mkdirat is refused: the running kernel does not mark the function as safe to fail");

@@ -54,7 +54,7 @@ class PolicyCommandTest extends CommandLineTest {
             tmp.resolve("bad.yaml"),
             POLICY.replace("binary:", "binnary:").replace("deny", "deny\n      errno: EPREM"));
     assertThat(run("policy", "validate", bad.toString()))
-        .isEqualTo(UserException.INVALID_POLICY)
+        .isEqualTo(ExitCode.INVALID_POLICY.code())
         .isEqualTo(9);
     assertThat(out()).isEmpty();
     assertThat(err().lines().toList())
@@ -85,7 +85,7 @@ class PolicyCommandTest extends CommandLineTest {
   @Test
   void missingFileIsBadInput() {
     Path missing = tmp.resolve("missing.yaml");
-    assertThat(run("policy", "validate", missing.toString())).isEqualTo(UserException.USAGE);
+    assertThat(run("policy", "validate", missing.toString())).isEqualTo(ExitCode.USAGE.code());
     assertThat(err())
         .isEqualTo("ftguard: policy file " + missing + " does not exist: check the path\n");
   }

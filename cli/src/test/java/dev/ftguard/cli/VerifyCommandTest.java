@@ -101,7 +101,8 @@ class VerifyCommandTest extends CommandLineTest {
   void aTailCallIsExit11WithTheInstruction() throws Exception {
     Path clean = assemble("clean", CLEAN);
     Path tail = assemble("tail", TAIL);
-    assertThat(run("verify", clean.toString(), tail.toString())).isEqualTo(UserException.TAIL_CALL);
+    assertThat(run("verify", clean.toString(), tail.toString()))
+        .isEqualTo(ExitCode.TAIL_CALL.code());
     assertThat(out())
         .contains(clean + ": 1 wrapper, no tail call")
         .contains(tail + ": 1 tail call in 1 of 2 wrappers\n")
@@ -145,7 +146,7 @@ class VerifyCommandTest extends CommandLineTest {
   @Test
   void aFileThatIsNoModuleIsBadInput() throws Exception {
     Path text = Files.writeString(tmp.resolve("notes.ko"), "not a module\n");
-    assertThat(run("verify", text.toString())).isEqualTo(UserException.USAGE);
+    assertThat(run("verify", text.toString())).isEqualTo(ExitCode.USAGE.code());
     assertThat(err())
         .isEqualTo(
             "ftguard: "
@@ -154,7 +155,7 @@ class VerifyCommandTest extends CommandLineTest {
 
     errText.getBuffer().setLength(0);
     Path noList = assemble("plain", "\t.text\nf:\n\tret\n");
-    assertThat(run("verify", noList.toString())).isEqualTo(UserException.USAGE);
+    assertThat(run("verify", noList.toString())).isEqualTo(ExitCode.USAGE.code());
     assertThat(err()).startsWith("ftguard: " + noList + " has no .ftg_wrappers section");
 
     errText.getBuffer().setLength(0);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,7 @@ class AllOrNoneIT {
   void aConflictingHookRollsBackTheHooksAlreadyInstalled() throws Exception {
     Path twin = FtguardGuest.variantModule("twin", TWIN, "MODNAME=" + TWIN);
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("all-or-none", Duration.ofMinutes(3))
                 .file(GuestFile.copyOf(twin, "/twin.ko"))
                 .payload(
@@ -40,10 +39,7 @@ class AllOrNoneIT {
                         rmmod ftguard
                         cat $T/enabled_functions > /out/enabled_after_unload
                         """
-                        .formatted(FtguardGuest.MODULE, TWIN))
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                        .formatted(FtguardGuest.MODULE, TWIN)));
     assertThat(r.readOutFile("twin.rc").strip()).as(r.readOutFile("twin.err")).isNotEqualTo("0");
     assertThat(r.readOutFile("twin_loaded").strip()).isEqualTo("0");
     assertThat(r.dmesg())

@@ -2,10 +2,9 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +23,6 @@ class BuiltinEventsIT {
 
   private static final String PAYLOAD =
       """
-            set -u
             F=%1$s
             T=%2$s
             ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
@@ -32,11 +30,7 @@ class BuiltinEventsIT {
             $F load --ko %3$s
             $F run --policy /policies/events.yaml > /out/run.jsonl 2> /out/run.err &
             d=$!
-            i=0
-            until grep -q '"reason":"start"' /out/run.jsonl 2>/dev/null; do
-              i=$((i + 1)); [ $i -le 600 ] || { echo "daemon did not start" >&2; cat /out/run.err >&2; exit 1; }
-              sleep 0.1
-            done
+            daemon_started
             mkdir -p /root/.ssh && echo "ssh-ed25519 AAAA ftg" >> /root/.ssh/authorized_keys
             $T connect 127.0.0.1 9 > /dev/null
             $T bind 127.0.0.1 4555 > /dev/null
@@ -50,15 +44,9 @@ class BuiltinEventsIT {
             echo $victim > /out/victim.txt
             kill -TERM $victim
             wait $victim 2>/dev/null
-            i=0
-            until grep -q '"rule":"signal"' /out/run.jsonl 2>/dev/null; do
-              i=$((i + 1)); [ $i -le 300 ] || { echo "no signal line" >&2; exit 1; }
-              sleep 0.1
-            done
+            await 300 "no signal line" has '"rule":"signal"' 1
             sleep 1
-            kill -TERM $d
-            wait $d
-            echo $? > /out/run.rc
+            stop_daemon
             $F unload
             """;
 
@@ -68,20 +56,18 @@ class BuiltinEventsIT {
   @BeforeAll
   void boot() throws Exception {
     run =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("builtin-events", Duration.ofMinutes(6)))
                 .file(
                     GuestFile.copyOf(
-                        KernelCatalog.repoRoot().resolve("policies/events.yaml"),
-                        "/policies/events.yaml"))
+                        Repository.root().resolve("policies/events.yaml"), "/policies/events.yaml"))
                 .payload(
-                    PAYLOAD.formatted(
-                        FtguardGuest.FTGUARD,
-                        FtguardGuest.TEST_HELPER,
-                        FtguardGuest.MODULE,
-                        FtguardGuest.HELLO_MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(run);
+                    FtguardGuest.daemonScript(
+                        PAYLOAD.formatted(
+                            FtguardGuest.FTGUARD,
+                            FtguardGuest.TEST_HELPER,
+                            FtguardGuest.MODULE,
+                            FtguardGuest.HELLO_MODULE))));
     lines = FtguardGuest.readJsonLines(run, "run.jsonl");
   }
 

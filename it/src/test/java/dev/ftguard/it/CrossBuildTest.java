@@ -2,7 +2,7 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ftguard.vm.KernelCatalog;
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -30,7 +30,7 @@ class CrossBuildTest {
 
   @Test
   void moduleBuildsForArm64WithoutWarnings() throws Exception {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path kdir = arm64Headers(root);
     assertThat(onPath(CROSS_COMPILE + "gcc"))
         .as(CROSS_COMPILE + "gcc on PATH: run scripts/setup (installs gcc-aarch64-linux-gnu)")

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +101,7 @@ class DeclaredHooksIT {
   @BeforeAll
   void boot() throws Exception {
     run =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("declared-hooks", Duration.ofMinutes(6)))
                 .payload(
                     PAYLOAD.formatted(
@@ -110,9 +109,7 @@ class DeclaredHooksIT {
                         FtguardGuest.TEST_HELPER,
                         HOOKS.strip(),
                         REFUSED.strip(),
-                        FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(run);
+                        FtguardGuest.MODULE)));
     calls =
         FtguardGuest.readJsonLines(run, "events.jsonl").stream()
             .filter(l -> l.get("type").asString().equals("call"))

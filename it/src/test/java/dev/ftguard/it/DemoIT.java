@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.cli.Context;
 import dev.ftguard.cli.Ftguard;
-import dev.ftguard.vm.KernelCatalog;
+import dev.ftguard.testing.Repository;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.HashMap;
@@ -23,7 +23,7 @@ class DemoIT {
     StringWriter err = new StringWriter();
     Context system = Context.system();
     Map<String, String> properties = new HashMap<>(system.properties());
-    properties.put("ftguard.home", KernelCatalog.repoRoot().toString());
+    properties.put("ftguard.home", Repository.root().toString());
     Context context =
         new Context(
             new PrintWriter(out, true),

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -53,13 +52,10 @@ class DoubleCallIT {
   @Test
   void guardModeRunsTheCallbackTwicePerCallAndSkipModeOnce() throws Exception {
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("double-call", Duration.ofMinutes(4)))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), "/ftgbench"))
-                .payload(PAYLOAD.formatted(FtguardGuest.MODULE, TARGET, COUNTED, TRACED))
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                .payload(PAYLOAD.formatted(FtguardGuest.MODULE, TARGET, COUNTED, TRACED)));
     // each hit-counter window holds COUNTED execs, the exec of ftgbench and that of the
     // second ftgtest (the first one's exec is already in h0): nothing else runs in the guest
     int execs = COUNTED + 2;

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class DropAccountingIT {
   void everyLostRecordIsCountedAndEveryKeptOneDelivered() throws Exception {
     String f = FtguardGuest.FTGUARD;
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("drop-accounting", Duration.ofMinutes(4))
                 .payload(
                     """
@@ -36,10 +35,7 @@ class DropAccountingIT {
                         %s status --json > /out/after.json
                         %s unload
                         """
-                        .formatted(f, FtguardGuest.MODULE, EXECS, f, f, f, f))
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                        .formatted(f, FtguardGuest.MODULE, EXECS, f, f, f, f)));
     JsonNode before = FtguardGuest.readJson(r, "before.json");
     JsonNode after = FtguardGuest.readJson(r, "after.json");
     List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");

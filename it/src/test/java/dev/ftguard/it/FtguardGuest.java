@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.cli.ModuleBuildException;
 import dev.ftguard.cli.ModuleBuilder;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.DmesgChecker;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.GuestSpec;
 import dev.ftguard.vm.KernelCatalog;
+import dev.ftguard.vm.Vm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +65,7 @@ public final class FtguardGuest {
    */
   public static Path module(DebianKernel kernel, String... makeVariables)
       throws ModuleBuildException {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     ModuleBuilder builder =
         new ModuleBuilder(root.resolve("kmod"), root.resolve("it/target/kmod"))
             .withProgress(line -> System.err.println("[kmod " + kernel.series() + "] " + line))
@@ -96,7 +98,7 @@ public final class FtguardGuest {
       throws IOException, InterruptedException {
     Path built = builtHelpers.get(name);
     if (built == null) {
-      Path root = KernelCatalog.repoRoot();
+      Path root = Repository.root();
       Path out = root.resolve("it/target").resolve(name);
       Files.createDirectories(out.getParent());
       run(
@@ -147,7 +149,7 @@ public final class FtguardGuest {
    */
   public static synchronized Path testModule(String label, String name, DebianKernel kernel)
       throws IOException, InterruptedException {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path src = root.resolve("it/src/test/kmod-" + label);
     Path dir = root.resolve("it/target/kmod-" + label + "-" + kernel.abi());
     deleteTree(dir);
@@ -167,7 +169,7 @@ public final class FtguardGuest {
   public static synchronized Path variantModule(
       String label, String moduleName, String... makeVariables)
       throws IOException, InterruptedException {
-    Path dir = copyModuleSources(KernelCatalog.repoRoot().resolve("it/target/kmod-" + label));
+    Path dir = copyModuleSources(Repository.root().resolve("it/target/kmod-" + label));
     make(kernel(), dir, makeVariables);
     return dir.resolve(moduleName + ".ko");
   }
@@ -211,9 +213,7 @@ public final class FtguardGuest {
   public static Path copyModuleSources(Path to) throws IOException {
     deleteTree(to);
     copyTree(
-        KernelCatalog.repoRoot().resolve("kmod"),
-        to,
-        relative -> !ModuleBuilder.isBuildOutput(relative));
+        Repository.root().resolve("kmod"), to, relative -> !ModuleBuilder.isBuildOutput(relative));
     Files.createDirectories(to);
     return to;
   }
@@ -267,7 +267,7 @@ public final class FtguardGuest {
   /** A guest booting this kernel with this build of the module at {@link #MODULE}. */
   public static GuestSpec.Builder guest(
       String name, Duration timeout, DebianKernel kernel, Path module) throws IOException {
-    Path workDir = KernelCatalog.repoRoot().resolve("it/target/vm").resolve(name);
+    Path workDir = Repository.root().resolve("it/target/vm").resolve(name);
     deleteTree(workDir);
     Files.createDirectories(workDir);
     return GuestSpec.builder(kernel)
@@ -323,6 +323,54 @@ public final class FtguardGuest {
       }
     }
     return out;
+  }
+
+  /**
+   * Boots the guest, runs its payload and asserts a {@linkplain #assertCleanRun clean run}: what
+   * every test does first; its own assertions look at the result.
+   */
+  public static GuestResult runClean(GuestSpec.Builder guest) {
+    GuestResult result = Vm.run(guest.build());
+    assertCleanRun(result);
+    return result;
+  }
+
+  /**
+   * Shell functions for payloads that run {@code ftguard run} in the background as {@code $d},
+   * writing its lines to {@code /out/run.jsonl} and its stderr to {@code /out/run.err}:
+   *
+   * <ul>
+   *   <li>{@code seen PATTERN}: how many lines of {@code /out/run.jsonl} match (a payload may
+   *       define its own, e.g. over rotated files);
+   *   <li>{@code has PATTERN COUNT}: whether at least COUNT do;
+   *   <li>{@code await TRIES MESSAGE COMMAND...}: runs COMMAND every 0.1 s until it succeeds; after
+   *       TRIES tries, prints MESSAGE and {@code /out/run.err} and fails the payload;
+   *   <li>{@code wait_for PATTERN COUNT}: {@code has} within 90 s;
+   *   <li>{@code daemon_started}: the daemon's start line within 60 s;
+   *   <li>{@code stop_daemon}: SIGTERM, wait, its exit status to {@code /out/run.rc}.
+   * </ul>
+   */
+  public static final String DAEMON_FUNCTIONS =
+      """
+      seen() { grep -c "$1" /out/run.jsonl 2>/dev/null || true; }
+      has() { [ "$(seen "$1")" -ge "$2" ]; }
+      await() {
+        tries=$1; message=$2; shift 2
+        i=0
+        until "$@"; do
+          i=$((i + 1))
+          [ $i -le $tries ] || { echo "$message" >&2; cat /out/run.err >&2 2>/dev/null; exit 1; }
+          sleep 0.1
+        done
+      }
+      wait_for() { await 900 "never saw $2 x $1" has "$1" "$2"; }
+      daemon_started() { await 600 "daemon did not start" has '"reason":"start"' 1; }
+      stop_daemon() { kill -TERM $d; wait $d; echo $? > /out/run.rc; }
+      """;
+
+  /** {@code script} after {@code set -u} and the {@link #DAEMON_FUNCTIONS}. */
+  public static String daemonScript(String script) {
+    return "set -u\n" + DAEMON_FUNCTIONS + script;
   }
 
   /** The run ended by itself with status 0, and the kernel reported nothing wrong. */

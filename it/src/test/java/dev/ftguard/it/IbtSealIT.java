@@ -6,7 +6,6 @@ import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,12 +94,11 @@ class IbtSealIT {
   void theCheckSeesTheSealsTheKernelWrote(DebianKernel kernel) throws Exception {
     Path ko = FtguardGuest.module(kernel, "FTG_TEST_IBT=1");
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("ibt-seal-" + kernel.series(), Duration.ofMinutes(4), kernel, ko)
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("kcore"), "/kcore"))
-                .payload(PAYLOAD.formatted(String.join(" ", NAMED), "/kcore", FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+                .payload(
+                    PAYLOAD.formatted(String.join(" ", NAMED), "/kcore", FtguardGuest.MODULE)));
 
     Map<String, String> addresses = new HashMap<>();
     r.readOutFile("addrs").lines().map(l -> l.split(" ")).forEach(w -> addresses.put(w[0], w[1]));

@@ -3,6 +3,7 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.check.TestedKernels;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
@@ -30,7 +31,7 @@ class KernelSourceTest {
 
   @Test
   void checkpatchFindsNothing() throws Exception {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path checkpatch = checkpatch(root);
     List<String> command =
         new ArrayList<>(
@@ -80,7 +81,7 @@ class KernelSourceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("kernels")
   void moduleBuildsWithoutWarningsForEveryKernel(DebianKernel kernel) throws Exception {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -143,7 +144,7 @@ class KernelSourceTest {
         TestedKernels.builtIn().series().stream()
             .map(s -> s.name() + " " + s.suite() + " " + s.compiler())
             .toList();
-    String doc = Files.readString(KernelCatalog.repoRoot().resolve("docs/kernels.md"));
+    String doc = Files.readString(Repository.root().resolve("docs/kernels.md"));
     String table =
         doc.substring(
             doc.indexOf("## The tested kernels"), doc.indexOf("## What each shim bridges"));
@@ -160,7 +161,7 @@ class KernelSourceTest {
   @Test
   void everyFileWithAWrapperIsBuiltWithoutSiblingCalls() throws Exception {
     // the article's hang: a tail call from a wrapper to the original loops forever
-    Path kmod = KernelCatalog.repoRoot().resolve("kmod");
+    Path kmod = Repository.root().resolve("kmod");
     List<String> withWrappers = new ArrayList<>();
     try (Stream<Path> files = Files.list(kmod)) {
       for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".c")).toList()) {

@@ -6,9 +6,8 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +38,6 @@ class LineageIT {
 
   private static final String PAYLOAD =
       """
-            set -u
             F=%1$s
             T=%2$s
             mkdir -p /pol /opt/l
@@ -50,24 +48,14 @@ class LineageIT {
             $F load --ko %4$s
             $F run --policy /pol/p.yaml > /out/run.jsonl 2> /out/run.err &
             d=$!
-            i=0
-            until grep -q '"reason":"start"' /out/run.jsonl 2>/dev/null; do
-              i=$((i + 1)); [ $i -le 600 ] || { echo "daemon did not start" >&2; cat /out/run.err >&2; exit 1; }
-              sleep 0.1
-            done
+            daemon_started
             /opt/l/level1 spawn /opt/l/level2 spawn /opt/l/level3 sleep 6 > /out/chain.txt
             sleep 1
             /opt/l/level1 spawn /opt/l/level2 spawn /opt/l/level3 sleep 6 > /out/chain2.txt
             sha256sum $T | cut -d' ' -f1 > /out/sha.txt
-            i=0
-            until [ "$(grep -c '"rule":"level3"' /out/run.jsonl 2>/dev/null)" -ge 2 ]; do
-              i=$((i + 1)); [ $i -le 300 ] || { echo "no level3 line" >&2; exit 1; }
-              sleep 0.1
-            done
+            await 300 "no level3 line" has '"rule":"level3"' 2
             sleep 2
-            kill -TERM $d
-            wait $d
-            echo $? > /out/run.rc
+            stop_daemon
             $F unload
             """;
 
@@ -77,16 +65,15 @@ class LineageIT {
   @BeforeAll
   void boot() throws Exception {
     run =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("lineage", Duration.ofMinutes(6)))
                 .payload(
-                    PAYLOAD.formatted(
-                        FtguardGuest.FTGUARD,
-                        FtguardGuest.TEST_HELPER,
-                        POLICY.strip(),
-                        FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(run);
+                    FtguardGuest.daemonScript(
+                        PAYLOAD.formatted(
+                            FtguardGuest.FTGUARD,
+                            FtguardGuest.TEST_HELPER,
+                            POLICY.strip(),
+                            FtguardGuest.MODULE))));
     lines = FtguardGuest.readJsonLines(run, "run.jsonl");
   }
 
@@ -160,8 +147,7 @@ class LineageIT {
     ObjectMapper mapper = new ObjectMapper();
     JsonNode schemaJson =
         mapper.readTree(
-            Files.readString(
-                KernelCatalog.repoRoot().resolve("docs/schema/ftguard-events.schema.json")));
+            Files.readString(Repository.root().resolve("docs/schema/ftguard-events.schema.json")));
     Schema schema =
         SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(schemaJson);
     assertThat(lines).hasSizeGreaterThan(10);

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class LoadBuildsModuleIT {
     // the guest compiles the whole module with gcc under TCG: 4-5 minutes on an idle 2-core
     // machine, more when the host is busy; the limit only bounds a hang
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("load-builds-module", Duration.ofMinutes(12))
                 .payload(
                     """
@@ -44,10 +43,7 @@ class LoadBuildsModuleIT {
                         cp /tmp/events.jsonl /out/
                         %1$s unload
                         """
-                        .formatted(f))
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                        .formatted(f)));
     String release =
         r.dmesg().lines().filter(l -> l.contains("Linux version")).findFirst().orElseThrow();
     assertThat(r.readOutFile("load1.rc").strip()).as(r.readOutFile("load1.log")).isEqualTo("0");

@@ -8,10 +8,9 @@ import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
 import dev.ftguard.vm.Share;
-import dev.ftguard.vm.Vm;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -160,7 +159,7 @@ class MalformedTableIT {
   void writeEveryMalformedTable() throws Exception {
     base = compile(BASE);
     cases = cases(base);
-    Path dir = KernelCatalog.repoRoot().resolve("it/target/malformed-tables");
+    Path dir = Repository.root().resolve("it/target/malformed-tables");
     FtguardGuest.deleteTree(dir);
     Files.createDirectories(dir.resolve("bad"));
     Files.writeString(dir.resolve("base.yaml"), BASE);
@@ -183,12 +182,10 @@ class MalformedTableIT {
             CORPUS_DIR,
             CORPUS.getFirst());
     result =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("malformed-table", Duration.ofMinutes(8)))
                 .share(Share.readOnly(dir, "/mt"))
-                .payload(payload)
-                .build());
-    FtguardGuest.assertCleanRun(result);
+                .payload(payload));
     assertThat(result.readOutFile("apply.rc").strip())
         .as(result.readOutFile("apply.out"))
         .isEqualTo("0");

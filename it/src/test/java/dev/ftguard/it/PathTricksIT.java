@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,11 +190,9 @@ class PathTricksIT {
             MITIGATED.strip(),
             FtguardGuest.MODULE);
     result =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(FtguardGuest.guest("path-tricks", Duration.ofMinutes(8)))
-                .payload(payload)
-                .build());
-    FtguardGuest.assertCleanRun(result);
+                .payload(payload));
     run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
     assertThat(run.file("base-apply.rc").strip()).as(run.file("base-apply.out")).isEqualTo("0");
     assertThat(run.file("mitigated-apply.rc").strip())

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -851,12 +850,10 @@ class PolicyEnforcementIT {
             scenarioScript(),
             T);
     result =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(
                     FtguardGuest.guest("policy-enforcement", Duration.ofMinutes(15)))
-                .payload(payload)
-                .build());
-    FtguardGuest.assertCleanRun(result);
+                .payload(payload));
     run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
   }
 

@@ -6,7 +6,6 @@ import dev.ftguard.check.TestedKernels;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,15 +130,12 @@ class PortabilityIT {
                 DENIES.stream().map(PolicyEnforcementIT::scenario).toList()),
             UnloadUnderLoadIT.script(CYCLES));
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(
                     FtguardGuest.guest(
                         "portability-" + kernel.series(), Duration.ofMinutes(10), kernel, ko),
                     kernel)
-                .payload(payload)
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                .payload(payload));
     assertThat(r.readOutFile("uname").strip()).isEqualTo(kernel.abi());
     List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
     SoftAssertions soft = new SoftAssertions();

@@ -49,12 +49,11 @@ class ProcessEventsIT {
   void runScenario() throws Exception {
     String f = FtguardGuest.FTGUARD;
     result =
-        dev.ftguard.vm.Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("process-events", Duration.ofMinutes(3))
                 .payload(
-                    PAYLOAD.formatted(f, FtguardGuest.MODULE, f, ExecForkExitScenario.SCRIPT, f, f))
-                .build());
-    FtguardGuest.assertCleanRun(result);
+                    PAYLOAD.formatted(
+                        f, FtguardGuest.MODULE, f, ExecForkExitScenario.SCRIPT, f, f)));
     events = FtguardGuest.readJsonLines(result, "events.jsonl");
     scenario = ExecForkExitScenario.of(result, events);
   }

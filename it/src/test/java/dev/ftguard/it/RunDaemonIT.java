@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,19 +30,10 @@ class RunDaemonIT {
 
   private static final String PAYLOAD =
       """
-            set -u
             F=%1$s
             mkdir -p /pol /opt/d
             cp /usr/bin/true /opt/d/one; cp /usr/bin/true /opt/d/two
             put() { cat > /pol/p.yaml.new; mv /pol/p.yaml.new /pol/p.yaml; }
-            seen() { grep -c "$1" /out/run.jsonl 2>/dev/null || true; }
-            wait_for() {  # wait_for PATTERN COUNT
-              i=0
-              until [ "$(seen "$1")" -ge "$2" ]; do
-                i=$((i + 1)); [ $i -le 900 ] || { echo "never saw $2 x $1" >&2; exit 1; }
-                sleep 0.1
-              done
-            }
             try() { "$1"; echo $? > /out/$2.rc; }
             put <<'EOF'
             %2$s
@@ -71,9 +61,7 @@ class RunDaemonIT {
             wait_for '"ok":true' 4
             try /opt/d/one final-one
             wait_for '"rule":"no-one"' 2
-            kill -TERM $d
-            wait $d
-            echo $? > /out/run.rc
+            stop_daemon
             try /opt/d/one after-one
             $F policy show --json > /out/show.json
             $F events > /out/after.jsonl
@@ -88,16 +76,15 @@ class RunDaemonIT {
   @BeforeAll
   void boot() throws Exception {
     run =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("run-daemon", Duration.ofMinutes(8))
                 .payload(
-                    PAYLOAD.formatted(
-                        FtguardGuest.FTGUARD,
-                        POLICY.formatted("one").strip(),
-                        POLICY.formatted("two").strip(),
-                        FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(run);
+                    FtguardGuest.daemonScript(
+                        PAYLOAD.formatted(
+                            FtguardGuest.FTGUARD,
+                            POLICY.formatted("one").strip(),
+                            POLICY.formatted("two").strip(),
+                            FtguardGuest.MODULE))));
     lines = FtguardGuest.readJsonLines(run, "run.jsonl");
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,7 +51,6 @@ class RunExportIT {
 
   private static final String PAYLOAD =
       """
-            set -u
             F=%1$s
             mkdir -p /pol /opt/x /opt/marker /out/ev
             cp /usr/bin/busybox /opt/x/true; cp /usr/bin/busybox /opt/marker/true
@@ -68,23 +66,14 @@ class RunExportIT {
               for f in /out/ev/events.jsonl*; do case $f in *.gz) zcat $f ;; *.tmp|*.lock) ;; *) cat $f ;; esac; done 2>/dev/null \\
                 | grep -c "$1" || true
             }
-            i=0
-            until grep -q 'metrics on' /out/run.err 2>/dev/null && [ "$(seen '"reason":"start"')" -ge 1 ]; do
-              i=$((i + 1)); [ $i -le 600 ] || { echo "daemon did not start" >&2; cat /out/run.err >&2; exit 1; }
-              sleep 0.1
-            done
+            started() { grep -q 'metrics on' /out/run.err 2>/dev/null && has '"reason":"start"' 1; }
+            await 600 "daemon did not start" started
             %5$s exec %6$d /opt/x/true > /out/bench.txt
             /opt/marker/true
-            i=0
-            until [ "$(seen '"rule":"marker"')" -ge 1 ]; do
-              i=$((i + 1)); [ $i -le 900 ] || { echo "marker never exported" >&2; exit 1; }
-              sleep 0.1
-            done
+            await 900 "marker never exported" has '"rule":"marker"' 1
             sleep 2
             wget -q -O /out/metrics.txt http://127.0.0.1:%4$d/metrics || echo "wget failed: $?" >&2
-            kill -TERM $d
-            wait $d
-            echo $? > /out/run.rc
+            stop_daemon
             ls -l /out/ev > /out/ls.txt
             $F unload
             """;
@@ -96,19 +85,18 @@ class RunExportIT {
   @BeforeAll
   void boot() throws Exception {
     run =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("run-export", Duration.ofMinutes(10))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), "/ftgbench"))
                 .payload(
-                    PAYLOAD.formatted(
-                        FtguardGuest.FTGUARD,
-                        POLICY.strip(),
-                        FtguardGuest.MODULE,
-                        PORT,
-                        "/ftgbench",
-                        EXECS))
-                .build());
-    FtguardGuest.assertCleanRun(run);
+                    FtguardGuest.daemonScript(
+                        PAYLOAD.formatted(
+                            FtguardGuest.FTGUARD,
+                            POLICY.strip(),
+                            FtguardGuest.MODULE,
+                            PORT,
+                            "/ftgbench",
+                            EXECS))));
     lines = readAll(run.outFile("ev"));
     metrics = parse(run.readOutFile("metrics.txt"));
   }

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.Vm;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -56,12 +55,9 @@ class UnloadUnderLoadIT {
   @Test
   void loadUnloadCyclesDuringAnExecStormLeaveTheKernelClean() throws Exception {
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("unload-under-load", Duration.ofMinutes(4))
-                .payload("set -u\n" + script(CYCLES))
-                .build());
-
-    FtguardGuest.assertCleanRun(r);
+                .payload("set -u\n" + script(CYCLES)));
     assertCycles(r, CYCLES, 0);
   }
 

@@ -6,6 +6,7 @@ import dev.ftguard.abi.DecisionEvent.Action;
 import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.abi.Errno;
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** docs/examples/*.yaml load together into the model they describe. */
 class ExamplesTest {
   static Path examples() {
-    return Path.of(System.getProperty("ftguard.root", "..")).resolve("docs/examples");
+    return Repository.root().resolve("docs/examples");
   }
 
   static PolicySet load() throws IOException {

@@ -2,6 +2,7 @@ package dev.ftguard.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,7 +87,7 @@ class ObjdumpCorpusTest {
   @Test
   void decoderAgreesWithObjdumpOnTheModuleAndDebianModules() throws Exception {
     Path kmod = tmp.resolve("kmod");
-    Tools.copySources(Tools.repoRoot().resolve("kmod"), kmod);
+    Tools.copySources(Repository.root().resolve("kmod"), kmod);
     List<Path> corpus = new ArrayList<>();
     corpus.add(Tools.buildModule(kmod, Tools.kernelHeaders()));
     List<Path> sample = sample();

@@ -3,6 +3,7 @@ package dev.ftguard.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ftguard.testing.Repository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -68,7 +69,7 @@ class RealModuleTest {
 
   private Path copy(String name) throws Exception {
     Path dir = tmp.resolve(name);
-    Tools.copySources(Tools.repoRoot().resolve("kmod"), dir);
+    Tools.copySources(Repository.root().resolve("kmod"), dir);
     return dir;
   }
 }

@@ -2,6 +2,7 @@ package dev.ftguard.verify;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
@@ -25,10 +26,6 @@ final class Tools {
   private Tools() {}
 
   record Run(int exit, String output) {}
-
-  static Path repoRoot() {
-    return KernelCatalog.repoRoot();
-  }
 
   /** Runs a command; stdout and stderr together. A missing program fails with the hint. */
   static Run run(Path dir, List<String> cmd, String installHint, long timeoutSeconds) {
@@ -78,7 +75,7 @@ final class Tools {
 
   /** The test fixture sources (verify/src/test/resources/fixtures). */
   static Path fixtures() {
-    Path p = repoRoot().resolve("verify/src/test/resources/fixtures");
+    Path p = Repository.root().resolve("verify/src/test/resources/fixtures");
     if (!Files.isDirectory(p)) {
       fail("fixture sources missing: " + p);
     }

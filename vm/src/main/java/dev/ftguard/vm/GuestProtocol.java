@@ -96,7 +96,7 @@ final class GuestProtocol {
    * The guest's {@code /init} (busybox ash). It loads the modules in {@code /modules/order}, builds
    * a tmpfs root with the host's /usr and /etc over 9p, chroots into it to run {@code /.vm/payload}
    * with output to {@code /out/payload.log} and the console, saves dmesg, prints the exit marker
-   * and powers off.
+   * and powers off. (Long: most of it is the script, which reads best in one piece.)
    */
   static String initScript(List<Mount> shares, boolean payloadHasShebang) {
     List<String> mounts = new ArrayList<>();

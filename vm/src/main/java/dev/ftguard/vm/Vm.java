@@ -49,7 +49,41 @@ public final class Vm {
     Path work = workDir(spec);
     Path out = spec.outDir() != null ? spec.outDir().toAbsolutePath() : work.resolve("out");
     prepareOut(out);
+    Launch launch = prepare(spec, work, out, progress);
+    Duration prepare = Duration.ofNanos(System.nanoTime() - t0);
+    progress.accept(
+        "booting "
+            + spec.kernel().abi()
+            + " with "
+            + launch.accel().accel()
+            + " ("
+            + launch.accel().reason()
+            + "), "
+            + spec.memoryMib()
+            + " MiB, "
+            + spec.cpus()
+            + " CPUs, timeout "
+            + spec.timeout().toSeconds()
+            + " s; logs in "
+            + work);
+    Process qemu = start(launch);
+    SerialTail tail = new SerialTail(launch.serial(), spec.output());
+    Watched watched = watch(qemu, spec, tail, progress);
+    tail.poll();
+    tail.finish();
+    return result(spec, launch, qemu, tail, watched, out, work, t0, prepare, progress);
+  }
 
+  /** What QEMU is started with, and where its serial console and own messages go. */
+  private record Launch(List<String> cmd, Accel.Choice accel, Path serial, Path qemuLog) {}
+
+  /**
+   * When the guest reached the payload and its exit marker (nanoTime), and whether it timed out.
+   */
+  private record Watched(long start, Long payloadAt, Long markerAt, boolean timedOut) {}
+
+  /** The initramfs (cached base plus this spec's overlay), the shares and the QEMU command. */
+  private static Launch prepare(GuestSpec spec, Path work, Path out, Consumer<String> progress) {
     progress.accept("building initramfs for " + spec.kernel().abi());
     Initramfs baseFs = GuestImage.base(spec.kernel(), spec.modules());
     boolean cached = Files.isRegularFile(GuestImage.cachePath(spec.kernel(), baseFs));
@@ -86,47 +120,38 @@ public final class Vm {
     Path qemuLog = work.resolve("qemu.log");
     List<String> cmd = qemuCommand(spec, accel.accel(), serial, initrd, fsArgs);
     writeQuietly(work.resolve("qemu.cmd"), String.join(" ", cmd) + "\n");
-    Duration prepare = Duration.ofNanos(System.nanoTime() - t0);
-    progress.accept(
-        "booting "
-            + spec.kernel().abi()
-            + " with "
-            + accel.accel()
-            + " ("
-            + accel.reason()
-            + "), "
-            + spec.memoryMib()
-            + " MiB, "
-            + spec.cpus()
-            + " CPUs, timeout "
-            + spec.timeout().toSeconds()
-            + " s; logs in "
-            + work);
+    return new Launch(cmd, accel, serial, qemuLog);
+  }
 
-    Process qemu;
+  private static Process start(Launch launch) {
     try {
-      Files.deleteIfExists(serial);
-      qemu =
-          new ProcessBuilder(cmd)
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .redirectErrorStream(true)
-              .redirectOutput(qemuLog.toFile())
-              .start();
+      Files.deleteIfExists(launch.serial());
+      return new ProcessBuilder(launch.cmd())
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .redirectErrorStream(true)
+          .redirectOutput(launch.qemuLog().toFile())
+          .start();
     } catch (IOException e) {
       throw new VmException(
           "cannot start "
-              + cmd.getFirst()
+              + launch.cmd().getFirst()
               + ": "
               + e.getMessage()
               + "; install qemu-system-x86 (scripts/setup does)",
           e);
     }
+  }
+
+  /**
+   * Follows the serial console until QEMU exits, the timeout passes, or the guest lingers after its
+   * exit marker or a panic; QEMU is gone when this returns.
+   */
+  private static Watched watch(
+      Process qemu, GuestSpec spec, SerialTail tail, Consumer<String> progress) {
     Thread killer = new Thread(qemu::destroyForcibly, "ftguard-vm-kill-qemu");
     Runtime.getRuntime().addShutdownHook(killer);
-
     long start = System.nanoTime();
     long deadline = start + spec.timeout().toNanos();
-    SerialTail tail = new SerialTail(serial, spec.output());
     boolean timedOut = false;
     Long payloadAt = null;
     Long markerAt = null;
@@ -181,34 +206,48 @@ public final class Vm {
         // the hook runs anyway
       }
     }
-    tail.poll();
-    tail.finish();
+    return new Watched(start, payloadAt, markerAt, timedOut);
+  }
 
+  /** The result of the ended guest, from its console, its dmesg and QEMU's exit. */
+  private static GuestResult result(
+      GuestSpec spec,
+      Launch launch,
+      Process qemu,
+      SerialTail tail,
+      Watched watched,
+      Path out,
+      Path work,
+      long t0,
+      Duration prepare,
+      Consumer<String> progress) {
     String serialText = tail.text();
     int qemuStatus = qemu.exitValue();
+    boolean timedOut = watched.timedOut();
     if (serialText.isBlank() && !timedOut) {
       throw new VmException(
           "QEMU exited with status "
               + qemuStatus
               + " before the guest printed anything: "
-              + readQuietly(qemuLog).strip()
+              + readQuietly(launch.qemuLog()).strip()
               + " (command in "
               + work.resolve("qemu.cmd")
               + ")");
     }
     if (qemuStatus != 0 && !timedOut && tail.exitStatus.isEmpty()) {
       progress.accept(
-          "QEMU exited with status " + qemuStatus + ": " + readQuietly(qemuLog).strip());
+          "QEMU exited with status " + qemuStatus + ": " + readQuietly(launch.qemuLog()).strip());
     }
     String dmesg = readQuietly(out.resolve("dmesg.txt"));
     List<Finding> findings = findings(serialText, dmesg);
     OptionalInt status = GuestProtocol.exitStatus(serialText);
     long end = System.nanoTime();
+    long start = watched.start();
     GuestResult.Timings timings =
         new GuestResult.Timings(
             prepare,
-            Optional.ofNullable(payloadAt).map(t -> Duration.ofNanos(t - start)),
-            Optional.ofNullable(markerAt).map(t -> Duration.ofNanos(t - start)),
+            Optional.ofNullable(watched.payloadAt()).map(t -> Duration.ofNanos(t - start)),
+            Optional.ofNullable(watched.markerAt()).map(t -> Duration.ofNanos(t - start)),
             Duration.ofNanos(end - t0));
     GuestResult result =
         new GuestResult(
@@ -219,7 +258,7 @@ public final class Vm {
             out,
             dmesg,
             GuestProtocol.payloadLines(serialText),
-            accel.accel(),
+            launch.accel().accel(),
             timings,
             work);
     String how =

@@ -2,6 +2,7 @@ package dev.ftguard.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ class VmIT {
 
   @Test
   void sharesGuestFilesTracefsAndKernelArgs() throws Exception {
-    Path repo = KernelCatalog.repoRoot();
+    Path repo = Repository.root();
     Path data = Files.createDirectories(work.resolve("data"));
     Files.writeString(data.resolve("in.txt"), "from host\n");
     GuestResult r =

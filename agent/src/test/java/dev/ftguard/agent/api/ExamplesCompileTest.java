@@ -2,6 +2,7 @@ package dev.ftguard.agent.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.testing.Repository;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ class ExamplesCompileTest {
   @TempDir Path out;
 
   static Path examples() {
-    return Path.of(System.getProperty("ftguard.root", "..")).resolve("docs/examples/java");
+    return Repository.root().resolve("docs/examples/java");
   }
 
   @Test

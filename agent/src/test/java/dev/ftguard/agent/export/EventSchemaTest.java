@@ -12,6 +12,7 @@ import dev.ftguard.abi.Event;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.Samples;
 import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -38,7 +39,7 @@ import tools.jackson.databind.node.ObjectNode;
  * schema rejects broken lines.
  */
 class EventSchemaTest {
-  static final Path ROOT = Path.of(System.getProperty("ftguard.root", ".."));
+  static final Path ROOT = Repository.root();
   static final Path SCHEMA_FILE = ROOT.resolve("docs/schema/ftguard-events.schema.json");
 
   static JsonNode schemaJson;

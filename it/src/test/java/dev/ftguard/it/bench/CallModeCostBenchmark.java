@@ -3,10 +3,9 @@ package dev.ftguard.it.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.FtguardGuest;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,16 +90,14 @@ class CallModeCostBenchmark {
   void callModeCost() throws Exception {
     Path module = FtguardGuest.variantModule("bench", "ftguard", "FTG_TEST_BENCH=1");
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.withTestFiles(
                     FtguardGuest.guest("bench-call-mode", Duration.ofMinutes(25)))
                 .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), BENCH))
                 .file(GuestFile.copyOf(module, MODULE))
                 .file(GuestFile.copyOf(FtguardGuest.testModule("callloop", "ftg_callloop"), LOOP))
                 .payload(
-                    PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+                    PAYLOAD.formatted(BENCH, ROUNDS, CALLS, EXECS, MODULE, TARGET, LOOP, KCALLS)));
 
     // each state ran its mode: the getppid loop made CALLS hooked calls, the callback ran
     // twice per call in guard mode and once in skip mode (a few more calls from the shell
@@ -151,7 +148,7 @@ class CallModeCostBenchmark {
           "guard_minus_skip_" + op + "_ns", s.median("guard " + op) - s.median("skip " + op));
     }
     String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
-    Path out = KernelCatalog.repoRoot().resolve("it/target/bench");
+    Path out = Repository.root().resolve("it/target/bench");
     Files.createDirectories(out);
     Files.writeString(out.resolve("call-mode-cost.json"), json);
     System.out.println("call mode cost figures:\n" + json);

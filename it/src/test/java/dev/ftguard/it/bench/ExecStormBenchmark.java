@@ -3,9 +3,8 @@ package dev.ftguard.it.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.FtguardGuest;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,12 +72,10 @@ class ExecStormBenchmark {
   @Test
   void execStorm() throws Exception {
     GuestResult r =
-        Vm.run(
+        FtguardGuest.runClean(
             FtguardGuest.guest("bench-exec-storm", Duration.ofMinutes(8))
                 .payload(
-                    PAYLOAD.formatted(FtguardGuest.FTGUARD, SECONDS, ROUNDS, FtguardGuest.MODULE))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+                    PAYLOAD.formatted(FtguardGuest.FTGUARD, SECONDS, ROUNDS, FtguardGuest.MODULE)));
 
     List<double[]> baseline = windows(r.readOutFile("baseline.txt"));
     List<double[]> withReader = windows(r.readOutFile("with_reader.txt"));
@@ -109,7 +106,7 @@ class ExecStormBenchmark {
     figures.put(
         "vm_start_to_first_event_in_java_s", toPayload + uptime(r, "first_event") - payloadStart);
     String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
-    Path out = KernelCatalog.repoRoot().resolve("it/target/bench");
+    Path out = Repository.root().resolve("it/target/bench");
     Files.createDirectories(out);
     Files.writeString(out.resolve("exec-storm.json"), json);
     System.out.println("exec storm figures:\n" + json);

@@ -7,10 +7,9 @@ import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
+import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
-import dev.ftguard.vm.KernelCatalog;
-import dev.ftguard.vm.Vm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +80,7 @@ class PolicyCostBenchmark {
 
   @Test
   void decisionCost() throws Exception {
-    Path root = KernelCatalog.repoRoot();
+    Path root = Repository.root();
     Path tables = root.resolve("it/target/bench/tables");
     Files.createDirectories(tables);
     var guest =
@@ -105,20 +104,17 @@ class PolicyCostBenchmark {
     }
     String sizes = String.join(" ", SIZES.stream().map(String::valueOf).toList());
     GuestResult r =
-        Vm.run(
-            guest
-                .payload(
-                    PAYLOAD.formatted(
-                        BENCH,
-                        FtguardGuest.TEST_HELPER,
-                        TABLES,
-                        ROUNDS,
-                        OPENS,
-                        EXECS,
-                        FtguardGuest.MODULE,
-                        sizes))
-                .build());
-    FtguardGuest.assertCleanRun(r);
+        FtguardGuest.runClean(
+            guest.payload(
+                PAYLOAD.formatted(
+                    BENCH,
+                    FtguardGuest.TEST_HELPER,
+                    TABLES,
+                    ROUNDS,
+                    OPENS,
+                    EXECS,
+                    FtguardGuest.MODULE,
+                    sizes)));
 
     Medians.Samples parsed = Medians.Samples.parse(r.readOutFile("figures.txt"));
     Map<String, List<Double>> samples = parsed.nanos();

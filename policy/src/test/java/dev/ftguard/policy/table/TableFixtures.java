@@ -9,6 +9,7 @@ import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.Rule;
+import dev.ftguard.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class TableFixtures {
   }
 
   static PolicySet examples() throws IOException {
-    Path dir = Path.of(System.getProperty("ftguard.root", "..")).resolve("docs/examples");
+    Path dir = Repository.root().resolve("docs/examples");
     List<Path> files;
     try (var s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();

@@ -9,7 +9,7 @@ import java.util.Set;
  * line ({@link GivenFiles}). Every method reads what it needs when called and says why a fact is
  * unknown instead of throwing.
  */
-public interface FactsSource {
+public interface ReadingSource {
   /** The release of the kernel checked ({@code uname -r}). */
   Reading<String> release();
 

@@ -1,5 +1,11 @@
-package dev.ftguard.cli;
+package dev.ftguard.demo;
 
+import dev.ftguard.cli.CommandProvider;
+import dev.ftguard.cli.Context;
+import dev.ftguard.cli.ExitCode;
+import dev.ftguard.cli.LoadCommand;
+import dev.ftguard.cli.UserException;
+import dev.ftguard.cli.VersionProvider;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.DmesgChecker;
 import dev.ftguard.vm.GuestFile;
@@ -20,7 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code ftguard demo}: on a machine whose own kernel cannot load modules, boot Debian's kernel in
@@ -70,7 +75,19 @@ public final class DemoCommand implements Callable<Integer> {
       $F unload
       """;
 
-  @ParentCommand Ftguard parent;
+  /** Adds {@code demo} to {@code ftguard} when this artifact is on the class path. */
+  public static final class Provider implements CommandProvider {
+    @Override
+    public Object command(Context context) {
+      return new DemoCommand(context);
+    }
+  }
+
+  private final Context ctx;
+
+  DemoCommand(Context ctx) {
+    this.ctx = ctx;
+  }
 
   @Option(
       names = "--kernel",
@@ -96,20 +113,19 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Context ctx = parent.context;
     PrintWriter out = ctx.out();
     PrintWriter err = ctx.err();
     if (timeoutSeconds < 30 || lingerSeconds < 0 || lingerSeconds >= timeoutSeconds) {
-      throw new UserException.BadInput(
-          "--timeout must be at least 30 s and --linger between 0 and the timeout", null);
+      throw new UserException(
+          ExitCode.USAGE, "--timeout must be at least 30 s and --linger between 0 and the timeout");
     }
     Path home =
         ctx.home()
             .orElseThrow(
                 () ->
-                    new UserException.BadInput(
-                        "cannot find the ftguard checkout: run the demo with ./ftguard from it",
-                        null));
+                    new UserException(
+                        ExitCode.USAGE,
+                        "cannot find the ftguard checkout: run the demo with ./ftguard from it"));
     DebianKernel kernel = kernel(home, kernelAbi);
     err.println("demo: building the module for Debian's " + kernel.abi());
     Path ko =
@@ -139,12 +155,16 @@ public final class DemoCommand implements Callable<Integer> {
                       })
                   .build());
     } catch (VmException e) {
-      throw new UserException.Failed("the VM could not run: " + e.getMessage(), e);
+      throw new UserException(ExitCode.FAILURE, "the VM could not run: " + e.getMessage(), e);
     } finally {
       deleteTree(work);
     }
 
-    long first = firstEventNanos.get();
+    return report(result, firstEventNanos.get(), start, err);
+  }
+
+  /** The outcome and the time to the first event on stderr; the exit status. */
+  private static int report(GuestResult result, long first, long start, PrintWriter err) {
     String outcome =
         switch (result.outcome()) {
           case GuestResult.Outcome.Exited(int status) when status == 0 -> "scenario finished";
@@ -163,11 +183,11 @@ public final class DemoCommand implements Callable<Integer> {
                     "; first event %.1f s after the VM started", (first - start) / 1e9)));
     if (!result.findings().isEmpty()) {
       err.println("demo: the kernel reported problems:\n" + DmesgChecker.report(result.findings()));
-      return UserException.FAILURE;
+      return ExitCode.FAILURE.code();
     }
     return result.outcome() instanceof GuestResult.Outcome.Exited(int status) && status == 0
         ? 0
-        : UserException.FAILURE;
+        : ExitCode.FAILURE.code();
   }
 
   private static DebianKernel kernel(Path home, String abi) {
@@ -175,7 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
       KernelCatalog catalog = KernelCatalog.of(home);
       return abi == null ? catalog.defaultKernel() : catalog.require(abi);
     } catch (VmException e) {
-      throw new UserException.Failed(e.getMessage(), e);
+      throw new UserException(ExitCode.FAILURE, e.getMessage(), e);
     }
   }
 
@@ -183,7 +203,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       return Files.createTempDirectory("ftguard-demo-");
     } catch (IOException e) {
-      throw new UserException.Failed("cannot create a temporary directory: " + e.getMessage(), e);
+      throw new UserException(
+          ExitCode.FAILURE, "cannot create a temporary directory: " + e.getMessage(), e);
     }
   }
 

@@ -19,7 +19,7 @@ import java.util.Set;
  * @param ftguardLoaded whether the ftguard module is loaded now (its own hooks then hold the
  *     targets)
  */
-public record Facts(
+public record KernelReadings(
     Reading<String> release,
     Optional<KernelVersion> version,
     Reading<String> machine,
@@ -36,7 +36,7 @@ public record Facts(
     Reading<Set<String>> cpuFlags,
     Reading<Path> headers,
     List<DeclaredHook> declared) {
-  public Facts {
+  public KernelReadings {
     targets = List.copyOf(targets);
     declared = List.copyOf(declared);
   }
@@ -48,19 +48,19 @@ public record Facts(
    */
   public record DeclaredHook(String function, boolean mayDeny, String where) {}
 
-  public static Facts gather(FactsSource src) {
+  public static KernelReadings gather(ReadingSource src) {
     return gather(src, List.of());
   }
 
   /** The facts, also about the functions the given policies hook by name. */
-  public static Facts gather(FactsSource src, List<DeclaredHook> declared) {
+  public static KernelReadings gather(ReadingSource src, List<DeclaredHook> declared) {
     Reading<String> release = src.release();
     Optional<KernelVersion> version = release.known().flatMap(KernelVersion::parse);
     List<HookTargets.Target> targets = HookTargets.forVersion(version);
     Set<String> names = new LinkedHashSet<>();
     targets.forEach(t -> names.add(t.symbol()));
     declared.forEach(d -> names.add(d.function()));
-    return new Facts(
+    return new KernelReadings(
         release,
         version,
         src.machine(),
