@@ -257,72 +257,25 @@ public final class Verifier {
                       && l.offset() < p.value() + p.size());
     }
 
+    /** Why a jump leaves the wrapper, and what it names. */
+    private record Why(Finding.Reason reason, String detail) {
+      Why(Finding.Reason reason) {
+        this(reason, "");
+      }
+    }
+
     /** A finding for this transfer, or null when it stays in the wrapper or returns. */
     private Finding check(Transfer t) {
-      boolean conditional = t.kind() == Transfer.Kind.CONDITIONAL_JUMP;
-      Finding.Reason reason;
-      String detail = "";
-      switch (t.kind()) {
-        case RETURN, CALL -> {
-          return null;
-        }
-        case JUMP, CONDITIONAL_JUMP -> {
-          if (t.instruction().id() == Capstone.X86_INS_LJMP) {
-            reason = Finding.Reason.FAR_JUMP;
-            break;
-          }
-          switch (t.target()) {
-            case Target.Return r -> {
-              reason = Finding.Reason.FAR_JUMP;
-            }
-            case Target.Local l -> {
-              if (inside(l)) {
-                return null;
-              }
-              var f = elf.functionContaining(l.section(), l.offset());
-              if (f.isEmpty()) {
-                reason = Finding.Reason.JUMP_OUTSIDE;
-              } else if (l.equals(entry.original())) {
-                reason = Finding.Reason.TAIL_CALL_TO_ORIGINAL;
-                detail = "the function " + entry.originalName() + " points to";
-              } else {
-                reason =
-                    conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
-              }
-            }
-            case Target.External e -> {
-              var thunk = INDIRECT_THUNK.matcher(e.symbol());
-              if (e.symbol().equals(RETURN_THUNK) && e.offset() == 0) {
-                return null;
-              } else if (thunk.matches() && e.offset() == 0) {
-                reason =
-                    conditional
-                        ? Finding.Reason.CONDITIONAL_RETPOLINE_TAIL_CALL
-                        : Finding.Reason.RETPOLINE_TAIL_CALL;
-                detail = "through the pointer in %" + thunk.group(1);
-              } else if (e.equals(entry.original())) {
-                reason = Finding.Reason.TAIL_CALL_TO_ORIGINAL;
-                detail = "the function " + entry.originalName() + " points to";
-              } else {
-                reason =
-                    conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
-              }
-            }
-            case Target.Register r -> {
-              reason = Finding.Reason.INDIRECT_JUMP_REGISTER;
-              detail = "through the pointer in %" + r.name();
-            }
-            case Target.Memory m -> {
-              reason = Finding.Reason.INDIRECT_JUMP_MEMORY;
-              if (m.pointer() != null && m.pointer().equals(entry.originalVariable())) {
-                detail = "the original, through " + entry.originalName();
-              } else if (m.pointer() != null) {
-                detail = "through the pointer at " + decoder.name(m.pointer());
-              }
-            }
-          }
-        }
-        default -> throw new IllegalStateException("unknown transfer kind " + t.kind());
+      Why why =
+          switch (t.kind()) {
+            case RETURN, CALL -> null;
+            case JUMP, CONDITIONAL_JUMP ->
+                t.instruction().id() == Capstone.X86_INS_LJMP
+                    ? new Why(Finding.Reason.FAR_JUMP)
+                    : jump(t.target(), t.kind() == Transfer.Kind.CONDITIONAL_JUMP);
+          };
+      if (why == null) {
+        return null;
       }
       return new Finding(
           entry.function().name(),
@@ -332,8 +285,54 @@ public final class Verifier {
           t.sectionOffset(),
           decoder.text(t),
           decoder.name(t.target()),
-          reason,
-          detail);
+          why.reason(),
+          why.detail());
+    }
+
+    /** Why a jump to {@code target} leaves the wrapper, or null when it does not. */
+    private Why jump(Target target, boolean conditional) {
+      Finding.Reason tailCall =
+          conditional ? Finding.Reason.CONDITIONAL_TAIL_CALL : Finding.Reason.TAIL_CALL;
+      String toOriginal = "the function " + entry.originalName() + " points to";
+      return switch (target) {
+        case Target.Return r -> new Why(Finding.Reason.FAR_JUMP);
+        case Target.Local l -> {
+          if (inside(l)) {
+            yield null;
+          } else if (elf.functionContaining(l.section(), l.offset()).isEmpty()) {
+            yield new Why(Finding.Reason.JUMP_OUTSIDE);
+          } else if (l.equals(entry.original())) {
+            yield new Why(Finding.Reason.TAIL_CALL_TO_ORIGINAL, toOriginal);
+          }
+          yield new Why(tailCall);
+        }
+        case Target.External e -> {
+          var thunk = INDIRECT_THUNK.matcher(e.symbol());
+          if (e.symbol().equals(RETURN_THUNK) && e.offset() == 0) {
+            yield null;
+          } else if (thunk.matches() && e.offset() == 0) {
+            yield new Why(
+                conditional
+                    ? Finding.Reason.CONDITIONAL_RETPOLINE_TAIL_CALL
+                    : Finding.Reason.RETPOLINE_TAIL_CALL,
+                "through the pointer in %" + thunk.group(1));
+          } else if (e.equals(entry.original())) {
+            yield new Why(Finding.Reason.TAIL_CALL_TO_ORIGINAL, toOriginal);
+          }
+          yield new Why(tailCall);
+        }
+        case Target.Register r ->
+            new Why(Finding.Reason.INDIRECT_JUMP_REGISTER, "through the pointer in %" + r.name());
+        case Target.Memory m -> {
+          String detail = "";
+          if (m.pointer() != null && m.pointer().equals(entry.originalVariable())) {
+            detail = "the original, through " + entry.originalName();
+          } else if (m.pointer() != null) {
+            detail = "through the pointer at " + decoder.name(m.pointer());
+          }
+          yield new Why(Finding.Reason.INDIRECT_JUMP_MEMORY, detail);
+        }
+      };
     }
   }
 }
