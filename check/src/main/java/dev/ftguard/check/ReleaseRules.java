@@ -46,19 +46,25 @@ final class ReleaseRules {
         "run ftguard on an x86_64 machine");
   }
 
-  static Check version(KernelReadings f) {
-    String id = "kernel.version";
-    String title = "kernel version";
+  /** The warning when the release or its version cannot be read; null when the version is known. */
+  private static Check versionUnknown(KernelReadings f, String id, String title, String what) {
+    String give = "give it with --release (uname -r)";
     if (!(f.release() instanceof Reading.Found<String> r)) {
-      return Check.warn(
-          id, title, "not known: " + f.release().explain(), "give it with --release (uname -r)");
+      return Check.warn(id, title, "not known: " + f.release().explain(), give);
     }
     if (f.version().isEmpty()) {
       return Check.warn(
-          id,
-          title,
-          "cannot read a version from the release '" + r.value() + "'",
-          "give it with --release (uname -r)");
+          id, title, "cannot read " + what + " from the release '" + r.value() + "'", give);
+    }
+    return null;
+  }
+
+  static Check version(KernelReadings f) {
+    String id = "kernel.version";
+    String title = "kernel version";
+    Check unknown = versionUnknown(f, id, title, "a version");
+    if (unknown != null || !(f.release() instanceof Reading.Found<String> r)) {
+      return unknown;
     }
     KernelVersion v = f.version().get();
     if (!v.atLeast(KernelVersion.IPMODIFY)) {
@@ -97,16 +103,9 @@ final class ReleaseRules {
   static Check tested(KernelReadings f, TestedKernels tested) {
     String id = "kernel.tested";
     String title = "tested kernel series";
-    if (!(f.release() instanceof Reading.Found<String> r)) {
-      return Check.warn(
-          id, title, "not known: " + f.release().explain(), "give it with --release (uname -r)");
-    }
-    if (f.version().isEmpty()) {
-      return Check.warn(
-          id,
-          title,
-          "cannot read a series (MAJOR.MINOR) from the release '" + r.value() + "'",
-          "give it with --release (uname -r)");
+    Check unknown = versionUnknown(f, id, title, "a series (MAJOR.MINOR)");
+    if (unknown != null || !(f.release() instanceof Reading.Found<String> r)) {
+      return unknown;
     }
     KernelVersion v = f.version().get();
     KernelVersion series = new KernelVersion(v.major(), v.minor(), 0);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -36,8 +37,7 @@ public final class PolicyApplyCommand implements Callable<Integer> {
       description = "Validate and compile only; print the table size; do not touch the kernel.")
   boolean dryRun;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -49,7 +49,7 @@ public final class PolicyApplyCommand implements Callable<Integer> {
       throw PolicyValidateCommand.report(ctx, f);
     }
     if (dryRun) {
-      if (json) {
+      if (output.json()) {
         ObjectNode o = counts(compiled);
         o.put("dry_run", true);
         ctx.out().println(EventJson.line(o));
@@ -65,7 +65,7 @@ public final class PolicyApplyCommand implements Callable<Integer> {
       return 0;
     }
     PolicyPipeline.Applied applied = write(ctx, compiled);
-    if (json) {
+    if (output.json()) {
       ctx.out().println(EventJson.line(appliedJson(applied)));
     } else {
       ctx.out()

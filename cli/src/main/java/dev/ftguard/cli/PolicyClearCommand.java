@@ -3,7 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.agent.json.EventJson;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code ftguard policy clear}: remove every rule from the kernel. */
@@ -18,8 +18,7 @@ import picocli.CommandLine.ParentCommand;
 public final class PolicyClearCommand implements Callable<Integer> {
   @ParentCommand PolicyCommand parent;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -31,7 +30,7 @@ public final class PolicyClearCommand implements Callable<Integer> {
       throw f.summary(); // an empty set always fits
     }
     PolicyPipeline.Applied applied = PolicyApplyCommand.write(ctx, empty);
-    if (json) {
+    if (output.json()) {
       ctx.out().println(EventJson.line(PolicyApplyCommand.appliedJson(applied)));
     } else {
       ctx.out()

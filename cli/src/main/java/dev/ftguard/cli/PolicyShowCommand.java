@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -28,8 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PolicyShowCommand implements Callable<Integer> {
   @ParentCommand PolicyCommand parent;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
@@ -43,7 +42,7 @@ public final class PolicyShowCommand implements Callable<Integer> {
       throw Errors.table(e, device);
     }
     if (table.isEmpty()) {
-      if (json) {
+      if (output.json()) {
         ObjectNode o = EventJson.MAPPER.createObjectNode();
         o.put("loaded", false);
         o.put("generation", 0);
@@ -73,7 +72,7 @@ public final class PolicyShowCommand implements Callable<Integer> {
           e);
     }
     PolicyRender.Shown shown = new PolicyRender.Shown(t.generation(), t.size(), policies);
-    if (json) {
+    if (output.json()) {
       ctx.out().println(EventJson.line(PolicyRender.json(shown)));
     } else if (policies.isEmpty()) {
       ctx.out()

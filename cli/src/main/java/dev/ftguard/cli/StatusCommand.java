@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -31,15 +31,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StatusCommand implements Callable<Integer> {
   @ParentCommand Ftguard parent;
 
-  @Option(names = "--json", description = "Print one JSON object instead of text.")
-  boolean json;
+  @Mixin JsonOption output;
 
   @Override
   public Integer call() {
     Context ctx = parent.context;
     PrintWriter out = ctx.out();
     if (!ctx.moduleLoaded()) {
-      if (json) {
+      if (output.json()) {
         ObjectNode o = EventJson.MAPPER.createObjectNode();
         o.put("loaded", false);
         out.println(EventJson.line(o));
@@ -61,7 +60,7 @@ public final class StatusCommand implements Callable<Integer> {
       throw Errors.deviceCall(e, device);
     }
     Map<String, String> params = parameters(ctx.paths().sysModule());
-    if (json) {
+    if (output.json()) {
       ObjectNode o = EventJson.MAPPER.createObjectNode();
       o.put("loaded", true);
       o.put("device", device.toString());
