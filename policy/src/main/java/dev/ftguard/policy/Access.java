@@ -1,19 +1,18 @@
 package dev.ftguard.policy;
 
 import dev.ftguard.abi.Abi;
+import java.util.Locale;
 
 /** A kind of file access for {@code open} rules. */
 public enum Access {
-  READ("read", Abi.ACCESS_READ),
-  WRITE("write", Abi.ACCESS_WRITE),
-  CREATE("create", Abi.ACCESS_CREATE),
-  TRUNCATE("truncate", Abi.ACCESS_TRUNCATE);
+  READ(Abi.ACCESS_READ),
+  WRITE(Abi.ACCESS_WRITE),
+  CREATE(Abi.ACCESS_CREATE),
+  TRUNCATE(Abi.ACCESS_TRUNCATE);
 
-  private final String yaml;
   private final int bit;
 
-  Access(String yaml, int bit) {
-    this.yaml = yaml;
+  Access(int bit) {
     this.bit = bit;
   }
 
@@ -22,7 +21,8 @@ public enum Access {
     return bit;
   }
 
+  /** Its name in a policy: the constant's name in lower case. */
   public String yamlName() {
-    return yaml;
+    return name().toLowerCase(Locale.ROOT);
   }
 }

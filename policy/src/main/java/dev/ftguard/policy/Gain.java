@@ -1,19 +1,18 @@
 package dev.ftguard.policy;
 
 import dev.ftguard.abi.Abi;
+import java.util.Locale;
 
 /** What a process gains in a {@code privilege} event. */
 public enum Gain {
   /** Its (effective) uid becomes 0. */
-  UID0("uid0", Abi.GAIN_UID0),
+  UID0(Abi.GAIN_UID0),
   /** It gains capabilities it did not have. */
-  CAPABILITIES("capabilities", Abi.GAIN_CAPS);
+  CAPABILITIES(Abi.GAIN_CAPS);
 
-  private final String yaml;
   private final int bit;
 
-  Gain(String yaml, int bit) {
-    this.yaml = yaml;
+  Gain(int bit) {
     this.bit = bit;
   }
 
@@ -22,7 +21,8 @@ public enum Gain {
     return bit;
   }
 
+  /** Its name in a policy: the constant's name in lower case. */
   public String yamlName() {
-    return yaml;
+    return name().toLowerCase(Locale.ROOT);
   }
 }

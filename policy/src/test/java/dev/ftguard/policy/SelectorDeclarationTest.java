@@ -51,4 +51,21 @@ class SelectorDeclarationTest {
       assertThat(Selector.of(kind)).extracting(Selector::slot).contains(kind.keySlot());
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void maskBitNamesAreTheOnesDecisionEventsPrint() {
+    for (Access a : Access.values()) {
+      assertThat(
+              dev.ftguard.abi.DecisionEvent.ACCESS_NAMES.get(
+                  Integer.numberOfTrailingZeros(a.bit())))
+          .isEqualTo(a.yamlName());
+    }
+    assertThat(dev.ftguard.abi.DecisionEvent.ACCESS_NAMES).hasSize(Access.values().length);
+    for (Gain g : Gain.values()) {
+      assertThat(
+              dev.ftguard.abi.DecisionEvent.GAIN_NAMES.get(Integer.numberOfTrailingZeros(g.bit())))
+          .isEqualTo(g.yamlName());
+    }
+    assertThat(dev.ftguard.abi.DecisionEvent.GAIN_NAMES).hasSize(Gain.values().length);
+  }
 }
