@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,8 +81,16 @@ public record DecisionEvent(
     /** The C enum's value ({@code FTG_KIND_*}, {@code FTG_ACT_*}, {@code FTG_MODE_*}). */
     int value();
 
-    /** The policy language's name ({@code exec}, {@code deny+kill}, {@code monitor}, ...). */
-    String yamlName();
+    /** The constant's name (every implementation is an enum). */
+    String name();
+
+    /**
+     * The policy language's name ({@code exec}, {@code module_load}, {@code monitor}, ...): the
+     * constant's name in lower case, unless the constant says otherwise ({@code deny+kill}).
+     */
+    default String yamlName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
 
     /** The one of {@code constants} with this C enum value, if any. */
     static <E extends AbiEnum> Optional<E> of(E[] constants, int value) {
@@ -96,31 +105,24 @@ public record DecisionEvent(
 
   /** {@code enum ftg_kind}, with the policy language's names. */
   public enum Kind implements AbiEnum {
-    EXEC(Abi.KIND_EXEC, "exec"),
-    OPEN(Abi.KIND_OPEN, "open"),
-    CONNECT(Abi.KIND_CONNECT, "connect"),
-    MODULE_LOAD(Abi.KIND_MODULE_LOAD, "module_load"),
-    PTRACE(Abi.KIND_PTRACE, "ptrace"),
-    PRIVILEGE(Abi.KIND_PRIVILEGE, "privilege"),
+    EXEC(Abi.KIND_EXEC),
+    OPEN(Abi.KIND_OPEN),
+    CONNECT(Abi.KIND_CONNECT),
+    MODULE_LOAD(Abi.KIND_MODULE_LOAD),
+    PTRACE(Abi.KIND_PTRACE),
+    PRIVILEGE(Abi.KIND_PRIVILEGE),
     /** Declared hooks: their matches arrive as {@link CallEvent}s, never as decisions. */
-    CALL(Abi.KIND_CALL, "call");
+    CALL(Abi.KIND_CALL);
 
     private final int value;
-    private final String yaml;
 
-    Kind(int value, String yaml) {
+    Kind(int value) {
       this.value = value;
-      this.yaml = yaml;
     }
 
     @Override
     public int value() {
       return value;
-    }
-
-    @Override
-    public String yamlName() {
-      return yaml;
     }
 
     /** The kind with this {@code FTG_KIND_*} value, if any. */
@@ -198,25 +200,18 @@ public record DecisionEvent(
 
   /** {@code enum ftg_mode}, with the policy language's names. */
   public enum Mode implements AbiEnum {
-    ENFORCE(Abi.MODE_ENFORCE, "enforce"),
-    MONITOR(Abi.MODE_MONITOR, "monitor");
+    ENFORCE(Abi.MODE_ENFORCE),
+    MONITOR(Abi.MODE_MONITOR);
 
     private final int value;
-    private final String yaml;
 
-    Mode(int value, String yaml) {
+    Mode(int value) {
       this.value = value;
-      this.yaml = yaml;
     }
 
     @Override
     public int value() {
       return value;
-    }
-
-    @Override
-    public String yamlName() {
-      return yaml;
     }
 
     /** The mode with this {@code FTG_MODE_*} value, if any. */
