@@ -41,6 +41,23 @@ public final class EventJson {
   /** One event as a JSON object, fields in schema order; call fields named by {@code names}. */
   public static ObjectNode event(Event event, CallFieldNames names) {
     ObjectNode o = MAPPER.createObjectNode();
+    common(o, event);
+    switch (event) {
+      case ExecEvent e -> exec(o, e);
+      case ForkEvent f -> {
+        o.put("child_pid", f.childPid());
+        unsigned(o, "clone_flags", f.cloneFlags());
+        o.put("thread", f.isThread());
+      }
+      case ExitEvent x -> exit(o, x);
+      case DecisionEvent d -> decision(o, d);
+      case CallEvent c -> call(o, c, names);
+    }
+    return o;
+  }
+
+  /** The fields every event line starts with: type, schema version, then the header's. */
+  private static void common(ObjectNode o, Event event) {
     Header h = event.header();
     o.put("type", event.eventType().jsonName());
     o.put("schema_version", SCHEMA_VERSION);
@@ -56,49 +73,43 @@ public final class EventJson {
     o.put("euid", h.euid());
     o.put("comm", h.comm());
     unsigned(o, "cgroup_id", h.cgroupId());
-    switch (event) {
-      case ExecEvent e -> {
-        o.put("syscall", e.syscall());
-        o.put("filename", e.filename());
-        ArrayNode argv = o.putArray("argv");
-        e.argv().forEach(argv::add);
-        o.put("argc", e.argc());
-        o.put("result", e.result());
-        if (e.result() < 0) {
-          o.put("errno", Errno.name(-e.result()));
-        }
-        ObjectNode trunc = o.putObject("truncated");
-        trunc.put("filename", e.filenameTruncated());
-        trunc.put("argv", e.argvTruncated());
-        ObjectNode fault = o.putObject("fault");
-        fault.put("filename", e.filenameFault());
-        fault.put("argv", e.argvFault());
-        if (e.isExecveat()) {
-          o.put("dirfd", e.dirfd());
-          o.put("at_flags", e.atFlags());
-        }
-      }
-      case ForkEvent f -> {
-        o.put("child_pid", f.childPid());
-        unsigned(o, "clone_flags", f.cloneFlags());
-        o.put("thread", f.isThread());
-      }
-      case ExitEvent x -> {
-        o.put("code", x.code());
-        switch (x.status()) {
-          case ExitStatus.Exited(int status) -> o.put("exit_status", status);
-          case ExitStatus.Signaled(int signal, boolean core) -> {
-            o.put("signal", signal);
-            o.put("core_dumped", core);
-          }
-          case ExitStatus.Other _ -> {}
-        }
-        o.put("group_dead", x.groupDead());
-      }
-      case DecisionEvent d -> decision(o, d);
-      case CallEvent c -> call(o, c, names);
+  }
+
+  /** The fields of an {@code exec} line after the common ones. */
+  private static void exec(ObjectNode o, ExecEvent e) {
+    o.put("syscall", e.syscall());
+    o.put("filename", e.filename());
+    ArrayNode argv = o.putArray("argv");
+    e.argv().forEach(argv::add);
+    o.put("argc", e.argc());
+    o.put("result", e.result());
+    if (e.result() < 0) {
+      o.put("errno", Errno.name(-e.result()));
     }
-    return o;
+    ObjectNode trunc = o.putObject("truncated");
+    trunc.put("filename", e.filenameTruncated());
+    trunc.put("argv", e.argvTruncated());
+    ObjectNode fault = o.putObject("fault");
+    fault.put("filename", e.filenameFault());
+    fault.put("argv", e.argvFault());
+    if (e.isExecveat()) {
+      o.put("dirfd", e.dirfd());
+      o.put("at_flags", e.atFlags());
+    }
+  }
+
+  /** The fields of an {@code exit} line after the common ones. */
+  private static void exit(ObjectNode o, ExitEvent x) {
+    o.put("code", x.code());
+    switch (x.status()) {
+      case ExitStatus.Exited(int status) -> o.put("exit_status", status);
+      case ExitStatus.Signaled(int signal, boolean core) -> {
+        o.put("signal", signal);
+        o.put("core_dumped", core);
+      }
+      case ExitStatus.Other _ -> {}
+    }
+    o.put("group_dead", x.groupDead());
   }
 
   /** The fields of a {@code decision} line after the common ones. */
@@ -158,6 +169,12 @@ public final class EventJson {
    * the fields so marked). An address field is shown with the family field before it.
    */
   private static void call(ObjectNode o, CallEvent c, CallFieldNames names) {
+    callRule(o, c);
+    callArgs(o, c, fieldNames(c, names));
+  }
+
+  /** The rule, function and (for a deny) returned value of a {@code call} line. */
+  private static void callRule(ObjectNode o, CallEvent c) {
     unsigned(o, "generation", c.generation());
     o.put("rule_index", c.rule());
     o.put("hook_index", c.hook());
@@ -174,11 +191,23 @@ public final class EventJson {
         o.put("errno", Errno.name((int) -c.retval()));
       }
     }
+  }
+
+  /** The names of the call's fields: {@code names}' when it has one per field, else fieldN. */
+  private static List<String> fieldNames(CallEvent c, CallFieldNames names) {
     List<String> known = names.names(c.function()).orElse(List.of());
     List<String> fieldNames = new java.util.ArrayList<>();
     for (int i = 0; i < c.fields().size(); i++) {
       fieldNames.add(known.size() == c.fields().size() ? known.get(i) : "field" + i);
     }
+    return fieldNames;
+  }
+
+  /**
+   * The {@code args} object of a {@code call} line and the {@code truncated}, {@code partial} and
+   * {@code unreadable} lists of field names.
+   */
+  private static void callArgs(ObjectNode o, CallEvent c, List<String> fieldNames) {
     ObjectNode args = o.putObject("args");
     ArrayNode truncated = MAPPER.createArrayNode();
     ArrayNode partial = MAPPER.createArrayNode();
@@ -187,29 +216,8 @@ public final class EventJson {
     for (int i = 0; i < c.fields().size(); i++) {
       CallEvent.Field f = c.fields().get(i);
       String name = fieldNames.get(i);
-      if (f.fault()) {
-        args.putNull(name);
+      if (!arg(args, name, f, family)) {
         unreadable.add(name);
-      } else {
-        switch (f) {
-          case CallEvent.IntField n -> {
-            if (n.signed() || n.value() >= 0) {
-              args.put(name, n.value());
-            } else {
-              args.put(name, new BigInteger(Long.toUnsignedString(n.value())));
-            }
-          }
-          case CallEvent.StrField str -> args.put(name, str.value());
-          case CallEvent.AddrField a -> {
-            Optional<InetAddress> addr = a.address(family);
-            if (addr.isPresent()) {
-              args.put(name, address(addr.get()));
-            } else {
-              args.putNull(name);
-              unreadable.add(name);
-            }
-          }
-        }
       }
       if (f.truncated()) {
         truncated.add(name);
@@ -222,6 +230,38 @@ public final class EventJson {
     o.set("truncated", truncated);
     o.set("partial", partial);
     o.set("unreadable", unreadable);
+  }
+
+  /**
+   * Puts one call field into {@code args}; an address field is read with {@code family}, the value
+   * of the field before it (-1 if none).
+   *
+   * @return false when the field could not be read (then put as {@code null})
+   */
+  private static boolean arg(ObjectNode args, String name, CallEvent.Field f, long family) {
+    if (f.fault()) {
+      args.putNull(name);
+      return false;
+    }
+    switch (f) {
+      case CallEvent.IntField n -> {
+        if (n.signed() || n.value() >= 0) {
+          args.put(name, n.value());
+        } else {
+          args.put(name, new BigInteger(Long.toUnsignedString(n.value())));
+        }
+      }
+      case CallEvent.StrField str -> args.put(name, str.value());
+      case CallEvent.AddrField a -> {
+        Optional<InetAddress> addr = a.address(family);
+        if (addr.isEmpty()) {
+          args.putNull(name);
+          return false;
+        }
+        args.put(name, address(addr.get()));
+      }
+    }
+    return true;
   }
 
   /**

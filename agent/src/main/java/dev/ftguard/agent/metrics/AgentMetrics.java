@@ -83,17 +83,57 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
   private volatile double processTableSize = Double.NaN;
 
   private AgentMetrics(MetricsConfig serve) {
-    events =
+    events = eventsCounter();
+    drops = dropsCounter();
+    decisions =
+        Counter.builder()
+            .name("ftguard_policy_decisions_total")
+            .help(
+                "Rule matches (decision and call records) by policy, rule and action: audit, deny,"
+                    + " kill, deny+kill, or would deny ... for monitor policies")
+            .labelNames("policy", "rule", "action")
+            .register(registry);
+    hookErrors =
+        Counter.builder()
+            .name("ftguard_hook_errors_total")
+            .help("Errors of kernel hooks, by hook name")
+            .labelNames("hook")
+            .register(registry);
+    registerGauges();
+    ProcessMetrics.builder().register(registry);
+    JvmMemoryMetrics.builder().register(registry);
+
+    if (serve == null) {
+      httpThreads = null;
+      server = null;
+    } else {
+      InetAddress address = serve.inetAddress();
+      httpThreads =
+          Executors.newFixedThreadPool(
+              2, Thread.ofPlatform().daemon().name("ftguard-metrics-", 0).factory());
+      server = startServer(serve, address, httpThreads);
+    }
+  }
+
+  /** Registers {@code ftguard_events_total} and caches its child of each event type. */
+  private Counter eventsCounter() {
+    Counter counter =
         Counter.builder()
             .name("ftguard_events_total")
             .help("Events read from the kernel, by type")
             .labelNames("type")
             .register(registry);
     for (EventType t : EventType.values()) {
-      eventPoints[t.ordinal()] = events.labelValues(t.jsonName());
+      eventPoints[t.ordinal()] = counter.labelValues(t.jsonName());
     }
+    return counter;
+  }
 
-    drops =
+  /**
+   * Registers {@code ftguard_drops_total} and caches its child of each kernel and export reason.
+   */
+  private Counter dropsCounter() {
+    Counter counter =
         Counter.builder()
             .name("ftguard_drops_total")
             .help(
@@ -103,28 +143,16 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
             .labelNames("reason")
             .register(registry);
     for (int i = 0; i < Abi.DROP_REASONS; i++) {
-      kernelDrops[i] = drops.labelValues(Abi.DROP_REASON_NAMES.get(i));
+      kernelDrops[i] = counter.labelValues(Abi.DROP_REASON_NAMES.get(i));
     }
     for (ExportDropReason r : ExportDropReason.values()) {
-      exportDrops[r.ordinal()] = drops.labelValues(r.label());
+      exportDrops[r.ordinal()] = counter.labelValues(r.label());
     }
+    return counter;
+  }
 
-    decisions =
-        Counter.builder()
-            .name("ftguard_policy_decisions_total")
-            .help(
-                "Rule matches (decision and call records) by policy, rule and action: audit, deny,"
-                    + " kill, deny+kill, or would deny ... for monitor policies")
-            .labelNames("policy", "rule", "action")
-            .register(registry);
-
-    hookErrors =
-        Counter.builder()
-            .name("ftguard_hook_errors_total")
-            .help("Errors of kernel hooks, by hook name")
-            .labelNames("hook")
-            .register(registry);
-
+  /** Registers the gauges whose value the caller sets (no sample until it does). */
+  private void registerGauges() {
     GaugeWithCallback.builder()
         .name("ftguard_ring_buffer_used_bytes")
         .help("Bytes of the kernel ring buffer holding records not yet read")
@@ -147,32 +175,26 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
         .help("Processes in the daemon's process table")
         .callback(cb -> report(cb, processTableSize))
         .register(registry);
+  }
 
-    ProcessMetrics.builder().register(registry);
-    JvmMemoryMetrics.builder().register(registry);
-
-    if (serve == null) {
-      httpThreads = null;
-      server = null;
-    } else {
-      InetAddress address = serve.inetAddress();
-      httpThreads =
-          Executors.newFixedThreadPool(
-              2, Thread.ofPlatform().daemon().name("ftguard-metrics-", 0).factory());
-      HTTPServer s;
-      try {
-        s =
-            HTTPServer.builder()
-                .inetAddress(address)
-                .port(serve.port())
-                .registry(registry)
-                .executorService(httpThreads)
-                .buildAndStart();
-      } catch (IOException e) {
-        httpThreads.shutdownNow();
-        throw new MetricsConfigException.BindFailed(serve.address(), serve.port(), e);
-      }
-      server = s;
+  /**
+   * Serves the registry at {@code address} and {@code serve}'s port on {@code threads}; on failure
+   * stops the threads.
+   *
+   * @throws MetricsConfigException.BindFailed the server cannot listen there
+   */
+  private HTTPServer startServer(
+      MetricsConfig serve, InetAddress address, ExecutorService threads) {
+    try {
+      return HTTPServer.builder()
+          .inetAddress(address)
+          .port(serve.port())
+          .registry(registry)
+          .executorService(threads)
+          .buildAndStart();
+    } catch (IOException e) {
+      threads.shutdownNow();
+      throw new MetricsConfigException.BindFailed(serve.address(), serve.port(), e);
     }
   }
 
