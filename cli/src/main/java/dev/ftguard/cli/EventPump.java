@@ -164,7 +164,8 @@ public final class EventPump {
   /**
    * Runs until drained (no follow), stopped, count or timeout reached.
    *
-   * @throws UserException.Incompatible when the module speaks another ABI version
+   * @throws UserException ({@link ExitCode#INCOMPATIBLE}) when the module speaks another ABI
+   *     version
    * @throws ErrnoException when the device fails
    */
   public Summary run() throws ErrnoException {
@@ -206,7 +207,8 @@ public final class EventPump {
       output.flush();
     } catch (IOException e) {
       if (!(output instanceof PumpOutput.Stream)) {
-        throw new UserException.Failed(
+        throw new UserException(
+            ExitCode.FAILURE,
             "writing the events failed: "
                 + e.getMessage()
                 + " (free space on the output's"
