@@ -124,6 +124,11 @@ public record Context(
     return h == null || h.isBlank() ? Optional.empty() : Optional.of(Path.of(h));
   }
 
+  /** {@link #home()}, or a usage error with {@code message} (what is missing, how to fix it). */
+  public Path requireHome(String message) {
+    return home().orElseThrow(() -> new UserException(ExitCode.USAGE, message));
+  }
+
   public boolean moduleLoaded() {
     return Files.isDirectory(paths.sysModule());
   }

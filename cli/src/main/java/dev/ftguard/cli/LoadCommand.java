@@ -162,13 +162,9 @@ public final class LoadCommand implements Callable<Integer> {
    */
   public static Path buildModule(Context ctx, Path kdir, String release, Path buildRoot) {
     Path home =
-        ctx.home()
-            .orElseThrow(
-                () ->
-                    new UserException(
-                        ExitCode.USAGE,
-                        "cannot find the module sources: set FTGUARD_HOME to the directory holding"
-                            + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE"));
+        ctx.requireHome(
+            "cannot find the module sources: set FTGUARD_HOME to the directory holding"
+                + " kmod/ (the ./ftguard launcher does this), or pass --ko FILE");
     Path cache = ModuleBuilder.defaultCacheDir(ctx.env());
     var err = ctx.err();
     ModuleBuilder builder =

@@ -120,12 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
           ExitCode.USAGE, "--timeout must be at least 30 s and --linger between 0 and the timeout");
     }
     Path home =
-        ctx.home()
-            .orElseThrow(
-                () ->
-                    new UserException(
-                        ExitCode.USAGE,
-                        "cannot find the ftguard checkout: run the demo with ./ftguard from it"));
+        ctx.requireHome("cannot find the ftguard checkout: run the demo with ./ftguard from it");
     DebianKernel kernel = kernel(home, kernelAbi);
     err.println("demo: building the module for Debian's " + kernel.abi());
     Path ko =
