@@ -3,6 +3,11 @@
  * /dev/ftguard: root only.  read() returns whole records, poll() says when
  * there are some, ioctl() reports counters and hooks.  Every argument from
  * userspace is checked here.
+ *
+ * Privilege is checked at open() and again at every read() and ioctl(): a
+ * descriptor opened by root may be inherited by, or passed to, a process
+ * without CAP_SYS_ADMIN, which must not read the events or the rule table,
+ * nor replace the table, through it.  poll() only says whether records wait.
  */
 #include "common.h"
 
@@ -18,15 +23,23 @@
 #include "hook.h"
 #include "policy.h"
 
+/* The caller's privilege, whoever opened the descriptor. */
+static bool ftg_privileged(void)
+{
+	return capable(CAP_SYS_ADMIN);
+}
+
 static int ftg_open(struct inode *inode, struct file *file)
 {
-	if (!capable(CAP_SYS_ADMIN))
+	if (!ftg_privileged())
 		return -EPERM;
 	return nonseekable_open(inode, file);
 }
 
 static ssize_t ftg_read(struct file *file, char __user *buf, size_t len, loff_t *off)
 {
+	if (!ftg_privileged())
+		return -EPERM;
 	return ftg_events_read(buf, len, file->f_flags & O_NONBLOCK);
 }
 
@@ -135,6 +148,8 @@ static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
+	if (!ftg_privileged())
+		return -EPERM;
 	switch (cmd) {
 	case FTG_IOC_STATS:
 		return ftg_ioctl_stats(uarg);

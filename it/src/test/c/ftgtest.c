@@ -37,6 +37,15 @@
  *                                    the table written to OUT when given
  *   hook-hits NAME                   FTG_IOC_HOOK_INFO: "ok hits=N flags=N" for the
  *                                    hook on kernel function NAME
+ *   device-ops [FD]                  read(2) and every ioctl on FD (else a new
+ *                                    descriptor of the device): "read=R stats=R
+ *                                    hook=R call=R get=R set=R", R "ok" or the
+ *                                    errno's name (set: an empty table)
+ *   device-as UID [exec]             as root: open the device, drop to UID
+ *                                    (setgroups, setresgid, setresuid: no
+ *                                    capabilities left), then device-ops on that
+ *                                    descriptor, in this process or, with exec,
+ *                                    in /ftgtest exec'd with it inherited
  *   layout                           sizes, offsets and constants of the table
  *                                    ABI as name=value lines (for the host side)
  */
@@ -647,6 +656,80 @@ static int do_get_table(int argc, char **argv)
 	return 0;
 }
 
+static const char *outcome(int r)
+{
+	const char *name;
+
+	if (r >= 0)
+		return "ok";
+	name = errno_name(errno);
+	return name ? name : "other";
+}
+
+static int device_ops(int fd)
+{
+	char buf[4096];
+	struct ftg_stats stats;
+	struct ftg_hook_info hook;
+	struct ftg_call_hook_info call;
+	struct ftg_table_arg get, set;
+	const char *r;
+
+	if (fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		printf("fcntl: ");
+		return fail(errno);
+	}
+	r = outcome((int)read(fd, buf, sizeof(buf)));
+	if (!strcmp(r, "EAGAIN"))
+		r = "ok";	/* allowed, nothing buffered */
+	printf("read=%s", r);
+	memset(&stats, 0, sizeof(stats));
+	printf(" stats=%s", outcome(ioctl(fd, FTG_IOC_STATS, &stats)));
+	memset(&hook, 0, sizeof(hook));
+	printf(" hook=%s", outcome(ioctl(fd, FTG_IOC_HOOK_INFO, &hook)));
+	memset(&call, 0, sizeof(call));
+	printf(" call=%s", outcome(ioctl(fd, FTG_IOC_CALL_HOOK_INFO, &call)));
+	memset(&get, 0, sizeof(get));
+	r = outcome(ioctl(fd, FTG_IOC_GET_TABLE, &get));
+	printf(" get=%s", !strcmp(r, "ENOSPC") ? "ok" : r);
+	memset(&set, 0, sizeof(set));
+	printf(" set=%s\n", outcome(ioctl(fd, FTG_IOC_SET_TABLE, &set)));
+	return 0;
+}
+
+static int do_device_ops(int argc, char **argv)
+{
+	if (argc > 1)
+		usage("device-ops [FD]");
+	return device_ops(argc ? (int)number(argv[0]) : open_device());
+}
+
+static int do_device_as(int argc, char **argv)
+{
+	char fdnum[16];
+	uid_t uid;
+	int fd;
+
+	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "exec")))
+		usage("device-as UID [exec]");
+	uid = (uid_t)number(argv[0]);
+	fd = open(DEVICE, O_RDONLY);
+	if (fd < 0) {
+		printf("open " DEVICE ": ");
+		return fail(errno);
+	}
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid)) {
+		printf("setup failed: ");
+		return fail(errno);
+	}
+	if (argc == 1)
+		return device_ops(fd);
+	snprintf(fdnum, sizeof(fdnum), "%d", fd);
+	execl("/proc/self/exe", "ftgtest", "device-ops", fdnum, (char *)NULL);
+	printf("exec: ");
+	return fail(errno);
+}
+
 static int do_layout(void)
 {
 #define SZ(s) printf("sizeof.%s=%zu\n", #s, sizeof(struct s))
@@ -766,6 +849,10 @@ int main(int argc, char **argv)
 		return do_get_table(argc, argv);
 	if (!strcmp(cmd, "hook-hits"))
 		return do_hook_hits(argc, argv);
+	if (!strcmp(cmd, "device-ops"))
+		return do_device_ops(argc, argv);
+	if (!strcmp(cmd, "device-as"))
+		return do_device_as(argc, argv);
 	if (!strcmp(cmd, "layout"))
 		return do_layout();
 	usage("unknown subcommand");
