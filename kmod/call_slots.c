@@ -84,7 +84,9 @@ static void ftg_slot_attach(struct ftg_call_slot *slot)
 	int err;
 
 	slot->ops.func = ftg_call_thunk;
-	slot->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION;
+	/* PERMANENT, as the built-in hooks (tamper.c). */
+	slot->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION |
+			  FTRACE_OPS_FL_PERMANENT;
 	if (slot->ipmodify)
 		slot->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 	slot->attached = false;

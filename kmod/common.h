@@ -25,6 +25,7 @@ void __init ftg_add_file_hooks(void);	/* file.c */
 void __init ftg_add_net_hooks(void);	/* network.c */
 void __init ftg_add_module_hooks(void);	/* module.c */
 void __init ftg_add_cred_hooks(void);	/* process.c: ptrace, credentials */
+void __init ftg_add_tamper_hooks(void);	/* tamper.c */
 #ifdef FTG_TEST_BENCH
 void __init ftg_add_bench_hooks(void);	/* bench.c, benchmark build only */
 #endif

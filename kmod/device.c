@@ -22,6 +22,7 @@
 #include "events.h"
 #include "hook.h"
 #include "policy.h"
+#include "tamper.h"
 
 /* The caller's privilege, whoever opened the descriptor. */
 static bool ftg_privileged(void)
@@ -61,6 +62,7 @@ static long ftg_ioctl_stats(void __user *arg)
 	ftg_events_stats(&stats);
 	ftg_guard_stats(&stats);
 	ftg_calls_stats(&stats);
+	ftg_tamper_stats(&stats);
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
@@ -161,6 +163,9 @@ static long ftg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ftg_ioctl_get_table(uarg);
 	case FTG_IOC_CALL_HOOK_INFO:
 		return ftg_ioctl_call_hook_info(uarg);
+	case FTG_IOC_LOCK:
+		ftg_table_lock_down("FTG_IOC_LOCK");
+		return 0;
 	default:
 		return -ENOTTY;
 	}

@@ -322,7 +322,9 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		return -ENOMEM;
 
 	hook->ops.func = ftg_ftrace_thunk;
-	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION;
+	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */
+	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION |
+			  FTRACE_OPS_FL_PERMANENT;
 	if (hook->wrap || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 

@@ -17,10 +17,16 @@
 #include "events.h"
 #include "hook.h"
 #include "policy.h"
+#include "tamper.h"
 
 static unsigned int buffer_kb = 1024;
 module_param(buffer_kb, uint, 0444);
 MODULE_PARM_DESC(buffer_kb, "Ring buffer size per CPU in KiB (64..65536, default 1024)");
+
+static bool lock;
+module_param(lock, bool, 0444);
+MODULE_PARM_DESC(lock,
+		 "Lock at load, until reboot: no unload, and the first rule table written is final (as FTG_IOC_LOCK)");
 
 static char *call_mode = "guard";
 module_param(call_mode, charp, 0444);
@@ -39,6 +45,7 @@ static void __init ftg_add_hooks(void)
 	ftg_add_net_hooks();
 	ftg_add_module_hooks();
 	ftg_add_cred_hooks();
+	ftg_add_tamper_hooks();
 #ifdef FTG_TEST_BENCH
 	ftg_add_bench_hooks();
 #endif
@@ -80,6 +87,8 @@ static int __init ftg_init(void)
 		goto hooks_remove;
 	pr_info("loaded: %zu hooks, %u KiB per CPU, call_mode=%s\n",
 		ftg_hooks_count(), buffer_kb, call_mode);
+	if (lock)
+		ftg_table_lock_down("the lock parameter");
 	return 0;
 
 hooks_remove:
@@ -95,6 +104,13 @@ events_exit:
 
 static void __exit ftg_exit(void)
 {
+	u64 generation;
+	u32 rules, bytes;
+
+	ftg_table_info(&generation, &rules, &bytes);
+	if (rules)
+		pr_warn("unloading: the %u rules of table %llu are no longer enforced\n",
+			rules, generation);
 	ftg_device_exit();
 	/* Declared hooks go with the table; the wait for tasks comes after. */
 	ftg_tables_exit();

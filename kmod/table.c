@@ -18,10 +18,13 @@
 
 #include "policy.h"
 #include "table.h"
+#include "tamper.h"
 
 struct ftg_table __rcu *ftg_current_table;
 static DEFINE_MUTEX(ftg_table_lock);	/* writers of ftg_current_table */
-static u64 ftg_generation;
+static u64 ftg_generation;		/* under ftg_table_lock */
+/* Under ftg_table_lock; set once (FTG_IOC_LOCK), never cleared. */
+static bool ftg_locked;
 
 static void ftg_table_free(struct ftg_table *t)
 {
@@ -53,6 +56,31 @@ void ftg_table_put(struct ftg_table *t)
 {
 	if (t && refcount_dec_and_test(&t->ref))
 		ftg_table_free(t);
+}
+
+/* ---- the lock ------------------------------------------------------ */
+
+/* Engage the lock (ftg_table_lock held). */
+static void ftg_lock_held(const char *by)
+{
+	lockdep_assert_held(&ftg_table_lock);
+	if (ftg_locked)
+		return;
+	WRITE_ONCE(ftg_locked, true);
+	ftg_tamper_locked(by);
+}
+
+/* FTG_IOC_LOCK and the lock module parameter: until reboot. */
+void ftg_table_lock_down(const char *by)
+{
+	mutex_lock(&ftg_table_lock);
+	ftg_lock_held(by);
+	mutex_unlock(&ftg_table_lock);
+}
+
+bool ftg_table_locked(void)
+{
+	return READ_ONCE(ftg_locked);
 }
 
 /* ---- ioctls ---------------------------------------------------------- */
@@ -121,6 +149,14 @@ int ftg_table_set(const void __user *data, u32 size, u64 *generation,
 	check.blob = t->blob;
 
 	mutex_lock(&ftg_table_lock);
+	old = rcu_dereference_protected(ftg_current_table, lockdep_is_held(&ftg_table_lock));
+	/* Locked: the first table with rules is final. */
+	if (ftg_locked && old && old->nr_rules) {
+		mutex_unlock(&ftg_table_lock);
+		ftg_table_free(t);
+		ftg_tamper_report(FTG_TAMPER_TABLE, -EPERM, NULL);
+		return -EPERM;
+	}
 	err = ftg_table_prepare(t, &check);
 	if (err) {
 		ftg_calls_release(rcu_dereference_protected(ftg_current_table,
@@ -133,11 +169,12 @@ int ftg_table_set(const void __user *data, u32 size, u64 *generation,
 	}
 	refcount_set(&t->ref, 1);
 	t->generation = ++ftg_generation;
-	old = rcu_dereference_protected(ftg_current_table, lockdep_is_held(&ftg_table_lock));
 	rcu_assign_pointer(ftg_current_table, t);
 	*generation = t->generation;
 	pr_info("rule table %llu: %u policies, %u rules, %u hooks, %u bytes\n",
 		t->generation, t->nr_policies, t->nr_rules, t->nr_hooks, t->size);
+	if (((const struct ftg_table_header *)t->blob)->flags & FTG_TABLE_F_LOCK)
+		ftg_lock_held("the rule table");
 	/* Callbacks that may still see the old table run under RCU. */
 	synchronize_rcu();
 	/* No callback sees the old table now: detach the hooks only it used. */

@@ -418,7 +418,7 @@ int ftg_table_check(struct ftg_check *c, struct ftg_table *t)
 		return ftg_bad(c, FTG_TERR_VERSION, &h->version);
 	if (h->size != t->size)
 		return ftg_bad(c, FTG_TERR_SIZE, &h->size);
-	if (h->flags)
+	if (h->flags & ~FTG_TABLE_FLAGS_ALL)
 		return ftg_bad(c, FTG_TERR_FLAGS, &h->flags);
 	err = ftg_check_section(c, h, &h->policies, sizeof(struct ftg_policy),
 				FTG_TABLE_POLICIES_MAX) ?:

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define FTG_ABI_VERSION		3
+#define FTG_ABI_VERSION		4
 #define FTG_DEVICE_NAME		"ftguard"	/* /dev/ftguard */
 
 /* Bounds.  The kernel never writes more than these into a record. */
@@ -35,6 +35,7 @@ enum ftg_event_type {
 	FTG_EV_EXIT = 3,	/* struct ftg_exit_event */
 	FTG_EV_DECISION = 4,	/* struct ftg_decision_event */
 	FTG_EV_CALL = 5,	/* struct ftg_call_event */
+	FTG_EV_TAMPER = 6,	/* struct ftg_tamper_event */
 };
 
 /*
@@ -397,6 +398,13 @@ struct ftg_rule {
 #define FTG_TABLE_SECTION_ALIGN	8	/* sections start at multiples */
 #define FTG_ERRNO_MAX		4095	/* deny rules: err is 1..FTG_ERRNO_MAX */
 
+/*
+ * ftg_table_header.flags.  FTG_TABLE_F_LOCK: lock the module (as
+ * FTG_IOC_LOCK does) once this table is in force, in the same step.
+ */
+#define FTG_TABLE_F_LOCK	(1U << 0)
+#define FTG_TABLE_FLAGS_ALL	0x1U
+
 /* A section of the table: count elements (strings: bytes) at offset. */
 struct ftg_section {
 	__u32 offset;		/* from the start of the table, 8-aligned */
@@ -415,7 +423,7 @@ struct ftg_table_header {
 	__u32 magic;		/* FTG_TABLE_MAGIC */
 	__u32 version;		/* FTG_TABLE_VERSION */
 	__u32 size;		/* whole table in bytes */
-	__u32 flags;		/* zero */
+	__u32 flags;		/* FTG_TABLE_F_* */
 	struct ftg_section policies;	/* struct ftg_policy */
 	struct ftg_section rules;	/* struct ftg_rule */
 	struct ftg_section values;	/* struct ftg_value */
@@ -560,6 +568,44 @@ struct ftg_call_event {
 	__u8 data[];
 };
 
+/*
+ * What an attempt on the module itself was (ftg_tamper_event.what).  Every
+ * attempt the module sees is reported, refused or not:
+ *   FTRACE_OFF  a write of 0 to the kernel.ftrace_enabled sysctl, which
+ *               would stop every ftrace callback; the module's ftrace_ops
+ *               are FTRACE_OPS_FL_PERMANENT, so the kernel refuses it
+ *   UNLOAD      delete_module(2) of this module (refused while locked: the
+ *               lock holds a reference), or a forced delete_module(2) of
+ *               any module while locked (refused: it would bypass that
+ *               reference)
+ *   TABLE       a rule table written while locked (refused)
+ */
+enum ftg_tamper {
+	FTG_TAMPER_FTRACE_OFF = 0,
+	FTG_TAMPER_UNLOAD = 1,
+	FTG_TAMPER_TABLE = 2,
+	FTG_TAMPERS = 3,
+};
+
+/*
+ * An attempt to switch the module off, unload it or change a locked table.
+ * The header is the task that tried.  result is what the attempt gets:
+ * -errno when it is refused (by the module or, for FTRACE_OFF and a plain
+ * unload while locked, by the kernel because of the module's hold), 0 when
+ * it goes ahead (an unload while not locked).  target names the object:
+ * the sysctl ("kernel.ftrace_enabled"), the module named in delete_module(2)
+ * (as far as it could be read), or "" for TABLE.
+ */
+struct ftg_tamper_event {
+	struct ftg_event_header hdr;
+	__u32 what;		/* enum ftg_tamper */
+	__s32 result;
+	__u64 generation;	/* rule table in force, 0: none */
+	__u32 locked;		/* 1: the module was locked */
+	__u32 reserved;
+	char target[FTG_NAME_LEN];	/* NUL-terminated, NUL-padded */
+};
+
 /* Why an event was lost.  Every loss is counted under exactly one reason. */
 enum ftg_drop_reason {
 	FTG_DROP_BUFFER_FULL = 0,	/* ring buffer had no room */
@@ -588,6 +634,9 @@ struct ftg_stats {
 	__u32 call_hooks;	/* hooks the current table declares */
 	__u32 call_hooks_attached;	/* ... of them attached */
 	__u64 call_skipped;	/* declared-hook calls not examined (nested) */
+	__u32 locked;		/* 1: locked until reboot (FTG_IOC_LOCK) */
+	__u32 reserved;
+	__u64 tamper[FTG_TAMPERS];	/* attempts by enum ftg_tamper */
 };
 
 /* ftg_hook_info.flags */
@@ -631,5 +680,13 @@ struct ftg_call_hook_info {
 #define FTG_IOC_SET_TABLE	_IOWR(FTG_IOC_MAGIC, 3, struct ftg_table_arg)
 #define FTG_IOC_GET_TABLE	_IOWR(FTG_IOC_MAGIC, 4, struct ftg_table_arg)
 #define FTG_IOC_CALL_HOOK_INFO	_IOWR(FTG_IOC_MAGIC, 5, struct ftg_call_hook_info)
+/*
+ * FTG_IOC_LOCK: lock the module until reboot.  From then on the module
+ * cannot be unloaded (nor any module force-unloaded), and once a table with
+ * rules is in force it is final: every FTG_IOC_SET_TABLE fails with -EPERM
+ * (the first table written after locking a module with no rules is
+ * accepted, so a lock set at load holds from boot).  There is no unlock.
+ */
+#define FTG_IOC_LOCK		_IO(FTG_IOC_MAGIC, 6)
 
 #endif /* _UAPI_LINUX_FTGUARD_H */

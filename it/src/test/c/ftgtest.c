@@ -29,6 +29,8 @@
  *   fd-exec PATH [ARGS...]           open PATH and fexecve it
  *   finit-module KO                  finit_module(2) of that file
  *   init-module KO                   init_module(2) of the file's contents
+ *   delete-module NAME [force]       delete_module(2), O_NONBLOCK (| O_TRUNC)
+ *   write PATH TEXT                  open(2) PATH for writing, write(2) TEXT
  *   set-table FILE [SIZE]            FTG_IOC_SET_TABLE with FILE's bytes (SIZE:
  *                                    claim another size, at most the file's or
  *                                    above FTG_TABLE_MAX): "ok generation=N" or
@@ -542,6 +544,36 @@ static void *slurp(const char *path, size_t *size)
 	return buf;
 }
 
+static int do_write(int argc, char **argv)
+{
+	size_t len;
+	int fd;
+
+	if (argc != 2)
+		usage("write PATH TEXT");
+	fd = open(argv[0], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(errno);
+	len = strlen(argv[1]);
+	if (write(fd, argv[1], len) != (ssize_t)len)
+		return fail(errno);
+	close(fd);
+	return ok();
+}
+
+static int do_delete_module(int argc, char **argv)
+{
+	int flags = O_NONBLOCK;
+
+	if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "force")))
+		usage("delete-module NAME [force]");
+	if (argc == 2)
+		flags |= O_TRUNC;
+	if (syscall(SYS_delete_module, argv[0], flags))
+		return fail(errno);
+	return ok();
+}
+
 static int do_init_module(int argc, char **argv)
 {
 	size_t size;
@@ -843,6 +875,10 @@ int main(int argc, char **argv)
 		return do_finit_module(argc, argv);
 	if (!strcmp(cmd, "init-module"))
 		return do_init_module(argc, argv);
+	if (!strcmp(cmd, "delete-module"))
+		return do_delete_module(argc, argv);
+	if (!strcmp(cmd, "write"))
+		return do_write(argc, argv);
 	if (!strcmp(cmd, "set-table"))
 		return do_set_table(argc, argv);
 	if (!strcmp(cmd, "get-table"))

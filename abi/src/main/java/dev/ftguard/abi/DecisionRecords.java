@@ -3,7 +3,8 @@ package dev.ftguard.abi;
 import static dev.ftguard.abi.Abi.offset;
 
 /**
- * Byte offsets of {@code struct ftg_decision_event} ({@code Abi.Decision}). Part of {@link Abi}.
+ * Byte offsets of {@code struct ftg_decision_event} ({@code Abi.Decision}) and {@code struct
+ * ftg_tamper_event} ({@code Abi.Tamper}). Part of {@link Abi}.
  */
 public sealed interface DecisionRecords permits Abi {
   /** Byte offsets in {@code struct ftg_decision_event}. */
@@ -40,5 +41,17 @@ public sealed interface DecisionRecords permits Abi {
      * sizeof}: the flexible array starts right after {@code reserved}, before the tail padding.
      */
     public static final long DATA = Abi.flexibleArray("ftg_decision_event.data");
+  }
+
+  /** Byte offsets in {@code struct ftg_tamper_event}. */
+  final class Tamper {
+    private Tamper() {}
+
+    public static final long SIZE = Abi.TAMPER_EVENT.byteSize();
+    public static final long WHAT = offset(Abi.TAMPER_EVENT, "what");
+    public static final long RESULT = offset(Abi.TAMPER_EVENT, "result");
+    public static final long GENERATION = offset(Abi.TAMPER_EVENT, "generation");
+    public static final long LOCKED = offset(Abi.TAMPER_EVENT, "locked");
+    public static final long TARGET = offset(Abi.TAMPER_EVENT, "target");
   }
 }

@@ -30,6 +30,8 @@ public sealed interface DeviceRecords permits Abi {
     public static final long CALL_HOOKS = offset(Abi.STATS, "call_hooks");
     public static final long CALL_HOOKS_ATTACHED = offset(Abi.STATS, "call_hooks_attached");
     public static final long CALL_SKIPPED = offset(Abi.STATS, "call_skipped");
+    public static final long LOCKED = offset(Abi.STATS, "locked");
+    public static final long TAMPER = offset(Abi.STATS, "tamper");
   }
 
   /** Byte offsets in {@code struct ftg_hook_info}. */

@@ -2,7 +2,7 @@ package dev.ftguard.abi;
 
 /** A record read from {@code /dev/ftguard}. */
 public sealed interface Event extends Decoded
-    permits ExecEvent, ForkEvent, ExitEvent, DecisionEvent, CallEvent {
+    permits ExecEvent, ForkEvent, ExitEvent, DecisionEvent, CallEvent, TamperEvent {
   /** The common header: who, when, where. */
   Header header();
 

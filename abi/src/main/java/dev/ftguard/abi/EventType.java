@@ -20,7 +20,8 @@ public enum EventType {
   FORK(Abi.EV_FORK, "fork", ForkEvent.class, ProcessDecoders::fork),
   EXIT(Abi.EV_EXIT, "exit", ExitEvent.class, ProcessDecoders::exit),
   DECISION(Abi.EV_DECISION, "decision", DecisionEvent.class, DecisionDecoder::decode),
-  CALL(Abi.EV_CALL, "call", CallEvent.class, CallDecoder::decode);
+  CALL(Abi.EV_CALL, "call", CallEvent.class, CallDecoder::decode),
+  TAMPER(Abi.EV_TAMPER, "tamper", TamperEvent.class, TamperDecoder::decode);
 
   /** Turns a well-framed record of this kind into its event or a {@link DecodeError}. */
   @FunctionalInterface

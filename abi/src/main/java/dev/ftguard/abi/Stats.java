@@ -21,6 +21,9 @@ import java.util.Arrays;
  * @param callHooks hooks the current table declares
  * @param callHooksAttached those of them attached
  * @param callSkipped declared-hook calls not examined (nested on a CPU, or in NMI context)
+ * @param locked whether the module is locked until reboot
+ * @param tamper attempts on the module by {@code enum ftg_tamper} (index {@link
+ *     Abi#TAMPER_FTRACE_OFF} ...)
  */
 public record Stats(
     long abiVersion,
@@ -40,11 +43,24 @@ public record Stats(
     long killed,
     long callHooks,
     long callHooksAttached,
-    long callSkipped) {
+    long callSkipped,
+    boolean locked,
+    long[] tamper) {
 
   public Stats {
     dropped = checkedCopy(dropped, "dropped", Abi.DROP_REASONS, "reasons");
     decisions = checkedCopy(decisions, "decisions", Abi.ACTIONS, "actions");
+    tamper = checkedCopy(tamper, "tamper", Abi.TAMPERS, "kinds of attempt");
+  }
+
+  @Override
+  public long[] tamper() {
+    return tamper.clone();
+  }
+
+  /** Attempts of this {@code enum ftg_tamper} value. */
+  public long tamper(int what) {
+    return tamper[what];
   }
 
   /** A copy of {@code counters}, which must hold {@code n} counters (the {@code what}). */
@@ -111,7 +127,9 @@ public record Stats(
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.KILLED),
         u32(s, Abi.Stat.CALL_HOOKS),
         u32(s, Abi.Stat.CALL_HOOKS_ATTACHED),
-        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED));
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED),
+        u32(s, Abi.Stat.LOCKED) != 0,
+        getCounters(s, Abi.Stat.TAMPER, Abi.TAMPERS));
   }
 
   /** Writes this into a {@code struct ftg_stats} in host byte order. */
@@ -134,6 +152,8 @@ public record Stats(
     s.set(JAVA_INT_UNALIGNED, Abi.Stat.CALL_HOOKS, (int) callHooks);
     s.set(JAVA_INT_UNALIGNED, Abi.Stat.CALL_HOOKS_ATTACHED, (int) callHooksAttached);
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED, callSkipped);
+    s.set(JAVA_INT_UNALIGNED, Abi.Stat.LOCKED, locked ? 1 : 0);
+    setCounters(s, Abi.Stat.TAMPER, tamper);
   }
 
   /** The {@code n} 64-bit counters of the array at {@code at}. */
@@ -175,21 +195,25 @@ public record Stats(
         && killed == t.killed
         && callHooks == t.callHooks
         && callHooksAttached == t.callHooksAttached
-        && callSkipped == t.callSkipped;
+        && callSkipped == t.callSkipped
+        && locked == t.locked
+        && Arrays.equals(tamper, t.tamper);
   }
 
   @Override
   public int hashCode() {
     return (Long.hashCode(produced) * 31 + Arrays.hashCode(dropped)) * 31
         + Long.hashCode(tableGeneration) * 17
-        + Arrays.hashCode(decisions);
+        + Arrays.hashCode(decisions) * 7
+        + Arrays.hashCode(tamper);
   }
 
   @Override
   public String toString() {
     return ("Stats[abiVersion=%d, nrHooks=%d, hooksAttached=%d, inflight=%d, produced=%d,"
             + " delivered=%d, dropped=%s, bufferBytes=%d, bufferEntries=%d, tableGeneration=%d,"
-            + " tableRules=%d, tableBytes=%d, decisions=%s, blocked=%d, killed=%d]")
+            + " tableRules=%d, tableBytes=%d, decisions=%s, blocked=%d, killed=%d, locked=%b,"
+            + " tamper=%s]")
         .formatted(
             abiVersion,
             nrHooks,
@@ -205,6 +229,8 @@ public record Stats(
             tableBytes,
             Arrays.toString(decisions),
             blocked,
-            killed);
+            killed,
+            locked,
+            Arrays.toString(tamper));
   }
 }

@@ -245,15 +245,17 @@ class AbiLayoutTest {
 
   @Test
   void ioctlNumbersFollowTheAsmGenericEncoding() {
-    // _IOR('F', 1, 160 bytes) = dir 2 << 30 | 160 << 16 | 'F' << 8 | 1
-    assertThat(Abi.STATS.byteSize()).isEqualTo(160);
-    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (160L << 16) | (0x46L << 8) | 1);
+    // _IOR('F', 1, 192 bytes) = dir 2 << 30 | 192 << 16 | 'F' << 8 | 1
+    assertThat(Abi.STATS.byteSize()).isEqualTo(192);
+    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (192L << 16) | (0x46L << 8) | 1);
     assertThat(Abi.IOC_HOOK_INFO).isEqualTo((3L << 30) | (88L << 16) | (0x46L << 8) | 2);
     assertThat(Abi.TABLE_ARG.byteSize()).isEqualTo(32);
     assertThat(Abi.IOC_SET_TABLE).isEqualTo((3L << 30) | (32L << 16) | (0x46L << 8) | 3);
     assertThat(Abi.IOC_GET_TABLE).isEqualTo((3L << 30) | (32L << 16) | (0x46L << 8) | 4);
     assertThat(Abi.CALL_HOOK_INFO.byteSize()).isEqualTo(168);
     assertThat(Abi.IOC_CALL_HOOK_INFO).isEqualTo((3L << 30) | (168L << 16) | (0x46L << 8) | 5);
+    // _IO('F', 6): no direction, no size
+    assertThat(Abi.IOC_LOCK).isEqualTo((0x46L << 8) | 6);
   }
 
   @Test

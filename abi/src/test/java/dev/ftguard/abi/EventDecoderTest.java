@@ -688,7 +688,9 @@ class EventDecoderTest {
             3,
             6,
             5,
-            11);
+            11,
+            true,
+            new long[] {1, 0, 2});
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment seg = arena.allocate(Abi.STATS);
       s.encode(seg);
@@ -697,6 +699,8 @@ class EventDecoderTest {
       assertThat(back.decisions(Abi.ACT_DENY)).isEqualTo(3);
       assertThat(back.decisionsTotal()).isEqualTo(10);
       assertThat(back.tableGeneration()).isEqualTo(7);
+      assertThat(back.locked()).isTrue();
+      assertThat(back.tamper(Abi.TAMPER_TABLE)).isEqualTo(2);
       assertThat(seg.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, Abi.Stat.KILLED))
           .isEqualTo(3);
       assertThat(back.callHooks()).isEqualTo(6);

@@ -38,7 +38,8 @@ class EventTypeTest {
             Samples.thread(2),
             Samples.killed(3),
             Samples.execDenied(4),
-            Samples.callAudit(5));
+            Samples.callAudit(5),
+            Samples.unloadRefused(6));
     for (Event e : samples) {
       assertThat(e.eventType().recordClass()).isEqualTo(e.getClass());
       // the encoder writes the type the event says, and the decoder reads it back

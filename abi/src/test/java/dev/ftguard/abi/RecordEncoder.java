@@ -37,6 +37,15 @@ public final class RecordEncoder {
         MemorySegment.copy(argv, 0, s, JAVA_BYTE, Abi.Exec.DATA + file.length, argv.length);
         yield s.toArray(JAVA_BYTE);
       }
+      case TamperEvent t -> {
+        MemorySegment s = allocate(Abi.EV_TAMPER, Abi.Tamper.SIZE, t.header());
+        s.set(JAVA_INT_UNALIGNED, Abi.Tamper.WHAT, t.what().value());
+        s.set(JAVA_INT_UNALIGNED, Abi.Tamper.RESULT, t.result());
+        s.set(JAVA_LONG_UNALIGNED, Abi.Tamper.GENERATION, t.generation());
+        s.set(JAVA_INT_UNALIGNED, Abi.Tamper.LOCKED, t.locked() ? 1 : 0);
+        name(s, Abi.Tamper.TARGET, t.target());
+        yield s.toArray(JAVA_BYTE);
+      }
       case ForkEvent f -> {
         MemorySegment s = allocate(Abi.EV_FORK, Abi.Fork.SIZE, f.header());
         s.set(JAVA_LONG_UNALIGNED, Abi.Fork.CLONE_FLAGS, f.cloneFlags());

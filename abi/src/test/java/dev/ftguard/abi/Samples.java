@@ -248,4 +248,15 @@ public final class Samples {
             new CallEvent.IntField(80, 0),
             new CallEvent.StrField("", Abi.FIELDF_FAULT)));
   }
+
+  /** An unload of the locked module, refused by the kernel (the lock holds a reference). */
+  public static TamperEvent unloadRefused(long seq) {
+    return new TamperEvent(hdr(seq, 4300), TamperEvent.What.UNLOAD, -11, 4, true, "ftguard");
+  }
+
+  /** A write of 0 to kernel.ftrace_enabled, refused because the hooks are permanent. */
+  public static TamperEvent ftraceOff(long seq) {
+    return new TamperEvent(
+        hdr(seq, 4301), TamperEvent.What.FTRACE_OFF, -16, 0, false, "kernel.ftrace_enabled");
+  }
 }

@@ -88,7 +88,10 @@ public final class HookTargets {
           new Entry("security_kernel_read_file", false, Kind.GUARD, false, SECURITY),
           new Entry("security_kernel_load_data", false, Kind.GUARD, false, SECURITY),
           new Entry("security_ptrace_access_check", false, Kind.GUARD, false, SECURITY),
-          new Entry("commit_creds", false, Kind.GUARD, false, List.of()));
+          new Entry("commit_creds", false, Kind.GUARD, false, List.of()),
+          // CONFIG_PROC_SYSCTL and CONFIG_MODULE_UNLOAD: every kernel that can host the module
+          new Entry("proc_sys_write", false, Kind.PROBE, false, List.of()),
+          new Entry("delete_module", true, Kind.GUARD, false, List.of()));
 
   /** The targets on a kernel of {@code version} (unknown: a current one), in table order. */
   public static List<Target> forVersion(Optional<KernelVersion> version) {

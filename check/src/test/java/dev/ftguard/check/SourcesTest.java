@@ -122,8 +122,8 @@ class SourcesTest {
     assertThat(f.release())
         .isEqualTo(Reading.found(Host.RELEASE, host.path("/proc/sys/kernel/osrelease").toString()));
     assertThat(f.machine().known()).contains("x86_64");
-    assertThat(f.symbols().known().orElseThrow()).hasSize(11);
-    assertThat(f.traceable().known().orElseThrow()).hasSize(11);
+    assertThat(f.symbols().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
+    assertThat(f.traceable().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
     assertThat(f.enabled().known()).contains(Map.of());
     assertThat(f.lockdown().known()).contains("none");
     assertThat(f.sigEnforce().known()).contains(false);
@@ -191,7 +191,15 @@ class SourcesTest {
     assertThat(r.checks())
         .filteredOn(c -> c.id().equals("hooks.kallsyms"))
         .first()
-        .satisfies(c -> assertThat(c.detail()).startsWith("10 of 11 not in " + kallsyms));
+        .satisfies(
+            c ->
+                assertThat(c.detail())
+                    .startsWith(
+                        (HookTargets.TABLE.size() - 1)
+                            + " of "
+                            + HookTargets.TABLE.size()
+                            + " not in "
+                            + kallsyms));
     assertThat(r.checks())
         .filteredOn(c -> c.id().equals("hooks.ipmodify"))
         .first()
@@ -246,7 +254,7 @@ class SourcesTest {
   void theRunningReleaseGivenExplicitlyIsStillLive() {
     host.given(given(null, null, null, Host.RELEASE, null));
     KernelReadings f = host.facts();
-    assertThat(f.symbols().known().orElseThrow()).hasSize(11);
+    assertThat(f.symbols().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
     assertThat(f.lockdown().known()).contains("none");
     assertThat(host.report().exitCode()).isZero();
   }

@@ -200,6 +200,16 @@ public final class Errors {
     };
   }
 
+  /** Refused because the module is locked: {@code what} did not happen. */
+  public static UserException locked(String what) {
+    return new UserException(
+        ExitCode.LOCKED,
+        "the ftguard module is locked until reboot: "
+            + what
+            + "; the attempt is reported as a tamper event (ftguard status counts them). Reboot"
+            + " to change it, or apply the policies you want at boot before locking");
+  }
+
   /** delete_module. */
   public static UserException unload(ErrnoException e) {
     return switch (e.errno()) {

@@ -13,6 +13,7 @@ import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.abi.UnknownRecord;
 import dev.ftguard.agent.json.CallFieldNames;
 import dev.ftguard.agent.json.EventJson;
@@ -70,6 +71,7 @@ public final class EventPump {
       long fork,
       long exit,
       long decision,
+      long tamper,
       long unknown,
       long decodeErrors,
       long[] dropped,
@@ -93,7 +95,7 @@ public final class EventPump {
   private Tick tick = w -> {};
   private CallFieldNames callNames = CallFieldNames.NONE;
 
-  private long events, exec, fork, exit, decision, unknown, decodeErrors;
+  private long events, exec, fork, exit, decision, tamper, unknown, decodeErrors;
   private long[] baseline;
   private long[] lastReported;
   private final Set<Integer> unknownTypesReported = new HashSet<>();
@@ -224,7 +226,7 @@ public final class EventPump {
       dropped[i] = lastReported[i] - baseline[i];
     }
     return new Summary(
-        events, exec, fork, exit, decision, unknown, decodeErrors, dropped, outputClosed);
+        events, exec, fork, exit, decision, tamper, unknown, decodeErrors, dropped, outputClosed);
   }
 
   private boolean countReached() {
@@ -268,6 +270,7 @@ public final class EventPump {
             case ForkEvent _ -> fork++;
             case ExitEvent _ -> exit++;
             case DecisionEvent _, CallEvent _ -> decision++;
+            case TamperEvent _ -> tamper++;
           }
         }
         case UnknownRecord u -> {
@@ -340,6 +343,9 @@ public final class EventPump {
     if (s.decision() > 0) {
       // decision and call records: both are rule matches
       sb.append(", ").append(EventType.DECISION.jsonName()).append(' ').append(s.decision());
+    }
+    if (s.tamper() > 0) {
+      sb.append(", ").append(EventType.TAMPER.jsonName()).append(' ').append(s.tamper());
     }
     sb.append(")");
     if (s.droppedTotal() > 0) {

@@ -34,7 +34,9 @@ public enum ExitCode {
    */
   TAIL_CALL(11),
   /** The table is in force, but some of the functions it hooks could not be hooked. */
-  HOOKS_NOT_ATTACHED(12);
+  HOOKS_NOT_ATTACHED(12),
+  /** The module is locked until reboot: its rule table cannot change, it cannot be unloaded. */
+  LOCKED(13);
 
   private final int code;
 

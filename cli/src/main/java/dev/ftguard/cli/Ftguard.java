@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       LoadCommand.class,
       UnloadCommand.class,
+      LockCommand.class,
       StatusCommand.class,
       CheckCommand.class,
       EventsCommand.class,

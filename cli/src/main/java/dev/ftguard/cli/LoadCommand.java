@@ -53,6 +53,13 @@ public final class LoadCommand implements Callable<Integer> {
   CallMode callMode;
 
   @Option(
+      names = "--lock",
+      description =
+          "Lock the module as it loads (module parameter lock=1), until reboot: no unload, and the"
+              + " first rule table written is final. See `ftguard lock`.")
+  boolean lock;
+
+  @Option(
       names = "--kernel-release",
       paramLabel = "R",
       description =
@@ -132,7 +139,8 @@ public final class LoadCommand implements Callable<Integer> {
             " ",
             Stream.of(
                     bufferKb == null ? null : "buffer_kb=" + bufferKb,
-                    callMode == null ? null : "call_mode=" + callMode)
+                    callMode == null ? null : "call_mode=" + callMode,
+                    lock ? "lock=1" : null)
                 .filter(Objects::nonNull)
                 .toList());
     try {

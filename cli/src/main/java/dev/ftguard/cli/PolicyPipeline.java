@@ -206,7 +206,19 @@ final class PolicyPipeline {
       }
       throw new PolicyFailure(Errors.table(e, device));
     } catch (ErrnoException e) {
+      if (e.is(Errno.EPERM) && locked(dev)) {
+        throw new PolicyFailure(Errors.locked("the rule table in force cannot change"));
+      }
       throw new PolicyFailure(Errors.table(e, device));
+    }
+  }
+
+  /** Whether the module says it is locked (a root caller's EPERM then means the lock). */
+  static boolean locked(ControlDevice dev) {
+    try {
+      return dev.stats().locked();
+    } catch (ErrnoException e) {
+      return false;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.abi.Abi;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ErrnoException;
 import java.io.IOException;
@@ -187,5 +188,16 @@ public final class StatusCommand implements Callable<Integer> {
     out.printf("decisions  %s (monitor policies count what they would do)%n", dec);
     out.printf("blocked    %s%n", Long.toUnsignedString(s.blocked()));
     out.printf("killed     %s%n", Long.toUnsignedString(s.killed()));
+    StringBuilder tamper = new StringBuilder();
+    for (TamperEvent.What w : TamperEvent.What.values()) {
+      tamper
+          .append(tamper.isEmpty() ? "" : ", ")
+          .append(w.yamlName())
+          .append(' ')
+          .append(Long.toUnsignedString(s.tamper(w.value())));
+    }
+    out.printf(
+        "locked     %s%n", s.locked() ? "yes, until reboot (no unload, no table change)" : "no");
+    out.printf("tamper     %s (attempts on the module, refused or not)%n", tamper);
   }
 }

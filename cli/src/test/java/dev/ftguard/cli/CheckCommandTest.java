@@ -17,19 +17,13 @@ import tools.jackson.databind.JsonNode;
 /** {@code ftguard check} on a fake machine under {@code --root}; never touches the kernel. */
 class CheckCommandTest extends CommandLineTest {
   static final String RELEASE = "6.1.0-13-amd64";
+
+  /** The module's hook targets on a current kernel, as the check reads them. */
   static final List<String> TARGETS =
-      List.of(
-          "wake_up_new_task",
-          "acct_collect",
-          "__x64_sys_execve",
-          "__x64_sys_execveat",
-          "security_bprm_check",
-          "security_file_open",
-          "security_socket_connect",
-          "security_kernel_read_file",
-          "security_kernel_load_data",
-          "security_ptrace_access_check",
-          "commit_creds");
+      dev.ftguard.check.HookTargets.forVersion(java.util.Optional.empty()).stream()
+          .map(dev.ftguard.check.HookTargets.Target::symbol)
+          .toList();
+
   static final String CONFIG =
       """
       #

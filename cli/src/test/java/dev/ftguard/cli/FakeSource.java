@@ -83,6 +83,14 @@ final class FakeSource implements ControlDevice {
   long killed;
   long tableRules;
 
+  /** FTG_IOC_LOCK as the module does it: once a table with rules is in force, it is final. */
+  volatile boolean locked;
+
+  @Override
+  public synchronized void lock() {
+    locked = true;
+  }
+
   @Override
   public synchronized Stats stats() {
     return new Stats(
@@ -103,7 +111,9 @@ final class FakeSource implements ControlDevice {
         killed,
         0,
         0,
-        0);
+        0,
+        locked,
+        new long[Abi.TAMPERS]);
   }
 
   @Override
@@ -111,11 +121,17 @@ final class FakeSource implements ControlDevice {
     if (closed) {
       throw new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "fake", Errno.EBADF, "closed");
     }
+    if (locked && tableRules > 0) {
+      throw new ErrnoException("ioctl(FTG_IOC_SET_TABLE)", "fake", Errno.EPERM, "locked");
+    }
     if (setError != null) {
       throw setError;
     }
     written.add(t.clone());
     table = t.clone();
+    var header = java.nio.ByteBuffer.wrap(t).order(java.nio.ByteOrder.nativeOrder());
+    tableRules = Integer.toUnsignedLong(header.getInt((int) Abi.Table.RULES + 4));
+    locked |= (header.getInt((int) Abi.Table.FLAGS) & Abi.TABLE_F_LOCK) != 0;
     return ++generation;
   }
 

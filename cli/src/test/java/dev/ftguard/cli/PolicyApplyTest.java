@@ -97,6 +97,45 @@ class PolicyApplyTest extends CommandLineTest {
   }
 
   @Test
+  void aLockedModuleRefusesEveryTableChangeWithExit13() throws Exception {
+    Path a = file("a.yaml", POLICY);
+    Path locking =
+        file("lock.yaml", MONITOR.replace("mode: monitor", "mode: monitor\n  lock: true"));
+    assertThat(run("policy", "apply", a.toString(), locking.toString())).as(err()).isZero();
+    assertThat(device.locked).as("lock: true sets FTG_TABLE_F_LOCK").isTrue();
+    byte[] inForce = device.table.clone();
+    clear();
+    assertThat(run("policy", "apply", a.toString())).isEqualTo(13);
+    assertThat(err())
+        .startsWith(
+            "ftguard: the ftguard module is locked until reboot: the rule table in force cannot"
+                + " change;");
+    clear();
+    assertThat(run("policy", "clear")).isEqualTo(13);
+    assertThat(device.table).isEqualTo(inForce);
+    clear();
+    assertThat(run("status")).isZero();
+    assertThat(out()).contains("locked     yes, until reboot");
+  }
+
+  @Test
+  void lockCommandLocksAndSaysWhatIsFinal() throws Exception {
+    assertThat(run("lock")).as(err()).isZero();
+    assertThat(device.locked).isTrue();
+    assertThat(out()).contains("no rules are in force yet; the next rule table written is final");
+    clear();
+    Path a = file("a.yaml", POLICY);
+    assertThat(run("policy", "apply", a.toString())).as(err()).isZero(); // the first is accepted
+    clear();
+    assertThat(run("policy", "apply", a.toString())).isEqualTo(13);
+    clear();
+    assertThat(run("lock", "--json")).isZero();
+    JsonNode j = EventJson.MAPPER.readTree(out());
+    assertThat(j.get("locked").asBoolean()).isTrue();
+    assertThat(j.get("table_rules").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void applyJson() throws Exception {
     Path a = file("a.yaml", POLICY);
     device.generation = 41;

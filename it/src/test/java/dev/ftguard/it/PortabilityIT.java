@@ -93,6 +93,9 @@ class PortabilityIT {
             kill -INT $reader
             wait $reader
             echo $? > /out/reader.rc
+            # the hooks are permanent: this kernel refuses to switch ftrace off, and says so
+            $T write /proc/sys/kernel/ftrace_enabled 0 > /out/ftrace_off.out
+            cat /proc/sys/kernel/ftrace_enabled > /out/ftrace_enabled
             $F status --json > /out/status.json
             rmmod ftguard
             %10$s
@@ -146,6 +149,13 @@ class PortabilityIT {
         .isEqualTo(status.path("hooks_total").asInt())
         .isGreaterThanOrEqualTo(11);
     soft.assertThat(r.readOutFile("reader.rc").strip()).isEqualTo("0");
+    soft.assertThat(r.readOutFile("ftrace_off.out").strip())
+        .as("write 0 to ftrace_enabled")
+        .isEqualTo("errno=EBUSY");
+    soft.assertThat(r.readOutFile("ftrace_enabled").strip()).isEqualTo("1");
+    soft.assertThat(status.path("counters").path("tamper").path("ftrace_off").asLong())
+        .as("the attempt is counted: %s", status.path("counters"))
+        .isEqualTo(1);
     soft.assertThat(r.readOutFile("apply.rc").strip())
         .as(r.readOutFile("apply.out"))
         .isEqualTo("0");

@@ -22,6 +22,12 @@ public interface ControlDevice extends EventSource {
   long setTable(byte[] table) throws ErrnoException;
 
   /**
+   * FTG_IOC_LOCK: locks the module until reboot (no unload; once a table with rules is in force, no
+   * table change). Idempotent; there is no unlock.
+   */
+  void lock() throws ErrnoException;
+
+  /**
    * FTG_IOC_GET_TABLE: the table in force, as it was written.
    *
    * @return empty when no table was written since the module was loaded

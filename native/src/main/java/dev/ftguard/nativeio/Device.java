@@ -182,6 +182,12 @@ public final class Device implements ControlDevice {
     return TableIoctls.setTable(this::ioctl, path.toString(), table);
   }
 
+  @Override
+  public void lock() throws ErrnoException {
+    ensureOpen();
+    ioctl(Abi.IOC_LOCK, MemorySegment.NULL, "FTG_IOC_LOCK");
+  }
+
   /**
    * FTG_IOC_GET_TABLE: asks for the size first, then reads the table into a buffer of that size,
    * asking again if it grew in between.

@@ -4,6 +4,7 @@ import dev.ftguard.abi.DecisionEvent.Action;
 import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.policy.YNode.YMap;
+import dev.ftguard.policy.YNode.YScalar;
 import dev.ftguard.policy.YNode.YSeq;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ final class PolicyRules {
     yaml.keys(
         spec,
         "Policy spec",
-        List.of("mode", "priority", "description", "hooks", "rules"),
+        List.of("mode", "priority", "description", "lock", "hooks", "rules"),
         List.of("rules"));
     yaml.description(spec);
     Mode mode = Mode.ENFORCE;
@@ -51,7 +52,23 @@ final class PolicyRules {
     if (mode == null || h.name() == null) {
       return null;
     }
-    return new Policy(h.name(), mode, priority, hooks, rules, h.at());
+    return new Policy(h.name(), mode, priority, hooks, rules, lock(spec.get("lock")), h.at());
+  }
+
+  /** The policy's {@code lock:}, a boolean; false when absent or wrong. */
+  private boolean lock(YMap.Entry lk) {
+    if (lk == null) {
+      return false;
+    }
+    if (lk.value() instanceof YScalar s && s.type() == YScalar.Type.BOOL) {
+      return Boolean.parseBoolean(s.text());
+    }
+    yaml.typeError(
+        lk.value(),
+        "lock",
+        "a boolean",
+        "write 'lock: true' to lock the module once this policy is in force, or leave it out");
+    return false;
   }
 
   /** The policy's {@code priority:}, an int; 0 when absent or wrong. */

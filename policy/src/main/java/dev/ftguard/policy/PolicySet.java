@@ -24,6 +24,11 @@ public record PolicySet(List<Policy> policies, SequencedMap<String, List<String>
     lists = Collections.unmodifiableSequencedMap(copy);
   }
 
+  /** Whether some policy asks for the lock ({@code lock: true}). */
+  public boolean lock() {
+    return policies.stream().anyMatch(Policy::lock);
+  }
+
   public int ruleCount() {
     return policies.stream().mapToInt(p -> p.rules().size()).sum();
   }

@@ -7,6 +7,7 @@ import dev.ftguard.abi.EventType;
 import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
+import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.agent.json.EventJson;
 import java.time.Instant;
 import java.util.Objects;
@@ -77,6 +78,7 @@ public record ExportRecord(
       case DecisionEvent d ->
           new ExportRecord(type, nonEmpty(d.binary()), nonEmpty(d.ruleName()), json);
       case CallEvent c -> new ExportRecord(type, Optional.empty(), nonEmpty(c.ruleName()), json);
+      case TamperEvent _ -> new ExportRecord(type, Optional.empty(), Optional.empty(), json);
     };
   }
 

@@ -12,6 +12,7 @@ import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Header;
 import dev.ftguard.abi.HookInfo;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.abi.TamperEvent;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public final class EventJson {
       case ExitEvent x -> exit(o, x);
       case DecisionEvent d -> decision(o, d);
       case CallEvent c -> call(o, c, names);
+      case TamperEvent t -> tamper(o, t);
     }
     return o;
   }
@@ -110,6 +112,19 @@ public final class EventJson {
       case ExitStatus.Other _ -> {}
     }
     o.put("group_dead", x.groupDead());
+  }
+
+  /** The fields of a {@code tamper} line after the common ones. */
+  private static void tamper(ObjectNode o, TamperEvent t) {
+    o.put("what", t.what().yamlName());
+    o.put("target", t.target());
+    o.put("refused", t.refused());
+    o.put("result", t.result());
+    if (t.result() < 0 && t.result() >= -Abi.ERRNO_MAX) {
+      o.put("errno", Errno.name(-t.result()));
+    }
+    o.put("locked", t.locked());
+    unsigned(o, "generation", t.generation());
   }
 
   /** The fields of a {@code decision} line after the common ones. */
@@ -365,6 +380,11 @@ public final class EventJson {
     unsigned(o, "blocked", s.blocked());
     unsigned(o, "killed", s.killed());
     unsigned(o, "call_skipped", s.callSkipped());
+    o.put("locked", s.locked());
+    ObjectNode tamper = o.putObject("tamper");
+    for (TamperEvent.What w : TamperEvent.What.values()) {
+      unsigned(tamper, w.yamlName(), s.tamper(w.value()));
+    }
     return o;
   }
 

@@ -9,6 +9,7 @@ import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Stats;
+import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.agent.export.ExportDropReason;
 import dev.ftguard.agent.export.ExportListener;
 import dev.ftguard.agent.export.ExportRecord;
@@ -66,6 +67,14 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
       new CounterDataPoint[ExportDropReason.values().length];
   private long[] lastKernelDrops;
 
+  /**
+   * {@code ftguard_tamper_attempts_total} by {@code enum ftg_tamper}, from the kernel's counters.
+   */
+  private final CounterDataPoint[] tamperPoints = new CounterDataPoint[Abi.TAMPERS];
+
+  private long[] lastTamper;
+  private volatile double locked = Double.NaN;
+
   private final Counter decisions;
 
   /** policy, then rule, then action * 2 + would. */
@@ -99,6 +108,17 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
             .help("Errors of kernel hooks, by hook name")
             .labelNames("hook")
             .register(registry);
+    Counter tamper =
+        Counter.builder()
+            .name("ftguard_tamper_attempts_total")
+            .help(
+                "Attempts on the module itself (switching ftrace off, unloading it, changing a"
+                    + " locked table), refused or not, by what")
+            .labelNames("what")
+            .register(registry);
+    for (TamperEvent.What w : TamperEvent.What.values()) {
+      tamperPoints[w.value()] = tamper.labelValues(w.yamlName());
+    }
     registerGauges();
     ProcessMetrics.builder().register(registry);
     JvmMemoryMetrics.builder().register(registry);
@@ -171,6 +191,11 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
         .callback(cb -> report(cb, ringEntries))
         .register(registry);
     GaugeWithCallback.builder()
+        .name("ftguard_locked")
+        .help("1 when the module is locked until reboot (no unload, no table change), else 0")
+        .callback(cb -> report(cb, locked))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("ftguard_process_table_size")
         .help("Processes in the daemon's process table")
         .callback(cb -> report(cb, processTableSize))
@@ -238,7 +263,8 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
     switch (event) {
       case DecisionEvent d -> decisionPoint(d.policy(), d.ruleName(), d.action(), d.would()).inc();
       case CallEvent c -> decisionPoint(c.policy(), c.ruleName(), c.action(), c.would()).inc();
-      case ExecEvent _, ForkEvent _, ExitEvent _ -> {}
+      // tamper attempts are counted from the kernel's counters (kernelStats), which drops miss
+      case ExecEvent _, ForkEvent _, ExitEvent _, TamperEvent _ -> {}
     }
   }
 
@@ -279,19 +305,25 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
   public synchronized void kernelStats(Stats stats) {
     ringSizeBytes = unsigned(stats.bufferBytes());
     ringEntries = unsigned(stats.bufferEntries());
-    long[] now = stats.dropped();
-    for (int i = 0; i < Abi.DROP_REASONS; i++) {
-      long delta;
-      if (lastKernelDrops == null || Long.compareUnsigned(now[i], lastKernelDrops[i]) < 0) {
-        delta = now[i];
-      } else {
-        delta = now[i] - lastKernelDrops[i];
-      }
+    locked = stats.locked() ? 1 : 0;
+    lastKernelDrops = addDeltas(kernelDrops, lastKernelDrops, stats.dropped());
+    lastTamper = addDeltas(tamperPoints, lastTamper, stats.tamper());
+  }
+
+  /**
+   * Adds to each of {@code points} what its kernel counter gained since {@code last} (all of it
+   * when there is no last reading or the counter went back: the module was reloaded); returns
+   * {@code now}.
+   */
+  private static long[] addDeltas(CounterDataPoint[] points, long[] last, long[] now) {
+    for (int i = 0; i < points.length; i++) {
+      long delta =
+          last == null || Long.compareUnsigned(now[i], last[i]) < 0 ? now[i] : now[i] - last[i];
       if (delta != 0) {
-        kernelDrops[i].inc(unsigned(delta));
+        points[i].inc(unsigned(delta));
       }
     }
-    lastKernelDrops = now;
+    return now;
   }
 
   /** Counts a record the export stage did not write. */

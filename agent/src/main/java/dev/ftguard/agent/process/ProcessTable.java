@@ -7,6 +7,7 @@ import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Header;
+import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.agent.process.ProcessView.Origin;
 import dev.ftguard.agent.process.ProcessView.State;
 import java.time.Duration;
@@ -189,8 +190,8 @@ public final class ProcessTable {
       case ForkEvent f -> updates.onFork(f, h, t);
       case ExecEvent x -> updates.onExec(x, h, t);
       case ExitEvent x -> updates.onExit(x, h, t);
-      // rule matches: the acting process, created if unknown
-      case DecisionEvent _, CallEvent _ -> resolver.resolve(h.tgid(), h.ppid(), t);
+      // rule matches and attempts on the module: the acting process, created if unknown
+      case DecisionEvent _, CallEvent _, TamperEvent _ -> resolver.resolve(h.tgid(), h.ppid(), t);
     }
     store.expire();
   }

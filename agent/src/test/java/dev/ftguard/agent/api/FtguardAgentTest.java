@@ -78,7 +78,9 @@ class FtguardAgentTest {
           0,
           0,
           0,
-          0);
+          0,
+          false,
+          new long[Abi.TAMPERS]);
     }
 
     @Override
@@ -90,6 +92,13 @@ class FtguardAgentTest {
     public long setTable(byte[] t) {
       table = t;
       return ++generation;
+    }
+
+    volatile boolean locked;
+
+    @Override
+    public void lock() {
+      locked = true;
     }
 
     @Override

@@ -184,11 +184,11 @@ class ExportConfigTest {
         .isInstanceOfSatisfying(
             ExportConfigException.UnknownType.class, e -> assertThat(e.type()).isEqualTo("exce"))
         .hasMessage(
-            "filter.types: unknown line type 'exce'; use one of call, decision, exec, exit, fork");
+            "filter.types: unknown line type 'exce'; use one of call, decision, exec, exit, fork, tamper");
     assertThatThrownBy(() -> new RateLimit(10, 10, Set.of("drop")))
         .isInstanceOf(ExportConfigException.UnknownType.class)
         .hasMessage(
-            "rate.exempt: unknown line type 'drop'; use one of call, decision, exec, exit, fork");
+            "rate.exempt: unknown line type 'drop'; use one of call, decision, exec, exit, fork, tamper");
   }
 
   @Test

@@ -86,6 +86,21 @@ class EventJsonTest {
   }
 
   @Test
+  void tamperLinesSayWhatWasTriedAndWhatItGot() {
+    assertThat(render(Samples.unloadRefused(31)))
+        .isEqualTo(
+            "{\"type\":\"tamper\",\"schema_version\":1,\"seq\":31,"
+                + "\"time\":\"2025-11-26T11:49:00.000000031Z\",\"mono_ns\":31000000000,"
+                + COMMON.formatted(4300, 4300)
+                + ",\"what\":\"unload\",\"target\":\"ftguard\",\"refused\":true,\"result\":-11,"
+                + "\"errno\":\"EAGAIN\",\"locked\":true,\"generation\":4}");
+    assertThat(render(Samples.ftraceOff(32)))
+        .contains(
+            "\"what\":\"ftrace_off\",\"target\":\"kernel.ftrace_enabled\",\"refused\":true,"
+                + "\"result\":-16,\"errno\":\"EBUSY\",\"locked\":false,\"generation\":0}");
+  }
+
+  @Test
   void decisionDenyingAnExec() {
     assertThat(render(Samples.execDenied(10)))
         .isEqualTo(

@@ -130,6 +130,11 @@ class AgentMetricsTest {
   }
 
   static Stats stats(long[] dropped, long bufferBytes, long entries) {
+    return stats(dropped, bufferBytes, entries, false, new long[Abi.TAMPERS]);
+  }
+
+  static Stats stats(
+      long[] dropped, long bufferBytes, long entries, boolean locked, long[] tamper) {
     return new Stats(
         1,
         3,
@@ -148,7 +153,9 @@ class AgentMetricsTest {
         0,
         0,
         0,
-        0);
+        0,
+        locked,
+        tamper);
   }
 
   @Test
@@ -317,6 +324,24 @@ class AgentMetricsTest {
 
     metrics.processTableSize(0);
     assertThat(scrape(metrics.port().orElseThrow()).value("ftguard_process_table_size")).isZero();
+  }
+
+  @Test
+  void tamperAttemptsAndTheLockComeFromTheModulesCounters() throws Exception {
+    metrics = AgentMetrics.serve(MetricsConfig.loopback(0));
+    int port = metrics.port().orElseThrow();
+    assertThat(scrape(port).named("ftguard_locked")).isEmpty(); // no reading yet
+    metrics.kernelStats(stats(new long[3], 4096, 0, false, new long[] {1, 0, 0}));
+    Scrape s = scrape(port);
+    assertThat(s.value("ftguard_locked")).isZero();
+    assertThat(s.value("ftguard_tamper_attempts_total", "what", "ftrace_off")).isEqualTo(1);
+    assertThat(s.value("ftguard_tamper_attempts_total", "what", "unload")).isZero();
+    metrics.kernelStats(stats(new long[3], 4096, 0, true, new long[] {1, 2, 3}));
+    s = scrape(port);
+    assertThat(s.value("ftguard_locked")).isEqualTo(1);
+    assertThat(s.value("ftguard_tamper_attempts_total", "what", "ftrace_off")).isEqualTo(1);
+    assertThat(s.value("ftguard_tamper_attempts_total", "what", "unload")).isEqualTo(2);
+    assertThat(s.value("ftguard_tamper_attempts_total", "what", "table")).isEqualTo(3);
   }
 
   @Test

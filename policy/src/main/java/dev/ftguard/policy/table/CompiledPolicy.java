@@ -20,7 +20,7 @@ public record CompiledPolicy(String name, Mode mode, int priority, List<Compiled
    * policy's location is {@code Location(TableReader.SOURCE, 0, 0)}, see {@link
    * CompiledRule#toRule()} for rules.
    */
-  public Policy toPolicy() {
+  public Policy toPolicy(boolean lock) {
     List<dev.ftguard.policy.HookDecl> hooks =
         rules.stream()
             .map(CompiledRule::match)
@@ -34,6 +34,7 @@ public record CompiledPolicy(String name, Mode mode, int priority, List<Compiled
         priority,
         hooks,
         rules.stream().map(CompiledRule::toRule).toList(),
+        lock,
         new Location(TableReader.SOURCE, 0, 0));
   }
 }

@@ -9,9 +9,10 @@ import java.util.List;
  * A rule table read back from its bytes ({@link TableReader}).
  *
  * @param size the table's size in bytes (its header's {@code size})
+ * @param lock the table locks the module once in force ({@code FTG_TABLE_F_LOCK})
  * @param policies in table order, which is evaluation order; each with its rules
  */
-public record CompiledTable(long size, List<CompiledPolicy> policies) {
+public record CompiledTable(long size, boolean lock, List<CompiledPolicy> policies) {
   public CompiledTable {
     policies = List.copyOf(policies);
   }
@@ -25,9 +26,12 @@ public record CompiledTable(long size, List<CompiledPolicy> policies) {
     return policies.stream().mapToInt(p -> p.rules().size()).sum();
   }
 
-  /** The policies as the policy model, in table order; see {@link CompiledPolicy#toPolicy()}. */
+  /**
+   * The policies as the policy model, in table order; see {@link CompiledPolicy#toPolicy(boolean)}.
+   * The table's lock is on every policy (the table does not say which one asked for it).
+   */
   public List<Policy> toPolicies() {
-    return policies.stream().map(CompiledPolicy::toPolicy).toList();
+    return policies.stream().map(p -> p.toPolicy(lock)).toList();
   }
 
   /**

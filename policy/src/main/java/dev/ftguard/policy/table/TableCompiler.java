@@ -68,7 +68,8 @@ public final class TableCompiler {
     StringArea strings = StringArea.of(rules);
     TableLayout layout =
         TableLayout.of(policies.size(), ruleCount, values, strings.size(), hooks.size(), argCount);
-    return new TableWriter(layout, strings).write(policies, rules, hooks.values());
+    boolean lock = policies.stream().anyMatch(Policy::lock);
+    return new TableWriter(layout, strings).write(policies, rules, hooks.values(), lock);
   }
 
   private static void checkCounts(int policies, int rules) throws TableTooLargeException {

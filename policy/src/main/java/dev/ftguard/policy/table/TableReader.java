@@ -77,7 +77,7 @@ public final class TableReader {
         CompiledPolicy h = heads.get(i);
         out.add(new CompiledPolicy(h.name(), h.mode(), h.priority(), byPolicy.get(i)));
       }
-      return new CompiledTable(size, out);
+      return new CompiledTable(size, (u32(Abi.Table.FLAGS) & Abi.TABLE_F_LOCK) != 0, out);
     }
 
     /** Checks the header's fixed fields against the bytes given; returns the table's size. */
@@ -124,11 +124,14 @@ public final class TableReader {
             "header size " + size + " but " + bytes.length + " bytes were given");
       }
       long flags = u32(Abi.Table.FLAGS);
-      if (flags != 0) {
+      if ((flags & ~(long) Abi.TABLE_FLAGS_ALL) != 0) {
         throw new TableFormatException(
             Abi.TERR_FLAGS,
             Abi.Table.FLAGS,
-            "header flags 0x" + Long.toHexString(flags) + " are not zero");
+            "header flags 0x"
+                + Long.toHexString(flags)
+                + " have bits outside FTG_TABLE_FLAGS_ALL 0x"
+                + Integer.toHexString(Abi.TABLE_FLAGS_ALL));
       }
       return size;
     }

@@ -28,21 +28,22 @@ final class TableWriter {
 
   /**
    * The table's bytes: {@code rules} holds the slots of the rules of {@code policies} in order,
-   * {@code hooks} the declared hooks in index order.
+   * {@code hooks} the declared hooks in index order; {@code lock} sets {@code FTG_TABLE_F_LOCK}.
    */
-  byte[] write(List<Policy> policies, List<RuleSlots> rules, Collection<HookDecl> hooks) {
-    header();
+  byte[] write(
+      List<Policy> policies, List<RuleSlots> rules, Collection<HookDecl> hooks, boolean lock) {
+    header(lock);
     hooks(hooks);
     policies(policies, rules);
     strings.write(t, layout.stringsAt());
     return t.toArray(JAVA_BYTE);
   }
 
-  private void header() {
+  private void header(boolean lock) {
     t.set(JAVA_INT_UNALIGNED, Abi.Table.MAGIC, Abi.TABLE_MAGIC);
     t.set(JAVA_INT_UNALIGNED, Abi.Table.VERSION, Abi.TABLE_VERSION);
     t.set(JAVA_INT_UNALIGNED, Abi.Table.TABLE_SIZE, (int) layout.size());
-    t.set(JAVA_INT_UNALIGNED, Abi.Table.FLAGS, 0);
+    t.set(JAVA_INT_UNALIGNED, Abi.Table.FLAGS, lock ? Abi.TABLE_F_LOCK : 0);
     section(Abi.Table.POLICIES, layout.policiesAt(), layout.policies());
     section(Abi.Table.RULES, layout.rulesAt(), layout.rules());
     section(Abi.Table.VALUES, layout.valuesAt(), layout.values());
