@@ -152,7 +152,7 @@ static bool ftg_rule_matches(const struct ftg_table *t, const struct ftg_rule *r
 	    f->fileless != !!(r->flags & FTG_RULE_FILELESS))
 		return false;
 	if (r->flags & FTG_RULE_TEMPDIR_SET &&
-	    f->tempdir != !!(r->flags & FTG_RULE_TEMPDIR))
+	    ftg_exec_tempdir(f) != !!(r->flags & FTG_RULE_TEMPDIR))
 		return false;
 	if (sel[FTG_SEL_UID].count &&
 	    !ftg_sel_match_num(t, &sel[FTG_SEL_UID], f->uid, r->flags & FTG_RULE_NEGATE_UID))

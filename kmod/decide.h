@@ -52,7 +52,8 @@ struct ftg_facts {
 	u32 target_pid;
 	u32 new_uid, new_euid;
 	struct linux_binprm *bprm;	/* exec */
-	bool fileless, tempdir;
+	bool fileless;
+	bool tempdir, tempdir_done;	/* ftg_exec_tempdir() */
 	/* The outcome. */
 	int err;
 	bool kill;
@@ -73,6 +74,7 @@ void ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 bool ftg_exec_argv_contains(const struct ftg_table *t, const struct ftg_sel *sel,
 			    struct ftg_facts *f);
 u32 ftg_exec_argv(struct ftg_facts *f, char *dst, u32 room, u8 *flags);
+bool ftg_exec_tempdir(struct ftg_facts *f);
 
 int ftg_decide_init(void);
 void ftg_decide_exit(void);

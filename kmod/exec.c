@@ -17,13 +17,17 @@
 #include <linux/cred.h>
 #include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/highmem.h>
 #include <linux/kernel.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/mount.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
@@ -37,6 +41,9 @@
 
 /* Longest argument an argvContains value can equal. */
 #define FTG_ARG_CMP_MAX		FTG_TABLE_STR_MAX
+
+/* Directories fromTempDir walks up before it counts the file as temporary. */
+#define FTG_TEMPDIR_DEPTH	(PATH_MAX / 2)
 
 /* ---- execve / execveat ------------------------------------------------ */
 
@@ -375,16 +382,81 @@ static int (*ftg_real_bprm_check)(struct linux_binprm *bprm);
 static void ftg_exec_facts(struct ftg_facts *f, struct linux_binprm *bprm)
 {
 	struct dentry *dentry = bprm->file->f_path.dentry;
-	struct dentry *parent;
-	umode_t mode;
 
 	f->bprm = bprm;
 	f->fileless = d_unlinked(dentry) || !d_inode(dentry)->i_nlink;
-	parent = dget_parent(dentry);
-	mode = d_inode(parent) ? d_inode(parent)->i_mode : 0;
-	dput(parent);
-	/* A world-writable directory with the sticky bit (01777 like /tmp). */
-	f->tempdir = S_ISDIR(mode) && (mode & 01002) == 01002;
+}
+
+/*
+ * Whether a filesystem holds scratch files: tmpfs (also /dev/shm, /run and
+ * devtmpfs) or ramfs, unless it is the caller's root filesystem (a live
+ * system or an initramfs runs everything from one).  May sleep (path_put).
+ */
+static bool ftg_scratch_fs(const struct super_block *sb)
+{
+	struct path root;
+	bool is_root;
+
+	if (sb->s_magic != TMPFS_MAGIC && sb->s_magic != RAMFS_MAGIC)
+		return false;
+	if (!current->fs)
+		return true;
+	get_fs_root(current->fs, &root);
+	is_root = root.mnt && root.mnt->mnt_sb == sb;
+	path_put(&root);
+	return !is_root;
+}
+
+/*
+ * Some directory from the file's up to its filesystem's root is
+ * world-writable (the physical location: a bind mount does not hide it).
+ * A chain deeper than FTG_TEMPDIR_DEPTH counts as one.  Called with
+ * rename_lock held for reading (seqcount or exclusive).
+ */
+static bool ftg_world_writable_dirs(struct dentry *dentry)
+{
+	struct dentry *parent;
+	struct inode *inode;
+	int depth;
+
+	for (depth = 0; depth < FTG_TEMPDIR_DEPTH; depth++) {
+		parent = READ_ONCE(dentry->d_parent);
+		if (parent == dentry)
+			return false;
+		dentry = parent;
+		inode = d_inode_rcu(dentry);
+		if (inode && S_ISDIR(inode->i_mode) && (inode->i_mode & 0002))
+			return true;
+	}
+	return true;
+}
+
+/* fromTempDir, computed once, when a candidate rule asks. */
+bool ftg_exec_tempdir(struct ftg_facts *f)
+{
+	struct dentry *dentry = f->bprm->file->f_path.dentry;
+	unsigned int seq;
+	bool hit;
+
+	if (f->tempdir_done)
+		return f->tempdir;
+	f->tempdir_done = true;
+	if (ftg_scratch_fs(dentry->d_sb)) {
+		f->tempdir = true;
+		return true;
+	}
+	rcu_read_lock();
+	seq = read_seqbegin(&rename_lock);
+	hit = ftg_world_writable_dirs(dentry);
+	if (read_seqretry(&rename_lock, seq)) {
+		/* A rename raced the walk: again, with renames held off. */
+		read_seqlock_excl(&rename_lock);
+		hit = ftg_world_writable_dirs(dentry);
+		read_sequnlock_excl(&rename_lock);
+	}
+	rcu_read_unlock();
+	f->tempdir = hit;
+	return hit;
 }
 
 /* The decision on an exec; 0 or -errno.  May sleep. */

@@ -48,6 +48,7 @@ public final class PolicyApplyCommand implements Callable<Integer> {
     } catch (PolicyFailure f) {
       throw PolicyValidateCommand.report(ctx, f);
     }
+    PolicyValidateCommand.warnAboutRules(ctx, compiled.set());
     if (dryRun) {
       if (output.json()) {
         ObjectNode o = counts(compiled);

@@ -2,6 +2,7 @@ package dev.ftguard.cli;
 
 import dev.ftguard.policy.PolicyError;
 import dev.ftguard.policy.PolicySet;
+import dev.ftguard.policy.PolicyWarning;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,6 +19,8 @@ import picocli.CommandLine.ParentCommand;
       "Check policy files without loading them into the kernel.",
       "The files are validated together (lists in one file may be used by policies in another).",
       "Errors go to stderr, one per line: FILE:LINE:COLUMN: error: WHAT (hint: HOW TO FIX).",
+      "Warnings (valid, but probably not meant: an enforcing deny or kill rule that matches every"
+          + " event of its kind) go to stderr as FILE:LINE:COLUMN: warning: WHAT (hint: ...).",
       "Functions the policies hook by name are looked up on the running kernel (kallsyms, and"
           + " with root the traceable functions); one that cannot be hooked is a warning on"
           + " stderr: the policies stay valid (they may be meant for another kernel)."
@@ -39,8 +42,17 @@ public final class PolicyValidateCommand implements Callable<Integer> {
             PolicyPipeline.plural(set.ruleCount(), "rule", "rules"),
             PolicyPipeline.plural(set.lists().size(), "list", "lists"));
     ctx.out().flush();
+    warnAboutRules(ctx, set);
     warnAboutHooks(ctx, set);
     return 0;
+  }
+
+  /** Prints the set's located warnings ({@link PolicyWarning}) to stderr. */
+  static void warnAboutRules(Context ctx, PolicySet set) {
+    for (PolicyWarning w : PolicyWarning.of(set)) {
+      ctx.err().println(w);
+    }
+    ctx.err().flush();
   }
 
   /** Warns on stderr about declared functions this kernel cannot hook. */

@@ -168,6 +168,30 @@ class PolicyApplyTest extends CommandLineTest {
   }
 
   @Test
+  void applyPrintsTheWarningsAndAppliesAnyway() throws Exception {
+    Path wide =
+        file(
+            "wide.yaml",
+            """
+            apiVersion: ftguard.dev/v1
+            kind: Policy
+            metadata: {name: wide}
+            spec:
+              rules:
+                - name: every-ptrace
+                  event: ptrace
+                  match: {}
+                  action: kill
+            """);
+    assertThat(run("policy", "apply", wide.toString())).isZero();
+    assertThat(device.written).hasSize(1);
+    assertThat(err())
+        .startsWith(
+            wide + ":6:7: warning: rule 'every-ptrace' of policy 'wide' kills every ptrace");
+    assertThat(out()).startsWith("applied generation 1: 1 policy, 1 rule, ");
+  }
+
+  @Test
   void dryRunCompilesWithoutTouchingTheDevice() throws Exception {
     Path a = file("a.yaml", POLICY);
     int size = PolicyPipeline.compile(List.of(a)).bytes();

@@ -48,6 +48,30 @@ class PolicyCommandTest extends CommandLineTest {
   }
 
   @Test
+  void anEnforcingDenyOfEveryEventIsAWarningNotAnError() throws Exception {
+    Path p =
+        Files.writeString(
+            tmp.resolve("wide.yaml"),
+            POLICY.replace("binary: {exact: [\"@shells\"]}", "uid: {in: [\"0-4294967294\"]}"));
+    assertThat(run("policy", "validate", p.toString())).isZero();
+    assertThat(out()).isEqualTo("1 policy, 1 rule, 0 lists: OK\n");
+    assertThat(err())
+        .isEqualTo(
+            p
+                + ":6:7: warning: rule 'shells' of policy 'no-shells' denies every exec event: no"
+                + " selector of it can exclude one (hint: add a selector that narrows it, or run"
+                + " the policy with mode: monitor to see what it would deny)\n");
+    // the same rule in monitor mode is what the hint suggests: no warning
+    Path m =
+        Files.writeString(
+            tmp.resolve("monitor.yaml"),
+            Files.readString(p).replace("spec:\n", "spec:\n  mode: monitor\n"));
+    clear();
+    assertThat(run("policy", "validate", m.toString())).isZero();
+    assertThat(err()).isEmpty();
+  }
+
+  @Test
   void invalidFilesPrintEveryErrorAndExit9() throws Exception {
     Path bad =
         Files.writeString(

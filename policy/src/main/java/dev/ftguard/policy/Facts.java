@@ -28,6 +28,9 @@ public sealed interface Facts {
    * An {@code execve}. {@code binary} is the executed file; {@code ancestorBinaries} the binaries
    * of the ancestors above the parent, nearest first (the {@code ancestorBinary} selector also
    * tests {@code parentBinary}: the parent is an ancestor). {@code argv} includes {@code argv[0]}.
+   * {@code fromTempDir} is the kernel's fact about where the file physically is (a world-writable
+   * directory above it, or a tmpfs/ramfs other than the root filesystem: docs/enforcement.md,
+   * "Temporary directories"), not something the path shows: the caller states it.
    */
   record ExecFacts(
       String binary,

@@ -25,21 +25,40 @@ import org.junit.jupiter.api.Test;
 
 /** docs/examples/*.yaml evaluated on concrete events. */
 class ExamplesEvaluationTest {
+  /** The examples but the baseline, together; the baseline alone, as the README applies it. */
   static PolicySet set;
+
+  static PolicySet baseline;
 
   @BeforeAll
   static void load() throws IOException {
-    set = ExamplesTest.load();
+    ExamplesTest.load();
+    set = ExamplesTest.load("hooks.yaml", "lists.yaml", "network.yaml", "web.yaml");
+    baseline = ExamplesTest.load("baseline.yaml");
   }
 
   static Verdict eval(Facts f) {
     return PolicyEvaluator.evaluate(set, f);
   }
 
+  static Verdict base(Facts f) {
+    return PolicyEvaluator.evaluate(baseline, f);
+  }
+
   static ExecFacts exec(
       String binary, String parent, List<String> ancestors, long uid, boolean fileless) {
+    return exec(binary, parent, ancestors, uid, fileless, binary.startsWith("/tmp/"));
+  }
+
+  static ExecFacts exec(
+      String binary,
+      String parent,
+      List<String> ancestors,
+      long uid,
+      boolean fileless,
+      boolean fromTempDir) {
     return new ExecFacts(
-        binary, parent, ancestors, uid, uid, List.of(binary), fileless, binary.startsWith("/tmp/"));
+        binary, parent, ancestors, uid, uid, List.of(binary), fileless, fromTempDir);
   }
 
   static Decision block(String policy, String rule, Action action, Integer errno) {
@@ -50,41 +69,90 @@ class ExamplesEvaluationTest {
   }
 
   @Test
-  void execFromTmpIsDeniedWithEaccesForNonRoot() {
-    Verdict v = eval(exec("/tmp/x", "/bin/bash", List.of(), 1000, false));
-    assertThat(v.decision())
-        .isEqualTo(block("no-tmp-exec", "exec-from-tmp", Action.DENY, Errno.EACCES));
+  void baselineDeniesExecFromTemporaryDirectoriesWithEaccesForNonRoot() {
+    Decision deny = block("baseline-exec", "temp-exec", Action.DENY, Errno.EACCES);
+    // fromTempDir is the kernel's fact: the path does not matter (a bind mount, a tmpfs anywhere)
+    Verdict v = base(exec("/opt/bound/x", "/bin/bash", List.of(), 1000, false, true));
+    assertThat(v.decision()).isEqualTo(deny);
     assertThat(v.findings()).isEmpty();
-    assertThat(eval(exec("/var/tmp/y", "/bin/bash", List.of(), 1, false)).decision())
-        .isEqualTo(block("no-tmp-exec", "exec-from-tmp", Action.DENY, Errno.EACCES));
-    assertThat(eval(exec("/tmpfoo/x", "/bin/bash", List.of(), 1000, false)).decision())
+    assertThat(base(exec("/tmp/x", "/bin/bash", List.of(), 1000, false, false)).decision())
+        .isEqualTo(new Decision.NoMatch());
+    Verdict root = base(exec("/tmp/x", "/bin/bash", List.of(), 0, false, true));
+    assertThat(root.decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(root.findings())
+        .containsExactly(
+            new Finding("baseline-exec", "root-temp-exec", Action.AUDIT, Mode.ENFORCE));
+  }
+
+  @Test
+  void baselineDeniesExecFromItsDropDirectoriesForNonRoot() {
+    assertThat(
+            base(exec("/var/www/up/sh", "/usr/sbin/nginx", List.of(), 33, false, false)).decision())
+        .isEqualTo(block("baseline-exec", "drop-dir-exec", Action.DENY, Errno.EACCES));
+    assertThat(
+            base(exec("/var/www/up/sh", "/usr/sbin/nginx", List.of(), 0, false, false)).decision())
+        .isEqualTo(new Decision.NoMatch());
+    Verdict ls = base(exec("/usr/bin/ls", "/bin/bash", List.of(), 1000, false, false));
+    assertThat(ls.decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(ls.findings()).isEmpty();
+  }
+
+  @Test
+  void baselineDeniesAndKillsFilelessExecForNonRootAndAuditsRoot() {
+    Verdict v = base(exec("/memfd:payload (deleted)", "/bin/bash", List.of(), 1000, true, false));
+    assertThat(v.decision())
+        .isEqualTo(block("baseline-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
+    assertThat(v.kills()).isTrue();
+    Verdict runc = base(exec("/memfd:runc (deleted)", "/usr/bin/runc", List.of(), 0, true, false));
+    assertThat(runc.decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(runc.findings())
+        .containsExactly(new Finding("baseline-exec", "root-fileless", Action.AUDIT, Mode.ENFORCE));
+  }
+
+  @Test
+  void baselineProtectsAccountDatabasesAndSystemBinariesFromWrites() {
+    Decision accounts = block("baseline-files", "account-files", Action.DENY, Errno.EPERM);
+    Decision binaries = block("baseline-files", "system-binaries", Action.DENY, Errno.EPERM);
+    assertThat(base(new OpenFacts("/etc/shadow", Set.of(Access.WRITE), "/usr/bin/vi")).decision())
+        .isEqualTo(accounts);
+    assertThat(
+            base(new OpenFacts(
+                    "/etc/sudoers.d/x", Set.of(Access.CREATE, Access.WRITE), "/usr/bin/tee"))
+                .decision())
+        .isEqualTo(accounts);
+    assertThat(
+            base(new OpenFacts(
+                    "/etc/passwd+", Set.of(Access.CREATE, Access.WRITE), "/usr/sbin/useradd"))
+                .decision())
+        .isEqualTo(new Decision.Allow(new RuleRef("baseline-files", "account-tools")));
+    assertThat(base(new OpenFacts("/etc/shadow", Set.of(Access.READ), "/usr/bin/vi")).decision())
+        .isEqualTo(new Decision.NoMatch());
+    assertThat(
+            base(new OpenFacts("/usr/bin/ls", Set.of(Access.TRUNCATE, Access.WRITE), "/usr/bin/cp"))
+                .decision())
+        .isEqualTo(binaries);
+    assertThat(
+            base(new OpenFacts(
+                    "/usr/sbin/sshd.dpkg-new",
+                    Set.of(Access.CREATE, Access.WRITE),
+                    "/usr/bin/dpkg"))
+                .decision())
+        .isEqualTo(new Decision.Allow(new RuleRef("baseline-files", "package-managers")));
+    assertThat(base(new OpenFacts("/usr/bin/ls", Set.of(Access.READ), "/usr/bin/cp")).decision())
         .isEqualTo(new Decision.NoMatch());
   }
 
   @Test
-  void rootExecFromTmpIsAuditedAndAllowed() {
-    Verdict v = eval(exec("/dev/shm/x", "/bin/bash", List.of(), 0, false));
-    assertThat(v.decision()).isEqualTo(new Decision.NoMatch());
-    assertThat(v.findings())
-        .containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
-  }
-
-  @Test
-  void filelessExecIsDeniedAndKilledEvenForRoot() {
-    Verdict v = eval(exec("/memfd:payload (deleted)", "/bin/bash", List.of(), 0, true));
-    assertThat(v.decision())
-        .isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
-    assertThat(v.operationProceeds()).isFalse();
-    assertThat(v.kills()).isTrue();
-  }
-
-  @Test
-  void rootFilelessFromTmpIsAuditedThenDenied() {
-    Verdict v = eval(exec("/tmp/x", "/bin/bash", List.of(), 0, true));
-    assertThat(v.findings())
-        .containsExactly(new Finding("no-tmp-exec", "root-may", Action.AUDIT, Mode.ENFORCE));
-    assertThat(v.decision())
-        .isEqualTo(block("no-tmp-exec", "fileless", Action.DENY_KILL, Errno.EPERM));
+  void baselineRecordsModulesPrivilegeAndWouldDenyPtraceOfDaemons() {
+    assertThat(base(new ModuleLoadFacts(Optional.empty(), "/usr/bin/kmod")).findings())
+        .containsExactly(new Finding("baseline-audit", "module-loads", Action.AUDIT, Mode.ENFORCE));
+    assertThat(base(new PrivilegeFacts("/usr/bin/sudo", Set.of(Gain.UID0))).findings())
+        .containsExactly(new Finding("baseline-audit", "becomes-root", Action.AUDIT, Mode.ENFORCE));
+    Verdict p = base(new PtraceFacts("/usr/sbin/sshd", "/usr/bin/gdb"));
+    assertThat(p.decision()).isEqualTo(new Decision.NoMatch());
+    assertThat(p.findings())
+        .containsExactly(new Finding("baseline-ptrace", "daemons", Action.DENY, Mode.MONITOR));
+    assertThat(base(new PtraceFacts("/usr/bin/vim", "/usr/bin/gdb")).findings()).isEmpty();
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.ftguard.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.abi.DecisionEvent.Action;
-import dev.ftguard.abi.DecisionEvent.Kind;
 import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.abi.Errno;
 import dev.ftguard.testing.Repository;
@@ -21,6 +20,7 @@ class ExamplesTest {
     return Repository.root().resolve("docs/examples");
   }
 
+  /** Every example file, loaded together. */
   static PolicySet load() throws IOException {
     List<Path> files;
     try (var s = Files.list(examples())) {
@@ -28,7 +28,16 @@ class ExamplesTest {
     }
     assertThat(files)
         .extracting(p -> p.getFileName().toString())
-        .containsExactly("baseline.yaml", "hooks.yaml", "lists.yaml", "network.yaml");
+        .containsExactly("baseline.yaml", "hooks.yaml", "lists.yaml", "network.yaml", "web.yaml");
+    return load(files);
+  }
+
+  /** Some example files, loaded together. */
+  static PolicySet load(String... names) throws IOException {
+    return load(java.util.Arrays.stream(names).map(n -> examples().resolve(n)).toList());
+  }
+
+  private static PolicySet load(List<Path> files) throws IOException {
     LoadResult r = PolicyLoader.loadFiles(files);
     if (r instanceof LoadResult.Invalid(var errors)) {
       throw new AssertionError("examples are invalid: " + errors);
@@ -45,53 +54,68 @@ class ExamplesTest {
     PolicySet set = load();
     assertThat(set.policies())
         .extracting(Policy::name)
-        .containsExactly("egress", "no-tmp-exec", "net-watch", "watch-dirs", "web-no-shell");
-    assertThat(set.ruleCount()).isEqualTo(14);
+        .containsExactly(
+            "egress",
+            "net-watch",
+            "watch-dirs",
+            "web-no-shell",
+            "baseline-audit",
+            "baseline-exec",
+            "baseline-files",
+            "baseline-ptrace");
+    assertThat(set.ruleCount()).isEqualTo(23);
     assertThat(set.policies())
         .flatExtracting(Policy::hooks)
         .extracting(HookDecl::function)
         .containsExactly("inet_bind", "commit_creds", "__x64_sys_mkdirat", "vfs_mkdir");
-    assertThat(set.lists()).containsOnlyKeys("shells", "temp-dirs");
+    assertThat(set.lists()).containsOnlyKeys("shells", "temp-dirs", "baseline-drop-dirs");
     assertThat(set.lists().get("temp-dirs")).containsExactly("/tmp/", "/dev/shm/", "/var/tmp/");
   }
 
+  /** The baseline loads on its own: the README's first command applies it alone. */
   @Test
-  void baseline() throws IOException {
-    Policy p = policy(load(), "no-tmp-exec");
-    assertThat(p.mode()).isEqualTo(Mode.ENFORCE);
-    assertThat(p.priority()).isEqualTo(10);
-    assertThat(p.rules())
+  void baselineStandsAlone() throws IOException {
+    PolicySet set = load("baseline.yaml");
+    assertThat(set.policies())
+        .extracting(Policy::name, Policy::mode, Policy::priority)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("baseline-audit", Mode.ENFORCE, -100),
+            org.assertj.core.groups.Tuple.tuple("baseline-exec", Mode.ENFORCE, -100),
+            org.assertj.core.groups.Tuple.tuple("baseline-files", Mode.ENFORCE, -100),
+            org.assertj.core.groups.Tuple.tuple("baseline-ptrace", Mode.MONITOR, -100));
+    assertThat(set.lists()).containsOnlyKeys("baseline-drop-dirs");
+    Policy exec = policy(set, "baseline-exec");
+    assertThat(exec.rules())
         .extracting(Rule::name)
-        .containsExactly("root-may", "exec-from-tmp", "fileless");
-    PathMatcher tmp =
-        new PathMatcher(List.of(), List.of("/tmp/", "/dev/shm/", "/var/tmp/"), List.of());
-    Rule deny = p.rules().get(1);
-    assertThat(deny.event()).isEqualTo(Kind.EXEC);
-    assertThat(deny.action()).isEqualTo(Action.DENY);
-    assertThat(deny.errno()).hasValue(Errno.EACCES);
-    assertThat(deny.location().line()).isEqualTo(16);
-    assertThat(deny.match())
+        .containsExactly(
+            "root-fileless", "fileless", "root-temp-exec", "temp-exec", "drop-dir-exec");
+    Rule temp = exec.rules().get(3);
+    assertThat(temp.action()).isEqualTo(Action.DENY);
+    assertThat(temp.errno()).hasValue(Errno.EACCES);
+    assertThat(temp.match())
         .isEqualTo(
             new Match.Exec(
-                Optional.of(tmp),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.of(new RangeMatcher(true, List.of(new Range(0, 0)))),
                 Optional.empty(),
                 List.of(),
                 Optional.empty(),
-                Optional.empty()));
-    var m = (Match.Exec) deny.match();
-    assertThat(m.binary()).contains(tmp);
-    assertThat(m.uid()).contains(new RangeMatcher(true, List.of(new Range(0, 0))));
-    assertThat(m.parentBinary()).isEmpty();
-    Rule audit = p.rules().getFirst();
-    assertThat(audit.action()).isEqualTo(Action.AUDIT);
-    assertThat(audit.errno()).isEmpty();
-    Rule fileless = p.rules().get(2);
-    assertThat(fileless.action()).isEqualTo(Action.DENY_KILL);
-    assertThat(fileless.errno()).hasValue(Errno.EPERM);
-    assertThat(((Match.Exec) fileless.match()).fileless()).contains(true);
+                Optional.of(true)));
+    var drop = (Match.Exec) exec.rules().get(4).match();
+    assertThat(drop.binary().orElseThrow().prefix())
+        .containsExactly("/var/www/", "/var/mail/", "/var/spool/", "/var/lib/php/");
+    assertThat(exec.rules().get(1).action()).isEqualTo(Action.DENY_KILL);
+    assertThat(policy(set, "baseline-files").rules())
+        .extracting(Rule::name, Rule::action)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("account-tools", Action.ALLOW),
+            org.assertj.core.groups.Tuple.tuple("account-files", Action.DENY),
+            org.assertj.core.groups.Tuple.tuple("package-managers", Action.ALLOW),
+            org.assertj.core.groups.Tuple.tuple("system-binaries", Action.DENY));
+    // no enforcing deny or kill of a whole kind: the baseline validates without a warning
+    assertThat(PolicyWarning.of(set)).isEmpty();
   }
 
   @Test
