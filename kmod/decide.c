@@ -242,6 +242,8 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 	ev->action = r->action;
 	ev->mode = t->policies[r->policy].mode;
 	ev->flags = would ? FTG_DEC_WOULD : 0;
+	if (f->by_ident)
+		ev->flags |= FTG_DEC_BY_IDENTITY;
 	ev->result = result;
 	ev->mask = f->mask;
 	memcpy(ev->policy, t->policies[r->policy].name, FTG_NAME_LEN);
@@ -276,6 +278,22 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 }
 
 /*
+ * The runs of candidate rules in f->s->runs: by the key's name, and by the
+ * identity of f->inode when the table names files of this kind by identity
+ * (one hash probe; none otherwise).  Returns their number.
+ */
+u32 notrace ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
+			   const char *key, u32 key_len, bool key_known)
+{
+	u32 nr = ftg_lookup(t, f->kind, key, key_len, key_known, f->s->runs);
+
+	if (f->inode && t->has_ident[f->kind] &&
+	    ftg_lookup_ident(t, f->kind, f->inode, &f->s->runs[nr]))
+		nr++;
+	return nr;
+}
+
+/*
  * Evaluate the candidates in rule order (docs/policy.md, Evaluation):
  * audits record and go on; in a monitor policy a matching rule records
  * "would" (unless allow) and ends that policy; in an enforcing policy the
@@ -289,8 +307,8 @@ void notrace ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 	u32 nr, skip = U32_MAX;
 	bool key_ok;
 
-	nr = ftg_lookup(t, f->kind, key, key_len, key_known, runs);
-	while ((e = ftg_next_candidate(t, runs, nr, key, key_len, &key_ok))) {
+	nr = ftg_candidates(t, f, key, key_len, key_known);
+	while ((e = ftg_next_candidate(t, runs, nr, key, key_len, &key_ok, &f->by_ident))) {
 		const struct ftg_rule *r = &t->rules[e->rule];
 
 		if (!key_ok || r->policy == skip || !ftg_rule_matches(t, r, f))
