@@ -13,6 +13,7 @@
 
 #include "policy.h"
 
+struct dentry;
 struct inode;
 struct linux_binprm;
 struct mm_struct;
@@ -48,9 +49,11 @@ struct ftg_facts {
 	bool object_known;
 	/*
 	 * The file acted on (exec: executed, open: opened; held by the
-	 * caller), or NULL: a rule whose key names it by identity matches.
+	 * caller), or NULL: a rule whose key names it, or with a prefix one
+	 * of the directories above @dentry, by identity matches.
 	 */
 	const struct inode *inode;
+	const struct dentry *dentry;
 	u32 uid, euid;
 	u32 mask;			/* FTG_ACCESS_* or FTG_GAIN_* */
 	u16 family, port;

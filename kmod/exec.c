@@ -410,6 +410,7 @@ static int ftg_exec_decide(struct linux_binprm *bprm)
 	if (!ftg_path(&bprm->file->f_path, f.s->binary, &f.binary, &f.binary_len))
 		f.binary = NULL;
 	f.inode = file_inode(bprm->file);
+	f.dentry = bprm->file->f_path.dentry;
 	ftg_exec_facts(&f, bprm);
 	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
 	kfree(f.s);
@@ -452,6 +453,7 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 	if (!ftg_path(&bprm->file->f_path, f.s->binary, &p, &len))
 		p = NULL;
 	f.inode = file_inode(bprm->file);
+	f.dentry = bprm->file->f_path.dentry;
 	nr = ftg_candidates(t, &f, p, len, p);
 	while (!key_ok && ftg_next_candidate(t, f.s->runs, nr, p, len, &key_ok, &by_ident))
 		;

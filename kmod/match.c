@@ -332,11 +332,12 @@ u32 notrace ftg_lookup(const struct ftg_table *t, u8 kind, const char *subject,
 }
 
 /*
- * The run of rules of this kind whose key names this file by identity, if
- * any: one hash probe.  @inode is the file's, held by the caller.
+ * The run of rules of this kind whose key names this file (@type
+ * FTG_IDX_IDENT) or this directory (FTG_IDX_IDENT_DIR) by identity, if
+ * any: one hash probe.  @inode is held by the caller or read under RCU.
  */
-bool notrace ftg_lookup_ident(const struct ftg_table *t, u8 kind, const struct inode *inode,
-			      struct ftg_run *run)
+bool notrace ftg_lookup_ident(const struct ftg_table *t, u8 kind, u8 type,
+			      const struct inode *inode, struct ftg_run *run)
 {
 	struct ftg_ident_key k = {
 		.ino = inode->i_ino,
@@ -344,7 +345,7 @@ bool notrace ftg_lookup_ident(const struct ftg_table *t, u8 kind, const struct i
 		.gen = inode->i_generation,
 	};
 
-	return ftg_find_run(t, kind, FTG_IDX_IDENT, (const char *)&k, sizeof(k),
+	return ftg_find_run(t, kind, type, (const char *)&k, sizeof(k),
 			    ftg_fnv((const u8 *)&k, sizeof(k)), run);
 }
 
@@ -383,7 +384,7 @@ const struct ftg_ientry *notrace ftg_next_candidate(const struct ftg_table *t,
 	rule = best->rule;
 	for (i = 0; i < nr_runs; i++) {
 		while (runs[i].pos < runs[i].end && runs[i].pos->rule == rule) {
-			if (runs[i].pos->type == FTG_IDX_IDENT)
+			if (runs[i].pos->type >= FTG_IDX_IDENT)
 				ident = true;
 			else if (!name)
 				name = ftg_entry_ok(t, runs[i].pos, subject, len);

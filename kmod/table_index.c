@@ -97,7 +97,10 @@ static bool ftg_kind_has_idents(u32 kind)
 	return kind == FTG_KIND_EXEC || kind == FTG_KIND_OPEN;
 }
 
-/* Exact values that may name a file by identity (an upper bound). */
+/*
+ * Values that may name a file (exact) or a directory (prefix) by identity:
+ * an upper bound.
+ */
 static u32 ftg_ident_values(const struct ftg_table *t, const struct ftg_rule *rule)
 {
 	const struct ftg_sel *sel = &rule->sel[FTG_KIND_KEY_SLOT(rule->kind)];
@@ -106,7 +109,7 @@ static u32 ftg_ident_values(const struct ftg_table *t, const struct ftg_rule *ru
 	if (!ftg_kind_has_idents(rule->kind))
 		return 0;
 	for (i = 0; i < sel->count; i++)
-		n += t->values[sel->first + i].type == FTG_VAL_EXACT;
+		n += t->values[sel->first + i].type != FTG_VAL_GLOB;
 	return n;
 }
 
@@ -177,9 +180,10 @@ static void ftg_index_rule(struct ftg_table *t, u32 r, u32 *n, u32 *na)
 }
 
 /*
- * The identity of the file value @v names now, resolved in the caller's
- * namespaces, symlinks followed; false when there is none (the value then
- * matches by name only).  @buf holds FTG_KEY_MAX + 1 bytes.  May sleep.
+ * The identity of the file an exact value @v names now, or of the
+ * directory a prefix value names, resolved in the caller's namespaces,
+ * symlinks followed; false when there is none (the value then matches by
+ * name only).  @buf holds FTG_KEY_MAX + 1 bytes.  May sleep.
  */
 static bool ftg_resolve_ident(const struct ftg_table *t, const struct ftg_value *v,
 			      char *buf, struct ftg_ident_key *k)
@@ -194,6 +198,8 @@ static bool ftg_resolve_ident(const struct ftg_table *t, const struct ftg_value 
 	if (kern_path(buf, LOOKUP_FOLLOW, &path))
 		return false;
 	inode = d_inode(path.dentry);
+	if (inode && v->type == FTG_VAL_PREFIX && !S_ISDIR(inode->i_mode))
+		inode = NULL;
 	if (inode) {
 		k->ino = inode->i_ino;
 		k->dev = inode->i_sb->s_dev;
@@ -205,7 +211,8 @@ static bool ftg_resolve_ident(const struct ftg_table *t, const struct ftg_value 
 
 /*
  * One FTG_IDX_IDENT entry per exact value of an exec or open rule's key
- * that names an existing file; keeps no reference on it.
+ * that names an existing file, one FTG_IDX_IDENT_DIR entry per prefix value
+ * that names a directory; keeps no reference on them.
  */
 static int ftg_index_idents(struct ftg_table *t, u32 *n)
 {
@@ -226,17 +233,20 @@ static int ftg_index_idents(struct ftg_table *t, u32 *n)
 			struct ftg_ident_key *k = &t->idents[t->nr_idents];
 			struct ftg_ientry *e;
 
-			if (v->type != FTG_VAL_EXACT || !ftg_resolve_ident(t, v, buf, k))
+			if (v->type == FTG_VAL_GLOB || !ftg_resolve_ident(t, v, buf, k))
 				continue;
 			t->nr_idents++;
 			e = &t->entries[(*n)++];
 			*e = (struct ftg_ientry) {
 				.key = (const u8 *)k, .key_len = sizeof(*k),
-				.rule = r, .value = sel->first + i,
-				.kind = rule->kind, .type = FTG_IDX_IDENT,
+				.rule = r, .value = sel->first + i, .kind = rule->kind,
+				.type = v->type == FTG_VAL_EXACT ? FTG_IDX_IDENT : FTG_IDX_IDENT_DIR,
 			};
 			e->hash = ftg_fnv(e->key, e->key_len);
-			t->has_ident[rule->kind] = true;
+			if (v->type == FTG_VAL_EXACT)
+				t->has_ident[rule->kind] = true;
+			else
+				t->has_dir_ident[rule->kind] = true;
 		}
 	}
 	kfree(buf);

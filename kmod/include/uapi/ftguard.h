@@ -474,7 +474,8 @@ struct ftg_table_arg {
 #define FTG_DEC_ARGV_FAULT	(1U << 4)	/* argv could not be read */
 /*
  * exec, open: the rule's key matched the file's identity (the file an
- * exact value named when the table was set), not the name used now.
+ * exact value, or a directory above it a prefix value, named when the
+ * table was set), not the name used now.
  */
 #define FTG_DEC_BY_IDENTITY	(1U << 5)
 
