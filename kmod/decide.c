@@ -242,6 +242,8 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 	ev->action = r->action;
 	ev->mode = t->policies[r->policy].mode;
 	ev->flags = would ? FTG_DEC_WOULD : 0;
+	if (f->by_ident)
+		ev->flags |= FTG_DEC_BY_IDENTITY;
 	ev->result = result;
 	ev->mask = f->mask;
 	memcpy(ev->policy, t->policies[r->policy].name, FTG_NAME_LEN);
@@ -276,6 +278,53 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 }
 
 /*
+ * The directories above @dentry, up to its file system's root, that a
+ * prefix value names by identity: one probe per directory, at most
+ * FTG_DIR_DEPTH_MAX directories and FTG_DIR_RUNS_MAX runs.  The walk reads
+ * d_parent under RCU without rename_lock: a rename racing with it may make
+ * it see the old or the new parent, never freed memory.
+ */
+static u32 notrace ftg_dir_candidates(const struct ftg_table *t, u8 kind,
+				      const struct dentry *dentry, struct ftg_run *runs)
+{
+	const struct dentry *d = dentry, *parent;
+	struct inode *inode;
+	u32 n = 0, depth;
+
+	rcu_read_lock();
+	for (depth = 0; depth < FTG_DIR_DEPTH_MAX && n < FTG_DIR_RUNS_MAX; depth++) {
+		parent = READ_ONCE(d->d_parent);
+		if (parent == d)
+			break;
+		inode = READ_ONCE(parent->d_inode);
+		if (inode && ftg_lookup_ident(t, kind, FTG_IDX_IDENT_DIR, inode, &runs[n]))
+			n++;
+		d = parent;
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * The runs of candidate rules in f->s->runs: by the key's name, and by the
+ * identity of f->inode when the table names files of this kind by identity
+ * (one hash probe; none otherwise), and of the directories above f->dentry
+ * when it names directories.  Returns their number.
+ */
+u32 notrace ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
+			   const char *key, u32 key_len, bool key_known)
+{
+	u32 nr = ftg_lookup(t, f->kind, key, key_len, key_known, f->s->runs);
+
+	if (f->inode && t->has_ident[f->kind] &&
+	    ftg_lookup_ident(t, f->kind, FTG_IDX_IDENT, f->inode, &f->s->runs[nr]))
+		nr++;
+	if (f->dentry && t->has_dir_ident[f->kind])
+		nr += ftg_dir_candidates(t, f->kind, f->dentry, &f->s->runs[nr]);
+	return nr;
+}
+
+/*
  * Evaluate the candidates in rule order (docs/policy.md, Evaluation):
  * audits record and go on; in a monitor policy a matching rule records
  * "would" (unless allow) and ends that policy; in an enforcing policy the
@@ -289,8 +338,8 @@ void notrace ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 	u32 nr, skip = U32_MAX;
 	bool key_ok;
 
-	nr = ftg_lookup(t, f->kind, key, key_len, key_known, runs);
-	while ((e = ftg_next_candidate(t, runs, nr, key, key_len, &key_ok))) {
+	nr = ftg_candidates(t, f, key, key_len, key_known);
+	while ((e = ftg_next_candidate(t, runs, nr, key, key_len, &key_ok, &f->by_ident))) {
 		const struct ftg_rule *r = &t->rules[e->rule];
 
 		if (!key_ok || r->policy == skip || !ftg_rule_matches(t, r, f))

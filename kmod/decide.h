@@ -13,6 +13,8 @@
 
 #include "policy.h"
 
+struct dentry;
+struct inode;
 struct linux_binprm;
 struct mm_struct;
 struct path;
@@ -45,6 +47,13 @@ struct ftg_facts {
 	const char *object;
 	u32 object_len;
 	bool object_known;
+	/*
+	 * The file acted on (exec: executed, open: opened; held by the
+	 * caller), or NULL: a rule whose key names it, or with a prefix one
+	 * of the directories above @dentry, by identity matches.
+	 */
+	const struct inode *inode;
+	const struct dentry *dentry;
 	u32 uid, euid;
 	u32 mask;			/* FTG_ACCESS_* or FTG_GAIN_* */
 	u16 family, port;
@@ -57,6 +66,7 @@ struct ftg_facts {
 	/* The outcome. */
 	int err;
 	bool kill;
+	bool by_ident;			/* the reported rule matched by identity */
 };
 
 /* d_path into buf[PATH_MAX]; false when it does not fit or fails. */
@@ -66,6 +76,8 @@ bool ftg_exe_path(struct mm_struct *mm, char *buf, const char **out, u32 *len);
 bool ftg_binary(struct ftg_facts *f);
 
 const struct ftg_table *ftg_begin(u8 kind, struct ftg_facts *f);
+u32 ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
+		   const char *key, u32 key_len, bool key_known);
 unsigned long ftg_end(struct ftg_facts *f, struct pt_regs *regs);
 void ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 		const char *key, u32 key_len, bool key_known);

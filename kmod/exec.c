@@ -481,6 +481,8 @@ static int ftg_exec_decide(struct linux_binprm *bprm)
 	f.binary_done = true;
 	if (!ftg_path(&bprm->file->f_path, f.s->binary, &f.binary, &f.binary_len))
 		f.binary = NULL;
+	f.inode = file_inode(bprm->file);
+	f.dentry = bprm->file->f_path.dentry;
 	ftg_exec_facts(&f, bprm);
 	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
 	kfree(f.s);
@@ -506,7 +508,7 @@ static int ftg_bprm_check(struct linux_binprm *bprm)
 
 /*
  * security_bprm_check(struct linux_binprm *): enter the wrapper only when
- * an exec rule's key matches the executed file.
+ * an exec rule's key matches the executed file, by name or by identity.
  */
 static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 {
@@ -514,7 +516,7 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 	const struct ftg_table *t;
 	struct ftg_facts f;
 	const char *p = NULL;
-	bool key_ok = false;
+	bool key_ok = false, by_ident;
 	u32 len = 0, nr;
 
 	t = ftg_begin(FTG_KIND_EXEC, &f);
@@ -522,8 +524,10 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 		return 0;
 	if (!ftg_path(&bprm->file->f_path, f.s->binary, &p, &len))
 		p = NULL;
-	nr = ftg_lookup(t, FTG_KIND_EXEC, p, len, p, f.s->runs);
-	while (!key_ok && ftg_next_candidate(t, f.s->runs, nr, p, len, &key_ok))
+	f.inode = file_inode(bprm->file);
+	f.dentry = bprm->file->f_path.dentry;
+	nr = ftg_candidates(t, &f, p, len, p);
+	while (!key_ok && ftg_next_candidate(t, f.s->runs, nr, p, len, &key_ok, &by_ident))
 		;
 	ftg_end(&f, regs);
 	return key_ok ? (unsigned long)ftg_bprm_check : 0;

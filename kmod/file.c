@@ -34,6 +34,8 @@ static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 	if (file->f_flags & O_TRUNC && !(file->f_mode & FMODE_CREATED))
 		f.mask |= FTG_ACCESS_TRUNCATE;
 	f.object_known = ftg_path(&file->f_path, f.s->object, &f.object, &f.object_len);
+	f.inode = file_inode(file);
+	f.dentry = file->f_path.dentry;
 	ftg_decide(t, &f, f.object, f.object_len, f.object_known);
 	return ftg_end(&f, regs);
 }

@@ -8,6 +8,7 @@
  */
 #include "common.h"
 
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/socket.h>
 #include <linux/string.h>
@@ -330,6 +331,24 @@ u32 notrace ftg_lookup(const struct ftg_table *t, u8 kind, const char *subject,
 	return n;
 }
 
+/*
+ * The run of rules of this kind whose key names this file (@type
+ * FTG_IDX_IDENT) or this directory (FTG_IDX_IDENT_DIR) by identity, if
+ * any: one hash probe.  @inode is held by the caller or read under RCU.
+ */
+bool notrace ftg_lookup_ident(const struct ftg_table *t, u8 kind, u8 type,
+			      const struct inode *inode, struct ftg_run *run)
+{
+	struct ftg_ident_key k = {
+		.ino = inode->i_ino,
+		.dev = inode->i_sb->s_dev,
+		.gen = inode->i_generation,
+	};
+
+	return ftg_find_run(t, kind, type, (const char *)&k, sizeof(k),
+			    ftg_fnv((const u8 *)&k, sizeof(k)), run);
+}
+
 static bool notrace ftg_entry_ok(const struct ftg_table *t, const struct ftg_ientry *e,
 				 const char *subject, u32 len)
 {
@@ -345,14 +364,16 @@ static bool notrace ftg_entry_ok(const struct ftg_table *t, const struct ftg_ien
  * The next candidate in rule order, merging the runs; NULL when none is
  * left.  *key_ok says whether the rule's key selector matched the subject
  * through any of its entries (a glob's entry only says that its literal
- * start matched).
+ * start matched), by name or by identity; *by_ident that it matched by
+ * identity only.
  */
 const struct ftg_ientry *notrace ftg_next_candidate(const struct ftg_table *t,
 						    struct ftg_run *runs, u32 nr_runs,
 						    const char *subject, u32 len,
-						    bool *key_ok)
+						    bool *key_ok, bool *by_ident)
 {
 	const struct ftg_ientry *best = NULL;
+	bool name = false, ident = false;
 	u32 i, rule;
 
 	for (i = 0; i < nr_runs; i++)
@@ -361,13 +382,16 @@ const struct ftg_ientry *notrace ftg_next_candidate(const struct ftg_table *t,
 	if (!best)
 		return NULL;
 	rule = best->rule;
-	*key_ok = false;
 	for (i = 0; i < nr_runs; i++) {
 		while (runs[i].pos < runs[i].end && runs[i].pos->rule == rule) {
-			if (!*key_ok)
-				*key_ok = ftg_entry_ok(t, runs[i].pos, subject, len);
+			if (runs[i].pos->type >= FTG_IDX_IDENT)
+				ident = true;
+			else if (!name)
+				name = ftg_entry_ok(t, runs[i].pos, subject, len);
 			runs[i].pos++;
 		}
 	}
+	*key_ok = name || ident;
+	*by_ident = !name && ident;
 	return best;
 }

@@ -19,6 +19,22 @@ enum ftg_idx_type {
 	FTG_IDX_EXACT = 1,	/* key equals the subject */
 	FTG_IDX_PREFIX = 2,	/* key starts the subject (prefixes, glob starts) */
 	FTG_IDX_ALWAYS = 3,	/* rule without a key selector */
+	FTG_IDX_IDENT = 4,	/* key is the identity of the file a value named */
+	FTG_IDX_IDENT_DIR = 5,	/* ... of the directory a prefix value named */
+};
+
+/*
+ * A file's identity, recorded when a table is set for each exact value of
+ * an exec rule's binary and an open rule's path that names an existing
+ * file, and each prefix value that names a directory (no reference is
+ * kept); looked up for the file an exec or open acts on, and for its
+ * directories up to its file system's root.  The key of FTG_IDX_IDENT and
+ * FTG_IDX_IDENT_DIR entries.
+ */
+struct ftg_ident_key {
+	u64 ino;
+	u32 dev;		/* super_block s_dev */
+	u32 gen;		/* i_generation */
 };
 
 #define FTG_NO_VALUE	U32_MAX
@@ -85,6 +101,11 @@ struct ftg_table {
 	/* Which prefix key lengths exist, by kind (0..FTG_KEY_MAX). */
 	unsigned long prefix_lens[FTG_KINDS][BITS_TO_LONGS(FTG_KEY_MAX + 1)];
 	bool has_exact[FTG_KINDS];
+	/* The identities FTG_IDX_IDENT(_DIR) entries point to; kinds having any. */
+	struct ftg_ident_key *idents;
+	u32 nr_idents;
+	bool has_ident[FTG_KINDS];
+	bool has_dir_ident[FTG_KINDS];
 	u32 kind_rules[FTG_KINDS];
 
 	/* Declared hooks. */
@@ -138,14 +159,24 @@ struct ftg_run {
 	const struct ftg_ientry *end;
 };
 
-/* 1 exact run, one per prefix length, 1 always run. */
-#define FTG_RUNS_MAX	(FTG_KEY_MAX + 3)
+/* Directories above a file looked up by identity, and runs they may add. */
+#define FTG_DIR_DEPTH_MAX	256
+#define FTG_DIR_RUNS_MAX	16
+
+/*
+ * 1 exact run, one per prefix length, 1 always run, 1 identity run, the
+ * runs of the directories above.
+ */
+#define FTG_RUNS_MAX	(FTG_KEY_MAX + 4 + FTG_DIR_RUNS_MAX)
 
 u32 ftg_lookup(const struct ftg_table *t, u8 kind, const char *subject,
 	       u32 len, bool known, struct ftg_run *runs);
+struct inode;
+bool ftg_lookup_ident(const struct ftg_table *t, u8 kind, u8 type,
+		      const struct inode *inode, struct ftg_run *run);
 const struct ftg_ientry *ftg_next_candidate(const struct ftg_table *t,
 					    struct ftg_run *runs, u32 nr_runs,
 					    const char *subject, u32 len,
-					    bool *key_ok);
+					    bool *key_ok, bool *by_ident);
 
 #endif /* FTG_POLICY_H */

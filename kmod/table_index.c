@@ -2,15 +2,19 @@
 /*
  * The lookup index of a checked rule table, built in new memory before the
  * table is published: exact keys hashed into buckets, prefix lengths per
- * kind, the rules of each kind without a key selector, and each declared
- * hook's call rules.
+ * kind, the rules of each kind without a key selector, the identities of
+ * the files that exec and open rules name, and each declared hook's call
+ * rules.
  */
 #include "common.h"
 
 #include <linux/errno.h>
+#include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/namei.h>
+#include <linux/path.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
@@ -87,10 +91,32 @@ static int ftg_build_call_lists(struct ftg_table *t)
 	return 0;
 }
 
+/* The kinds whose key values name files by identity too: exec and open. */
+static bool ftg_kind_has_idents(u32 kind)
+{
+	return kind == FTG_KIND_EXEC || kind == FTG_KIND_OPEN;
+}
+
+/*
+ * Values that may name a file (exact) or a directory (prefix) by identity:
+ * an upper bound.
+ */
+static u32 ftg_ident_values(const struct ftg_table *t, const struct ftg_rule *rule)
+{
+	const struct ftg_sel *sel = &rule->sel[FTG_KIND_KEY_SLOT(rule->kind)];
+	u32 i, n = 0;
+
+	if (!ftg_kind_has_idents(rule->kind))
+		return 0;
+	for (i = 0; i < sel->count; i++)
+		n += t->values[sel->first + i].type != FTG_VAL_GLOB;
+	return n;
+}
+
 /* Count first, to allocate once.  Call rules go to their hook's list. */
 static int ftg_index_alloc(struct ftg_table *t, u32 *nb)
 {
-	u32 r, slot, n = 0, na = 0;
+	u32 r, slot, n = 0, na = 0, ni = 0;
 
 	for (r = 0; r < t->nr_rules; r++) {
 		const struct ftg_rule *rule = &t->rules[r];
@@ -102,12 +128,15 @@ static int ftg_index_alloc(struct ftg_table *t, u32 *nb)
 			n += rule->sel[slot].count;
 		else
 			na++;
+		ni += ftg_ident_values(t, rule);
 	}
+	n += ni;
 	*nb = n ? roundup_pow_of_two(n) : 1;
 	t->entries = kvcalloc(max_t(u32, n, 1), sizeof(*t->entries), GFP_KERNEL);
 	t->always = kvcalloc(max_t(u32, na, 1), sizeof(*t->always), GFP_KERNEL);
 	t->bucket_start = kvcalloc(*nb + 1, sizeof(u32), GFP_KERNEL);
-	if (!t->entries || !t->always || !t->bucket_start)
+	t->idents = kvcalloc(max_t(u32, ni, 1), sizeof(*t->idents), GFP_KERNEL);
+	if (!t->entries || !t->always || !t->bucket_start || !t->idents)
 		return -ENOMEM;
 	t->bucket_mask = *nb - 1;
 	return 0;
@@ -150,6 +179,80 @@ static void ftg_index_rule(struct ftg_table *t, u32 r, u32 *n, u32 *na)
 	}
 }
 
+/*
+ * The identity of the file an exact value @v names now, or of the
+ * directory a prefix value names, resolved in the caller's namespaces,
+ * symlinks followed; false when there is none (the value then matches by
+ * name only).  @buf holds FTG_KEY_MAX + 1 bytes.  May sleep.
+ */
+static bool ftg_resolve_ident(const struct ftg_table *t, const struct ftg_value *v,
+			      char *buf, struct ftg_ident_key *k)
+{
+	struct inode *inode;
+	struct path path;
+
+	if (v->str_len > FTG_KEY_MAX || t->strings[v->str_off] != '/')
+		return false;
+	memcpy(buf, t->strings + v->str_off, v->str_len);
+	buf[v->str_len] = '\0';
+	if (kern_path(buf, LOOKUP_FOLLOW, &path))
+		return false;
+	inode = d_inode(path.dentry);
+	if (inode && v->type == FTG_VAL_PREFIX && !S_ISDIR(inode->i_mode))
+		inode = NULL;
+	if (inode) {
+		k->ino = inode->i_ino;
+		k->dev = inode->i_sb->s_dev;
+		k->gen = inode->i_generation;
+	}
+	path_put(&path);
+	return inode;
+}
+
+/*
+ * One FTG_IDX_IDENT entry per exact value of an exec or open rule's key
+ * that names an existing file, one FTG_IDX_IDENT_DIR entry per prefix value
+ * that names a directory; keeps no reference on them.
+ */
+static int ftg_index_idents(struct ftg_table *t, u32 *n)
+{
+	char *buf;
+	u32 r, i;
+
+	buf = kmalloc(FTG_KEY_MAX + 1, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (r = 0; r < t->nr_rules; r++) {
+		const struct ftg_rule *rule = &t->rules[r];
+		const struct ftg_sel *sel = &rule->sel[FTG_KIND_KEY_SLOT(rule->kind)];
+
+		if (!ftg_ident_values(t, rule))
+			continue;
+		for (i = 0; i < sel->count; i++) {
+			const struct ftg_value *v = &t->values[sel->first + i];
+			struct ftg_ident_key *k = &t->idents[t->nr_idents];
+			struct ftg_ientry *e;
+
+			if (v->type == FTG_VAL_GLOB || !ftg_resolve_ident(t, v, buf, k))
+				continue;
+			t->nr_idents++;
+			e = &t->entries[(*n)++];
+			*e = (struct ftg_ientry) {
+				.key = (const u8 *)k, .key_len = sizeof(*k),
+				.rule = r, .value = sel->first + i, .kind = rule->kind,
+				.type = v->type == FTG_VAL_EXACT ? FTG_IDX_IDENT : FTG_IDX_IDENT_DIR,
+			};
+			e->hash = ftg_fnv(e->key, e->key_len);
+			if (v->type == FTG_VAL_EXACT)
+				t->has_ident[rule->kind] = true;
+			else
+				t->has_dir_ident[rule->kind] = true;
+		}
+	}
+	kfree(buf);
+	return 0;
+}
+
 int ftg_table_build_index(struct ftg_table *t)
 {
 	u32 r, i, nb, k, n = 0, na = 0;
@@ -168,6 +271,9 @@ int ftg_table_build_index(struct ftg_table *t)
 				ftg_index_rule(t, r, &n, &na);
 	}
 	t->always_first[FTG_KINDS] = na;
+	err = ftg_index_idents(t, &n);
+	if (err)
+		return err;
 	t->nr_entries = n;
 
 	sort_r(t->entries, n, sizeof(*t->entries), ftg_ientry_bucket_cmp, NULL,

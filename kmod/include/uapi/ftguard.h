@@ -480,6 +480,12 @@ struct ftg_table_arg {
 #define FTG_DEC_OBJECT_TRUNC	(1U << 2)
 #define FTG_DEC_ARGV_TRUNC	(1U << 3)
 #define FTG_DEC_ARGV_FAULT	(1U << 4)	/* argv could not be read */
+/*
+ * exec, open: the rule's key matched the file's identity (the file an
+ * exact value, or a directory above it a prefix value, named when the
+ * table was set), not the name used now.
+ */
+#define FTG_DEC_BY_IDENTITY	(1U << 5)
 
 #define FTG_DEC_ARGV_MAX	512	/* argv bytes kept in a decision */
 

@@ -248,6 +248,14 @@ public record DecisionEvent(
   }
 
   /**
+   * exec, open: the rule's key matched the file by its identity, not by the name used ({@code
+   * FTG_DEC_BY_IDENTITY}): a hard link, a renamed or moved file, a bind mount.
+   */
+  public boolean byIdentity() {
+    return (flags & Abi.DEC_BY_IDENTITY) != 0;
+  }
+
+  /**
    * {@code audit}, {@code deny}, ... or, for a monitor policy's record, {@code would deny}, ....
    */
   public String label() {

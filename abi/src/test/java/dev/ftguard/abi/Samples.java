@@ -105,6 +105,32 @@ public final class Samples {
         List.of("vi", "/etc/shadow"));
   }
 
+  /** An open denied by a rule on /etc/shadow, through a hard link to it. */
+  public static DecisionEvent openDeniedByIdentity(long seq) {
+    return new DecisionEvent(
+        hdr(seq, 4242),
+        7,
+        5,
+        DecisionEvent.Kind.OPEN,
+        DecisionEvent.Action.DENY,
+        DecisionEvent.Mode.ENFORCE,
+        Abi.DEC_BY_IDENTITY,
+        -1,
+        Abi.ACCESS_READ,
+        "protect",
+        "shadow-read",
+        0,
+        Optional.empty(),
+        0,
+        0,
+        0,
+        0,
+        2,
+        "/usr/bin/cat",
+        "/var/tmp/link",
+        List.of("cat", "/var/tmp/link"));
+  }
+
   public static DecisionEvent connectAudit(long seq, String address, int family) {
     return new DecisionEvent(
         hdr(seq, 4242),

@@ -252,9 +252,13 @@ class PathTricksIT {
     assertPasses("base", "tmp-copy");
   }
 
+  // ---- caught by the file's identity (FileIdentityIT has every route) ----
+
   @Test
-  void aHardLinkIsAnotherPath() {
-    assertPasses("base", "hardlink");
+  void aHardLinkIsTheSameFile() {
+    assertDenied("base", "hardlink", "deny-echo", "/opt/pt/other/hard-echo");
+    assertThat(run.decisions("base", "hardlink").getFirst().path("by_identity").asBoolean())
+        .isTrue();
   }
 
   // ---- the mitigations of docs/enforcement.md ----
@@ -288,10 +292,19 @@ class PathTricksIT {
   }
 
   @Test
-  void anAllowlistCatchesCopiesAndHardLinks() {
+  void anAllowlistCatchesCopies() {
     assertDenied("mitigated", "copy", "outside-allowlist", "/opt/pt/other/copy-echo");
-    assertDenied("mitigated", "hardlink", "outside-allowlist", "/opt/pt/other/hard-echo");
     assertPasses("mitigated", "allowlisted");
+  }
+
+  @Test
+  void theOpenRuleOnTheBinaryStopsExecThroughAHardLink() {
+    // exec opens the file for reading before it checks it: the open rule on the binary's path
+    // matches the hard link by identity first
+    Outcome o = run.outcome("mitigated", "hardlink");
+    assertThat(o.summary()).as("%s", o).isEqualTo("errno=EPERM");
+    assertDecision(
+        "mitigated", "hardlink", "open", "read-denied-binary", "/opt/pt/other/hard-echo");
   }
 
   @Test

@@ -38,6 +38,11 @@ import java.util.function.Predicate;
  *       policy is skipped and evaluation goes on with the next policy.
  *   <li>No deciding rule: {@link Decision.NoMatch}, the operation is allowed.
  * </ol>
+ *
+ * <p>Paths are compared by name. The kernel also matches an exec {@code binary} or open {@code
+ * path} value by the identity of the file (or, for a prefix, the directory) it named when the table
+ * was set (docs/enforcement.md, "The same file under another name"); facts made of names cannot
+ * express that, so the oracle covers the name matches only.
  */
 public final class PolicyEvaluator {
   private PolicyEvaluator() {}

@@ -142,6 +142,9 @@ public final class EventJson {
     d.errnoName().ifPresent(n -> o.put("errno", n));
     o.put("binary", d.binary());
     o.put("object", d.object());
+    if (d.byIdentity()) {
+      o.put("by_identity", true);
+    }
     ArrayNode argv = o.putArray("argv");
     d.argv().forEach(argv::add);
     o.put("argc", d.argc());

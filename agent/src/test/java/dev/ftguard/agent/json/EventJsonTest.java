@@ -130,6 +130,18 @@ class EventJsonTest {
   }
 
   @Test
+  void aDecisionByIdentitySaysSo() {
+    assertThat(render(Samples.openDeniedByIdentity(13)))
+        .endsWith(
+            ",\"errno\":\"EPERM\",\"binary\":\"/usr/bin/cat\",\"object\":\"/var/tmp/link\","
+                + "\"by_identity\":true,\"argv\":[\"cat\",\"/var/tmp/link\"],\"argc\":2,"
+                + "\"access\":[\"read\"],"
+                + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":false},"
+                + "\"fault\":{\"argv\":false}}");
+    assertThat(render(Samples.openWouldDeny(11))).doesNotContain("by_identity");
+  }
+
+  @Test
   void decisionOnConnectNamesAddressPortAndFamily() {
     assertThat(render(Samples.connectAudit(12, "169.254.169.254", dev.ftguard.abi.Abi.AF_INET)))
         .endsWith(
