@@ -64,9 +64,13 @@ class RulesTest {
     assertThat(host.check("config").detail())
         .isEqualTo("read from " + host.path("/proc/config.gz"));
     assertThat(host.check("hooks.kallsyms").detail())
-        .isEqualTo("all 11 found in " + host.path("/proc/kallsyms"));
+        .isEqualTo("all " + HookTargets.TABLE.size() + " found in " + host.path("/proc/kallsyms"));
     assertThat(host.check("hooks.traceable").detail())
-        .isEqualTo("all 11 in " + host.path("/sys/kernel/tracing/available_filter_functions"));
+        .isEqualTo(
+            "all "
+                + HookTargets.TABLE.size()
+                + " in "
+                + host.path("/sys/kernel/tracing/available_filter_functions"));
     assertThat(host.check("kernel.version").detail())
         .isEqualTo(
             "6.1 (6.1.0-13-amd64): IPMODIFY (3.19+), system calls hooked as __x64_sys_* (4.17+),"
@@ -412,7 +416,9 @@ class RulesTest {
     Check c = status(host.check("hooks.kallsyms"), Status.FAIL);
     assertThat(c.detail())
         .startsWith(
-            "1 of 11 not in "
+            "1 of "
+                + HookTargets.TABLE.size()
+                + " not in "
                 + host.path("/proc/kallsyms")
                 + ": security_file_open (needs CONFIG_SECURITY).")
         .contains("refuses to load when one is missing (ENOENT)");
@@ -521,7 +527,10 @@ class RulesTest {
     host.write("/sys/kernel/debug/tracing/enabled_functions", "");
     assertThat(status(host.check("hooks.traceable"), Status.PASS).detail())
         .isEqualTo(
-            "all 11 in " + host.path("/sys/kernel/debug/tracing/available_filter_functions"));
+            "all "
+                + HookTargets.TABLE.size()
+                + " in "
+                + host.path("/sys/kernel/debug/tracing/available_filter_functions"));
   }
 
   @Test

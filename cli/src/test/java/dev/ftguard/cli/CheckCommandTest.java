@@ -49,6 +49,7 @@ class CheckCommandTest extends CommandLineTest {
       CONFIG_HAVE_FENTRY=y
       CONFIG_SECURITY=y
       CONFIG_SECURITY_NETWORK=y
+      CONFIG_SECURITY_PATH=y
       CONFIG_SECURITY_LOCKDOWN_LSM=y
       CONFIG_BSD_PROCESS_ACCT=y
       # CONFIG_X86_KERNEL_IBT is not set
