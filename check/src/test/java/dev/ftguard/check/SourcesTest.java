@@ -122,8 +122,8 @@ class SourcesTest {
     assertThat(f.release())
         .isEqualTo(Reading.found(Host.RELEASE, host.path("/proc/sys/kernel/osrelease").toString()));
     assertThat(f.machine().known()).contains("x86_64");
-    assertThat(f.symbols().known().orElseThrow()).hasSize(11);
-    assertThat(f.traceable().known().orElseThrow()).hasSize(11);
+    assertThat(f.symbols().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
+    assertThat(f.traceable().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
     assertThat(f.enabled().known()).contains(Map.of());
     assertThat(f.lockdown().known()).contains("none");
     assertThat(f.sigEnforce().known()).contains(false);
@@ -254,7 +254,7 @@ class SourcesTest {
   void theRunningReleaseGivenExplicitlyIsStillLive() {
     host.given(given(null, null, null, Host.RELEASE, null));
     KernelReadings f = host.facts();
-    assertThat(f.symbols().known().orElseThrow()).hasSize(11);
+    assertThat(f.symbols().known().orElseThrow()).hasSize(HookTargets.TABLE.size());
     assertThat(f.lockdown().known()).contains("none");
     assertThat(host.report().exitCode()).isZero();
   }

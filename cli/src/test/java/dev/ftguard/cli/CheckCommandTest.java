@@ -3,11 +3,13 @@ package dev.ftguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.check.HookTargets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,19 +19,11 @@ import tools.jackson.databind.JsonNode;
 /** {@code ftguard check} on a fake machine under {@code --root}; never touches the kernel. */
 class CheckCommandTest extends CommandLineTest {
   static final String RELEASE = "6.1.0-13-amd64";
+
+  /** Every hook target, as on a current kernel (the module's table, through HookTargets). */
   static final List<String> TARGETS =
-      List.of(
-          "wake_up_new_task",
-          "acct_collect",
-          "__x64_sys_execve",
-          "__x64_sys_execveat",
-          "security_bprm_check",
-          "security_file_open",
-          "security_socket_connect",
-          "security_kernel_read_file",
-          "security_kernel_load_data",
-          "security_ptrace_access_check",
-          "commit_creds");
+      HookTargets.forVersion(Optional.empty()).stream().map(HookTargets.Target::symbol).toList();
+
   static final String CONFIG =
       """
       #
