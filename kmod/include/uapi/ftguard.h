@@ -115,8 +115,8 @@ struct ftg_exit_event {
  * Event kinds a rule can match, and where the kernel decides them:
  *   exec         security_bprm_check()          the file being executed
  *   open         security_file_open()           the opened file; and the
- *                security_path_*(), vfs_utimes(), changes without an open
- *                security_inode_*() (kmod/file.c)   for writing
+ *                security_path_*(), vfs_utimes(), a file changed without
+ *                security_inode_*() (kmod/file.c) an open for writing
  *   connect      security_socket_connect()      IPv4/IPv6 destination
  *   module_load  security_kernel_read_file(),   finit_module / init_module
  *                security_kernel_load_data()
