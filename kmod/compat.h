@@ -184,6 +184,24 @@ static inline void ftg_ftrace_free_filter(struct ftrace_ops *ops, unsigned long 
 #endif
 }
 
+/*
+ * Idmapped mounts (5.12 and after) put the mount's idmapping first in the
+ * inode hooks: security_inode_setxattr() and security_inode_removexattr()
+ * from 5.12 (a struct user_namespace *, a struct mnt_idmap * from 6.3),
+ * security_inode_setattr() from 6.0 (after 5.10, by 6.1: the supported
+ * series on either side).  The dentry is the argument after it.
+ */
+#if KERNEL_VERSION(5, 12, 0) <= LINUX_VERSION_CODE
+#define FTG_XATTR_DENTRY_ARG 1
+#else
+#define FTG_XATTR_DENTRY_ARG 0
+#endif
+#if KERNEL_VERSION(6, 0, 0) <= LINUX_VERSION_CODE
+#define FTG_SETATTR_DENTRY_ARG 1
+#else
+#define FTG_SETATTR_DENTRY_ARG 0
+#endif
+
 #endif /* __ASSEMBLER__ */
 
 #endif /* FTG_COMPAT_H */

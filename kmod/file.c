@@ -1,18 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The file family: the decision on opening a file (rule kind open), in the
- * ftrace callback of security_file_open(), on the opened file itself.
+ * The file family: the decisions of rule kind open, on the kernel's own
+ * objects.  security_file_open() decides every open of a file; the other
+ * hooks decide the changes made to a file without opening it for writing
+ * (truncate, rename, unlink, link, mode, owner, times, extended
+ * attributes), each with FTG_ACCESS_WRITE and the bit naming the change,
+ * keyed on the changed file's path (docs/enforcement.md, "Changing a file
+ * without opening it for writing").
  */
 #include "common.h"
 
+#include <linux/compat.h>
+#include <linux/dcache.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/mount.h>
 #include <linux/path.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <asm/syscall.h>
+#include <asm/unistd.h>
 
 #include "compat.h"
 #include "decide.h"
 #include "hook.h"
 #include "policy.h"
+
+/*
+ * The object of a file decision: the file at path.  The one place where
+ * the facts of the file a rule is about are gathered.
+ */
+static void notrace ftg_file_object(struct ftg_facts *f, const struct path *path)
+{
+	f->object_known = ftg_path(path, f->s->object, &f->object, &f->object_len);
+	/* The file itself (decide.c matches it by identity), if it exists. */
+	f->inode = d_inode(path->dentry);
+	f->dentry = path->dentry;
+}
+
+/* Decide a change of the file at path (access: what else than a write). */
+static void notrace ftg_decide_change(const struct ftg_table *t, struct ftg_facts *f,
+				      const struct path *path, u32 access)
+{
+	f->mask = FTG_ACCESS_WRITE | access;
+	ftg_file_object(f, path);
+	ftg_decide(t, f, f->object, f->object_len, f->object_known);
+}
+
+static unsigned long notrace ftg_change(struct pt_regs *regs, const struct path *path,
+					u32 access)
+{
+	const struct ftg_table *t;
+	struct ftg_facts f;
+
+	t = ftg_begin(FTG_KIND_OPEN, &f);
+	if (!t)
+		return 0;
+	ftg_decide_change(t, &f, path, access);
+	return ftg_end(&f, regs);
+}
+
+/*
+ * The path of a dentry an inode hook got without its mount: in the
+ * caller's root mount, where its absolute paths start, when the file lies
+ * in that filesystem under the mount's root; false elsewhere.  Under RCU
+ * (ftg_begin()): a mount is freed only after a grace period.
+ */
+static bool notrace ftg_root_path(struct dentry *dentry, struct path *out)
+{
+	struct fs_struct *fs = current->fs;
+	struct vfsmount *mnt;
+
+	if (!fs)
+		return false;
+	mnt = READ_ONCE(fs->root.mnt);
+	if (!mnt || mnt->mnt_sb != dentry->d_sb || !is_subdir(dentry, mnt->mnt_root))
+		return false;
+	out->mnt = mnt;
+	out->dentry = dentry;
+	return true;
+}
+
+static unsigned long notrace ftg_change_dentry(struct pt_regs *regs, struct dentry *dentry,
+					       u32 access)
+{
+	const struct ftg_table *t;
+	struct ftg_facts f;
+	struct path path;
+
+	t = ftg_begin(FTG_KIND_OPEN, &f);
+	if (!t)
+		return 0;
+	if (ftg_root_path(dentry, &path)) {
+		ftg_decide_change(t, &f, &path, access);
+	} else {
+		f.mask = FTG_ACCESS_WRITE | access;
+		ftg_decide(t, &f, NULL, 0, false);
+	}
+	return ftg_end(&f, regs);
+}
 
 /* security_file_open(struct file *file) */
 static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
@@ -33,15 +119,144 @@ static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 	/* A file this open created has nothing to truncate. */
 	if (file->f_flags & O_TRUNC && !(file->f_mode & FMODE_CREATED))
 		f.mask |= FTG_ACCESS_TRUNCATE;
-	f.object_known = ftg_path(&file->f_path, f.s->object, &f.object, &f.object_len);
-	f.inode = file_inode(file);
-	f.dentry = file->f_path.dentry;
+	ftg_file_object(&f, &file->f_path);
 	ftg_decide(t, &f, f.object, f.object_len, f.object_known);
 	return ftg_end(&f, regs);
 }
 
+/*
+ * Whether the current system call opens a file (its O_TRUNC was decided
+ * by security_file_open()) or truncates an open file (decided by
+ * security_inode_setattr(), with the file).  A 32-bit task's numbers are
+ * other ones: its truncations may be decided twice.
+ */
+static bool notrace ftg_in_open_or_ftruncate(void)
+{
+	struct pt_regs *user = task_pt_regs(current);
+	int nr;
+
+	if (!user || in_compat_syscall())
+		return false;
+	nr = syscall_get_nr(current, user);
+	switch (nr) {
+#ifdef __NR_open
+	case __NR_open:
+#endif
+#ifdef __NR_creat
+	case __NR_creat:
+#endif
+	case __NR_openat:
+	case __NR_openat2:
+	case __NR_ftruncate:
+		return true;
+	}
+	return false;
+}
+
+/*
+ * security_path_truncate(const struct path *path): truncate(2); before
+ * 6.2 also ftruncate(2) and an O_TRUNC open, decided elsewhere.
+ */
+static unsigned long notrace ftg_guard_truncate(struct pt_regs *regs)
+{
+	if (ftg_in_open_or_ftruncate())
+		return 0;
+	return ftg_change(regs, (const struct path *)ftg_arg(regs, 0), FTG_ACCESS_TRUNCATE);
+}
+
+/*
+ * security_inode_setattr([idmap,] struct dentry *, struct iattr *attr):
+ * ftruncate(2), the one truncation that comes with its file (ATTR_FILE)
+ * and not from an open (ATTR_OPEN).  Mode, owner and times have hooks
+ * with the mount (below).
+ */
+static unsigned long notrace ftg_guard_setattr(struct pt_regs *regs)
+{
+	struct iattr *attr = (struct iattr *)ftg_arg(regs, FTG_SETATTR_DENTRY_ARG + 1);
+	unsigned int valid = attr->ia_valid;
+
+	if (!(valid & ATTR_SIZE) || !(valid & ATTR_FILE) || valid & ATTR_OPEN || !attr->ia_file)
+		return 0;
+	return ftg_change(regs, &attr->ia_file->f_path, FTG_ACCESS_TRUNCATE);
+}
+
+/* security_path_unlink(const struct path *dir, struct dentry *dentry) */
+static unsigned long notrace ftg_guard_unlink(struct pt_regs *regs)
+{
+	const struct path *dir = (const struct path *)ftg_arg(regs, 0);
+	struct path path = { .mnt = dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 1) };
+
+	return ftg_change(regs, &path, FTG_ACCESS_UNLINK);
+}
+
+/*
+ * security_path_rename(const struct path *old_dir, struct dentry *old,
+ * const struct path *new_dir, struct dentry *new, unsigned int flags):
+ * the file renamed, then the one it replaces (or exchanges with) if any.
+ */
+static unsigned long notrace ftg_guard_rename(struct pt_regs *regs)
+{
+	const struct path *old_dir = (const struct path *)ftg_arg(regs, 0);
+	const struct path *new_dir = (const struct path *)ftg_arg(regs, 2);
+	struct path old = { .mnt = old_dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 1) };
+	struct path new = { .mnt = new_dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 3) };
+	const struct ftg_table *t;
+	struct ftg_facts f;
+
+	t = ftg_begin(FTG_KIND_OPEN, &f);
+	if (!t)
+		return 0;
+	ftg_decide_change(t, &f, &old, FTG_ACCESS_RENAME);
+	if (!f.err && d_is_positive(new.dentry))
+		ftg_decide_change(t, &f, &new, FTG_ACCESS_RENAME);
+	return ftg_end(&f, regs);
+}
+
+/*
+ * security_path_link(struct dentry *old, const struct path *new_dir,
+ * struct dentry *new): a new name for the file old (same mount: a link
+ * across mounts fails with EXDEV before this hook).
+ */
+static unsigned long notrace ftg_guard_link(struct pt_regs *regs)
+{
+	const struct path *new_dir = (const struct path *)ftg_arg(regs, 1);
+	struct path path = { .mnt = new_dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 0) };
+
+	return ftg_change(regs, &path, FTG_ACCESS_LINK);
+}
+
+/*
+ * security_path_chmod(const struct path *, umode_t),
+ * security_path_chown(const struct path *, kuid_t, kgid_t),
+ * vfs_utimes(const struct path *, struct timespec64 *)
+ */
+static unsigned long notrace ftg_guard_attr(struct pt_regs *regs)
+{
+	return ftg_change(regs, (const struct path *)ftg_arg(regs, 0), FTG_ACCESS_ATTR);
+}
+
+/*
+ * security_inode_setxattr([idmap,] struct dentry *, ...),
+ * security_inode_removexattr([idmap,] struct dentry *, const char *)
+ */
+static unsigned long notrace ftg_guard_xattr(struct pt_regs *regs)
+{
+	return ftg_change_dentry(regs, (struct dentry *)ftg_arg(regs, FTG_XATTR_DENTRY_ARG),
+				 FTG_ACCESS_ATTR);
+}
+
 static struct ftg_hook ftg_file_hooks[] = {
 	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL),
+	FTG_HOOK_GUARD("security_path_truncate", ftg_guard_truncate, NULL),
+	FTG_HOOK_GUARD("security_inode_setattr", ftg_guard_setattr, NULL),
+	FTG_HOOK_GUARD("security_path_unlink", ftg_guard_unlink, NULL),
+	FTG_HOOK_GUARD("security_path_rename", ftg_guard_rename, NULL),
+	FTG_HOOK_GUARD("security_path_link", ftg_guard_link, NULL),
+	FTG_HOOK_GUARD("security_path_chmod", ftg_guard_attr, NULL),
+	FTG_HOOK_GUARD("security_path_chown", ftg_guard_attr, NULL),
+	FTG_HOOK_GUARD("vfs_utimes", ftg_guard_attr, NULL),
+	FTG_HOOK_GUARD("security_inode_setxattr", ftg_guard_xattr, NULL),
+	FTG_HOOK_GUARD("security_inode_removexattr", ftg_guard_xattr, NULL),
 };
 
 void __init ftg_add_file_hooks(void)

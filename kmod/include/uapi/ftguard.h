@@ -115,7 +115,9 @@ struct ftg_exit_event {
 /*
  * Event kinds a rule can match, and where the kernel decides them:
  *   exec         security_bprm_check()          the file being executed
- *   open         security_file_open()           the opened file
+ *   open         security_file_open()           the opened file; and the
+ *                security_path_*(), vfs_utimes(), a file changed without
+ *                security_inode_*() (kmod/file.c) an open for writing
  *   connect      security_socket_connect()      IPv4/IPv6 destination
  *   module_load  security_kernel_read_file(),   finit_module / init_module
  *                security_kernel_load_data()
@@ -262,6 +264,15 @@ struct ftg_sel {
 #define FTG_ACCESS_WRITE	(1U << 1)
 #define FTG_ACCESS_CREATE	(1U << 2)	/* the open created the file */
 #define FTG_ACCESS_TRUNCATE	(1U << 3)	/* O_TRUNC, file not created */
+/*
+ * Changes made without opening the file for writing; each comes with
+ * FTG_ACCESS_WRITE, so that a rule on write covers them all.  TRUNCATE is
+ * also truncate(2) and ftruncate(2).
+ */
+#define FTG_ACCESS_RENAME	(1U << 4)	/* renamed, or replaced by a rename */
+#define FTG_ACCESS_UNLINK	(1U << 5)	/* a name of it removed */
+#define FTG_ACCESS_LINK		(1U << 6)	/* a new name for it */
+#define FTG_ACCESS_ATTR		(1U << 7)	/* mode, owner, times, xattrs */
 /* ftg_rule.mask for privilege: any of these gains (0: no gains selector) */
 #define FTG_GAIN_UID0		(1U << 0)	/* uid or euid becomes 0 */
 #define FTG_GAIN_CAPS		(1U << 1)	/* new effective or permitted caps */
@@ -270,7 +281,8 @@ struct ftg_sel {
 #define FTG_KIND_MASK(kind) \
 	((kind) == FTG_KIND_OPEN ? \
 		FTG_ACCESS_READ | FTG_ACCESS_WRITE | FTG_ACCESS_CREATE | \
-		FTG_ACCESS_TRUNCATE : \
+		FTG_ACCESS_TRUNCATE | FTG_ACCESS_RENAME | FTG_ACCESS_UNLINK | \
+		FTG_ACCESS_LINK | FTG_ACCESS_ATTR : \
 	 (kind) == FTG_KIND_PRIVILEGE ? FTG_GAIN_UID0 | FTG_GAIN_CAPS : 0U)
 
 /* ftg_rule.flags bits each kind may use (FTG_TERR_FLAGS otherwise). */

@@ -50,6 +50,17 @@
  *                                    in /ftgtest exec'd with it inherited
  *   layout                           sizes, offsets and constants of the table
  *                                    ABI as name=value lines (for the host side)
+ *   change OP ARGS...                change a file without opening it, OP one of:
+ *                                      truncate PATH LEN, ftruncate FD LEN,
+ *                                      rename OLD NEW, exchange A B
+ *                                      (renameat2 RENAME_EXCHANGE), unlink PATH,
+ *                                      link OLD NEW, chmod PATH MODE (octal),
+ *                                      chown PATH UID GID, utimens PATH SECONDS,
+ *                                      setxattr PATH NAME VALUE,
+ *                                      removexattr PATH NAME,
+ *                                      write-fd FD TEXT (write(2) on FD),
+ *                                      mmap-fd FD TEXT (a shared mapping of FD)
+ *   getxattr PATH NAME               "ok VALUE", or errno=NAME
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -72,6 +83,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -824,6 +836,92 @@ static int do_layout(void)
 	return 0;
 }
 
+static int do_change_fd(const char *op, int argc, char **argv)
+{
+	int fd;
+
+	if (argc != 3)
+		usage("change ftruncate|write-fd|mmap-fd FD ARG");
+	fd = (int)number(argv[1]);
+	if (!strcmp(op, "ftruncate"))
+		return ftruncate(fd, number(argv[2])) ? fail(errno) : ok();
+	if (!strcmp(op, "write-fd")) {
+		size_t len = strlen(argv[2]);
+
+		return pwrite(fd, argv[2], len, 0) != (ssize_t)len ? fail(errno) : ok();
+	}
+	if (!strcmp(op, "mmap-fd")) {
+		size_t len = strlen(argv[2]);
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (p == MAP_FAILED)
+			return fail(errno);
+		memcpy(p, argv[2], len);
+		if (msync(p, len, MS_SYNC))
+			return fail(errno);
+		munmap(p, len);
+		return ok();
+	}
+	usage("unknown change");
+	return 2;
+}
+
+static int do_change(int argc, char **argv)
+{
+	const char *op;
+	int r;
+
+	if (argc < 2)
+		usage("change OP ARGS...");
+	op = argv[0];
+	if (!strcmp(op, "ftruncate") || !strcmp(op, "write-fd") || !strcmp(op, "mmap-fd"))
+		return do_change_fd(op, argc, argv);
+	if (!strcmp(op, "truncate") && argc == 3) {
+		r = truncate(argv[1], number(argv[2]));
+	} else if (!strcmp(op, "rename") && argc == 3) {
+		r = rename(argv[1], argv[2]);
+	} else if (!strcmp(op, "exchange") && argc == 3) {
+		r = (int)syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD, argv[2],
+				 RENAME_EXCHANGE);
+	} else if (!strcmp(op, "unlink") && argc == 2) {
+		r = unlink(argv[1]);
+	} else if (!strcmp(op, "link") && argc == 3) {
+		r = link(argv[1], argv[2]);
+	} else if (!strcmp(op, "chmod") && argc == 3) {
+		r = chmod(argv[1], (mode_t)strtol(argv[2], NULL, 8));
+	} else if (!strcmp(op, "chown") && argc == 4) {
+		r = chown(argv[1], (uid_t)number(argv[2]), (gid_t)number(argv[3]));
+	} else if (!strcmp(op, "utimens") && argc == 3) {
+		struct timespec ts[2] = { { .tv_sec = number(argv[2]) },
+					  { .tv_sec = number(argv[2]) } };
+
+		r = utimensat(AT_FDCWD, argv[1], ts, 0);
+	} else if (!strcmp(op, "setxattr") && argc == 4) {
+		r = setxattr(argv[1], argv[2], argv[3], strlen(argv[3]), 0);
+	} else if (!strcmp(op, "removexattr") && argc == 3) {
+		r = removexattr(argv[1], argv[2]);
+	} else {
+		usage("change OP ARGS... (see the list at the top)");
+		return 2;
+	}
+	return r ? fail(errno) : ok();
+}
+
+static int do_getxattr(int argc, char **argv)
+{
+	char value[256];
+	ssize_t n;
+
+	if (argc != 2)
+		usage("getxattr PATH NAME");
+	n = getxattr(argv[0], argv[1], value, sizeof(value) - 1);
+	if (n < 0)
+		return fail(errno);
+	value[n] = '\0';
+	printf("ok %s\n", value);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -891,6 +989,10 @@ int main(int argc, char **argv)
 		return do_device_as(argc, argv);
 	if (!strcmp(cmd, "layout"))
 		return do_layout();
+	if (!strcmp(cmd, "change"))
+		return do_change(argc, argv);
+	if (!strcmp(cmd, "getxattr"))
+		return do_getxattr(argc, argv);
 	usage("unknown subcommand");
 	return 2;
 }

@@ -221,7 +221,8 @@ public record DecisionEvent(
   }
 
   /** Names of the {@code FTG_ACCESS_*} bits, by bit number. */
-  public static final List<String> ACCESS_NAMES = List.of("read", "write", "create", "truncate");
+  public static final List<String> ACCESS_NAMES =
+      List.of("read", "write", "create", "truncate", "rename", "unlink", "link", "attr");
 
   /** Names of the {@code FTG_GAIN_*} bits, by bit number. */
   public static final List<String> GAIN_NAMES = List.of("uid0", "capabilities");
@@ -269,8 +270,9 @@ public record DecisionEvent(
 
   /**
    * {@link #mask()} as names, in bit order: access names ({@code read}, {@code write}, {@code
-   * create}, {@code truncate}) for open, gain names ({@code uid0}, {@code capabilities}) for
-   * privilege; empty for other kinds. Bits without a name are left out (see {@link #mask()}).
+   * create}, {@code truncate}, {@code rename}, {@code unlink}, {@code link}, {@code attr}) for
+   * open, gain names ({@code uid0}, {@code capabilities}) for privilege; empty for other kinds.
+   * Bits without a name are left out (see {@link #mask()}).
    */
   public List<String> maskNames() {
     List<String> names =

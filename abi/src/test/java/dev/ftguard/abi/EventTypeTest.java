@@ -70,7 +70,15 @@ class EventTypeTest {
     assertThat(DecisionEvent.Kind.CALL.allowsSlot(Abi.SEL_OBJECT)).isFalse();
     assertThat(DecisionEvent.Kind.OPEN.keySlot()).isEqualTo(Abi.SEL_OBJECT);
     assertThat(DecisionEvent.Kind.OPEN.allowedMask())
-        .isEqualTo(Abi.ACCESS_READ | Abi.ACCESS_WRITE | Abi.ACCESS_CREATE | Abi.ACCESS_TRUNCATE);
+        .isEqualTo(
+            Abi.ACCESS_READ
+                | Abi.ACCESS_WRITE
+                | Abi.ACCESS_CREATE
+                | Abi.ACCESS_TRUNCATE
+                | Abi.ACCESS_RENAME
+                | Abi.ACCESS_UNLINK
+                | Abi.ACCESS_LINK
+                | Abi.ACCESS_ATTR);
     assertThat(DecisionEvent.Kind.PRIVILEGE.allowedMask()).isEqualTo(Abi.GAIN_UID0 | Abi.GAIN_CAPS);
     assertThat(DecisionEvent.Kind.EXEC.allowedMask()).isZero();
     assertThat(DecisionEvent.Kind.CONNECT.allowedFlags()).isEqualTo(Abi.RULE_NEGATE_PORT);

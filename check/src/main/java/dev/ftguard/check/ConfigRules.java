@@ -28,7 +28,7 @@ final class ConfigRules {
             + String.join(", ", CONFIG_OPTIONS)
             + ", and in part CONFIG_MODULE_SIG_FORCE (module signatures), CONFIG_X86_KERNEL_IBT"
             + " (IBT) and the options hook targets need (CONFIG_SECURITY,"
-            + " CONFIG_SECURITY_NETWORK, CONFIG_BSD_PROCESS_ACCT)";
+            + " CONFIG_SECURITY_NETWORK, CONFIG_SECURITY_PATH, CONFIG_BSD_PROCESS_ACCT)";
     String give =
         "give the kernel's configuration with --config FILE (the build tree's .config, or"
             + " /boot/config-RELEASE from the kernel package)";

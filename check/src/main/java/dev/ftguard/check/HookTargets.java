@@ -70,6 +70,9 @@ public final class HookTargets {
 
   private static final List<String> SECURITY = List.of("CONFIG_SECURITY");
 
+  private static final List<String> SECURITY_PATH =
+      List.of("CONFIG_SECURITY", "CONFIG_SECURITY_PATH");
+
   /** The module's hooks, in attach order. */
   public static final List<Entry> TABLE =
       List.of(
@@ -79,6 +82,16 @@ public final class HookTargets {
           new Entry("execveat", true, Kind.WRAP, true, List.of()),
           new Entry("security_bprm_check", false, Kind.GUARD, true, SECURITY),
           new Entry("security_file_open", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_path_truncate", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("security_inode_setattr", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_path_unlink", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("security_path_rename", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("security_path_link", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("security_path_chmod", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("security_path_chown", false, Kind.GUARD, false, SECURITY_PATH),
+          new Entry("vfs_utimes", false, Kind.GUARD, false, List.of()),
+          new Entry("security_inode_setxattr", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_inode_removexattr", false, Kind.GUARD, false, SECURITY),
           new Entry(
               "security_socket_connect",
               false,

@@ -54,6 +54,7 @@ final class Host {
             "CONFIG_HAVE_FENTRY",
             "CONFIG_SECURITY",
             "CONFIG_SECURITY_NETWORK",
+            "CONFIG_SECURITY_PATH",
             "CONFIG_SECURITY_LOCKDOWN_LSM",
             "CONFIG_LOCK_DOWN_IN_EFI_SECURE_BOOT",
             "CONFIG_BSD_PROCESS_ACCT")) {

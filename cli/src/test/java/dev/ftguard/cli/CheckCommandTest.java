@@ -3,11 +3,13 @@ package dev.ftguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.check.HookTargets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,11 +20,9 @@ import tools.jackson.databind.JsonNode;
 class CheckCommandTest extends CommandLineTest {
   static final String RELEASE = "6.1.0-13-amd64";
 
-  /** The module's hook targets on a current kernel, as the check reads them. */
+  /** Every hook target, as on a current kernel (the module's table, through HookTargets). */
   static final List<String> TARGETS =
-      dev.ftguard.check.HookTargets.forVersion(java.util.Optional.empty()).stream()
-          .map(dev.ftguard.check.HookTargets.Target::symbol)
-          .toList();
+      HookTargets.forVersion(Optional.empty()).stream().map(HookTargets.Target::symbol).toList();
 
   static final String CONFIG =
       """
@@ -43,6 +43,7 @@ class CheckCommandTest extends CommandLineTest {
       CONFIG_HAVE_FENTRY=y
       CONFIG_SECURITY=y
       CONFIG_SECURITY_NETWORK=y
+      CONFIG_SECURITY_PATH=y
       CONFIG_SECURITY_LOCKDOWN_LSM=y
       CONFIG_BSD_PROCESS_ACCT=y
       # CONFIG_X86_KERNEL_IBT is not set

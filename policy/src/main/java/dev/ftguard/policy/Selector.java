@@ -29,7 +29,14 @@ public enum Selector {
       "access",
       Selector.NO_SLOT,
       0,
-      Abi.ACCESS_READ | Abi.ACCESS_WRITE | Abi.ACCESS_CREATE | Abi.ACCESS_TRUNCATE),
+      Abi.ACCESS_READ
+          | Abi.ACCESS_WRITE
+          | Abi.ACCESS_CREATE
+          | Abi.ACCESS_TRUNCATE
+          | Abi.ACCESS_RENAME
+          | Abi.ACCESS_UNLINK
+          | Abi.ACCESS_LINK
+          | Abi.ACCESS_ATTR),
   ADDRESS("address", Abi.SEL_ADDRESS, 0, 0),
   PORT("port", Abi.SEL_PORT, Abi.RULE_NEGATE_PORT, 0),
   NAME("name", Abi.SEL_OBJECT, 0, 0),
