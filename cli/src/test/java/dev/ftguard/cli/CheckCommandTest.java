@@ -26,8 +26,8 @@ class CheckCommandTest extends CommandLineTest {
           "security_bprm_check",
           "security_file_open",
           "security_socket_connect",
-          "security_kernel_read_file",
-          "security_kernel_load_data",
+          "security_kernel_post_read_file",
+          "security_kernel_post_load_data",
           "security_ptrace_access_check",
           "commit_creds");
   static final String CONFIG =
