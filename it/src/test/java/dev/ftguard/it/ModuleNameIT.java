@@ -62,6 +62,9 @@ class ModuleNameIT {
             cp %1$s /opt/mn/nice.ko
             cp %2$s /opt/mn/ftg_hello.ko
             [ ! -e %3$s ] || cp %3$s /opt/mn/nice.ko.xz
+            head -c 4000 %1$s > /opt/mn/truncated.ko
+            cp %1$s /opt/mn/bad-shoff.ko
+            printf '\\377\\377\\377\\377\\377\\377\\377\\177' | dd of=/opt/mn/bad-shoff.ko bs=1 seek=40 conv=notrunc 2>/dev/null
             loaded() {
               cut -d' ' -f1 /proc/modules | grep -x -e ftg_hello -e ftg_nice > /out/$1/$2.loaded
               for m in ftg_hello ftg_nice; do rmmod $m 2>/dev/null; done
@@ -116,7 +119,18 @@ class ModuleNameIT {
             .blocked("EPERM")
             .decision("mn", "deny-hello", "deny", "ftg_hello"),
         module("finit-impostor", T + " finit-module /opt/mn/ftg_hello.ko"),
-        module("init-impostor", T + " init-module /opt/mn/ftg_hello.ko"));
+        module("init-impostor", T + " init-module /opt/mn/ftg_hello.ko"),
+        // malformed images: no name (only the rule without one matches), the kernel refuses them
+        malformed("init-truncated", T + " init-module /opt/mn/truncated.ko"),
+        malformed("finit-bad-shoff", T + " finit-module /opt/mn/bad-shoff.ko"));
+  }
+
+  /** An image the kernel refuses (ENOEXEC) and whose name is unknown here. */
+  private static Scenario malformed(String name, String command) {
+    return new Scenario("module_load", name, command, "errno=ENOEXEC")
+        .post("loaded $ph " + name)
+        .blocked("EACCES")
+        .decision("mn", "allowlist-rest", "deny", null);
   }
 
   /** Played where the kernel decompresses modules (MODULE_INIT_COMPRESSED_FILE). */
@@ -134,6 +148,8 @@ class ModuleNameIT {
     SoftAssertions soft = new SoftAssertions();
     checkAll(soft, run, scenarios);
     checkInsmod(soft, run);
+    checkUnnamed(soft, run, "init-truncated");
+    checkUnnamed(soft, run, "finit-bad-shoff");
     soft.assertAll();
   }
 
@@ -148,14 +164,19 @@ class ModuleNameIT {
     SoftAssertions soft = new SoftAssertions();
     checkAll(soft, run, scenarios);
     checkInsmod(soft, run);
+    checkUnnamed(soft, run, XZ.name);
+    soft.assertAll();
+  }
+
+  /** The scenario's decisions have no object: the name is unknown. */
+  private static void checkUnnamed(SoftAssertions soft, Scenarios run, String name) {
     for (String ph : List.of("enforce", "monitor")) {
-      for (JsonNode e : run.decisions(ph, XZ.name)) {
+      for (JsonNode e : run.decisions(ph, name)) {
         soft.assertThat(Scenarios.text(e, "object"))
-            .as("%s: a compressed image's name is unknown: %s", ph, e)
+            .as("%s %s: the name is unknown: %s", ph, name, e)
             .isNullOrEmpty();
       }
     }
-    soft.assertAll();
   }
 
   private static GuestResult play(
@@ -199,9 +220,9 @@ class ModuleNameIT {
     for (String ph : List.of("enforce", "monitor")) {
       for (Scenario s : scenarios) {
         PolicyEnforcementIT.checkPhase(soft, run, s, ph);
-        boolean blocked = ph.equals("enforce") && !s.enforced.equals("ok");
+        boolean loads = (ph.equals("enforce") ? s.enforced : s.monitored).equals("ok");
         String expected =
-            blocked ? "" : s.command.contains("/opt/mn/ftg_hello.ko") ? "ftg_nice" : "ftg_hello";
+            !loads ? "" : s.command.contains("/opt/mn/ftg_hello.ko") ? "ftg_nice" : "ftg_hello";
         soft.assertThat(run.file(ph + "/" + s.name + ".loaded").strip())
             .as("%s %s: the module in /proc/modules after the load", ph, s)
             .isEqualTo(expected);
