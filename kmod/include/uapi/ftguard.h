@@ -119,8 +119,8 @@ struct ftg_exit_event {
  *                security_path_*(), vfs_utimes(), a file changed without
  *                security_inode_*() (kmod/file.c) an open for writing
  *   connect      security_socket_connect()      IPv4/IPv6 destination
- *   module_load  security_kernel_read_file(),   finit_module / init_module
- *                security_kernel_load_data()
+ *   module_load  security_kernel_post_read_file(), the image finit_module /
+ *                security_kernel_post_load_data() init_module loads
  *   ptrace       security_ptrace_access_check() attach-level access
  *   privilege    commit_creds()                 not during an exec
  *   call         a function the table declares   its typed arguments

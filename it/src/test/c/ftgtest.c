@@ -27,7 +27,8 @@
  *   deleted-exec PATH [ARGS...]      copy PATH to ./ftg-deleted, open it, unlink
  *                                    it and fexecve it
  *   fd-exec PATH [ARGS...]           open PATH and fexecve it
- *   finit-module KO                  finit_module(2) of that file
+ *   finit-module KO [compressed]     finit_module(2) of that file (compressed:
+ *                                    with MODULE_INIT_COMPRESSED_FILE)
  *   init-module KO                   init_module(2) of the file's contents
  *   delete-module NAME [force]       delete_module(2), O_NONBLOCK (| O_TRUNC)
  *   write PATH TEXT                  open(2) PATH for writing, write(2) TEXT
@@ -68,6 +69,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/module.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
@@ -514,16 +516,18 @@ static int do_fd_exec(int argc, char **argv)
 
 static int do_finit_module(int argc, char **argv)
 {
-	int fd;
+	int fd, flags = 0;
 
-	if (argc != 1)
-		usage("finit-module KO");
+	if (argc == 2 && !strcmp(argv[1], "compressed"))
+		flags = MODULE_INIT_COMPRESSED_FILE;
+	else if (argc != 1)
+		usage("finit-module KO [compressed]");
 	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		printf("open: ");
 		return fail(errno);
 	}
-	if (syscall(SYS_finit_module, fd, "", 0))
+	if (syscall(SYS_finit_module, fd, "", flags))
 		return fail(errno);
 	return ok();
 }

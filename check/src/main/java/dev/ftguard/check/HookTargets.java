@@ -98,8 +98,8 @@ public final class HookTargets {
               Kind.GUARD,
               false,
               List.of("CONFIG_SECURITY", "CONFIG_SECURITY_NETWORK")),
-          new Entry("security_kernel_read_file", false, Kind.GUARD, false, SECURITY),
-          new Entry("security_kernel_load_data", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_kernel_post_read_file", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_kernel_post_load_data", false, Kind.GUARD, false, SECURITY),
           new Entry("security_ptrace_access_check", false, Kind.GUARD, false, SECURITY),
           new Entry("commit_creds", false, Kind.GUARD, false, List.of()),
           // CONFIG_PROC_SYSCTL and CONFIG_MODULE_UNLOAD: every kernel that can host the module

@@ -136,6 +136,60 @@ public final class FtguardGuest {
     return built;
   }
 
+  /**
+   * The names of the renamed copies of {@code ftg_hello} every guest of {@link #withTestFiles} has,
+   * at {@link #renamedModulePath(String)}: the module tests need modules whose own names differ,
+   * not only their files'.
+   */
+  public static final List<String> RENAMED_MODULES =
+      List.of("ftg_glob1", "ftg_bin", "ftg_free", "ftg_kill", "ftg_nice");
+
+  /** Where the guest has {@code ftg_hello} renamed to {@code name} (one of RENAMED_MODULES). */
+  public static String renamedModulePath(String name) {
+    return "/ftg_mods/" + name + ".ko";
+  }
+
+  private static final java.util.Map<String, Path> builtRenamed = new java.util.HashMap<>();
+
+  /**
+   * {@code ftg_hello} for this kernel with its own name changed to {@code name} (at most as long):
+   * every {@code "ftg_hello\0"} of the image, that is {@code .modinfo}'s {@code name=} and the name
+   * field of its {@code struct module} in {@code .gnu.linkonce.this_module}, becomes {@code name}
+   * padded with NULs. The kernel registers it under that name ({@code lsmod}, {@code rmmod}). In
+   * {@code it/target/kmod-renamed-ABI/NAME.ko}.
+   */
+  public static synchronized Path renamedModule(DebianKernel kernel, String name)
+      throws IOException, InterruptedException {
+    String key = kernel.abi() + "/" + name;
+    Path built = builtRenamed.get(key);
+    if (built != null) {
+      return built;
+    }
+    byte[] from = "ftg_hello\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] to =
+        java.util.Arrays.copyOf(
+            name.getBytes(java.nio.charset.StandardCharsets.US_ASCII), from.length);
+    if (name.length() >= from.length || name.isEmpty()) {
+      throw new IllegalArgumentException("a renamed module's name has 1 to 9 bytes: " + name);
+    }
+    byte[] image = Files.readAllBytes(helloModule(kernel));
+    int found = 0;
+    for (int i = 0; i + from.length <= image.length; i++) {
+      if (java.util.Arrays.equals(image, i, i + from.length, from, 0, from.length)) {
+        System.arraycopy(to, 0, image, i, to.length);
+        found++;
+      }
+    }
+    if (found < 2) {
+      throw new IOException("ftg_hello.ko holds its name " + found + " times, not 2 or more");
+    }
+    Path dir = Repository.root().resolve("it/target/kmod-renamed-" + kernel.abi());
+    Files.createDirectories(dir);
+    built = Files.write(dir.resolve(name + ".ko"), image);
+    builtRenamed.put(key, built);
+    return built;
+  }
+
   /** {@link #testModule(String, String, DebianKernel)} for the default kernel. */
   public static synchronized Path testModule(String label, String name)
       throws IOException, InterruptedException {
@@ -231,7 +285,10 @@ public final class FtguardGuest {
     }
   }
 
-  /** The helper at {@link #TEST_HELPER} and the hello module at {@link #HELLO_MODULE}. */
+  /**
+   * The helper at {@link #TEST_HELPER}, the hello module at {@link #HELLO_MODULE} and its renamed
+   * copies ({@link #RENAMED_MODULES}).
+   */
   public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest)
       throws IOException, InterruptedException {
     return withTestFiles(guest, kernel());
@@ -240,9 +297,13 @@ public final class FtguardGuest {
   /** The same, with the hello module built for this kernel. */
   public static GuestSpec.Builder withTestFiles(GuestSpec.Builder guest, DebianKernel kernel)
       throws IOException, InterruptedException {
-    return guest
+    guest
         .file(GuestFile.copyOf(testHelper(), TEST_HELPER))
         .file(GuestFile.copyOf(helloModule(kernel), HELLO_MODULE));
+    for (String name : RENAMED_MODULES) {
+      guest.file(GuestFile.copyOf(renamedModule(kernel, name), renamedModulePath(name)));
+    }
+    return guest;
   }
 
   private static void run(Path dir, String... command) throws IOException, InterruptedException {

@@ -305,7 +305,7 @@ class PolicyEnforcementIT {
                   action: deny
                 - name: module-kill
                   event: module_load
-                  match: {name: {exact: [ftg_killme]}}
+                  match: {name: {exact: [ftg_kill]}}
                   action: kill
             ---
             apiVersion: ftguard.dev/v1
@@ -383,7 +383,8 @@ class PolicyEnforcementIT {
             done
             cp %1$s /tmp/ftg-tmp-a && cp %1$s /var/tmp/ftg-tmp-b && cp %1$s /dev/shm/ftg-tmp-c
             mkdir -p /opt/ftg/mod
-            for m in ftg_hello ftg_glob1 ftg_bin ftg_free ftg_killme; do cp %2$s /opt/ftg/mod/$m.ko; done
+            cp %2$s /opt/ftg/mod/ftg_hello.ko
+            for m in ftg_glob1 ftg_bin ftg_free ftg_kill; do cp /ftg_mods/$m.ko /opt/ftg/mod/$m.ko; done
             mkdir -p /ftgdata/pfx /ftgdata/glob/sub /ftgdata/w /ftgdata/c /ftgdata/t /ftgdata/b /ftgdata/ad
             for f in exact pfx/a pfxno glob/a.secret glob/a.public glob/sub/a.secret w/f c/existing b/f kill denykill \\
                      ad/yes ad/no audited; do
@@ -520,7 +521,9 @@ class PolicyEnforcementIT {
   }
 
   private static Scenario module(String name, String command) {
-    return new Scenario("module_load", name, command, "ok").post("rmmod ftg_hello 2>/dev/null");
+    return new Scenario("module_load", name, command, "ok")
+        .post(
+            "for m in ftg_hello ftg_glob1 ftg_bin ftg_free ftg_kill; do rmmod $m 2>/dev/null; done");
   }
 
   private static Scenario ptrace(String name, String command) {
@@ -750,7 +753,8 @@ class PolicyEnforcementIT {
           connect("connect-audit", T + " connect 127.0.8.1 9")
               .decision("pe-connect", "connect-audit", "audit", null),
 
-          // module_load: name exact / glob (the file's basename), binary; init_module has no name
+          // module_load: name exact / glob (the module's own name: ftg_hello renamed), binary;
+          // finit_module and init_module alike
           module("module-exact", T + " finit-module /opt/ftg/mod/ftg_hello.ko")
               .blocked("EPERM")
               .decision("pe-module", "module-exact", "deny", "ftg_hello"),
@@ -764,11 +768,13 @@ class PolicyEnforcementIT {
           module("module-binary-other", T + " finit-module /opt/ftg/mod/ftg_bin.ko"),
           module("module-unnamed", "/opt/ftg/bin/initloader init-module /opt/ftg/mod/ftg_free.ko")
               .blocked("EPERM")
-              .decision("pe-module", "module-unnamed", "deny", null),
-          module("module-init-named-rule", T + " init-module /opt/ftg/mod/ftg_hello.ko"),
-          module("module-kill", T + " finit-module /opt/ftg/mod/ftg_killme.ko")
+              .decision("pe-module", "module-unnamed", "deny", "ftg_free"),
+          module("module-init-exact", T + " init-module /opt/ftg/mod/ftg_hello.ko")
+              .blocked("EPERM")
+              .decision("pe-module", "module-exact", "deny", "ftg_hello"),
+          module("module-kill", T + " finit-module /opt/ftg/mod/ftg_kill.ko")
               .killed()
-              .decision("pe-module", "module-kill", "kill", "ftg_killme"),
+              .decision("pe-module", "module-kill", "kill", "ftg_kill"),
 
           // ptrace: target, binary (the tracer)
           ptrace("ptrace-target", T + " ptrace-child /opt/ftg/ptr/victim sleep 30")

@@ -29,13 +29,17 @@ class PortabilityIT {
 
   private static final int CYCLES = 5;
 
-  /** One deny per event kind, played and checked as in {@link PolicyEnforcementIT}. */
+  /**
+   * One deny per event kind (module_load: one per system call), played and checked as in {@link
+   * PolicyEnforcementIT}.
+   */
   private static final List<String> DENIES =
       List.of(
           "exec-exact",
           "open-exact-read",
           "connect-v4",
           "module-exact",
+          "module-init-exact",
           "ptrace-target",
           "priv-uid0");
 
