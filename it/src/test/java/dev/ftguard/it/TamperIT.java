@@ -140,7 +140,8 @@ class TamperIT {
     List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
     List<JsonNode> off = tamper(events, "ftrace_off");
     assertThat(off).hasSize(3).allSatisfy(e -> assertRefused(e, "EBUSY", "kernel.ftrace_enabled"));
-    assertThat(off.stream().map(e -> e.get("locked").asBoolean())).containsExactly(false, false, true);
+    assertThat(off.stream().map(e -> e.get("locked").asBoolean()))
+        .containsExactly(false, false, true);
     List<JsonNode> table = tamper(events, "table");
     assertThat(table).hasSize(2).allSatisfy(e -> assertRefused(e, "EPERM", ""));
     List<JsonNode> unload = tamper(events, "unload");
@@ -219,7 +220,11 @@ class TamperIT {
               sleep 0.1
             done
             $T delete-module ftguard > /out/rmmod_busy.out
-            sleep 1
+            i=0
+            until grep -q '"tamper"' /out/events.jsonl; do
+              i=$((i + 1)); [ $i -le 600 ] || { echo "no tamper event was read" >&2; break; }
+              sleep 0.1
+            done
             kill -INT $reader
             wait $reader
             $T delete-module ftguard > /out/rmmod.out
