@@ -104,7 +104,8 @@ static void ftg_slot_attach(struct ftg_call_slot *slot)
 	err = register_ftrace_function(&slot->ops);
 	if (err) {
 		pr_warn("%s: cannot attach (%d)%s\n", slot->function, err,
-			err == -EBUSY ? ": another ftrace user already modifies it" : "");
+			err == -EBUSY ?
+			": another ftrace user modifies it, or kernel.ftrace_enabled=0" : "");
 		ftg_ftrace_free_filter(&slot->ops, slot->address);
 		slot->error = err;
 		return;

@@ -336,9 +336,13 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	}
 	err = register_ftrace_function(&hook->ops);
 	if (err) {
-		/* -EBUSY: another IPMODIFY user (livepatch?) owns it. */
+		/*
+		 * -EBUSY: another IPMODIFY user (livepatch?) owns it, or
+		 * kernel.ftrace_enabled is 0 (a PERMANENT ops cannot attach).
+		 */
 		pr_err("%s: register_ftrace_function: %d%s\n", hook->name, err,
-		       err == -EBUSY ? " (already modified by another ftrace user)" : "");
+		       err == -EBUSY ?
+		       " (modified by another ftrace user, or kernel.ftrace_enabled=0)" : "");
 		goto clear_filter;
 	}
 	hook->attached = true;

@@ -127,6 +127,14 @@ public final class GivenFiles implements ReadingSource {
   }
 
   @Override
+  public Reading<Boolean> ftraceEnabled() {
+    Optional<String> other = otherKernel();
+    return other.isPresent()
+        ? notTheRunningKernel(other.get(), "kernel.ftrace_enabled is known once it runs")
+        : live.ftraceEnabled();
+  }
+
+  @Override
   public Reading<String> lockdown() {
     Optional<String> other = otherKernel();
     return other.isPresent()

@@ -150,6 +150,42 @@ final class HookRules {
             + (not.size() == 1 ? "that hook" : "those hooks"));
   }
 
+  /**
+   * ftguard's hooks are permanent (FTRACE_OPS_FL_PERMANENT): while they are attached the kernel
+   * refuses {@code kernel.ftrace_enabled=0}, and while the sysctl is 0 the kernel refuses to attach
+   * them (EBUSY).
+   */
+  static Check ftraceEnabled(KernelReadings f) {
+    String id = "hooks.ftrace_enabled";
+    String title = "kernel.ftrace_enabled";
+    return switch (f.ftraceEnabled()) {
+      case Reading.Found<Boolean> r when r.value() ->
+          Check.pass(id, title, "1: function tracing is on (" + r.source() + ")");
+      case Reading.Found<Boolean> r ->
+          Check.fail(
+              id,
+              title,
+              "0: function tracing is switched off ("
+                  + r.source()
+                  + "); the kernel refuses to attach ftguard's permanent hooks (EBUSY) until it is"
+                  + " 1",
+              "sysctl kernel.ftrace_enabled=1 (and remove kernel.ftrace_enabled = 0 from"
+                  + " /etc/sysctl.d if it is set there)");
+      case Reading.Missing<Boolean> r -> ftraceEnabledUnknown(id, title, r);
+      case Reading.Denied<Boolean> r -> ftraceEnabledUnknown(id, title, r);
+      case Reading.Broken<Boolean> r -> ftraceEnabledUnknown(id, title, r);
+      case Reading.Skipped<Boolean> r -> ftraceEnabledUnknown(id, title, r);
+    };
+  }
+
+  private static Check ftraceEnabledUnknown(String id, String title, Reading<Boolean> r) {
+    return Check.warn(
+        id,
+        title,
+        "undecided: " + r.explain(),
+        "run ftguard check on the machine itself, as root if /proc/sys is restricted");
+  }
+
   static Check hooksIpModify(KernelReadings f) {
     String id = "hooks.ipmodify";
     String title = "hook targets free (IPMODIFY)";

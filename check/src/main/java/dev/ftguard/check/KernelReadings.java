@@ -18,6 +18,7 @@ import java.util.Set;
  * @param enabled the {@code enabled_functions} lines of the targets
  * @param ftguardLoaded whether the ftguard module is loaded now (its own hooks then hold the
  *     targets)
+ * @param ftraceEnabled the {@code kernel.ftrace_enabled} sysctl
  */
 public record KernelReadings(
     Reading<String> release,
@@ -29,6 +30,7 @@ public record KernelReadings(
     Reading<Set<String>> traceable,
     Reading<Map<String, EnabledFunction>> enabled,
     boolean ftguardLoaded,
+    Reading<Boolean> ftraceEnabled,
     Reading<String> lockdown,
     Reading<String> cmdline,
     Reading<Boolean> sigEnforce,
@@ -70,6 +72,7 @@ public record KernelReadings(
         src.traceable(names),
         src.enabled(names),
         src.ftguardLoaded(),
+        src.ftraceEnabled(),
         src.lockdown(),
         src.cmdline(),
         src.sigEnforce(),

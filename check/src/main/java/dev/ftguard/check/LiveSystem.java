@@ -261,6 +261,20 @@ public final class LiveSystem implements ReadingSource {
   }
 
   @Override
+  public Reading<Boolean> ftraceEnabled() {
+    return readAt(
+        "/proc/sys/kernel/ftrace_enabled",
+        r -> {
+          String v = String.valueOf(r.readLine()).trim();
+          return switch (v) {
+            case "1" -> true;
+            case "0" -> false;
+            default -> throw new FileReadings.Malformed("expected 0 or 1, found '" + v + "'");
+          };
+        });
+  }
+
+  @Override
   public Reading<String> lockdown() {
     return readAt(
         "/sys/kernel/security/lockdown",

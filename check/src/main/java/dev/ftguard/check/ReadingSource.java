@@ -31,6 +31,12 @@ public interface ReadingSource {
   /** Whether the ftguard module is loaded now. */
   boolean ftguardLoaded();
 
+  /**
+   * The {@code kernel.ftrace_enabled} sysctl ({@code /proc/sys/kernel/ftrace_enabled}): false when
+   * function tracing is switched off globally.
+   */
+  Reading<Boolean> ftraceEnabled();
+
   /** The lockdown mode: {@code none}, {@code integrity} or {@code confidentiality}. */
   Reading<String> lockdown();
 

@@ -49,6 +49,7 @@ public final class Rules {
         HookRules.hooksKallsyms(f),
         HookRules.hooksTraceable(f),
         HookRules.hooksIpModify(f),
+        HookRules.ftraceEnabled(f),
         LoadingRules.lockdown(f),
         LoadingRules.signatures(f),
         LoadingRules.secureBoot(f),

@@ -80,6 +80,7 @@ final class Host {
     write("/proc/kallsyms", syms.toString());
     write("/sys/kernel/tracing/available_filter_functions", funcs.toString());
     write("/sys/kernel/tracing/enabled_functions", "");
+    write("/proc/sys/kernel/ftrace_enabled", "1\n");
     write("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
     write("/sys/module/module/parameters/sig_enforce", "N\n");
     writeBytes(SECURE_BOOT, new byte[] {6, 0, 0, 0, 0});

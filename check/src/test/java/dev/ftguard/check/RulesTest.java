@@ -2,6 +2,7 @@ package dev.ftguard.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,7 @@ class RulesTest {
             "hooks.kallsyms",
             "hooks.traceable",
             "hooks.ipmodify",
+            "hooks.ftrace_enabled",
             "lockdown",
             "module.signature",
             "secure_boot",
@@ -482,6 +484,26 @@ class RulesTest {
         .startsWith("needs root: " + host.path("/sys/kernel/tracing/enabled_functions"));
     // and nothing else needs root
     assertThat(host.report().checks()).filteredOn(c -> c.status() != Status.PASS).hasSize(2);
+  }
+
+  @Test
+  void ftraceSwitchedOffFailsBecauseThePermanentHooksCannotAttach() throws Exception {
+    assertThat(status(host.check("hooks.ftrace_enabled"), Status.PASS).detail())
+        .isEqualTo(
+            "1: function tracing is on (" + host.path("/proc/sys/kernel/ftrace_enabled") + ")");
+    host.write("/proc/sys/kernel/ftrace_enabled", "0\n");
+    Check off = status(host.check("hooks.ftrace_enabled"), Status.FAIL);
+    assertThat(off.detail()).contains("EBUSY").startsWith("0: function tracing is switched off");
+    assertThat(off.fix()).startsWith("sysctl kernel.ftrace_enabled=1");
+    host.write("/proc/sys/kernel/ftrace_enabled", "on\n");
+    assertThat(status(host.check("hooks.ftrace_enabled"), Status.WARN).detail())
+        .isEqualTo(
+            "undecided: cannot use "
+                + host.path("/proc/sys/kernel/ftrace_enabled")
+                + ": expected 0 or 1, found 'on'");
+    Files.delete(host.path("/proc/sys/kernel/ftrace_enabled"));
+    assertThat(status(host.check("hooks.ftrace_enabled"), Status.WARN).detail())
+        .startsWith("undecided: ");
   }
 
   @Test

@@ -183,7 +183,8 @@ public final class Errors {
           new UserException(
               ExitCode.BUSY,
               "a function ftguard hooks is already modified by another ftrace user (livepatch or"
-                  + " another hooking module)"
+                  + " another hooking module), or kernel.ftrace_enabled is 0 (ftguard's hooks are"
+                  + " permanent: sysctl kernel.ftrace_enabled=1 first; `ftguard check` tells which)"
                   + dmesg
                   + sys(e));
       case Errno.EOPNOTSUPP ->

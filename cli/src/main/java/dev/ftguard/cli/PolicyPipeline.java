@@ -90,7 +90,8 @@ final class PolicyPipeline {
           case Errno.ENOENT -> "no such function in this kernel (check /proc/kallsyms)";
           case Errno.EINVAL ->
               "not traceable (not in available_filter_functions: inlined, notrace or init code)";
-          case Errno.EBUSY -> "another ftrace user already redirects it (livepatch?)";
+          case Errno.EBUSY ->
+              "another ftrace user already redirects it (livepatch?), or kernel.ftrace_enabled is 0";
           default -> "attach failed";
         };
     return h.function() + " (" + Errno.name(errno) + ": " + why + ")";

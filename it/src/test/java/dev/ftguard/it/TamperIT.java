@@ -3,6 +3,7 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.vm.GuestResult;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,17 @@ class TamperIT {
         .contains("ftguard: delete_module ftguard by pid");
   }
 
+  /** The {@code hooks.ftrace_enabled} row of a {@code ftguard check --json} report. */
+  private static JsonNode ftraceCheck(GuestResult r, String file) throws IOException {
+    JsonNode report = FtguardGuest.readJson(r, file);
+    for (JsonNode c : report.get("checks")) {
+      if (c.get("id").asString().equals("hooks.ftrace_enabled")) {
+        return c;
+      }
+    }
+    throw new AssertionError("no hooks.ftrace_enabled row in " + file + ": " + report);
+  }
+
   private static void assertRefused(JsonNode e, String errno, String target) {
     assertThat(e.get("refused").asBoolean()).as("%s", e).isTrue();
     assertThat(Scenarios.text(e, "errno")).as("%s", e).isEqualTo(errno);
@@ -229,6 +241,13 @@ class TamperIT {
             wait $reader
             $T delete-module ftguard > /out/rmmod.out
             $T exec /opt/t/denied ok > /out/exec_unloaded.out 2>&1
+            # ftrace switched off before a load: the permanent hooks cannot attach, check says so
+            $T write /proc/sys/kernel/ftrace_enabled 0 > /out/ftrace_off_unloaded.out
+            $F check --json > /out/check_off.json 2> /out/check_off.err
+            $F load --ko %1$s > /out/load_off.out 2>&1; echo $? > /out/load_off.rc
+            grep -c '^ftguard ' /proc/modules > /out/loaded_off
+            $T write /proc/sys/kernel/ftrace_enabled 1 > /out/ftrace_on_unloaded.out
+            $F check --json > /out/check_on.json 2> /out/check_on.err
             $F load --ko %1$s || exit 1
             $F policy apply /tmp/plock.yaml > /out/apply_lock.out 2>&1; echo $? > /out/apply_lock.rc
             $F status > /out/status.txt
@@ -248,6 +267,17 @@ class TamperIT {
         .contains("ftguard: delete_module ftguard by pid")
         .contains("goes ahead (0); 1 rules in force")
         .contains("ftguard: unloading: the 1 rules of table 1 are no longer enforced");
+
+    assertThat(out(r, "ftrace_off_unloaded.out")).as("nothing holds ftrace").isEqualTo("ok");
+    assertThat(ftraceCheck(r, "check_off.json").get("status").asString()).isEqualTo("fail");
+    assertThat(out(r, "load_off.rc")).as(r.readOutFile("load_off.out")).isEqualTo("6");
+    assertThat(r.readOutFile("load_off.out")).contains("kernel.ftrace_enabled is 0");
+    assertThat(out(r, "loaded_off")).as("all hooks or none").isEqualTo("0");
+    assertThat(r.dmesg())
+        .contains(
+            "register_ftrace_function: -16 (modified by another ftrace user, or kernel.ftrace_enabled=0)");
+    assertThat(out(r, "ftrace_on_unloaded.out")).isEqualTo("ok");
+    assertThat(ftraceCheck(r, "check_on.json").get("status").asString()).isEqualTo("pass");
 
     assertThat(out(r, "apply_lock.rc")).as(r.readOutFile("apply_lock.out")).isEqualTo("0");
     assertThat(r.readOutFile("status.txt")).contains("locked     yes, until reboot");
