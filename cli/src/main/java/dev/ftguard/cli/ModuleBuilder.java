@@ -180,6 +180,21 @@ public final class ModuleBuilder {
     }
     Path log = target.resolve("build.log");
     Path buildDir = prepareBuildDir(target);
+    try {
+      return buildIn(kdir, release, ko, log, buildDir);
+    } finally {
+      // a failed build leaves only its log (store() already removed a successful one)
+      try {
+        deleteTree(buildDir);
+      } catch (IOException | UncheckedIOException e) {
+        progress.accept("cannot remove the build directory " + buildDir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Runs make in {@code buildDir}, verifies what it made and stores it as {@code ko}. */
+  private Path buildIn(Path kdir, String release, Path ko, Path log, Path buildDir)
+      throws ModuleBuildException {
     progress.accept(
         "building "
             + Abi.MODULE_FILE
@@ -211,7 +226,7 @@ public final class ModuleBuilder {
     if (built == null) {
       throw new ModuleBuildException(
           ModuleBuildException.Kind.NO_MODULE,
-          "make succeeded but produced no " + Abi.MODULE_FILE + " in " + buildDir + "; see " + log,
+          "make succeeded but produced no " + Abi.MODULE_FILE + "; see " + log,
           log,
           List.copyOf(tail),
           null);

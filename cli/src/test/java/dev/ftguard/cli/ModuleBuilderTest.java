@@ -108,6 +108,12 @@ class ModuleBuilderTest {
                   .contains("last lines of the build log")
                   .contains("error: broken");
               assertThat(Errors.build(e).exitCode()).isEqualTo(ExitCode.BUILD_FAILED);
+              // the failed build's directory is gone, its log stays
+              try (var s = Files.list(e.log().getParent())) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactly("build.log");
+              } catch (java.io.IOException x) {
+                throw new java.io.UncheckedIOException(x);
+              }
             });
     assertThat(runs()).isZero();
   }
