@@ -140,7 +140,8 @@ class TamperIT {
     List<JsonNode> events = FtguardGuest.readJsonLines(r, "events.jsonl");
     List<JsonNode> off = tamper(events, "ftrace_off");
     assertThat(off).hasSize(3).allSatisfy(e -> assertRefused(e, "EBUSY", "kernel.ftrace_enabled"));
-    assertThat(off.stream().map(e -> e.get("locked").asBoolean())).containsExactly(false, false, true);
+    assertThat(off.stream().map(e -> e.get("locked").asBoolean()))
+        .containsExactly(false, false, true);
     List<JsonNode> table = tamper(events, "table");
     assertThat(table).hasSize(2).allSatisfy(e -> assertRefused(e, "EPERM", ""));
     List<JsonNode> unload = tamper(events, "unload");
