@@ -52,6 +52,7 @@ struct ftg_facts {
 	u32 target_pid;
 	u32 new_uid, new_euid;
 	struct linux_binprm *bprm;	/* exec */
+	u8 via;				/* exec at a mapping: FTG_DEC_MMAP/MPROTECT */
 	bool fileless, tempdir;
 	/* The outcome. */
 	int err;

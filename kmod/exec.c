@@ -20,7 +20,10 @@
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mmap_lock.h>
+#include <linux/mount.h>
+#include <linux/personality.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -457,6 +460,85 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 	return key_ok ? (unsigned long)ftg_bprm_check : 0;
 }
 
+/* ---- executable mappings: security_mmap_file(), file_mprotect() ------ */
+
+/*
+ * The exec rules, decided again where a file's pages become executable:
+ * a program run through the dynamic loader (ld.so maps it, nothing execs
+ * it), or mapped executable by any other means, meets the rules of its
+ * path there.  Decided in the callback, like an open: the lookup is the
+ * exec guard's, and a rule asking for argv does not apply at a mapping
+ * (ftg_rule_matches(): argv is an exec's new program's).  The mappings the
+ * kernel makes for an exec (the binary and its interpreter, in
+ * load_elf_binary(), while current->in_execve) are left alone: that exec
+ * was decided once, in security_bprm_check().
+ */
+static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *file, u8 via)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	const struct ftg_table *t;
+	struct ftg_facts f;
+	umode_t mode = 0;
+	struct inode *dir;
+
+	t = ftg_begin(FTG_KIND_EXEC, &f);
+	if (!t)
+		return 0;
+	f.via = via;
+	f.binary_done = true;
+	if (!ftg_path(&file->f_path, f.s->binary, &f.binary, &f.binary_len))
+		f.binary = NULL;
+	f.fileless = d_unlinked(dentry) || !d_inode(dentry)->i_nlink;
+	/* As ftg_exec_facts(), without dget_parent()/dput(): under RCU. */
+	dir = d_inode_rcu(READ_ONCE(dentry->d_parent));
+	if (dir)
+		mode = READ_ONCE(dir->i_mode);
+	f.tempdir = S_ISDIR(mode) && (mode & 01002) == 01002;
+	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
+	return ftg_end(&f, regs);
+}
+
+/* path_noexec(), which is not exported. */
+static bool notrace ftg_path_noexec(const struct path *path)
+{
+	return path->mnt->mnt_flags & MNT_NOEXEC ||
+	       path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC;
+}
+
+/*
+ * security_mmap_file(struct file *file, unsigned long prot, unsigned long
+ * flags): prot as asked; PROT_READ gives PROT_EXEC too under the
+ * READ_IMPLIES_EXEC personality (as the kernel's mmap_prot() says).
+ */
+static unsigned long notrace ftg_guard_mmap(struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ftg_arg(regs, 0);
+	unsigned long prot = ftg_arg(regs, 1);
+
+	if (!file || current->in_execve)
+		return 0;
+	if (!(prot & PROT_EXEC) &&
+	    !(prot & PROT_READ && current->personality & READ_IMPLIES_EXEC &&
+	      !ftg_path_noexec(&file->f_path)))
+		return 0;
+	return ftg_map_decide(regs, file, FTG_DEC_MMAP);
+}
+
+/*
+ * security_file_mprotect(struct vm_area_struct *vma, unsigned long
+ * reqprot, unsigned long prot): a file's mapping made executable now.
+ */
+static unsigned long notrace ftg_guard_mprotect(struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (struct vm_area_struct *)ftg_arg(regs, 0);
+	unsigned long prot = ftg_arg(regs, 2);
+
+	if (!(prot & PROT_EXEC) || !vma->vm_file || vma->vm_flags & VM_EXEC ||
+	    current->in_execve)
+		return 0;
+	return ftg_map_decide(regs, vma->vm_file, FTG_DEC_MPROTECT);
+}
+
 /* ---- the family's hooks ---------------------------------------------- */
 
 FTG_DEFINE_WRAPPER(ftg_wrap_execve, ftg_execve, &ftg_real_execve);
@@ -467,6 +549,8 @@ static struct ftg_hook ftg_exec_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),
 	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, &ftg_wrap_bprm_check),
+	FTG_HOOK_GUARD("security_mmap_file", ftg_guard_mmap, NULL),
+	FTG_HOOK_GUARD("security_file_mprotect", ftg_guard_mprotect, NULL),
 };
 
 void __init ftg_add_exec_hooks(void)

@@ -480,6 +480,9 @@ struct ftg_table_arg {
 #define FTG_DEC_OBJECT_TRUNC	(1U << 2)
 #define FTG_DEC_ARGV_TRUNC	(1U << 3)
 #define FTG_DEC_ARGV_FAULT	(1U << 4)	/* argv could not be read */
+/* exec: decided where the file was mapped executable, not at an exec */
+#define FTG_DEC_MMAP		(1U << 5)	/* mmap() with PROT_EXEC */
+#define FTG_DEC_MPROTECT	(1U << 6)	/* mprotect() adding PROT_EXEC */
 
 #define FTG_DEC_ARGV_MAX	512	/* argv bytes kept in a decision */
 
@@ -487,10 +490,11 @@ struct ftg_table_arg {
  * A rule matched: an audit, a monitor policy's "would" record, or an
  * enforced deny/kill (allow decisions are not reported).  The header is
  * the acting process.  Followed by binary_len bytes of the acting
- * process's binary (exec: the file being executed), object_len bytes of
- * the object (open: path, module_load: module name, ptrace: target's
- * binary; none for the other kinds) and argv_len bytes of arguments (exec:
- * the new program's; otherwise the acting process's, as far as they could
+ * process's binary (exec: the file being executed, or mapped executable
+ * with FTG_DEC_MMAP/MPROTECT), object_len bytes of the object (open: path,
+ * module_load: module name, ptrace: target's binary; none for the other
+ * kinds) and argv_len bytes of arguments (exec: the new program's;
+ * otherwise, and at a mapping, the acting process's, as far as they could
  * be read without faulting), each ended by a NUL (binary_len and object_len
  * count it; 0 when unknown); then padding to FTG_RECORD_ALIGN.
  */
