@@ -672,7 +672,14 @@ class MalformedTableIT {
     out.add(
         new Case(
             "mask-unknown-bit",
-            t.with(b -> b.putInt(i(ro + Abi.Rul.MASK), t.u32(ro + Abi.Rul.MASK) | 0x10)),
+            // the lowest bit FTG_KIND_MASK(FTG_KIND_OPEN) does not allow
+            t.with(
+                b ->
+                    b.putInt(
+                        i(ro + Abi.Rul.MASK),
+                        t.u32(ro + Abi.Rul.MASK)
+                            | Integer.lowestOneBit(
+                                ~dev.ftguard.abi.DecisionEvent.Kind.OPEN.allowedMask()))),
             null,
             Abi.TERR_MASK,
             ro + Abi.Rul.MASK));
