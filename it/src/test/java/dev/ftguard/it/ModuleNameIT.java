@@ -72,39 +72,6 @@ class ModuleNameIT {
             }
             """;
 
-  private static final String PAYLOAD =
-      """
-            set -u
-            F=%1$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %2$s
-            %3$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %4$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %5$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            scenarios() {
-            %6$s
-            }
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-              scenarios $ph
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
-            """;
-
   private static Scenario module(String name, String command) {
     return new Scenario("module_load", name, command, "ok").post("loaded $ph " + name);
   }
@@ -189,7 +156,7 @@ class ModuleNameIT {
         SETUP.formatted(
             FtguardGuest.HELLO_MODULE, FtguardGuest.renamedModulePath("ftg_nice"), XZ_IMAGE);
     String payload =
-        PAYLOAD.formatted(
+        Scenarios.TWO_PHASE_PAYLOAD.formatted(
             FtguardGuest.FTGUARD,
             Scenarios.SHELL_FUNCTIONS,
             setup,

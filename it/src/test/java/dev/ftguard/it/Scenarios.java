@@ -45,6 +45,45 @@ final class Scenarios {
             }
             """;
 
+  /**
+   * A payload that plays its scenarios in an enforce phase, then in a monitor phase (the same
+   * policy with {@code mode: monitor}), with the event stream in {@code /out/events.jsonl}.
+   * Arguments: 1 the CLI, 2 {@link #SHELL_FUNCTIONS}, 3 the set-up, 4 the enforcing policy, 5 the
+   * module, 6 the body of {@code scenarios PHASE}.
+   */
+  static final String TWO_PHASE_PAYLOAD =
+      """
+            set -u
+            F=%1$s
+            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+            %2$s
+            %3$s
+            cat > /tmp/enforce.yaml <<'POLICY'
+            %4$s
+            POLICY
+            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
+            echo $$ > /out/payload.pid
+            $F load --ko %5$s || exit 1
+            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
+            reader=$!
+            scenarios() {
+            %6$s
+            }
+            for ph in enforce monitor; do
+              mkdir -p /out/$ph
+              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
+              scenarios $ph
+            done
+            /bin/true ftg-end
+            wait_for_event ftg-end
+            sleep 0.5
+            kill -INT $reader
+            wait $reader
+            echo $? > /out/reader.rc
+            $F policy clear > /dev/null
+            $F unload
+            """;
+
   /** What a scenario's caller saw. */
   record Outcome(int rc, List<String> lines) {
     /**

@@ -78,39 +78,6 @@ class TempDirIT {
             """
           .formatted(T);
 
-  private static final String PAYLOAD =
-      """
-            set -u
-            F=%1$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %2$s
-            %3$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %4$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %5$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            scenarios() {
-            %6$s
-            }
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-              scenarios $ph
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
-            """;
-
   private static Scenario exec(String name, String file) {
     return new Scenario("exec", name, T + " exec " + file + " ok", "ok");
   }
@@ -138,7 +105,7 @@ class TempDirIT {
   @BeforeAll
   void playEveryRouteTwice() throws Exception {
     String payload =
-        PAYLOAD.formatted(
+        Scenarios.TWO_PHASE_PAYLOAD.formatted(
             FtguardGuest.FTGUARD,
             Scenarios.SHELL_FUNCTIONS,
             SETUP,
