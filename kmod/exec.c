@@ -398,15 +398,23 @@ static void ftg_exec_facts(struct ftg_facts *f, struct linux_binprm *bprm)
 static bool notrace ftg_scratch_fs(const struct super_block *sb)
 {
 	struct fs_struct *fs = current->fs;
+	struct vfsmount *root;
 	bool is_root;
 
 	if (sb->s_magic != TMPFS_MAGIC && sb->s_magic != RAMFS_MAGIC)
 		return false;
 	if (!fs)
 		return true;
-	spin_lock(&fs->lock);
-	is_root = fs->root.mnt && fs->root.mnt->mnt_sb == sb;
-	spin_unlock(&fs->lock);
+	/*
+	 * No fs lock (a spinlock, a seqlock_t on 7.x; and this may run in
+	 * the callback): the mount is freed only after an RCU grace period
+	 * (delayed_free_vfsmnt()), and only the pointer to its superblock is
+	 * compared.
+	 */
+	rcu_read_lock();
+	root = READ_ONCE(fs->root.mnt);
+	is_root = root && READ_ONCE(root->mnt_sb) == sb;
+	rcu_read_unlock();
 	return !is_root;
 }
 
