@@ -172,8 +172,13 @@ static bool ftg_rule_matches(const struct ftg_table *t, const struct ftg_rule *r
 	if (key != FTG_SEL_OBJECT && sel[FTG_SEL_OBJECT].count &&
 	    !(f->object_known && ftg_str_sel(t, &sel[FTG_SEL_OBJECT], f->object, f->object_len)))
 		return false;
-	/* The rest is exec only: the decision runs where it may sleep. */
-	if (sel[FTG_SEL_ARGV].count && !ftg_exec_argv_contains(t, &sel[FTG_SEL_ARGV], f))
+	/*
+	 * The rest is exec only.  argv is the new program's: an exec's, read
+	 * where the decision may sleep; a rule asking for it does not apply
+	 * at a mapping (no bprm).
+	 */
+	if (sel[FTG_SEL_ARGV].count &&
+	    (!f->bprm || !ftg_exec_argv_contains(t, &sel[FTG_SEL_ARGV], f)))
 		return false;
 	if (sel[FTG_SEL_PARENT].count && !ftg_ancestors_match(t, &sel[FTG_SEL_PARENT], f, true))
 		return false;
@@ -241,7 +246,7 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 	ev->kind = r->kind;
 	ev->action = r->action;
 	ev->mode = t->policies[r->policy].mode;
-	ev->flags = would ? FTG_DEC_WOULD : 0;
+	ev->flags = (would ? FTG_DEC_WOULD : 0) | f->via;
 	if (f->by_ident)
 		ev->flags |= FTG_DEC_BY_IDENTITY;
 	ev->result = result;

@@ -61,6 +61,7 @@ struct ftg_facts {
 	u32 target_pid;
 	u32 new_uid, new_euid;
 	struct linux_binprm *bprm;	/* exec */
+	u8 via;				/* exec at a mapping: FTG_DEC_MMAP/MPROTECT */
 	bool fileless;
 	bool tempdir, tempdir_done;	/* ftg_exec_tempdir() */
 	/* The outcome. */

@@ -22,8 +22,10 @@
 #include <linux/kernel.h>
 #include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/mount.h>
+#include <linux/personality.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -390,20 +392,29 @@ static void ftg_exec_facts(struct ftg_facts *f, struct linux_binprm *bprm)
 /*
  * Whether a filesystem holds scratch files: tmpfs (also /dev/shm, /run and
  * devtmpfs) or ramfs, unless it is the caller's root filesystem (a live
- * system or an initramfs runs everything from one).  May sleep (path_put).
+ * system or an initramfs runs everything from one).  Takes no reference
+ * and never sleeps: the exec mapping decisions call it in the callback.
  */
-static bool ftg_scratch_fs(const struct super_block *sb)
+static bool notrace ftg_scratch_fs(const struct super_block *sb)
 {
-	struct path root;
+	struct fs_struct *fs = current->fs;
+	struct vfsmount *root;
 	bool is_root;
 
 	if (sb->s_magic != TMPFS_MAGIC && sb->s_magic != RAMFS_MAGIC)
 		return false;
-	if (!current->fs)
+	if (!fs)
 		return true;
-	get_fs_root(current->fs, &root);
-	is_root = root.mnt && root.mnt->mnt_sb == sb;
-	path_put(&root);
+	/*
+	 * No fs lock (a spinlock, a seqlock_t on 7.x; and this may run in
+	 * the callback): the mount is freed only after an RCU grace period
+	 * (delayed_free_vfsmnt()), and only the pointer to its superblock is
+	 * compared.
+	 */
+	rcu_read_lock();
+	root = READ_ONCE(fs->root.mnt);
+	is_root = root && READ_ONCE(root->mnt_sb) == sb;
+	rcu_read_unlock();
 	return !is_root;
 }
 
@@ -413,7 +424,7 @@ static bool ftg_scratch_fs(const struct super_block *sb)
  * A chain deeper than FTG_TEMPDIR_DEPTH counts as one.  Called with
  * rename_lock held for reading (seqcount or exclusive).
  */
-static bool ftg_world_writable_dirs(struct dentry *dentry)
+static bool notrace ftg_world_writable_dirs(const struct dentry *dentry)
 {
 	struct dentry *parent;
 	struct inode *inode;
@@ -431,16 +442,21 @@ static bool ftg_world_writable_dirs(struct dentry *dentry)
 	return true;
 }
 
-/* fromTempDir, computed once, when a candidate rule asks. */
-bool ftg_exec_tempdir(struct ftg_facts *f)
+/*
+ * fromTempDir of the executed or mapped file (f->dentry), computed once,
+ * when a candidate rule asks.  Never sleeps.
+ */
+bool notrace ftg_exec_tempdir(struct ftg_facts *f)
 {
-	struct dentry *dentry = f->bprm->file->f_path.dentry;
+	const struct dentry *dentry = f->dentry;
 	unsigned int seq;
 	bool hit;
 
 	if (f->tempdir_done)
 		return f->tempdir;
 	f->tempdir_done = true;
+	if (!dentry)
+		return false;
 	if (ftg_scratch_fs(dentry->d_sb)) {
 		f->tempdir = true;
 		return true;
@@ -533,6 +549,81 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 	return key_ok ? (unsigned long)ftg_bprm_check : 0;
 }
 
+/* ---- executable mappings: security_mmap_file(), file_mprotect() ------ */
+
+/*
+ * The exec rules, decided again where a file's pages become executable:
+ * a program run through the dynamic loader (ld.so maps it, nothing execs
+ * it), or mapped executable by any other means, meets the rules of its
+ * path there.  Decided in the callback, like an open: the lookup is the
+ * exec guard's, and a rule asking for argv does not apply at a mapping
+ * (ftg_rule_matches(): argv is an exec's new program's).  The mappings the
+ * kernel makes for an exec (the binary and its interpreter, in
+ * load_elf_binary(), while current->in_execve) are left alone: that exec
+ * was decided once, in security_bprm_check().
+ */
+static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *file, u8 via)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	const struct ftg_table *t;
+	struct ftg_facts f;
+
+	t = ftg_begin(FTG_KIND_EXEC, &f);
+	if (!t)
+		return 0;
+	f.via = via;
+	f.binary_done = true;
+	if (!ftg_path(&file->f_path, f.s->binary, &f.binary, &f.binary_len))
+		f.binary = NULL;
+	f.fileless = d_unlinked(dentry) || !d_inode(dentry)->i_nlink;
+	/* The mapped file by identity, and fromTempDir (on demand), as at an exec. */
+	f.inode = file_inode(file);
+	f.dentry = dentry;
+	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
+	return ftg_end(&f, regs);
+}
+
+/* path_noexec(), which is not exported. */
+static bool notrace ftg_path_noexec(const struct path *path)
+{
+	return path->mnt->mnt_flags & MNT_NOEXEC ||
+	       path->mnt->mnt_sb->s_iflags & SB_I_NOEXEC;
+}
+
+/*
+ * security_mmap_file(struct file *file, unsigned long prot, unsigned long
+ * flags): prot as asked; PROT_READ gives PROT_EXEC too under the
+ * READ_IMPLIES_EXEC personality (as the kernel's mmap_prot() says).
+ */
+static unsigned long notrace ftg_guard_mmap(struct pt_regs *regs)
+{
+	struct file *file = (struct file *)ftg_arg(regs, 0);
+	unsigned long prot = ftg_arg(regs, 1);
+
+	if (!file || current->in_execve)
+		return 0;
+	if (!(prot & PROT_EXEC) &&
+	    !(prot & PROT_READ && current->personality & READ_IMPLIES_EXEC &&
+	      !ftg_path_noexec(&file->f_path)))
+		return 0;
+	return ftg_map_decide(regs, file, FTG_DEC_MMAP);
+}
+
+/*
+ * security_file_mprotect(struct vm_area_struct *vma, unsigned long
+ * reqprot, unsigned long prot): a file's mapping made executable now.
+ */
+static unsigned long notrace ftg_guard_mprotect(struct pt_regs *regs)
+{
+	struct vm_area_struct *vma = (struct vm_area_struct *)ftg_arg(regs, 0);
+	unsigned long prot = ftg_arg(regs, 2);
+
+	if (!(prot & PROT_EXEC) || !vma->vm_file || vma->vm_flags & VM_EXEC ||
+	    current->in_execve)
+		return 0;
+	return ftg_map_decide(regs, vma->vm_file, FTG_DEC_MPROTECT);
+}
+
 /* ---- the family's hooks ---------------------------------------------- */
 
 FTG_DEFINE_WRAPPER(ftg_wrap_execve, ftg_execve, &ftg_real_execve);
@@ -543,6 +634,8 @@ static struct ftg_hook ftg_exec_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),
 	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, &ftg_wrap_bprm_check),
+	FTG_HOOK_GUARD("security_mmap_file", ftg_guard_mmap, NULL),
+	FTG_HOOK_GUARD("security_file_mprotect", ftg_guard_mprotect, NULL),
 };
 
 void __init ftg_add_exec_hooks(void)

@@ -498,6 +498,9 @@ struct ftg_table_arg {
  * table was set), not the name used now.
  */
 #define FTG_DEC_BY_IDENTITY	(1U << 5)
+/* exec: decided where the file was mapped executable, not at an exec */
+#define FTG_DEC_MMAP		(1U << 6)	/* mmap() with PROT_EXEC */
+#define FTG_DEC_MPROTECT	(1U << 7)	/* mprotect() adding PROT_EXEC */
 
 #define FTG_DEC_ARGV_MAX	512	/* argv bytes kept in a decision */
 
@@ -505,10 +508,11 @@ struct ftg_table_arg {
  * A rule matched: an audit, a monitor policy's "would" record, or an
  * enforced deny/kill (allow decisions are not reported).  The header is
  * the acting process.  Followed by binary_len bytes of the acting
- * process's binary (exec: the file being executed), object_len bytes of
- * the object (open: path, module_load: module name, ptrace: target's
- * binary; none for the other kinds) and argv_len bytes of arguments (exec:
- * the new program's; otherwise the acting process's, as far as they could
+ * process's binary (exec: the file being executed, or mapped executable
+ * with FTG_DEC_MMAP/MPROTECT), object_len bytes of the object (open: path,
+ * module_load: module name, ptrace: target's binary; none for the other
+ * kinds) and argv_len bytes of arguments (exec: the new program's;
+ * otherwise, and at a mapping, the acting process's, as far as they could
  * be read without faulting), each ended by a NUL (binary_len and object_len
  * count it; 0 when unknown); then padding to FTG_RECORD_ALIGN.
  */

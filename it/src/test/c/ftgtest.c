@@ -27,6 +27,12 @@
  *   deleted-exec PATH [ARGS...]      copy PATH to ./ftg-deleted, open it, unlink
  *                                    it and fexecve it
  *   fd-exec PATH [ARGS...]           open PATH and fexecve it
+ *   map-exec PATH                    open PATH read-only, mmap its first page
+ *                                    PROT_READ|PROT_EXEC
+ *   mprotect-exec PATH               open PATH read-only, mmap its first page
+ *                                    PROT_READ, then mprotect it to add PROT_EXEC
+ *   memfd-map-exec PATH              copy PATH into a memfd, mmap it
+ *                                    PROT_READ|PROT_EXEC
  *   finit-module KO [compressed]     finit_module(2) of that file (compressed:
  *                                    with MODULE_INIT_COMPRESSED_FILE)
  *   init-module KO                   init_module(2) of the file's contents
@@ -514,6 +520,59 @@ static int do_fd_exec(int argc, char **argv)
 	return fexec(fd, argc, argv);
 }
 
+/* Map fd's first page: with exec, or read-only then mprotect'ed to exec. */
+static int map_exec(int fd, int via_mprotect)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	p = mmap(NULL, page, via_mprotect ? PROT_READ : PROT_READ | PROT_EXEC,
+		 MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		printf("mmap: ");
+		return fail(errno);
+	}
+	if (via_mprotect && mprotect(p, page, PROT_READ | PROT_EXEC)) {
+		printf("mprotect: ");
+		return fail(errno);
+	}
+	munmap(p, page);
+	return ok();
+}
+
+static int do_map_exec(int argc, char **argv, int via_mprotect)
+{
+	int fd;
+
+	if (argc != 1)
+		usage(via_mprotect ? "mprotect-exec PATH" : "map-exec PATH");
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("open: ");
+		return fail(errno);
+	}
+	return map_exec(fd, via_mprotect);
+}
+
+static int do_memfd_map_exec(int argc, char **argv)
+{
+	int fd, e;
+
+	if (argc != 1)
+		usage("memfd-map-exec PATH");
+	fd = memfd_create("ftg-memfd", MFD_CLOEXEC);
+	if (fd < 0) {
+		printf("memfd_create: ");
+		return fail(errno);
+	}
+	e = copy_to(argv[0], fd);
+	if (e) {
+		printf("copy: ");
+		return fail(e);
+	}
+	return map_exec(fd, 0);
+}
+
 static int do_finit_module(int argc, char **argv)
 {
 	int fd, flags = 0;
@@ -973,6 +1032,12 @@ int main(int argc, char **argv)
 		return do_deleted_exec(argc, argv);
 	if (!strcmp(cmd, "fd-exec"))
 		return do_fd_exec(argc, argv);
+	if (!strcmp(cmd, "map-exec"))
+		return do_map_exec(argc, argv, 0);
+	if (!strcmp(cmd, "mprotect-exec"))
+		return do_map_exec(argc, argv, 1);
+	if (!strcmp(cmd, "memfd-map-exec"))
+		return do_memfd_map_exec(argc, argv);
 	if (!strcmp(cmd, "finit-module"))
 		return do_finit_module(argc, argv);
 	if (!strcmp(cmd, "init-module"))

@@ -257,6 +257,18 @@ public record DecisionEvent(
   }
 
   /**
+   * Where an {@code exec} rule was decided: {@code exec} (security_bprm_check), {@code mmap} (a
+   * file mapped executable, {@code FTG_DEC_MMAP}) or {@code mprotect} (a file's mapping made
+   * executable, {@code FTG_DEC_MPROTECT}).
+   */
+  public String via() {
+    if ((flags & Abi.DEC_MMAP) != 0) {
+      return "mmap";
+    }
+    return (flags & Abi.DEC_MPROTECT) != 0 ? "mprotect" : "exec";
+  }
+
+  /**
    * {@code audit}, {@code deny}, ... or, for a monitor policy's record, {@code would deny}, ....
    */
   public String label() {

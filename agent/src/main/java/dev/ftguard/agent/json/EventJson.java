@@ -171,7 +171,8 @@ public final class EventJson {
         o.put("new_uid", d.newUid());
         o.put("new_euid", d.newEuid());
       }
-      case EXEC, MODULE_LOAD, CALL -> {}
+      case EXEC -> o.put("via", d.via());
+      case MODULE_LOAD, CALL -> {}
     }
     ObjectNode trunc = o.putObject("truncated");
     trunc.put("binary", d.binaryTruncated());

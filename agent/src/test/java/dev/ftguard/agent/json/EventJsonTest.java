@@ -2,6 +2,8 @@ package dev.ftguard.agent.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.abi.Abi;
+import dev.ftguard.abi.DecisionEvent;
 import dev.ftguard.abi.Event;
 import dev.ftguard.abi.EventDecoder;
 import dev.ftguard.abi.RecordEncoder;
@@ -111,9 +113,44 @@ class EventJsonTest {
                 + "\"rule\":\"exec-from-tmp\",\"event\":\"exec\",\"action\":\"deny\","
                 + "\"mode\":\"enforce\",\"would\":false,\"label\":\"deny\",\"result\":-1,"
                 + "\"errno\":\"EPERM\",\"binary\":\"/usr/bin/bash\",\"object\":\"/tmp/x\","
-                + "\"argv\":[\"/tmp/x\",\"-v\"],\"argc\":5,"
+                + "\"argv\":[\"/tmp/x\",\"-v\"],\"argc\":5,\"via\":\"exec\","
                 + "\"truncated\":{\"binary\":false,\"object\":false,\"argv\":true},"
                 + "\"fault\":{\"argv\":false}}");
+  }
+
+  @Test
+  void anExecDecisionTakenAtAMappingSaysWhich() {
+    assertThat(render(withFlags(Samples.execDenied(10), Abi.DEC_MMAP)))
+        .contains("\"event\":\"exec\",")
+        .contains(",\"argc\":5,\"via\":\"mmap\",\"truncated\":");
+    assertThat(render(withFlags(Samples.execDenied(10), Abi.DEC_MPROTECT)))
+        .contains(",\"argc\":5,\"via\":\"mprotect\",\"truncated\":");
+    assertThat(render(Samples.openWouldDeny(11))).doesNotContain("\"via\"");
+  }
+
+  private static DecisionEvent withFlags(DecisionEvent d, int more) {
+    return new DecisionEvent(
+        d.header(),
+        d.generation(),
+        d.rule(),
+        d.kind(),
+        d.action(),
+        d.mode(),
+        d.flags() | more,
+        d.result(),
+        d.mask(),
+        d.policy(),
+        d.ruleName(),
+        d.family(),
+        d.address(),
+        d.port(),
+        d.targetPid(),
+        d.newUid(),
+        d.newEuid(),
+        d.argc(),
+        d.binary(),
+        d.object(),
+        d.argv());
   }
 
   @Test
