@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  *     and {@code /out}
  * @param payload shell script run as root in the guest's chroot; {@code #!} picks another
  *     interpreter
- * @param kernelArgs added to {@code console=ttyS0 panic=-1 quiet loglevel=5}
+ * @param kernelArgs added to {@code console=ttyS0 panic=-1 quiet loglevel=5 no_timer_check}
  * @param files placed into the guest's root before the payload runs
  * @param modules in-tree modules loaded at boot besides {@link ModuleClosure#BASE_MODULES}
  * @param qemuArgs appended to QEMU's command line (e.g. {@code -icount shift=5})

@@ -102,7 +102,7 @@ class GuestSpecTest {
         .endsWith(
             "-machine q35 -m 768M -smp 1 -nodefaults -no-user-config -display none"
                 + " -no-reboot -serial file:/w/serial.log -monitor none -accel tcg,thread=single -cpu Nehalem -kernel /k/vmlinux"
-                + " -initrd /w/initrd.img -append console=ttyS0 panic=-1 quiet loglevel=5 ftguard.debug=1 -fsdev x -icount shift=5");
+                + " -initrd /w/initrd.img -append console=ttyS0 panic=-1 quiet loglevel=5 no_timer_check ftguard.debug=1 -fsdev x -icount shift=5");
     assertThat(cmd.getFirst()).endsWith("qemu-system-x86_64");
   }
 }
