@@ -8,189 +8,385 @@ import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
 import dev.ftguard.testing.Repository;
+import dev.ftguard.vm.Accel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Cost of deciding, in the VM: the time per {@code open()} and per {@code exec} (timed in C by
- * {@code it/src/test/c/ftgbench.c}, no shell in the loop) with the module unloaded (baseline),
- * loaded without rules, and with rule tables of 1, 100 and 10,000 rules of that kind that do not
- * match the operation (an open of a file on tmpfs, an exec of a static program on tmpfs) (the
- * common case: every call goes through the lookup), then with a 100-rule policy in monitor and in
- * enforce mode, and an operation the policy denies. Every figure is a median over {@link #ROUNDS}
- * rounds, reported as a ratio to the baseline of the same run. Figures, not pass/fail: {@code ./dev
- * bench}, copy into docs/performance.md.
+ * Cost of deciding, in the VM, counted in guest instructions: QEMU runs the guest with {@code
+ * -icount shift=0} (one guest nanosecond per instruction executed, whatever the host's load), one
+ * vCPU and {@code noapictimer}, so the nanoseconds the timed loops of {@code
+ * it/src/test/c/ftgbench.c} read from {@code CLOCK_MONOTONIC} are guest instructions (the {@code
+ * spin} loop of two instructions per turn checks it in every round).
+ *
+ * <p>Each {@link Config configuration} sets the module's state (unloaded, loaded without a table,
+ * or loaded with one of the tables compiled here) and runs its {@link Loop loops}. A round runs
+ * every configuration once, in an order rotated by one each round, within one boot; every figure is
+ * paired with the unloaded baseline of the same loop in the same round (the added instructions per
+ * call, and the ratio), and quoted as the median over {@link #ROUNDS} rounds with min and max.
+ * Figures, not pass/fail: {@code ./dev bench}; the run writes the table of docs/performance.md to
+ * {@code it/target/bench/policy-cost.md}.
  */
 class PolicyCostBenchmark {
 
   private static final int ROUNDS = 5;
-  private static final int OPENS = 20_000;
-  private static final int EXECS = 1000;
-  private static final List<Integer> SIZES = List.of(1, 100, 10_000);
+  private static final int CALLS = 2500;
   private static final String BENCH = "/ftgbench";
   private static final String TABLES = "/tables";
+  private static final String QEMU_ICOUNT = "shift=0";
 
-  /** One line per measurement: "label kind ns_per_op failures". */
-  private static final String PAYLOAD =
-      """
-            set -u
-            B=%1$s; T=%2$s; D=%3$s
-            measure() {
-              for r in $(seq %4$d); do
-                echo "$1 open $($B open %5$d /srv/bench/file)"
-                echo "$1 exec $($B exec %6$d /srv/bench/true)"
-              done >> /out/figures.txt
-            }
-            deny_case() {
-              for r in $(seq %4$d); do
-                echo "$1 open-denied $($B open %5$d /srv/bench/denied)"
-              done >> /out/figures.txt
-            }
-            # tmpfs only: /usr and /etc are 9p shares, whose round trips to the host would swamp
-            # the figures; the exec'd program is a static busybox (no shared libraries to load)
-            mkdir -p /srv/bench && echo x > /srv/bench/denied && echo x > /srv/bench/file
-            cp /usr/bin/busybox /srv/bench/true
-            $B open 2000 /srv/bench/file > /dev/null
-            $B exec 100 /srv/bench/true > /dev/null
-            measure off
-            deny_case off
-            insmod %7$s
-            measure loaded
-            for n in %8$s; do
-              $T set-table $D/open-$n.tbl > /dev/null || exit 1
-              for r in $(seq %4$d); do echo "rules-$n open $($B open %5$d /srv/bench/file)"; done >> /out/figures.txt
-              $T set-table $D/exec-$n.tbl > /dev/null || exit 1
-              for r in $(seq %4$d); do echo "rules-$n exec $($B exec %6$d /srv/bench/true)"; done >> /out/figures.txt
-            done
-            for mode in monitor enforce; do
-              $T set-table $D/mixed-$mode.tbl > /dev/null || exit 1
-              measure $mode
-              deny_case $mode
-            done
-            rmmod ftguard
-            """;
+  /** A timed loop: its name, what it measures and ftgbench's arguments. */
+  record Loop(String name, String what, String args) {}
+
+  static final Loop SPIN = new Loop("spin", "dec+jnz turn", "spin 10000000");
+  static final Loop OPEN = new Loop("open", "open+close", "open " + CALLS + " /srv/bench/file");
+  static final Loop OPEN_DEEP =
+      new Loop(
+          "open-deep",
+          "open+close of a file 10 directories below /",
+          "open " + CALLS + " /srv/deep/1/2/3/4/5/6/7/8/file");
+  static final Loop OPEN_DENIED =
+      new Loop("open-denied", "open", "open " + CALLS + " /srv/bench/denied");
+  static final Loop EXEC = new Loop("exec", "vfork+exec+wait", "exec 100 /srv/bench/true");
+  static final Loop EXEC_NEW =
+      new Loop(
+          "exec-new",
+          "copy (1.9 MB) + exec + unlink",
+          "exec-new 20 /srv/bench/true /srv/bench/v/true");
+  static final Loop MMAPX =
+      new Loop("mmapx", "open+mmap(PROT_EXEC)+munmap+close", "mmapx 1000 /srv/bench/true");
+  static final Loop TRUNCATE =
+      new Loop("truncate", "truncate", "truncate " + CALLS + " /srv/bench/mod");
+  static final Loop RENAME = new Loop("rename", "rename", "rename " + CALLS + " /srv/bench/mod");
+  static final Loop LINK = new Loop("link", "link+unlink", "link " + CALLS + " /srv/bench/mod");
+  static final Loop CHMOD = new Loop("chmod", "chmod", "chmod " + CALLS + " /srv/bench/mod");
+  static final Loop UTIMES = new Loop("utimes", "utimensat", "utimes " + CALLS + " /srv/bench/mod");
+
+  static final List<Loop> MODIFY = List.of(TRUNCATE, RENAME, LINK, CHMOD, UTIMES);
+
+  /**
+   * A module state and what is measured in it. {@code setup} is shell: {@code unload}, {@code
+   * reload} (a fresh module, no table) or {@code table NAME} (loads the module if needed and sets
+   * {@code NAME.tbl}).
+   */
+  record Config(String name, String description, String setup, List<Loop> loops) {}
+
+  static List<Config> configs() {
+    List<Config> c = new ArrayList<>();
+    List<Loop> all = new ArrayList<>(List.of(SPIN, OPEN, OPEN_DEEP, EXEC, EXEC_NEW, MMAPX));
+    all.addAll(MODIFY);
+    all.add(OPEN_DENIED);
+    c.add(new Config("off", "module unloaded (baseline)", "unload", all));
+    List<Loop> loaded = new ArrayList<>(List.of(OPEN, OPEN_DEEP, EXEC, EXEC_NEW, MMAPX));
+    loaded.addAll(MODIFY);
+    c.add(new Config("loaded", "module loaded, no table", "reload", loaded));
+    c.add(new Config("open-1", "1 open rule", "table open-1", List.of(OPEN)));
+    List<Loop> open100 = new ArrayList<>(List.of(OPEN, OPEN_DEEP));
+    open100.addAll(MODIFY);
+    c.add(new Config("open-100", "100 open rules", "table open-100", open100));
+    c.add(new Config("open-10000", "10,000 open rules", "table open-10000", List.of(OPEN)));
+    c.add(new Config("exec-1", "1 exec rule", "table exec-1", List.of(EXEC)));
+    c.add(
+        new Config("exec-100", "100 exec rules", "table exec-100", List.of(EXEC, EXEC_NEW, MMAPX)));
+    c.add(new Config("exec-10000", "10,000 exec rules", "table exec-10000", List.of(EXEC)));
+    c.add(
+        new Config(
+            "ident-open-files",
+            "100 open rules, `exact` values naming existing files (identity probe)",
+            "table ident-open-files",
+            List.of(OPEN, OPEN_DEEP)));
+    c.add(
+        new Config(
+            "ident-open-dirs",
+            "100 open rules, 50 files + 50 `prefix` directories (identity + one probe per level)",
+            "table ident-open-dirs",
+            List.of(OPEN, OPEN_DEEP, TRUNCATE, RENAME)));
+    c.add(
+        new Config(
+            "ident-exec-dirs",
+            "100 exec rules, 50 files + 50 `prefix` directories",
+            "table ident-exec-dirs",
+            List.of(EXEC, MMAPX)));
+    c.add(
+        new Config(
+            "monitor",
+            "100 open + 100 exec rules, **monitor**, one denies /srv/bench/denied",
+            "table mixed-monitor",
+            List.of(OPEN, EXEC, OPEN_DENIED)));
+    c.add(
+        new Config(
+            "enforce",
+            "the same, **enforce**",
+            "table mixed-enforce",
+            List.of(OPEN, EXEC, OPEN_DENIED)));
+    // ---- CONTENT RULES (issue 12, built on another branch): their two configurations go here.
+    // 1. In tables(): t.put("content-exec", byName("exec", 99, "enforce", false) + a 100th rule
+    //    whose content (SHA-256) selector names a hash that no file of the guest has, so that
+    //    every exec and PROT_EXEC mapping is hashed or found in the cache, then allowed.
+    // 2. Here, before the return:
+    //    c.add(new Config("content-cached", "100 exec rules, one on content, hash cached",
+    //        "table content-exec; $B exec 1 /srv/bench/true > /dev/null", List.of(EXEC, MMAPX)));
+    //    c.add(new Config("content-first", "the same, first exec of a new file version",
+    //        "table content-exec", List.of(EXEC_NEW)));
+    //    (the warm-up exec puts busybox's hash in the cache; EXEC_NEW execs a new inode each
+    //    time, so every exec computes a hash.) Their baselines, "off" and "exec-100" of the same
+    //    loops, are measured already; nothing else changes, the table and JSON follow configs().
+    return c;
+  }
+
+  /** Table name → policy YAML; every table is compiled by TableCompiler as the CLI would. */
+  static Map<String, String> tables() {
+    Map<String, String> t = new LinkedHashMap<>();
+    for (int n : List.of(1, 100, 10_000)) {
+      t.put("open-" + n, byName("open", n, "enforce", false));
+      t.put("exec-" + n, byName("exec", n, "enforce", false));
+    }
+    t.put("ident-open-files", identity("open", 100, false));
+    t.put("ident-open-dirs", identity("open", 100, true));
+    t.put("ident-exec-dirs", identity("exec", 100, true));
+    for (String mode : List.of("monitor", "enforce")) {
+      t.put(
+          "mixed-" + mode,
+          byName("open", 100, mode, true) + "---\n" + byName("exec", 100, mode, false));
+    }
+    return t;
+  }
 
   @Test
   void decisionCost() throws Exception {
     Path root = Repository.root();
-    Path tables = root.resolve("it/target/bench/tables");
+    Path out = root.resolve("it/target/bench");
+    Path tables = out.resolve("tables");
     Files.createDirectories(tables);
     var guest =
-        FtguardGuest.withTestFiles(FtguardGuest.guest("bench-policy-cost", Duration.ofMinutes(20)))
+        FtguardGuest.withTestFiles(FtguardGuest.guest("bench-policy-cost", Duration.ofMinutes(40)))
+            .accel(Accel.TCG)
+            .cpus(1)
+            .kernelArg("noapictimer")
+            .qemuArgs("-icount", QEMU_ICOUNT)
             .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), BENCH));
-    for (int n : SIZES) {
+    for (Map.Entry<String, String> t : tables().entrySet()) {
       guest.file(
           GuestFile.copyOf(
-              write(tables, "open-" + n, rules("open", n, "enforce")),
-              TABLES + "/open-" + n + ".tbl"));
-      guest.file(
-          GuestFile.copyOf(
-              write(tables, "exec-" + n, rules("exec", n, "enforce")),
-              TABLES + "/exec-" + n + ".tbl"));
+              write(tables, t.getKey(), t.getValue()), TABLES + "/" + t.getKey() + ".tbl"));
     }
-    for (String mode : List.of("monitor", "enforce")) {
-      String yaml = rules("open", 100, mode) + "---\n" + rules("exec", 100, mode);
-      guest.file(
-          GuestFile.copyOf(
-              write(tables, "mixed-" + mode, yaml), TABLES + "/mixed-" + mode + ".tbl"));
+    List<Config> configs = configs();
+    GuestResult r = FtguardGuest.runClean(guest.payload(payload(configs)));
+
+    // "round config loop ns failures"
+    Map<String, Map<Integer, Double>> ns = new TreeMap<>();
+    Map<String, Long> failures = new TreeMap<>();
+    for (String line : r.readOutFile("figures.txt").lines().filter(l -> !l.isBlank()).toList()) {
+      String[] f = line.trim().split("\\s+");
+      assertThat(f).as(line).hasSize(5);
+      String key = f[1] + " " + f[2];
+      ns.computeIfAbsent(key, k -> new TreeMap<>())
+          .put(Integer.parseInt(f[0]), Double.parseDouble(f[3]));
+      failures.merge(key, Long.parseLong(f[4]), Long::sum);
     }
-    String sizes = String.join(" ", SIZES.stream().map(String::valueOf).toList());
-    GuestResult r =
-        FtguardGuest.runClean(
-            guest.payload(
-                PAYLOAD.formatted(
-                    BENCH,
-                    FtguardGuest.TEST_HELPER,
-                    TABLES,
-                    ROUNDS,
-                    OPENS,
-                    EXECS,
-                    FtguardGuest.MODULE,
-                    sizes)));
-
-    Medians.Samples parsed = Medians.Samples.parse(r.readOutFile("figures.txt"));
-    Map<String, List<Double>> samples = parsed.nanos();
-    Map<String, Long> failures = parsed.failures();
-    Map<String, Object> figures = new LinkedHashMap<>();
-    figures.put("accel", r.accel().toString());
-    figures.put("rounds", ROUNDS);
-    figures.put("opens_per_round", OPENS);
-    figures.put("execs_per_round", EXECS);
-    double openBase = parsed.median("off open");
-    double execBase = parsed.median("off exec");
-    double deniedBase = parsed.median("off open-denied");
-    samples.forEach(
-        (key, v) -> {
-          double m = Medians.median(v);
-          double base =
-              key.endsWith("open-denied") ? deniedBase : key.endsWith("open") ? openBase : execBase;
-          figures.put(key.replace(' ', '_') + "_ns_median", m);
-          figures.put(key.replace(' ', '_') + "_ratio", m / base);
-        });
-    figures.put("failures", failures);
-    String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
-    Path out = root.resolve("it/target/bench");
-    Files.writeString(out.resolve("policy-cost.json"), json);
-    System.out.println("policy cost figures:\n" + json);
-
-    assertThat(samples)
-        .containsKeys(
-            "off open",
-            "loaded exec",
-            "rules-10000 open",
-            "rules-10000 exec",
-            "monitor open",
-            "enforce exec",
-            "enforce open-denied");
-    assertThat(samples.values()).allSatisfy(v -> assertThat(v).hasSize(ROUNDS));
+    for (Config c : configs) {
+      for (Loop l : c.loops()) {
+        assertThat(ns.get(c.name() + " " + l.name()))
+            .as(c.name() + " " + l.name())
+            .isNotNull()
+            .hasSize(ROUNDS);
+      }
+    }
     // only the denied opens under enforce fail, all of them
     failures.forEach(
         (key, n) ->
             assertThat(n)
                 .as(key)
-                .isEqualTo(key.equals("enforce open-denied") ? (long) ROUNDS * OPENS : 0L));
+                .isEqualTo(key.equals("enforce open-denied") ? (long) ROUNDS * CALLS : 0L));
+    // the clock counts instructions: two per turn of the spin loop, in every round
+    assertThat(ns.get("off spin").values()).allSatisfy(v -> assertThat(v).isBetween(1.95, 2.2));
+
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("accel", r.accel().toString());
+    figures.put("icount", QEMU_ICOUNT);
+    figures.put("clocksource", r.readOutFile("clocksource").strip());
+    figures.put("rounds", ROUNDS);
+    figures.put("spin_ns_per_instruction", Medians.median(list(ns.get("off spin"))) / 2);
+    StringBuilder md = new StringBuilder();
+    md.append(
+        "| configuration | loop | instructions per call: baseline, or added (median) | ratio |"
+            + " min–max |\n");
+    md.append("| --- | --- | --- | --- | --- |\n");
+    for (Config c : configs) {
+      for (Loop l : c.loops()) {
+        if (l == SPIN) {
+          continue;
+        }
+        Map<Integer, Double> v = ns.get(c.name() + " " + l.name());
+        Map<Integer, Double> base = ns.get("off " + l.name());
+        List<Double> added = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        v.forEach(
+            (round, x) -> {
+              added.add(x - base.get(round));
+              ratio.add(x / base.get(round));
+            });
+        String key = c.name() + "_" + l.name();
+        figures.put(key + "_ns_median", Medians.median(list(v)));
+        figures.put(key + "_added_median", Medians.median(added));
+        figures.put(key + "_ratio_median", Medians.median(ratio));
+        figures.put(key + "_ratio_min", ratio.stream().mapToDouble(d -> d).min().orElseThrow());
+        figures.put(key + "_ratio_max", ratio.stream().mapToDouble(d -> d).max().orElseThrow());
+        md.append(
+            c.name().equals("off")
+                ? String.format(
+                    Locale.ROOT,
+                    "| %s | %s (%s) | %,.0f | 1 | — |%n",
+                    c.description(),
+                    l.name(),
+                    l.what(),
+                    Medians.median(list(v)))
+                : String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %+,.0f | %.3f | %.3f–%.3f |%n",
+                    c.description(),
+                    l.name(),
+                    Medians.median(added),
+                    Medians.median(ratio),
+                    figures.get(key + "_ratio_min"),
+                    figures.get(key + "_ratio_max")));
+      }
+    }
+    figures.put("failures", failures);
+    String json = new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(figures);
+    Files.writeString(out.resolve("policy-cost.json"), json);
+    Files.writeString(out.resolve("policy-cost.md"), md);
+    System.out.println("policy cost figures:\n" + json + "\n" + md);
+  }
+
+  private static List<Double> list(Map<Integer, Double> byRound) {
+    return List.copyOf(byRound.values());
   }
 
   /**
-   * n rules of one kind, half exact paths and half prefixes (n = 1: one exact), none matching
-   * /srv/bench/file or /srv/bench/true; the open set also denies /srv/bench/denied (last rule).
+   * The guest's script: the files the loops and the identity tables name, a warm-up, then {@link
+   * #ROUNDS} rounds of every configuration, rotated by one each round.
    */
-  static String rules(String kind, int n, String mode) {
-    String selector = kind.equals("open") ? "path" : "binary";
-    StringBuilder y =
-        new StringBuilder(
-            """
-                apiVersion: ftguard.dev/v1
-                kind: Policy
-                metadata: {name: bench-%s}
-                spec:
-                  mode: %s
-                  rules:
-                """
-                .formatted(kind, mode));
-    int plain = kind.equals("open") && n > 1 ? n - 1 : n;
+  static String payload(List<Config> configs) {
+    StringBuilder s = new StringBuilder();
+    s.append(
+        """
+        set -u
+        B=%s; T=%s; D=%s; M=%s
+        loaded=0
+        load() { [ $loaded = 1 ] || { insmod $M || exit 1; loaded=1; }; }
+        unload() { [ $loaded = 0 ] || { rmmod ftguard || exit 1; loaded=0; }; }
+        reload() { unload; load; }
+        table() { load; $T set-table $D/$1.tbl > /dev/null || exit 1; }
+        # tmpfs only: /usr and /etc are 9p shares, whose round trips to the host would swamp
+        # the figures; the exec'd program is a static busybox (no shared libraries to load)
+        mkdir -p /srv/bench/v /srv/deep/1/2/3/4/5/6/7/8 /srv/ident /srv/xident
+        for f in denied file mod; do echo x > /srv/bench/$f; done
+        echo x > /srv/deep/1/2/3/4/5/6/7/8/file
+        cp /usr/bin/busybox /srv/bench/true
+        for i in $(seq 0 99); do
+          echo x > /srv/ident/f$i; mkdir -p /srv/ident/d$i
+          echo x > /srv/xident/f$i; mkdir -p /srv/xident/d$i
+        done
+        cat /sys/devices/system/clocksource/clocksource0/current_clocksource > /out/clocksource
+        $B open 2000 /srv/bench/file > /dev/null
+        $B exec 50 /srv/bench/true > /dev/null
+        """
+            .formatted(BENCH, FtguardGuest.TEST_HELPER, TABLES, FtguardGuest.MODULE));
+    for (Config c : configs) {
+      s.append("conf_").append(c.name().replace('-', '_')).append("() {\n  ");
+      s.append(c.setup()).append('\n');
+      for (Loop l : c.loops()) {
+        s.append(
+            "  echo \"$1 %s %s $($B %s)\" >> /out/figures.txt\n"
+                .formatted(c.name(), l.name(), l.args()));
+      }
+      s.append("}\n");
+    }
+    for (int r = 1; r <= ROUNDS; r++) {
+      for (int i = 0; i < configs.size(); i++) {
+        Config c = configs.get((i + r - 1) % configs.size());
+        s.append("conf_").append(c.name().replace('-', '_')).append(' ').append(r).append('\n');
+      }
+    }
+    s.append("unload\n");
+    return s.toString();
+  }
+
+  /**
+   * n rules of one kind naming no existing file, half exact paths and half prefixes (n = 1: one
+   * exact), none matching the files the loops use; with {@code denied}, the last of the n denies
+   * opening /srv/bench/denied.
+   */
+  static String byName(String kind, int n, String mode, boolean denied) {
+    StringBuilder y = header(kind, mode);
+    int plain = denied ? n - 1 : n;
     for (int i = 0; i < plain; i++) {
-      String value =
+      rule(
+          y,
+          kind,
+          i,
           i % 2 == 0
               ? "exact: [/srv/%s/f%d]".formatted(kind, i)
-              : "prefix: [/srv/%s/d%d/]".formatted(kind, i);
-      y.append(
-          "    - {name: r%d, event: %s, match: {%s: {%s}}, action: deny}\n"
-              .formatted(i, kind, selector, value));
+              : "prefix: [/srv/%s/d%d/]".formatted(kind, i));
     }
-    if (plain < n) {
+    if (denied) {
       y.append(
-          "    - {name: denied, event: open, match: {path: {exact: [/srv/bench/denied]}}, action: deny}\n");
+          "    - {name: denied, event: open, match: {path: {exact: [/srv/bench/denied]}}, action:"
+              + " deny}\n");
     }
     return y.toString();
+  }
+
+  /**
+   * n rules whose values name files and directories the payload creates before setting the table
+   * (so the table holds their identities): {@code exact} values naming files and, with {@code
+   * dirs}, every other rule a {@code prefix} naming a directory.
+   */
+  static String identity(String kind, int n, boolean dirs) {
+    StringBuilder y = header(kind, "enforce");
+    String dir = kind.equals("open") ? "ident" : "xident";
+    for (int i = 0; i < n; i++) {
+      rule(
+          y,
+          kind,
+          i,
+          dirs && i % 2 == 1
+              ? "prefix: [/srv/%s/d%d/]".formatted(dir, i)
+              : "exact: [/srv/%s/f%d]".formatted(dir, i));
+    }
+    return y.toString();
+  }
+
+  private static StringBuilder header(String kind, String mode) {
+    return new StringBuilder(
+        """
+        apiVersion: ftguard.dev/v1
+        kind: Policy
+        metadata: {name: bench-%s}
+        spec:
+          mode: %s
+          rules:
+        """
+            .formatted(kind, mode));
+  }
+
+  private static void rule(StringBuilder y, String kind, int i, String value) {
+    String selector = kind.equals("open") ? "path" : "binary";
+    y.append(
+        "    - {name: r%d, event: %s, match: {%s: {%s}}, action: deny}\n"
+            .formatted(i, kind, selector, value));
   }
 
   private static Path write(Path dir, String name, String yaml) throws Exception {
