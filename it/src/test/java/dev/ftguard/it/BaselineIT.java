@@ -7,7 +7,6 @@ import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
 import java.time.Duration;
 import java.util.List;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -113,12 +112,6 @@ class BaselineIT {
 
   @Test
   void itsRoutesInBothModes() {
-    SoftAssertions soft = new SoftAssertions();
-    for (Scenario s : SCENARIOS) {
-      for (String ph : List.of("enforce", "monitor")) {
-        PolicyEnforcementIT.checkPhase(soft, run, s, ph);
-      }
-    }
-    soft.assertAll();
+    PolicyEnforcementIT.checkBothPhases(run, SCENARIOS);
   }
 }

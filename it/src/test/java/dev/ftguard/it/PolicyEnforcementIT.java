@@ -888,9 +888,14 @@ class PolicyEnforcementIT {
 
   /** Every scenario of that kind, in both phases; all failures reported together. */
   private void check(String kind) {
-    SoftAssertions soft = new SoftAssertions();
     List<Scenario> scenarios = SCENARIOS.stream().filter(s -> s.kind.equals(kind)).toList();
     assertThat(scenarios).isNotEmpty();
+    checkBothPhases(run, scenarios);
+  }
+
+  /** {@link #checkPhase} of every scenario in {@code enforce} and {@code monitor}, softly. */
+  static void checkBothPhases(Scenarios run, List<Scenario> scenarios) {
+    SoftAssertions soft = new SoftAssertions();
     for (Scenario s : scenarios) {
       for (String ph : List.of("enforce", "monitor")) {
         checkPhase(soft, run, s, ph);

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import dev.ftguard.it.PolicyEnforcementIT.Scenario;
 import java.time.Duration;
 import java.util.List;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -118,12 +117,6 @@ class TempDirIT {
 
   @Test
   void everyRouteInBothModes() {
-    SoftAssertions soft = new SoftAssertions();
-    for (Scenario s : SCENARIOS) {
-      for (String ph : List.of("enforce", "monitor")) {
-        PolicyEnforcementIT.checkPhase(soft, run, s, ph);
-      }
-    }
-    soft.assertAll();
+    PolicyEnforcementIT.checkBothPhases(run, SCENARIOS);
   }
 }
