@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ftguard.it.PolicyEnforcementIT.Scenario;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.GuestFile;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,37 +33,18 @@ class BaselineIT {
             """
           .formatted(T);
 
-  private static final String PAYLOAD =
+  /**
+   * After the {@link Scenarios#prelude}: the baseline applied by its path in the repository, then
+   * switched to monitor; {@code scenarios PHASE} after each.
+   */
+  private static final String PHASES =
       """
-            set -u
-            F=%1$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %2$s
-            %3$s
-            echo $$ > /out/payload.pid
-            $F load --ko %4$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            scenarios() {
-            %5$s
-            }
             cd /root
             sed 's/mode: enforce/mode: monitor/' docs/examples/baseline.yaml > /tmp/monitor.yaml
-            mkdir -p /out/enforce /out/monitor
-            $F policy apply docs/examples/baseline.yaml > /out/enforce/apply.out 2> /out/enforce/apply.err
-            echo $? > /out/enforce/apply.rc
+            apply_policy enforce docs/examples/baseline.yaml
             scenarios enforce
-            $F policy apply /tmp/monitor.yaml > /out/monitor/apply.out 2> /out/monitor/apply.err
-            echo $? > /out/monitor/apply.rc
+            apply_policy monitor /tmp/monitor.yaml
             scenarios monitor
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
             """;
 
   static final List<Scenario> SCENARIOS =
@@ -98,52 +77,41 @@ class BaselineIT {
           // a system binary runs untouched
           new Scenario("exec", "system-binary", T + " exec /usr/bin/echo ok", "ok"));
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void applyTheBaselineAlone() throws Exception {
     String payload =
-        PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP,
-            FtguardGuest.MODULE,
-            PolicyEnforcementIT.scenarioScript(SCENARIOS));
-    result =
-        FtguardGuest.runClean(
+        Scenarios.prelude(SETUP, "")
+            + "scenarios() {\n"
+            + PolicyEnforcementIT.scenarioScript(SCENARIOS)
+            + "}\n"
+            + PHASES
+            + Scenarios.END;
+    run =
+        Scenarios.play(
             FtguardGuest.withTestFiles(FtguardGuest.guest("baseline", Duration.ofMinutes(8)))
                 .file(
                     GuestFile.copyOf(
                         Repository.root().resolve("docs/examples/baseline.yaml"),
-                        "/root/docs/examples/baseline.yaml"))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+                        "/root/docs/examples/baseline.yaml")),
+            payload);
   }
 
   @Test
   void theReadmeCommandAppliesTheBaselineAloneWithoutWarnings() {
+    run.assertApplied("enforce", "monitor");
     for (String ph : List.of("enforce", "monitor")) {
-      assertThat(run.file(ph + "/apply.rc").strip())
-          .as("policy apply (%s): %s", ph, run.file(ph + "/apply.err"))
-          .isEqualTo("0");
       assertThat(run.file(ph + "/apply.err")).as("warnings (%s)", ph).isEmpty();
     }
     assertThat(run.file("enforce/apply.out"))
         .startsWith("applied generation ")
         .contains("4 policies");
-    assertThat(run.file("reader.rc").strip()).isEqualTo("0");
-    Scenarios.assertStreamSane(result, run.events());
+    run.assertReaderClean();
   }
 
   @Test
   void itsRoutesInBothModes() {
-    SoftAssertions soft = new SoftAssertions();
-    for (Scenario s : SCENARIOS) {
-      for (String ph : List.of("enforce", "monitor")) {
-        PolicyEnforcementIT.checkPhase(soft, run, s, ph);
-      }
-    }
-    soft.assertAll();
+    PolicyEnforcementIT.checkBothPhases(run, SCENARIOS);
   }
 }

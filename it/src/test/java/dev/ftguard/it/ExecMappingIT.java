@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,26 +64,9 @@ class ExecMappingIT {
             cp /usr/lib/x86_64-linux-gnu/libattr.so.1 /opt/em/lib/libdenied.so
             """;
 
-  private static final String PAYLOAD =
+  /** The routes of phase {@code $ph}. */
+  private static final String ROUTES =
       """
-            set -u
-            F=%1$s
-            T=%2$s
-            LD=%3$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %4$s
-            %5$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %6$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %7$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
               sc $ph direct $T exec /opt/em/bin/denied-echo ok
               sc $ph loader $T exec $LD /opt/em/bin/denied-echo ok
               cd /opt/em/bin
@@ -98,39 +80,18 @@ class ExecMappingIT {
               sc $ph memfd-map $T memfd-map-exec /opt/em/ok/echo
               sc $ph loader-allowed $T exec $LD /opt/em/ok/echo ok
               sc $ph normal $T exec /opt/em/ok/echo ok
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
             """;
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void mapEveryWay() throws Exception {
-    String payload =
-        PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            T,
-            LD,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP,
-            POLICY.strip(),
-            FtguardGuest.MODULE);
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(FtguardGuest.guest("exec-mapping", Duration.ofMinutes(8)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
-    for (String ph : List.of("enforce", "monitor")) {
-      assertThat(run.file(ph + "/apply.rc").strip()).as(run.file(ph + "/apply.out")).isEqualTo("0");
-    }
+    run =
+        Scenarios.play(
+            "exec-mapping",
+            Duration.ofMinutes(8),
+            Scenarios.twoPhasePayload("LD=" + LD + "\n" + SETUP, POLICY, ROUTES));
+    run.assertApplied("enforce", "monitor");
   }
 
   // ---- the exec itself: decided once, at the exec, not again at the kernel's own mappings ----

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
 import org.assertj.core.api.SoftAssertions;
@@ -82,24 +81,9 @@ class FileIdentityIT {
               mount --bind /opt/fi/vault /mnt/fivault
             """;
 
-  private static final String PAYLOAD =
+  /** Run per phase before its policy is applied: the protected files, made anew. */
+  private static final String FILES =
       """
-            set -u
-            F=%1$s
-            T=%2$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %3$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %4$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %5$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            mkdir -p /mnt/fibin /mnt/fietc /mnt/fins /mnt/fivol /mnt/fitree /mnt/fisub /mnt/fivault
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
               $F policy clear > /dev/null
               rm -rf /opt/fi
               mkdir -p /opt/fi/bin /opt/fi/dir /opt/fi/other /opt/fi/etc /opt/fi/tree/sub /opt/fi/tree-mv /opt/fi/vault
@@ -109,8 +93,11 @@ class FileIdentityIT {
               echo secret > /opt/fi/etc/secret
               echo old > /opt/fi/etc/victim
               mount -t tmpfs vol /mnt/fivol && cp $T /mnt/fivol/x
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-            %6$s
+            """;
+
+  /** The routes of phase {@code $ph}, after {@link #OTHER_NAMES}. */
+  private static final String ROUTES =
+      """
               sc $ph direct $T exec /opt/fi/bin/denied ok
               sc $ph hardlink $T exec /opt/fi/other/hard ok
               sc $ph renamed $T exec /opt/fi/bin/ren2 ok
@@ -137,15 +124,6 @@ class FileIdentityIT {
               sc $ph vault-bind $T open /mnt/fivault/doc r
               sc $ph umount umount /mnt/fivol
               umount /opt/fi/other/bind-file /mnt/fibin /mnt/fietc /mnt/fitree /mnt/fisub /mnt/fivault
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
             """;
 
   /** A route the rule catches: the decision names this rule and the name the caller used. */
@@ -180,35 +158,23 @@ class FileIdentityIT {
 
   private static final List<String> PHASES = List.of("enforce", "monitor");
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void tryEveryOtherName() throws Exception {
-    String payload =
-        PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            T,
-            Scenarios.SHELL_FUNCTIONS,
-            POLICY.strip(),
-            FtguardGuest.MODULE,
-            OTHER_NAMES.stripTrailing());
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(FtguardGuest.guest("file-identity", Duration.ofMinutes(8)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+    String setup =
+        "mkdir -p /mnt/fibin /mnt/fietc /mnt/fins /mnt/fivol /mnt/fitree /mnt/fisub /mnt/fivault";
+    run =
+        Scenarios.play(
+            "file-identity",
+            Duration.ofMinutes(8),
+            Scenarios.twoPhasePayload(setup, POLICY, FILES, OTHER_NAMES + ROUTES, Scenarios.END));
   }
 
   @Test
   void thePolicyAppliesInBothPhasesAndTheStreamIsClean() {
-    for (String ph : PHASES) {
-      assertThat(run.file(ph + "/apply.rc").strip())
-          .as("%s: %s", ph, run.file(ph + "/apply.out"))
-          .isEqualTo("0");
-    }
-    assertThat(run.file("reader.rc").strip()).isEqualTo("0");
-    Scenarios.assertStreamSane(result, run.events());
+    run.assertApplied(PHASES.toArray(String[]::new));
+    run.assertReaderClean();
   }
 
   @Test

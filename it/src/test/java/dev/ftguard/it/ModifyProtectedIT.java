@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -118,26 +117,9 @@ class ModifyProtectedIT {
               exec 3<>/ftgmod/$1/ftruncate-early-fd/prot 4<>/ftgmod/$1/proc-fd/prot
               exec 5<>/ftgmod/$1/write-early-fd/prot 6<>/ftgmod/$1/mmap-early-fd/prot
             }
-            """;
-
-  private static final String PAYLOAD =
-      """
-            set -u
-            F=%1$s
-            T=%2$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %3$s
-            %4$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %5$s
-            POLICY
-            cat > /tmp/monitor.yaml <<'POLICY'
-            %6$s
-            POLICY
-            echo $$ > /out/payload.pid
-            $F load --ko %7$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
+            FT=3 PF=4 EW=5 EM=6
+            export T FT PF EW EM
+            # one route: its directory $D snapped before and after its command
             route() {
               ph=$1; r=$2; shift 2
               D=/ftgmod/$ph/$r
@@ -147,32 +129,25 @@ class ModifyProtectedIT {
               sc $ph $r sh -c "$*"
               snap $D > /out/$ph/$r.after
             }
+            """;
 
-            FT=3 PF=4 EW=5 EM=6
-            export T FT PF EW EM
-            for ph in enforce monitor; do
+  /** Run per phase before its policy is applied: the descriptors opened before the rules. */
+  private static final String BEFORE_APPLY =
+      """
               $F policy clear > /dev/null
               early_fds $ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph-apply.out 2>&1; echo $? > /out/$ph-apply.rc
-            %8$s
+            """;
+
+  /** The routes of phase {@code $ph} after the {@code route} calls. */
+  private static final String MORE_ROUTES =
+      """
               D=/ftgmod/$ph/narrow
               sc $ph narrow-chmod $T change chmod $D/f 600
               sc $ph narrow-unlink $T change unlink $D/f
               D=/ftgmod/$ph/dir-guarded
               sc $ph dir-guarded $T change rename $D/sub $D/sub2
-            done
-
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
             """;
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
@@ -183,25 +158,17 @@ class ModifyProtectedIT {
       routes.append(routes.isEmpty() ? "" : " ").append(r.name());
       calls.append("  route $ph ").append(r.name()).append(" '").append(r.command()).append("'\n");
     }
-    String payload =
-        PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            T,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP.replace("ROUTES", routes.toString()),
-            POLICY.replace("MODE", "enforce").strip(),
-            POLICY.replace("MODE", "monitor").strip(),
-            FtguardGuest.MODULE,
-            calls.toString());
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(
-                    FtguardGuest.guest("modify-protected", Duration.ofMinutes(8)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
-    for (String ph : List.of("enforce", "monitor")) {
-      assertThat(run.file(ph + "-apply.rc").strip()).as(run.file(ph + "-apply.out")).isEqualTo("0");
-    }
+    run =
+        Scenarios.play(
+            "modify-protected",
+            Duration.ofMinutes(8),
+            Scenarios.twoPhasePayload(
+                SETUP.replace("ROUTES", routes.toString()),
+                POLICY.replace("MODE", "enforce"),
+                BEFORE_APPLY,
+                calls + MORE_ROUTES,
+                Scenarios.END));
+    run.assertApplied("enforce", "monitor");
   }
 
   private static List<Route> concat() {

@@ -7,7 +7,6 @@ import dev.ftguard.it.Scenarios.Outcome;
 import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.GuestFile;
-import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.KernelCatalog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,8 +109,7 @@ class ModuleNameIT {
   void theOwnNameHoldsOnTheDefaultKernel() throws Exception {
     DebianKernel kernel = FtguardGuest.kernel();
     List<Scenario> scenarios = plain();
-    GuestResult r = play("module-name", kernel, scenarios, null);
-    Scenarios run = new Scenarios(r, FtguardGuest.readJsonLines(r, "events.jsonl"));
+    Scenarios run = play("module-name", kernel, scenarios, null);
     SoftAssertions soft = new SoftAssertions();
     checkAll(soft, run, scenarios);
     checkInsmod(soft, run);
@@ -126,8 +124,7 @@ class ModuleNameIT {
     Path xz = compressed(FtguardGuest.helloModule(kernel), kernel);
     List<Scenario> scenarios = new ArrayList<>(plain());
     scenarios.add(XZ);
-    GuestResult r = play("module-name-6.12", kernel, scenarios, xz);
-    Scenarios run = new Scenarios(r, FtguardGuest.readJsonLines(r, "events.jsonl"));
+    Scenarios run = play("module-name-6.12", kernel, scenarios, xz);
     SoftAssertions soft = new SoftAssertions();
     checkAll(soft, run, scenarios);
     checkInsmod(soft, run);
@@ -146,8 +143,8 @@ class ModuleNameIT {
     }
   }
 
-  private static GuestResult play(
-      String name, DebianKernel kernel, List<Scenario> scenarios, Path xz) throws Exception {
+  private static Scenarios play(String name, DebianKernel kernel, List<Scenario> scenarios, Path xz)
+      throws Exception {
     List<Scenario> all = new ArrayList<>(scenarios);
     all.add(
         new Scenario("module_load", "insmod", "insmod /opt/mn/nice.ko", "ok")
@@ -155,31 +152,20 @@ class ModuleNameIT {
     String setup =
         SETUP.formatted(
             FtguardGuest.HELLO_MODULE, FtguardGuest.renamedModulePath("ftg_nice"), XZ_IMAGE);
-    String payload =
-        Scenarios.TWO_PHASE_PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            Scenarios.SHELL_FUNCTIONS,
-            setup,
-            POLICY.strip(),
-            FtguardGuest.MODULE,
-            PolicyEnforcementIT.scenarioScript(all));
     var guest =
         FtguardGuest.withTestFiles(
-                FtguardGuest.guest(
-                    name, Duration.ofMinutes(8), kernel, FtguardGuest.module(kernel)),
-                kernel)
-            .payload(payload);
+            FtguardGuest.guest(name, Duration.ofMinutes(8), kernel, FtguardGuest.module(kernel)),
+            kernel);
     if (xz != null) {
       guest.file(GuestFile.copyOf(xz, XZ_IMAGE));
     }
-    GuestResult r = FtguardGuest.runClean(guest);
-    for (String ph : List.of("enforce", "monitor")) {
-      assertThat(r.readOutFile(ph + "/apply.rc").strip())
-          .as(r.readOutFile(ph + "/apply.out"))
-          .isEqualTo("0");
-    }
-    assertThat(r.readOutFile("reader.rc").strip()).isEqualTo("0");
-    return r;
+    Scenarios run =
+        Scenarios.play(
+            guest,
+            Scenarios.twoPhasePayload(setup, POLICY, PolicyEnforcementIT.scenarioScript(all)));
+    run.assertApplied("enforce", "monitor");
+    assertThat(run.file("reader.rc").strip()).isEqualTo("0");
+    return run;
   }
 
   /** Outcome, decision events and the loaded module of each scenario in both phases. */

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,26 +114,10 @@ class PathTricksIT {
             cp /opt/pt/bin/denied-echo /tmp/copy-echo
             """;
 
-  private static final String PAYLOAD =
+  /** Phase {@code base}, then phase {@code mitigated}, each with its policy. */
+  private static final String PHASES =
       """
-            set -u
-            F=%1$s
-            T=%2$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %3$s
-            %4$s
-            cat > /tmp/base.yaml <<'POLICY'
-            %5$s
-            POLICY
-            cat > /tmp/mitigated.yaml <<'POLICY'
-            %6$s
-            POLICY
-            echo $$ > /out/payload.pid
-            $F load --ko %7$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-
-            $F policy apply /tmp/base.yaml > /out/base-apply.out 2>&1; echo $? > /out/base-apply.rc
+            apply_policy base /tmp/base.yaml
             ph=base
             sc $ph direct $T exec /opt/pt/bin/denied-echo ok
             sc $ph symlink $T exec /opt/pt/other/link-echo ok
@@ -153,7 +136,7 @@ class PathTricksIT {
             sc $ph hardlink $T exec /opt/pt/other/hard-echo ok
             sc $ph tmp-copy $T exec /tmp/copy-echo ok
 
-            $F policy apply /tmp/mitigated.yaml > /out/mitigated-apply.out 2>&1; echo $? > /out/mitigated-apply.rc
+            apply_policy mitigated /tmp/mitigated.yaml
             ph=mitigated
             sc $ph loader $T exec /lib64/ld-linux-x86-64.so.2 /opt/pt/bin/denied-echo ok
             cd /opt/pt/other
@@ -165,40 +148,20 @@ class PathTricksIT {
             sc $ph tmp-copy $T exec /tmp/copy-echo ok
             sc $ph new-copy $T exec /bin/cp /opt/pt/bin/denied-echo /opt/pt/other/new-copy
             sc $ph allowlisted $T exec /opt/pt/ok/echo ok
-
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
             """;
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void tryEveryTrick() throws Exception {
-    String payload =
-        PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            T,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP,
-            BASE.strip(),
-            MITIGATED.strip(),
-            FtguardGuest.MODULE);
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(FtguardGuest.guest("path-tricks", Duration.ofMinutes(8)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
-    assertThat(run.file("base-apply.rc").strip()).as(run.file("base-apply.out")).isEqualTo("0");
-    assertThat(run.file("mitigated-apply.rc").strip())
-        .as(run.file("mitigated-apply.out"))
-        .isEqualTo("0");
+    String policies =
+        Scenarios.policyFile("base", BASE) + Scenarios.policyFile("mitigated", MITIGATED);
+    run =
+        Scenarios.play(
+            "path-tricks",
+            Duration.ofMinutes(8),
+            Scenarios.prelude(SETUP, policies) + PHASES + Scenarios.END);
+    run.assertApplied("base", "mitigated");
   }
 
   // ---- caught: the kernel checks the file it executes, symlinks and relative paths resolved ----

@@ -3,7 +3,6 @@ package dev.ftguard.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -394,40 +393,13 @@ class PolicyEnforcementIT {
             """
           .formatted(T, FtguardGuest.HELLO_MODULE);
 
-  private static final String PAYLOAD =
-      """
-            set -u
-            F=%1$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %2$s
-            %3$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %4$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %5$s || exit 1
-            # background jobs of a non-interactive shell start with SIGINT ignored: undo that
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            scenarios() {
-            %6$s
-            }
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-              %7$s get-table > /out/$ph/table.txt
-              scenarios $ph
-            done
-            $F policy show --json > /out/show.json 2> /out/show.err; echo $? > /out/show.rc
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
+  /** After both phases: the policies shown, the reader stopped, the table cleared. */
+  private static final String END =
+      "$F policy show --json > /out/show.json 2> /out/show.err; echo $? > /out/show.rc\n"
+          + Scenarios.STOP_READER
+          + """
             $F policy clear > /out/clear.out 2>&1; echo $? > /out/clear.rc
-            %7$s get-table > /out/table-after-clear.txt
+            $T get-table > /out/table-after-clear.txt
             $F status --json > /out/status.json
             $F unload
             """;
@@ -840,41 +812,28 @@ class PolicyEnforcementIT {
 
   // ---- the run -----------------------------------------------------------------------------
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void playEveryScenarioTwice() throws Exception {
-    String f = FtguardGuest.FTGUARD;
-    String payload =
-        PAYLOAD.formatted(
-            f,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP,
-            POLICIES.replace("MODE", "enforce").strip(),
-            FtguardGuest.MODULE,
-            scenarioScript(),
-            T);
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(
-                    FtguardGuest.guest("policy-enforcement", Duration.ofMinutes(15)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+    String scenarios = "  $T get-table > /out/$ph/table.txt\n" + scenarioScript();
+    run =
+        Scenarios.play(
+            "policy-enforcement",
+            Duration.ofMinutes(15),
+            Scenarios.twoPhasePayload(
+                SETUP, POLICIES.replace("MODE", "enforce"), "", scenarios, END));
   }
 
   @Test
   void policiesApplyAndTheStreamIsClean() throws Exception {
+    run.assertApplied("enforce", "monitor");
     for (String ph : List.of("enforce", "monitor")) {
-      assertThat(run.file(ph + "/apply.rc").strip())
-          .as("policy apply (%s): %s", ph, run.file(ph + "/apply.out"))
-          .isEqualTo("0");
       assertThat(run.file(ph + "/table.txt"))
           .as("get-table after apply (%s)", ph)
           .startsWith("ok needed=");
     }
-    assertThat(run.file("reader.rc").strip()).isEqualTo("0");
-    Scenarios.assertStreamSane(result, run.events());
+    run.assertReaderClean();
     assertThat(run.file("clear.rc").strip()).as(run.file("clear.out")).isEqualTo("0");
     assertThat(run.file("show.rc").strip()).as(run.file("show.err")).isEqualTo("0");
     String show = run.file("show.json");
@@ -929,9 +888,14 @@ class PolicyEnforcementIT {
 
   /** Every scenario of that kind, in both phases; all failures reported together. */
   private void check(String kind) {
-    SoftAssertions soft = new SoftAssertions();
     List<Scenario> scenarios = SCENARIOS.stream().filter(s -> s.kind.equals(kind)).toList();
     assertThat(scenarios).isNotEmpty();
+    checkBothPhases(run, scenarios);
+  }
+
+  /** {@link #checkPhase} of every scenario in {@code enforce} and {@code monitor}, softly. */
+  static void checkBothPhases(Scenarios run, List<Scenario> scenarios) {
+    SoftAssertions soft = new SoftAssertions();
     for (Scenario s : scenarios) {
       for (String ph : List.of("enforce", "monitor")) {
         checkPhase(soft, run, s, ph);

@@ -2,7 +2,11 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.cli.ModuleBuildException;
 import dev.ftguard.vm.GuestResult;
+import dev.ftguard.vm.GuestSpec;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +27,9 @@ final class Scenarios {
 
   /**
    * Shell functions for the payload. {@code sc PHASE NAME COMMAND...} runs one scenario; {@code
-   * wait_for_event TEXT} waits until the event stream holds TEXT (quoted as JSON).
+   * wait_for_event TEXT} waits until the event stream holds TEXT (quoted as JSON); {@code
+   * apply_policy PHASE FILE} applies the policy file, its output to {@code /out/PHASE/apply.out},
+   * {@code apply.err} and its exit status to {@code apply.rc}.
    */
   static final String SHELL_FUNCTIONS =
       """
@@ -43,46 +49,110 @@ final class Scenarios {
                 sleep 0.1
               done
             }
+            apply_policy() {
+              mkdir -p /out/$1
+              $F policy apply $2 > /out/$1/apply.out 2> /out/$1/apply.err
+              echo $? > /out/$1/apply.rc
+            }
             """;
 
   /**
-   * A payload that plays its scenarios in an enforce phase, then in a monitor phase (the same
-   * policy with {@code mode: monitor}), with the event stream in {@code /out/events.jsonl}.
-   * Arguments: 1 the CLI, 2 {@link #SHELL_FUNCTIONS}, 3 the set-up, 4 the enforcing policy, 5 the
-   * module, 6 the body of {@code scenarios PHASE}.
+   * The start of a payload: {@code set -u}, {@code $F} the CLI and {@code $T} the test helper, the
+   * JVM options, {@link #SHELL_FUNCTIONS}, the set-up, the policy files (see {@link #policyFile}),
+   * {@code /out/payload.pid}, the module loaded and the event reader started as {@code $reader},
+   * streaming to {@code /out/events.jsonl}.
    */
-  static final String TWO_PHASE_PAYLOAD =
+  static String prelude(String setup, String policyFiles) {
+    return """
+        set -u
+        F=%s
+        T=%s
+        export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+        """
+            .formatted(FtguardGuest.FTGUARD, FtguardGuest.TEST_HELPER)
+        + SHELL_FUNCTIONS
+        + setup.stripTrailing()
+        + "\n"
+        + policyFiles
+        + """
+        echo $$ > /out/payload.pid
+        $F load --ko %s || exit 1
+        # background jobs of a non-interactive shell start with SIGINT ignored: undo that
+        env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
+        reader=$!
+        """
+            .formatted(FtguardGuest.MODULE);
+  }
+
+  /** Shell that writes this policy to {@code /tmp/NAME.yaml}. */
+  static String policyFile(String name, String yaml) {
+    return "cat > /tmp/" + name + ".yaml <<'POLICY'\n" + yaml.strip() + "\nPOLICY\n";
+  }
+
+  /**
+   * The end of a payload, once every scenario has run: waits until the event stream holds all that
+   * came before, stops the reader (its exit status to {@code /out/reader.rc}).
+   */
+  static final String STOP_READER =
       """
-            set -u
-            F=%1$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %2$s
-            %3$s
-            cat > /tmp/enforce.yaml <<'POLICY'
-            %4$s
-            POLICY
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %5$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            scenarios() {
-            %6$s
-            }
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-              scenarios $ph
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
-            """;
+        /bin/true ftg-end
+        wait_for_event ftg-end
+        sleep 0.5
+        kill -INT $reader
+        wait $reader
+        echo $? > /out/reader.rc
+        """;
+
+  /** {@link #STOP_READER}, then the policies cleared and the module unloaded. */
+  static final String END = STOP_READER + "$F policy clear > /dev/null\n$F unload\n";
+
+  /**
+   * A payload that plays its scenarios in an enforce phase, then in a monitor phase (the same
+   * policy with {@code mode: monitor}), with the event stream in {@code /out/events.jsonl}: the
+   * {@link #prelude}, then per phase ({@code $ph}) {@code /out/$ph}, the policy applied ({@code
+   * apply_policy}) and {@code scenarios}, then {@link #END}.
+   */
+  static String twoPhasePayload(String setup, String enforcePolicy, String scenarios) {
+    return twoPhasePayload(setup, enforcePolicy, "", scenarios, END);
+  }
+
+  /**
+   * The same, with {@code beforeApply} run in each phase before its policy is applied, and {@code
+   * end} (which must stop the reader, e.g. {@link #STOP_READER}) after both phases.
+   */
+  static String twoPhasePayload(
+      String setup, String enforcePolicy, String beforeApply, String scenarios, String end) {
+    return prelude(setup, policyFile("enforce", enforcePolicy) + MONITOR_POLICY)
+        + "scenarios() {\n"
+        + scenarios.stripTrailing()
+        + "\n}\n"
+        + "for ph in enforce monitor; do\n"
+        + "  mkdir -p /out/$ph\n"
+        + (beforeApply.isBlank() ? "" : beforeApply.stripTrailing() + "\n")
+        + "  apply_policy $ph /tmp/$ph.yaml\n"
+        + "  scenarios $ph\n"
+        + "done\n"
+        + end;
+  }
+
+  /** Shell that writes {@code /tmp/monitor.yaml}: {@code /tmp/enforce.yaml} in monitor mode. */
+  static final String MONITOR_POLICY =
+      "sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml\n";
+
+  /**
+   * Boots the guest with this payload, asserts a {@linkplain FtguardGuest#runClean clean run} and
+   * reads its event stream.
+   */
+  static Scenarios play(GuestSpec.Builder guest, String payload) throws IOException {
+    GuestResult result = FtguardGuest.runClean(guest.payload(payload));
+    return new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+  }
+
+  /** {@link #play} in a guest with {@link FtguardGuest#withTestFiles the test files}. */
+  static Scenarios play(String name, Duration timeout, String payload)
+      throws IOException, InterruptedException, ModuleBuildException {
+    return play(FtguardGuest.withTestFiles(FtguardGuest.guest(name, timeout)), payload);
+  }
 
   /** What a scenario's caller saw. */
   record Outcome(int rc, List<String> lines) {
@@ -123,6 +193,25 @@ final class Scenarios {
 
   List<JsonNode> events() {
     return events;
+  }
+
+  GuestResult result() {
+    return result;
+  }
+
+  /** {@code apply_policy} succeeded in each of these phases. */
+  void assertApplied(String... phases) {
+    for (String ph : phases) {
+      assertThat(file(ph + "/apply.rc").strip())
+          .as("policy apply (%s): %s%s", ph, file(ph + "/apply.out"), file(ph + "/apply.err"))
+          .isEqualTo("0");
+    }
+  }
+
+  /** The reader stopped with status 0 and its stream is {@linkplain #assertStreamSane sane}. */
+  void assertReaderClean() {
+    assertThat(file("reader.rc").strip()).isEqualTo("0");
+    assertStreamSane(result, events);
   }
 
   private String read(String file) {

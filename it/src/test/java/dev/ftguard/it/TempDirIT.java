@@ -1,12 +1,8 @@
 package dev.ftguard.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ftguard.it.PolicyEnforcementIT.Scenario;
-import dev.ftguard.vm.GuestResult;
 import java.time.Duration;
 import java.util.List;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -99,45 +95,28 @@ class TempDirIT {
           exec("system-binary", "/usr/bin/echo"),
           exec("private-tree", "/opt/priv/bin/priv-prog"));
 
-  private GuestResult result;
   private Scenarios run;
 
   @BeforeAll
   void playEveryRouteTwice() throws Exception {
-    String payload =
-        Scenarios.TWO_PHASE_PAYLOAD.formatted(
-            FtguardGuest.FTGUARD,
-            Scenarios.SHELL_FUNCTIONS,
-            SETUP,
-            POLICY.replace("MODE", "enforce").strip(),
-            FtguardGuest.MODULE,
-            PolicyEnforcementIT.scenarioScript(SCENARIOS));
-    result =
-        FtguardGuest.runClean(
-            FtguardGuest.withTestFiles(FtguardGuest.guest("temp-dir", Duration.ofMinutes(8)))
-                .payload(payload));
-    run = new Scenarios(result, FtguardGuest.readJsonLines(result, "events.jsonl"));
+    run =
+        Scenarios.play(
+            "temp-dir",
+            Duration.ofMinutes(8),
+            Scenarios.twoPhasePayload(
+                SETUP,
+                POLICY.replace("MODE", "enforce"),
+                PolicyEnforcementIT.scenarioScript(SCENARIOS)));
   }
 
   @Test
   void policiesApply() {
-    for (String ph : List.of("enforce", "monitor")) {
-      assertThat(run.file(ph + "/apply.rc").strip())
-          .as("policy apply (%s): %s", ph, run.file(ph + "/apply.out"))
-          .isEqualTo("0");
-    }
-    assertThat(run.file("reader.rc").strip()).isEqualTo("0");
-    Scenarios.assertStreamSane(result, run.events());
+    run.assertApplied("enforce", "monitor");
+    run.assertReaderClean();
   }
 
   @Test
   void everyRouteInBothModes() {
-    SoftAssertions soft = new SoftAssertions();
-    for (Scenario s : SCENARIOS) {
-      for (String ph : List.of("enforce", "monitor")) {
-        PolicyEnforcementIT.checkPhase(soft, run, s, ph);
-      }
-    }
-    soft.assertAll();
+    PolicyEnforcementIT.checkBothPhases(run, SCENARIOS);
   }
 }
