@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Files and values given instead of the running kernel's (the command line's {@code --config},
@@ -47,6 +48,12 @@ public final class GivenFiles implements ReadingSource {
         .known()
         .map(r -> "the running kernel is " + r)
         .orElse("the running kernel's release is not known");
+  }
+
+  /** What the running kernel tells, unless another kernel is checked: then {@code what} says. */
+  private <T> Reading<T> ofTheRunningKernel(String what, Supplier<Reading<T>> live) {
+    Optional<String> other = otherKernel();
+    return other.isPresent() ? notTheRunningKernel(other.get(), what) : live.get();
   }
 
   private <T> Reading<T> notTheRunningKernel(String r, String what) {
@@ -102,11 +109,9 @@ public final class GivenFiles implements ReadingSource {
     if (given.tracefs().isPresent()) {
       return live.readTraceable(List.of(given.tracefs().get()), wanted);
     }
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(
-            other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
-        : live.traceable(wanted);
+    return ofTheRunningKernel(
+        "give --tracefs DIR (a copy of tracefs from a machine running it)",
+        () -> live.traceable(wanted));
   }
 
   @Override
@@ -114,11 +119,9 @@ public final class GivenFiles implements ReadingSource {
     if (given.tracefs().isPresent()) {
       return live.readEnabled(List.of(given.tracefs().get()), wanted);
     }
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(
-            other.get(), "give --tracefs DIR (a copy of tracefs from a machine running it)")
-        : live.enabled(wanted);
+    return ofTheRunningKernel(
+        "give --tracefs DIR (a copy of tracefs from a machine running it)",
+        () -> live.enabled(wanted));
   }
 
   @Override
@@ -128,34 +131,23 @@ public final class GivenFiles implements ReadingSource {
 
   @Override
   public Reading<Boolean> ftraceEnabled() {
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(other.get(), "kernel.ftrace_enabled is known once it runs")
-        : live.ftraceEnabled();
+    return ofTheRunningKernel(
+        "kernel.ftrace_enabled is known once it runs", () -> live.ftraceEnabled());
   }
 
   @Override
   public Reading<String> lockdown() {
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(other.get(), "its lockdown mode is known once it runs")
-        : live.lockdown();
+    return ofTheRunningKernel("its lockdown mode is known once it runs", () -> live.lockdown());
   }
 
   @Override
   public Reading<String> cmdline() {
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(other.get(), "its command line is known once it runs")
-        : live.cmdline();
+    return ofTheRunningKernel("its command line is known once it runs", () -> live.cmdline());
   }
 
   @Override
   public Reading<Boolean> sigEnforce() {
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(other.get(), "module.sig_enforce is known once it runs")
-        : live.sigEnforce();
+    return ofTheRunningKernel("module.sig_enforce is known once it runs", () -> live.sigEnforce());
   }
 
   @Override
@@ -165,10 +157,8 @@ public final class GivenFiles implements ReadingSource {
 
   @Override
   public Reading<Set<String>> cpuFlags() {
-    Optional<String> other = otherKernel();
-    return other.isPresent()
-        ? notTheRunningKernel(other.get(), "the CPU flags it enables are known once it runs")
-        : live.cpuFlags();
+    return ofTheRunningKernel(
+        "the CPU flags it enables are known once it runs", () -> live.cpuFlags());
   }
 
   @Override

@@ -262,14 +262,20 @@ public final class LiveSystem implements ReadingSource {
 
   @Override
   public Reading<Boolean> ftraceEnabled() {
+    return readBoolean("/proc/sys/kernel/ftrace_enabled");
+  }
+
+  /** A file holding one boolean, as sysctls (1/0) and module parameters (Y/N) write it. */
+  private Reading<Boolean> readBoolean(String file) {
     return readAt(
-        "/proc/sys/kernel/ftrace_enabled",
+        file,
         r -> {
           String v = String.valueOf(r.readLine()).trim();
           return switch (v) {
-            case "1" -> true;
-            case "0" -> false;
-            default -> throw new FileReadings.Malformed("expected 0 or 1, found '" + v + "'");
+            case "Y", "1" -> true;
+            case "N", "0" -> false;
+            default ->
+                throw new FileReadings.Malformed("expected 1 or 0 (Y or N), found '" + v + "'");
           };
         });
   }
@@ -296,16 +302,7 @@ public final class LiveSystem implements ReadingSource {
 
   @Override
   public Reading<Boolean> sigEnforce() {
-    return readAt(
-        "/sys/module/module/parameters/sig_enforce",
-        r -> {
-          String v = String.valueOf(r.readLine()).trim();
-          return switch (v) {
-            case "Y", "1" -> true;
-            case "N", "0" -> false;
-            default -> throw new FileReadings.Malformed("expected Y or N, found '" + v + "'");
-          };
-        });
+    return readBoolean("/sys/module/module/parameters/sig_enforce");
   }
 
   @Override

@@ -500,7 +500,7 @@ class RulesTest {
         .isEqualTo(
             "undecided: cannot use "
                 + host.path("/proc/sys/kernel/ftrace_enabled")
-                + ": expected 0 or 1, found 'on'");
+                + ": expected 1 or 0 (Y or N), found 'on'");
     Files.delete(host.path("/proc/sys/kernel/ftrace_enabled"));
     assertThat(status(host.check("hooks.ftrace_enabled"), Status.WARN).detail())
         .startsWith("undecided: ");
