@@ -459,23 +459,34 @@ static int fexec(int fd, int argc, char **argv)
 	return fail(errno);
 }
 
-static int do_memfd_exec(int argc, char **argv)
+/* A memfd holding a copy of PATH; -1 after printing why. */
+static int memfd_copy(const char *path, unsigned int flags)
 {
 	int fd, e;
 
-	if (argc < 1)
-		usage("memfd-exec PATH [ARGS...]");
-	fd = memfd_create("ftg-memfd", 0);
+	fd = memfd_create("ftg-memfd", flags);
 	if (fd < 0) {
 		printf("memfd_create: ");
-		return fail(errno);
+		fail(errno);
+		return -1;
 	}
-	e = copy_to(argv[0], fd);
+	e = copy_to(path, fd);
 	if (e) {
 		printf("copy: ");
-		return fail(e);
+		fail(e);
+		return -1;
 	}
-	return fexec(fd, argc, argv);
+	return fd;
+}
+
+static int do_memfd_exec(int argc, char **argv)
+{
+	int fd;
+
+	if (argc < 1)
+		usage("memfd-exec PATH [ARGS...]");
+	fd = memfd_copy(argv[0], 0);
+	return fd < 0 ? 1 : fexec(fd, argc, argv);
 }
 
 static int do_deleted_exec(int argc, char **argv)
@@ -556,21 +567,12 @@ static int do_map_exec(int argc, char **argv, int via_mprotect)
 
 static int do_memfd_map_exec(int argc, char **argv)
 {
-	int fd, e;
+	int fd;
 
 	if (argc != 1)
 		usage("memfd-map-exec PATH");
-	fd = memfd_create("ftg-memfd", MFD_CLOEXEC);
-	if (fd < 0) {
-		printf("memfd_create: ");
-		return fail(errno);
-	}
-	e = copy_to(argv[0], fd);
-	if (e) {
-		printf("copy: ");
-		return fail(e);
-	}
-	return map_exec(fd, 0);
+	fd = memfd_copy(argv[0], MFD_CLOEXEC);
+	return fd < 0 ? 1 : map_exec(fd, 0);
 }
 
 static int do_finit_module(int argc, char **argv)
