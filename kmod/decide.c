@@ -142,8 +142,9 @@ static void notrace ftg_content_of(struct ftg_facts *f)
 {
 	if (f->content)
 		return;
-	if (ftg_content_cached(f->file, f->digest) ||
-	    (f->may_hash && ftg_content_hash(f->file, f->digest))) {
+	/* ftg_content_hash() looks the cache up first, and counts unknowns. */
+	if (f->may_hash ? ftg_content_hash(f->file, f->digest) :
+			  ftg_content_cached(f->file, f->digest)) {
 		f->content = FTG_DEC_CONTENT_KNOWN;
 		return;
 	}

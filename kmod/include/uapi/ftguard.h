@@ -685,8 +685,8 @@ struct ftg_stats {
 	__u32 locked;		/* 1: locked until reboot (FTG_IOC_LOCK) */
 	__u32 reserved;
 	__u64 tamper[FTG_TAMPERS];	/* attempts by enum ftg_tamper */
-	__u64 content_hits;	/* digests found in the content cache */
-	__u64 content_misses;	/* ... not found there */
+	__u64 content_hits;	/* content cache lookups that found the digest */
+	__u64 content_misses;	/* ... that did not (an mmap may look twice) */
 	__u64 content_hashes;	/* files hashed (each a miss) */
 	__u64 content_unknown;	/* contents left unknown (size, error, mprotect) */
 };
