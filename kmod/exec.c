@@ -554,17 +554,6 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 
 /* ---- executable mappings: security_mmap_file(), file_mprotect() ------ */
 
-/*
- * The exec rules, decided again where a file's pages become executable:
- * a program run through the dynamic loader (ld.so maps it, nothing execs
- * it), or mapped executable by any other means, meets the rules of its
- * path there.  Decided in the callback, like an open: the lookup is the
- * exec guard's, and a rule asking for argv does not apply at a mapping
- * (ftg_rule_matches(): argv is an exec's new program's).  The mappings the
- * kernel makes for an exec (the binary and its interpreter, in
- * load_elf_binary(), while current->in_execve) are left alone: that exec
- * was decided once, in security_bprm_check().
- */
 static int (*ftg_real_mmap_file)(struct file *file, unsigned long prot, unsigned long flags);
 
 /*
@@ -584,6 +573,17 @@ static int ftg_mmap_file(struct file *file, unsigned long prot, unsigned long fl
 	return ret;
 }
 
+/*
+ * The exec rules, decided again where a file's pages become executable:
+ * a program run through the dynamic loader (ld.so maps it, nothing execs
+ * it), or mapped executable by any other means, meets the rules of its
+ * path there.  Decided in the callback, like an open: the lookup is the
+ * exec guard's, and a rule asking for argv does not apply at a mapping
+ * (ftg_rule_matches(): argv is an exec's new program's).  The mappings the
+ * kernel makes for an exec (the binary and its interpreter, in
+ * load_elf_binary(), while current->in_execve) are left alone: that exec
+ * was decided once, in security_bprm_check().
+ */
 static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *file, u8 via)
 {
 	struct dentry *dentry = file->f_path.dentry;
