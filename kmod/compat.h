@@ -204,4 +204,34 @@ static inline void ftg_ftrace_free_filter(struct ftrace_ops *ops, unsigned long 
 
 #endif /* __ASSEMBLER__ */
 
+/*
+ * 6.7: the inode's timestamps are read through accessors
+ * (inode_get_mtime(), inode_get_ctime()), the fields renamed later.
+ */
+#if KERNEL_VERSION(6, 7, 0) <= LINUX_VERSION_CODE
+#define ftg_inode_mtime(inode) inode_get_mtime(inode)
+#define ftg_inode_ctime(inode) inode_get_ctime(inode)
+#else
+#define ftg_inode_mtime(inode) ((inode)->i_mtime)
+#define ftg_inode_ctime(inode) ((inode)->i_ctime)
+#endif
+
+/* 5.11: <crypto/sha.h> split, the SHA-256 library now in <crypto/sha2.h>. */
+#ifndef __ASSEMBLER__
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+#include <crypto/sha2.h>
+#else
+#include <crypto/sha.h>
+#endif
+#endif /* __ASSEMBLER__ */
+/*
+ * 6.17: the SHA-256 library's context became struct sha256_ctx, its
+ * sha256_init() out of line (lib/crypto: sha256: new API).
+ */
+#if KERNEL_VERSION(6, 17, 0) <= LINUX_VERSION_CODE
+#define ftg_sha256_ctx sha256_ctx
+#else
+#define ftg_sha256_ctx sha256_state
+#endif
+
 #endif /* FTG_COMPAT_H */

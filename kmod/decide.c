@@ -32,6 +32,7 @@
 #include <linux/user_namespace.h>
 
 #include "compat.h"
+#include "content.h"
 #include "decide.h"
 #include "events.h"
 #include "policy.h"
@@ -133,6 +134,67 @@ static bool ftg_ancestors_match(const struct ftg_table *t, const struct ftg_sel 
 
 /* ---- rules ----------------------------------------------------------- */
 
+/*
+ * The content of the executed or mapped file, looked at once per decision:
+ * from the cache, or hashed where the decision may sleep.
+ */
+static void notrace ftg_content_of(struct ftg_facts *f)
+{
+	if (f->content)
+		return;
+	/* ftg_content_hash() looks the cache up first, and counts unknowns. */
+	if (f->may_hash ? ftg_content_hash(f->file, f->digest) :
+			  ftg_content_cached(f->file, f->digest)) {
+		f->content = FTG_DEC_CONTENT_KNOWN;
+		return;
+	}
+	if (!f->may_hash)
+		ftg_content_count_unknown();
+	f->content = FTG_DEC_CONTENT_UNKNOWN;
+}
+
+/*
+ * sha256: the digest is one of the values.  Unknown content (too large,
+ * unreadable, or not cached where it cannot be read) fails closed: it
+ * matches the selector of any rule but an allow rule.
+ */
+static bool notrace ftg_content_match(const struct ftg_table *t, const struct ftg_rule *r,
+				      struct ftg_facts *f)
+{
+	static const char digits[] = "0123456789abcdef";
+	char hex[FTG_SHA256_HEX_LEN];
+	int i;
+
+	if (!f->file)
+		return false;
+	ftg_content_of(f);
+	if (f->content == FTG_DEC_CONTENT_UNKNOWN)
+		return r->action != FTG_ACT_ALLOW;
+	for (i = 0; i < FTG_SHA256_LEN; i++) {
+		hex[2 * i] = digits[f->digest[i] >> 4];
+		hex[2 * i + 1] = digits[f->digest[i] & 0xf];
+	}
+	return ftg_sel_match_str(t, &r->sel[FTG_SEL_SHA256], hex, FTG_SHA256_HEX_LEN);
+}
+
+/*
+ * Whether some candidate exec rule whose key matches asks for the file's
+ * content (f->s->runs are consumed).
+ */
+bool notrace ftg_wants_content(const struct ftg_table *t, struct ftg_facts *f)
+{
+	const struct ftg_ientry *e;
+	bool key_ok, by_ident;
+	u32 nr;
+
+	nr = ftg_candidates(t, f, f->binary, f->binary_len, f->binary);
+	while ((e = ftg_next_candidate(t, f->s->runs, nr, f->binary, f->binary_len,
+				       &key_ok, &by_ident)))
+		if (key_ok && t->rules[e->rule].sel[FTG_SEL_SHA256].count)
+			return true;
+	return false;
+}
+
 static bool ftg_str_sel(const struct ftg_table *t, const struct ftg_sel *sel,
 			const char *s, u32 len)
 {
@@ -179,6 +241,8 @@ static bool ftg_rule_matches(const struct ftg_table *t, const struct ftg_rule *r
 	 */
 	if (sel[FTG_SEL_ARGV].count &&
 	    (!f->bprm || !ftg_exec_argv_contains(t, &sel[FTG_SEL_ARGV], f)))
+		return false;
+	if (sel[FTG_SEL_SHA256].count && !ftg_content_match(t, r, f))
 		return false;
 	if (sel[FTG_SEL_PARENT].count && !ftg_ancestors_match(t, &sel[FTG_SEL_PARENT], f, true))
 		return false;
@@ -259,6 +323,11 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 	ev->target_pid = f->target_pid;
 	ev->new_uid = f->new_uid;
 	ev->new_euid = f->new_euid;
+	if (r->sel[FTG_SEL_SHA256].count) {
+		ev->content = f->content;
+		if (f->content == FTG_DEC_CONTENT_KNOWN)
+			memcpy(ev->sha256, f->digest, FTG_SHA256_LEN);
+	}
 
 	ftg_binary(f);
 	n = ftg_copy_str(data, f->binary, f->binary_len, &ev->flags, FTG_DEC_BINARY_TRUNC);

@@ -14,6 +14,7 @@
 #include "policy.h"
 
 struct dentry;
+struct file;
 struct inode;
 struct linux_binprm;
 struct mm_struct;
@@ -61,6 +62,15 @@ struct ftg_facts {
 	u32 target_pid;
 	u32 new_uid, new_euid;
 	struct linux_binprm *bprm;	/* exec */
+	/*
+	 * exec: the executed or mapped file, for a sha256 selector; its
+	 * content (FTG_DEC_CONTENT_*, 0: not looked at yet) and digest, read
+	 * from the cache or, where the decision may sleep (may_hash), hashed.
+	 */
+	struct file *file;
+	bool may_hash;
+	u8 content;
+	u8 digest[FTG_SHA256_LEN];
 	u8 via;				/* exec at a mapping: FTG_DEC_MMAP/MPROTECT */
 	bool fileless;
 	bool tempdir, tempdir_done;	/* ftg_exec_tempdir() */
@@ -88,6 +98,8 @@ bool ftg_exec_argv_contains(const struct ftg_table *t, const struct ftg_sel *sel
 			    struct ftg_facts *f);
 u32 ftg_exec_argv(struct ftg_facts *f, char *dst, u32 room, u8 *flags);
 bool ftg_exec_tempdir(struct ftg_facts *f);
+/* Whether a candidate exec rule of the file asks for its content. */
+bool ftg_wants_content(const struct ftg_table *t, struct ftg_facts *f);
 
 int ftg_decide_init(void);
 void ftg_decide_exit(void);

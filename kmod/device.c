@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "content.h"
 #include "decide.h"
 #include "events.h"
 #include "hook.h"
@@ -61,6 +62,7 @@ static long ftg_ioctl_stats(void __user *arg)
 	stats.inflight = ftg_wrappers_inflight();
 	ftg_events_stats(&stats);
 	ftg_guard_stats(&stats);
+	ftg_content_stats(&stats);
 	ftg_calls_stats(&stats);
 	ftg_tamper_stats(&stats);
 	return copy_to_user(arg, &stats, sizeof(stats)) ? -EFAULT : 0;

@@ -36,6 +36,7 @@
 #include <linux/user_namespace.h>
 
 #include "compat.h"
+#include "content.h"
 #include "decide.h"
 #include "events.h"
 #include "hook.h"
@@ -475,10 +476,17 @@ bool notrace ftg_exec_tempdir(struct ftg_facts *f)
 	return hit;
 }
 
-/* The decision on an exec; 0 or -errno.  May sleep. */
-static int ftg_exec_decide(struct linux_binprm *bprm)
+/*
+ * The decision on an exec (@bprm), or on a mapping of @file (@via), where
+ * it may sleep: a sha256 selector hashes the file on a cache miss.  0 or
+ * -errno.
+ */
+static int ftg_exec_decide(struct file *file, struct linux_binprm *bprm, u8 via)
 {
-	struct ftg_facts f = { .kind = FTG_KIND_EXEC };
+	struct dentry *dentry = file->f_path.dentry;
+	struct ftg_facts f = {
+		.kind = FTG_KIND_EXEC, .file = file, .may_hash = true, .via = via,
+	};
 	struct ftg_table *t;
 	int err = 0;
 
@@ -495,11 +503,14 @@ static int ftg_exec_decide(struct linux_binprm *bprm)
 	f.uid = from_kuid_munged(&init_user_ns, current_uid());
 	f.euid = from_kuid_munged(&init_user_ns, current_euid());
 	f.binary_done = true;
-	if (!ftg_path(&bprm->file->f_path, f.s->binary, &f.binary, &f.binary_len))
+	if (!ftg_path(&file->f_path, f.s->binary, &f.binary, &f.binary_len))
 		f.binary = NULL;
-	f.inode = file_inode(bprm->file);
-	f.dentry = bprm->file->f_path.dentry;
-	ftg_exec_facts(&f, bprm);
+	f.inode = file_inode(file);
+	f.dentry = dentry;
+	if (bprm)
+		ftg_exec_facts(&f, bprm);
+	else
+		f.fileless = d_unlinked(dentry) || !d_inode(dentry)->i_nlink;
 	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
 	kfree(f.s);
 	if (f.kill)
@@ -515,7 +526,7 @@ static int ftg_bprm_check(struct linux_binprm *bprm)
 	int ret;
 
 	ftg_wrapper_enter();
-	ret = ftg_exec_decide(bprm);
+	ret = ftg_exec_decide(bprm->file, bprm, 0);
 	if (!ret)
 		ret = ftg_real_bprm_check(bprm);
 	ftg_wrapper_exit();
@@ -551,6 +562,25 @@ static unsigned long notrace ftg_guard_bprm(struct pt_regs *regs)
 
 /* ---- executable mappings: security_mmap_file(), file_mprotect() ------ */
 
+static int (*ftg_real_mmap_file)(struct file *file, unsigned long prot, unsigned long flags);
+
+/*
+ * security_mmap_file() when a content rule is a candidate and the file's
+ * digest is not cached: decided here, where the file can be hashed (the
+ * hook runs before mmap_lock is taken).
+ */
+static int ftg_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
+{
+	int ret;
+
+	ftg_wrapper_enter();
+	ret = ftg_exec_decide(file, NULL, FTG_DEC_MMAP);
+	if (!ret)
+		ret = ftg_real_mmap_file(file, prot, flags);
+	ftg_wrapper_exit();
+	return ret;
+}
+
 /*
  * The exec rules, decided again where a file's pages become executable:
  * a program run through the dynamic loader (ld.so maps it, nothing execs
@@ -579,6 +609,19 @@ static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *f
 	/* The mapped file by identity, and fromTempDir (on demand), as at an exec. */
 	f.inode = file_inode(file);
 	f.dentry = dentry;
+	/*
+	 * Content from the cache only: mprotect holds mmap_lock, and the
+	 * callback cannot sleep.  At an mmap, a miss goes to the wrapper,
+	 * which hashes; at an mprotect the content is unknown.
+	 */
+	f.file = file;
+	if (via == FTG_DEC_MMAP && ftg_wants_content(t, &f)) {
+		if (!ftg_content_cached(file, f.digest)) {
+			ftg_end(&f, regs);
+			return (unsigned long)ftg_mmap_file;
+		}
+		f.content = FTG_DEC_CONTENT_KNOWN;
+	}
 	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
 	return ftg_end(&f, regs);
 }
@@ -629,12 +672,13 @@ static unsigned long notrace ftg_guard_mprotect(struct pt_regs *regs)
 FTG_DEFINE_WRAPPER(ftg_wrap_execve, ftg_execve, &ftg_real_execve);
 FTG_DEFINE_WRAPPER(ftg_wrap_execveat, ftg_execveat, &ftg_real_execveat);
 FTG_DEFINE_WRAPPER(ftg_wrap_bprm_check, ftg_bprm_check, &ftg_real_bprm_check);
+FTG_DEFINE_WRAPPER(ftg_wrap_mmap_file, ftg_mmap_file, &ftg_real_mmap_file);
 
 static struct ftg_hook ftg_exec_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),
 	FTG_HOOK_GUARD("security_bprm_check", ftg_guard_bprm, &ftg_wrap_bprm_check),
-	FTG_HOOK_GUARD("security_mmap_file", ftg_guard_mmap, NULL),
+	FTG_HOOK_GUARD("security_mmap_file", ftg_guard_mmap, &ftg_wrap_mmap_file),
 	FTG_HOOK_GUARD("security_file_mprotect", ftg_guard_mprotect, NULL),
 };
 

@@ -13,6 +13,7 @@
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
+#include "content.h"
 #include "decide.h"
 #include "events.h"
 #include "hook.h"
@@ -76,9 +77,12 @@ static int __init ftg_init(void)
 	err = ftg_decide_init();
 	if (err)
 		goto events_exit;
-	err = ftg_calls_init();
+	err = ftg_content_init();
 	if (err)
 		goto decide_exit;
+	err = ftg_calls_init();
+	if (err)
+		goto content_exit;
 	err = ftg_hooks_install();
 	if (err)
 		goto calls_exit;
@@ -95,6 +99,8 @@ hooks_remove:
 	ftg_hooks_remove();
 calls_exit:
 	ftg_calls_exit();
+content_exit:
+	ftg_content_exit();
 decide_exit:
 	ftg_decide_exit();
 events_exit:
@@ -116,6 +122,7 @@ static void __exit ftg_exit(void)
 	ftg_tables_exit();
 	ftg_hooks_remove();
 	ftg_calls_exit();
+	ftg_content_exit();
 	ftg_decide_exit();
 	ftg_events_exit();
 	pr_info("unloaded\n");

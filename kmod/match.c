@@ -205,6 +205,7 @@ bool notrace ftg_value_match_str(const struct ftg_table *t, const struct ftg_val
 
 	switch (v->type) {
 	case FTG_VAL_EXACT:
+	case FTG_VAL_SHA256:	/* the digest in hex */
 		return len == v->str_len && !memcmp(s, str, len);
 	case FTG_VAL_PREFIX:
 		return len >= v->str_len && !memcmp(s, str, v->str_len);

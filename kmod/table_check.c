@@ -120,6 +120,30 @@ static int ftg_check_str_value(struct ftg_check *c, const struct ftg_table *t,
 	return ftg_check_string(c, t, v);
 }
 
+/* A digest: FTG_SHA256_HEX_LEN lower-case hex digits. */
+static int ftg_check_sha256_value(struct ftg_check *c, const struct ftg_table *t,
+				  const struct ftg_value *v)
+{
+	const u8 *p;
+	u32 i;
+	int err;
+
+	if (v->type != FTG_VAL_SHA256)
+		return ftg_bad(c, FTG_TERR_VALUE, &v->type);
+	if (v->prefix_len || v->lo || v->hi || !ftg_zero(v->addr, sizeof(v->addr)))
+		return ftg_bad(c, FTG_TERR_VALUE, v);
+	err = ftg_check_string(c, t, v);
+	if (err)
+		return err;
+	if (v->str_len != FTG_SHA256_HEX_LEN)
+		return ftg_bad(c, FTG_TERR_VALUE, &v->str_len);
+	p = t->strings + v->str_off;
+	for (i = 0; i < FTG_SHA256_HEX_LEN; i++)
+		if (!isdigit(p[i]) && (p[i] < 'a' || p[i] > 'f'))
+			return ftg_bad(c, FTG_TERR_VALUE, &v->str_off);
+	return 0;
+}
+
 static int ftg_check_addr_value(struct ftg_check *c, const struct ftg_value *v)
 {
 	if (v->type != FTG_VAL_CIDR4 && v->type != FTG_VAL_CIDR6)
@@ -151,6 +175,8 @@ static int ftg_check_value(struct ftg_check *c, const struct ftg_table *t, u32 s
 		return 0;
 	case FTG_SEL_ADDRESS:
 		return ftg_check_addr_value(c, v);
+	case FTG_SEL_SHA256:
+		return ftg_check_sha256_value(c, t, v);
 	}
 	return ftg_bad(c, FTG_TERR_SELECTOR, v);
 }

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define FTG_ABI_VERSION		4
+#define FTG_ABI_VERSION		5
 #define FTG_DEVICE_NAME		"ftguard"	/* /dev/ftguard */
 
 /* Bounds.  The kernel never writes more than these into a record. */
@@ -168,7 +168,8 @@ enum ftg_slot {
 	FTG_SEL_PORT = 6,	/* range values */
 	FTG_SEL_ADDRESS = 7,	/* cidr values */
 	FTG_SEL_ARGV = 8,	/* exact values: whole arguments */
-	FTG_SELS = 9,
+	FTG_SEL_SHA256 = 9,	/* sha256 values: the executed file's content */
+	FTG_SELS = 10,
 };
 
 /*
@@ -186,7 +187,8 @@ enum ftg_slot {
 /*
  * Slots each kind may use, the one statement of it (the module rejects a
  * rule with another slot, FTG_TERR_SELECTOR):
- *   exec         BINARY (executed file), PARENT, ANCESTOR, UID, EUID, ARGV
+ *   exec         BINARY (executed file), PARENT, ANCESTOR, UID, EUID, ARGV,
+ *                SHA256
  *   open         OBJECT (opened path), BINARY
  *   connect      ADDRESS, PORT, BINARY
  *   module_load  OBJECT (module name), BINARY
@@ -198,7 +200,8 @@ enum ftg_slot {
 	((kind) == FTG_KIND_EXEC ? \
 		FTG_SLOT(FTG_SEL_BINARY) | FTG_SLOT(FTG_SEL_PARENT) | \
 		FTG_SLOT(FTG_SEL_ANCESTOR) | FTG_SLOT(FTG_SEL_UID) | \
-		FTG_SLOT(FTG_SEL_EUID) | FTG_SLOT(FTG_SEL_ARGV) : \
+		FTG_SLOT(FTG_SEL_EUID) | FTG_SLOT(FTG_SEL_ARGV) | \
+		FTG_SLOT(FTG_SEL_SHA256) : \
 	 (kind) == FTG_KIND_OPEN ? \
 		FTG_SLOT(FTG_SEL_OBJECT) | FTG_SLOT(FTG_SEL_BINARY) : \
 	 (kind) == FTG_KIND_CONNECT ? \
@@ -225,7 +228,23 @@ enum ftg_value_type {
 	FTG_VAL_CIDR6 = 6,	/* IPv6 network addr / prefix_len */
 	FTG_VAL_MASK_ALL = 7,	/* call fields: every bit of lo set */
 	FTG_VAL_MASK_ANY = 8,	/* call fields: some bit of lo set */
+	FTG_VAL_SHA256 = 9,	/* SHA-256 digest: str is its lower-case hex */
 };
+
+/*
+ * Content (SHA-256) of an executed or mapped file.  An FTG_VAL_SHA256
+ * value is a string of FTG_SHA256_HEX_LEN lower-case hex digits.  The
+ * module hashes a file at most once per version (identity, size, mtime,
+ * ctime, i_version) and keeps up to FTG_CONTENT_CACHE_MAX digests.  A file
+ * larger than FTG_CONTENT_SIZE_MAX, unreadable, or not in the cache where
+ * the module cannot read it (mprotect) has unknown content: a sha256
+ * selector of an allow rule does not match it, that of any other rule does
+ * (fails closed).
+ */
+#define FTG_SHA256_LEN		32	/* digest bytes */
+#define FTG_SHA256_HEX_LEN	64	/* hex digits of a digest */
+#define FTG_CONTENT_SIZE_MAX	(256ULL << 20)	/* bytes hashed at most */
+#define FTG_CONTENT_CACHE_MAX	4096	/* digests kept */
 
 /*
  * One selector value.  Strings live in the table's string area (str_off,
@@ -399,7 +418,7 @@ struct ftg_rule {
 };
 
 #define FTG_TABLE_MAGIC		0x54475446U	/* "FTGT" in memory order */
-#define FTG_TABLE_VERSION	2
+#define FTG_TABLE_VERSION	3
 #define FTG_TABLE_MAX		(32U << 20)	/* bytes */
 #define FTG_TABLE_RULES_MAX	10000
 #define FTG_TABLE_POLICIES_MAX	10000
@@ -502,6 +521,10 @@ struct ftg_table_arg {
 #define FTG_DEC_MMAP		(1U << 6)	/* mmap() with PROT_EXEC */
 #define FTG_DEC_MPROTECT	(1U << 7)	/* mprotect() adding PROT_EXEC */
 
+/* ftg_decision_event.content: a sha256 selector of the rule was tested */
+#define FTG_DEC_CONTENT_KNOWN	(1U << 0)	/* sha256 holds the file's digest */
+#define FTG_DEC_CONTENT_UNKNOWN	(1U << 1)	/* content unknown (fails closed) */
+
 #define FTG_DEC_ARGV_MAX	512	/* argv bytes kept in a decision */
 
 /*
@@ -539,6 +562,9 @@ struct ftg_decision_event {
 	__u16 object_len;	/* <= FTG_PATH_MAX + 1 */
 	__u16 argv_len;		/* <= FTG_DEC_ARGV_MAX */
 	__u16 reserved;
+	__u32 content;		/* FTG_DEC_CONTENT_*, 0: no sha256 selector */
+	__u32 reserved2;
+	__u8 sha256[FTG_SHA256_LEN];	/* FTG_DEC_CONTENT_KNOWN: the digest */
 	__u8 data[];
 };
 
@@ -659,6 +685,10 @@ struct ftg_stats {
 	__u32 locked;		/* 1: locked until reboot (FTG_IOC_LOCK) */
 	__u32 reserved;
 	__u64 tamper[FTG_TAMPERS];	/* attempts by enum ftg_tamper */
+	__u64 content_hits;	/* content cache lookups that found the digest */
+	__u64 content_misses;	/* ... that did not (an mmap may look twice) */
+	__u64 content_hashes;	/* files hashed (each a miss) */
+	__u64 content_unknown;	/* contents left unknown (size, error, mprotect) */
 };
 
 /* ftg_hook_info.flags */

@@ -44,6 +44,8 @@
  *                                    "errno=NAME error=N offset=N"
  *   get-table [OUT]                  FTG_IOC_GET_TABLE: "ok needed=N generation=N",
  *                                    the table written to OUT when given
+ *   content-stats                    FTG_IOC_STATS: "ok hashes=N hits=N misses=N
+ *                                    unknown=N", the content cache's counters
  *   hook-hits NAME                   FTG_IOC_HOOK_INFO: "ok hits=N flags=N" for the
  *                                    hook on kernel function NAME
  *   device-ops [FD]                  read(2) and every ioctl on FD (else a new
@@ -731,6 +733,21 @@ static int do_hook_hits(int argc, char **argv)
 	return 0;
 }
 
+static int do_content_stats(void)
+{
+	struct ftg_stats stats;
+	int fd = open_device();
+
+	memset(&stats, 0, sizeof(stats));
+	if (ioctl(fd, FTG_IOC_STATS, &stats))
+		return fail(errno);
+	printf("ok hashes=%llu hits=%llu misses=%llu unknown=%llu\n",
+	       (unsigned long long)stats.content_hashes, (unsigned long long)stats.content_hits,
+	       (unsigned long long)stats.content_misses,
+	       (unsigned long long)stats.content_unknown);
+	return 0;
+}
+
 static int do_get_table(int argc, char **argv)
 {
 	struct ftg_table_arg arg;
@@ -1054,6 +1071,8 @@ int main(int argc, char **argv)
 		return do_get_table(argc, argv);
 	if (!strcmp(cmd, "hook-hits"))
 		return do_hook_hits(argc, argv);
+	if (!strcmp(cmd, "content-stats"))
+		return do_content_stats();
 	if (!strcmp(cmd, "device-ops"))
 		return do_device_ops(argc, argv);
 	if (!strcmp(cmd, "device-as"))

@@ -72,7 +72,11 @@ final class DecisionDecoder {
         s.argc(),
         s.binary(),
         s.object(),
-        s.argv());
+        s.argv(),
+        r.i32(Abi.Decision.CONTENT),
+        (r.i32(Abi.Decision.CONTENT) & Abi.DEC_CONTENT_KNOWN) != 0
+            ? java.util.HexFormat.of().formatHex(r.bytes(Abi.Decision.SHA256, Abi.SHA256_LEN))
+            : "");
   }
 
   /** The variable part of a decision, or the error that stops it. */

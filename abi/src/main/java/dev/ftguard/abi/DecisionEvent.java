@@ -39,6 +39,10 @@ import java.util.Set;
  * @param object open: the path, module_load: the module name, ptrace: the target's binary; {@code
  *     ""} for the other kinds or when unknown ({@code object_len} 0)
  * @param argv the kept arguments (exec: the new program's, else the acting process's)
+ * @param content exec: {@code FTG_DEC_CONTENT_*} when the rule has a {@code sha256} selector, else
+ *     0
+ * @param sha256 with {@code FTG_DEC_CONTENT_KNOWN}: the file's SHA-256, lower-case hex; else {@code
+ *     ""}
  */
 public record DecisionEvent(
     Header header,
@@ -61,8 +65,70 @@ public record DecisionEvent(
     long argc,
     String binary,
     String object,
-    List<String> argv)
+    List<String> argv,
+    int content,
+    String sha256)
     implements Event {
+
+  /** A decision of a rule without a {@code sha256} selector. */
+  public DecisionEvent(
+      Header header,
+      long generation,
+      long rule,
+      Kind kind,
+      Action action,
+      Mode mode,
+      int flags,
+      int result,
+      int mask,
+      String policy,
+      String ruleName,
+      int family,
+      Optional<InetAddress> address,
+      int port,
+      long targetPid,
+      long newUid,
+      long newEuid,
+      long argc,
+      String binary,
+      String object,
+      List<String> argv) {
+    this(
+        header,
+        generation,
+        rule,
+        kind,
+        action,
+        mode,
+        flags,
+        result,
+        mask,
+        policy,
+        ruleName,
+        family,
+        address,
+        port,
+        targetPid,
+        newUid,
+        newEuid,
+        argc,
+        binary,
+        object,
+        argv,
+        0,
+        "");
+  }
+
+  /**
+   * The content the rule's {@code sha256} selector saw: the digest (lower-case hex), {@code
+   * "unknown"} (it failed closed), or empty when the rule has no such selector.
+   */
+  public Optional<String> contentLabel() {
+    if ((content & Abi.DEC_CONTENT_KNOWN) != 0) {
+      return Optional.of(sha256);
+    }
+    return (content & Abi.DEC_CONTENT_UNKNOWN) != 0 ? Optional.of("unknown") : Optional.empty();
+  }
 
   @Override
   public EventType eventType() {

@@ -35,6 +35,8 @@ public sealed interface DecisionRecords permits Abi {
     public static final long OBJECT_LEN = offset(Abi.DECISION_EVENT, "object_len");
     public static final long ARGV_LEN = offset(Abi.DECISION_EVENT, "argv_len");
     public static final long RESERVED = offset(Abi.DECISION_EVENT, "reserved");
+    public static final long CONTENT = offset(Abi.DECISION_EVENT, "content");
+    public static final long SHA256 = offset(Abi.DECISION_EVENT, "sha256");
 
     /**
      * {@code offsetof(struct ftg_decision_event, data)}: binary, object and arguments. Not {@code

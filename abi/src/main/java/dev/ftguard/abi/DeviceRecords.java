@@ -32,6 +32,10 @@ public sealed interface DeviceRecords permits Abi {
     public static final long CALL_SKIPPED = offset(Abi.STATS, "call_skipped");
     public static final long LOCKED = offset(Abi.STATS, "locked");
     public static final long TAMPER = offset(Abi.STATS, "tamper");
+    public static final long CONTENT_HITS = offset(Abi.STATS, "content_hits");
+    public static final long CONTENT_MISSES = offset(Abi.STATS, "content_misses");
+    public static final long CONTENT_HASHES = offset(Abi.STATS, "content_hashes");
+    public static final long CONTENT_UNKNOWN = offset(Abi.STATS, "content_unknown");
   }
 
   /** Byte offsets in {@code struct ftg_hook_info}. */

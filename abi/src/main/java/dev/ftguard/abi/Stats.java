@@ -24,6 +24,10 @@ import java.util.Arrays;
  * @param locked whether the module is locked until reboot
  * @param tamper attempts on the module by {@code enum ftg_tamper} (index {@link
  *     Abi#TAMPER_FTRACE_OFF} ...)
+ * @param contentHits file digests found in the content cache
+ * @param contentMisses ... not found there
+ * @param contentHashes files hashed
+ * @param contentUnknown contents left unknown (too large, unreadable, not cached at mprotect)
  */
 public record Stats(
     long abiVersion,
@@ -45,7 +49,60 @@ public record Stats(
     long callHooksAttached,
     long callSkipped,
     boolean locked,
-    long[] tamper) {
+    long[] tamper,
+    long contentHits,
+    long contentMisses,
+    long contentHashes,
+    long contentUnknown) {
+
+  /** Counters without the content cache's (all 0). */
+  public Stats(
+      long abiVersion,
+      long nrHooks,
+      long hooksAttached,
+      long inflight,
+      long produced,
+      long delivered,
+      long[] dropped,
+      long bufferBytes,
+      long bufferEntries,
+      long tableGeneration,
+      long tableRules,
+      long tableBytes,
+      long[] decisions,
+      long blocked,
+      long killed,
+      long callHooks,
+      long callHooksAttached,
+      long callSkipped,
+      boolean locked,
+      long[] tamper) {
+    this(
+        abiVersion,
+        nrHooks,
+        hooksAttached,
+        inflight,
+        produced,
+        delivered,
+        dropped,
+        bufferBytes,
+        bufferEntries,
+        tableGeneration,
+        tableRules,
+        tableBytes,
+        decisions,
+        blocked,
+        killed,
+        callHooks,
+        callHooksAttached,
+        callSkipped,
+        locked,
+        tamper,
+        0,
+        0,
+        0,
+        0);
+  }
 
   public Stats {
     dropped = checkedCopy(dropped, "dropped", Abi.DROP_REASONS, "reasons");
@@ -129,7 +186,11 @@ public record Stats(
         u32(s, Abi.Stat.CALL_HOOKS_ATTACHED),
         s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED),
         u32(s, Abi.Stat.LOCKED) != 0,
-        getCounters(s, Abi.Stat.TAMPER, Abi.TAMPERS));
+        getCounters(s, Abi.Stat.TAMPER, Abi.TAMPERS),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_HITS),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_MISSES),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_HASHES),
+        s.get(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_UNKNOWN));
   }
 
   /** Writes this into a {@code struct ftg_stats} in host byte order. */
@@ -154,6 +215,10 @@ public record Stats(
     s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CALL_SKIPPED, callSkipped);
     s.set(JAVA_INT_UNALIGNED, Abi.Stat.LOCKED, locked ? 1 : 0);
     setCounters(s, Abi.Stat.TAMPER, tamper);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_HITS, contentHits);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_MISSES, contentMisses);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_HASHES, contentHashes);
+    s.set(JAVA_LONG_UNALIGNED, Abi.Stat.CONTENT_UNKNOWN, contentUnknown);
   }
 
   /** The {@code n} 64-bit counters of the array at {@code at}. */
@@ -197,7 +262,11 @@ public record Stats(
         && callHooksAttached == t.callHooksAttached
         && callSkipped == t.callSkipped
         && locked == t.locked
-        && Arrays.equals(tamper, t.tamper);
+        && Arrays.equals(tamper, t.tamper)
+        && contentHits == t.contentHits
+        && contentMisses == t.contentMisses
+        && contentHashes == t.contentHashes
+        && contentUnknown == t.contentUnknown;
   }
 
   @Override
@@ -213,7 +282,8 @@ public record Stats(
     return ("Stats[abiVersion=%d, nrHooks=%d, hooksAttached=%d, inflight=%d, produced=%d,"
             + " delivered=%d, dropped=%s, bufferBytes=%d, bufferEntries=%d, tableGeneration=%d,"
             + " tableRules=%d, tableBytes=%d, decisions=%s, blocked=%d, killed=%d, locked=%b,"
-            + " tamper=%s]")
+            + " tamper=%s, contentHits=%d, contentMisses=%d, contentHashes=%d,"
+            + " contentUnknown=%d]")
         .formatted(
             abiVersion,
             nrHooks,
@@ -231,6 +301,10 @@ public record Stats(
             blocked,
             killed,
             locked,
-            Arrays.toString(tamper));
+            Arrays.toString(tamper),
+            contentHits,
+            contentMisses,
+            contentHashes,
+            contentUnknown);
   }
 }

@@ -245,9 +245,9 @@ class AbiLayoutTest {
 
   @Test
   void ioctlNumbersFollowTheAsmGenericEncoding() {
-    // _IOR('F', 1, 192 bytes) = dir 2 << 30 | 192 << 16 | 'F' << 8 | 1
-    assertThat(Abi.STATS.byteSize()).isEqualTo(192);
-    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (192L << 16) | (0x46L << 8) | 1);
+    // _IOR('F', 1, 224 bytes) = dir 2 << 30 | 224 << 16 | 'F' << 8 | 1
+    assertThat(Abi.STATS.byteSize()).isEqualTo(224);
+    assertThat(Abi.IOC_STATS).isEqualTo((2L << 30) | (224L << 16) | (0x46L << 8) | 1);
     assertThat(Abi.IOC_HOOK_INFO).isEqualTo((3L << 30) | (88L << 16) | (0x46L << 8) | 2);
     assertThat(Abi.TABLE_ARG.byteSize()).isEqualTo(32);
     assertThat(Abi.IOC_SET_TABLE).isEqualTo((3L << 30) | (32L << 16) | (0x46L << 8) | 3);
@@ -266,9 +266,9 @@ class AbiLayoutTest {
 
   @Test
   void decisionDataStartsBeforeTheTailPadding() {
-    assertThat(Abi.Decision.DATA).isEqualTo(276);
-    assertThat(Abi.Decision.SIZE).isEqualTo(280);
-    assertThat(Abi.Rul.SIZE).isEqualTo(224);
+    assertThat(Abi.Decision.DATA).isEqualTo(316);
+    assertThat(Abi.Decision.SIZE).isEqualTo(320);
+    assertThat(Abi.Rul.SIZE).isEqualTo(232);
     assertThat(Abi.Val.SIZE).isEqualTo(40);
     assertThat(Abi.Table.SIZE).isEqualTo(64);
     assertThat(Abi.Call.DATA).isEqualTo(248);

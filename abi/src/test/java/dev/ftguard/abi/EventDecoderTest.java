@@ -338,14 +338,14 @@ class EventDecoderTest {
   void decisionRoundTripsThroughTheEncoder() {
     DecisionEvent d = decision(11);
     byte[] rec = RecordEncoder.encode(d);
-    // 276 + "/tmp/x" 6 + NUL + no object + "x\0-v\0" 5 = 288
-    assertThat(rec.length).isEqualTo(288);
+    // 316 + "/tmp/x" 6 + NUL + no object + "x\0-v\0" 5 = 328
+    assertThat(rec.length).isEqualTo(328);
     DecodeResult r = DEC.decode(rec);
     assertThat(r.errors()).isEmpty();
     DecisionEvent back = (DecisionEvent) r.events().getFirst();
     assertThat(back).usingRecursiveComparison().ignoringFields("header").isEqualTo(d);
     assertThat(back.header().type()).isEqualTo(Abi.EV_DECISION);
-    assertThat(back.header().size()).isEqualTo(288);
+    assertThat(back.header().size()).isEqualTo(328);
     assertThat(back.header().seq()).isEqualTo(11);
     assertThat(back.kind().yamlName()).isEqualTo("exec");
     assertThat(back.action().yamlName()).isEqualTo("deny");
@@ -360,26 +360,93 @@ class EventDecoderTest {
   }
 
   @Test
-  void decisionDataFollowsTheFixedPartAtOffset276() {
+  void theContentOfAContentRuleRoundTrips() {
+    DecisionEvent d = decision(12);
+    String hex = "00ff" + "ab".repeat(30);
+    DecisionEvent known =
+        new DecisionEvent(
+            d.header(),
+            d.generation(),
+            d.rule(),
+            d.kind(),
+            d.action(),
+            d.mode(),
+            d.flags(),
+            d.result(),
+            d.mask(),
+            d.policy(),
+            d.ruleName(),
+            d.family(),
+            d.address(),
+            d.port(),
+            d.targetPid(),
+            d.newUid(),
+            d.newEuid(),
+            d.argc(),
+            d.binary(),
+            d.object(),
+            d.argv(),
+            Abi.DEC_CONTENT_KNOWN,
+            hex);
+    byte[] rec = RecordEncoder.encode(known);
+    assertThat(rec[(int) Abi.Decision.SHA256 + 1]).isEqualTo((byte) 0xff);
+    DecisionEvent back = (DecisionEvent) DEC.decode(rec).events().getFirst();
+    assertThat(back).usingRecursiveComparison().ignoringFields("header").isEqualTo(known);
+    assertThat(back.contentLabel()).contains(hex);
+
+    DecisionEvent unknown =
+        new DecisionEvent(
+            d.header(),
+            d.generation(),
+            d.rule(),
+            d.kind(),
+            d.action(),
+            d.mode(),
+            d.flags(),
+            d.result(),
+            d.mask(),
+            d.policy(),
+            d.ruleName(),
+            d.family(),
+            d.address(),
+            d.port(),
+            d.targetPid(),
+            d.newUid(),
+            d.newEuid(),
+            d.argc(),
+            d.binary(),
+            d.object(),
+            d.argv(),
+            Abi.DEC_CONTENT_UNKNOWN,
+            "");
+    back = (DecisionEvent) DEC.decode(RecordEncoder.encode(unknown)).events().getFirst();
+    assertThat(back.content()).isEqualTo(Abi.DEC_CONTENT_UNKNOWN);
+    assertThat(back.sha256()).isEmpty();
+    assertThat(back.contentLabel()).contains("unknown");
+    assertThat(d.contentLabel()).isEmpty();
+  }
+
+  @Test
+  void decisionDataFollowsTheFixedPartAtOffset316() {
     byte[] rec = RecordEncoder.encode(decision(1));
     MemorySegment seg = MemorySegment.ofArray(rec);
     // binary_len and object_len count the NUL; no object: object_len 0
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.BINARY_LEN)).isEqualTo((short) 7);
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN)).isEqualTo((short) 0);
     assertThat(seg.get(JAVA_SHORT_UNALIGNED, Abi.Decision.ARGV_LEN)).isEqualTo((short) 5);
-    assertThat(new String(rec, 276, 6, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(rec, 316, 6, java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("/tmp/x");
-    assertThat(rec[282]).isZero();
-    assertThat(new String(rec, 283, 5, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(rec[322]).isZero();
+    assertThat(new String(rec, 323, 5, java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("x\0-v\0");
     assertThat(rec[(int) Abi.Decision.KIND]).isEqualTo((byte) Abi.KIND_EXEC);
     assertThat(rec[(int) Abi.Decision.ACTION]).isEqualTo((byte) Abi.ACT_DENY);
 
     // what the module writes for an open: binary, NUL, path, NUL, arguments
     byte[] open = RecordEncoder.encode(openWouldDeny(2));
-    assertThat(new String(open, 276, 12, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(open, 316, 12, java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("/usr/bin/vi\0");
-    assertThat(new String(open, 288, 12, java.nio.charset.StandardCharsets.UTF_8))
+    assertThat(new String(open, 328, 12, java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("/etc/shadow\0");
     assertThat(MemorySegment.ofArray(open).get(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN))
         .isEqualTo((short) 12);
@@ -411,7 +478,7 @@ class EventDecoderTest {
             "",
             List.of());
     byte[] rec = RecordEncoder.encode(d);
-    assertThat(rec).hasSize(280);
+    assertThat(rec).hasSize(320);
     DecisionEvent back = (DecisionEvent) DEC.decode(rec).events().getFirst();
     assertThat(back.binary()).isEmpty();
     assertThat(back.object()).isEmpty();
@@ -537,7 +604,7 @@ class EventDecoderTest {
         .satisfies(
             e -> {
               assertThat(e.kind()).isEqualTo(DecodeError.Kind.TOO_SHORT_FOR_TYPE);
-              assertThat(e.message()).contains("needs 276");
+              assertThat(e.message()).contains("needs 316");
             });
     assertThat(r.events()).singleElement().isInstanceOf(ExitEvent.class);
   }

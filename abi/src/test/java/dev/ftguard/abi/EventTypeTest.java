@@ -60,7 +60,8 @@ class EventTypeTest {
             Abi.SEL_ANCESTOR,
             Abi.SEL_UID,
             Abi.SEL_EUID,
-            Abi.SEL_ARGV);
+            Abi.SEL_ARGV,
+            Abi.SEL_SHA256);
     assertThat(DecisionEvent.Kind.OPEN.allowedSlots())
         .containsExactly(Abi.SEL_BINARY, Abi.SEL_OBJECT);
     assertThat(DecisionEvent.Kind.CONNECT.allowedSlots())

@@ -83,6 +83,11 @@ public final class RecordEncoder {
         s.set(JAVA_INT_UNALIGNED, Abi.Decision.NEW_UID, (int) d.newUid());
         s.set(JAVA_INT_UNALIGNED, Abi.Decision.NEW_EUID, (int) d.newEuid());
         s.set(JAVA_INT_UNALIGNED, Abi.Decision.ARGC, (int) d.argc());
+        s.set(JAVA_INT_UNALIGNED, Abi.Decision.CONTENT, d.content());
+        if (!d.sha256().isEmpty()) {
+          byte[] digest = java.util.HexFormat.of().parseHex(d.sha256());
+          MemorySegment.copy(digest, 0, s, JAVA_BYTE, Abi.Decision.SHA256, digest.length);
+        }
         s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.BINARY_LEN, (short) binary.length);
         s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.OBJECT_LEN, (short) object.length);
         s.set(JAVA_SHORT_UNALIGNED, Abi.Decision.ARGV_LEN, (short) argv.length);

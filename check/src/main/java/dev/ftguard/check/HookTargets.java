@@ -81,7 +81,7 @@ public final class HookTargets {
           new Entry("execve", true, Kind.WRAP, true, List.of()),
           new Entry("execveat", true, Kind.WRAP, true, List.of()),
           new Entry("security_bprm_check", false, Kind.GUARD, true, SECURITY),
-          new Entry("security_mmap_file", false, Kind.GUARD, false, SECURITY),
+          new Entry("security_mmap_file", false, Kind.GUARD, true, SECURITY),
           new Entry("security_file_mprotect", false, Kind.GUARD, false, SECURITY),
           new Entry("security_file_open", false, Kind.GUARD, false, SECURITY),
           new Entry("security_path_truncate", false, Kind.GUARD, false, SECURITY_PATH),

@@ -721,7 +721,8 @@ class RulesTest {
         .startsWith(
             "on (CPU flag ibt, CONFIG_X86_KERNEL_IBT=y): an indirect call must land on an ENDBR")
         .contains(
-            "call __x64_sys_execve, __x64_sys_execveat, security_bprm_check through a pointer")
+            "call __x64_sys_execve, __x64_sys_execveat, security_bprm_check, security_mmap_file"
+                + " through a pointer")
         .contains("refuses to load (EOPNOTSUPP");
     assertThat(c.fix()).contains("ibt=off");
   }

@@ -49,6 +49,7 @@ final class PolicyRender {
         put(out, "uid", e.uid());
         put(out, "euid", e.euid());
         put(out, "argvContains", e.argvContains());
+        put(out, "sha256", e.sha256());
         put(out, "fileless", e.fileless());
         put(out, "fromTempDir", e.fromTempDir());
       }

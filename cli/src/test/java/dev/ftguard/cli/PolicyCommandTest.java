@@ -85,7 +85,7 @@ class PolicyCommandTest extends CommandLineTest {
         .containsExactly(
             bad
                 + ":9:9: error: unknown selector 'binnary' for event 'exec' (hint: did you mean 'binary'? allowed:"
-                + " binary, parentBinary, ancestorBinary, uid, euid, argvContains, fileless, fromTempDir)",
+                + " binary, parentBinary, ancestorBinary, uid, euid, argvContains, sha256, fileless, fromTempDir)",
             bad
                 + ":11:14: error: unknown errno 'EPREM' (hint: did you mean 'EPERM'? e.g. EPERM, ENOENT, ESRCH, EINTR, EIO,"
                 + " ENXIO, E2BIG, ENOEXEC, EBADF, EAGAIN, ENOMEM, EACCES, ...)",

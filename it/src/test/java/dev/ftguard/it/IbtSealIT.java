@@ -42,6 +42,7 @@ class IbtSealIT {
           "__x64_sys_execve",
           "__x64_sys_execveat",
           "security_bprm_check",
+          "security_mmap_file",
           "security_file_open",
           "commit_creds",
           "wake_up_new_task",
@@ -144,7 +145,11 @@ class IbtSealIT {
 
     // acting as on an IBT CPU, the module refuses to load: a wrapper's original is sealed
     String sealedTarget =
-        Stream.of("__x64_sys_execve", "__x64_sys_execveat", "security_bprm_check")
+        Stream.of(
+                "__x64_sys_execve",
+                "__x64_sys_execveat",
+                "security_bprm_check",
+                "security_mmap_file")
             .filter(n -> oracle.get(n).equals("sealed"))
             .findFirst()
             .orElse(null);

@@ -30,7 +30,10 @@ public sealed interface Facts {
    * tests {@code parentBinary}: the parent is an ancestor). {@code argv} includes {@code argv[0]}.
    * {@code fromTempDir} is the kernel's fact about where the file physically is (a world-writable
    * directory above it, or a tmpfs/ramfs other than the root filesystem: docs/enforcement.md,
-   * "Temporary directories"), not something the path shows: the caller states it.
+   * "Temporary directories"), not something the path shows: the caller states it. {@code sha256} is
+   * the file's content as the kernel knows it (64 lower-case hex digits), empty when it is unknown
+   * (larger than {@code FTG_CONTENT_SIZE_MAX}, unreadable, or not cached at an {@code mprotect}:
+   * docs/enforcement.md, "Content rules").
    */
   record ExecFacts(
       String binary,
@@ -40,7 +43,8 @@ public sealed interface Facts {
       long euid,
       List<String> argv,
       boolean fileless,
-      boolean fromTempDir)
+      boolean fromTempDir,
+      Optional<String> sha256)
       implements Facts {
     public ExecFacts {
       checkPath(binary, "binary");
@@ -50,6 +54,36 @@ public sealed interface Facts {
       checkId(uid, "uid");
       checkId(euid, "euid");
       argv = List.copyOf(argv);
+      Objects.requireNonNull(sha256, "sha256");
+      sha256.ifPresent(
+          h -> {
+            if (!Sha256.isDigest(h)) {
+              throw new IllegalArgumentException(
+                  "sha256 '" + h + "' is not 64 lower-case hex digits");
+            }
+          });
+    }
+
+    /** An exec whose content is unknown. */
+    public ExecFacts(
+        String binary,
+        String parentBinary,
+        List<String> ancestorBinaries,
+        long uid,
+        long euid,
+        List<String> argv,
+        boolean fileless,
+        boolean fromTempDir) {
+      this(
+          binary,
+          parentBinary,
+          ancestorBinaries,
+          uid,
+          euid,
+          argv,
+          fileless,
+          fromTempDir,
+          Optional.empty());
     }
 
     @Override

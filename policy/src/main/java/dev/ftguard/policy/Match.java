@@ -20,10 +20,34 @@ public sealed interface Match {
       Optional<RangeMatcher> euid,
       List<String> argvContains,
       Optional<Boolean> fileless,
-      Optional<Boolean> fromTempDir)
+      Optional<Boolean> fromTempDir,
+      List<String> sha256)
       implements Match {
     public Exec {
       argvContains = List.copyOf(argvContains);
+      sha256 = List.copyOf(sha256);
+    }
+
+    /** Without a {@code sha256} selector. */
+    public Exec(
+        Optional<PathMatcher> binary,
+        Optional<PathMatcher> parentBinary,
+        Optional<PathMatcher> ancestorBinary,
+        Optional<RangeMatcher> uid,
+        Optional<RangeMatcher> euid,
+        List<String> argvContains,
+        Optional<Boolean> fileless,
+        Optional<Boolean> fromTempDir) {
+      this(
+          binary,
+          parentBinary,
+          ancestorBinary,
+          uid,
+          euid,
+          argvContains,
+          fileless,
+          fromTempDir,
+          List.of());
     }
 
     @Override

@@ -43,7 +43,8 @@ final class MatchSelectors {
               s.ids(Selector.EUID, Limits.MAX_ID),
               s.strings(Selector.ARGV_CONTAINS),
               s.bool(Selector.FILELESS),
-              s.bool(Selector.FROM_TEMP_DIR));
+              s.bool(Selector.FROM_TEMP_DIR),
+              s.sha256(Selector.SHA256));
       case OPEN ->
           new Match.Open(
               s.path(Selector.PATH),
@@ -176,6 +177,49 @@ final class MatchSelectors {
                 "shorten it");
           } else {
             out.add(x);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** SHA-256 digests: 64 hex digits each, either case, kept in lower case, each once. */
+    List<String> sha256(Selector sel) {
+      String key = sel.yamlName();
+      var e = m.get(key);
+      if (e == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      for (var item : yaml.items(e.value(), key)) {
+        String s = yaml.string(item, key + " item");
+        if (s == null) {
+          continue;
+        }
+        for (var x : lists.expand(item, s)) {
+          String h = x.strip().toLowerCase(java.util.Locale.ROOT);
+          if (h.length() != dev.ftguard.abi.Abi.SHA256_HEX_LEN) {
+            yaml.error(
+                item.at(),
+                "'"
+                    + key
+                    + "' item '"
+                    + x
+                    + "' has "
+                    + h.length()
+                    + " characters, not the "
+                    + dev.ftguard.abi.Abi.SHA256_HEX_LEN
+                    + " hex digits of a SHA-256 digest",
+                "write the digest as sha256sum prints it");
+          } else if (!Sha256.isDigest(h)) {
+            yaml.error(
+                item.at(),
+                "'" + key + "' item '" + x + "' is not hexadecimal",
+                "use only the digits 0-9 and a-f, as sha256sum prints them");
+          } else if (out.contains(h)) {
+            yaml.error(item.at(), "'" + x + "' is listed twice in '" + key + "'", "remove it");
+          } else {
+            out.add(h);
           }
         }
       }

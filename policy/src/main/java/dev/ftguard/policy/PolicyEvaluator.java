@@ -51,7 +51,8 @@ public final class PolicyEvaluator {
     List<Finding> findings = new ArrayList<>();
     for (Policy policy : set.policies()) {
       for (Rule rule : policy.rules()) {
-        if (rule.event() != facts.kind() || !matches(rule.match(), facts)) {
+        if (rule.event() != facts.kind()
+            || !matches(rule.match(), facts, rule.action() != Action.ALLOW)) {
           continue;
         }
         Action action = rule.action();
@@ -77,8 +78,18 @@ public final class PolicyEvaluator {
 
   /**
    * Whether every selector of {@code match} matches {@code facts}; false for another event kind.
+   * Unknown content does not match a {@code sha256} selector here (as for an allow rule).
    */
   public static boolean matches(Match match, Facts facts) {
+    return matches(match, facts, false);
+  }
+
+  /**
+   * Whether every selector of {@code match} matches {@code facts}; {@code failClosed}: unknown
+   * content matches a {@code sha256} selector (a rule other than allow, docs/enforcement.md,
+   * "Content rules").
+   */
+  public static boolean matches(Match match, Facts facts, boolean failClosed) {
     return switch (match) {
       case Match.Exec m when facts instanceof ExecFacts f ->
           path(m.binary(), f.binary())
@@ -92,6 +103,7 @@ public final class PolicyEvaluator {
               && m.uid().map(r -> r.matches(f.uid())).orElse(true)
               && m.euid().map(r -> r.matches(f.euid())).orElse(true)
               && any(m.argvContains(), f.argv()::contains)
+              && (m.sha256().isEmpty() || f.sha256().map(m.sha256()::contains).orElse(failClosed))
               && m.fileless().map(b -> b == f.fileless()).orElse(true)
               && m.fromTempDir().map(b -> b == f.fromTempDir()).orElse(true);
       case Match.Open m when facts instanceof OpenFacts f ->

@@ -87,6 +87,7 @@ public record PolicyWarning(Location location, String message, String hint) {
               && allIds(e.uid())
               && allIds(e.euid())
               && e.argvContains().isEmpty()
+              && e.sha256().isEmpty()
               && e.fileless().isEmpty()
               && e.fromTempDir().isEmpty();
       case Match.Open o ->

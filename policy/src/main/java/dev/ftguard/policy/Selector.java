@@ -22,6 +22,8 @@ public enum Selector {
   UID("uid", Abi.SEL_UID, Abi.RULE_NEGATE_UID, 0),
   EUID("euid", Abi.SEL_EUID, Abi.RULE_NEGATE_EUID, 0),
   ARGV_CONTAINS("argvContains", Abi.SEL_ARGV, 0, 0),
+  /** The executed or mapped file's content: SHA-256 digests, lower-case hex. */
+  SHA256("sha256", Abi.SEL_SHA256, 0, 0),
   FILELESS("fileless", Selector.NO_SLOT, Abi.RULE_FILELESS_SET | Abi.RULE_FILELESS, 0),
   FROM_TEMP_DIR("fromTempDir", Selector.NO_SLOT, Abi.RULE_TEMPDIR_SET | Abi.RULE_TEMPDIR, 0),
   PATH("path", Abi.SEL_OBJECT, 0, 0),
@@ -67,6 +69,7 @@ public enum Selector {
               UID,
               EUID,
               ARGV_CONTAINS,
+              SHA256,
               FILELESS,
               FROM_TEMP_DIR);
       case OPEN -> List.of(PATH, ACCESS, BINARY);

@@ -171,7 +171,10 @@ public final class EventJson {
         o.put("new_uid", d.newUid());
         o.put("new_euid", d.newEuid());
       }
-      case EXEC -> o.put("via", d.via());
+      case EXEC -> {
+        o.put("via", d.via());
+        d.contentLabel().ifPresent(c -> o.put("sha256", c));
+      }
       case MODULE_LOAD, CALL -> {}
     }
     ObjectNode trunc = o.putObject("truncated");

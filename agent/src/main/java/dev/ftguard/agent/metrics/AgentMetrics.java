@@ -73,6 +73,15 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
   private final CounterDataPoint[] tamperPoints = new CounterDataPoint[Abi.TAMPERS];
 
   private long[] lastTamper;
+
+  /**
+   * {@code ftguard_content_hash_total} by result: {@code hit}, {@code miss}, {@code hashed}, {@code
+   * unknown}, from the kernel's content cache counters.
+   */
+  private static final List<String> CONTENT_RESULTS = List.of("hit", "miss", "hashed", "unknown");
+
+  private final CounterDataPoint[] contentPoints = new CounterDataPoint[CONTENT_RESULTS.size()];
+  private long[] lastContent;
   private volatile double locked = Double.NaN;
 
   private final Counter decisions;
@@ -118,6 +127,17 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
             .register(registry);
     for (TamperEvent.What w : TamperEvent.What.values()) {
       tamperPoints[w.value()] = tamper.labelValues(w.yamlName());
+    }
+    Counter content =
+        Counter.builder()
+            .name("ftguard_content_hash_total")
+            .help(
+                "The module's content (SHA-256) cache for sha256 rules: digests found (hit), not"
+                    + " found (miss), files hashed (hashed), contents left unknown (unknown)")
+            .labelNames("result")
+            .register(registry);
+    for (int i = 0; i < CONTENT_RESULTS.size(); i++) {
+      contentPoints[i] = content.labelValues(CONTENT_RESULTS.get(i));
     }
     registerGauges();
     ProcessMetrics.builder().register(registry);
@@ -308,6 +328,16 @@ public final class AgentMetrics implements ExportListener, AutoCloseable {
     locked = stats.locked() ? 1 : 0;
     lastKernelDrops = addDeltas(kernelDrops, lastKernelDrops, stats.dropped());
     lastTamper = addDeltas(tamperPoints, lastTamper, stats.tamper());
+    lastContent =
+        addDeltas(
+            contentPoints,
+            lastContent,
+            new long[] {
+              stats.contentHits(),
+              stats.contentMisses(),
+              stats.contentHashes(),
+              stats.contentUnknown()
+            });
   }
 
   /**

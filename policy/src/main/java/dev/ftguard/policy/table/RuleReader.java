@@ -298,7 +298,10 @@ final class RuleReader extends TableBytes {
                   : Optional.empty(),
               (flags & Abi.RULE_TEMPDIR_SET) != 0
                   ? Optional.of((flags & Abi.RULE_TEMPDIR) != 0)
-                  : Optional.empty());
+                  : Optional.empty(),
+              vals[Abi.SEL_SHA256] == null
+                  ? List.of()
+                  : vals[Abi.SEL_SHA256].stream().map(o -> ((ValueReader.Str) o).s()).toList());
       case OPEN ->
           new Match.Open(
               ValueReader.path(vals[Abi.SEL_OBJECT]),

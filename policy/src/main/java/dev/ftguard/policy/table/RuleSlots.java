@@ -118,6 +118,13 @@ record RuleSlots(List<List<TableValue>> bySlot, int flags, int mask, int hook) {
             selector,
             m.argvContains().stream().map(a -> string(Abi.VAL_EXACT, selector, a)).toList());
       }
+      if (!m.sha256().isEmpty()) {
+        String selector = Selector.SHA256.yamlName();
+        put(
+            Selector.SHA256.slot(),
+            selector,
+            m.sha256().stream().map(h -> string(Abi.VAL_SHA256, selector, h)).toList());
+      }
       if (m.fileless().isPresent()) {
         flags |= Abi.RULE_FILELESS_SET | (m.fileless().get() ? Abi.RULE_FILELESS : 0);
       }

@@ -126,6 +126,7 @@ final class ValueReader extends TableBytes {
           stringValue(slot, raw);
       case Abi.SEL_UID, Abi.SEL_EUID, Abi.SEL_PORT -> rangeValue(slot, raw);
       case Abi.SEL_ADDRESS -> networkValue(raw);
+      case Abi.SEL_SHA256 -> sha256Value(raw);
       default -> throw new AssertionError("slot " + slot);
     };
   }
@@ -195,6 +196,43 @@ final class ValueReader extends TableBytes {
       throw new TableFormatException(
           Abi.TERR_STRING, v + Abi.Val.STR_OFF, at + " string is not valid UTF-8");
     }
+  }
+
+  /** A SHA-256 digest: {@code FTG_SHA256_HEX_LEN} lower-case hex digits in the string area. */
+  private Str sha256Value(Raw r) throws TableFormatException {
+    long v = r.v();
+    if (r.type() != Abi.VAL_SHA256) {
+      throw new TableFormatException(
+          Abi.TERR_VALUE,
+          v + Abi.Val.TYPE,
+          r.at() + " has type " + r.type() + ", not FTG_VAL_SHA256");
+    }
+    if (r.prefixLen() != 0 || r.lo() != 0 || r.hi() != 0 || !r.addrZero()) {
+      throw new TableFormatException(
+          Abi.TERR_VALUE, v, r.at() + " is a digest with non-zero range or network fields");
+    }
+    long strOff = r.strOff();
+    int strLen = r.strLen();
+    if (strLen == 0 || strLen > Abi.TABLE_STR_MAX || strOff + strLen > nStrings) {
+      throw new TableFormatException(
+          Abi.TERR_STRING,
+          v + Abi.Val.STR_OFF,
+          r.at() + " digest string is empty or outside the " + nStrings + "-byte string area");
+    }
+    String s = utf8(t.asSlice(stringsAt + strOff, strLen).toArray(JAVA_BYTE), v, r.at());
+    if (strLen != Abi.SHA256_HEX_LEN) {
+      throw new TableFormatException(
+          Abi.TERR_VALUE,
+          v + Abi.Val.STR_LEN,
+          r.at() + " digest has " + strLen + " bytes, not " + Abi.SHA256_HEX_LEN);
+    }
+    if (!dev.ftguard.policy.Sha256.isDigest(s)) {
+      throw new TableFormatException(
+          Abi.TERR_VALUE,
+          v + Abi.Val.STR_OFF,
+          r.at() + " digest '" + s + "' is not lower-case hex");
+    }
+    return new Str(Abi.VAL_SHA256, s);
   }
 
   /** A range of ids (up to {@code FTG_ID_MAX}) or ports (up to {@code FTG_PORT_MAX}). */

@@ -95,20 +95,20 @@ class TableCompilerTest {
   void tinyTableByteByByte() throws Exception {
     byte[] b = TableCompiler.compile(TableFixtures.load(TINY));
     MemorySegment t = MemorySegment.ofArray(b);
-    // header 64, 1 policy (72) at 64, 2 rules (224 each) at 136, 5 values (40 each) at 584,
-    // strings "/bin/sh" "/tmp/" "/etc/*" (18 bytes, "/bin/sh" stored once) at 784, no hooks and
-    // no arguments at 808, size 808
-    assertThat(b).hasSize(808);
+    // header 64, 1 policy (72) at 64, 2 rules (232 each) at 136, 5 values (40 each) at 600,
+    // strings "/bin/sh" "/tmp/" "/etc/*" (18 bytes, "/bin/sh" stored once) at 800, no hooks and
+    // no arguments at 824, size 824
+    assertThat(b).hasSize(824);
     assertThat(i32(t, 0)).isEqualTo(Abi.TABLE_MAGIC);
     assertThat(i32(t, 4)).isEqualTo(Abi.TABLE_VERSION);
-    assertThat(i32(t, 8)).isEqualTo(808);
+    assertThat(i32(t, 8)).isEqualTo(824);
     assertThat(i32(t, 12)).isZero();
     assertThat(new int[] {i32(t, 16), i32(t, 20)}).containsExactly(64, 1);
     assertThat(new int[] {i32(t, 24), i32(t, 28)}).containsExactly(136, 2);
-    assertThat(new int[] {i32(t, 32), i32(t, 36)}).containsExactly(584, 5);
-    assertThat(new int[] {i32(t, 40), i32(t, 44)}).containsExactly(784, 18);
-    assertThat(new int[] {i32(t, 48), i32(t, 52)}).containsExactly(808, 0);
-    assertThat(new int[] {i32(t, 56), i32(t, 60)}).containsExactly(808, 0);
+    assertThat(new int[] {i32(t, 32), i32(t, 36)}).containsExactly(600, 5);
+    assertThat(new int[] {i32(t, 40), i32(t, 44)}).containsExactly(800, 18);
+    assertThat(new int[] {i32(t, 48), i32(t, 52)}).containsExactly(824, 0);
+    assertThat(new int[] {i32(t, 56), i32(t, 60)}).containsExactly(824, 0);
 
     // the policy
     assertThat(cstr(t, 64)).isEqualTo("p");
@@ -132,13 +132,13 @@ class TableCompilerTest {
     }
     assertThat(sel0[Abi.SEL_BINARY]).containsExactly(0, 2);
     assertThat(sel0[Abi.SEL_UID]).containsExactly(2, 1);
-    for (int s : new int[] {1, 2, 3, 5, 6, 7, 8}) {
+    for (int s : new int[] {1, 2, 3, 5, 6, 7, 8, 9}) {
       assertThat(sel0[s]).as("slot %d", s).containsExactly(0, 0);
     }
-    assertZero(b, r + 152, r + 224); // hook, reserved and the call fields of a non-call rule
+    assertZero(b, r + 160, r + 232); // hook, reserved and the call fields of a non-call rule
 
     // rule 1: open audit, mask write|truncate; binary value 3, object value 4
-    r = 136 + 224;
+    r = 136 + 232;
     assertThat(cstr(t, r)).isEqualTo("r2");
     assertThat(i32(t, r + 64)).isZero();
     assertThat(u8(t, r + 68)).isEqualTo(Abi.KIND_OPEN);
@@ -150,7 +150,7 @@ class TableCompilerTest {
     assertThat(new int[] {i32(t, r + 88), i32(t, r + 92)}).containsExactly(4, 1);
 
     // values: type, prefix_len, str_len, str_off, lo, hi, addr
-    long v = 584;
+    long v = 600;
     record V(int type, int prefixLen, int strLen, int strOff, long lo, long hi) {}
     List<V> values = new ArrayList<>();
     for (int i = 0; i < 5; i++, v += 40) {
@@ -172,8 +172,8 @@ class TableCompilerTest {
             new V(Abi.VAL_EXACT, 0, 7, 0, 0, 0),
             new V(Abi.VAL_GLOB, 0, 6, 12, 0, 0));
 
-    assertThat(new String(b, 784, 18, StandardCharsets.UTF_8)).isEqualTo("/bin/sh/tmp//etc/*");
-    assertZero(b, 802, 808);
+    assertThat(new String(b, 800, 18, StandardCharsets.UTF_8)).isEqualTo("/bin/sh/tmp//etc/*");
+    assertZero(b, 818, 824);
   }
 
   @Test
@@ -181,8 +181,8 @@ class TableCompilerTest {
     assumeTrue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN);
     byte[] b = TableCompiler.compile(TableFixtures.load(TINY));
     assertThat(new String(b, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("FTGT");
-    assertThat(b[8]).isEqualTo((byte) (808 & 0xff));
-    assertThat(b[9]).isEqualTo((byte) (808 >> 8));
+    assertThat(b[8]).isEqualTo((byte) (824 & 0xff));
+    assertThat(b[9]).isEqualTo((byte) (824 >> 8));
   }
 
   @Test
@@ -214,7 +214,7 @@ class TableCompilerTest {
         long offset = i32(t, s);
         assertThat(offset % 8).isZero();
         assertThat(offset).isEqualTo((end + 7) & -8L);
-        long elem = s == 16 ? 72 : s == 24 ? 224 : s == 32 ? 40 : s == 40 ? 1 : s == 48 ? 144 : 40;
+        long elem = s == 16 ? 72 : s == 24 ? 232 : s == 32 ? 40 : s == 40 ? 1 : s == 48 ? 144 : 40;
         end = offset + i32(t, s + 4) * elem;
       }
       assertThat(b.length).isEqualTo((end + 7) & -8L);
@@ -238,32 +238,45 @@ class TableCompilerTest {
     for (int s = 0; s < Abi.SELS; s++) {
       counts[s] = i32(t, rules + 84 + 8 * s);
     }
-    // binary: 3 (@shells) + 1 exact, 2 prefix, 2 glob; parent 1; ancestor 2; uid 2; euid 2; argv 3
-    assertThat(counts).containsExactly(8, 0, 1, 2, 2, 2, 0, 0, 3);
+    // binary: 3 (@shells) + 1 exact, 2 prefix, 2 glob; parent 1; ancestor 2; uid 2; euid 2; argv 3;
+    // sha256 2
+    assertThat(counts).containsExactly(8, 0, 1, 2, 2, 2, 0, 0, 3, 2);
     long first = i32(t, rules + 80);
     int[] types = IntStream.range(0, 8).map(i -> u8(t, values + (first + i) * 40)).toArray();
     assertThat(types).containsExactly(1, 1, 1, 1, 2, 2, 3, 3);
     long argv = i32(t, rules + 80 + 8 * Abi.SEL_ARGV);
     assertThat(u8(t, values + argv * 40)).isEqualTo(Abi.VAL_EXACT);
+    long sha = i32(t, rules + 80 + 8 * Abi.SEL_SHA256);
+    assertThat(u8(t, values + sha * 40)).isEqualTo(Abi.VAL_SHA256);
+    assertThat(u16(t, values + sha * 40 + 2)).isEqualTo(Abi.SHA256_HEX_LEN);
+    long strings = i32(t, 40);
+    // upper case in the policy, lower case in the table
+    assertThat(
+            new String(
+                b,
+                (int) (strings + i32(t, values + (sha + 1) * 40 + 4)),
+                Abi.SHA256_HEX_LEN,
+                StandardCharsets.US_ASCII))
+        .isEqualTo("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
     long euid = i32(t, rules + 80 + 8 * Abi.SEL_EUID);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + (euid + 1) * 40 + 8)).isEqualTo(4294967294L);
     // rule 1: fileless true, deny+kill ETXTBSY
-    long r1 = rules + 224;
+    long r1 = rules + 232;
     assertThat(i32(t, r1 + 72)).isEqualTo(Abi.RULE_FILELESS_SET | Abi.RULE_FILELESS);
     assertThat(u8(t, r1 + 69)).isEqualTo(Abi.ACT_DENY_KILL);
     assertThat(u16(t, r1 + 70)).isEqualTo(dev.ftguard.abi.Errno.ETXTBSY);
     // rule 2 audit and rule 3 allow: no err
-    assertThat(u8(t, rules + 2 * 224 + 69)).isEqualTo(Abi.ACT_AUDIT);
-    assertThat(u8(t, rules + 3 * 224 + 69)).isEqualTo(Abi.ACT_ALLOW);
-    assertThat(u16(t, rules + 3 * 224 + 70)).isZero();
+    assertThat(u8(t, rules + 2 * 232 + 69)).isEqualTo(Abi.ACT_AUDIT);
+    assertThat(u8(t, rules + 3 * 232 + 69)).isEqualTo(Abi.ACT_ALLOW);
+    assertThat(u16(t, rules + 3 * 232 + 70)).isZero();
     // rule 4 (files-and-net, policy 1): open, all accesses
-    long r4 = rules + 4 * 224;
+    long r4 = rules + 4 * 232;
     assertThat(i32(t, r4 + 64)).isEqualTo(1);
     assertThat(i32(t, r4 + 76)).isEqualTo(0xf);
     assertThat(i32(t, 64 + 72 + 64)).isEqualTo(Abi.MODE_MONITOR);
     assertThat(i32(t, 64 + 72 + 68)).isEqualTo(-3);
     // rule 6: connect; networks and the negated port
-    long r6 = rules + 6 * 224;
+    long r6 = rules + 6 * 232;
     assertThat(u8(t, r6 + 68)).isEqualTo(Abi.KIND_CONNECT);
     assertThat(i32(t, r6 + 72)).isEqualTo(Abi.RULE_NEGATE_PORT);
     assertThat(u16(t, r6 + 70)).isEqualTo(dev.ftguard.abi.Errno.ECONNREFUSED);
@@ -283,18 +296,18 @@ class TableCompilerTest {
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 8)).isEqualTo(1);
     assertThat(t.get(JAVA_LONG_UNALIGNED, values + port * 40 + 16)).isEqualTo(1023);
     // rule 8: module_load name in OBJECT (exact, glob, glob), modprobe in BINARY
-    long r8 = rules + 8 * 224;
+    long r8 = rules + 8 * 232;
     assertThat(i32(t, r8 + 84 + 8 * Abi.SEL_OBJECT)).isEqualTo(3);
     assertThat(i32(t, r8 + 84 + 8 * Abi.SEL_BINARY)).isEqualTo(1);
     // rule 10: ptrace target in OBJECT
-    long r10 = rules + 10 * 224;
+    long r10 = rules + 10 * 232;
     assertThat(u8(t, r10 + 68)).isEqualTo(Abi.KIND_PTRACE);
     assertThat(i32(t, r10 + 84 + 8 * Abi.SEL_OBJECT)).isEqualTo(1);
     assertThat(i32(t, r10 + 84 + 8 * Abi.SEL_BINARY)).isEqualTo(2);
     // rule 11: privilege gains
-    long r11 = rules + 11 * 224;
+    long r11 = rules + 11 * 232;
     assertThat(i32(t, r11 + 76)).isEqualTo(Abi.GAIN_UID0 | Abi.GAIN_CAPS);
-    assertThat(i32(t, rules + 12 * 224 + 76)).isEqualTo(Abi.GAIN_CAPS);
+    assertThat(i32(t, rules + 12 * 232 + 76)).isEqualTo(Abi.GAIN_CAPS);
   }
 
   @Test
@@ -317,6 +330,7 @@ class TableCompilerTest {
                 });
           }
           strings.addAll(m.argvContains());
+          strings.addAll(m.sha256());
         }
         default -> {
           for (var pm : pathMatchers(r.match())) {

@@ -72,6 +72,7 @@ final class TableFixtures {
               uid: {notIn: [0, "1000-1999"]}
               euid: {in: [0, 4294967294]}
               argvContains: [-c, "--eval", "é"]
+              sha256: [e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855, "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"]
               fileless: false
               fromTempDir: true
             action: deny

@@ -40,10 +40,10 @@ class TableReaderTest {
             action: audit
       """;
 
-  // layout of ONE: policies at 64 (1), rules at 136 (2), values at 584 (6), strings at 824
+  // layout of ONE: policies at 64 (1), rules at 136 (2), values at 600 (6), strings at 840
   static final long RULE0 = 136;
-  static final long RULE1 = 136 + 224;
-  static final long VALUES = 584;
+  static final long RULE1 = 136 + 232;
+  static final long VALUES = 600;
 
   static byte[] one() throws Exception {
     return TableCompiler.compile(TableFixtures.load(ONE));
@@ -130,13 +130,13 @@ class TableReaderTest {
     assertRejected(Abi.TERR_POLICY, RULE1 + 64, "policy 1", t -> i32(t, RULE1 + 64, 1));
     assertRejected(
         Abi.TERR_KIND, RULE0 + 68, "kind 7", t -> t.set(JAVA_BYTE, RULE0 + 68, (byte) 7));
-    assertRejected(Abi.TERR_HOOK, RULE0 + 152, "names hook 1", t -> i32(t, RULE0 + 152, 1));
-    assertRejected(Abi.TERR_FLAGS, RULE0 + 156, "reserved", t -> i32(t, RULE0 + 156, 1));
+    assertRejected(Abi.TERR_HOOK, RULE0 + 160, "names hook 1", t -> i32(t, RULE0 + 160, 1));
+    assertRejected(Abi.TERR_FLAGS, RULE0 + 164, "reserved", t -> i32(t, RULE0 + 164, 1));
     assertRejected(
-        Abi.TERR_SELECTOR, RULE0 + 160, "not a field of its hook", t -> i32(t, RULE0 + 164, 1));
+        Abi.TERR_SELECTOR, RULE0 + 168, "not a field of its hook", t -> i32(t, RULE0 + 172, 1));
     assertRejected(
         Abi.TERR_HOOK,
-        RULE1 + 152,
+        RULE1 + 160,
         "on hook 0 of 0",
         t -> t.set(JAVA_BYTE, RULE1 + 68, (byte) Abi.KIND_CALL));
     assertRejected(
@@ -209,7 +209,7 @@ class TableReaderTest {
         v0 + 4,
         "longer than FTG_TABLE_STR_MAX",
         t -> t.set(JAVA_SHORT_UNALIGNED, v0 + 2, (short) 256));
-    long strings = 824;
+    long strings = 840;
     assertRejected(Abi.TERR_STRING, v0 + 4, "NUL", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0));
     assertRejected(
         Abi.TERR_STRING, v0 + 4, "UTF-8", t -> t.set(JAVA_BYTE, strings + 1, (byte) 0xff));
@@ -244,6 +244,51 @@ class TableReaderTest {
         t -> t.set(JAVA_BYTE, v4 + 24 + 15, (byte) 1));
     assertRejected(
         Abi.TERR_VALUE, v4, "not a network", t -> t.set(JAVA_BYTE, v4, (byte) Abi.VAL_EXACT));
+  }
+
+  static final String DIGEST = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+  static final String CONTENT =
+      """
+      apiVersion: ftguard.dev/v1
+      kind: Policy
+      metadata: {name: p}
+      spec:
+        rules:
+          - name: r
+            event: exec
+            match:
+              sha256: [%s]
+            action: deny
+      """
+          .formatted(DIGEST.toUpperCase(java.util.Locale.ROOT));
+
+  @Test
+  void aDigestRoundTripsInLowerCaseAndIsChecked() throws Exception {
+    byte[] good = TableCompiler.compile(TableFixtures.load(CONTENT));
+    CompiledTable read = TableReader.read(good);
+    var rule = read.policies().getFirst().rules().getFirst();
+    assertThat(((dev.ftguard.policy.Match.Exec) rule.match()).sha256()).containsExactly(DIGEST);
+    MemorySegment t = MemorySegment.ofArray(good);
+    // one rule at 136, one value at 368, the digest at the start of the strings
+    long v = t.get(JAVA_INT_UNALIGNED, 32);
+    long strings = t.get(JAVA_INT_UNALIGNED, 40);
+    assertThat(t.get(JAVA_BYTE, v)).isEqualTo((byte) Abi.VAL_SHA256);
+    assertThat(t.get(JAVA_INT_UNALIGNED, 136 + 80 + 8 * Abi.SEL_SHA256 + 4)).isEqualTo(1);
+    for (var damage :
+        List.<Consumer<MemorySegment>>of(
+            m -> m.set(JAVA_BYTE, strings + 5, (byte) 'g'),
+            m -> m.set(JAVA_BYTE, strings + 5, (byte) 'A'),
+            m -> m.set(JAVA_SHORT_UNALIGNED, v + 2, (short) 63),
+            m -> m.set(JAVA_BYTE, v, (byte) Abi.VAL_EXACT),
+            m -> m.set(JAVA_LONG_UNALIGNED, v + 8, 1L))) {
+      byte[] b = good.clone();
+      damage.accept(MemorySegment.ofArray(b));
+      TableFormatException e =
+          catchThrowableOfType(TableFormatException.class, () -> TableReader.read(b));
+      assertThat(e).isNotNull();
+      assertThat(e.error()).isEqualTo(Abi.TERR_VALUE);
+    }
   }
 
   @Test
