@@ -29,14 +29,14 @@ import tools.jackson.databind.JsonNode;
  * computed in the guest with {@code sha256sum}. Each route is played in phase {@code enforce} and
  * again with the policy in {@code mode: monitor}: the caller's result and the one decision event,
  * with the digest it was decided on, or {@code unknown}. One guest boot per kernel: the default
- * one, 6.12 and 5.10 (the SHA-256 library before <crypto/sha2.h>).
+ * one, 6.12, 5.10 (the SHA-256 library before <crypto/sha2.h>) and 7.2 (its struct sha256_ctx).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContentRuleIT {
 
   private static final String T = FtguardGuest.TEST_HELPER;
   private static final String LD = "/lib64/ld-linux-x86-64.so.2";
-  private static final Set<String> SERIES = Set.of("6.1", "6.12", "5.10");
+  private static final Set<String> SERIES = Set.of("6.1", "6.12", "5.10", "7.2");
   private static final List<String> PHASES = List.of("enforce", "monitor");
 
   /** DENIED and DENIED_ECHO are replaced in the guest by the digests it computes. */

@@ -130,18 +130,21 @@ class PolicyCostBenchmark {
             "the same, **enforce**",
             "table mixed-enforce",
             List.of(OPEN, EXEC, OPEN_DENIED)));
-    // ---- CONTENT RULES (issue 12, built on another branch): their two configurations go here.
-    // 1. In tables(): t.put("content-exec", byName("exec", 99, "enforce", false) + a 100th rule
-    //    whose content (SHA-256) selector names a hash that no file of the guest has, so that
-    //    every exec and PROT_EXEC mapping is hashed or found in the cache, then allowed.
-    // 2. Here, before the return:
-    //    c.add(new Config("content-cached", "100 exec rules, one on content, hash cached",
-    //        "table content-exec; $B exec 1 /srv/bench/true > /dev/null", List.of(EXEC, MMAPX)));
-    //    c.add(new Config("content-first", "the same, first exec of a new file version",
-    //        "table content-exec", List.of(EXEC_NEW)));
-    //    (the warm-up exec puts busybox's hash in the cache; EXEC_NEW execs a new inode each
-    //    time, so every exec computes a hash.) Their baselines, "off" and "exec-100" of the same
-    //    loops, are measured already; nothing else changes, the table and JSON follow configs().
+    // content (SHA-256) rules: the hash of the executed file is needed at every exec and
+    // PROT_EXEC mapping; the warm-up exec puts busybox's in the cache, exec-new makes a new file
+    // version (a new inode) each time, so each of its execs computes one
+    c.add(
+        new Config(
+            "content-cached",
+            "100 exec rules, one on content (hash cached)",
+            "table content-exec; $B exec 1 /srv/bench/true > /dev/null",
+            List.of(EXEC, MMAPX)));
+    c.add(
+        new Config(
+            "content-first",
+            "the same, first exec of each file version (hash computed)",
+            "table content-exec",
+            List.of(EXEC_NEW)));
     return c;
   }
 
@@ -155,6 +158,11 @@ class PolicyCostBenchmark {
     t.put("ident-open-files", identity("open", 100, false));
     t.put("ident-open-dirs", identity("open", 100, true));
     t.put("ident-exec-dirs", identity("exec", 100, true));
+    t.put(
+        "content-exec",
+        byName("exec", 99, "enforce", false)
+            + "    - {name: content, event: exec, match: {sha256: [%s]}, action: deny}\n"
+                .formatted("0".repeat(64)));
     for (String mode : List.of("monitor", "enforce")) {
       t.put(
           "mixed-" + mode,
