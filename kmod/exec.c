@@ -566,8 +566,8 @@ static int (*ftg_real_mmap_file)(struct file *file, unsigned long prot, unsigned
 
 /*
  * security_mmap_file() when a content rule is a candidate and the file's
- * digest is not cached: decided here, where the file can be hashed (the
- * hook runs before mmap_lock is taken).
+ * digest is not cached: decided here, where the file can be hashed (mmap()
+ * calls the hook before mmap_lock is taken; see FTG_REMAP_FLAGS).
  */
 static int ftg_mmap_file(struct file *file, unsigned long prot, unsigned long flags)
 {
@@ -592,7 +592,8 @@ static int ftg_mmap_file(struct file *file, unsigned long prot, unsigned long fl
  * load_elf_binary(), while current->in_execve) are left alone: that exec
  * was decided once, in security_bprm_check().
  */
-static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *file, u8 via)
+static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *file, u8 via,
+					   bool can_hash)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	const struct ftg_table *t;
@@ -612,15 +613,20 @@ static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *f
 	/*
 	 * Content from the cache only: mprotect holds mmap_lock, and the
 	 * callback cannot sleep.  At an mmap, a miss goes to the wrapper,
-	 * which hashes; at an mprotect the content is unknown.
+	 * which hashes, unless mmap_lock may be held there too; then, as at
+	 * an mprotect, the content is unknown.
 	 */
 	f.file = file;
 	if (via == FTG_DEC_MMAP && ftg_wants_content(t, &f)) {
-		if (!ftg_content_cached(file, f.digest)) {
+		if (ftg_content_cached(file, f.digest)) {
+			f.content = FTG_DEC_CONTENT_KNOWN;
+		} else if (!can_hash) {
+			ftg_content_count_unknown();
+			f.content = FTG_DEC_CONTENT_UNKNOWN;
+		} else {
 			ftg_end(&f, regs);
 			return (unsigned long)ftg_mmap_file;
 		}
-		f.content = FTG_DEC_CONTENT_KNOWN;
 	}
 	ftg_decide(t, &f, f.binary, f.binary_len, f.binary);
 	return ftg_end(&f, regs);
@@ -634,6 +640,13 @@ static bool notrace ftg_path_noexec(const struct path *path)
 }
 
 /*
+ * The flags remap_file_pages() passes to security_mmap_file(), which it
+ * calls with mmap_lock held for writing (Debian's 6.1 too): no file is
+ * read there.  An mmap() asking for all three is treated the same way.
+ */
+#define FTG_REMAP_FLAGS		(MAP_SHARED | MAP_FIXED | MAP_POPULATE)
+
+/*
  * security_mmap_file(struct file *file, unsigned long prot, unsigned long
  * flags): prot as asked; PROT_READ gives PROT_EXEC too under the
  * READ_IMPLIES_EXEC personality (as the kernel's mmap_prot() says).
@@ -642,6 +655,7 @@ static unsigned long notrace ftg_guard_mmap(struct pt_regs *regs)
 {
 	struct file *file = (struct file *)ftg_arg(regs, 0);
 	unsigned long prot = ftg_arg(regs, 1);
+	unsigned long flags = ftg_arg(regs, 2);
 
 	if (!file || current->in_execve)
 		return 0;
@@ -649,7 +663,8 @@ static unsigned long notrace ftg_guard_mmap(struct pt_regs *regs)
 	    !(prot & PROT_READ && current->personality & READ_IMPLIES_EXEC &&
 	      !ftg_path_noexec(&file->f_path)))
 		return 0;
-	return ftg_map_decide(regs, file, FTG_DEC_MMAP);
+	return ftg_map_decide(regs, file, FTG_DEC_MMAP,
+			      (flags & FTG_REMAP_FLAGS) != FTG_REMAP_FLAGS);
 }
 
 /*
@@ -664,7 +679,7 @@ static unsigned long notrace ftg_guard_mprotect(struct pt_regs *regs)
 	if (!(prot & PROT_EXEC) || !vma->vm_file || vma->vm_flags & VM_EXEC ||
 	    current->in_execve)
 		return 0;
-	return ftg_map_decide(regs, vma->vm_file, FTG_DEC_MPROTECT);
+	return ftg_map_decide(regs, vma->vm_file, FTG_DEC_MPROTECT, false);
 }
 
 /* ---- the family's hooks ---------------------------------------------- */

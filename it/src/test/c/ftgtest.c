@@ -31,6 +31,9 @@
  *                                    PROT_READ|PROT_EXEC
  *   mprotect-exec PATH               open PATH read-only, mmap its first page
  *                                    PROT_READ, then mprotect it to add PROT_EXEC
+ *   map-exec-remap-flags PATH        mmap PATH's first page PROT_READ|PROT_EXEC
+ *                                    with the flags remap_file_pages(2) passes
+ *                                    (MAP_SHARED|MAP_FIXED|MAP_POPULATE)
  *   memfd-map-exec PATH              copy PATH into a memfd, mmap it
  *                                    PROT_READ|PROT_EXEC
  *   finit-module KO [compressed]     finit_module(2) of that file (compressed:
@@ -567,6 +570,34 @@ static int do_map_exec(int argc, char **argv, int via_mprotect)
 	return map_exec(fd, via_mprotect);
 }
 
+static int do_map_exec_remap_flags(int argc, char **argv)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *at, *p;
+	int fd;
+
+	if (argc != 1)
+		usage("map-exec-remap-flags PATH");
+	fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		printf("open: ");
+		return fail(errno);
+	}
+	at = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (at == MAP_FAILED) {
+		printf("reserve: ");
+		return fail(errno);
+	}
+	p = mmap(at, page, PROT_READ | PROT_EXEC,
+		 MAP_SHARED | MAP_FIXED | MAP_POPULATE, fd, 0);
+	if (p == MAP_FAILED) {
+		printf("mmap: ");
+		return fail(errno);
+	}
+	munmap(p, page);
+	return ok();
+}
+
 static int do_memfd_map_exec(int argc, char **argv)
 {
 	int fd;
@@ -1055,6 +1086,8 @@ int main(int argc, char **argv)
 		return do_map_exec(argc, argv, 0);
 	if (!strcmp(cmd, "mprotect-exec"))
 		return do_map_exec(argc, argv, 1);
+	if (!strcmp(cmd, "map-exec-remap-flags"))
+		return do_map_exec_remap_flags(argc, argv);
 	if (!strcmp(cmd, "memfd-map-exec"))
 		return do_memfd_map_exec(argc, argv);
 	if (!strcmp(cmd, "finit-module"))

@@ -91,6 +91,7 @@ class ContentRuleIT {
               cp /opt/cr/allowed-src $P/victim
               cp /opt/cr/allowed-src $P/replaced
               cp /usr/bin/echo $P/unhashed && echo ftg-unhashed-$ph >> $P/unhashed
+              cp /usr/bin/echo $P/unhashed2 && echo ftg-unhashed2-$ph >> $P/unhashed2
               cp /opt/cr/allowed-src $P/once && echo $ph >> $P/once
               truncate -s 300M $P/big && chmod +x $P/big
               $T content-stats > /dev/null
@@ -110,6 +111,7 @@ class ContentRuleIT {
               sc $ph replaced-after $T exec $P/replaced ok
               sc $ph mprotect-unhashed $T mprotect-exec $P/unhashed
               sc $ph mprotect-hashed $T mprotect-exec $P/allowed
+              sc $ph remap-flags-unhashed $T map-exec-remap-flags $P/unhashed2
               sc $ph big $T exec $P/big ok
               sc $ph stats0 $T content-stats
               sc $ph once1 $T exec $P/once ok
@@ -240,6 +242,16 @@ class ContentRuleIT {
           .as("%s: %s", ph, o)
           .containsExactly(ph.equals("enforce") ? "mprotect: errno=EPERM" : "ok");
       checkDecision(soft, run, ph, new Caught("mprotect-unhashed", file, "unknown", "mprotect"));
+      // an mmap with the flags remap_file_pages() passes (it holds mmap_lock): cache only too
+      Outcome r = run.outcome(ph, "remap-flags-unhashed");
+      soft.assertThat(r.lines())
+          .as("%s: %s", ph, r)
+          .containsExactly(ph.equals("enforce") ? "mmap: errno=EPERM" : "ok");
+      checkDecision(
+          soft,
+          run,
+          ph,
+          new Caught("remap-flags-unhashed", file + "2", "unknown", "mmap"));
     }
     soft.assertAll();
   }
