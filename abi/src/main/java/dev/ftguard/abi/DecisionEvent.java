@@ -70,55 +70,6 @@ public record DecisionEvent(
     String sha256)
     implements Event {
 
-  /** A decision of a rule without a {@code sha256} selector. */
-  public DecisionEvent(
-      Header header,
-      long generation,
-      long rule,
-      Kind kind,
-      Action action,
-      Mode mode,
-      int flags,
-      int result,
-      int mask,
-      String policy,
-      String ruleName,
-      int family,
-      Optional<InetAddress> address,
-      int port,
-      long targetPid,
-      long newUid,
-      long newEuid,
-      long argc,
-      String binary,
-      String object,
-      List<String> argv) {
-    this(
-        header,
-        generation,
-        rule,
-        kind,
-        action,
-        mode,
-        flags,
-        result,
-        mask,
-        policy,
-        ruleName,
-        family,
-        address,
-        port,
-        targetPid,
-        newUid,
-        newEuid,
-        argc,
-        binary,
-        object,
-        argv,
-        0,
-        "");
-  }
-
   /**
    * The content the rule's {@code sha256} selector saw: the digest (lower-case hex), {@code
    * "unknown"} (it failed closed), or empty when the rule has no such selector.

@@ -55,55 +55,6 @@ public record Stats(
     long contentHashes,
     long contentUnknown) {
 
-  /** Counters without the content cache's (all 0). */
-  public Stats(
-      long abiVersion,
-      long nrHooks,
-      long hooksAttached,
-      long inflight,
-      long produced,
-      long delivered,
-      long[] dropped,
-      long bufferBytes,
-      long bufferEntries,
-      long tableGeneration,
-      long tableRules,
-      long tableBytes,
-      long[] decisions,
-      long blocked,
-      long killed,
-      long callHooks,
-      long callHooksAttached,
-      long callSkipped,
-      boolean locked,
-      long[] tamper) {
-    this(
-        abiVersion,
-        nrHooks,
-        hooksAttached,
-        inflight,
-        produced,
-        delivered,
-        dropped,
-        bufferBytes,
-        bufferEntries,
-        tableGeneration,
-        tableRules,
-        tableBytes,
-        decisions,
-        blocked,
-        killed,
-        callHooks,
-        callHooksAttached,
-        callSkipped,
-        locked,
-        tamper,
-        0,
-        0,
-        0,
-        0);
-  }
-
   public Stats {
     dropped = checkedCopy(dropped, "dropped", Abi.DROP_REASONS, "reasons");
     decisions = checkedCopy(decisions, "decisions", Abi.ACTIONS, "actions");

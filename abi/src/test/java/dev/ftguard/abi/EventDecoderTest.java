@@ -73,7 +73,9 @@ class EventDecoderTest {
         5,
         "/tmp/x",
         "",
-        List.of("x", "-v"));
+        List.of("x", "-v"),
+        0,
+        "");
   }
 
   static DecisionEvent connect(long seq, String address, int family) {
@@ -98,7 +100,9 @@ class EventDecoderTest {
         0,
         "/usr/bin/curl",
         "",
-        List.of());
+        List.of(),
+        0,
+        "");
   }
 
   static void putU8(byte[] rec, long offset, int value) {
@@ -476,7 +480,9 @@ class EventDecoderTest {
             0,
             "",
             "",
-            List.of());
+            List.of(),
+            0,
+            "");
     byte[] rec = RecordEncoder.encode(d);
     assertThat(rec).hasSize(320);
     DecisionEvent back = (DecisionEvent) DEC.decode(rec).events().getFirst();
@@ -546,7 +552,9 @@ class EventDecoderTest {
         0,
         "/usr/bin/vi",
         "/etc/shadow",
-        List.of());
+        List.of(),
+        0,
+        "");
   }
 
   @Test
@@ -581,7 +589,9 @@ class EventDecoderTest {
             0,
             "/home/u/x",
             "",
-            List.of());
+            List.of(),
+            0,
+            "");
     DecisionEvent p = (DecisionEvent) DEC.decode(RecordEncoder.encode(priv)).events().getFirst();
     assertThat(p.maskNames()).containsExactly("uid0", "capabilities");
     assertThat(p.newUid()).isZero();
@@ -677,7 +687,9 @@ class EventDecoderTest {
             0,
             longest,
             "",
-            List.of());
+            List.of(),
+            0,
+            "");
     DecisionEvent b = (DecisionEvent) DEC.decode(RecordEncoder.encode(big)).events().getFirst();
     assertThat(b.binary()).isEqualTo(longest);
     assertThat(b.binaryTruncated()).isTrue();
@@ -757,7 +769,11 @@ class EventDecoderTest {
             5,
             11,
             true,
-            new long[] {1, 0, 2});
+            new long[] {1, 0, 2},
+            21,
+            22,
+            23,
+            24);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment seg = arena.allocate(Abi.STATS);
       s.encode(seg);

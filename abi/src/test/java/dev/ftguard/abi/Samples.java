@@ -77,7 +77,9 @@ public final class Samples {
         5,
         "/usr/bin/bash",
         "/tmp/x",
-        List.of("/tmp/x", "-v"));
+        List.of("/tmp/x", "-v"),
+        0,
+        "");
   }
 
   public static DecisionEvent openWouldDeny(long seq) {
@@ -102,7 +104,9 @@ public final class Samples {
         2,
         "/usr/bin/vi",
         "/etc/shadow",
-        List.of("vi", "/etc/shadow"));
+        List.of("vi", "/etc/shadow"),
+        0,
+        "");
   }
 
   /** An open denied by a rule on /etc/shadow, through a hard link to it. */
@@ -128,7 +132,9 @@ public final class Samples {
         2,
         "/usr/bin/cat",
         "/var/tmp/link",
-        List.of("cat", "/var/tmp/link"));
+        List.of("cat", "/var/tmp/link"),
+        0,
+        "");
   }
 
   public static DecisionEvent connectAudit(long seq, String address, int family) {
@@ -153,7 +159,9 @@ public final class Samples {
         0,
         "/usr/bin/curl",
         "",
-        List.of());
+        List.of(),
+        0,
+        "");
   }
 
   public static DecisionEvent ptraceKilled(long seq) {
@@ -178,7 +186,9 @@ public final class Samples {
         0,
         "/usr/bin/gdb",
         "/usr/sbin/sshd",
-        List.of());
+        List.of(),
+        0,
+        "");
   }
 
   public static DecisionEvent privilegeKill(long seq) {
@@ -203,7 +213,9 @@ public final class Samples {
         1,
         "/home/u/x",
         "",
-        List.of("x"));
+        List.of("x"),
+        0,
+        "");
   }
 
   public static DecisionEvent moduleAudit(long seq) {
@@ -228,7 +240,9 @@ public final class Samples {
         2,
         "/usr/sbin/insmod",
         "nf_tables",
-        List.of("insmod", "nf_tables"));
+        List.of("insmod", "nf_tables"),
+        0,
+        "");
   }
 
   /** An audited call of a declared hook: dfd, a path and a mode, as do_mkdirat might give. */

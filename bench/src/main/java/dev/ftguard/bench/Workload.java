@@ -189,7 +189,9 @@ final class Workload implements AutoCloseable {
                 argv.size(),
                 "/" + BINARIES[b],
                 "",
-                argv));
+                argv,
+                0,
+                ""));
       }
       out.add(
           new ExitEvent(

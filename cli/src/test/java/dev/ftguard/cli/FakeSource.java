@@ -113,7 +113,11 @@ final class FakeSource implements ControlDevice {
         0,
         0,
         locked,
-        new long[Abi.TAMPERS]);
+        new long[Abi.TAMPERS],
+        0,
+        0,
+        0,
+        0);
   }
 
   @Override

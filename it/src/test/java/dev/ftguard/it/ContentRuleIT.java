@@ -248,10 +248,7 @@ class ContentRuleIT {
           .as("%s: %s", ph, r)
           .containsExactly(ph.equals("enforce") ? "mmap: errno=EPERM" : "ok");
       checkDecision(
-          soft,
-          run,
-          ph,
-          new Caught("remap-flags-unhashed", file + "2", "unknown", "mmap"));
+          soft, run, ph, new Caught("remap-flags-unhashed", file + "2", "unknown", "mmap"));
     }
     soft.assertAll();
   }

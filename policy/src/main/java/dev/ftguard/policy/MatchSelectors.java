@@ -150,79 +150,78 @@ final class MatchSelectors {
       return Optional.empty();
     }
 
-    List<String> strings(Selector sel) {
+    /** Each string item of the selector's list, named lists expanded, with its node. */
+    private void eachString(Selector sel, java.util.function.BiConsumer<YNode, String> each) {
       String key = sel.yamlName();
       var e = m.get(key);
       if (e == null) {
-        return List.of();
+        return;
       }
-      List<String> out = new ArrayList<>();
       for (var item : yaml.items(e.value(), key)) {
         String s = yaml.string(item, key + " item");
-        if (s == null) {
-          continue;
-        }
-        for (var x : lists.expand(item, s)) {
-          if (x.isEmpty()) {
-            yaml.error(item.at(), "'" + key + "' item is empty", "remove it");
-          } else if (x.indexOf('\0') >= 0) {
-            yaml.error(
-                item.at(),
-                "'" + key + "' item contains a NUL character",
-                "arguments never contain NUL: remove it");
-          } else if (x.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
-            yaml.error(
-                item.at(),
-                "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes",
-                "shorten it");
-          } else {
-            out.add(x);
-          }
+        if (s != null) {
+          lists.expand(item, s).forEach(x -> each.accept(item, x));
         }
       }
+    }
+
+    List<String> strings(Selector sel) {
+      String key = sel.yamlName();
+      List<String> out = new ArrayList<>();
+      eachString(
+          sel,
+          (item, x) -> {
+            if (x.isEmpty()) {
+              yaml.error(item.at(), "'" + key + "' item is empty", "remove it");
+            } else if (x.indexOf('\0') >= 0) {
+              yaml.error(
+                  item.at(),
+                  "'" + key + "' item contains a NUL character",
+                  "arguments never contain NUL: remove it");
+            } else if (x.getBytes(StandardCharsets.UTF_8).length > Limits.PATH_BYTES) {
+              yaml.error(
+                  item.at(),
+                  "'" + key + "' item is longer than " + Limits.PATH_BYTES + " bytes",
+                  "shorten it");
+            } else {
+              out.add(x);
+            }
+          });
       return out;
     }
 
     /** SHA-256 digests: 64 hex digits each, either case, kept in lower case, each once. */
     List<String> sha256(Selector sel) {
       String key = sel.yamlName();
-      var e = m.get(key);
-      if (e == null) {
-        return List.of();
-      }
       List<String> out = new ArrayList<>();
-      for (var item : yaml.items(e.value(), key)) {
-        String s = yaml.string(item, key + " item");
-        if (s == null) {
-          continue;
-        }
-        for (var x : lists.expand(item, s)) {
-          String h = x.strip().toLowerCase(java.util.Locale.ROOT);
-          if (h.length() != dev.ftguard.abi.Abi.SHA256_HEX_LEN) {
-            yaml.error(
-                item.at(),
-                "'"
-                    + key
-                    + "' item '"
-                    + x
-                    + "' has "
-                    + h.length()
-                    + " characters, not the "
-                    + dev.ftguard.abi.Abi.SHA256_HEX_LEN
-                    + " hex digits of a SHA-256 digest",
-                "write the digest as sha256sum prints it");
-          } else if (!Sha256.isDigest(h)) {
-            yaml.error(
-                item.at(),
-                "'" + key + "' item '" + x + "' is not hexadecimal",
-                "use only the digits 0-9 and a-f, as sha256sum prints them");
-          } else if (out.contains(h)) {
-            yaml.error(item.at(), "'" + x + "' is listed twice in '" + key + "'", "remove it");
-          } else {
-            out.add(h);
-          }
-        }
-      }
+      eachString(
+          sel,
+          (item, x) -> {
+            String h = x.strip().toLowerCase(java.util.Locale.ROOT);
+            if (h.length() != dev.ftguard.abi.Abi.SHA256_HEX_LEN) {
+              yaml.error(
+                  item.at(),
+                  "'"
+                      + key
+                      + "' item '"
+                      + x
+                      + "' has "
+                      + h.length()
+                      + " characters, not the "
+                      + dev.ftguard.abi.Abi.SHA256_HEX_LEN
+                      + " hex digits of a SHA-256 digest",
+                  "write the digest as sha256sum prints it");
+            } else if (!Sha256.isDigest(h)) {
+              yaml.error(
+                  item.at(),
+                  "'" + key + "' item '" + x + "' is not hexadecimal",
+                  "use only the digits 0-9 and a-f, as sha256sum prints them");
+            } else if (out.contains(h)) {
+              yaml.error(item.at(), "'" + x + "' is listed twice in '" + key + "'", "remove it");
+            } else {
+              out.add(h);
+            }
+          });
       return out;
     }
 

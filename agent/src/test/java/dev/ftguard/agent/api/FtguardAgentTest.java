@@ -80,7 +80,11 @@ class FtguardAgentTest {
           0,
           0,
           false,
-          new long[Abi.TAMPERS]);
+          new long[Abi.TAMPERS],
+          0,
+          0,
+          0,
+          0);
     }
 
     @Override

@@ -113,7 +113,9 @@ class EnricherTest {
         0,
         "/fs/app",
         "",
-        List.of());
+        List.of(),
+        0,
+        "");
   }
 
   Enrichment process(Event e) {
@@ -318,7 +320,9 @@ class EnricherTest {
             0,
             "",
             "",
-            List.of());
+            List.of(),
+            0,
+            "");
     try (Enricher e = Enricher.create(host)) {
       host.apply(d);
       Enrichment x = e.enrich(d);

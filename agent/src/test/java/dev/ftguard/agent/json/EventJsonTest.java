@@ -150,7 +150,9 @@ class EventJsonTest {
         d.argc(),
         d.binary(),
         d.object(),
-        d.argv());
+        d.argv(),
+        0,
+        "");
   }
 
   @Test

@@ -155,7 +155,11 @@ class AgentMetricsTest {
         0,
         0,
         locked,
-        tamper);
+        tamper,
+        0,
+        0,
+        0,
+        0);
   }
 
   @Test

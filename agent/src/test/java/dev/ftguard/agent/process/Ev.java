@@ -99,6 +99,8 @@ public final class Ev {
         1,
         "/usr/bin/cat",
         "/etc/shadow",
-        List.of("cat"));
+        List.of("cat"),
+        0,
+        "");
   }
 }

@@ -142,9 +142,29 @@ final class ValueReader extends TableBytes {
           v + Abi.Val.TYPE,
           r.at() + " has type " + type + ", not a string type for slot " + slot);
     }
+    String s = stringAt(r, "a string");
+    if (type == Abi.VAL_GLOB && !Glob.kernelAccepts(s.getBytes(StandardCharsets.UTF_8))) {
+      throw new TableFormatException(
+          Abi.TERR_GLOB,
+          v + Abi.Val.STR_OFF,
+          r.at()
+              + " glob '"
+              + s
+              + "' has more than "
+              + Glob.MAX_STARS
+              + " '*' or an unclosed class");
+    }
+    return new Str(type, s);
+  }
+
+  /**
+   * The string a value points at ({@code what}: "a string", "a digest"), bounds and UTF-8 checked.
+   */
+  private String stringAt(Raw r, String what) throws TableFormatException {
+    long v = r.v();
     if (r.prefixLen() != 0 || r.lo() != 0 || r.hi() != 0 || !r.addrZero()) {
       throw new TableFormatException(
-          Abi.TERR_VALUE, v, r.at() + " is a string with non-zero range or network fields");
+          Abi.TERR_VALUE, v, r.at() + " is " + what + " with non-zero range or network fields");
     }
     long strOff = r.strOff();
     int strLen = r.strLen();
@@ -161,20 +181,7 @@ final class ValueReader extends TableBytes {
               + nStrings
               + "-byte string area");
     }
-    byte[] b = t.asSlice(stringsAt + strOff, strLen).toArray(JAVA_BYTE);
-    String s = utf8(b, v, r.at());
-    if (type == Abi.VAL_GLOB && !Glob.kernelAccepts(b)) {
-      throw new TableFormatException(
-          Abi.TERR_GLOB,
-          v + Abi.Val.STR_OFF,
-          r.at()
-              + " glob '"
-              + s
-              + "' has more than "
-              + Glob.MAX_STARS
-              + " '*' or an unclosed class");
-    }
-    return new Str(type, s);
+    return utf8(t.asSlice(stringsAt + strOff, strLen).toArray(JAVA_BYTE), v, r.at());
   }
 
   /** The string of bytes {@code b}, which must hold no NUL and be valid UTF-8. */
@@ -207,19 +214,8 @@ final class ValueReader extends TableBytes {
           v + Abi.Val.TYPE,
           r.at() + " has type " + r.type() + ", not FTG_VAL_SHA256");
     }
-    if (r.prefixLen() != 0 || r.lo() != 0 || r.hi() != 0 || !r.addrZero()) {
-      throw new TableFormatException(
-          Abi.TERR_VALUE, v, r.at() + " is a digest with non-zero range or network fields");
-    }
-    long strOff = r.strOff();
+    String s = stringAt(r, "a digest");
     int strLen = r.strLen();
-    if (strLen == 0 || strLen > Abi.TABLE_STR_MAX || strOff + strLen > nStrings) {
-      throw new TableFormatException(
-          Abi.TERR_STRING,
-          v + Abi.Val.STR_OFF,
-          r.at() + " digest string is empty or outside the " + nStrings + "-byte string area");
-    }
-    String s = utf8(t.asSlice(stringsAt + strOff, strLen).toArray(JAVA_BYTE), v, r.at());
     if (strLen != Abi.SHA256_HEX_LEN) {
       throw new TableFormatException(
           Abi.TERR_VALUE,
