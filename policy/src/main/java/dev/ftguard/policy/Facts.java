@@ -64,28 +64,6 @@ public sealed interface Facts {
           });
     }
 
-    /** An exec whose content is unknown. */
-    public ExecFacts(
-        String binary,
-        String parentBinary,
-        List<String> ancestorBinaries,
-        long uid,
-        long euid,
-        List<String> argv,
-        boolean fileless,
-        boolean fromTempDir) {
-      this(
-          binary,
-          parentBinary,
-          ancestorBinaries,
-          uid,
-          euid,
-          argv,
-          fileless,
-          fromTempDir,
-          Optional.empty());
-    }
-
     @Override
     public Kind kind() {
       return Kind.EXEC;

@@ -28,28 +28,6 @@ public sealed interface Match {
       sha256 = List.copyOf(sha256);
     }
 
-    /** Without a {@code sha256} selector. */
-    public Exec(
-        Optional<PathMatcher> binary,
-        Optional<PathMatcher> parentBinary,
-        Optional<PathMatcher> ancestorBinary,
-        Optional<RangeMatcher> uid,
-        Optional<RangeMatcher> euid,
-        List<String> argvContains,
-        Optional<Boolean> fileless,
-        Optional<Boolean> fromTempDir) {
-      this(
-          binary,
-          parentBinary,
-          ancestorBinary,
-          uid,
-          euid,
-          argvContains,
-          fileless,
-          fromTempDir,
-          List.of());
-    }
-
     @Override
     public Kind kind() {
       return Kind.EXEC;

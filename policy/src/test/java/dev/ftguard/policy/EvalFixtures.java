@@ -74,12 +74,21 @@ final class EvalFixtures {
         1000,
         List.of(binary, "-c", "true"),
         false,
-        false);
+        false,
+        Optional.empty());
   }
 
   static ExecFacts exec(String binary, long uid) {
     return new ExecFacts(
-        binary, "/usr/bin/bash", List.of("/sbin/init"), uid, uid, List.of(binary), false, false);
+        binary,
+        "/usr/bin/bash",
+        List.of("/sbin/init"),
+        uid,
+        uid,
+        List.of(binary),
+        false,
+        false,
+        Optional.empty());
   }
 
   static OpenFacts open(String path, Access... access) {

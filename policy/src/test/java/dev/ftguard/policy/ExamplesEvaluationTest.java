@@ -58,7 +58,15 @@ class ExamplesEvaluationTest {
       boolean fileless,
       boolean fromTempDir) {
     return new ExecFacts(
-        binary, parent, ancestors, uid, uid, List.of(binary), fileless, fromTempDir);
+        binary,
+        parent,
+        ancestors,
+        uid,
+        uid,
+        List.of(binary),
+        fileless,
+        fromTempDir,
+        Optional.empty());
   }
 
   static Decision block(String policy, String rule, Action action, Integer errno) {

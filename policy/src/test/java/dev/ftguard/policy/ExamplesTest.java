@@ -102,7 +102,8 @@ class ExamplesTest {
                 Optional.empty(),
                 List.of(),
                 Optional.empty(),
-                Optional.of(true)));
+                Optional.of(true),
+                List.of()));
     var drop = (Match.Exec) exec.rules().get(4).match();
     assertThat(drop.binary().orElseThrow().prefix())
         .containsExactly("/var/www/", "/var/mail/", "/var/spool/", "/var/lib/php/");

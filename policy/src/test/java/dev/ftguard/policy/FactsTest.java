@@ -24,26 +24,50 @@ class FactsTest {
 
   @Test
   void execValidation() {
-    assertThatThrownBy(() -> new ExecFacts("bash", "/p", NONE, 0, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("", "/p", NONE, 0, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/a\0b", "/p", NONE, 0, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts(null, "/p", NONE, 0, 0, NONE, false, false))
-        .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "p", NONE, 0, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", List.of("rel"), 0, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, -1, 0, NONE, false, false))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new ExecFacts("/b", "/p", NONE, 0, 4_294_967_295L, NONE, false, false))
+    assertThatThrownBy(
+            () -> new ExecFacts("bash", "/p", NONE, 0, 0, NONE, false, false, Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> new ExecFacts("/b", "/p", NONE, 0, 0, Arrays.asList("a", null), false, false))
+            () -> new ExecFacts("", "/p", NONE, 0, 0, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new ExecFacts("/a\0b", "/p", NONE, 0, 0, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new ExecFacts(null, "/p", NONE, 0, 0, NONE, false, false, Optional.empty()))
         .isInstanceOf(NullPointerException.class);
-    var ok = new ExecFacts("/b", "/p", NONE, 4_294_967_294L, 0, List.of(""), true, true);
+    assertThatThrownBy(
+            () -> new ExecFacts("/b", "p", NONE, 0, 0, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ExecFacts(
+                    "/b", "/p", List.of("rel"), 0, 0, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> new ExecFacts("/b", "/p", NONE, -1, 0, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ExecFacts(
+                    "/b", "/p", NONE, 0, 4_294_967_295L, NONE, false, false, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ExecFacts(
+                    "/b",
+                    "/p",
+                    NONE,
+                    0,
+                    0,
+                    Arrays.asList("a", null),
+                    false,
+                    false,
+                    Optional.empty()))
+        .isInstanceOf(NullPointerException.class);
+    var ok =
+        new ExecFacts(
+            "/b", "/p", NONE, 4_294_967_294L, 0, List.of(""), true, true, Optional.empty());
     assertThat(ok.kind()).isEqualTo(Kind.EXEC);
     assertThat(ok.binary()).isEqualTo("/b");
   }
@@ -51,7 +75,7 @@ class FactsTest {
   @Test
   void execCopiesLists() {
     List<String> argv = new ArrayList<>(List.of("a"));
-    var f = new ExecFacts("/b", "/p", NONE, 0, 0, argv, false, false);
+    var f = new ExecFacts("/b", "/p", NONE, 0, 0, argv, false, false, Optional.empty());
     argv.add("b");
     assertThat(f.argv()).containsExactly("a");
     assertThatThrownBy(() -> f.argv().add("c")).isInstanceOf(UnsupportedOperationException.class);

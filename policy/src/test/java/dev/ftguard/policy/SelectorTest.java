@@ -40,7 +40,8 @@ class SelectorTest {
       List<String> argv,
       boolean fileless,
       boolean tmp) {
-    return new ExecFacts(binary, parent, ancestors, uid, euid, argv, fileless, tmp);
+    return new ExecFacts(
+        binary, parent, ancestors, uid, euid, argv, fileless, tmp, Optional.empty());
   }
 
   @Nested

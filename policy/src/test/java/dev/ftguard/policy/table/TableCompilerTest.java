@@ -403,11 +403,28 @@ class TableCompilerTest {
                 0,
                 List.of("x", "-c"),
                 false,
-                true),
+                true,
+                Optional.empty()),
             new Facts.ExecFacts(
-                "/memfd:x", "/bin/bash", List.of(), 0, 0, List.of("x"), true, false),
+                "/memfd:x",
+                "/bin/bash",
+                List.of(),
+                0,
+                0,
+                List.of("x"),
+                true,
+                false,
+                Optional.empty()),
             new Facts.ExecFacts(
-                "/usr/bin/ls", "/bin/bash", List.of(), 0, 0, List.of("ls"), false, false),
+                "/usr/bin/ls",
+                "/bin/bash",
+                List.of(),
+                0,
+                0,
+                List.of("ls"),
+                false,
+                false,
+                Optional.empty()),
             new Facts.OpenFacts(
                 "/etc/shadow", Set.of(dev.ftguard.policy.Access.WRITE), "/usr/bin/vi"),
             new Facts.ConnectFacts(InetAddress.ofLiteral("169.254.169.254"), 8080, "/usr/bin/curl"),
@@ -443,7 +460,8 @@ class TableCompilerTest {
         Optional.empty(),
         List.of(),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   static Policy policy(String name, List<Rule> rules) {
@@ -587,7 +605,8 @@ class TableCompilerTest {
             Optional.empty(),
             List.of(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     assertThatThrownBy(
             () ->
                 TableCompiler.compile(
@@ -605,7 +624,8 @@ class TableCompilerTest {
             Optional.empty(),
             List.of("a\0b"),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     assertThatThrownBy(
             () ->
                 TableCompiler.compile(
@@ -625,7 +645,8 @@ class TableCompilerTest {
             Optional.empty(),
             List.of(),
             Optional.empty(),
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     PolicySet set = TableFixtures.of(policy("p", List.of(rule("r", m, Action.KILL))));
     CompiledRule r = TableReader.read(TableCompiler.compile(set)).rules().getFirst();
     assertThat(r.match()).isEqualTo(m);
