@@ -34,7 +34,6 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContentRuleIT {
 
-  private static final String T = FtguardGuest.TEST_HELPER;
   private static final String LD = "/lib64/ld-linux-x86-64.so.2";
   private static final Set<String> SERIES = Set.of("6.1", "6.12", "5.10", "7.2");
   private static final List<String> PHASES = List.of("enforce", "monitor");
@@ -55,79 +54,68 @@ class ContentRuleIT {
                   action: deny
             """;
 
-  private static final String PAYLOAD =
+  /** Files made once; D and E the digests of the denied contents, computed in the guest. */
+  private static final String SETUP =
       """
-            set -u
-            F=%1$s
-            T=%2$s
-            LD=%3$s
-            export FTGUARD_JAVA_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-            %4$s
-            mkdir -p /opt/cr
-            cp $T /opt/cr/denied && echo ftg-content-denied >> /opt/cr/denied
-            cp /usr/bin/echo /opt/cr/denied-echo && echo ftg-content-denied-echo >> /opt/cr/denied-echo
-            cp $T /opt/cr/allowed-src && echo ftg-content-allowed >> /opt/cr/allowed-src
-            D=$(sha256sum /opt/cr/denied | cut -d' ' -f1)
-            E=$(sha256sum /opt/cr/denied-echo | cut -d' ' -f1)
-            echo $D > /out/denied.sha256
-            echo $E > /out/denied-echo.sha256
-            cat > /tmp/template.yaml <<'POLICY'
-            %5$s
-            POLICY
-            sed -e "s/DENIED_ECHO/$E/" -e "s/DENIED/$D/" /tmp/template.yaml > /tmp/enforce.yaml
-            sed 's/mode: enforce/mode: monitor/' /tmp/enforce.yaml > /tmp/monitor.yaml
-            echo $$ > /out/payload.pid
-            $F load --ko %6$s || exit 1
-            env --default-signal=INT $F events --follow > /out/events.jsonl 2> /out/events.err &
-            reader=$!
-            for ph in enforce monitor; do
-              mkdir -p /out/$ph /opt/cr/$ph
-              P=/opt/cr/$ph
-              $F policy apply /tmp/$ph.yaml > /out/$ph/apply.out 2>&1; echo $? > /out/$ph/apply.rc
-              cp /opt/cr/denied $P/copy
-              ln /opt/cr/denied $P/hard
-              cp /opt/cr/denied /tmp/cr-$ph
-              cp /opt/cr/allowed-src $P/allowed
-              cp /opt/cr/allowed-src $P/victim
-              cp /opt/cr/allowed-src $P/replaced
-              cp /usr/bin/echo $P/unhashed && echo ftg-unhashed-$ph >> $P/unhashed
-              cp /usr/bin/echo $P/unhashed2 && echo ftg-unhashed2-$ph >> $P/unhashed2
-              cp /opt/cr/allowed-src $P/once && echo $ph >> $P/once
-              truncate -s 300M $P/big && chmod +x $P/big
-              $T content-stats > /dev/null
-              # the files' ctime a few clock ticks old: their digests may be kept
-              sleep 0.3
-              sc $ph direct $T exec /opt/cr/denied ok
-              sc $ph copy $T exec $P/copy ok
-              sc $ph hardlink $T exec $P/hard ok
-              sc $ph tmp $T exec /tmp/cr-$ph ok
-              sc $ph loader $T exec $LD /opt/cr/denied-echo ok
-              sc $ph allowed $T exec $P/allowed ok
-              sc $ph victim-before $T exec $P/victim ok
-              cat /opt/cr/denied > $P/victim
-              sc $ph victim-after $T exec $P/victim ok
-              sc $ph replaced-before $T exec $P/replaced ok
-              cp /opt/cr/denied $P/new && mv $P/new $P/replaced
-              sc $ph replaced-after $T exec $P/replaced ok
-              sc $ph mprotect-unhashed $T mprotect-exec $P/unhashed
-              sc $ph mprotect-hashed $T mprotect-exec $P/allowed
-              sc $ph remap-flags-unhashed $T map-exec-remap-flags $P/unhashed2
-              sc $ph big $T exec $P/big ok
-              sc $ph stats0 $T content-stats
-              sc $ph once1 $T exec $P/once ok
-              sc $ph stats1 $T content-stats
-              sc $ph once2 $T exec $P/once ok
-              sc $ph stats2 $T content-stats
-            done
-            /bin/true ftg-end
-            wait_for_event ftg-end
-            sleep 0.5
-            kill -INT $reader
-            wait $reader
-            echo $? > /out/reader.rc
-            $F policy clear > /dev/null
-            $F unload
-            """;
+      LD=%s
+      mkdir -p /opt/cr
+      cp $T /opt/cr/denied && echo ftg-content-denied >> /opt/cr/denied
+      cp /usr/bin/echo /opt/cr/denied-echo && echo ftg-content-denied-echo >> /opt/cr/denied-echo
+      cp $T /opt/cr/allowed-src && echo ftg-content-allowed >> /opt/cr/allowed-src
+      D=$(sha256sum /opt/cr/denied | cut -d' ' -f1)
+      E=$(sha256sum /opt/cr/denied-echo | cut -d' ' -f1)
+      echo $D > /out/denied.sha256
+      echo $E > /out/denied-echo.sha256
+      """
+          .formatted(LD);
+
+  /** The phase's policy with the digests in place of DENIED and DENIED_ECHO. */
+  private static final String BEFORE_APPLY =
+      "  sed -i -e \"s/DENIED_ECHO/$E/\" -e \"s/DENIED/$D/\" /tmp/$ph.yaml\n";
+
+  /** Per phase: the phase's files under /opt/cr/$ph, then every route. */
+  private static final String SCENARIOS =
+      """
+      P=/opt/cr/$ph
+      mkdir -p $P
+      cp /opt/cr/denied $P/copy
+      ln /opt/cr/denied $P/hard
+      cp /opt/cr/denied /tmp/cr-$ph
+      cp /opt/cr/allowed-src $P/allowed
+      cp /opt/cr/allowed-src $P/victim
+      cp /opt/cr/allowed-src $P/replaced
+      cp /usr/bin/echo $P/unhashed && echo ftg-unhashed-$ph >> $P/unhashed
+      cp /usr/bin/echo $P/unhashed2 && echo ftg-unhashed2-$ph >> $P/unhashed2
+      cp /opt/cr/allowed-src $P/once && echo $ph >> $P/once
+      truncate -s 300M $P/big && chmod +x $P/big
+      $T content-stats > /dev/null
+      # the files' ctime a few clock ticks old: their digests may be kept
+      sleep 0.3
+      sc $ph direct $T exec /opt/cr/denied ok
+      sc $ph copy $T exec $P/copy ok
+      sc $ph hardlink $T exec $P/hard ok
+      sc $ph tmp $T exec /tmp/cr-$ph ok
+      sc $ph loader $T exec $LD /opt/cr/denied-echo ok
+      sc $ph allowed $T exec $P/allowed ok
+      sc $ph victim-before $T exec $P/victim ok
+      cat /opt/cr/denied > $P/victim
+      sc $ph victim-after $T exec $P/victim ok
+      sc $ph replaced-before $T exec $P/replaced ok
+      cp /opt/cr/denied $P/new && mv $P/new $P/replaced
+      sc $ph replaced-after $T exec $P/replaced ok
+      sc $ph mprotect-unhashed $T mprotect-exec $P/unhashed
+      sc $ph mprotect-hashed $T mprotect-exec $P/allowed
+      sc $ph remap-flags-unhashed $T map-exec-remap-flags $P/unhashed2
+      sc $ph big $T exec $P/big ok
+      sc $ph stats0 $T content-stats
+      sc $ph once1 $T exec $P/once ok
+      sc $ph stats1 $T content-stats
+      sc $ph once2 $T exec $P/once ok
+      sc $ph stats2 $T content-stats
+      """;
+
+  private static final String PAYLOAD =
+      Scenarios.twoPhasePayload(SETUP, POLICY, BEFORE_APPLY, SCENARIOS, Scenarios.END);
 
   /** A route the rule catches: the file used, the content it was decided on, where. */
   record Caught(String name, String file, String content, String via) {}
@@ -143,14 +131,7 @@ class ContentRuleIT {
     Scenarios run = runs.get(kernel.series());
     if (run == null) {
       Path ko = FtguardGuest.module(kernel);
-      String payload =
-          PAYLOAD.formatted(
-              FtguardGuest.FTGUARD,
-              T,
-              LD,
-              Scenarios.SHELL_FUNCTIONS,
-              POLICY.strip(),
-              FtguardGuest.MODULE);
+      String payload = PAYLOAD;
       GuestResult result =
           FtguardGuest.runClean(
               FtguardGuest.withTestFiles(

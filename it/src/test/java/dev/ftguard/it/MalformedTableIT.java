@@ -83,6 +83,10 @@ class MalformedTableIT {
                   event: exec
                   match: {argvContains: [--mt-secret]}
                   action: audit
+                - name: content-audit
+                  event: exec
+                  match: {sha256: [e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855]}
+                  action: audit
                 - name: ptrace-deny
                   event: ptrace
                   match: {target: {prefix: [/opt/mt/]}}
@@ -741,6 +745,50 @@ class MalformedTableIT {
     long v4 = t.value(t.valueOf("connect-deny", Abi.SEL_ADDRESS, Abi.VAL_CIDR4));
     long v6 = t.value(t.valueOf("connect-deny", Abi.SEL_ADDRESS, Abi.VAL_CIDR6));
     long vArgv = t.value(t.valueOf("argv-audit", Abi.SEL_ARGV, Abi.VAL_EXACT));
+    long vSha = t.value(t.valueOf("content-audit", Abi.SEL_SHA256, Abi.VAL_SHA256));
+    long shaText = t.string(t.u32(vSha + Abi.Val.STR_OFF));
+    out.add(
+        new Case(
+            "sha256-value-short",
+            t.with(b -> b.putShort(i(vSha + Abi.Val.STR_LEN), (short) (Abi.SHA256_HEX_LEN - 1))),
+            null,
+            Abi.TERR_VALUE,
+            vSha + Abi.Val.STR_LEN));
+    out.add(
+        new Case(
+            "sha256-value-upper-case",
+            t.with(b -> b.put(i(shaText + 2), (byte) 'B')),
+            null,
+            Abi.TERR_VALUE,
+            vSha + Abi.Val.STR_OFF));
+    out.add(
+        new Case(
+            "sha256-value-not-hex",
+            t.with(b -> b.put(i(shaText + Abi.SHA256_HEX_LEN - 1), (byte) 'g')),
+            null,
+            Abi.TERR_VALUE,
+            vSha + Abi.Val.STR_OFF));
+    out.add(
+        new Case(
+            "sha256-slot-exact-value",
+            t.with(b -> b.put(i(vSha + Abi.Val.TYPE), (byte) Abi.VAL_EXACT)),
+            null,
+            Abi.TERR_VALUE,
+            vSha + Abi.Val.TYPE));
+    out.add(
+        new Case(
+            "sha256-value-range-field",
+            t.with(b -> b.putLong(i(vSha + Abi.Val.LO), 1)),
+            null,
+            Abi.TERR_VALUE,
+            vSha));
+    out.add(
+        new Case(
+            "sha256-value-in-path-slot",
+            t.with(b -> b.put(i(vExact + Abi.Val.TYPE), (byte) Abi.VAL_SHA256)),
+            null,
+            Abi.TERR_VALUE,
+            vExact + Abi.Val.TYPE));
     out.add(
         new Case(
             "value-range-in-path-slot",
