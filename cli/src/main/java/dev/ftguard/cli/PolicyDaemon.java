@@ -3,6 +3,7 @@ package dev.ftguard.cli;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.SdNotify;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -83,6 +84,7 @@ public final class PolicyDaemon {
     PolicyPipeline.checkAbi(device, devicePath);
     current = PolicyPipeline.write(device, devicePath, compiled);
     hooksApplied(current);
+    notify.ifPresent(n -> n.ready(status()));
     return current;
   }
 
@@ -120,6 +122,7 @@ public final class PolicyDaemon {
     ObjectNode o = EventJson.MAPPER.createObjectNode();
     o.put("type", "policy_reload");
     o.put("schema_version", EventJson.SCHEMA_VERSION);
+    notify.ifPresent(n -> n.reloading("reloading policies (" + reason + ")"));
     try {
       PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files);
       current = PolicyPipeline.write(device, devicePath, compiled);
@@ -156,12 +159,40 @@ public final class PolicyDaemon {
         EventJson.unsigned(o, "kept_generation", current.generation());
       }
     }
+    notify.ifPresent(n -> n.ready(status()));
     o.put("reason", reason);
     o.put("time", clock.instant().toString());
     return o;
   }
 
   private java.util.function.Consumer<PolicyPipeline.Applied> onApplied = a -> {};
+  private java.util.Optional<SdNotify> notify = java.util.Optional.empty();
+
+  /**
+   * Tells the service manager (sd_notify) when the policies are in force: {@code READY=1} after the
+   * first table and after each reload, {@code RELOADING=1} while one runs. Under {@code
+   * Type=notify} the unit is started only once the rules are enforced.
+   */
+  PolicyDaemon notify(java.util.Optional<SdNotify> notify) {
+    this.notify = notify;
+    return this;
+  }
+
+  /** The one-line state for {@code systemctl status}. */
+  String status() {
+    return current == null
+        ? "no table of this daemon is in force"
+        : "generation "
+            + Long.toUnsignedString(current.generation())
+            + " in force: "
+            + counts(current.compiled())
+            + "; "
+            + reloads
+            + " reloads, "
+            + failedReloads
+            + " failed";
+  }
+
   private java.util.Optional<LineageOptions.Lineage> lineage = java.util.Optional.empty();
 
   /** Adds the process table's lineage and enrichment to every event. */

@@ -4,6 +4,7 @@ import dev.ftguard.agent.export.Exporter;
 import dev.ftguard.agent.metrics.AgentMetrics;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.SdNotify;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -99,7 +100,8 @@ public final class RunCommand implements Callable<Integer> {
                   a ->
                       metrics.ifPresent(
                           m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
-              .lineage(lineage);
+              .lineage(lineage)
+              .notify(SdNotify.fromEnvironment());
       start(diag, daemon, compiled);
       hook = stop.install(StopSignal.GRACE, flush);
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {

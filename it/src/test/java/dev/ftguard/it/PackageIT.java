@@ -1,0 +1,293 @@
+package dev.ftguard.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ftguard.testing.Repository;
+import dev.ftguard.vm.DiskVm;
+import dev.ftguard.vm.DmesgChecker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Debian package as an administrator meets it: {@code apt install ./ftguard_*.deb} into a
+ * Debian 12 root (scripts/setup's sysroot), where DKMS builds and signs the module against the
+ * root's own kernel headers; then that root boots in the VM with systemd as init. The guest's
+ * driver ({@code resources/package/ftguard-it}) checks the service at boot, an enforced policy from
+ * /etc/ftguard/policies.d (a denied exec, its event in the journal at warning priority and in the
+ * output file), {@code systemctl reload} of a changed policy, a broken one refused with the old
+ * rules kept, enforcement back after a reboot before logins are allowed, and a purge that unloads
+ * the module and leaves no file behind.
+ */
+class PackageIT {
+  private static final String SUITE = "bookworm";
+
+  /** Every check the guest's driver reports, in order; each must say "ok". */
+  static final List<String> EXPECTED =
+      List.of(
+          "service-active",
+          "module-loaded",
+          "module-signed",
+          "allowed-exec",
+          "denied-exec",
+          "event-in-journal",
+          "event-priority-warning",
+          "event-in-file",
+          "reload-ok",
+          "reload-applied",
+          "reload-by-sighup",
+          "reload-old-rule-gone",
+          "broken-refused",
+          "broken-located",
+          "broken-keeps-rules",
+          "broken-service-active",
+          "fixed-reloads",
+          "probe-before-login",
+          "ready-before-logins",
+          "denied-after-reboot",
+          "allowed-after-reboot",
+          "purged",
+          "purge-unloads-module",
+          "purge-removes-unit",
+          "purge-removes-dkms",
+          "purge-removes-logs",
+          "purge-leaves-nothing");
+
+  private static void progress(String line) {
+    System.err.println("[package] " + line);
+  }
+
+  @Test
+  void installsBootsEnforcesReloadsAndPurges() throws Exception {
+    Path repo = Repository.root();
+    Path sysroot = repo.resolve(".cache/sysroots/" + SUITE);
+    assertThat(sysroot.resolve("usr/bin/apt-get"))
+        .as("the %s root made by scripts/setup", SUITE)
+        .isRegularFile();
+    Path deb = theDeb(repo);
+    Path work = repo.resolve("it/target/package-it");
+    Path root = work.resolve("root");
+    run(List.of("rm", "-rf", work.toString()), "clean " + work);
+    Files.createDirectories(work);
+    progress("copying the " + SUITE + " root");
+    run(List.of("cp", "-a", "--reflink=auto", sysroot.toString(), root.toString()), "copy");
+
+    stage(root);
+    // What the root holds before the package; the guest compares after the purge.
+    Files.writeString(
+        root.resolve("var/lib/ftguard-it/before.list"),
+        inRoot(root, "listing", "bash", "-c", ". /usr/local/sbin/ftguard-it-listing && listing"));
+
+    progress("apt install ./" + deb.getFileName() + " (DKMS builds and signs the module)");
+    Files.copy(deb, root.resolve("tmp/" + deb.getFileName()));
+    String install =
+        inRoot(
+            root,
+            "install the package",
+            "apt-get",
+            "install",
+            "-y",
+            "-q",
+            "--no-download",
+            "/tmp/" + deb.getFileName());
+    Files.writeString(work.resolve("install.log"), install);
+    Files.delete(root.resolve("tmp/" + deb.getFileName()));
+    String kernel = kernelRelease(root);
+    Path ko = root.resolve("lib/modules/" + kernel + "/updates/dkms/ftguard.ko");
+    assertThat(ko).as("DKMS installed the module for %s\n%s", kernel, install).isRegularFile();
+    assertThat(
+            inRoot(
+                    root,
+                    "modinfo",
+                    "modinfo",
+                    "-F",
+                    "signer",
+                    ko.toString().substring(root.toString().length()))
+                .strip())
+        .as("the module DKMS built is signed")
+        .isNotEmpty();
+    assertThat(root.resolve("etc/systemd/system/multi-user.target.wants/ftguard.service"))
+        .as("the package enables its service")
+        .exists();
+    assertThat(inRoot(root, "ftguard --version", "ftguard", "--version")).contains("ftguard");
+
+    Path disk = work.resolve("disk.img");
+    long bytes = sizeOf(root);
+    progress("making the disk image (" + (bytes >> 20) + " MiB of files)");
+    run(
+        List.of(
+            "mkfs.ext4",
+            "-q",
+            "-F",
+            "-L",
+            "ftgroot",
+            "-d",
+            root.toString(),
+            disk.toString(),
+            ((bytes + (bytes >> 1)) >> 20) + 1024 + "M"),
+        "make the disk image");
+
+    DiskVm.Result r =
+        DiskVm.run(
+            new DiskVm.Spec(
+                root.resolve("boot/vmlinuz-" + kernel),
+                root.resolve("boot/initrd.img-" + kernel),
+                disk,
+                "root=/dev/vda rw console=ttyS0 no_timer_check quiet",
+                2048,
+                Duration.ofMinutes(10),
+                work.resolve("vm"),
+                "FTGIT",
+                PackageIT::progress));
+    Files.writeString(work.resolve("serial.log"), r.serial());
+    List<String> ftgit = r.lines().stream().filter(l -> l.startsWith("FTGIT ")).toList();
+    assertThat(r.timedOut()).as("the guest powered off in time\n%s", tail(r)).isFalse();
+    assertThat(r.panicked()).as("no kernel panic\n%s", tail(r)).isFalse();
+    List<String> left =
+        ftgit.stream().filter(l -> l.startsWith("FTGIT left ")).map(l -> l.substring(11)).toList();
+    assertThat(left).as("files left after the purge").isEmpty();
+    List<String> failed = ftgit.stream().filter(l -> l.startsWith("FTGIT fail ")).toList();
+    assertThat(failed).as("failed checks (serial log in %s)", work).isEmpty();
+    List<String> passed =
+        ftgit.stream().filter(l -> l.startsWith("FTGIT ok ")).map(l -> l.substring(9)).toList();
+    assertThat(passed).as("checks the guest passed").containsExactlyElementsOf(EXPECTED);
+    assertThat(ftgit).contains("FTGIT phase 1", "FTGIT rebooting", "FTGIT phase 2", "FTGIT done");
+    String dmesg =
+        String.join(
+            "\n",
+            ftgit.stream()
+                .filter(l -> l.startsWith("FTGIT dmesg "))
+                .map(l -> l.substring(12))
+                .toList());
+    assertThat(dmesg).as("the guest's dmesg was printed").contains("ftguard");
+    assertThat(DmesgChecker.check(dmesg)).as("kernel findings").isEmpty();
+  }
+
+  /** The driver, its units, the test binaries and the policies, copied into the root. */
+  private static void stage(Path root) throws IOException {
+    Path state = root.resolve("var/lib/ftguard-it");
+    Files.createDirectories(state);
+    Files.writeString(state.resolve("phase"), "1\n");
+    Files.writeString(state.resolve("policy-v2.yaml"), policy("forbidden2"));
+    Files.writeString(
+        state.resolve("broken.yaml"),
+        "apiVersion: ftguard.dev/v1\nkind: Policy\nmetadata: {name: broken}\nspec:\n"
+            + "  rules:\n    - name: no-event\n      action: deny\n");
+    Path policies = root.resolve("etc/ftguard/policies.d");
+    Files.createDirectories(policies);
+    Files.writeString(policies.resolve("10-it.yaml"), policy("forbidden"));
+    for (String b : List.of("allowed", "forbidden", "forbidden2")) {
+      Files.copy(root.resolve("usr/bin/true"), root.resolve("usr/local/bin/" + b));
+    }
+    Path sbin = root.resolve("usr/local/sbin");
+    for (String f : List.of("ftguard-it", "ftguard-it-probe", "ftguard-it-listing")) {
+      Files.writeString(sbin.resolve(f), resource(f));
+      Files.setPosixFilePermissions(sbin.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    Path units = root.resolve("etc/systemd/system");
+    Files.createDirectories(units.resolve("multi-user.target.wants"));
+    for (String u : List.of("ftguard-it.service", "ftguard-it-probe.service")) {
+      Files.writeString(units.resolve(u), resource(u));
+      Files.createSymbolicLink(
+          units.resolve("multi-user.target.wants/" + u), Path.of("/etc/systemd/system/" + u));
+    }
+  }
+
+  /** A policy that denies running {@code /usr/local/bin/NAME}. */
+  static String policy(String name) {
+    return """
+        apiVersion: ftguard.dev/v1
+        kind: Policy
+        metadata: {name: it-exec}
+        spec:
+          mode: enforce
+          rules:
+            - name: deny-NAME
+              event: exec
+              match: {binary: {exact: [/usr/local/bin/NAME]}}
+              action: deny
+        """
+        .replace("NAME", name);
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = PackageIT.class.getResourceAsStream("/package/" + name)) {
+      assertThat(in).as("resource package/%s", name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static Path theDeb(Path repo) throws IOException {
+    Path dir = repo.resolve("deb/target");
+    try (Stream<Path> s = Files.list(dir)) {
+      List<Path> debs =
+          s.filter(p -> p.getFileName().toString().matches("ftguard_.*_amd64\\.deb")).toList();
+      assertThat(debs).as("one package built in %s (./mvnw package)", dir).hasSize(1);
+      return debs.getFirst();
+    }
+  }
+
+  private static String kernelRelease(Path root) throws IOException {
+    try (Stream<Path> s = Files.list(root.resolve("lib/modules"))) {
+      List<String> k = s.map(p -> p.getFileName().toString()).toList();
+      assertThat(k).as("kernels in the root").hasSize(1);
+      return k.getFirst();
+    }
+  }
+
+  private static long sizeOf(Path root) {
+    return Long.parseLong(run(List.of("du", "-sb", root.toString()), "size").split("\\s+")[0]);
+  }
+
+  private static String tail(DiskVm.Result r) {
+    List<String> l = r.lines();
+    return String.join("\n", l.subList(Math.max(0, l.size() - 60), l.size()));
+  }
+
+  /** Runs in the root with its own /proc (as scripts/setup's build roots do). */
+  private static String inRoot(Path root, String purpose, String... command) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "unshare",
+                "--mount",
+                "--pid",
+                "--fork",
+                "--mount-proc=" + root.resolve("proc"),
+                "chroot",
+                root.toString(),
+                "/usr/bin/env",
+                "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "DEBIAN_FRONTEND=noninteractive",
+                "LC_ALL=C"));
+    cmd.addAll(List.of(command));
+    return run(cmd, purpose);
+  }
+
+  private static String run(List<String> cmd, String purpose) {
+    try {
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int rc = p.waitFor();
+      assertThat(rc).as("%s: %s exited with %d:\n%s", purpose, cmd, rc, out).isZero();
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError(purpose + ": cannot run " + cmd + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(purpose + ": interrupted", e);
+    }
+  }
+}
