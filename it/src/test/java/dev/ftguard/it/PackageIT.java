@@ -54,11 +54,17 @@ class PackageIT {
           "ready-before-logins",
           "denied-after-reboot",
           "allowed-after-reboot",
+          "upgraded-kernel",
+          "upgraded-module-loaded",
+          "upgraded-module-from-dkms",
+          "upgraded-denied",
+          "upgraded-allowed",
           "purged",
           "purge-unloads-module",
           "purge-removes-unit",
           "purge-removes-dkms",
           "purge-removes-logs",
+          "purge-removes-module-files",
           "purge-leaves-nothing");
 
   private static void progress(String line) {
@@ -86,38 +92,36 @@ class PackageIT {
         root.resolve("var/lib/ftguard-it/before.list"),
         inRoot(root, "listing", "bash", "-c", ". /usr/local/sbin/ftguard-it-listing && listing"));
 
+    String kernel = kernelReleases(root).getFirst();
     progress("apt install ./" + deb.getFileName() + " (DKMS builds and signs the module)");
     Files.copy(deb, root.resolve("tmp/" + deb.getFileName()));
-    String install =
-        inRoot(
-            root,
-            "install the package",
-            "apt-get",
-            "install",
-            "-y",
-            "-q",
-            "--no-download",
-            "/tmp/" + deb.getFileName());
+    String install = apt(root, "install the package", "/tmp/" + deb.getFileName());
     Files.writeString(work.resolve("install.log"), install);
     Files.delete(root.resolve("tmp/" + deb.getFileName()));
-    String kernel = kernelRelease(root);
-    Path ko = root.resolve("lib/modules/" + kernel + "/updates/dkms/ftguard.ko");
-    assertThat(ko).as("DKMS installed the module for %s\n%s", kernel, install).isRegularFile();
-    assertThat(
-            inRoot(
-                    root,
-                    "modinfo",
-                    "modinfo",
-                    "-F",
-                    "signer",
-                    ko.toString().substring(root.toString().length()))
-                .strip())
-        .as("the module DKMS built is signed")
-        .isNotEmpty();
+    assertSignedModule(root, kernel, install);
     assertThat(root.resolve("etc/systemd/system/multi-user.target.wants/ftguard.service"))
         .as("the package enables its service")
         .exists();
     assertThat(inRoot(root, "ftguard --version", "ftguard", "--version")).contains("ftguard");
+
+    // A kernel upgrade after the package: DKMS's kernel hooks build the module for it.
+    progress("installing a newer kernel (" + SUITE + "-backports): DKMS builds the module for it");
+    String upgrade =
+        apt(
+            root,
+            "install a newer kernel",
+            "-t",
+            SUITE + "-backports",
+            "linux-image-amd64",
+            "linux-headers-amd64");
+    Files.writeString(work.resolve("upgrade.log"), upgrade);
+    List<String> kernels = new ArrayList<>(kernelReleases(root));
+    kernels.remove(kernel);
+    assertThat(kernels).as("one new kernel\n%s", upgrade).hasSize(1);
+    String upgraded = kernels.getFirst();
+    assertSignedModule(root, upgraded, upgrade);
+    Files.writeString(root.resolve("var/lib/ftguard-it/upgrade"), upgraded + "\n");
+    inRoot(root, "apt-get clean", "apt-get", "clean");
 
     Path disk = work.resolve("disk.img");
     long bytes = sizeOf(root);
@@ -135,18 +139,15 @@ class PackageIT {
             ((bytes + (bytes >> 1)) >> 20) + 1024 + "M"),
         "make the disk image");
 
+    progress("boot 1 and 2 (a reboot) on " + kernel + ", then boot 3 on " + upgraded);
+    DiskVm.Result first = boot(root, disk, kernel, work.resolve("vm-" + kernel));
+    DiskVm.Result second = boot(root, disk, upgraded, work.resolve("vm-" + upgraded));
     DiskVm.Result r =
-        DiskVm.run(
-            new DiskVm.Spec(
-                root.resolve("boot/vmlinuz-" + kernel),
-                root.resolve("boot/initrd.img-" + kernel),
-                disk,
-                "root=/dev/vda rw console=ttyS0 no_timer_check quiet",
-                2048,
-                Duration.ofMinutes(10),
-                work.resolve("vm"),
-                "FTGIT",
-                PackageIT::progress));
+        new DiskVm.Result(
+            first.serial() + second.serial(),
+            first.timedOut() || second.timedOut(),
+            first.panicked() || second.panicked(),
+            first.took().plus(second.took()));
     Files.writeString(work.resolve("serial.log"), r.serial());
     List<String> ftgit = r.lines().stream().filter(l -> l.startsWith("FTGIT ")).toList();
     assertThat(r.timedOut()).as("the guest powered off in time\n%s", tail(r)).isFalse();
@@ -159,7 +160,14 @@ class PackageIT {
     List<String> passed =
         ftgit.stream().filter(l -> l.startsWith("FTGIT ok ")).map(l -> l.substring(9)).toList();
     assertThat(passed).as("checks the guest passed").containsExactlyElementsOf(EXPECTED);
-    assertThat(ftgit).contains("FTGIT phase 1", "FTGIT rebooting", "FTGIT phase 2", "FTGIT done");
+    assertThat(ftgit)
+        .contains(
+            "FTGIT phase 1",
+            "FTGIT rebooting",
+            "FTGIT phase 2",
+            "FTGIT powering off",
+            "FTGIT phase 3",
+            "FTGIT done");
     String dmesg =
         String.join(
             "\n",
@@ -235,12 +243,54 @@ class PackageIT {
     }
   }
 
-  private static String kernelRelease(Path root) throws IOException {
+  /** The kernels installed in the root, sorted. */
+  private static List<String> kernelReleases(Path root) throws IOException {
     try (Stream<Path> s = Files.list(root.resolve("lib/modules"))) {
-      List<String> k = s.map(p -> p.getFileName().toString()).toList();
-      assertThat(k).as("kernels in the root").hasSize(1);
-      return k.getFirst();
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
+  }
+
+  /** DKMS installed a signed module for this kernel. */
+  private static void assertSignedModule(Path root, String kernel, String log) {
+    String ko = "/lib/modules/" + kernel + "/updates/dkms/ftguard.ko";
+    assertThat(root.resolve(ko.substring(1)))
+        .as("DKMS installed the module for %s\n%s", kernel, log)
+        .isRegularFile();
+    assertThat(inRoot(root, "modinfo", "modinfo", "-F", "signer", ko).strip())
+        .as("the module DKMS built for %s is signed", kernel)
+        .isNotEmpty();
+  }
+
+  /** {@code apt-get install} without network: everything it needs is in the root already. */
+  private static String apt(Path root, String purpose, String... args) {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "apt-get",
+                "install",
+                "-y",
+                "-q",
+                "--no-download",
+                "--no-install-recommends",
+                "-o",
+                "Dpkg::Options::=--force-unsafe-io"));
+    cmd.addAll(List.of(args));
+    return inRoot(root, purpose, cmd.toArray(String[]::new));
+  }
+
+  /** Boots the disk on one of the root's kernels until the guest powers off. */
+  private static DiskVm.Result boot(Path root, Path disk, String kernel, Path work) {
+    return DiskVm.run(
+        new DiskVm.Spec(
+            root.resolve("boot/vmlinuz-" + kernel),
+            root.resolve("boot/initrd.img-" + kernel),
+            disk,
+            "root=/dev/vda rw console=ttyS0 no_timer_check quiet",
+            2048,
+            Duration.ofMinutes(8),
+            work,
+            "FTGIT",
+            PackageIT::progress));
   }
 
   private static long sizeOf(Path root) {
