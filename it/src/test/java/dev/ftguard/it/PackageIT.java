@@ -144,11 +144,12 @@ class PackageIT {
     DiskVm.Result second = boot(root, disk, upgraded, work.resolve("vm-" + upgraded));
     DiskVm.Result r =
         new DiskVm.Result(
-            first.serial() + second.serial(),
+            first.console() + second.console(),
+            first.report() + second.report(),
             first.timedOut() || second.timedOut(),
             first.panicked() || second.panicked(),
             first.took().plus(second.took()));
-    Files.writeString(work.resolve("serial.log"), r.serial());
+    Files.writeString(work.resolve("report.log"), r.report());
     List<String> ftgit = r.lines().stream().filter(l -> l.startsWith("FTGIT ")).toList();
     assertThat(r.timedOut()).as("the guest powered off in time\n%s", tail(r)).isFalse();
     assertThat(r.panicked()).as("no kernel panic\n%s", tail(r)).isFalse();
@@ -298,7 +299,7 @@ class PackageIT {
   }
 
   private static String tail(DiskVm.Result r) {
-    List<String> l = r.lines();
+    List<String> l = r.console().lines().toList();
     return String.join("\n", l.subList(Math.max(0, l.size() - 60), l.size()));
   }
 

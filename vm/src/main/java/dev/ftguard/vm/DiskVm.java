@@ -14,8 +14,9 @@ import java.util.function.Consumer;
 /**
  * Boots a whole system from a disk image: a distribution's kernel and initramfs, its root file
  * system on a virtio disk, its own init (systemd). Unlike {@link Vm}'s initramfs guests, the guest
- * may reboot itself (QEMU resets it and boots the same disk again) and ends when it powers off.
- * What it has to say it writes to its serial console.
+ * may reboot itself (QEMU resets it and boots the same disk again) and ends when it powers off. The
+ * console is the first serial port ({@code ttyS0}, where a login prompt may take it over); what the
+ * guest's own programs report goes to the second ({@code ttyS1}), which nothing else uses.
  */
 public final class DiskVm {
   private DiskVm() {}
@@ -45,17 +46,20 @@ public final class DiskVm {
       String progressPrefix,
       Consumer<String> progress) {}
 
-  /** What the guest printed and how it ended. */
-  public record Result(String serial, boolean timedOut, boolean panicked, Duration took) {
+  /** What the guest printed on its console and its report port, and how it ended. */
+  public record Result(
+      String console, String report, boolean timedOut, boolean panicked, Duration took) {
+    /** The report port's lines. */
     public List<String> lines() {
-      return serial.lines().toList();
+      return report.lines().toList();
     }
   }
 
   /** Boots and waits until QEMU exits (the guest powered off), the guest panics or time is up. */
   public static Result run(Spec spec) {
     Accel.Choice accel = Accel.detect();
-    Path serial = spec.work().resolve("serial.log");
+    Path serial = spec.work().resolve("console.log");
+    Path report = spec.work().resolve("report.log");
     Path qemuLog = spec.work().resolve("qemu.log");
     List<String> cmd = new ArrayList<>();
     cmd.add(Tools.find("qemu-system-x86_64", "qemu-system-x86"));
@@ -71,6 +75,8 @@ public final class DiskVm {
             "none",
             "-serial",
             "file:" + serial,
+            "-serial",
+            "file:" + report,
             "-kernel",
             spec.kernel().toString(),
             "-initrd",
@@ -82,6 +88,7 @@ public final class DiskVm {
     try {
       Files.createDirectories(spec.work());
       Files.deleteIfExists(serial);
+      Files.deleteIfExists(report);
       Files.writeString(spec.work().resolve("qemu.cmd"), String.join(" ", cmd) + "\n");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + spec.work(), e);
@@ -112,7 +119,8 @@ public final class DiskVm {
     }
     Thread killer = new Thread(qemu::destroyForcibly, "ftguard-diskvm-kill-qemu");
     Runtime.getRuntime().addShutdownHook(killer);
-    LineTail tail = new LineTail(serial);
+    LineTail console = new LineTail(serial);
+    LineTail tail = new LineTail(report);
     boolean timedOut = false;
     boolean panicked = false;
     try {
@@ -121,6 +129,8 @@ public final class DiskVm {
           if (line.startsWith(spec.progressPrefix())) {
             spec.progress().accept(line);
           }
+        }
+        for (String line : console.newLines()) {
           panicked |= line.contains("Kernel panic - not syncing");
         }
         if (panicked || System.nanoTime() - start > spec.timeout().toNanos()) {
@@ -150,7 +160,8 @@ public final class DiskVm {
         spec.progress().accept(line);
       }
     }
-    String text = tail.all();
+    console.newLines();
+    String text = console.all();
     if (text.isBlank()) {
       throw new VmException(
           "QEMU exited before the guest printed anything: "
@@ -159,7 +170,8 @@ public final class DiskVm {
               + spec.work().resolve("qemu.cmd")
               + ")");
     }
-    return new Result(text, timedOut, panicked, Duration.ofNanos(System.nanoTime() - start));
+    return new Result(
+        text, tail.all(), timedOut, panicked, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private static String readQuietly(Path p) {
