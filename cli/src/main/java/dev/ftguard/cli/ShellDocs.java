@@ -120,7 +120,7 @@ public final class ShellDocs {
         .append(" 1 \"\" \"ftguard ")
         .append(version)
         .append("\" \"ftguard manual\"\n");
-    sb.append(".ad l\n"); // ragged right: JSON examples are long words
+    sb.append(".ad l\n.nh\n"); // ragged right, no hyphens: options and JSON are long words
     sb.append(".SH NAME\n")
         .append(escape(pageName(spec)))
         .append(" \\- ")
@@ -200,7 +200,7 @@ public final class ShellDocs {
         see.add("\\fB" + escape(pageName(sub.getCommandSpec())) + "\\fR(1)");
       }
     }
-    see.add("the documents in /usr/share/doc/ftguard or the repository's docs/");
+    see.add("the documents in docs/ of ftguard's sources (docs/cli.md: every command)");
     sb.append(String.join(",\n", see)).append('\n');
     return sb.toString();
   }
@@ -239,9 +239,12 @@ public final class ShellDocs {
     return s.replace("%n", "\n").replace("%%", "%");
   }
 
-  /** Text for troff: backslashes and hyphens escaped, no line read as a request. */
+  /**
+   * Text for troff: backslashes and hyphens escaped, a break point after each comma (JSON examples
+   * are long words), no line read as a request.
+   */
   static String escape(String s) {
-    String e = s.replace("\\", "\\e").replace("-", "\\-");
+    String e = s.replace("\\", "\\e").replace("-", "\\-").replace(",", ",\\:");
     return e.startsWith(".") || e.startsWith("'") ? "\\&" + e : e;
   }
 }
