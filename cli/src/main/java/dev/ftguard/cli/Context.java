@@ -34,14 +34,21 @@ public record Context(
     ModuleOps modules,
     DeviceOpener devices) {
 
-  /** Where the kernel exposes things. */
-  public record HostPaths(Path sysModule, Path device, Path osRelease, Path libModules) {
+  /**
+   * Where the kernel exposes things, and where {@code ftguard run} finds its configuration.
+   *
+   * @param config the configuration read by {@code run} when it exists ({@code
+   *     /etc/ftguard/ftguard.yaml})
+   */
+  public record HostPaths(
+      Path sysModule, Path device, Path osRelease, Path libModules, Path config) {
     public static HostPaths system() {
       return new HostPaths(
           Path.of("/sys/module", Abi.MODULE_NAME),
           Device.DEFAULT_PATH,
           Path.of("/proc/sys/kernel/osrelease"),
-          Path.of("/lib/modules"));
+          Path.of("/lib/modules"),
+          Path.of(RunConfig.DEFAULT));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ftguard.cli;
 
+import dev.ftguard.agent.export.Priority;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.policy.PolicyError;
 import java.io.PrintWriter;
@@ -8,15 +9,21 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Lines for stderr: text ({@code ftguard: ...}, policy errors as {@code file:line:column: error:
- * ...}) or, with {@code --json-errors}, one JSON object per line.
+ * ...}) or, with {@code --json-errors}, one JSON object per line; with {@code --journal} each line
+ * starts with its syslog priority, {@code <3>} for errors and {@code <6>} for the rest
+ * (sd-daemon(3), as the journal's event lines on stdout).
  */
 final class Diagnostics {
   private final PrintWriter err;
   private final boolean json;
+  private final String errorPrefix;
+  private final String infoPrefix;
 
-  Diagnostics(PrintWriter err, boolean json) {
+  Diagnostics(PrintWriter err, boolean json, boolean journal) {
     this.err = err;
     this.json = json;
+    this.errorPrefix = journal ? Priority.ERR.prefix() : "";
+    this.infoPrefix = journal ? Priority.INFO.prefix() : "";
   }
 
   /** Located policy errors, one per line. */
@@ -33,9 +40,9 @@ final class Diagnostics {
           o.put("hint", e.hint());
         }
         o.put("text", e.toString());
-        err.println(EventJson.line(o));
+        err.println(errorPrefix + EventJson.line(o));
       } else {
-        err.println(e);
+        err.println(errorPrefix + e);
       }
     }
     err.flush();
@@ -57,6 +64,7 @@ final class Diagnostics {
   }
 
   private synchronized void line(String type, String message, Integer exitCode) {
+    err.print(type.equals("error") ? errorPrefix : infoPrefix);
     if (json) {
       ObjectNode o = EventJson.MAPPER.createObjectNode();
       o.put("type", type);

@@ -5,6 +5,7 @@ import dev.ftguard.agent.export.ExportFilter;
 import dev.ftguard.agent.export.Exporter;
 import dev.ftguard.agent.export.FileSinkConfig;
 import dev.ftguard.agent.export.FlushPolicy;
+import dev.ftguard.agent.export.JournalSink;
 import dev.ftguard.agent.export.RateLimit;
 import dev.ftguard.agent.export.RateLimiter;
 import dev.ftguard.agent.export.RotatingFileSink;
@@ -14,7 +15,9 @@ import dev.ftguard.agent.metrics.AgentMetrics;
 import dev.ftguard.agent.metrics.MetricsConfig;
 import dev.ftguard.agent.metrics.MetricsConfigException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,6 +36,13 @@ final class OutputOptions {
       paramLabel = "FILE",
       description = "Write the JSON lines to FILE, rotated by size (default: stdout).")
   Path file;
+
+  @Option(
+      names = "--journal",
+      description =
+          "Write the JSON lines on stdout prefixed with their syslog priority <N> (sd-daemon(3)),"
+              + " for the journal under systemd; as well as --output FILE if given.")
+  boolean journal;
 
   @Option(
       names = "--rotate-size",
@@ -103,6 +113,7 @@ final class OutputOptions {
   /** Whether any option asks for more than every line on stdout. */
   boolean plainStdout() {
     return file == null
+        && !journal
         && types.isEmpty()
         && binary == null
         && rules.isEmpty()
@@ -146,8 +157,11 @@ final class OutputOptions {
     }
   }
 
-  /** The exporter: filters, rate limit and the sink (stdout or the rotating file). */
-  Exporter exporter(Optional<AgentMetrics> metrics) {
+  /**
+   * The exporter: filters, rate limit and the sinks (the journal's prefixed lines on {@code
+   * stdout}, the rotating file, or else plain lines on {@code stdout}).
+   */
+  Exporter exporter(Optional<AgentMetrics> metrics, OutputStream stdout) {
     try {
       ExportFilter filter = ExportFilter.of(types, Optional.ofNullable(binary), rules);
       Optional<RateLimiter> limiter = Optional.empty();
@@ -157,13 +171,16 @@ final class OutputOptions {
       } else if (burst != null) {
         throw new UserException(ExitCode.USAGE, "--burst needs --rate-limit");
       }
-      Sink sink;
+      List<Sink> sinks = new ArrayList<>();
+      if (journal || file == null) {
+        Sink out = new StreamSink(stdout, FlushPolicy.everyLine(), false, System::nanoTime);
+        sinks.add(journal ? new JournalSink(out) : out);
+      }
       if (file == null) {
         if (rotateSize != null || rotateKeep != null || noCompress) {
           throw new UserException(
               ExitCode.USAGE, "--rotate-size, --rotate-keep and --no-compress need --output FILE");
         }
-        sink = StreamSink.stdout(FlushPolicy.everyLine());
       } else {
         FileSinkConfig c = FileSinkConfig.of(file).withCompress(!noCompress);
         if (rotateSize != null) {
@@ -172,12 +189,12 @@ final class OutputOptions {
         if (rotateKeep != null) {
           c = c.withKeep(rotateKeep);
         }
-        sink = RotatingFileSink.open(c);
+        sinks.add(RotatingFileSink.open(c));
       }
       return new Exporter(
           filter,
           limiter,
-          List.of(sink),
+          sinks,
           metrics
               .<dev.ftguard.agent.export.ExportListener>map(m -> m::dropped)
               .orElse(dev.ftguard.agent.export.ExportListener.NONE));

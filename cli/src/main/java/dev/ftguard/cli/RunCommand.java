@@ -15,8 +15,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ftguard run --policy FILE...}: enforce policies and stream events, reloading on change.
@@ -40,10 +43,23 @@ public final class RunCommand implements Callable<Integer> {
   @Option(
       names = {"-p", "--policy"},
       arity = "1..*",
-      required = true,
       paramLabel = "FILE",
-      description = "Policy files (YAML), loaded together; repeat or list several.")
+      description =
+          "Policy files (YAML), loaded together; repeat or list several. Required, here or as"
+              + " 'policy:' in the configuration.")
   List<Path> files;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Read the options from FILE (YAML, one key per long option: 'rotate-size: 100M');"
+              + " default: "
+              + RunConfig.DEFAULT
+              + " when it exists. Options given here win over the file.")
+  Path config;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--json-errors",
@@ -59,15 +75,35 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Context ctx = parent.context;
-    Diagnostics diag = new Diagnostics(ctx.err(), jsonErrors);
+    Diagnostics diag = new Diagnostics(ctx.err(), jsonErrors, output.journal);
     try {
+      configure(ctx, diag);
+      // the file may set json-errors and journal
+      diag = new Diagnostics(ctx.err(), jsonErrors, output.journal);
       return run(ctx, diag);
     } catch (UserException e) {
-      if (!jsonErrors) {
+      if (!jsonErrors && !output.journal) {
         throw e;
       }
       diag.fatal(e);
       return e.exitCode().code();
+    }
+  }
+
+  /** The configuration file's values for the options not given, then the required ones checked. */
+  private void configure(Context ctx, Diagnostics diag) {
+    try {
+      RunConfig.apply(spec, config, ctx.paths().config());
+    } catch (PolicyFailure f) {
+      diag.policyErrors(f.policyErrors());
+      throw f.summary();
+    }
+    if (files == null || files.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing required option: '--policy=FILE' (or 'policy:' in the configuration, "
+              + (config == null ? ctx.paths().config() : config)
+              + ")");
     }
   }
 
@@ -78,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
     StopSignal stop = new StopSignal();
     OutputStream out = new BufferedOutputStream(ctx.stdout(), 64 * 1024);
     Optional<AgentMetrics> metrics = output.metrics();
-    Exporter exporter = output.plainStdout() ? null : output.exporter(metrics);
+    Exporter exporter = output.plainStdout() ? null : output.exporter(metrics, ctx.stdout());
     Optional<LineageOptions.Lineage> lineage = lineageOptions.start(metrics);
     PumpOutput sink =
         exporter == null ? new PumpOutput.Stream(out) : new PumpOutput.Export(exporter, metrics);

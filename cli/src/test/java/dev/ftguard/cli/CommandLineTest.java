@@ -43,7 +43,8 @@ abstract class CommandLineTest {
             tmp.resolve("sys/module/ftguard"),
             tmp.resolve("dev/ftguard"),
             tmp.resolve("osrelease"),
-            tmp.resolve("lib/modules"));
+            tmp.resolve("lib/modules"),
+            tmp.resolve("etc/ftguard/ftguard.yaml"));
   }
 
   int run(String... args) {

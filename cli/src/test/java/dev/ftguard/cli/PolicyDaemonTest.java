@@ -49,7 +49,7 @@ class PolicyDaemonTest {
             device,
             tmp.resolve("ftguard"),
             out,
-            new Diagnostics(new PrintWriter(errText, true), false),
+            new Diagnostics(new PrintWriter(errText, true), false, false),
             stop,
             clock);
     daemon.start(PolicyPipeline.compile(List.of(policy)));
@@ -154,7 +154,7 @@ class PolicyDaemonTest {
             device,
             tmp.resolve("ftguard"),
             out,
-            new Diagnostics(new PrintWriter(jsonErr, true), true),
+            new Diagnostics(new PrintWriter(jsonErr, true), true, false),
             stop,
             clock);
     d.start(PolicyPipeline.compile(List.of(policy)));

@@ -30,6 +30,17 @@ class DemoCommandTest {
   }
 
   @Test
+  void theManPagesCoverTheProvidedCommand() {
+    // the build's generator (ShellDocs) reads the same command line: the provider's command
+    // included
+    var pages =
+        dev.ftguard.cli.ShellDocs.manPages(
+            Ftguard.commandLine(Context.system()).getCommandSpec(), "1.2.3");
+    assertThat(pages).containsKey("ftguard-demo.1");
+    assertThat(pages.get("ftguard.1")).contains("\\fBftguard\\-demo\\fR(1)");
+  }
+
+  @Test
   void theCliFindsTheDemo() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("demo    Boot Debian's kernel in a VM");

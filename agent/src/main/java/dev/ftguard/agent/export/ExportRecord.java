@@ -30,10 +30,15 @@ import tools.jackson.databind.node.ObjectNode;
  *     exec}, the acting process's binary of a {@code decision} (the enrichment stage may set it for
  *     other events, see {@link #withBinary(String)})
  * @param rule the rule's name of a {@code decision} or a {@code call}
+ * @param priority its syslog priority ({@link Priority#of(Event)}, {@link Priority#ofNotice})
  * @param json the line
  */
 public record ExportRecord(
-    String type, Optional<String> binary, Optional<String> rule, ObjectNode json) {
+    String type,
+    Optional<String> binary,
+    Optional<String> rule,
+    Priority priority,
+    ObjectNode json) {
 
   /** The event types ({@link EventType#jsonNames()}), subject to the filters and the rate limit. */
   public static final Set<String> EVENT_TYPES = Set.copyOf(EventType.jsonNames());
@@ -48,6 +53,7 @@ public record ExportRecord(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(binary, "binary");
     Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(priority, "priority");
     Objects.requireNonNull(json, "json");
     JsonNode t = json.get("type");
     if (t == null || !t.isString() || !t.asString().equals(type)) {
@@ -71,14 +77,15 @@ public record ExportRecord(
       throw new IllegalArgumentException("a line needs a string \"type\": " + json);
     }
     String type = t.asString();
+    Priority p = Priority.of(event);
     return switch (event) {
-      case ExecEvent e -> new ExportRecord(type, nonEmpty(e.filename()), Optional.empty(), json);
+      case ExecEvent e -> new ExportRecord(type, nonEmpty(e.filename()), Optional.empty(), p, json);
       case ForkEvent _, ExitEvent _ ->
-          new ExportRecord(type, Optional.empty(), Optional.empty(), json);
+          new ExportRecord(type, Optional.empty(), Optional.empty(), p, json);
       case DecisionEvent d ->
-          new ExportRecord(type, nonEmpty(d.binary()), nonEmpty(d.ruleName()), json);
-      case CallEvent c -> new ExportRecord(type, Optional.empty(), nonEmpty(c.ruleName()), json);
-      case TamperEvent _ -> new ExportRecord(type, Optional.empty(), Optional.empty(), json);
+          new ExportRecord(type, nonEmpty(d.binary()), nonEmpty(d.ruleName()), p, json);
+      case CallEvent c -> new ExportRecord(type, Optional.empty(), nonEmpty(c.ruleName()), p, json);
+      case TamperEvent _ -> new ExportRecord(type, Optional.empty(), Optional.empty(), p, json);
     };
   }
 
@@ -98,12 +105,13 @@ public record ExportRecord(
     if (t == null || !t.isString()) {
       throw new IllegalArgumentException("a line needs a string \"type\": " + json);
     }
-    return new ExportRecord(t.asString(), Optional.empty(), Optional.empty(), json);
+    return new ExportRecord(
+        t.asString(), Optional.empty(), Optional.empty(), Priority.ofNotice(json), json);
   }
 
   /** This record with {@code binary} as its binary (for the enrichment stage). */
   public ExportRecord withBinary(String binary) {
-    return new ExportRecord(type, nonEmpty(binary), rule, json);
+    return new ExportRecord(type, nonEmpty(binary), rule, priority, json);
   }
 
   /**

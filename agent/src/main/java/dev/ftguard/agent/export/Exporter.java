@@ -73,7 +73,7 @@ public final class Exporter implements Closeable {
     IOException failure = null;
     for (Sink sink : sinks) {
       try {
-        sink.write(line);
+        sink.write(record, line);
       } catch (IOException e) {
         if (failure == null) {
           failure = e;

@@ -18,6 +18,15 @@ public interface Sink extends Closeable {
    */
   void write(String line) throws IOException;
 
+  /**
+   * Writes one record's line ({@code line} is {@code record.line()}, serialized once for every
+   * sink). Sinks that use more of the record than its line override this (the {@link JournalSink}:
+   * its priority).
+   */
+  default void write(ExportRecord record, String line) throws IOException {
+    write(line);
+  }
+
   /** Hands every buffered line to the operating system. */
   void flush() throws IOException;
 

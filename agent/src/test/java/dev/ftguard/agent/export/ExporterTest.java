@@ -78,7 +78,8 @@ class ExporterTest {
   void aRecordsTypeMustBeItsLinesType() {
     ObjectNode json = EventJson.event(Samples.exec(1));
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> new ExportRecord("fork", Optional.empty(), Optional.empty(), json))
+        .isThrownBy(
+            () -> new ExportRecord("fork", Optional.empty(), Optional.empty(), Priority.INFO, json))
         .withMessageContaining("differs from the line's \"type\"");
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ExportRecord.notice(EventJson.MAPPER.createObjectNode()))
