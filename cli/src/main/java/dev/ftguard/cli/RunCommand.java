@@ -41,7 +41,9 @@ public final class RunCommand implements Callable<Integer> {
       arity = "1..*",
       required = true,
       paramLabel = "FILE",
-      description = "Policy files (YAML), loaded together; repeat or list several.")
+      description =
+          "Policy files (YAML) or directories (their *.yaml and *.yml files), loaded together;"
+              + " repeat or list several.")
   List<Path> files;
 
   @Option(
@@ -119,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private PolicyPipeline.Compiled compile(Diagnostics diag) {
     try {
-      return PolicyPipeline.compile(files);
+      return PolicyPipeline.compile(files, diag::info);
     } catch (PolicyFailure f) {
       diag.policyErrors(f.policyErrors());
       throw f.summary();
