@@ -91,7 +91,7 @@ public final class CheckCommand implements Callable<Integer> {
       paramLabel = "FILE",
       arity = "1..*",
       description =
-          "Policy files: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
+          "Policy files or directories: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
   List<Path> policies = List.of();
 
   @Override
