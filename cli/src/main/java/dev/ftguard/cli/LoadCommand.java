@@ -105,6 +105,14 @@ public final class LoadCommand implements Callable<Integer> {
               + " for building: use one or the other",
           null);
     }
+    if (kdir != null && buildRoot == null && Files.exists(kdir) && !Files.isDirectory(kdir)) {
+      throw new UserException(
+          ExitCode.USAGE,
+          "--kdir "
+              + kdir
+              + " is not a directory: give the kernel build directory (where the headers are,"
+              + " e.g. /lib/modules/<release>/build)");
+    }
     if (buildRoot != null && !Files.isDirectory(buildRoot.resolve("usr/bin"))) {
       throw new UserException(
           ExitCode.USAGE,

@@ -301,6 +301,19 @@ class InputTest extends CommandLineTest {
   }
 
   @Test
+  void loadKdirMustBeADirectory() throws Exception {
+    Path f = Files.writeString(tmp.resolve("build"), "x");
+    assertThat(run("load", "--kdir", f.toString(), "--build-only")).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "ftguard: --kdir "
+                + f
+                + " is not a directory: give the kernel build directory (where the headers are,"
+                + " e.g. /lib/modules/<release>/build)\n");
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
   void verifyOnBrokenModulesIsOneLocatedLine() throws Exception {
     Path empty = Files.write(tmp.resolve("empty.ko"), new byte[0]);
     Path text = Files.writeString(tmp.resolve("text.ko"), "hello\n");
