@@ -121,7 +121,7 @@ public final class PolicyDaemon {
     o.put("type", "policy_reload");
     o.put("schema_version", EventJson.SCHEMA_VERSION);
     try {
-      PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files, diag::info);
+      PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files, diag::warning);
       current = PolicyPipeline.write(device, devicePath, compiled);
       hooksApplied(current);
       reloads++;

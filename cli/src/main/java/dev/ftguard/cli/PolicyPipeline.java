@@ -122,7 +122,7 @@ final class PolicyPipeline {
         }
         for (Path d : x.emptyDirectories()) {
           emptyDirectory.accept(
-              "warning: policy directory "
+              "policy directory "
                   + d
                   + " has no *.yaml or *.yml file: no rules from it until one is added there");
         }

@@ -50,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
       names = "--json-errors",
       description =
           "Write stderr as JSON lines too: {\"type\":\"policy_error\",\"file\",\"line\",\"column\","
-              + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"info\",\"message\"[,\"exit_code\"]}.")
+              + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"warning\"|\"info\",\"message\"[,\"exit_code\"]}.")
   boolean jsonErrors;
 
   @Mixin OutputOptions output = new OutputOptions();
@@ -121,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private PolicyPipeline.Compiled compile(Diagnostics diag) {
     try {
-      return PolicyPipeline.compile(files, diag::info);
+      return PolicyPipeline.compile(files, diag::warning);
     } catch (PolicyFailure f) {
       diag.policyErrors(f.policyErrors());
       throw f.summary();

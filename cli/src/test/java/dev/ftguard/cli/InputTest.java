@@ -91,12 +91,42 @@ class InputTest extends CommandLineTest {
     assertThat(set.policies()).isEmpty();
     assertThat(warnings)
         .containsExactly(
-            "warning: policy directory "
+            "policy directory "
                 + dir
                 + " has no *.yaml or *.yml file: no rules from it until one is added there");
     // what is in the other paths still loads
     Path p = Files.writeString(tmp.resolve("p.yaml"), LIST + "---\n" + POLICY);
     assertThat(PolicyPipeline.load(List.of(dir, p), w -> {}).policies()).hasSize(1);
+  }
+
+  @Test
+  void runWarnsAboutAnEmptyDirectoryInJsonToo() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("empty.d"));
+    // no module: run stops right after loading the policies
+    openError =
+        new dev.ftguard.nativeio.ErrnoException(
+            "open", paths.device().toString(), dev.ftguard.abi.Errno.ENOENT, "x");
+    int code =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> run("run", "--json-errors", "-p", dir.toString()));
+    assertThat(code).isEqualTo(ExitCode.NOT_LOADED.code());
+    JsonNode w = json(err().lines().toList().getFirst());
+    assertThat(w.get("type").asString()).isEqualTo("warning");
+    assertThat(w.get("message").asString())
+        .isEqualTo(
+            "policy directory "
+                + dir
+                + " has no *.yaml or *.yml file: no rules from it until one is added there");
+    clear();
+    assertThat(
+            assertTimeoutPreemptively(
+                Duration.ofSeconds(30), () -> run("run", "-p", dir.toString())))
+        .isEqualTo(ExitCode.NOT_LOADED.code());
+    assertThat(err().lines().toList().getFirst())
+        .isEqualTo(
+            "ftguard: warning: policy directory "
+                + dir
+                + " has no *.yaml or *.yml file: no rules from it until one is added there");
   }
 
   @Test
