@@ -6,6 +6,7 @@ import dev.ftguard.check.KernelReadings;
 import dev.ftguard.check.LiveSystem;
 import dev.ftguard.check.Report;
 import dev.ftguard.policy.HookDecl;
+import dev.ftguard.policy.InputFile;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.Policy;
 import dev.ftguard.policy.PolicySet;
@@ -90,7 +91,7 @@ public final class CheckCommand implements Callable<Integer> {
       paramLabel = "FILE",
       arity = "1..*",
       description =
-          "Policy files: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
+          "Policy files or directories: also check the functions they hook by name (hooks:): in kallsyms, traceable, not taken by another ftrace user.")
   List<Path> policies = List.of();
 
   @Override
@@ -162,15 +163,18 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  /** A regular file (a FIFO or device is refused without being opened: nothing hangs). */
   private static void requireFile(Path p, String option) {
-    if (p != null && !Files.isRegularFile(p)) {
-      throw new UserException(
-          ExitCode.USAGE,
-          option
-              + " "
-              + p
-              + (Files.exists(p) ? " is not a file" : " does not exist")
-              + ": check the path");
+    if (p == null) {
+      return;
+    }
+    try {
+      if (InputFile.stat(p, option).isDirectory()) {
+        throw new UserException(
+            ExitCode.USAGE, option + " " + p + " is a directory: give a file in it");
+      }
+    } catch (InputFile.Refused e) {
+      throw new UserException(ExitCode.USAGE, e.getMessage(), e);
     }
   }
 

@@ -57,6 +57,14 @@ public record Context(
     void load(Path ko, String params) throws ErrnoException;
 
     void unload(String name) throws ErrnoException;
+
+    /**
+     * Whether the running kernel can load modules at all (built with CONFIG_MODULES: it then has
+     * {@code /proc/modules}).
+     */
+    default boolean supported() {
+      return true;
+    }
   }
 
   /** Opens /dev/ftguard. */
@@ -89,6 +97,13 @@ public record Context(
           @Override
           public void unload(String name) throws ErrnoException {
             KernelModules.deleteModule(name, KernelModules.O_NONBLOCK);
+          }
+
+          @Override
+          public boolean supported() {
+            // without /proc mounted nothing can be told: let finit_module answer
+            return Files.exists(Path.of("/proc/modules"))
+                || !Files.isDirectory(Path.of("/proc/self"));
           }
         },
         new DeviceOpener() {

@@ -58,6 +58,11 @@ final class Diagnostics {
     line("error", e.getMessage(), e.exitCode().code());
   }
 
+  /** Something that is probably not meant, but does not stop anything. */
+  void warning(String message) {
+    line("warning", message, null);
+  }
+
   /** Progress and summaries. */
   void info(String message) {
     line("info", message, null);
@@ -74,7 +79,7 @@ final class Diagnostics {
       }
       err.println(EventJson.line(o));
     } else {
-      err.println("ftguard: " + message);
+      err.println("ftguard: " + (type.equals("warning") ? "warning: " : "") + message);
     }
     err.flush();
   }

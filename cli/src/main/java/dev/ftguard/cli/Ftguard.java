@@ -47,6 +47,17 @@ public final class Ftguard implements Runnable {
     cl.addSubcommand(new CommandLine.HelpCommand());
     cl.setOut(context.out());
     cl.setErr(context.err());
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          if (!jsonErrors(args)) {
+            return usage.handleParseException(ex, args);
+          }
+          // one JSON line, as every other error of a command run with --json-errors
+          new Diagnostics(ex.getCommandLine().getErr(), true)
+              .fatal(new UserException(ExitCode.USAGE, usageMessage(ex)));
+          return ExitCode.USAGE.code();
+        });
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           var err = cmd.getErr();
@@ -65,6 +76,25 @@ public final class Ftguard implements Runnable {
           }
         });
     return cl;
+  }
+
+  /** Whether {@code --json-errors} is among the options (before a {@code --}). */
+  static boolean jsonErrors(String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return false;
+      }
+      if (a.equals("--json-errors")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** picocli's message and how to see the usage: one line. */
+  static String usageMessage(CommandLine.ParameterException ex) {
+    String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+    return ex.getMessage().replace('\n', ' ').strip() + ": see '" + name + " --help'";
   }
 
   public static int run(Context context, String... args) {

@@ -2,6 +2,7 @@ package dev.ftguard.cli;
 
 import dev.ftguard.abi.Abi;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.policy.InputFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -104,6 +105,14 @@ public final class LoadCommand implements Callable<Integer> {
               + " for building: use one or the other",
           null);
     }
+    if (kdir != null && buildRoot == null && Files.exists(kdir) && !Files.isDirectory(kdir)) {
+      throw new UserException(
+          ExitCode.USAGE,
+          "--kdir "
+              + kdir
+              + " is not a directory: give the kernel build directory (where the headers are,"
+              + " e.g. /lib/modules/<release>/build)");
+    }
     if (buildRoot != null && !Files.isDirectory(buildRoot.resolve("usr/bin"))) {
       throw new UserException(
           ExitCode.USAGE,
@@ -117,6 +126,9 @@ public final class LoadCommand implements Callable<Integer> {
       String running = ctx.runningRelease();
       String release = kernelRelease != null ? kernelRelease : running;
       boolean foreign = !release.equals(running);
+      if (!buildOnly && !foreign) {
+        requireModuleSupport(ctx, running);
+      }
       module = build(ctx, release);
       if (buildOnly || foreign) {
         ctx.out().println(module);
@@ -130,9 +142,9 @@ public final class LoadCommand implements Callable<Integer> {
         }
         return 0;
       }
-    } else if (!Files.isRegularFile(module)) {
-      throw new UserException(
-          ExitCode.USAGE, "module file " + module + " does not exist or is not a file: check --ko");
+    } else {
+      checkModuleFile(module);
+      requireModuleSupport(ctx, null);
     }
     String params =
         String.join(
@@ -151,6 +163,38 @@ public final class LoadCommand implements Callable<Integer> {
     ctx.out()
         .println("ftguard loaded from " + module + (params.isEmpty() ? "" : " (" + params + ")"));
     return 0;
+  }
+
+  /**
+   * Refuses, before building anything, on a kernel that cannot load modules at all.
+   *
+   * @param running the running release, or null when not known yet
+   */
+  static void requireModuleSupport(Context ctx, String running) {
+    if (ctx.modules().supported()) {
+      return;
+    }
+    throw new UserException(
+        ExitCode.INCOMPATIBLE,
+        "the running kernel"
+            + (running == null ? "" : " (" + running + ")")
+            + " cannot load modules at all: it was built without CONFIG_MODULES (no /proc/modules),"
+            + " so no kernel headers or build can help; run ftguard on a kernel built with"
+            + " CONFIG_MODULES=y (another host or a VM; `ftguard load --build-only --kernel-release"
+            + " R` still builds for one)");
+  }
+
+  /** A --ko that is not a regular file, refused without opening it (a FIFO would hang). */
+  static void checkModuleFile(Path module) {
+    try {
+      if (InputFile.stat(module, "module file").isDirectory()) {
+        throw new UserException(
+            ExitCode.USAGE,
+            "module file " + module + " is a directory: give the built ftguard.ko with --ko");
+      }
+    } catch (InputFile.Refused e) {
+      throw new UserException(ExitCode.USAGE, e.getMessage() + " (--ko)", e);
+    }
   }
 
   private Path build(Context ctx, String release) {

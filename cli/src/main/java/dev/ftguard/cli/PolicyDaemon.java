@@ -124,7 +124,7 @@ public final class PolicyDaemon {
     o.put("schema_version", EventJson.SCHEMA_VERSION);
     notify.ifPresent(n -> n.reloading("reloading policies (" + reason + ")"));
     try {
-      PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files);
+      PolicyPipeline.Compiled compiled = PolicyPipeline.compile(files, diag::warning);
       current = PolicyPipeline.write(device, devicePath, compiled);
       hooksApplied(current);
       reloads++;

@@ -8,21 +8,20 @@ import dev.ftguard.agent.api.FtguardAgent;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.TableRejectedException;
+import dev.ftguard.policy.InputFile;
 import dev.ftguard.policy.LoadResult;
 import dev.ftguard.policy.Match;
 import dev.ftguard.policy.PolicyError;
+import dev.ftguard.policy.PolicyFiles;
 import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySet;
 import dev.ftguard.policy.table.TableFormatException;
 import dev.ftguard.policy.table.TableReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * From policy files to a table in the kernel, in steps that each either succeed or say why: load
@@ -98,44 +97,40 @@ final class PolicyPipeline {
   }
 
   /**
-   * Loads the files together and validates them.
+   * Loads the files together and validates them; a directory stands for its {@code *.yaml} and
+   * {@code *.yml} files, and one without any is an error.
    *
-   * @throws PolicyFailure with every located error (exit 9), or a file that cannot be read (2)
+   * @throws PolicyFailure with every located error (exit 9), or a path that cannot be read (2)
    */
-  static PolicySet load(List<Path> files) throws PolicyFailure {
-    for (Path f : files) {
-      if (Files.isDirectory(f)) {
-        throw new PolicyFailure(
-            new UserException(
-                ExitCode.USAGE,
-                "policy file "
-                    + f
-                    + " is a directory: give the .yaml files in it (e.g. "
-                    + f
-                    + "/*.yaml)"));
-      }
-    }
+  static PolicySet load(List<Path> paths) throws PolicyFailure {
+    return load(paths, null);
+  }
+
+  /**
+   * Loads as {@link #load(List)}, for {@code run}: a directory without policy files gives none (it
+   * is watched; files added later are loaded on the next reload), with a warning through {@code
+   * emptyDirectory}; with no policy file at all the set is empty (no rule in force).
+   */
+  static PolicySet load(List<Path> paths, Consumer<String> emptyDirectory) throws PolicyFailure {
     LoadResult result;
+    int count;
     try {
-      result = PolicyLoader.loadFiles(files);
-    } catch (NoSuchFileException e) {
-      throw new PolicyFailure(
-          new UserException(
-              ExitCode.USAGE, "policy file " + e.getFile() + " does not exist: check the path", e));
-    } catch (AccessDeniedException e) {
-      throw new PolicyFailure(
-          new UserException(
-              ExitCode.USAGE,
-              "cannot read policy file "
-                  + e.getFile()
-                  + ": permission denied (check its mode, or run with sudo)",
-              e));
-    } catch (CharacterCodingException e) {
-      throw new PolicyFailure(
-          new UserException(
-              ExitCode.USAGE,
-              "cannot read policy file: " + e.getMessage() + ": save it as UTF-8",
-              e));
+      PolicyFiles.Expansion x = PolicyFiles.expand(paths);
+      if (!x.emptyDirectories().isEmpty()) {
+        if (emptyDirectory == null) {
+          throw new InputFile.Refused(PolicyFiles.emptyDirectory(x.emptyDirectories().getFirst()));
+        }
+        for (Path d : x.emptyDirectories()) {
+          emptyDirectory.accept(
+              "policy directory "
+                  + d
+                  + " has no *.yaml or *.yml file: no rules from it until one is added there");
+        }
+      }
+      count = x.files().size();
+      result = PolicyLoader.loadFiles(x.files());
+    } catch (InputFile.Refused e) {
+      throw new PolicyFailure(new UserException(ExitCode.USAGE, e.getMessage(), e));
     } catch (IOException e) {
       throw new PolicyFailure(
           new UserException(ExitCode.FAILURE, "cannot read policy files: " + e, e));
@@ -148,7 +143,7 @@ final class PolicyPipeline {
                   ExitCode.INVALID_POLICY,
                   plural(errors.size(), "error", "errors")
                       + " in "
-                      + plural(files.size(), "policy file", "policy files")
+                      + plural(count, "policy file", "policy files")
                       + ": nothing is valid until all are fixed"));
       case LoadResult.Loaded(PolicySet set) -> set;
     };
@@ -157,6 +152,11 @@ final class PolicyPipeline {
   /** Loads, validates and compiles. */
   static Compiled compile(List<Path> files) throws PolicyFailure {
     return compile(load(files));
+  }
+
+  /** Loads as {@code run} does ({@link #load(List, Consumer)}), validates and compiles. */
+  static Compiled compile(List<Path> files, Consumer<String> emptyDirectory) throws PolicyFailure {
+    return compile(load(files, emptyDirectory));
   }
 
   /**

@@ -5,9 +5,11 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import dev.ftguard.policy.PolicyFiles;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
@@ -23,13 +25,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * Watches policy files for changes: a {@link WatchService} on the directories holding them (editors
  * often replace a file rather than write it in place, which a watch on the file itself would miss).
- * Events for the files' names are debounced: {@code onChange} runs once the files have been quiet
- * for the debounce period, on the watcher's own thread.
+ * A policy directory given as such is watched itself: any {@code *.yaml}/{@code *.yml} name in it
+ * added, removed or changed counts ({@link PolicyFiles#isPolicyName}). Events for the files' names
+ * are debounced: {@code onChange} runs once the files have been quiet for the debounce period, on
+ * the watcher's own thread.
  */
 final class PolicyWatcher implements AutoCloseable {
   private final WatchService service;
   private final Map<WatchKey, Path> dirs = new HashMap<>();
   private final Map<Path, Set<Path>> names = new HashMap<>();
+
+  /** Directories given as policy paths: every policy name in them counts. */
+  private final Set<Path> wholeDirs = new HashSet<>();
+
   private final Duration debounce;
   private final Runnable onChange;
   private final Thread thread;
@@ -41,13 +49,18 @@ final class PolicyWatcher implements AutoCloseable {
     try {
       for (Path f : files) {
         Path abs = f.toAbsolutePath().normalize();
-        Path dir = abs.getParent();
+        boolean whole = Files.isDirectory(abs);
+        Path dir = whole ? abs : abs.getParent();
         if (!names.containsKey(dir)) {
           WatchKey key = dir.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
           dirs.put(key, dir);
           names.put(dir, new HashSet<>());
         }
-        names.get(dir).add(abs.getFileName());
+        if (whole) {
+          wholeDirs.add(dir);
+        } else {
+          names.get(dir).add(abs.getFileName());
+        }
       }
     } catch (IOException | RuntimeException e) {
       service.close();
@@ -57,7 +70,7 @@ final class PolicyWatcher implements AutoCloseable {
   }
 
   /**
-   * Starts watching.
+   * Starts watching {@code files}: policy files, and policy directories as a whole.
    *
    * @throws IOException a directory cannot be watched (missing, no permission, inotify limits)
    */
@@ -104,7 +117,8 @@ final class PolicyWatcher implements AutoCloseable {
       if (ev.kind() == OVERFLOW) {
         hit = true; // events were lost: assume ours were among them
       } else if (ev.context() instanceof Path name
-          && names.getOrDefault(dir, Set.of()).contains(name)) {
+          && (names.getOrDefault(dir, Set.of()).contains(name)
+              || (wholeDirs.contains(dir) && PolicyFiles.isPolicyName(name.toString())))) {
         hit = true;
       }
     }

@@ -45,8 +45,8 @@ public final class RunCommand implements Callable<Integer> {
       arity = "1..*",
       paramLabel = "FILE",
       description =
-          "Policy files (YAML), loaded together; repeat or list several. Required, here or as"
-              + " 'policy:' in the configuration.")
+          "Policy files (YAML) or directories (their *.yaml and *.yml files), loaded together;"
+              + " repeat or list several. Required, here or as 'policy:' in the configuration.")
   List<Path> files;
 
   @Option(
@@ -65,7 +65,7 @@ public final class RunCommand implements Callable<Integer> {
       names = "--json-errors",
       description =
           "Write stderr as JSON lines too: {\"type\":\"policy_error\",\"file\",\"line\",\"column\","
-              + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"info\",\"message\"[,\"exit_code\"]}.")
+              + "\"message\",\"hint\",\"text\"}, {\"type\":\"error\"|\"warning\"|\"info\",\"message\"[,\"exit_code\"]}.")
   boolean jsonErrors;
 
   @Mixin OutputOptions output = new OutputOptions();
@@ -157,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
 
   private PolicyPipeline.Compiled compile(Diagnostics diag) {
     try {
-      return PolicyPipeline.compile(files);
+      return PolicyPipeline.compile(files, diag::warning);
     } catch (PolicyFailure f) {
       diag.policyErrors(f.policyErrors());
       throw f.summary();

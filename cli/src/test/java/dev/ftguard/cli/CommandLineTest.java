@@ -33,6 +33,10 @@ abstract class CommandLineTest {
   ErrnoException loadError;
 
   ErrnoException unloadError;
+
+  /** What the fake kernel says to {@link Context.ModuleOps#supported} (CONFIG_MODULES). */
+  boolean modulesSupported = true;
+
   ErrnoException openError;
   Context.HostPaths paths;
 
@@ -65,6 +69,11 @@ abstract class CommandLineTest {
               @Override
               public void unload(String name) throws ErrnoException {
                 call("unload " + name, unloadError);
+              }
+
+              @Override
+              public boolean supported() {
+                return modulesSupported;
               }
             },
             new Context.DeviceOpener() {

@@ -115,9 +115,9 @@ class PolicyCommandTest extends CommandLineTest {
   }
 
   @Test
-  void directoryIsBadInput() {
+  void aDirectoryWithoutPolicyFilesIsBadInput() {
     assertThat(run("policy", "validate", tmp.toString())).isEqualTo(2);
-    assertThat(err()).startsWith("ftguard: policy file " + tmp + " is a directory");
+    assertThat(err()).startsWith("ftguard: policy directory " + tmp + " has no *.yaml");
   }
 
   @Test
@@ -125,8 +125,7 @@ class PolicyCommandTest extends CommandLineTest {
     Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xc3, (byte) 0x28});
     assertThat(run("policy", "validate", bin.toString())).isEqualTo(2);
     assertThat(err())
-        .isEqualTo(
-            "ftguard: cannot read policy file: " + bin + " is not UTF-8 text: save it as UTF-8\n");
+        .isEqualTo("ftguard: policy file " + bin + " is not UTF-8 text: save it as UTF-8\n");
   }
 
   @Test

@@ -275,6 +275,31 @@ class PolicyDaemonTest {
   }
 
   @Test
+  void aDirectoryStartsEmptyAndReloadsWithTheFilesAddedToIt() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("policies.d"));
+    PolicyDaemon d =
+        new PolicyDaemon(
+            List.of(dir),
+            device,
+            tmp.resolve("ftguard"),
+            out,
+            new Diagnostics(new PrintWriter(errText, true), false),
+            stop,
+            clock);
+    List<String> warnings = new java.util.ArrayList<>();
+    d.start(PolicyPipeline.compile(List.of(dir), warnings::add));
+    assertThat(warnings).singleElement().asString().contains("has no *.yaml or *.yml file");
+    assertThat(d.current().compiled().policies()).isZero();
+    Files.writeString(dir.resolve("a.yaml"), PolicyApplyTest.POLICY);
+    Files.writeString(dir.resolve("b.yaml"), PolicyApplyTest.MONITOR);
+    ObjectNode line = d.reload(PolicyDaemon.FILE_CHANGE);
+    assertThat(line.get("ok").asBoolean()).isTrue();
+    assertThat(line.get("policies").asInt()).isEqualTo(2);
+    Files.delete(dir.resolve("a.yaml"));
+    assertThat(d.reload(PolicyDaemon.FILE_CHANGE).get("policies").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void theTableStaysInForceWhenTheLoopStops() throws Exception {
     try (Loop loop = new Loop()) {
       loop.awaitLine(reload("start"));

@@ -47,6 +47,24 @@ class PolicyWatcherTest {
   }
 
   @Test
+  void aWatchedDirectorySeesPolicyFilesAddedChangedAndRemoved() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("policies.d"));
+    Path a = Files.writeString(dir.resolve("a.yaml"), "x");
+    try (PolicyWatcher w = watch(Duration.ofMillis(50), dir)) {
+      Files.writeString(dir.resolve("notes.txt"), "y");
+      Files.writeString(dir.resolve(".b.yaml.swp"), "y");
+      assertThat(signal.tryAcquire(700, TimeUnit.MILLISECONDS)).isFalse();
+      Path b = Files.writeString(dir.resolve("b.yml"), "new");
+      assertThat(signal.tryAcquire(10, TimeUnit.SECONDS)).as("added").isTrue();
+      Files.writeString(a, "changed");
+      assertThat(signal.tryAcquire(10, TimeUnit.SECONDS)).as("changed").isTrue();
+      Files.delete(b);
+      assertThat(signal.tryAcquire(10, TimeUnit.SECONDS)).as("removed").isTrue();
+      assertThat(fired.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void otherFilesInTheDirectoryAreIgnored() throws Exception {
     Path f = Files.writeString(tmp.resolve("a.yaml"), "x");
     try (PolicyWatcher w = watch(Duration.ofMillis(50), f)) {

@@ -6,6 +6,12 @@ public final class Limits {
 
   public static final int NAME_LENGTH = 63;
 
+  /**
+   * Bytes of one policy file; a larger one is refused before it is parsed (docs/policy.md). Far
+   * above what the kernel's table holds ({@link #RULES} rules), so only a wrong file reaches it.
+   */
+  public static final int POLICY_FILE_BYTES = 4 << 20;
+
   /** A string value's bytes: FTG_TABLE_STR_MAX. */
   public static final int PATH_BYTES = dev.ftguard.abi.Abi.TABLE_STR_MAX;
 

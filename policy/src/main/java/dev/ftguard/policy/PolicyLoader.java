@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,34 +26,43 @@ public final class PolicyLoader {
   }
 
   /**
-   * Reads and loads files; errors name each file as given. A file that cannot be read (missing,
-   * unreadable, not UTF-8) throws.
+   * Reads and loads policy files and directories ({@link PolicyFiles#expand}: a directory stands
+   * for its {@code *.yaml}/{@code *.yml} files, the same file given twice is read once); errors
+   * name each file as given. Each file is read with the bound {@link Limits#POLICY_FILE_BYTES}.
+   *
+   * @throws InputFile.Refused a path that cannot be read (missing, a FIFO or device, too large, not
+   *     UTF-8) or a directory without policy files; its message is the one line to print
    */
-  public static LoadResult loadFiles(List<Path> files) throws IOException {
+  public static LoadResult loadFiles(List<Path> paths) throws IOException {
+    PolicyFiles.Expansion x = PolicyFiles.expand(paths);
+    if (!x.emptyDirectories().isEmpty()) {
+      throw new InputFile.Refused(PolicyFiles.emptyDirectory(x.emptyDirectories().getFirst()));
+    }
     List<PolicySource> sources = new ArrayList<>();
-    for (Path f : files) {
-      byte[] bytes = Files.readAllBytes(f);
-      String text;
-      try {
-        text =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(bytes))
-                .toString();
-      } catch (CharacterCodingException e) {
-        throw new CharacterCodingException() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          public String getMessage() {
-            return f + " is not UTF-8 text";
-          }
-        };
-      }
-      sources.add(new PolicySource(f.toString(), text));
+    for (Path f : x.files()) {
+      sources.add(new PolicySource(f.toString(), readFile(f)));
     }
     return load(sources);
+  }
+
+  /** One policy file's text: a regular file of at most {@link Limits#POLICY_FILE_BYTES}, UTF-8. */
+  public static String readFile(Path f) throws InputFile.Refused {
+    byte[] bytes =
+        InputFile.read(
+            f,
+            PolicyFiles.WHAT,
+            Limits.POLICY_FILE_BYTES,
+            "split it into several files (a directory of them is loaded as one set)");
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new InputFile.Refused(
+          PolicyFiles.WHAT + " " + f + " is not UTF-8 text: save it as UTF-8", e);
+    }
   }
 }

@@ -8,7 +8,6 @@ import dev.ftguard.abi.DecisionEvent.Mode;
 import dev.ftguard.abi.Errno;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -187,11 +186,33 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void directoriesExpandToTheirPolicyFilesOnceEach() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("d"));
+    Path b = Files.writeString(dir.resolve("b.yml"), LIST);
+    Path a = Files.writeString(dir.resolve("a.yaml"), LIST.replace("shells", "other"));
+    Files.writeString(dir.resolve("c.json"), "{}");
+    Files.writeString(dir.resolve(".hidden.yaml"), "x");
+    Files.createDirectories(dir.resolve("sub.yaml"));
+    Path empty = Files.createDirectories(tmp.resolve("e"));
+    Path alone = Files.writeString(tmp.resolve("alone.yaml"), LIST);
+    Path link = Files.createSymbolicLink(tmp.resolve("link.yaml"), a);
+    PolicyFiles.Expansion x =
+        PolicyFiles.expand(List.of(b, dir, empty, link, alone, dir, empty, alone));
+    assertThat(x.files()).containsExactly(b, a, alone);
+    assertThat(x.emptyDirectories()).containsExactly(empty);
+    assertThatThrownBy(() -> PolicyLoader.loadFiles(List.of(dir, empty)))
+        .isInstanceOf(InputFile.Refused.class)
+        .hasMessage(PolicyFiles.emptyDirectory(empty));
+  }
+
+  @Test
   void readsFilesAndReportsMissingOnes() throws IOException {
     Path f = Files.writeString(tmp.resolve("p.yaml"), LIST);
     assertThat(loaded(PolicyLoader.loadFiles(List.of(f))).lists()).containsKey("shells");
     assertThatThrownBy(() -> PolicyLoader.loadFiles(List.of(tmp.resolve("missing.yaml"))))
-        .isInstanceOf(NoSuchFileException.class);
+        .isInstanceOf(InputFile.Refused.class)
+        .hasMessage(
+            "policy file " + tmp.resolve("missing.yaml") + " does not exist: check the path");
     Path bin = Files.write(tmp.resolve("bin.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0});
     assertThatThrownBy(() -> PolicyLoader.loadFiles(List.of(bin)))
         .hasMessageContaining("is not UTF-8 text");

@@ -1,9 +1,11 @@
 package dev.ftguard.verify;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -136,36 +138,29 @@ public final class ElfObject {
    *     x86-64 relocatable object
    */
   public static ElfObject read(Path file) throws VerifyException {
-    if (Files.isDirectory(file)) {
+    byte[] bytes = bytes(file);
+    if (bytes.length < 4
+        || bytes[0] != 0x7f
+        || bytes[1] != 'E'
+        || bytes[2] != 'L'
+        || bytes[3] != 'F') {
       throw new VerifyException(
-          VerifyException.Kind.UNREADABLE, file + " is a directory, not a module file");
+          VerifyException.Kind.NOT_ELF,
+          file
+              + (bytes.length == 0 ? " is empty" : " is not an ELF file (no \\x7fELF magic)")
+              + ": give the built module, e.g. ftguard.ko");
     }
-    byte[] ident = new byte[4];
-    try (var in = Files.newInputStream(file)) {
-      int n = in.readNBytes(ident, 0, 4);
-      if (n < 4 || ident[0] != 0x7f || ident[1] != 'E' || ident[2] != 'L' || ident[3] != 'F') {
-        throw new VerifyException(
-            VerifyException.Kind.NOT_ELF,
-            file
-                + " is not an ELF file (no \\x7fELF magic): give the built module, e.g. ftguard.ko");
-      }
-    } catch (NoSuchFileException e) {
-      throw new VerifyException(VerifyException.Kind.UNREADABLE, file + " does not exist");
-    } catch (IOException e) {
+    String truncated = truncated(bytes);
+    if (truncated != null) {
       throw new VerifyException(
-          VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
+          VerifyException.Kind.NOT_ELF, file + " is truncated: " + truncated + "; " + REBUILD);
     }
     ElfFile elf;
     try {
-      byte[] bytes = Files.readAllBytes(file);
       emptyNotesAsProgbits(bytes);
       elf = ElfFile.from(bytes);
-    } catch (IOException e) {
-      throw new VerifyException(
-          VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
     } catch (RuntimeException e) {
-      throw new VerifyException(
-          VerifyException.Kind.NOT_ELF, file + " is a malformed ELF file: " + e.getMessage());
+      throw corrupted(file, e);
     }
     String kind = describe(elf);
     if (kind != null) {
@@ -179,9 +174,106 @@ public final class ElfObject {
     try {
       return load(file, elf);
     } catch (RuntimeException e) {
-      throw new VerifyException(
-          VerifyException.Kind.NOT_ELF, file + " is a malformed ELF file: " + e.getMessage());
+      throw corrupted(file, e);
     }
+  }
+
+  /** Largest module file read: far above any ftguard.ko, even with debug information. */
+  public static final long MAX_BYTES = 256L << 20;
+
+  private static final String REBUILD = "rebuild it (ftguard load --build-only) or copy it again";
+
+  /**
+   * The file's bytes: a regular file (a FIFO, socket or device is refused without being opened) of
+   * at most {@link #MAX_BYTES}.
+   */
+  private static byte[] bytes(Path file) throws VerifyException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, file + " does not exist: check the path");
+    } catch (IOException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, "cannot look at " + file + ": " + e.getMessage());
+    }
+    if (a.isDirectory()) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE,
+          file + " is a directory, not a module file: give the built module, e.g. ftguard.ko");
+    }
+    if (!a.isRegularFile()) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE,
+          file
+              + " is not a regular file (a FIFO, socket or device): give the built module, e.g."
+              + " ftguard.ko");
+    }
+    if (a.size() > MAX_BYTES) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE,
+          file
+              + " is "
+              + a.size()
+              + " bytes, more than the "
+              + (MAX_BYTES >> 20)
+              + " MiB a module file may have: give the built module, e.g. ftguard.ko");
+    }
+    try (var in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new VerifyException(
+            VerifyException.Kind.UNREADABLE,
+            file + " grew past " + (MAX_BYTES >> 20) + " MiB while being read: check the file");
+      }
+      return bytes;
+    } catch (AccessDeniedException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE,
+          "cannot read " + file + ": permission denied (check its mode, or run with sudo)");
+    } catch (IOException e) {
+      throw new VerifyException(
+          VerifyException.Kind.UNREADABLE, "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * What is cut off in a 64-bit little-endian ELF file: the ELF header, or the section header table
+   * (which the linker writes at the end); null when both are there (or another class: left to
+   * jelf).
+   */
+  static String truncated(byte[] b) {
+    if (b.length < 16 || b[4] != 2 || b[5] != 1) {
+      return b.length < 16 ? "its " + b.length + " bytes end inside the ELF header" : null;
+    }
+    if (b.length < 64) {
+      return "its " + b.length + " bytes end inside the 64-byte ELF header";
+    }
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    long shoff = buf.getLong(0x28);
+    long end = shoff + (long) Short.toUnsignedInt(buf.getShort(0x3a)) * buf.getShort(0x3c);
+    if (shoff < 0 || end > b.length) {
+      return "its section headers end at byte "
+          + Long.toUnsignedString(end)
+          + " but the file has "
+          + b.length
+          + " bytes";
+    }
+    return null;
+  }
+
+  /** A header or table that points outside the file or holds nonsense, said in one line. */
+  private static VerifyException corrupted(Path file, RuntimeException e) {
+    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return new VerifyException(
+        VerifyException.Kind.NOT_ELF,
+        file
+            + " is a corrupted ELF file (a header or table points outside the file or holds"
+            + " invalid values: "
+            + detail.lines().findFirst().orElse("")
+            + "); "
+            + REBUILD);
   }
 
   /**

@@ -34,7 +34,47 @@ class VerifierInputTest {
     Path text = Files.writeString(tmp.resolve("notes.ko"), "int x;\n");
     fails(text, VerifyException.Kind.NOT_ELF, "not an ELF file");
     Path empty = Files.write(tmp.resolve("empty.ko"), new byte[0]);
-    fails(empty, VerifyException.Kind.NOT_ELF, "not an ELF file");
+    fails(empty, VerifyException.Kind.NOT_ELF, "is empty", "give the built module");
+    Path random = tmp.resolve("random.ko");
+    byte[] noise = new byte[4096];
+    new java.util.Random(7).nextBytes(noise);
+    Files.write(random, noise);
+    fails(random, VerifyException.Kind.NOT_ELF, "not an ELF file");
+  }
+
+  @Test
+  void aFifoIsRefusedWithoutOpeningIt() throws Exception {
+    Path fifo = tmp.resolve("fifo.ko");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(5),
+        () -> fails(fifo, VerifyException.Kind.UNREADABLE, "is not a regular file"));
+  }
+
+  @Test
+  void aDeviceIsRefusedWithoutReadingIt() {
+    fails(Path.of("/dev/zero"), VerifyException.Kind.UNREADABLE, "is not a regular file");
+  }
+
+  @Test
+  void aCorruptedElfFileIsOneLineThatSaysHowToFixIt() throws Exception {
+    Path obj = Tools.compile("no_wrappers.c", tmp, List.of());
+    byte[] bytes = Files.readAllBytes(obj);
+    java.util.Random r = new java.util.Random(1);
+    for (int i = 64; i < bytes.length; i += 7) {
+      bytes[i] = (byte) r.nextInt();
+    }
+    Path bad = Files.write(tmp.resolve("bad.ko"), bytes);
+    assertThatThrownBy(() -> Verifier.verify(bad))
+        .isInstanceOfSatisfying(
+            VerifyException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(VerifyException.Kind.NOT_ELF);
+              assertThat(e.getMessage())
+                  .startsWith(bad + " is a corrupted ELF file (")
+                  .endsWith("; rebuild it (ftguard load --build-only) or copy it again")
+                  .doesNotContain("\n");
+            });
   }
 
   @Test
@@ -42,7 +82,15 @@ class VerifierInputTest {
     Path obj = Tools.compile("no_wrappers.c", tmp, List.of());
     byte[] bytes = Files.readAllBytes(obj);
     Path cut = Files.write(tmp.resolve("cut.ko"), java.util.Arrays.copyOf(bytes, 40));
-    fails(cut, VerifyException.Kind.NOT_ELF, "malformed ELF file");
+    fails(cut, VerifyException.Kind.NOT_ELF, "is truncated", "end inside the 64-byte ELF header");
+    Path tail =
+        Files.write(tmp.resolve("tail.ko"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
+    fails(
+        tail,
+        VerifyException.Kind.NOT_ELF,
+        "is truncated: its section headers end at byte " + bytes.length,
+        "has " + (bytes.length - 10) + " bytes",
+        "rebuild it");
   }
 
   @Test
