@@ -18,28 +18,85 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * FFM binding to Capstone 4 ({@code libcapstone.so.4}, Debian's libcapstone4 4.0.2): decodes x86-64
- * code with instruction details, in AT&T syntax. No JNI.
+ * FFM binding to Capstone 5 ({@code libcapstone.so.5}, Debian 13's libcapstone5 5.0.x) or Capstone
+ * 4 ({@code libcapstone.so.4}, Debian 12's libcapstone4 4.0.2): decodes x86-64 code with
+ * instruction details, in AT&amp;T syntax. No JNI.
  *
- * <p>Layouts are those of capstone 4's {@code capstone.h} and {@code x86.h} for x86-64 (LP64):
- * {@code cs_insn} is 240 bytes with {@code detail} at 232; {@code cs_detail} holds the groups at 67
- * (count at 75) and {@code cs_x86} at 80; in {@code cs_x86}, {@code op_count} is at 64, the eight
- * 48-byte {@code cs_x86_op}s at 72 and {@code cs_x86_encoding} at 456.
+ * <p>The two majors differ in {@code cs_insn} (its {@code bytes[]} grew from 16 to 24), in {@code
+ * cs_detail} (its {@code regs_read[]} grew, a {@code writeback} flag came), and in the ids of
+ * {@code x86_insn}; {@link Layout} holds what differs, one constant per major ({@link Layout#V4},
+ * {@link Layout#V5}), chosen by the major {@code cs_version()} reports for the library that was
+ * loaded. From {@code cs_x86} (where it starts in {@code cs_detail}'s union) on, both have the same
+ * layout, and the other enums used here have the same values. CapstoneLayoutTest compiles a C probe
+ * against each major's own headers and compares every number here.
  *
  * <p>One instance owns one Capstone handle and is not thread-safe.
  */
 @SuppressWarnings("restricted")
 public final class Capstone implements AutoCloseable {
-  /** The shared library, as Debian's libcapstone4 installs it. */
-  public static final String LIBRARY = "libcapstone.so.4";
+  /** The shared libraries tried, by soname, in this order: the newer decoder knows more. */
+  public static final List<String> LIBRARIES = List.of("libcapstone.so.5", "libcapstone.so.4");
 
-  // enum cs_arch, cs_mode, cs_opt_type, cs_opt_value
-  private static final int CS_ARCH_X86 = 3;
-  private static final int CS_MODE_64 = 1 << 3;
-  private static final int CS_OPT_SYNTAX = 1;
-  private static final int CS_OPT_DETAIL = 2;
-  private static final long CS_OPT_ON = 3;
-  private static final long CS_OPT_SYNTAX_ATT = 2;
+  /**
+   * For tests only: a path to load instead of {@link #LIBRARIES} (the Capstone 5 that scripts/setup
+   * unpacks under .cache/capstone/5 on a machine that has only Capstone 4 installed).
+   */
+  static final String LIBRARY_PROPERTY = "ftguard.capstone.library";
+
+  /** The fix printed when no supported Capstone can be loaded. */
+  static final String INSTALL_HINT =
+      "install Capstone 4 or 5 (Debian 12: apt-get install libcapstone4;"
+          + " Debian 13: apt-get install libcapstone5)";
+
+  /**
+   * What differs between Capstone's majors: sizes and offsets in {@code capstone.h} for x86-64
+   * (LP64) and the {@code x86_insn} ids told apart inside the jump group.
+   *
+   * @param major {@code CS_API_MAJOR}
+   * @param insJmp {@code X86_INS_JMP}
+   * @param insLjmp {@code X86_INS_LJMP}
+   * @param insnSize {@code sizeof(cs_insn)}
+   * @param insnMnemonic {@code offsetof(cs_insn, mnemonic)}
+   * @param insnOpStr {@code offsetof(cs_insn, op_str)}
+   * @param insnDetail {@code offsetof(cs_insn, detail)}
+   * @param detailSize {@code sizeof(cs_detail)}
+   * @param detailGroups {@code offsetof(cs_detail, groups)}
+   * @param detailGroupsCount {@code offsetof(cs_detail, groups_count)}
+   * @param detailX86 {@code offsetof(cs_detail, x86)}
+   */
+  record Layout(
+      int major,
+      int insJmp,
+      int insLjmp,
+      long insnSize,
+      long insnMnemonic,
+      long insnOpStr,
+      long insnDetail,
+      long detailSize,
+      long detailGroups,
+      long detailGroupsCount,
+      long detailX86) {
+    /** Capstone 4.0.x (Debian 12's libcapstone4). */
+    static final Layout V4 = new Layout(4, 264, 155, 240, 34, 66, 232, 1848, 67, 75, 80);
+
+    /** Capstone 5.0.x (Debian 13's libcapstone5). */
+    static final Layout V5 = new Layout(5, 172, 171, 248, 42, 74, 240, 1864, 83, 91, 96);
+
+    static final List<Layout> ALL = List.of(V4, V5);
+
+    /** The layout of a major, or null when this binding does not know it. */
+    static Layout of(int major) {
+      return ALL.stream().filter(l -> l.major() == major).findFirst().orElse(null);
+    }
+  }
+
+  // enum cs_arch, cs_mode, cs_opt_type, cs_opt_value (the same in Capstone 4 and 5)
+  static final int CS_ARCH_X86 = 3;
+  static final int CS_MODE_64 = 1 << 3;
+  static final int CS_OPT_SYNTAX = 1;
+  static final int CS_OPT_DETAIL = 2;
+  static final long CS_OPT_ON = 3;
+  static final long CS_OPT_SYNTAX_ATT = 2;
 
   // enum cs_group_type
   static final int CS_GRP_JUMP = 1;
@@ -47,52 +104,42 @@ public final class Capstone implements AutoCloseable {
   static final int CS_GRP_RET = 3;
   static final int CS_GRP_IRET = 5;
 
-  // enum x86_insn: the instructions told apart inside the groups above
-  static final int X86_INS_JMP = 264;
-  static final int X86_INS_LJMP = 155;
-
   // enum x86_op_type
-  private static final int X86_OP_REG = 1;
-  private static final int X86_OP_IMM = 2;
-  private static final int X86_OP_MEM = 3;
+  static final int X86_OP_REG = 1;
+  static final int X86_OP_IMM = 2;
+  static final int X86_OP_MEM = 3;
 
-  // struct cs_insn
-  private static final long INSN_SIZE = 240;
-  private static final long INSN_ID = 0;
-  private static final long INSN_ADDRESS = 8;
-  private static final long INSN_LENGTH = 16;
-  private static final long INSN_MNEMONIC = 34;
-  private static final long INSN_OP_STR = 66;
-  private static final long INSN_DETAIL = 232;
-  // struct cs_detail
-  private static final long DETAIL_SIZE = 1848;
-  private static final long DETAIL_GROUPS = 67;
-  private static final long DETAIL_GROUPS_COUNT = 75;
-  private static final long DETAIL_X86 = 80;
-  // struct cs_x86 (offsets from DETAIL_X86)
-  private static final long X86_OP_COUNT = 64;
-  private static final long X86_OPERANDS = 72;
-  private static final long X86_ENCODING = 456;
+  // struct cs_insn: the members before bytes[], where both majors agree
+  static final long INSN_ID = 0;
+  static final long INSN_ADDRESS = 8;
+  static final long INSN_LENGTH = 16;
+  // struct cs_x86 (offsets from Layout.detailX86)
+  static final long X86_OP_COUNT = 64;
+  static final long X86_OPERANDS = 72;
+  static final int X86_OPERANDS_COUNT = 8;
+  static final long X86_ENCODING = 456;
   // struct cs_x86_op
-  private static final long OP_SIZE = 48;
-  private static final long OP_TYPE = 0;
-  private static final long OP_VALUE = 8;
+  static final long OP_SIZE = 48;
+  static final long OP_TYPE = 0;
+  static final long OP_VALUE = 8;
   // struct x86_op_mem, at OP_VALUE
-  private static final long MEM_SEGMENT = 0;
-  private static final long MEM_BASE = 4;
-  private static final long MEM_INDEX = 8;
-  private static final long MEM_SCALE = 12;
-  private static final long MEM_DISP = 16;
+  static final long MEM_SEGMENT = 0;
+  static final long MEM_BASE = 4;
+  static final long MEM_INDEX = 8;
+  static final long MEM_SCALE = 12;
+  static final long MEM_DISP = 16;
   // struct cs_x86_encoding
-  private static final long ENC_DISP_OFFSET = 1;
-  private static final long ENC_DISP_SIZE = 2;
-  private static final long ENC_IMM_OFFSET = 3;
-  private static final long ENC_IMM_SIZE = 4;
+  static final long ENC_DISP_OFFSET = 1;
+  static final long ENC_DISP_SIZE = 2;
+  static final long ENC_IMM_OFFSET = 3;
+  static final long ENC_IMM_SIZE = 4;
 
   private static final Linker LINKER = Linker.nativeLinker();
 
-  /** The downcalls, resolved once; {@code null} fields never escape (see {@link #open()}). */
+  /** The downcalls, resolved once, and the layout of the major that was loaded. */
   private record Lib(
+      String library,
+      Layout layout,
       MethodHandle open,
       MethodHandle option,
       MethodHandle disasm,
@@ -107,46 +154,84 @@ public final class Capstone implements AutoCloseable {
 
   private static synchronized Lib lib() throws VerifyException {
     if (lib == null && loadError == null) {
-      try {
-        SymbolLookup l = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
-        lib =
-            new Lib(
-                fn(l, "cs_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)),
-                fn(l, "cs_option", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG)),
-                fn(
-                    l,
-                    "cs_disasm",
-                    FunctionDescriptor.of(
-                        JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS)),
-                fn(l, "cs_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG)),
-                fn(l, "cs_close", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
-                fn(l, "cs_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT)),
-                fn(l, "cs_reg_name", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_INT)),
-                fn(l, "cs_insn_name", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_INT)));
-      } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-        loadError = e.getMessage();
+      String path = System.getProperty(LIBRARY_PROPERTY);
+      List<String> errors = new ArrayList<>();
+      for (String name : path == null || path.isEmpty() ? LIBRARIES : List.of(path)) {
+        try {
+          lib = bind(name);
+          break;
+        } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+          errors.add(name + ": " + e.getMessage());
+        }
+      }
+      if (lib == null) {
+        loadError = String.join("; ", errors);
       }
     }
     if (lib == null) {
       throw new VerifyException(
           VerifyException.Kind.DECODER_MISSING,
-          "cannot load the x86-64 decoder "
-              + LIBRARY
-              + " ("
-              + loadError
-              + "): install Capstone 4 (Debian/Ubuntu: apt-get install libcapstone4)");
+          "cannot load the x86-64 decoder (" + loadError + "): " + INSTALL_HINT);
     }
     return lib;
   }
 
-  private static MethodHandle fn(SymbolLookup l, String name, FunctionDescriptor fd) {
+  /** Loads one library, checks its major with {@code cs_version()} and resolves the downcalls. */
+  private static Lib bind(String name) {
+    SymbolLookup l = SymbolLookup.libraryLookup(name, Arena.global());
+    int version;
+    try {
+      MethodHandle v = fn(l, name, "cs_version", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+      version = (int) v.invokeExact(MemorySegment.NULL, MemorySegment.NULL);
+    } catch (UnsatisfiedLinkError e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new UnsatisfiedLinkError(name + ": cs_version() failed: " + t);
+    }
+    int major = version >>> 8;
+    Layout layout = Layout.of(major);
+    if (layout == null) {
+      throw new UnsatisfiedLinkError(
+          name + " is Capstone " + major + "." + (version & 0xff) + ", not 4 or 5");
+    }
+    return new Lib(
+        name,
+        layout,
+        fn(l, name, "cs_open", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS)),
+        fn(l, name, "cs_option", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_LONG)),
+        fn(
+            l,
+            name,
+            "cs_disasm",
+            FunctionDescriptor.of(
+                JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS)),
+        fn(l, name, "cs_free", FunctionDescriptor.ofVoid(ADDRESS, JAVA_LONG)),
+        fn(l, name, "cs_close", FunctionDescriptor.of(JAVA_INT, ADDRESS)),
+        fn(l, name, "cs_strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT)),
+        fn(l, name, "cs_reg_name", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_INT)),
+        fn(l, name, "cs_insn_name", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_INT)));
+  }
+
+  private static MethodHandle fn(
+      SymbolLookup l, String library, String name, FunctionDescriptor fd) {
     MemorySegment addr =
         l.find(name)
-            .orElseThrow(() -> new UnsatisfiedLinkError(LIBRARY + " has no symbol " + name));
+            .orElseThrow(() -> new UnsatisfiedLinkError(library + " has no symbol " + name));
     return LINKER.downcallHandle(addr, fd);
   }
 
+  /** The layout of the Capstone this process decodes with (loading it if needed). */
+  static Layout layout() throws VerifyException {
+    return lib().layout();
+  }
+
+  /** The library this process decodes with: a soname of {@link #LIBRARIES}, or the test path. */
+  static String library() throws VerifyException {
+    return lib().library();
+  }
+
   private final Lib cs;
+  private final Layout layout;
   private final long handle;
   private final Map<Integer, String> regNames = new HashMap<>();
   private final Map<Integer, String> insnNames = new HashMap<>();
@@ -154,13 +239,15 @@ public final class Capstone implements AutoCloseable {
 
   private Capstone(Lib cs, long handle) {
     this.cs = cs;
+    this.layout = cs.layout();
     this.handle = handle;
   }
 
   /**
    * Opens a decoder for x86-64 with details on and AT&T syntax (as objdump prints it).
    *
-   * @throws VerifyException when libcapstone.so.4 is missing or refuses to open
+   * @throws VerifyException when neither libcapstone.so.5 nor libcapstone.so.4 loads, or it refuses
+   *     to open
    */
   public static Capstone open() throws VerifyException {
     Lib cs = lib();
@@ -200,7 +287,7 @@ public final class Capstone implements AutoCloseable {
   }
 
   /**
-   * Decodes {@code code}, the first byte at {@code address}. Instructions Capstone 4 does not know
+   * Decodes {@code code}, the first byte at {@code address}. Instructions Capstone does not know
    * but whose length {@link LengthDecoder} can measure (VEX, EVEX, {@code 0F 38}, {@code 0F 3A},
    * some {@code 0F 01}: none transfers control) are listed as {@code .byte} with no groups, and
    * decoding goes on after them. Decoding stops at the end or at the first bytes neither can read:
@@ -231,10 +318,10 @@ public final class Capstone implements AutoCloseable {
                         0L,
                         insnPtr);
         if (n > 0) {
-          MemorySegment insns = insnPtr.get(ADDRESS, 0).reinterpret(n * INSN_SIZE);
+          MemorySegment insns = insnPtr.get(ADDRESS, 0).reinterpret(n * layout.insnSize());
           try {
             for (long i = 0; i < n; i++) {
-              out.add(read(insns.asSlice(i * INSN_SIZE, INSN_SIZE)));
+              out.add(read(insns.asSlice(i * layout.insnSize(), layout.insnSize())));
             }
           } finally {
             cs.free().invokeExact(insns, n);
@@ -266,6 +353,7 @@ public final class Capstone implements AutoCloseable {
         address,
         m.length(),
         0,
+        Instruction.Jmp.NONE,
         "(" + m.kind().name().toLowerCase(java.util.Locale.ROOT) + ")",
         ".byte",
         bytes.toString(),
@@ -278,13 +366,13 @@ public final class Capstone implements AutoCloseable {
     int id = insn.get(JAVA_INT, INSN_ID);
     long address = insn.get(JAVA_LONG, INSN_ADDRESS);
     int size = Short.toUnsignedInt(insn.get(JAVA_SHORT, INSN_LENGTH));
-    String mnemonic = insn.getString(INSN_MNEMONIC);
-    String opStr = insn.getString(INSN_OP_STR);
-    MemorySegment detail = insn.get(ADDRESS, INSN_DETAIL).reinterpret(DETAIL_SIZE);
-    int groupCount = Byte.toUnsignedInt(detail.get(JAVA_BYTE, DETAIL_GROUPS_COUNT));
+    String mnemonic = insn.getString(layout.insnMnemonic());
+    String opStr = insn.getString(layout.insnOpStr());
+    MemorySegment detail = insn.get(ADDRESS, layout.insnDetail()).reinterpret(layout.detailSize());
+    int groupCount = Byte.toUnsignedInt(detail.get(JAVA_BYTE, layout.detailGroupsCount()));
     int groups = 0;
     for (int g = 0; g < groupCount; g++) {
-      int group = Byte.toUnsignedInt(detail.get(JAVA_BYTE, DETAIL_GROUPS + g));
+      int group = Byte.toUnsignedInt(detail.get(JAVA_BYTE, layout.detailGroups() + g));
       if (group < 32) {
         groups |= 1 << group;
       }
@@ -293,10 +381,10 @@ public final class Capstone implements AutoCloseable {
     Instruction.Encoding encoding = Instruction.Encoding.NONE;
     int transfer = 1 << CS_GRP_JUMP | 1 << CS_GRP_CALL | 1 << CS_GRP_RET | 1 << CS_GRP_IRET;
     if ((groups & transfer) != 0) {
-      MemorySegment x86 = detail.asSlice(DETAIL_X86);
+      MemorySegment x86 = detail.asSlice(layout.detailX86());
       int count = Byte.toUnsignedInt(x86.get(JAVA_BYTE, X86_OP_COUNT));
       List<Operand> ops = new ArrayList<>(count);
-      for (int o = 0; o < count && o < 8; o++) {
+      for (int o = 0; o < count && o < X86_OPERANDS_COUNT; o++) {
         MemorySegment op = x86.asSlice(X86_OPERANDS + o * OP_SIZE, OP_SIZE);
         int type = op.get(JAVA_INT, OP_TYPE);
         switch (type) {
@@ -325,7 +413,34 @@ public final class Capstone implements AutoCloseable {
               Byte.toUnsignedInt(enc.get(JAVA_BYTE, ENC_IMM_SIZE)));
     }
     return new Instruction(
-        address, size, id, insnName(id), mnemonic, opStr, groups, operands, encoding);
+        address,
+        size,
+        id,
+        jmp(id, mnemonic),
+        insnName(id),
+        mnemonic,
+        opStr,
+        groups,
+        operands,
+        encoding);
+  }
+
+  /**
+   * Which unconditional jump an instruction is. Capstone 5.0 gives the far jump through a 32-bit
+   * pointer ({@code ff /5} without REX.W, AT&amp;T {@code ljmpl}) the id {@code X86_INS_JMP}, where
+   * Capstone 4 gives it {@code X86_INS_LJMP}: the mnemonic tells it apart.
+   */
+  private Instruction.Jmp jmp(int id, String mnemonic) {
+    if (id == layout.insLjmp()) {
+      return Instruction.Jmp.LJMP;
+    }
+    if (id != layout.insJmp()) {
+      return Instruction.Jmp.NONE;
+    }
+    // the last word: prefixes ("notrack ") come first
+    return mnemonic.substring(mnemonic.lastIndexOf(' ') + 1).startsWith("ljmp")
+        ? Instruction.Jmp.LJMP
+        : Instruction.Jmp.JMP;
   }
 
   /** Capstone's name of a register, or "" for X86_REG_INVALID. */

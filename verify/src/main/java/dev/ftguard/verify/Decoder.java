@@ -18,7 +18,7 @@ public final class Decoder implements AutoCloseable {
     this.capstone = capstone;
   }
 
-  /** A decoder for this object; needs libcapstone.so.4. */
+  /** A decoder for this object; needs libcapstone.so.5 or libcapstone.so.4. */
   public static Decoder open(ElfObject elf) throws VerifyException {
     return new Decoder(elf, Capstone.open());
   }

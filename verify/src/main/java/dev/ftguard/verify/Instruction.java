@@ -8,7 +8,9 @@ import java.util.List;
  * @param address where it starts (the offset in its section: objects are decoded at their section
  *     offsets)
  * @param size its length in bytes
- * @param id Capstone's instruction id ({@code x86_insn})
+ * @param id Capstone's instruction id ({@code x86_insn}: its numbers differ between Capstone's
+ *     majors, 0 for an instruction only the length decoder read)
+ * @param jmp which unconditional jump it is, whatever Capstone's major numbers it
  * @param name Capstone's canonical name, without prefixes or size suffix ("jmp", "jae", "call")
  * @param mnemonic the mnemonic as printed, with prefixes (AT&amp;T: "jmpq", "notrack jmpq")
  * @param operandText the operands as printed (AT&amp;T)
@@ -20,12 +22,23 @@ public record Instruction(
     long address,
     int size,
     int id,
+    Jmp jmp,
     String name,
     String mnemonic,
     String operandText,
     int groups,
     List<Operand> operands,
     Encoding encoding) {
+
+  /** Capstone's unconditional jumps, by name rather than by a major's {@code x86_insn} id. */
+  public enum Jmp {
+    /** Any other instruction. */
+    NONE,
+    /** {@code X86_INS_JMP}: near, direct or indirect. */
+    JMP,
+    /** {@code X86_INS_LJMP}: far. */
+    LJMP
+  }
 
   /** Offsets and sizes inside the instruction, 0 when absent ({@code cs_x86_encoding}). */
   public record Encoding(int dispOffset, int dispSize, int immOffset, int immSize) {
@@ -47,7 +60,12 @@ public record Instruction(
 
   /** The unconditional jumps ({@code jmp}, {@code ljmp}): every other jump may fall through. */
   public boolean isUnconditionalJump() {
-    return id == Capstone.X86_INS_JMP || id == Capstone.X86_INS_LJMP;
+    return jmp != Jmp.NONE;
+  }
+
+  /** The far jump ({@code ljmp}). */
+  public boolean isFarJump() {
+    return jmp == Jmp.LJMP;
   }
 
   public boolean isCall() {

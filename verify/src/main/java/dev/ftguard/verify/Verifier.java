@@ -47,7 +47,8 @@ public final class Verifier {
    * Verifies one module file.
    *
    * @throws VerifyException when the file is missing, not an x86-64 relocatable ELF object, has no
-   *     well-formed {@code .ftg_wrappers} section, or libcapstone.so.4 is missing
+   *     well-formed {@code .ftg_wrappers} section, or neither libcapstone.so.5 nor libcapstone.so.4
+   *     loads
    */
   public static Report verify(Path ko) throws VerifyException {
     ElfObject elf = ElfObject.read(ko);
@@ -270,7 +271,7 @@ public final class Verifier {
           switch (t.kind()) {
             case RETURN, CALL -> null;
             case JUMP, CONDITIONAL_JUMP ->
-                t.instruction().id() == Capstone.X86_INS_LJMP
+                t.instruction().isFarJump()
                     ? new Why(Finding.Reason.FAR_JUMP)
                     : jump(t.target(), t.kind() == Transfer.Kind.CONDITIONAL_JUMP);
           };

@@ -19,7 +19,7 @@ public final class VerifyException extends Exception {
     NO_WRAPPERS,
     /** {@code .ftg_wrappers} does not hold well-formed {@code struct ftg_wrapper} entries. */
     BAD_WRAPPERS,
-    /** libcapstone.so.4 is missing or cannot be opened. */
+    /** Neither libcapstone.so.5 nor libcapstone.so.4 loads, or it cannot be opened. */
     DECODER_MISSING,
   }
 

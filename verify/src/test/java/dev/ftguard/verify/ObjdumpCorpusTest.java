@@ -34,7 +34,8 @@ class ObjdumpCorpusTest {
 
   /**
    * Modules with instructions Capstone 4 cannot decode (AVX-512, movdir64b and enqcmds, rdpkru),
-   * which the length decoder measures: in the sample when the kernel ships them.
+   * which the length decoder measures (Capstone 5 decodes them): in the sample when the kernel
+   * ships them.
    */
   static final List<String> MEASURED =
       List.of("lib/raid6/raid6_pq.ko", "drivers/dma/idxd/idxd.ko", "arch/x86/kvm/kvm-amd.ko");
@@ -124,7 +125,13 @@ class ObjdumpCorpusTest {
     assertThat(problems).as("disagreements with objdump").isEmpty();
     assertThat(functions).as("functions compared").isGreaterThan(10_000);
     assertThat(branches).as("branch instructions compared").isGreaterThan(100_000);
-    assertThat(measured[0]).as("instructions only the length decoder read").isGreaterThan(100);
+    if (Capstone.layout().major() == 4) {
+      // Capstone 4 does not know the MEASURED modules' AVX-512, movdir64b, enqcmds, rdpkru
+      assertThat(measured[0]).as("instructions only the length decoder read").isGreaterThan(100);
+    } else {
+      // Capstone 5 decodes them itself: the length decoder is left with a few
+      assertThat(measured[0]).as("instructions only the length decoder read").isLessThan(100);
+    }
   }
 
   // ---- the verifier's side ---------------------------------------------------------------
