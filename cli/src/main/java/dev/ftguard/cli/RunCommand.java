@@ -4,6 +4,7 @@ import dev.ftguard.agent.export.Exporter;
 import dev.ftguard.agent.metrics.AgentMetrics;
 import dev.ftguard.nativeio.ControlDevice;
 import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.SdNotify;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -105,6 +106,7 @@ public final class RunCommand implements Callable<Integer> {
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {
         diag.error("cannot handle SIGHUP in this JVM (-Xrs?): reload by changing a policy file");
       }
+      notifyReady(ctx, diag, daemon);
       stream(diag, daemon, device);
     } catch (UserException e) {
       code = e.exitCode().code();
@@ -158,6 +160,22 @@ public final class RunCommand implements Callable<Integer> {
             + ProcessHandle.current().pid()
             + " (SIGHUP or a change to a policy file reloads, SIGINT/SIGTERM stops; the rules"
             + " stay in force after exit)");
+  }
+
+  /**
+   * Tells systemd ({@code Type=notify}, {@code $NOTIFY_SOCKET}) that the rules are in force: the
+   * unit counts as started only then, and logins are ordered after it.
+   */
+  private static void notifyReady(Context ctx, Diagnostics diag, PolicyDaemon daemon) {
+    try {
+      SdNotify.notify(
+          ctx.env(),
+          "READY=1\nSTATUS=generation "
+              + Long.toUnsignedString(daemon.current().generation())
+              + " in force");
+    } catch (ErrnoException e) {
+      diag.error("cannot tell systemd the rules are in force: " + e.getMessage());
+    }
   }
 
   /** Streams events (reloading on file changes) until stopped, then sums up. */

@@ -46,6 +46,8 @@ class PackageSourcesTest {
         .contains(
             "ExecStartPre=+/sbin/modprobe " + Abi.MODULE_NAME,
             "ExecStart=/usr/bin/ftguard run",
+            "Type=notify",
+            "NotifyAccess=main",
             "ExecReload=/bin/kill -HUP $MAINPID",
             "Before=systemd-user-sessions.service",
             "WantedBy=multi-user.target",
