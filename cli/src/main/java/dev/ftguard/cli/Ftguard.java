@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       EventsCommand.class,
       RunCommand.class,
       VerifyCommand.class,
-      PolicyCommand.class
+      PolicyCommand.class,
+      KeyCommand.class
     },
     synopsisSubcommandLabel = "COMMAND",
     footer = {"", "Run 'ftguard COMMAND --help' for a command's options. See docs/cli.md."})

@@ -137,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
                       metrics.ifPresent(
                           m -> a.failedHooks().forEach(h -> m.hookError(h.function()))))
               .lineage(lineage)
-              .notify(SdNotify.fromEnvironment());
+              .notify(SdNotify.of(ctx.env().get("NOTIFY_SOCKET")));
       start(diag, daemon, compiled);
       hook = stop.install(StopSignal.GRACE, flush);
       if (!Sighup.install(() -> daemon.requestReload(PolicyDaemon.SIGHUP))) {

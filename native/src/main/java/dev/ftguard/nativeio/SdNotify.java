@@ -49,12 +49,10 @@ public final class SdNotify {
     this.socket = socket;
   }
 
-  /** The notifier of this process: {@code $NOTIFY_SOCKET}, or none. */
-  public static Optional<SdNotify> fromEnvironment() {
-    return of(System.getenv("NOTIFY_SOCKET"));
-  }
-
-  /** A notifier for {@code socket} (a path, or {@code @name} for the abstract namespace). */
+  /**
+   * A notifier for {@code socket}, the value of {@code $NOTIFY_SOCKET} (a path, or {@code @name}
+   * for the abstract namespace); none when it is unset.
+   */
   public static Optional<SdNotify> of(String socket) {
     if (socket == null || socket.isEmpty()) {
       return Optional.empty();
