@@ -55,7 +55,7 @@ public final class Ftguard implements Runnable {
             return usage.handleParseException(ex, args);
           }
           // one JSON line, as every other error of a command run with --json-errors
-          new Diagnostics(ex.getCommandLine().getErr(), true)
+          new Diagnostics(ex.getCommandLine().getErr(), true, false)
               .fatal(new UserException(ExitCode.USAGE, usageMessage(ex)));
           return ExitCode.USAGE.code();
         });

@@ -283,7 +283,7 @@ class PolicyDaemonTest {
             device,
             tmp.resolve("ftguard"),
             out,
-            new Diagnostics(new PrintWriter(errText, true), false),
+            new Diagnostics(new PrintWriter(errText, true), false, false),
             stop,
             clock);
     List<String> warnings = new java.util.ArrayList<>();

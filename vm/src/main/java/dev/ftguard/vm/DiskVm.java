@@ -143,17 +143,7 @@ public final class DiskVm {
       Thread.currentThread().interrupt();
       throw new VmException("interrupted while the guest ran", e);
     } finally {
-      qemu.destroyForcibly();
-      try {
-        qemu.waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(killer);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway
-      }
+      Vm.stop(qemu, killer);
     }
     for (String line : tail.newLines()) {
       if (line.startsWith(spec.progressPrefix())) {

@@ -198,21 +198,29 @@ public final class Vm {
       Thread.currentThread().interrupt();
       throw new VmException("interrupted while the guest ran; QEMU killed", e);
     } finally {
-      if (qemu.isAlive()) {
-        qemu.destroyForcibly();
-        try {
-          qemu.waitFor();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(killer);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook runs anyway
-      }
+      stop(qemu, killer);
     }
     return new Watched(start, payloadAt, markerAt, timedOut);
+  }
+
+  /**
+   * Kills QEMU if it still runs, waits until it is gone, and drops the shutdown hook that would
+   * have killed it had the JVM ended first.
+   */
+  static void stop(Process qemu, Thread killer) {
+    if (qemu.isAlive()) {
+      qemu.destroyForcibly();
+      try {
+        qemu.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killer);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook runs anyway
+    }
   }
 
   /** The result of the ended guest, from its console, its dmesg and QEMU's exit. */
