@@ -185,6 +185,51 @@ class PackageIT {
   }
 
   /**
+   * Debian 13 as well: the same package installs into a copy of scripts/setup's trixie build root
+   * (its dependencies from the archive: dkms, Capstone 5, ...), where DKMS builds, verifies
+   * ({@code ftguard verify} with Capstone 5) and signs the module against trixie's own kernel
+   * headers and compiler; the command runs; a purge leaves nothing of ftguard. (The booted
+   * system test above runs on Debian 12.)
+   */
+  @Test
+  void installsAndBuildsOnDebian13() throws Exception {
+    Path repo = Repository.root();
+    Path buildroot = repo.resolve(".cache/buildroots/trixie");
+    assertThat(buildroot.resolve("usr/bin/apt-get"))
+        .as("the trixie build root made by scripts/setup")
+        .isRegularFile();
+    Path deb = theDeb(repo);
+    Path work = repo.resolve("it/target/package-it-trixie");
+    Path root = work.resolve("root");
+    run(List.of("rm", "-rf", work.toString()), "clean " + work);
+    Files.createDirectories(work);
+    progress("Debian 13: copying the trixie build root");
+    run(List.of("cp", "-a", "--reflink=auto", buildroot.toString(), root.toString()), "copy");
+    String kernel = kernelReleases(root).getFirst();
+    Files.copy(deb, root.resolve("tmp/" + deb.getFileName()));
+    progress("Debian 13: apt install ./" + deb.getFileName() + " (dependencies from the archive)");
+    inRoot(root, "apt-get update", "apt-get", "update", "-q");
+    String install = apt(root, "install the package on Debian 13", "/tmp/" + deb.getFileName());
+    Files.writeString(work.resolve("install.log"), install);
+    assertThat(inRoot(root, "dpkg-query", "dpkg-query", "-W", "-f=${Version}", "libcapstone5"))
+        .as("Debian 13 brings Capstone 5")
+        .startsWith("5.");
+    assertSignedModule(root, kernel, install);
+    assertThat(install).as("DKMS ran ftguard verify").contains("ftguard verify");
+    assertThat(inRoot(root, "ftguard --version", "ftguard", "--version")).contains("ftguard");
+    String purge = inRoot(root, "purge", "apt-get", "purge", "-y", "-q", "ftguard");
+    assertThat(
+            inRoot(
+                root,
+                "find ftguard's files",
+                "sh",
+                "-c",
+                "find / -xdev -name '*ftguard*' -not -path '/tmp/*' -not -path '/proc/*'"))
+        .as("nothing of ftguard after the purge\n%s", purge)
+        .isEmpty();
+  }
+
+  /**
    * The start-up benchmark: the packaged command (bundled runtime, AOT cache) against the
    * repository's launcher on the host's JDK 25, for {@code --version} and {@code policy validate};
    * the packaged one must cost less CPU (docs/performance.md has the figures).

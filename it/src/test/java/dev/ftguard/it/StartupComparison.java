@@ -56,10 +56,7 @@ record StartupComparison(String name, double[] cpuA, double[] cpuB, double[] rat
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "bash",
-                "-c",
-                "TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null; } 2>&1",
-                "startup"));
+                "bash", "-c", "TIMEFORMAT='%3U %3S'; { time \"$@\" >/dev/null; } 2>&1", "startup"));
     cmd.addAll(command);
     // the command's stderr, if any, then bash's line with the times
     List<String> lines = PackageIT.run(cmd, "time " + command).strip().lines().toList();
