@@ -8,7 +8,7 @@
 #   /usr/lib/ftguard/*.jar, ftguard.aot  the CLI, the AOT training class, the AOT cache
 #   /usr/bin/ftguard                   the launcher (src/deb/ftguard)
 #   /usr/src/ftguard-<v>/              dkms.conf + kmod/ (the module sources)
-#   /lib/systemd/system/ftguard.service, /etc/ftguard/{ftguard.yaml,policies.d/}
+#   /usr/lib/systemd/system/ftguard.service, /etc/ftguard/{ftguard.yaml,policies.d/}
 #   /usr/share/man/man1/*.1.gz, bash and zsh completion, /usr/share/doc/ftguard/
 set -euo pipefail
 
@@ -60,7 +60,7 @@ srcdir="/usr/src/$name-$debver"
 rm -rf "$stage" "$deb"
 umask 022
 mkdir -p "$stage/DEBIAN" "$stage$lib" "$stage/usr/bin" "$stage$srcdir" \
-  "$stage/lib/systemd/system" "$stage/etc/ftguard/policies.d" "$stage/usr/share/man/man1" \
+  "$stage/usr/lib/systemd/system" "$stage/etc/ftguard/policies.d" "$stage/usr/share/man/man1" \
   "$stage/usr/share/bash-completion/completions" "$stage/usr/share/zsh/vendor-completions" \
   "$stage/usr/share/doc/$name/examples"
 
@@ -87,7 +87,7 @@ sed -e "s/@VERSION@/$debver/g" "$src/dkms.conf" > "$stage$srcdir/dkms.conf"
 # 3. Launcher, unit, configuration, man pages, completion, docs.
 sed -e "s/@VERSION@/$debver/g" "$src/ftguard" > "$stage/usr/bin/ftguard"
 chmod 755 "$stage/usr/bin/ftguard"
-cp "$src/ftguard.service" "$stage/lib/systemd/system/ftguard.service"
+cp "$src/ftguard.service" "$stage/usr/lib/systemd/system/ftguard.service"
 cp "$config" "$stage/etc/ftguard/ftguard.yaml"
 for page in "$man"/*.1; do
   gzip -9n < "$page" > "$stage/usr/share/man/man1/$(basename "$page").gz"

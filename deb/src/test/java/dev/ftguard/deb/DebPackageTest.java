@@ -87,7 +87,7 @@ class DebPackageTest {
             src + "/kmod/Kbuild",
             src + "/kmod/Makefile",
             src + "/kmod/include/uapi/ftguard.h",
-            "/lib/systemd/system/ftguard.service",
+            "/usr/lib/systemd/system/ftguard.service",
             "/etc/ftguard/ftguard.yaml",
             "/etc/ftguard/policies.d",
             "/usr/share/man/man1/ftguard.1.gz",
