@@ -265,8 +265,10 @@ class InputTest extends CommandLineTest {
     assertThat(lines).hasSize(1);
     o = json(lines.getFirst());
     assertThat(o.get("exit_code").asInt()).isEqualTo(2);
+    // (run's policies may come from its configuration, so run checks for them itself)
     assertThat(o.get("message").asString())
-        .isEqualTo("Missing required option: '--policy=FILE': see 'ftguard run --help'");
+        .startsWith("Missing required option: '--policy=FILE' (or 'policy:' in the configuration, ")
+        .endsWith("/etc/ftguard/ftguard.yaml): see 'ftguard run --help'");
 
     clear();
     assertThat(run("run", "--json-errors", "-p")).isEqualTo(2);
