@@ -29,12 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class PolicyApplyCommand implements Callable<Integer> {
   @ParentCommand PolicyCommand parent;
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "FILE",
-      description =
-          "Policy files (YAML) or directories (their *.yaml and *.yml files, sorted by name); a"
-              + " file given twice is read once.")
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = PolicyCommand.FILES)
   List<Path> files;
 
   @Option(

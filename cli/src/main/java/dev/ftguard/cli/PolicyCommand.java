@@ -19,6 +19,11 @@ import picocli.CommandLine.ParentCommand;
     },
     synopsisSubcommandLabel = "COMMAND")
 public final class PolicyCommand implements Runnable {
+  /** The FILE parameters of {@code validate} and {@code apply}: what they accept. */
+  static final String FILES =
+      "Policy files (YAML) or directories (their *.yaml and *.yml files, sorted by name); a"
+          + " file given twice is read once.";
+
   @ParentCommand Ftguard parent;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

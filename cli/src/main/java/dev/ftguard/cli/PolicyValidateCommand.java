@@ -28,12 +28,7 @@ import picocli.CommandLine.ParentCommand;
 public final class PolicyValidateCommand implements Callable<Integer> {
   @ParentCommand PolicyCommand parent;
 
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "FILE",
-      description =
-          "Policy files (YAML) or directories (their *.yaml and *.yml files, sorted by name); a"
-              + " file given twice is read once.")
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = PolicyCommand.FILES)
   List<Path> files;
 
   @Override

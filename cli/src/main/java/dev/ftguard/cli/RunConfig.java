@@ -1,16 +1,11 @@
 package dev.ftguard.cli;
 
 import dev.ftguard.policy.ConfigReader;
+import dev.ftguard.policy.InputFile;
+import dev.ftguard.policy.Limits;
 import dev.ftguard.policy.PolicyError;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +27,6 @@ final class RunConfig {
 
   /** Where {@code ftguard run} looks for its configuration without {@code --config}. */
   static final String DEFAULT = "/etc/ftguard/ftguard.yaml";
-
-  /** The largest configuration file read. */
-  static final int MAX_BYTES = 1 << 20;
 
   /** Options of {@code run} that are not configuration: help, version, the file itself. */
   static final Set<String> NOT_CONFIGURABLE = Set.of("--help", "--version", "--config");
@@ -163,42 +155,16 @@ final class RunConfig {
     return value;
   }
 
-  /** The file's text: a regular file of at most {@link #MAX_BYTES}, UTF-8. */
+  /** The file's text: a regular file of at most {@link Limits#CONFIG_FILE_BYTES}, UTF-8. */
   private static String read(Path file, boolean explicit) throws PolicyFailure {
-    try {
-      if (!Files.isRegularFile(file)) {
-        throw failure(
-            "the configuration "
-                + file
-                + (Files.exists(file) ? " is not a regular file" : " does not exist")
-                + (explicit
-                    ? ": give a YAML file to --config"
-                    : ": make it a YAML file or remove it"));
-      }
-      byte[] bytes;
-      try (InputStream in = Files.newInputStream(file)) {
-        bytes = in.readNBytes(MAX_BYTES + 1);
-      }
-      if (bytes.length > MAX_BYTES) {
-        throw failure(
-            "the configuration "
-                + file
-                + " is larger than "
-                + MAX_BYTES
-                + " bytes: is it the right file?");
-      }
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw failure("the configuration " + file + " is not UTF-8 text: save it as UTF-8");
-    } catch (NoSuchFileException e) {
+    if (explicit && !Files.exists(file)) {
       throw failure("the configuration " + file + " does not exist: give a YAML file to --config");
-    } catch (IOException e) {
-      throw failure("cannot read the configuration " + file + ": " + e.getMessage());
+    }
+    try {
+      return InputFile.readText(
+          file, "the configuration", Limits.CONFIG_FILE_BYTES, "is it the right file?");
+    } catch (InputFile.Refused e) {
+      throw failure(e.getMessage());
     }
   }
 

@@ -40,18 +40,22 @@ class PolicyDaemonTest {
   Path policy;
   PolicyDaemon daemon;
 
+  /** A daemon over these policy paths, on the fake device, writing to this test's streams. */
+  private PolicyDaemon daemonOf(Path policies) {
+    return new PolicyDaemon(
+        List.of(policies),
+        device,
+        tmp.resolve("ftguard"),
+        out,
+        new Diagnostics(new PrintWriter(errText, true), false, false),
+        stop,
+        clock);
+  }
+
   @BeforeEach
   void setUp() throws Exception {
     policy = Files.writeString(tmp.resolve("policy.yaml"), PolicyApplyTest.POLICY);
-    daemon =
-        new PolicyDaemon(
-            List.of(policy),
-            device,
-            tmp.resolve("ftguard"),
-            out,
-            new Diagnostics(new PrintWriter(errText, true), false, false),
-            stop,
-            clock);
+    daemon = daemonOf(policy);
     daemon.start(PolicyPipeline.compile(List.of(policy)));
   }
 
@@ -277,15 +281,7 @@ class PolicyDaemonTest {
   @Test
   void aDirectoryStartsEmptyAndReloadsWithTheFilesAddedToIt() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("policies.d"));
-    PolicyDaemon d =
-        new PolicyDaemon(
-            List.of(dir),
-            device,
-            tmp.resolve("ftguard"),
-            out,
-            new Diagnostics(new PrintWriter(errText, true), false, false),
-            stop,
-            clock);
+    PolicyDaemon d = daemonOf(dir);
     List<String> warnings = new java.util.ArrayList<>();
     d.start(PolicyPipeline.compile(List.of(dir), warnings::add));
     assertThat(warnings).singleElement().asString().contains("has no *.yaml or *.yml file");

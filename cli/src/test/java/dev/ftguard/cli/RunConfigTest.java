@@ -9,6 +9,8 @@ import dev.ftguard.agent.export.ExportRecord;
 import dev.ftguard.agent.export.Exporter;
 import dev.ftguard.nativeio.TableRejectedException;
 import dev.ftguard.policy.ConfigReader;
+import dev.ftguard.policy.InputFile;
+import dev.ftguard.policy.Limits;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -195,7 +197,7 @@ class RunConfigTest extends CommandLineTest {
                 + " does not exist: give a YAML file to --config\n");
     clear();
     assertThat(run("run", "--config", tmp.toString(), "-p", "x.yaml")).isEqualTo(2);
-    assertThat(err()).contains(tmp + " is not a regular file");
+    assertThat(err()).contains(tmp + " is a directory: give a regular file in it");
     clear();
     // no default file, no -p: the usage error names both ways
     assertThat(run("run")).isEqualTo(2);
@@ -205,8 +207,12 @@ class RunConfigTest extends CommandLineTest {
                 + paths.config()
                 + ")");
     clear();
-    write(paths.config(), "x".repeat(RunConfig.MAX_BYTES + 1));
+    write(paths.config(), "x".repeat(Limits.CONFIG_FILE_BYTES + 1));
     assertThat(run("run")).isEqualTo(2);
-    assertThat(err()).contains("is larger than " + RunConfig.MAX_BYTES + " bytes");
+    assertThat(err())
+        .contains(
+            "more than the limit of "
+                + InputFile.bytes(Limits.CONFIG_FILE_BYTES)
+                + ": is it the right file?");
   }
 }

@@ -74,17 +74,9 @@ class PackageIT {
   @Test
   void installsBootsEnforcesReloadsAndPurges() throws Exception {
     Path repo = Repository.root();
-    Path sysroot = repo.resolve(".cache/sysroots/" + SUITE);
-    assertThat(sysroot.resolve("usr/bin/apt-get"))
-        .as("the %s root made by scripts/setup", SUITE)
-        .isRegularFile();
     Path deb = theDeb(repo);
     Path work = repo.resolve("it/target/package-it");
-    Path root = work.resolve("root");
-    run(List.of("rm", "-rf", work.toString()), "clean " + work);
-    Files.createDirectories(work);
-    progress("copying the " + SUITE + " root");
-    run(List.of("cp", "-a", "--reflink=auto", sysroot.toString(), root.toString()), "copy");
+    Path root = copyRoot(repo.resolve(".cache/sysroots/" + SUITE), work, "the " + SUITE + " root");
 
     stage(root);
     // What the root holds before the package; the guest compares after the purge.
@@ -194,17 +186,11 @@ class PackageIT {
   @Test
   void installsAndBuildsOnDebian13() throws Exception {
     Path repo = Repository.root();
-    Path buildroot = repo.resolve(".cache/buildroots/trixie");
-    assertThat(buildroot.resolve("usr/bin/apt-get"))
-        .as("the trixie build root made by scripts/setup")
-        .isRegularFile();
     Path deb = theDeb(repo);
     Path work = repo.resolve("it/target/package-it-trixie");
-    Path root = work.resolve("root");
-    run(List.of("rm", "-rf", work.toString()), "clean " + work);
-    Files.createDirectories(work);
-    progress("Debian 13: copying the trixie build root");
-    run(List.of("cp", "-a", "--reflink=auto", buildroot.toString(), root.toString()), "copy");
+    Path root =
+        copyRoot(
+            repo.resolve(".cache/buildroots/trixie"), work, "Debian 13: the trixie build root");
     String kernel = kernelReleases(root).getFirst();
     String before = ftguardFiles(root);
     Files.copy(deb, root.resolve("tmp/" + deb.getFileName()));
@@ -253,6 +239,19 @@ class PackageIT {
           .as("no module installed for %s after a refused build\n%s", kernel, out)
           .isEmpty();
     }
+  }
+
+  /** A fresh copy of one of scripts/setup's roots at {@code work/root}. */
+  private static Path copyRoot(Path source, Path work, String what) throws IOException {
+    assertThat(source.resolve("usr/bin/apt-get"))
+        .as("%s made by scripts/setup", what)
+        .isRegularFile();
+    run(List.of("rm", "-rf", work.toString()), "clean " + work);
+    Files.createDirectories(work);
+    Path root = work.resolve("root");
+    progress("copying " + what);
+    run(List.of("cp", "-a", "--reflink=auto", source.toString(), root.toString()), "copy " + what);
+    return root;
   }
 
   /** Files named after ftguard (scripts/setup's own apt setting is one before the install). */

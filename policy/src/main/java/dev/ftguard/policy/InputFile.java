@@ -2,6 +2,10 @@ package dev.ftguard.policy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -98,6 +102,24 @@ public final class InputFile {
           e);
     } catch (IOException e) {
       throw new Refused("cannot read " + what + " " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a regular file of at most {@code limit} bytes as UTF-8 text ({@link #read}'s checks, then
+   * malformed UTF-8 refused rather than replaced).
+   */
+  public static String readText(Path file, String what, long limit, String fix) throws Refused {
+    byte[] bytes = read(file, what, limit, fix);
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new Refused(what + " " + file + " is not UTF-8 text: save it as UTF-8", e);
     }
   }
 

@@ -12,6 +12,9 @@ public final class Limits {
    */
   public static final int POLICY_FILE_BYTES = 4 << 20;
 
+  /** Bytes of {@code ftguard run}'s configuration file (docs/cli.md). */
+  public static final int CONFIG_FILE_BYTES = 1 << 20;
+
   /** A string value's bytes: FTG_TABLE_STR_MAX. */
   public static final int PATH_BYTES = dev.ftguard.abi.Abi.TABLE_STR_MAX;
 

@@ -1,10 +1,6 @@
 package dev.ftguard.policy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,22 +43,10 @@ public final class PolicyLoader {
 
   /** One policy file's text: a regular file of at most {@link Limits#POLICY_FILE_BYTES}, UTF-8. */
   public static String readFile(Path f) throws InputFile.Refused {
-    byte[] bytes =
-        InputFile.read(
-            f,
-            PolicyFiles.WHAT,
-            Limits.POLICY_FILE_BYTES,
-            "split it into several files (a directory of them is loaded as one set)");
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new InputFile.Refused(
-          PolicyFiles.WHAT + " " + f + " is not UTF-8 text: save it as UTF-8", e);
-    }
+    return InputFile.readText(
+        f,
+        PolicyFiles.WHAT,
+        Limits.POLICY_FILE_BYTES,
+        "split it into several files (a directory of them is loaded as one set)");
   }
 }
