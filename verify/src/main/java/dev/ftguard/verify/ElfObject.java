@@ -28,6 +28,11 @@ import net.fornwall.jelf.ElfSymbolTableSection;
  * An x86-64 relocatable ELF object (a kernel module {@code .ko} or a {@code .o}) as the verifier
  * needs it: sections, symbols and RELA relocations, read with jelf. Offsets are section offsets, as
  * everywhere in a relocatable object.
+ *
+ * <p>A little over 500 lines on purpose: every check that the file's own offsets and counts stay
+ * inside the file (a truncated or corrupted module must give one located line, not a library
+ * exception) sits beside the read it guards, and splitting the reads from their checks would
+ * separate the two.
  */
 public final class ElfObject {
   /** {@code SHT_RELA}, {@code SHF_EXECINSTR}, {@code SHN_*}. */
