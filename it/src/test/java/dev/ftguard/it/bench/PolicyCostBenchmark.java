@@ -8,7 +8,6 @@ import dev.ftguard.policy.PolicyLoader;
 import dev.ftguard.policy.PolicySource;
 import dev.ftguard.policy.table.TableCompiler;
 import dev.ftguard.testing.Repository;
-import dev.ftguard.vm.Accel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
 import java.nio.file.Files;
@@ -44,12 +43,11 @@ class PolicyCostBenchmark {
   private static final int CALLS = 2500;
   private static final String BENCH = "/ftgbench";
   private static final String TABLES = "/tables";
-  private static final String QEMU_ICOUNT = "shift=0";
 
   /** A timed loop: its name, what it measures and ftgbench's arguments. */
   record Loop(String name, String what, String args) {}
 
-  static final Loop SPIN = new Loop("spin", "dec+jnz turn", "spin 10000000");
+  static final Loop SPIN = new Loop("spin", "dec+jnz turn", Icount.SPIN_ARGS);
   static final Loop OPEN = new Loop("open", "open+close", "open " + CALLS + " /srv/bench/file");
   static final Loop OPEN_DEEP =
       new Loop(
@@ -178,11 +176,9 @@ class PolicyCostBenchmark {
     Path tables = out.resolve("tables");
     Files.createDirectories(tables);
     var guest =
-        FtguardGuest.withTestFiles(FtguardGuest.guest("bench-policy-cost", Duration.ofMinutes(40)))
-            .accel(Accel.TCG)
-            .cpus(1)
-            .kernelArg("noapictimer")
-            .qemuArgs("-icount", QEMU_ICOUNT)
+        Icount.counting(
+                FtguardGuest.withTestFiles(
+                    FtguardGuest.guest("bench-policy-cost", Duration.ofMinutes(40))))
             .file(GuestFile.copyOf(FtguardGuest.compileHelper("ftgbench"), BENCH));
     for (Map.Entry<String, String> t : tables().entrySet()) {
       guest.file(
@@ -217,12 +213,11 @@ class PolicyCostBenchmark {
             assertThat(n)
                 .as(key)
                 .isEqualTo(key.equals("enforce open-denied") ? (long) ROUNDS * CALLS : 0L));
-    // the clock counts instructions: two per turn of the spin loop, in every round
-    assertThat(ns.get("off spin").values()).allSatisfy(v -> assertThat(v).isBetween(1.95, 2.2));
+    Icount.assertSpinCountsInstructions(ns.get("off spin").values());
 
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("accel", r.accel().toString());
-    figures.put("icount", QEMU_ICOUNT);
+    figures.put("icount", Icount.QEMU_ICOUNT);
     figures.put("clocksource", r.readOutFile("clocksource").strip());
     figures.put("rounds", ROUNDS);
     figures.put("spin_ns_per_instruction", Medians.median(list(ns.get("off spin"))) / 2);
@@ -323,8 +318,7 @@ class PolicyCostBenchmark {
       s.append("}\n");
     }
     for (int r = 1; r <= ROUNDS; r++) {
-      for (int i = 0; i < configs.size(); i++) {
-        Config c = configs.get((i + r - 1) % configs.size());
+      for (Config c : Icount.rotated(configs, r)) {
         s.append("conf_").append(c.name().replace('-', '_')).append(' ').append(r).append('\n');
       }
     }
