@@ -1,37 +1,25 @@
 package dev.ftguard.it.bench;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Collection;
 
-/** Samples of the benchmarks' guest loops: "label kind ns_per_op failures" lines, and medians. */
+/** Medians of the benchmarks' per-round figures. */
 final class Medians {
   private Medians() {}
 
-  static double median(List<Double> values) {
+  static double median(Collection<Double> values) {
     double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  /** Parsed figure lines: "label kind" → ns per operation, one per round; failures summed. */
-  record Samples(Map<String, List<Double>> nanos, Map<String, Long> failures) {
-    static Samples parse(String text) {
-      Map<String, List<Double>> nanos = new TreeMap<>();
-      Map<String, Long> failures = new TreeMap<>();
-      for (String line : text.lines().filter(l -> !l.isBlank()).toList()) {
-        String[] f = line.trim().split("\\s+");
-        String key = f[0] + " " + f[1];
-        nanos.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(f[2]));
-        failures.merge(key, Long.parseLong(f[3]), Long::sum);
-      }
-      return new Samples(nanos, failures);
-    }
-
-    double median(String key) {
-      return Medians.median(nanos.get(key));
+  /** Median, min and max of one figure over the rounds. */
+  record Spread(double median, double min, double max) {
+    static Spread of(Collection<Double> values) {
+      return new Spread(
+          Medians.median(values),
+          values.stream().mapToDouble(d -> d).min().orElseThrow(),
+          values.stream().mapToDouble(d -> d).max().orElseThrow());
     }
   }
 }
