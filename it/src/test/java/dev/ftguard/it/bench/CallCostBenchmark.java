@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.FtguardGuest;
 import dev.ftguard.testing.Repository;
+import dev.ftguard.vm.Accel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.GuestResult;
 import dev.ftguard.vm.GuestSpec;
@@ -160,7 +161,7 @@ class CallCostBenchmark {
         run(
             FtguardGuest.withTestFiles(
                     FtguardGuest.guest("bench-call-cost-tcg", Duration.ofMinutes(30)))
-                .accel(dev.ftguard.vm.Accel.TCG)
+                .accel(Accel.TCG)
                 .cpus(2));
     Figures f = Figures.read(r);
     Map<String, Object> json = new LinkedHashMap<>();
