@@ -28,7 +28,8 @@ class BenchDocsTest {
   void everyGeneratedTableComesFromABenchmarkThatDevBenchRuns() throws Exception {
     Path root = Repository.root();
     List<String> sources = new ArrayList<>();
-    for (Path dir : List.of(root.resolve("it/src/test/java"), root.resolve("bench/src/main/java"))) {
+    for (Path dir :
+        List.of(root.resolve("it/src/test/java"), root.resolve("bench/src/main/java"))) {
       try (Stream<Path> files = Files.walk(dir)) {
         for (Path f : files.filter(p -> p.toString().endsWith("Benchmark.java")).toList()) {
           sources.add(Files.readString(f));
