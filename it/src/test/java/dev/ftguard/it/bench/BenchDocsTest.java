@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * docs/performance.md's generated tables: every marker names a file that a benchmark writes and
- * that {@code ./dev bench} runs, so the document cannot quote a benchmark that no longer exists;
- * and {@code scripts/bench-docs} replaces exactly the marked tables.
+ * docs/performance.md's generated tables: every marker names a file that a VM benchmark writes
+ * (which {@code ./dev bench} runs) or that {@code ./dev bench} writes itself (the JMH table), so
+ * the document cannot quote a benchmark that no longer exists; and {@code scripts/bench-docs}
+ * replaces exactly the marked tables.
  */
 class BenchDocsTest {
 
@@ -28,12 +29,9 @@ class BenchDocsTest {
   void everyGeneratedTableComesFromABenchmarkThatDevBenchRuns() throws Exception {
     Path root = Repository.root();
     List<String> sources = new ArrayList<>();
-    for (Path dir :
-        List.of(root.resolve("it/src/test/java"), root.resolve("bench/src/main/java"))) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path f : files.filter(p -> p.toString().endsWith("Benchmark.java")).toList()) {
-          sources.add(Files.readString(f));
-        }
+    try (Stream<Path> files = Files.walk(root.resolve("it/src/test/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith("Benchmark.java")).toList()) {
+        sources.add(Files.readString(f));
       }
     }
     String dev = Files.readString(root.resolve("dev"));
@@ -42,9 +40,10 @@ class BenchDocsTest {
     assertThat(generated).as("generated tables in docs/performance.md").isNotEmpty();
     for (String file : generated) {
       String name = Path.of(file).getFileName().toString();
-      assertThat(sources)
-          .as("a benchmark writing %s", file)
-          .anySatisfy(s -> assertThat(s).contains("\"" + name + "\""));
+      boolean benchmark = sources.stream().anyMatch(s -> s.contains("\"" + name + "\""));
+      assertThat(benchmark || dev.contains(" " + file + "\n"))
+          .as("a benchmark, or ./dev bench, writing %s", file)
+          .isTrue();
     }
   }
 
