@@ -201,6 +201,16 @@ static bool ftg_str_sel(const struct ftg_table *t, const struct ftg_sel *sel,
 	return s && ftg_sel_match_str(t, sel, s, len);
 }
 
+/* The acting task's user ids: most decisions never ask for them. */
+static void notrace ftg_uids(struct ftg_facts *f)
+{
+	if (f->uids_done)
+		return;
+	f->uids_done = true;
+	f->uid = from_kuid_munged(&init_user_ns, current_uid());
+	f->euid = from_kuid_munged(&init_user_ns, current_euid());
+}
+
 /* Every selector but the key one, which the lookup has checked. */
 static bool ftg_rule_matches(const struct ftg_table *t, const struct ftg_rule *r,
 			     struct ftg_facts *f)
@@ -216,6 +226,8 @@ static bool ftg_rule_matches(const struct ftg_table *t, const struct ftg_rule *r
 	if (r->flags & FTG_RULE_TEMPDIR_SET &&
 	    ftg_exec_tempdir(f) != !!(r->flags & FTG_RULE_TEMPDIR))
 		return false;
+	if (sel[FTG_SEL_UID].count || sel[FTG_SEL_EUID].count)
+		ftg_uids(f);
 	if (sel[FTG_SEL_UID].count &&
 	    !ftg_sel_match_num(t, &sel[FTG_SEL_UID], f->uid, r->flags & FTG_RULE_NEGATE_UID))
 		return false;
@@ -469,8 +481,6 @@ const struct ftg_table *notrace ftg_begin(u8 kind, struct ftg_facts *f)
 	memset(f, 0, sizeof(*f));
 	f->kind = kind;
 	f->s = s;
-	f->uid = from_kuid_munged(&init_user_ns, current_uid());
-	f->euid = from_kuid_munged(&init_user_ns, current_euid());
 	return t;
 out:
 	rcu_read_unlock();

@@ -55,7 +55,9 @@ struct ftg_facts {
 	 */
 	const struct inode *inode;
 	const struct dentry *dentry;
+	/* The acting task's, read on first use (ftg_uids()). */
 	u32 uid, euid;
+	bool uids_done;
 	u32 mask;			/* FTG_ACCESS_* or FTG_GAIN_* */
 	u16 family, port;
 	u8 addr[16];
@@ -79,6 +81,17 @@ struct ftg_facts {
 	bool kill;
 	bool by_ident;			/* the reported rule matched by identity */
 };
+
+/*
+ * Whether a rule of the decision's kind may match its access bits: when
+ * none can, the decision needs neither the path nor the lookup.
+ */
+static inline bool ftg_mask_may_match(const struct ftg_table *t, const struct ftg_facts *f)
+{
+	u32 m = t->kind_masks[f->kind];
+
+	return m == U32_MAX || m & f->mask;
+}
 
 /* d_path into buf[PATH_MAX]; false when it does not fit or fails. */
 bool ftg_path(const struct path *path, char *buf, const char **out, u32 *len);

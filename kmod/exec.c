@@ -500,8 +500,6 @@ static int ftg_exec_decide(struct file *file, struct linux_binprm *bprm, u8 via)
 		ftg_count_drop(FTG_DROP_NOMEM);
 		goto put;
 	}
-	f.uid = from_kuid_munged(&init_user_ns, current_uid());
-	f.euid = from_kuid_munged(&init_user_ns, current_euid());
 	f.binary_done = true;
 	if (!ftg_path(&file->f_path, f.s->binary, &f.binary, &f.binary_len))
 		f.binary = NULL;
@@ -617,7 +615,11 @@ static unsigned long notrace ftg_map_decide(struct pt_regs *regs, struct file *f
 	 * an mprotect, the content is unknown.
 	 */
 	f.file = file;
-	if (via == FTG_DEC_MMAP && ftg_wants_content(t, &f)) {
+	/*
+	 * Only a table with content rules needs the walk that asks whether
+	 * one of them is a candidate here, before ftg_decide() walks again.
+	 */
+	if (via == FTG_DEC_MMAP && t->has_content && ftg_wants_content(t, &f)) {
 		if (ftg_content_cached(file, f.digest)) {
 			f.content = FTG_DEC_CONTENT_KNOWN;
 		} else if (!can_hash) {

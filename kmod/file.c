@@ -43,6 +43,8 @@ static void notrace ftg_decide_change(const struct ftg_table *t, struct ftg_fact
 				      const struct path *path, u32 access)
 {
 	f->mask = FTG_ACCESS_WRITE | access;
+	if (!ftg_mask_may_match(t, f))
+		return;
 	ftg_file_object(f, path);
 	ftg_decide(t, f, f->object, f->object_len, f->object_known);
 }
@@ -95,7 +97,8 @@ static unsigned long notrace ftg_change_dentry(struct pt_regs *regs, struct dent
 		ftg_decide_change(t, &f, &path, access);
 	} else {
 		f.mask = FTG_ACCESS_WRITE | access;
-		ftg_decide(t, &f, NULL, 0, false);
+		if (ftg_mask_may_match(t, &f))
+			ftg_decide(t, &f, NULL, 0, false);
 	}
 	return ftg_end(&f, regs);
 }
@@ -119,8 +122,10 @@ static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 	/* A file this open created has nothing to truncate. */
 	if (file->f_flags & O_TRUNC && !(file->f_mode & FMODE_CREATED))
 		f.mask |= FTG_ACCESS_TRUNCATE;
-	ftg_file_object(&f, &file->f_path);
-	ftg_decide(t, &f, f.object, f.object_len, f.object_known);
+	if (ftg_mask_may_match(t, &f)) {
+		ftg_file_object(&f, &file->f_path);
+		ftg_decide(t, &f, f.object, f.object_len, f.object_known);
+	}
 	return ftg_end(&f, regs);
 }
 

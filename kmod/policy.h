@@ -106,6 +106,14 @@ struct ftg_table {
 	u32 nr_idents;
 	bool has_ident[FTG_KINDS];
 	bool has_dir_ident[FTG_KINDS];
+	/*
+	 * The access bits (FTG_ACCESS_*) some rule of the kind asks for, or
+	 * U32_MAX when a rule of it has no access selector: an open whose
+	 * bits meet none is decided without its path (ftg_mask_may_match()).
+	 */
+	u32 kind_masks[FTG_KINDS];
+	/* Whether some exec rule has a sha256 selector (exec.c's mmap guard). */
+	bool has_content;
 	u32 kind_rules[FTG_KINDS];
 
 	/* Declared hooks. */

@@ -270,6 +270,13 @@ int ftg_table_build_index(struct ftg_table *t)
 			if (t->rules[r].kind == k)
 				ftg_index_rule(t, r, &n, &na);
 	}
+	for (r = 0; r < t->nr_rules; r++) {
+		const struct ftg_rule *rule = &t->rules[r];
+
+		t->kind_masks[rule->kind] |= rule->mask ?: U32_MAX;
+		if (rule->kind == FTG_KIND_EXEC && rule->sel[FTG_SEL_SHA256].count)
+			t->has_content = true;
+	}
 	t->always_first[FTG_KINDS] = na;
 	err = ftg_index_idents(t, &n);
 	if (err)

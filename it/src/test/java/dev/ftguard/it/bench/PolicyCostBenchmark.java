@@ -94,6 +94,13 @@ class PolicyCostBenchmark {
     open100.addAll(MODIFY);
     c.add(new Config("open-100", "100 open rules", "table open-100", open100));
     c.add(new Config("open-10000", "10,000 open rules", "table open-10000", List.of(OPEN)));
+    // a read open meets none of these rules' access bits: decided without its path
+    c.add(
+        new Config(
+            "open-write",
+            "100 open rules on writes (`access: [write]`)",
+            "table open-write",
+            List.of(OPEN, TRUNCATE)));
     c.add(new Config("exec-1", "1 exec rule", "table exec-1", List.of(EXEC)));
     c.add(
         new Config("exec-100", "100 exec rules", "table exec-100", List.of(EXEC, EXEC_NEW, MMAPX)));
@@ -146,6 +153,23 @@ class PolicyCostBenchmark {
     return c;
   }
 
+  /**
+   * The configurations named by the system property {@code bench.only} (comma-separated, e.g.
+   * {@code -Dbench.only=loaded,open-100}) and the baseline, or all of them: a shorter run while
+   * working on one decision.
+   */
+  static List<Config> selected(List<Config> all) {
+    String only = System.getProperty("bench.only", "").strip();
+    if (only.isEmpty()) {
+      return all;
+    }
+    List<String> names = List.of(only.split(","));
+    List<Config> chosen =
+        all.stream().filter(c -> c.name().equals("off") || names.contains(c.name())).toList();
+    assertThat(chosen).as("configurations named by bench.only=%s", only).hasSizeGreaterThan(1);
+    return chosen;
+  }
+
   /** Table name → policy YAML; every table is compiled by TableCompiler as the CLI would. */
   static Map<String, String> tables() {
     Map<String, String> t = new LinkedHashMap<>();
@@ -153,6 +177,9 @@ class PolicyCostBenchmark {
       t.put("open-" + n, byName("open", n, "enforce", false));
       t.put("exec-" + n, byName("exec", n, "enforce", false));
     }
+    t.put(
+        "open-write",
+        byName("open", 100, "enforce", false).replace("match: {", "match: {access: [write], "));
     t.put("ident-open-files", identity("open", 100, false));
     t.put("ident-open-dirs", identity("open", 100, true));
     t.put("ident-exec-dirs", identity("exec", 100, true));
@@ -185,7 +212,7 @@ class PolicyCostBenchmark {
           GuestFile.copyOf(
               write(tables, t.getKey(), t.getValue()), TABLES + "/" + t.getKey() + ".tbl"));
     }
-    List<Config> configs = configs();
+    List<Config> configs = selected(configs());
     GuestResult r = FtguardGuest.runClean(guest.payload(payload(configs)));
 
     // "round config loop ns failures"
