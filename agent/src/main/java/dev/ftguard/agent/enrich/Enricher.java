@@ -76,6 +76,7 @@ public final class Enricher implements AutoCloseable {
     long cwdAt;
     boolean cwdRead;
     BinaryHasher.Slot slot;
+    ProcessJson json;
   }
 
   /** A cgroup by id: its info, or null and when to try again. */
@@ -129,7 +130,8 @@ public final class Enricher implements AutoCloseable {
     long t = h.monoNs();
     Optional<ProcessView> view = table.lookup(h);
     Optional<String> cwd = Optional.empty();
-    BinaryHash hash = new BinaryHash.Unavailable("process unknown");
+    BinaryHash hash = UNKNOWN;
+    ProcessJson json = null;
     if (view.isPresent()) {
       ProcessView v = view.get();
       ImageState img = images.get(v.execId());
@@ -140,6 +142,10 @@ public final class Enricher implements AutoCloseable {
       boolean running = v.state() == ProcessView.State.LIVE;
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
+      if (img.json == null || !img.json.fits(v)) {
+        img.json = ProcessJson.of(v);
+      }
+      json = img.json;
     }
     Optional<String> child =
         event instanceof ForkEvent f && !f.isThread()
@@ -153,8 +159,13 @@ public final class Enricher implements AutoCloseable {
         names.user(h.uid()),
         names.group(h.gid()),
         names.user(h.euid()),
-        hash);
+        hash,
+        json);
   }
+
+  private static final BinaryHash UNKNOWN = new BinaryHash.Unavailable("process unknown");
+  private static final BinaryHash EXITED =
+      new BinaryHash.Unavailable("exited before its binary was read");
 
   private Optional<String> cwd(
       Event event, ProcessView v, ImageState img, boolean running, long t) {
@@ -175,7 +186,7 @@ public final class Enricher implements AutoCloseable {
   private BinaryHash hash(ProcessView v, ImageState img, boolean running) {
     if (img.slot == null) {
       if (!running) {
-        return new BinaryHash.Unavailable("exited before its binary was read");
+        return EXITED;
       }
       img.slot = hasher.open(procfs.exeLink(v.tgid()));
     }
