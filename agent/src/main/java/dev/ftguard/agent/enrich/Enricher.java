@@ -92,6 +92,7 @@ public final class Enricher implements AutoCloseable {
   private final LruCache<String, ImageState> images;
   private final LruCache<Long, CgroupEntry> cgroups;
   private final boolean owns;
+  private final ProcessJson.Renderer renderer = new ProcessJson.Renderer();
 
   public Enricher(Config config, ProcessTable table, BinaryHasher hasher, NameCache names) {
     this(config, table, hasher, names, false);
@@ -143,7 +144,7 @@ public final class Enricher implements AutoCloseable {
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
       if (img.json == null || !img.json.fits(v)) {
-        img.json = ProcessJson.of(v);
+        img.json = renderer.render(v);
       }
       json = img.json;
     }

@@ -3,11 +3,9 @@ package dev.ftguard.agent.enrich;
 import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.agent.process.ProcessView;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
-import tools.jackson.core.io.SerializedString;
 
 /**
  * The parts of a process's JSON that stay the same while its image lives, rendered once per image
@@ -26,23 +24,61 @@ public final class ProcessJson {
   private final SerializableString head;
   private final SerializableString ancestors;
 
-  private ProcessJson(ProcessView p, String head, String ancestors) {
+  private ProcessJson(ProcessView p, SerializableString head, SerializableString ancestors) {
     this.execId = p.execId();
     this.parentExecId = p.parentExecId().orElse(null);
     this.ancestorIds = new String[p.ancestors().size()];
     for (int i = 0; i < ancestorIds.length; i++) {
       ancestorIds[i] = p.ancestors().get(i).execId();
     }
-    this.head = new SerializedString(head);
-    this.ancestors = new SerializedString(ancestors);
+    this.head = head;
+    this.ancestors = ancestors;
   }
 
-  /** Renders the parts of {@code p}. */
+  /** Renders the parts of {@code p} (with a renderer of its own). */
   public static ProcessJson of(ProcessView p) {
-    String head = render(g -> EnrichmentJson.head(g, p), true);
-    String ancestors = render(g -> EnrichmentJson.ancestors(g, p.ancestors()), false);
-    // {"parent_exec_id":...,"origin":"exec"} -> ,"parent_exec_id":...,"origin":"exec"
-    return new ProcessJson(p, "," + head.substring(1, head.length() - 1), ancestors);
+    return new Renderer().render(p);
+  }
+
+  /**
+   * Renders the parts of processes with one generator and buffer, kept by its owner (the {@link
+   * Enricher}): per image, only the bytes kept. Not thread-safe.
+   */
+  static final class Renderer {
+    private final Buffer out = new Buffer();
+    private final JsonGenerator g = EventJson.linesGenerator(out);
+
+    private static final class Buffer extends ByteArrayOutputStream {
+      Buffer() {
+        super(512);
+      }
+
+      /** The bytes written since the last take. */
+      RawJson take() {
+        RawJson raw = new RawJson(buf, 0, count);
+        reset();
+        return raw;
+      }
+
+      /** The fields of the object written since the last take, after a comma: {a,b} to ,a,b */
+      RawJson takeFields() {
+        buf[0] = ',';
+        RawJson raw = new RawJson(buf, 0, count - 1);
+        reset();
+        return raw;
+      }
+    }
+
+    ProcessJson render(ProcessView p) {
+      g.writeStartObject();
+      EnrichmentJson.head(g, p);
+      g.writeEndObject();
+      g.flush();
+      RawJson head = out.takeFields();
+      EnrichmentJson.ancestors(g, p.ancestors());
+      g.flush();
+      return new ProcessJson(p, head, out.take());
+    }
   }
 
   /** Whether these parts were rendered from {@code p}'s image, parent and ancestors. */
@@ -73,23 +109,5 @@ public final class ProcessJson {
   /** Writes the {@code ancestors} array as the value of the property just named. */
   void writeAncestors(JsonGenerator g) {
     g.writeRawValue(ancestors);
-  }
-
-  private interface Part {
-    void write(JsonGenerator g);
-  }
-
-  private static String render(Part part, boolean object) {
-    var bytes = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = EventJson.MAPPER.createGenerator(bytes)) {
-      if (object) {
-        g.writeStartObject();
-      }
-      part.write(g);
-      if (object) {
-        g.writeEndObject();
-      }
-    }
-    return bytes.toString(StandardCharsets.UTF_8);
   }
 }

@@ -44,6 +44,11 @@ public final class EventJson {
               JsonFactory.builder().rootValueSeparator((SerializableString) null).build())
           .build();
 
+  /** A generator that writes root values one after the other, nothing between them. */
+  public static JsonGenerator linesGenerator(java.io.OutputStream out) {
+    return LINES.createGenerator(out);
+  }
+
   /** One event as a JSON object, fields in schema order; call fields named {@code fieldN}. */
   public static ObjectNode event(Event event) {
     return event(event, CallFieldNames.NONE);
@@ -59,11 +64,16 @@ public final class EventJson {
 
   /** One event with {@code extra}'s fields after its own (may be null) as a JSON object. */
   public static ObjectNode event(Event event, CallFieldNames names, ExtraFields extra) {
+    return (ObjectNode) MAPPER.readTree(line(event, names, extra));
+  }
+
+  /** One event's line (without line end), {@code extra}'s fields after its own (may be null). */
+  public static String line(Event event, CallFieldNames names, ExtraFields extra) {
     var bytes = new java.io.ByteArrayOutputStream(1024);
     try (EventLineWriter w = new EventLineWriter(bytes)) {
       w.object(event, names, extra);
     }
-    return (ObjectNode) MAPPER.readTree(bytes.toByteArray());
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Writes the fields of one event (inside its object), in schema order. */

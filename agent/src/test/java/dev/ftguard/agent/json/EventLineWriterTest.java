@@ -138,6 +138,40 @@ class EventLineWriterTest {
             ProcessView.Origin.UNKNOWN,
             ProcessView.State.EXITED,
             List.of());
+    out.addAll(rendered(orphan));
+    for (BinaryHash h : hashes) {
+      out.add(
+          new Enrichment(
+              Optional.of(VIEW),
+              Optional.of("b00t-4250-100-0"),
+              Optional.of("/srv/app"),
+              Optional.of(
+                  CgroupInfo.of(
+                      "/kubepods.slice/kubepods-pod0a1b2c3d_4e5f_6789_abcd_ef0123456789.slice/"
+                          + "cri-containerd-"
+                          + "c0ffee".repeat(10)
+                          + "abcd.scope")),
+              Optional.of("root"),
+              Optional.of("wheel"),
+              Optional.of("nobody"),
+              h));
+      out.add(
+          new Enrichment(
+              Optional.of(orphan),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.of(CgroupInfo.of("/system.slice/ssh.service")),
+              Optional.of("user"),
+              Optional.empty(),
+              Optional.empty(),
+              h));
+    }
+    return out;
+  }
+
+  /** Process parts rendered for the same image, another parent and another image. */
+  static List<Enrichment> rendered(ProcessView orphan) {
+    List<Enrichment> out = new ArrayList<>();
     ProcessView reparented =
         new ProcessView(
             VIEW.tgid(),
@@ -165,33 +199,6 @@ class EventLineWriterTest {
                 BinaryHash.PENDING,
                 rendered));
       }
-    }
-    for (BinaryHash h : hashes) {
-      out.add(
-          new Enrichment(
-              Optional.of(VIEW),
-              Optional.of("b00t-4250-100-0"),
-              Optional.of("/srv/app"),
-              Optional.of(
-                  CgroupInfo.of(
-                      "/kubepods.slice/kubepods-pod0a1b2c3d_4e5f_6789_abcd_ef0123456789.slice/"
-                          + "cri-containerd-"
-                          + "c0ffee".repeat(10)
-                          + "abcd.scope")),
-              Optional.of("root"),
-              Optional.of("wheel"),
-              Optional.of("nobody"),
-              h));
-      out.add(
-          new Enrichment(
-              Optional.of(orphan),
-              Optional.empty(),
-              Optional.empty(),
-              Optional.of(CgroupInfo.of("/system.slice/ssh.service")),
-              Optional.of("user"),
-              Optional.empty(),
-              Optional.empty(),
-              h));
     }
     return out;
   }
