@@ -9,6 +9,7 @@ import dev.ftguard.agent.json.EventJson;
 import dev.ftguard.agent.json.EventLineWriter;
 import dev.ftguard.agent.json.ExtraFields;
 import dev.ftguard.agent.metrics.AgentMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,11 +63,32 @@ sealed interface PumpOutput {
   }
 
   /** Through an exporter; every event, exported or not, counted in the metrics (if any). */
-  record Export(Exporter exporter, Optional<AgentMetrics> metrics) implements PumpOutput {
+  final class Export implements PumpOutput {
+    private final Exporter exporter;
+    private final Optional<AgentMetrics> metrics;
+    private final Buffer buffer = new Buffer();
+    private final EventLineWriter lines = new EventLineWriter(buffer);
+
+    Export(Exporter exporter, Optional<AgentMetrics> metrics) {
+      this.exporter = exporter;
+      this.metrics = metrics;
+    }
+
+    /** The line being written, read back as text once the writer flushed it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+      String takeLine() {
+        String line = new String(buf, 0, count - 1, StandardCharsets.UTF_8); // without '\n'
+        reset();
+        return line;
+      }
+    }
+
     @Override
     public void event(Event event, CallFieldNames names, ExtraFields extra) throws IOException {
       metrics.ifPresent(m -> m.event(event));
-      exporter.export(ExportRecord.of(event, EventJson.event(event, names, extra)));
+      lines.line(event, names, extra);
+      lines.flush();
+      exporter.export(ExportRecord.of(event, buffer.takeLine()));
     }
 
     @Override
