@@ -1,7 +1,5 @@
 package dev.ftguard.abi;
 
-import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -130,6 +128,6 @@ public final class EventDecoder {
   }
 
   private int u16(MemorySegment s, long at) {
-    return Short.toUnsignedInt(s.get(JAVA_SHORT_UNALIGNED.withOrder(order), at));
+    return Short.toUnsignedInt(s.get(RecordReader.SHORT.get(order), at));
   }
 }

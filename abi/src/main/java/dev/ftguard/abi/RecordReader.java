@@ -6,10 +6,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One well-framed record on its way to an {@link Event}: its bytes, where it was in the buffer, its
@@ -21,26 +23,49 @@ final class RecordReader {
   final long off;
   final int type;
   final int size;
-  private final ByteOrder order;
+  private final ValueLayout.OfShort u16;
+  private final ValueLayout.OfInt i32;
+  private final ValueLayout.OfLong i64;
 
   RecordReader(MemorySegment rec, long off, int type, int size, ByteOrder order) {
     this.rec = rec;
     this.off = off;
     this.type = type;
     this.size = size;
-    this.order = order;
+    this.u16 = SHORT.get(order);
+    this.i32 = INT.get(order);
+    this.i64 = LONG.get(order);
   }
+
+  /**
+   * The layouts by byte order, made once: a layout made per read ({@code withOrder}) costs an
+   * object and a var handle look-up on every field of every record.
+   */
+  static final Map<ByteOrder, ValueLayout.OfShort> SHORT =
+      Map.of(
+          ByteOrder.LITTLE_ENDIAN, JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+          ByteOrder.BIG_ENDIAN, JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN));
+
+  static final Map<ByteOrder, ValueLayout.OfInt> INT =
+      Map.of(
+          ByteOrder.LITTLE_ENDIAN, JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+          ByteOrder.BIG_ENDIAN, JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN));
+
+  static final Map<ByteOrder, ValueLayout.OfLong> LONG =
+      Map.of(
+          ByteOrder.LITTLE_ENDIAN, JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
+          ByteOrder.BIG_ENDIAN, JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN));
 
   int u8(long at) {
     return Byte.toUnsignedInt(rec.get(JAVA_BYTE, at));
   }
 
   int u16(long at) {
-    return Short.toUnsignedInt(rec.get(JAVA_SHORT_UNALIGNED.withOrder(order), at));
+    return Short.toUnsignedInt(rec.get(u16, at));
   }
 
   int i32(long at) {
-    return rec.get(JAVA_INT_UNALIGNED.withOrder(order), at);
+    return rec.get(i32, at);
   }
 
   long u32(long at) {
@@ -48,7 +73,7 @@ final class RecordReader {
   }
 
   long i64(long at) {
-    return rec.get(JAVA_LONG_UNALIGNED.withOrder(order), at);
+    return rec.get(i64, at);
   }
 
   byte byteAt(long at) {
@@ -68,7 +93,9 @@ final class RecordReader {
   }
 
   static String string(MemorySegment s, long at, long len) {
-    return new String(s.asSlice(at, len).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    byte[] b = new byte[(int) len];
+    MemorySegment.copy(s, JAVA_BYTE, at, b, 0, b.length);
+    return new String(b, StandardCharsets.UTF_8);
   }
 
   /** A NUL-padded char array of at most {@code max} bytes (a missing NUL is tolerated). */

@@ -6,9 +6,11 @@ import dev.ftguard.abi.EventDecoder;
 import dev.ftguard.agent.enrich.BinaryHash;
 import dev.ftguard.agent.enrich.Enricher;
 import dev.ftguard.agent.enrich.Enrichment;
-import dev.ftguard.agent.enrich.EnrichmentJson;
-import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.agent.json.CallFieldNames;
+import dev.ftguard.agent.json.EventLineWriter;
 import dev.ftguard.agent.process.ProcessTable;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,9 +29,11 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Events per second through the Java pipeline on one thread (one core): decode the kernel's
- * records, apply them to the process table, enrich them, write their JSON lines. One operation is
- * one event; each invocation handles one read's worth of records ({@link #EVENTS}), a fresh pass of
- * the {@link Workload} stream.
+ * records, apply them to the process table, enrich them, write their JSON lines ({@link
+ * EventLineWriter}, as {@code ftguard run} writes to its output). One operation is one event; each
+ * invocation handles one read's worth of records ({@link #EVENTS}), a fresh pass of the {@link
+ * Workload} stream, and flushes the lines as the daemon does after each read. With {@code -prof
+ * gc}, {@code gc.alloc.rate.norm} is bytes allocated per event.
  *
  * <ul>
  *   <li>{@code baseline}: decode and JSON, what {@code ftguard events} did before lineage;
@@ -60,6 +64,26 @@ public class PipelineBenchmark {
   private Workload workload;
   private ProcessTable table;
   private Enricher enricher;
+  private final Output out = new Output();
+  private final EventLineWriter lines = new EventLineWriter(out);
+
+  /**
+   * Where the lines go: counted, not kept, as a file or pipe would take them (the writer hands over
+   * its buffer when full and at each flush).
+   */
+  static final class Output extends OutputStream {
+    long bytes;
+
+    @Override
+    public void write(int b) {
+      bytes++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      bytes += len;
+    }
+  }
 
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
@@ -90,23 +114,27 @@ public class PipelineBenchmark {
   }
 
   @Benchmark
-  public void baseline(Blackhole bh) {
+  public void baseline(Blackhole bh) throws IOException {
     for (Decoded d : DECODER.decode(workload.nextPass()).items()) {
       if (d instanceof Event e) {
-        bh.consume(EventJson.line(EventJson.event(e)));
+        lines.line(e, CallFieldNames.NONE, null);
       }
     }
+    lines.flush();
+    bh.consume(out.bytes);
   }
 
   @Benchmark
-  public void pipeline(Blackhole bh) {
+  public void pipeline(Blackhole bh) throws IOException {
     for (Decoded d : DECODER.decode(workload.nextPass()).items()) {
       if (d instanceof Event e) {
         table.apply(e);
         Enrichment x = enricher.enrich(e);
-        bh.consume(EnrichmentJson.line(e, x));
+        lines.line(e, CallFieldNames.NONE, x);
       }
     }
+    lines.flush();
+    bh.consume(out.bytes);
   }
 
   @Benchmark

@@ -17,6 +17,7 @@ import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.abi.UnknownRecord;
 import dev.ftguard.agent.json.CallFieldNames;
 import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.agent.json.ExtraFields;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.EventSource;
 import java.io.IOException;
@@ -140,10 +141,11 @@ public final class EventPump {
   /** Adds to every event's line before it goes out (e.g. the process and its ancestors). */
   @FunctionalInterface
   public interface Enricher {
-    void enrich(Event event, ObjectNode json);
+    /** The fields added to the event's line, null for none. */
+    ExtraFields enrich(Event event);
   }
 
-  private Enricher enricher = (e, j) -> {};
+  private Enricher enricher = e -> null;
 
   /** Sets what is added to every event's line (default: nothing). */
   public EventPump enricher(Enricher enricher) {
@@ -261,9 +263,7 @@ public final class EventPump {
           if (countReached()) {
             continue; // read from the kernel but beyond --count: not printed
           }
-          ObjectNode json = EventJson.event(e, callNames);
-          enricher.enrich(e, json);
-          output.event(e, json);
+          output.event(e, callNames, enricher.enrich(e));
           events++;
           switch (e) {
             case ExecEvent _ -> exec++;

@@ -2,14 +2,14 @@ package dev.ftguard.cli;
 
 import dev.ftguard.abi.Event;
 import dev.ftguard.agent.enrich.Enricher;
-import dev.ftguard.agent.enrich.EnrichmentJson;
+import dev.ftguard.agent.enrich.Enrichment;
+import dev.ftguard.agent.json.ExtraFields;
 import dev.ftguard.agent.metrics.AgentMetrics;
 import dev.ftguard.agent.process.BootClock;
 import dev.ftguard.agent.process.ProcFs;
 import dev.ftguard.agent.process.ProcessTable;
 import java.util.Optional;
 import picocli.CommandLine.Option;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The process lineage and enrichment of {@code ftguard run} (docs/lineage.md): a process table fed
@@ -67,10 +67,11 @@ final class LineageOptions {
   record Lineage(ProcessTable table, Enricher enricher, Optional<AgentMetrics> metrics)
       implements EventPump.Enricher {
     @Override
-    public void enrich(Event event, ObjectNode json) {
+    public ExtraFields enrich(Event event) {
       table.apply(event);
-      EnrichmentJson.put(json, enricher.enrich(event));
+      Enrichment x = enricher.enrich(event);
       metrics.ifPresent(m -> m.processTableSize(table.size()));
+      return x;
     }
 
     /** Upkeep between batches: expire ended processes, catch lost exits. */

@@ -4,8 +4,12 @@ import dev.ftguard.abi.Event;
 import dev.ftguard.abi.Stats;
 import dev.ftguard.agent.export.ExportRecord;
 import dev.ftguard.agent.export.Exporter;
+import dev.ftguard.agent.json.CallFieldNames;
 import dev.ftguard.agent.json.EventJson;
+import dev.ftguard.agent.json.EventLineWriter;
+import dev.ftguard.agent.json.ExtraFields;
 import dev.ftguard.agent.metrics.AgentMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +21,11 @@ import tools.jackson.databind.node.ObjectNode;
  * pipeline (filters, rate limit, files with rotation) with metrics, as {@code ftguard run} can.
  */
 sealed interface PumpOutput {
-  /** One event and its JSON line. */
-  void event(Event event, ObjectNode json) throws IOException;
+  /**
+   * One event: its line, call fields named by {@code names}, with {@code extra}'s fields after the
+   * event's own (may be null).
+   */
+  void event(Event event, CallFieldNames names, ExtraFields extra) throws IOException;
 
   /** A line that is not an event ({@code drop}, {@code policy_reload}): never filtered. */
   void notice(ObjectNode json) throws IOException;
@@ -28,34 +35,60 @@ sealed interface PumpOutput {
 
   void flush() throws IOException;
 
-  /** Every line, unfiltered, to one stream. */
-  record Stream(OutputStream out) implements PumpOutput {
+  /** Every line, unfiltered, to one stream; event lines streamed, no tree. */
+  final class Stream implements PumpOutput {
+    private final OutputStream out;
+    private final EventLineWriter lines;
+
+    Stream(OutputStream out) {
+      this.out = out;
+      this.lines = new EventLineWriter(out);
+    }
+
     @Override
-    public void event(Event event, ObjectNode json) throws IOException {
-      line(json);
+    public void event(Event event, CallFieldNames names, ExtraFields extra) throws IOException {
+      lines.line(event, names, extra);
     }
 
     @Override
     public void notice(ObjectNode json) throws IOException {
-      line(json);
-    }
-
-    private void line(ObjectNode json) throws IOException {
+      lines.flush(); // the event lines before it first
       out.write((EventJson.line(json) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void flush() throws IOException {
-      out.flush();
+      lines.flush();
     }
   }
 
   /** Through an exporter; every event, exported or not, counted in the metrics (if any). */
-  record Export(Exporter exporter, Optional<AgentMetrics> metrics) implements PumpOutput {
+  final class Export implements PumpOutput {
+    private final Exporter exporter;
+    private final Optional<AgentMetrics> metrics;
+    private final Buffer buffer = new Buffer();
+    private final EventLineWriter lines = new EventLineWriter(buffer);
+
+    Export(Exporter exporter, Optional<AgentMetrics> metrics) {
+      this.exporter = exporter;
+      this.metrics = metrics;
+    }
+
+    /** The line being written, read back as text once the writer flushed it. */
+    private static final class Buffer extends ByteArrayOutputStream {
+      String takeLine() {
+        String line = new String(buf, 0, count - 1, StandardCharsets.UTF_8); // without '\n'
+        reset();
+        return line;
+      }
+    }
+
     @Override
-    public void event(Event event, ObjectNode json) throws IOException {
+    public void event(Event event, CallFieldNames names, ExtraFields extra) throws IOException {
       metrics.ifPresent(m -> m.event(event));
-      exporter.export(ExportRecord.of(event, json));
+      lines.line(event, names, extra);
+      lines.flush();
+      exporter.export(ExportRecord.of(event, buffer.takeLine()));
     }
 
     @Override

@@ -29,9 +29,11 @@ public record Container(Runtime runtime, String id, Optional<String> podUid) {
     /** A bare 64-hex id of a runtime not recognized otherwise. */
     UNKNOWN;
 
+    private final String jsonName = name().toLowerCase(Locale.ROOT);
+
     /** Lower-case name, as written in JSON. */
     public String jsonName() {
-      return name().toLowerCase(Locale.ROOT);
+      return jsonName;
     }
   }
 

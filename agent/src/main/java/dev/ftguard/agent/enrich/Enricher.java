@@ -76,6 +76,7 @@ public final class Enricher implements AutoCloseable {
     long cwdAt;
     boolean cwdRead;
     BinaryHasher.Slot slot;
+    ProcessJson json;
   }
 
   /** A cgroup by id: its info, or null and when to try again. */
@@ -91,6 +92,7 @@ public final class Enricher implements AutoCloseable {
   private final LruCache<String, ImageState> images;
   private final LruCache<Long, CgroupEntry> cgroups;
   private final boolean owns;
+  private final ProcessJson.Renderer renderer = new ProcessJson.Renderer();
 
   public Enricher(Config config, ProcessTable table, BinaryHasher hasher, NameCache names) {
     this(config, table, hasher, names, false);
@@ -129,7 +131,8 @@ public final class Enricher implements AutoCloseable {
     long t = h.monoNs();
     Optional<ProcessView> view = table.lookup(h);
     Optional<String> cwd = Optional.empty();
-    BinaryHash hash = new BinaryHash.Unavailable("process unknown");
+    BinaryHash hash = UNKNOWN;
+    ProcessJson json = null;
     if (view.isPresent()) {
       ProcessView v = view.get();
       ImageState img = images.get(v.execId());
@@ -140,6 +143,10 @@ public final class Enricher implements AutoCloseable {
       boolean running = v.state() == ProcessView.State.LIVE;
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
+      if (img.json == null || !img.json.fits(v)) {
+        img.json = renderer.render(v);
+      }
+      json = img.json;
     }
     Optional<String> child =
         event instanceof ForkEvent f && !f.isThread()
@@ -153,8 +160,13 @@ public final class Enricher implements AutoCloseable {
         names.user(h.uid()),
         names.group(h.gid()),
         names.user(h.euid()),
-        hash);
+        hash,
+        json);
   }
+
+  private static final BinaryHash UNKNOWN = new BinaryHash.Unavailable("process unknown");
+  private static final BinaryHash EXITED =
+      new BinaryHash.Unavailable("exited before its binary was read");
 
   private Optional<String> cwd(
       Event event, ProcessView v, ImageState img, boolean running, long t) {
@@ -175,7 +187,7 @@ public final class Enricher implements AutoCloseable {
   private BinaryHash hash(ProcessView v, ImageState img, boolean running) {
     if (img.slot == null) {
       if (!running) {
-        return new BinaryHash.Unavailable("exited before its binary was read");
+        return EXITED;
       }
       img.slot = hasher.open(procfs.exeLink(v.tgid()));
     }

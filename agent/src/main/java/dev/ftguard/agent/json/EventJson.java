@@ -17,9 +17,10 @@ import java.math.BigInteger;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** JSON form of events, drop notices and status; the schema is docs/events.md. */
@@ -34,256 +35,160 @@ public final class EventJson {
    */
   public static final int SCHEMA_VERSION = 1;
 
+  /**
+   * Writes events as JSON lines: no separator between root values, the writer ends each line itself
+   * ({@link EventLineWriter}).
+   */
+  static final JsonMapper LINES =
+      JsonMapper.builder(
+              JsonFactory.builder().rootValueSeparator((SerializableString) null).build())
+          .build();
+
+  /** A generator that writes root values one after the other, nothing between them. */
+  public static JsonGenerator linesGenerator(java.io.OutputStream out) {
+    return LINES.createGenerator(out);
+  }
+
   /** One event as a JSON object, fields in schema order; call fields named {@code fieldN}. */
   public static ObjectNode event(Event event) {
     return event(event, CallFieldNames.NONE);
   }
 
-  /** One event as a JSON object, fields in schema order; call fields named by {@code names}. */
+  /**
+   * One event as a JSON object, fields in schema order; call fields named by {@code names}: the
+   * line {@link EventLineWriter} writes, read back (for the callers that need a tree).
+   */
   public static ObjectNode event(Event event, CallFieldNames names) {
-    ObjectNode o = MAPPER.createObjectNode();
-    common(o, event);
-    switch (event) {
-      case ExecEvent e -> exec(o, e);
-      case ForkEvent f -> {
-        o.put("child_pid", f.childPid());
-        unsigned(o, "clone_flags", f.cloneFlags());
-        o.put("thread", f.isThread());
-      }
-      case ExitEvent x -> exit(o, x);
-      case DecisionEvent d -> decision(o, d);
-      case CallEvent c -> call(o, c, names);
-      case TamperEvent t -> tamper(o, t);
+    return event(event, names, null);
+  }
+
+  /** One event with {@code extra}'s fields after its own (may be null) as a JSON object. */
+  public static ObjectNode event(Event event, CallFieldNames names, ExtraFields extra) {
+    return (ObjectNode) MAPPER.readTree(line(event, names, extra));
+  }
+
+  /** One event's line (without line end), {@code extra}'s fields after its own (may be null). */
+  public static String line(Event event, CallFieldNames names, ExtraFields extra) {
+    var bytes = new java.io.ByteArrayOutputStream(1024);
+    try (EventLineWriter w = new EventLineWriter(bytes)) {
+      w.object(event, names, extra);
     }
-    return o;
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Writes the fields of one event (inside its object), in schema order. */
+  static void fields(JsonGenerator g, Event event, CallFieldNames names) {
+    common(g, event);
+    switch (event) {
+      case ExecEvent e -> exec(g, e);
+      case ForkEvent f -> {
+        g.writeNumberProperty("child_pid", f.childPid());
+        unsigned(g, "clone_flags", f.cloneFlags());
+        g.writeBooleanProperty("thread", f.isThread());
+      }
+      case ExitEvent x -> exit(g, x);
+      case DecisionEvent d -> DecisionJson.decision(g, d);
+      case CallEvent c -> CallJson.call(g, c, names);
+      case TamperEvent t -> tamper(g, t);
+    }
   }
 
   /** The fields every event line starts with: type, schema version, then the header's. */
-  private static void common(ObjectNode o, Event event) {
+  private static void common(JsonGenerator g, Event event) {
     Header h = event.header();
-    o.put("type", event.eventType().jsonName());
-    o.put("schema_version", SCHEMA_VERSION);
-    unsigned(o, "seq", h.seq());
-    o.put("time", h.wallTime().toString());
-    unsigned(o, "mono_ns", h.monoNs());
-    o.put("cpu", h.cpu());
-    o.put("pid", h.pid());
-    o.put("tgid", h.tgid());
-    o.put("ppid", h.ppid());
-    o.put("uid", h.uid());
-    o.put("gid", h.gid());
-    o.put("euid", h.euid());
-    o.put("comm", h.comm());
-    unsigned(o, "cgroup_id", h.cgroupId());
+    g.writeStringProperty("type", event.eventType().jsonName());
+    g.writeNumberProperty("schema_version", SCHEMA_VERSION);
+    unsigned(g, "seq", h.seq());
+    g.writeName("time");
+    Times.write(g, h.wallNs());
+    unsigned(g, "mono_ns", h.monoNs());
+    g.writeNumberProperty("cpu", h.cpu());
+    g.writeNumberProperty("pid", h.pid());
+    g.writeNumberProperty("tgid", h.tgid());
+    g.writeNumberProperty("ppid", h.ppid());
+    g.writeNumberProperty("uid", h.uid());
+    g.writeNumberProperty("gid", h.gid());
+    g.writeNumberProperty("euid", h.euid());
+    g.writeStringProperty("comm", h.comm());
+    unsigned(g, "cgroup_id", h.cgroupId());
   }
 
   /** The fields of an {@code exec} line after the common ones. */
-  private static void exec(ObjectNode o, ExecEvent e) {
-    o.put("syscall", e.syscall());
-    o.put("filename", e.filename());
-    ArrayNode argv = o.putArray("argv");
-    e.argv().forEach(argv::add);
-    o.put("argc", e.argc());
-    o.put("result", e.result());
+  private static void exec(JsonGenerator g, ExecEvent e) {
+    g.writeStringProperty("syscall", e.syscall());
+    g.writeStringProperty("filename", e.filename());
+    strings(g, "argv", e.argv());
+    g.writeNumberProperty("argc", e.argc());
+    g.writeNumberProperty("result", e.result());
     if (e.result() < 0) {
-      o.put("errno", Errno.name(-e.result()));
+      g.writeStringProperty("errno", Errno.name(-e.result()));
     }
-    ObjectNode trunc = o.putObject("truncated");
-    trunc.put("filename", e.filenameTruncated());
-    trunc.put("argv", e.argvTruncated());
-    ObjectNode fault = o.putObject("fault");
-    fault.put("filename", e.filenameFault());
-    fault.put("argv", e.argvFault());
+    g.writeName("truncated");
+    g.writeStartObject();
+    g.writeBooleanProperty("filename", e.filenameTruncated());
+    g.writeBooleanProperty("argv", e.argvTruncated());
+    g.writeEndObject();
+    g.writeName("fault");
+    g.writeStartObject();
+    g.writeBooleanProperty("filename", e.filenameFault());
+    g.writeBooleanProperty("argv", e.argvFault());
+    g.writeEndObject();
     if (e.isExecveat()) {
-      o.put("dirfd", e.dirfd());
-      o.put("at_flags", e.atFlags());
+      g.writeNumberProperty("dirfd", e.dirfd());
+      g.writeNumberProperty("at_flags", e.atFlags());
     }
   }
 
   /** The fields of an {@code exit} line after the common ones. */
-  private static void exit(ObjectNode o, ExitEvent x) {
-    o.put("code", x.code());
+  private static void exit(JsonGenerator g, ExitEvent x) {
+    g.writeNumberProperty("code", x.code());
     switch (x.status()) {
-      case ExitStatus.Exited(int status) -> o.put("exit_status", status);
+      case ExitStatus.Exited(int status) -> g.writeNumberProperty("exit_status", status);
       case ExitStatus.Signaled(int signal, boolean core) -> {
-        o.put("signal", signal);
-        o.put("core_dumped", core);
+        g.writeNumberProperty("signal", signal);
+        g.writeBooleanProperty("core_dumped", core);
       }
       case ExitStatus.Other _ -> {}
     }
-    o.put("group_dead", x.groupDead());
+    g.writeBooleanProperty("group_dead", x.groupDead());
   }
 
   /** The fields of a {@code tamper} line after the common ones. */
-  private static void tamper(ObjectNode o, TamperEvent t) {
-    o.put("what", t.what().yamlName());
-    o.put("target", t.target());
-    o.put("refused", t.refused());
-    o.put("result", t.result());
+  private static void tamper(JsonGenerator g, TamperEvent t) {
+    g.writeStringProperty("what", t.what().yamlName());
+    g.writeStringProperty("target", t.target());
+    g.writeBooleanProperty("refused", t.refused());
+    g.writeNumberProperty("result", t.result());
     if (t.result() < 0 && t.result() >= -Abi.ERRNO_MAX) {
-      o.put("errno", Errno.name(-t.result()));
+      g.writeStringProperty("errno", Errno.name(-t.result()));
     }
-    o.put("locked", t.locked());
-    unsigned(o, "generation", t.generation());
+    g.writeBooleanProperty("locked", t.locked());
+    unsigned(g, "generation", t.generation());
   }
 
-  /** The fields of a {@code decision} line after the common ones. */
-  private static void decision(ObjectNode o, DecisionEvent d) {
-    unsigned(o, "generation", d.generation());
-    o.put("rule_index", d.rule());
-    o.put("policy", d.policy());
-    o.put("rule", d.ruleName());
-    o.put("event", d.kind().yamlName());
-    o.put("action", d.action().yamlName());
-    o.put("mode", d.mode().yamlName());
-    o.put("would", d.would());
-    o.put("label", d.label());
-    o.put("result", d.result());
-    d.errnoName().ifPresent(n -> o.put("errno", n));
-    o.put("binary", d.binary());
-    o.put("object", d.object());
-    if (d.byIdentity()) {
-      o.put("by_identity", true);
+  /** Writes an array of strings as property {@code name}. */
+  public static void strings(JsonGenerator g, String name, List<String> values) {
+    g.writeName(name);
+    g.writeStartArray();
+    for (int i = 0, n = values.size(); i < n; i++) {
+      g.writeString(values.get(i));
     }
-    ArrayNode argv = o.putArray("argv");
-    d.argv().forEach(argv::add);
-    o.put("argc", d.argc());
-    switch (d.kind()) {
-      case OPEN -> {
-        ArrayNode access = o.putArray("access");
-        d.maskNames().forEach(access::add);
-      }
-      case CONNECT -> {
-        o.put("address", d.address().map(EventJson::address).orElse(""));
-        o.put("port", d.port());
-        o.put(
-            "family",
-            switch (d.family()) {
-              case Abi.AF_INET -> "ipv4";
-              case Abi.AF_INET6 -> "ipv6";
-              default -> Integer.toString(d.family());
-            });
-      }
-      case PTRACE -> o.put("target_pid", d.targetPid());
-      case PRIVILEGE -> {
-        ArrayNode gains = o.putArray("gains");
-        d.maskNames().forEach(gains::add);
-        o.put("new_uid", d.newUid());
-        o.put("new_euid", d.newEuid());
-      }
-      case EXEC -> {
-        o.put("via", d.via());
-        d.contentLabel().ifPresent(c -> o.put("sha256", c));
-      }
-      case MODULE_LOAD, CALL -> {}
-    }
-    ObjectNode trunc = o.putObject("truncated");
-    trunc.put("binary", d.binaryTruncated());
-    trunc.put("object", d.objectTruncated());
-    trunc.put("argv", d.argvTruncated());
-    o.putObject("fault").put("argv", d.argvFault());
+    g.writeEndArray();
   }
 
-  /**
-   * The fields of a {@code call} line after the common ones: the rule that matched, the function,
-   * the value returned instead for a deny, and the arguments by field name ({@code null} for a
-   * field that could not be read; {@code truncated}, {@code partial} and {@code unreadable} list
-   * the fields so marked). An address field is shown with the family field before it.
-   */
-  private static void call(ObjectNode o, CallEvent c, CallFieldNames names) {
-    callRule(o, c);
-    callArgs(o, c, fieldNames(c, names));
+  /** Writes a u64 as an unsigned JSON number (values past 2^63 too). */
+  static void unsigned(JsonGenerator g, String name, long value) {
+    g.writeName(name);
+    unsigned(g, value);
   }
 
-  /** The rule, function and (for a deny) returned value of a {@code call} line. */
-  private static void callRule(ObjectNode o, CallEvent c) {
-    unsigned(o, "generation", c.generation());
-    o.put("rule_index", c.rule());
-    o.put("hook_index", c.hook());
-    o.put("policy", c.policy());
-    o.put("rule", c.ruleName());
-    o.put("event", DecisionEvent.Kind.CALL.yamlName());
-    o.put("action", c.action().yamlName());
-    o.put("mode", c.mode().yamlName());
-    o.put("would", c.would());
-    o.put("function", c.function());
-    if (c.denied()) {
-      o.put("retval", c.retval());
-      if (c.retval() < 0 && c.retval() >= -Abi.ERRNO_MAX) {
-        o.put("errno", Errno.name((int) -c.retval()));
-      }
+  /** Writes a u64 value as an unsigned JSON number (values past 2^63 too). */
+  static void unsigned(JsonGenerator g, long value) {
+    if (value >= 0) {
+      g.writeNumber(value);
+    } else {
+      g.writeNumber(Long.toUnsignedString(value));
     }
-  }
-
-  /** The names of the call's fields: {@code names}' when it has one per field, else fieldN. */
-  private static List<String> fieldNames(CallEvent c, CallFieldNames names) {
-    List<String> known = names.names(c.function()).orElse(List.of());
-    List<String> fieldNames = new java.util.ArrayList<>();
-    for (int i = 0; i < c.fields().size(); i++) {
-      fieldNames.add(known.size() == c.fields().size() ? known.get(i) : "field" + i);
-    }
-    return fieldNames;
-  }
-
-  /**
-   * The {@code args} object of a {@code call} line and the {@code truncated}, {@code partial} and
-   * {@code unreadable} lists of field names.
-   */
-  private static void callArgs(ObjectNode o, CallEvent c, List<String> fieldNames) {
-    ObjectNode args = o.putObject("args");
-    ArrayNode truncated = MAPPER.createArrayNode();
-    ArrayNode partial = MAPPER.createArrayNode();
-    ArrayNode unreadable = MAPPER.createArrayNode();
-    long family = -1;
-    for (int i = 0; i < c.fields().size(); i++) {
-      CallEvent.Field f = c.fields().get(i);
-      String name = fieldNames.get(i);
-      if (!arg(args, name, f, family)) {
-        unreadable.add(name);
-      }
-      if (f.truncated()) {
-        truncated.add(name);
-      }
-      if (f.partial()) {
-        partial.add(name);
-      }
-      family = f instanceof CallEvent.IntField n && !f.fault() ? n.value() : -1;
-    }
-    o.set("truncated", truncated);
-    o.set("partial", partial);
-    o.set("unreadable", unreadable);
-  }
-
-  /**
-   * Puts one call field into {@code args}; an address field is read with {@code family}, the value
-   * of the field before it (-1 if none).
-   *
-   * @return false when the field could not be read (then put as {@code null})
-   */
-  private static boolean arg(ObjectNode args, String name, CallEvent.Field f, long family) {
-    if (f.fault()) {
-      args.putNull(name);
-      return false;
-    }
-    switch (f) {
-      case CallEvent.IntField n -> {
-        if (n.signed() || n.value() >= 0) {
-          args.put(name, n.value());
-        } else {
-          args.put(name, new BigInteger(Long.toUnsignedString(n.value())));
-        }
-      }
-      case CallEvent.StrField str -> args.put(name, str.value());
-      case CallEvent.AddrField a -> {
-        Optional<InetAddress> addr = a.address(family);
-        if (addr.isEmpty()) {
-          args.putNull(name);
-          return false;
-        }
-        args.put(name, address(addr.get()));
-      }
-    }
-    return true;
   }
 
   /**

@@ -37,6 +37,9 @@ final class Image {
   /** Set at creation for placeholders, else built on first use. */
   String execId;
 
+  /** This image as an ancestor of others, built on first use (its parts never change). */
+  private Ancestor asAncestor;
+
   Image parent;
   Image older;
   Image newer;
@@ -89,6 +92,16 @@ final class Image {
       execId = id;
     }
     return id;
+  }
+
+  /** This image as an ancestor of others, built once. */
+  Ancestor asAncestor(String bootPrefix) {
+    Ancestor a = asAncestor;
+    if (a == null) {
+      a = new Ancestor(binary, tgid, argv, execId(bootPrefix));
+      asAncestor = a;
+    }
+    return a;
   }
 
   /** Whether this is an image of the process that started at {@code ticks} (±1 tick). */

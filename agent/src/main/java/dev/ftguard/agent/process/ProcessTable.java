@@ -11,7 +11,6 @@ import dev.ftguard.abi.TamperEvent;
 import dev.ftguard.agent.process.ProcessView.Origin;
 import dev.ftguard.agent.process.ProcessView.State;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -221,9 +220,14 @@ public final class ProcessTable {
 
   private ProcessView view(Image im) {
     int depth = config.ancestorDepth();
-    List<Ancestor> ancestors = new ArrayList<>(Math.min(depth, 8));
-    for (Image p = im.parent; p != null && ancestors.size() < depth; p = p.parent) {
-      ancestors.add(new Ancestor(p.binary, p.tgid, p.argv, p.execId(bootPrefix)));
+    int n = 0;
+    for (Image p = im.parent; p != null && n < depth; p = p.parent) {
+      n++;
+    }
+    Ancestor[] ancestors = new Ancestor[n];
+    Image p = im.parent;
+    for (int i = 0; i < n; i++, p = p.parent) {
+      ancestors[i] = p.asAncestor(bootPrefix);
     }
     return new ProcessView(
         im.tgid,
@@ -235,7 +239,7 @@ public final class ProcessTable {
         im.startTicks,
         im.origin,
         im.state,
-        List.copyOf(ancestors));
+        List.of(ancestors));
   }
 
   // ---------------------------------------------------------------- upkeep

@@ -47,9 +47,11 @@ public record ProcessView(
     /** An event named a process that was neither known nor in {@code /proc}: a placeholder. */
     UNKNOWN;
 
+    private final String jsonName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** Lower-case name, as written in JSON. */
     public String jsonName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return jsonName;
     }
   }
 
@@ -62,9 +64,11 @@ public record ProcessView(
     /** The process exited. */
     EXITED;
 
+    private final String jsonName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** Lower-case name, as written in JSON. */
     public String jsonName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return jsonName;
     }
   }
 }

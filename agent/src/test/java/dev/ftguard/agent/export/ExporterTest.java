@@ -65,22 +65,34 @@ class ExporterTest {
   }
 
   @Test
-  void aRecordCanCarryJsonTheCallerRendered() {
+  void aRecordCanCarryTheLineTheCallerWrote() {
     ObjectNode json = EventJson.event(Samples.execDenied(7));
     json.put("enriched", true);
-    ExportRecord r = ExportRecord.of(Samples.execDenied(7), json);
-    assertThat(r.json()).isSameAs(json);
+    String line = EventJson.line(json);
+    ExportRecord r = ExportRecord.of(Samples.execDenied(7), line);
+    assertThat(r.line()).isSameAs(line);
+    assertThat(r.type()).isEqualTo("decision");
     assertThat(r.rule()).contains("exec-from-tmp");
     assertThat(r.line()).endsWith(",\"enriched\":true}");
   }
 
   @Test
   void aRecordsTypeMustBeItsLinesType() {
-    ObjectNode json = EventJson.event(Samples.exec(1));
+    String line = EventJson.line(EventJson.event(Samples.exec(1)));
     assertThatIllegalArgumentException()
         .isThrownBy(
-            () -> new ExportRecord("fork", Optional.empty(), Optional.empty(), Priority.INFO, json))
-        .withMessageContaining("differs from the line's \"type\"");
+            () -> new ExportRecord("fork", Optional.empty(), Optional.empty(), Priority.INFO, line))
+        .withMessageContaining("differs from the line's \"type\": exec");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                new ExportRecord(
+                    "exec", Optional.empty(), Optional.empty(), Priority.INFO, "{\"seq\":1}"))
+        .withMessageContaining("differs from the line's \"type\": null");
+    assertThat(
+            new ExportRecord("exec", Optional.empty(), Optional.empty(), Priority.INFO, line)
+                .line())
+        .isEqualTo(ExportRecord.of(Samples.exec(1)).line());
     assertThatIllegalArgumentException()
         .isThrownBy(() -> ExportRecord.notice(EventJson.MAPPER.createObjectNode()))
         .withMessageContaining("needs a string \"type\"");
