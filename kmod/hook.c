@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hook engine: find a function by name, attach one ftrace_ops to it with
- * SAVE_REGS | RECURSION | IPMODIFY, and redirect the saved instruction
- * pointer to a wrapper unless the call comes from this module (that is the
- * wrapper calling the original).  Hooks are installed all or none.
+ * SAVE_REGS | IPMODIFY, and redirect the saved instruction pointer to a
+ * wrapper unless the call comes from this module (that is the wrapper
+ * calling the original).  Hooks are installed all or none.
  */
 #include "common.h"
 
@@ -78,19 +78,54 @@ unsigned int ftg_wrappers_inflight(void)
 }
 
 /*
- * The ftrace callback.  In the default call mode a wrapper reaches its
+ * Recursion.  No ops of the engine asks ftrace for recursion protection
+ * (FTRACE_OPS_FL_RECURSION): it sends every call through
+ * ftrace_ops_assist_func(), about as much again as the bare trampoline.
+ * A callback can only recurse if it reaches a function some hook of the
+ * module attaches to, and the built-in callbacks do not:
+ *
+ *  - the probes (fork, exit) stamp, fill and emit a record: the clocks, the
+ *    ring buffer (kernel/trace, never traced) and irq_work_queue();
+ *  - the guards read their arguments and, in ftg_begin()..ftg_end()
+ *    (decide.c), the rule table, paths (d_path(), whose d_dname()s only
+ *    format names), the binary (get_file_rcu(), fput(), which in a task
+ *    defers the last release to task_work), the ancestors (task_lock()),
+ *    rename_lock, the argument area (copy_from_user_nofault()), the
+ *    content cache (no file is read: hashing with kernel_read() happens in
+ *    the wrappers, exec.c), and emit a record; ftg_end() may send SIGKILL,
+ *    commit_creds()'s guard may abort_creds(): none of that calls an LSM
+ *    hook, commit_creds(), wake_up_new_task(), acct_collect(),
+ *    vfs_utimes(), proc_sys_write() or a system call entry;
+ *  - the wrappers are no callbacks: they run after the callback returned,
+ *    and their own call of the original is let through (parent_ip).
+ *
+ * The tamper family's callbacks print (pr_warn_ratelimited()), and
+ * printk() may run console drivers: they are added with
+ * ftg_hooks_add_may_recurse() and take ftrace_test_recursion_trylock(), as
+ * kprobe_ftrace_handler() does (compat.h: before 5.11 ftrace does it).
+ * Declared hooks (call_slots.c) may be attached to any function, those the
+ * callbacks call included: they keep FTRACE_OPS_FL_RECURSION.
+ *
+ * Preemption: the assist disabled it around every callback.  Nothing here
+ * needs it: this_cpu_inc() is preemption safe, within_module() compares
+ * addresses, and the guards' decisions disable preemption and take RCU
+ * themselves from ftg_begin() to ftg_end() (their per-CPU scratch); the
+ * records are written by ftg_emit(), which the wrappers call preemptibly
+ * too (ring_buffer_write() disables preemption itself).  A task preempted
+ * in a callback holds up synchronize_rcu_tasks(), so unloading still waits
+ * for it (ftg_hooks_quiesce()).
+ */
+
+/*
+ * What a callback does.  In the default call mode a wrapper reaches its
  * original through the original's fentry site, so this runs twice per
  * hooked call: once to redirect, once for the wrapper's own call, which
  * parent_ip (inside this module) lets through.  With call_mode=skip the
  * wrapper enters the original just past its fentry site: once per call.
  */
-static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
-				     struct ftrace_ops *ops,
-				     ftg_fregs_t *fregs)
+static __always_inline void ftg_hook_run(struct ftg_hook *hook, unsigned long parent_ip,
+					 struct pt_regs *regs)
 {
-	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
-	struct pt_regs *regs = ftg_get_regs(fregs);
-
 	this_cpu_inc(*hook->hits);
 	if (hook->probe) {
 		hook->probe(regs);
@@ -107,6 +142,27 @@ static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
 		return;
 	}
 	ftg_set_ip(regs, (unsigned long)hook->wrap->fn);
+}
+
+static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
+				     struct ftrace_ops *ops, ftg_fregs_t *fregs)
+{
+	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
+
+	ftg_hook_run(hook, parent_ip, ftg_get_regs(fregs));
+}
+
+/* A callback that may recurse: ftrace's recursion lock around it. */
+static void notrace ftg_ftrace_thunk_locked(unsigned long ip, unsigned long parent_ip,
+					    struct ftrace_ops *ops, ftg_fregs_t *fregs)
+{
+	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
+	int bit = ftg_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
+	ftg_hook_run(hook, parent_ip, ftg_get_regs(fregs));
+	ftg_recursion_unlock(bit);
 }
 
 int ftg_hooks_set_skip_fentry(bool skip)
@@ -321,10 +377,16 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	if (!hook->hits)
 		return -ENOMEM;
 
-	hook->ops.func = ftg_ftrace_thunk;
+	/* Recursion protected only where a callback may recurse (above). */
+	if (hook->may_recurse) {
+		hook->ops.func = ftg_ftrace_thunk_locked;
+		hook->ops.flags = FTG_OPS_FL_OWN_RECURSION;
+	} else {
+		hook->ops.func = ftg_ftrace_thunk;
+		hook->ops.flags = FTG_OPS_FL_NO_RECURSION;
+	}
 	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */
-	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION |
-			  FTRACE_OPS_FL_PERMANENT;
+	hook->ops.flags |= FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_PERMANENT;
 	if (hook->wrap || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 
@@ -404,6 +466,15 @@ void ftg_hooks_add(struct ftg_hook *hooks, size_t count)
 	for (i = 0; i < count; i++)
 		list_add_tail(&hooks[i].list, &ftg_hook_list);
 	ftg_nr_hooks += count;
+}
+
+void ftg_hooks_add_may_recurse(struct ftg_hook *hooks, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		hooks[i].may_recurse = true;
+	ftg_hooks_add(hooks, count);
 }
 
 size_t ftg_hooks_count(void)

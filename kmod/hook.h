@@ -49,6 +49,7 @@ struct ftg_hook {
 	struct list_head list;		/* in the engine's list, in attach order */
 	unsigned long address;
 	bool attached;
+	bool may_recurse;		/* ftg_hooks_add_may_recurse() */
 	u64 __percpu *hits;		/* times the callback ran */
 	struct ftrace_ops ops;
 };
@@ -88,6 +89,13 @@ bool ftg_hooks_skip_fentry(void);
  * FTG_IOC_HOOK_INFO.
  */
 void ftg_hooks_add(struct ftg_hook *hooks, size_t count);
+/*
+ * The same, for hooks whose callbacks may reach a function some hook
+ * attaches to (or code the module does not control, such as printk's
+ * consoles): each of their callbacks takes ftrace's recursion lock.  Every
+ * other callback runs without it (hook.c says why that is safe).
+ */
+void ftg_hooks_add_may_recurse(struct ftg_hook *hooks, size_t count);
 size_t ftg_hooks_count(void);
 /* The index-th hook added, or NULL. */
 const struct ftg_hook *ftg_hook_at(size_t index);

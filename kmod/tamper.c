@@ -158,7 +158,8 @@ static struct ftg_hook ftg_tamper_hooks[] = {
 	FTG_HOOK_GUARD(FTG_SYSCALL("delete_module"), ftg_guard_delete_module, NULL),
 };
 
+/* They print, and printk() may run console drivers: guarded (hook.c). */
 void __init ftg_add_tamper_hooks(void)
 {
-	ftg_hooks_add(ftg_tamper_hooks, ARRAY_SIZE(ftg_tamper_hooks));
+	ftg_hooks_add_may_recurse(ftg_tamper_hooks, ARRAY_SIZE(ftg_tamper_hooks));
 }
