@@ -117,51 +117,48 @@ unsigned int ftg_wrappers_inflight(void)
  */
 
 /*
- * What a callback does.  In the default call mode a wrapper reaches its
- * original through the original's fentry site, so this runs twice per
+ * A wrapper hook's callback.  In the default call mode a wrapper reaches
+ * its original through the original's fentry site, so this runs twice per
  * hooked call: once to redirect, once for the wrapper's own call, which
  * parent_ip (inside this module) lets through.  With call_mode=skip the
  * wrapper enters the original just past its fentry site: once per call.
+ * A guard's (hook.h) lets the wrapper's call through the same way.
  */
-static __always_inline void ftg_hook_run(struct ftg_hook *hook, unsigned long parent_ip,
-					 struct pt_regs *regs)
+static void notrace ftg_wrap_thunk(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *ops, ftg_fregs_t *fregs)
 {
-	this_cpu_inc(*hook->hits);
-	if (hook->probe) {
-		hook->probe(regs);
-		return;
-	}
-	/* The wrapper calling the original: let it through. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	if (hook->decide) {
-		unsigned long ip = hook->decide(regs);
+	struct ftg_hook *hook = ftg_hook_of(ops);
 
-		if (ip)
-			ftg_set_ip(regs, ip);
-		return;
-	}
-	ftg_set_ip(regs, (unsigned long)hook->wrap->fn);
+	this_cpu_inc(*hook->hits);
+	if (!within_module(parent_ip, THIS_MODULE))
+		ftg_set_ip(ftg_get_regs(fregs), (unsigned long)hook->wrap->fn);
 }
 
-static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
+/*
+ * The callback of a hook that may recurse (ftg_hooks_add_may_recurse()),
+ * whatever its kind: ftrace's recursion lock around what the others do.
+ * Such hooks are rare and their functions seldom called: it calls the
+ * probe or the guard through the pointer.
+ */
+static void notrace ftg_locked_thunk(unsigned long ip, unsigned long parent_ip,
 				     struct ftrace_ops *ops, ftg_fregs_t *fregs)
 {
-	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
-
-	ftg_hook_run(hook, parent_ip, ftg_get_regs(fregs));
-}
-
-/* A callback that may recurse: ftrace's recursion lock around it. */
-static void notrace ftg_ftrace_thunk_locked(unsigned long ip, unsigned long parent_ip,
-					    struct ftrace_ops *ops, ftg_fregs_t *fregs)
-{
-	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
+	struct ftg_hook *hook = ftg_hook_of(ops);
+	struct pt_regs *regs = ftg_get_regs(fregs);
 	int bit = ftg_recursion_trylock(ip, parent_ip);
 
 	if (bit < 0)
 		return;
-	ftg_hook_run(hook, parent_ip, ftg_get_regs(fregs));
+	this_cpu_inc(*hook->hits);
+	if (hook->probe) {
+		hook->probe(regs);
+	} else if (!within_module(parent_ip, THIS_MODULE)) {
+		unsigned long to = hook->decide ? hook->decide(regs) :
+			(unsigned long)hook->wrap->fn;
+
+		if (to)
+			ftg_set_ip(regs, to);
+	}
 	ftg_recursion_unlock(bit);
 }
 
@@ -377,12 +374,15 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	if (!hook->hits)
 		return -ENOMEM;
 
-	/* Recursion protected only where a callback may recurse (above). */
+	/*
+	 * Each kind its own callback; recursion protected only where a
+	 * callback may recurse (above).
+	 */
 	if (hook->may_recurse) {
-		hook->ops.func = ftg_ftrace_thunk_locked;
+		hook->ops.func = ftg_locked_thunk;
 		hook->ops.flags = FTG_OPS_FL_OWN_RECURSION;
 	} else {
-		hook->ops.func = ftg_ftrace_thunk;
+		hook->ops.func = hook->callback ? hook->callback : ftg_wrap_thunk;
 		hook->ops.flags = FTG_OPS_FL_NO_RECURSION;
 	}
 	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */

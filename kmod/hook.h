@@ -14,7 +14,11 @@
 
 #include <linux/ftrace.h>
 #include <linux/list.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
+
+#include "compat.h"
 
 struct pt_regs;
 
@@ -38,12 +42,20 @@ struct ftg_wrapper {
 		.fn = (void *)(_fn), .orig = (unsigned long *)(_orig),	\
 	}
 
+typedef void (*ftg_callback_t)(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, ftg_fregs_t *fregs);
+
 struct ftg_hook {
 	const char *name;		/* kernel symbol to hook */
 	const struct ftg_wrapper *wrap;	/* wrap: runs instead of the function */
 	void (*probe)(struct pt_regs *regs);	/* probe: sees the arguments */
 	/* guard: decides; returns where the function goes instead, or 0 */
 	unsigned long (*decide)(struct pt_regs *regs);
+	/*
+	 * probe, guard: the ftrace callback FTG_DEFINE_PROBE/GUARD made,
+	 * which calls the probe or guard directly (a wrap's is the engine's).
+	 */
+	ftg_callback_t callback;
 
 	/* Filled in by the engine, at module load and unload only. */
 	struct list_head list;		/* in the engine's list, in attach order */
@@ -54,13 +66,63 @@ struct ftg_hook {
 	struct ftrace_ops ops;
 };
 
+/*
+ * The callbacks.  Each kind has its own, chosen at install: nothing on the
+ * hot path asks which kind a hook is.  A probe's or a guard's is made for
+ * it by FTG_DEFINE_PROBE(fn) or FTG_DEFINE_GUARD(fn), written after fn, so
+ * that fn is called directly, not through a pointer (a retpoline where the
+ * kernel has them); FTG_HOOK_PROBE/GUARD(name, fn, ...) take it.  They run
+ * without ftrace's recursion protection (hook.c says why).
+ */
+static __always_inline struct ftg_hook *ftg_hook_of(struct ftrace_ops *ops)
+{
+	return container_of(ops, struct ftg_hook, ops);
+}
+
+static __always_inline void ftg_probe_callback(struct ftrace_ops *ops, ftg_fregs_t *fregs,
+					       void (*probe)(struct pt_regs *regs))
+{
+	this_cpu_inc(*ftg_hook_of(ops)->hits);
+	probe(ftg_get_regs(fregs));
+}
+
+static __always_inline void ftg_guard_callback(unsigned long parent_ip, struct ftrace_ops *ops,
+					       ftg_fregs_t *fregs,
+					       unsigned long (*decide)(struct pt_regs *regs))
+{
+	struct pt_regs *regs = ftg_get_regs(fregs);
+	unsigned long ip;
+
+	this_cpu_inc(*ftg_hook_of(ops)->hits);
+	/* The wrapper calling the original: let it through. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	ip = decide(regs);
+	if (ip)
+		ftg_set_ip(regs, ip);
+}
+
+#define FTG_DEFINE_PROBE(_probe)						\
+	static void notrace _probe##_ftrace(unsigned long ip, unsigned long parent_ip,	\
+					    struct ftrace_ops *ops, ftg_fregs_t *fregs)	\
+	{									\
+		ftg_probe_callback(ops, fregs, _probe);				\
+	}
+
+#define FTG_DEFINE_GUARD(_guard)						\
+	static void notrace _guard##_ftrace(unsigned long ip, unsigned long parent_ip,	\
+					    struct ftrace_ops *ops, ftg_fregs_t *fregs)	\
+	{									\
+		ftg_guard_callback(parent_ip, ops, fregs, _guard);		\
+	}
+
 #define FTG_HOOK_WRAP(_name, _wrap)	\
 	{ .name = (_name), .wrap = (_wrap) }
 #define FTG_HOOK_PROBE(_name, _probe)	\
-	{ .name = (_name), .probe = (_probe) }
+	{ .name = (_name), .probe = (_probe), .callback = _probe##_ftrace }
 /* A guard may send the call to its wrapper (if any) or to a return. */
 #define FTG_HOOK_GUARD(_name, _guard, _wrap)	\
-	{ .name = (_name), .decide = (_guard), .wrap = (_wrap) }
+	{ .name = (_name), .decide = (_guard), .wrap = (_wrap), .callback = _guard##_ftrace }
 
 int ftg_resolve_init(void);
 /* kallsyms_lookup_name(), found by ftg_resolve_init(); 0 when unknown. */
