@@ -7,7 +7,6 @@
  */
 #include "common.h"
 
-#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -60,21 +59,30 @@ unsigned long ftg_symbol_address(const char *name)
 	return ftg_lookup_name(name);
 }
 
-static atomic_t ftg_inflight = ATOMIC_INIT(0);
+/* Wrappers entered minus wrappers left, per CPU (hook.h). */
+DEFINE_PER_CPU(long, ftg_inflight);
 
-void ftg_wrapper_enter(void)
+/* The sum over the CPUs, each read once; see ftg_hooks_quiesce(). */
+static long ftg_inflight_sum(void)
 {
-	atomic_inc(&ftg_inflight);
+	long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(ftg_inflight, cpu));
+	return sum;
 }
 
-void ftg_wrapper_exit(void)
-{
-	atomic_dec(&ftg_inflight);
-}
-
+/*
+ * For FTG_IOC_STATS, while hooks run: the CPUs are read one after the
+ * other, so a wrapper that moved between two of them may be seen leaving
+ * and not entering; such a sum is momentary and below 0 is shown as 0.
+ */
 unsigned int ftg_wrappers_inflight(void)
 {
-	return atomic_read(&ftg_inflight);
+	long sum = ftg_inflight_sum();
+
+	return sum > 0 ? sum : 0;
 }
 
 /*
@@ -440,11 +448,22 @@ static void ftg_hook_detach(struct ftg_hook *hook)
  * RCU-tasks grace period covers, since such a task has not yet switched
  * voluntarily).  The final grace period covers the instructions after
  * ftg_wrapper_exit.
+ *
+ * Why a sum of per-CPU counts read one CPU after the other cannot be 0
+ * while a wrapper still runs: after the first grace period no task enters
+ * a wrapper any more (no callback redirects, and every task redirected
+ * before has passed ftg_wrapper_enter(), the first thing a wrapper does,
+ * or the grace period would not have ended), so from then on the counts
+ * only fall, each by one when a wrapper leaves.  Each CPU's count as read
+ * is therefore at least its count at the end of the read, and the sum as
+ * read at least the true sum then: the number of wrappers still running,
+ * which is never below 0.  A sum read as 0 means none was running at its
+ * end, and none can start after it.
  */
 static void ftg_hooks_quiesce(void)
 {
 	synchronize_rcu_tasks();
-	while (atomic_read(&ftg_inflight))
+	while (ftg_inflight_sum())
 		msleep(20);
 	synchronize_rcu_tasks();
 }

@@ -168,10 +168,23 @@ u64 ftg_hook_hits(const struct ftg_hook *hook);
 
 /*
  * Wrappers bracket their body with these so that unloading can wait until
- * no task is running module code any more.
+ * no task is running module code any more.  The count is per CPU (a
+ * wrapper that sleeps may leave on another CPU than it entered on: only
+ * the sum means anything), so that no cache line is written by every CPU
+ * on every wrapped call; hook.c sums it.
  */
-void ftg_wrapper_enter(void);
-void ftg_wrapper_exit(void);
+DECLARE_PER_CPU(long, ftg_inflight);
+
+static __always_inline void ftg_wrapper_enter(void)
+{
+	this_cpu_inc(ftg_inflight);
+}
+
+static __always_inline void ftg_wrapper_exit(void)
+{
+	this_cpu_dec(ftg_inflight);
+}
+
 unsigned int ftg_wrappers_inflight(void);
 
 #endif /* FTG_HOOK_H */
