@@ -170,6 +170,25 @@ static void notrace ftg_locked_thunk(unsigned long ip, unsigned long parent_ip,
 	ftg_recursion_unlock(bit);
 }
 
+/*
+ * call_mode=auto takes skip where it can be used: NULL, or why not.  Under
+ * IBT the wrapper's indirect call would land past the fentry site, where
+ * there is no ENDBR64, and trap: guard calls the function's entry, whose
+ * ENDBR is checked at install (ftg_check_ibt()).
+ */
+const char *ftg_hooks_skip_unavailable(void)
+{
+	if (!FTG_ARCH_FENTRY_SKIP)
+		return "not implemented on " FTG_ARCH_NAME;
+	if (ftg_ibt_enforced())
+		return "indirect branch tracking is enforced: there is no ENDBR64 past the fentry site";
+	if (!ftg_ftrace_location)
+		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
+	if (!ftg_ftrace_location)
+		return "ftrace_location not found in kallsyms";
+	return NULL;
+}
+
 int ftg_hooks_set_skip_fentry(bool skip)
 {
 	if (skip && !FTG_ARCH_FENTRY_SKIP) {

@@ -144,6 +144,8 @@ const char *ftg_entry_name(enum ftg_entry kind);
 bool ftg_ibt_enforced(void);
 /* call_mode=skip: wrappers enter originals past the fentry site. */
 int ftg_hooks_set_skip_fentry(bool skip);
+/* call_mode=auto: NULL where skip can be used, or why not. */
+const char *ftg_hooks_skip_unavailable(void);
 bool ftg_hooks_skip_fentry(void);
 /*
  * A hook family adds its entries at load, before ftg_hooks_install(); they
