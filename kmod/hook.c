@@ -125,8 +125,8 @@ unsigned int ftg_wrappers_inflight(void)
  */
 
 /*
- * A wrapper hook's callback.  In the default call mode a wrapper reaches
- * its original through the original's fentry site, so this runs twice per
+ * A wrapper hook's callback.  With call_mode=guard a wrapper reaches its
+ * original through the original's fentry site, so this runs twice per
  * hooked call: once to redirect, once for the wrapper's own call, which
  * parent_ip (inside this module) lets through.  With call_mode=skip the
  * wrapper enters the original just past its fentry site: once per call.
