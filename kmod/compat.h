@@ -100,6 +100,69 @@ static __always_inline struct pt_regs *ftg_get_regs(ftg_fregs_t *regs)
 }
 #endif
 
+/*
+ * A callback that guards itself against recursion, as kprobe_ftrace_handler()
+ * does, instead of ftrace doing it for every call (FTRACE_OPS_FL_RECURSION
+ * routes each one through ftrace_ops_assist_func()).
+ *
+ * 5.11: the RECURSION flag's meaning was reversed (commit "ftrace: Reverse
+ * what the RECURSION flag means in the ftrace_ops"): without it ftrace adds
+ * nothing, and <linux/trace_recursion.h> gives callbacks
+ * ftrace_test_recursion_trylock() ("ftrace: Move the recursion testing into
+ * global headers"), which from 5.15 also disables preemption ("ftrace:
+ * disable preemption when recursion locked").  Before 5.11 ftrace protected
+ * every ops that did not say FTRACE_OPS_FL_RECURSION_SAFE, with preemption
+ * disabled, and no lock was available to modules.
+ *
+ *   FTG_OPS_FL_NO_RECURSION   flags of an ops whose callback needs no
+ *                             protection: ftrace adds none
+ *   FTG_OPS_FL_OWN_RECURSION  flags of an ops whose callback takes
+ *                             ftg_recursion_trylock(); before 5.11,
+ *                             ftrace's own protection, which the lock then
+ *                             does not repeat
+ *   ftg_recursion_trylock()   >= 0 with preemption disabled, or < 0: a
+ *                             recursion, the callback must return at once
+ */
+#if KERNEL_VERSION(5, 11, 0) <= LINUX_VERSION_CODE
+#include <linux/trace_recursion.h>
+
+#define FTG_OPS_FL_NO_RECURSION 0
+#define FTG_OPS_FL_OWN_RECURSION 0
+
+static __always_inline int ftg_recursion_trylock(unsigned long ip, unsigned long parent_ip)
+{
+	int bit = ftrace_test_recursion_trylock(ip, parent_ip);
+
+#if KERNEL_VERSION(5, 15, 0) > LINUX_VERSION_CODE
+	if (bit >= 0)
+		preempt_disable_notrace();
+#endif
+	return bit;
+}
+
+static __always_inline void ftg_recursion_unlock(int bit)
+{
+#if KERNEL_VERSION(5, 15, 0) > LINUX_VERSION_CODE
+	preempt_enable_notrace();
+#endif
+	ftrace_test_recursion_unlock(bit);
+}
+#else
+#define FTG_OPS_FL_NO_RECURSION FTRACE_OPS_FL_RECURSION_SAFE
+#define FTG_OPS_FL_OWN_RECURSION 0
+
+static __always_inline int ftg_recursion_trylock(unsigned long ip, unsigned long parent_ip)
+{
+	preempt_disable_notrace();
+	return 0;
+}
+
+static __always_inline void ftg_recursion_unlock(int bit)
+{
+	preempt_enable_notrace();
+}
+#endif
+
 /* 5.8: probe_kernel_read() became copy_from_kernel_nofault(). */
 #if KERNEL_VERSION(5, 8, 0) <= LINUX_VERSION_CODE
 #define ftg_copy_from_kernel_nofault copy_from_kernel_nofault

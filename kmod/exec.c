@@ -691,6 +691,11 @@ FTG_DEFINE_WRAPPER(ftg_wrap_execveat, ftg_execveat, &ftg_real_execveat);
 FTG_DEFINE_WRAPPER(ftg_wrap_bprm_check, ftg_bprm_check, &ftg_real_bprm_check);
 FTG_DEFINE_WRAPPER(ftg_wrap_mmap_file, ftg_mmap_file, &ftg_real_mmap_file);
 
+/* Their ftrace callbacks, which call them directly (hook.h). */
+FTG_DEFINE_GUARD(ftg_guard_bprm)
+FTG_DEFINE_GUARD(ftg_guard_mmap)
+FTG_DEFINE_GUARD(ftg_guard_mprotect)
+
 static struct ftg_hook ftg_exec_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("execve"), &ftg_wrap_execve),
 	FTG_HOOK_WRAP(FTG_SYSCALL("execveat"), &ftg_wrap_execveat),

@@ -250,6 +250,16 @@ static unsigned long notrace ftg_guard_xattr(struct pt_regs *regs)
 				 FTG_ACCESS_ATTR);
 }
 
+/* Their ftrace callbacks, which call them directly (hook.h). */
+FTG_DEFINE_GUARD(ftg_guard_open)
+FTG_DEFINE_GUARD(ftg_guard_truncate)
+FTG_DEFINE_GUARD(ftg_guard_setattr)
+FTG_DEFINE_GUARD(ftg_guard_unlink)
+FTG_DEFINE_GUARD(ftg_guard_rename)
+FTG_DEFINE_GUARD(ftg_guard_link)
+FTG_DEFINE_GUARD(ftg_guard_attr)
+FTG_DEFINE_GUARD(ftg_guard_xattr)
+
 static struct ftg_hook ftg_file_hooks[] = {
 	FTG_HOOK_GUARD("security_file_open", ftg_guard_open, NULL),
 	FTG_HOOK_GUARD("security_path_truncate", ftg_guard_truncate, NULL),

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hook engine: find a function by name, attach one ftrace_ops to it with
- * SAVE_REGS | RECURSION | IPMODIFY, and redirect the saved instruction
- * pointer to a wrapper unless the call comes from this module (that is the
- * wrapper calling the original).  Hooks are installed all or none.
+ * SAVE_REGS | IPMODIFY, and redirect the saved instruction pointer to a
+ * wrapper unless the call comes from this module (that is the wrapper
+ * calling the original).  Hooks are installed all or none.
  */
 #include "common.h"
 
-#include <linux/atomic.h>
 #include <linux/delay.h>
 #include <linux/kallsyms.h>
 #include <linux/kprobes.h>
@@ -60,53 +59,134 @@ unsigned long ftg_symbol_address(const char *name)
 	return ftg_lookup_name(name);
 }
 
-static atomic_t ftg_inflight = ATOMIC_INIT(0);
+/* Wrappers entered minus wrappers left, per CPU (hook.h). */
+DEFINE_PER_CPU(long, ftg_inflight);
 
-void ftg_wrapper_enter(void)
+/* The sum over the CPUs, each read once; see ftg_hooks_quiesce(). */
+static long ftg_inflight_sum(void)
 {
-	atomic_inc(&ftg_inflight);
-}
+	long sum = 0;
+	int cpu;
 
-void ftg_wrapper_exit(void)
-{
-	atomic_dec(&ftg_inflight);
-}
-
-unsigned int ftg_wrappers_inflight(void)
-{
-	return atomic_read(&ftg_inflight);
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(ftg_inflight, cpu));
+	return sum;
 }
 
 /*
- * The ftrace callback.  In the default call mode a wrapper reaches its
+ * For FTG_IOC_STATS, while hooks run: the CPUs are read one after the
+ * other, so a wrapper that moved between two of them may be seen leaving
+ * and not entering; such a sum is momentary and below 0 is shown as 0.
+ */
+unsigned int ftg_wrappers_inflight(void)
+{
+	long sum = ftg_inflight_sum();
+
+	return sum > 0 ? sum : 0;
+}
+
+/*
+ * Recursion.  No ops of the engine asks ftrace for recursion protection
+ * (FTRACE_OPS_FL_RECURSION): it sends every call through
+ * ftrace_ops_assist_func(), about as much again as the bare trampoline.
+ * A callback can only recurse if it reaches a function some hook of the
+ * module attaches to, and the built-in callbacks do not:
+ *
+ *  - the probes (fork, exit) stamp, fill and emit a record: the clocks, the
+ *    ring buffer (kernel/trace, never traced) and irq_work_queue();
+ *  - the guards read their arguments and, in ftg_begin()..ftg_end()
+ *    (decide.c), the rule table, paths (d_path(), whose d_dname()s only
+ *    format names), the binary (get_file_rcu(), fput(), which in a task
+ *    defers the last release to task_work), the ancestors (task_lock()),
+ *    rename_lock, the argument area (copy_from_user_nofault()), the
+ *    content cache (no file is read: hashing with kernel_read() happens in
+ *    the wrappers, exec.c), and emit a record; ftg_end() may send SIGKILL,
+ *    commit_creds()'s guard may abort_creds(): none of that calls an LSM
+ *    hook, commit_creds(), wake_up_new_task(), acct_collect(),
+ *    vfs_utimes(), proc_sys_write() or a system call entry;
+ *  - the wrappers are no callbacks: they run after the callback returned,
+ *    and their own call of the original is let through (parent_ip).
+ *
+ * The tamper family's callbacks print (pr_warn_ratelimited()), and
+ * printk() may run console drivers: they are added with
+ * ftg_hooks_add_may_recurse() and take ftrace_test_recursion_trylock(), as
+ * kprobe_ftrace_handler() does (compat.h: before 5.11 ftrace does it).
+ * Declared hooks (call_slots.c) may be attached to any function, those the
+ * callbacks call included: they keep FTRACE_OPS_FL_RECURSION.
+ *
+ * Preemption: the assist disabled it around every callback.  Nothing here
+ * needs it: this_cpu_inc() is preemption safe, within_module() compares
+ * addresses, and the guards' decisions disable preemption and take RCU
+ * themselves from ftg_begin() to ftg_end() (their per-CPU scratch); the
+ * records are written by ftg_emit(), which the wrappers call preemptibly
+ * too (ring_buffer_write() disables preemption itself).  A task preempted
+ * in a callback holds up synchronize_rcu_tasks(), so unloading still waits
+ * for it (ftg_hooks_quiesce()).
+ */
+
+/*
+ * A wrapper hook's callback.  With call_mode=guard a wrapper reaches its
  * original through the original's fentry site, so this runs twice per
  * hooked call: once to redirect, once for the wrapper's own call, which
  * parent_ip (inside this module) lets through.  With call_mode=skip the
  * wrapper enters the original just past its fentry site: once per call.
+ * A guard's (hook.h) lets the wrapper's call through the same way.
  */
-static void notrace ftg_ftrace_thunk(unsigned long ip, unsigned long parent_ip,
-				     struct ftrace_ops *ops,
-				     ftg_fregs_t *fregs)
+static void notrace ftg_wrap_thunk(unsigned long ip, unsigned long parent_ip,
+				   struct ftrace_ops *ops, ftg_fregs_t *fregs)
 {
-	struct ftg_hook *hook = container_of(ops, struct ftg_hook, ops);
-	struct pt_regs *regs = ftg_get_regs(fregs);
+	struct ftg_hook *hook = ftg_hook_of(ops);
 
+	this_cpu_inc(*hook->hits);
+	if (!within_module(parent_ip, THIS_MODULE))
+		ftg_set_ip(ftg_get_regs(fregs), (unsigned long)hook->wrap->fn);
+}
+
+/*
+ * The callback of a hook that may recurse (ftg_hooks_add_may_recurse()),
+ * whatever its kind: ftrace's recursion lock around what the others do.
+ * Such hooks are rare and their functions seldom called: it calls the
+ * probe or the guard through the pointer.
+ */
+static void notrace ftg_locked_thunk(unsigned long ip, unsigned long parent_ip,
+				     struct ftrace_ops *ops, ftg_fregs_t *fregs)
+{
+	struct ftg_hook *hook = ftg_hook_of(ops);
+	struct pt_regs *regs = ftg_get_regs(fregs);
+	int bit = ftg_recursion_trylock(ip, parent_ip);
+
+	if (bit < 0)
+		return;
 	this_cpu_inc(*hook->hits);
 	if (hook->probe) {
 		hook->probe(regs);
-		return;
-	}
-	/* The wrapper calling the original: let it through. */
-	if (within_module(parent_ip, THIS_MODULE))
-		return;
-	if (hook->decide) {
-		unsigned long ip = hook->decide(regs);
+	} else if (!within_module(parent_ip, THIS_MODULE)) {
+		unsigned long to = hook->decide ? hook->decide(regs) :
+			(unsigned long)hook->wrap->fn;
 
-		if (ip)
-			ftg_set_ip(regs, ip);
-		return;
+		if (to)
+			ftg_set_ip(regs, to);
 	}
-	ftg_set_ip(regs, (unsigned long)hook->wrap->fn);
+	ftg_recursion_unlock(bit);
+}
+
+/*
+ * call_mode=auto takes skip where it can be used: NULL, or why not.  Under
+ * IBT the wrapper's indirect call would land past the fentry site, where
+ * there is no ENDBR64, and trap: guard calls the function's entry, whose
+ * ENDBR is checked at install (ftg_check_ibt()).
+ */
+const char *ftg_hooks_skip_unavailable(void)
+{
+	if (!FTG_ARCH_FENTRY_SKIP)
+		return "not implemented on " FTG_ARCH_NAME;
+	if (ftg_ibt_enforced())
+		return "indirect branch tracking is enforced: there is no ENDBR64 past the fentry site";
+	if (!ftg_ftrace_location)
+		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
+	if (!ftg_ftrace_location)
+		return "ftrace_location not found in kallsyms";
+	return NULL;
 }
 
 int ftg_hooks_set_skip_fentry(bool skip)
@@ -321,10 +401,19 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	if (!hook->hits)
 		return -ENOMEM;
 
-	hook->ops.func = ftg_ftrace_thunk;
+	/*
+	 * Each kind its own callback; recursion protected only where a
+	 * callback may recurse (above).
+	 */
+	if (hook->may_recurse) {
+		hook->ops.func = ftg_locked_thunk;
+		hook->ops.flags = FTG_OPS_FL_OWN_RECURSION;
+	} else {
+		hook->ops.func = hook->callback ? hook->callback : ftg_wrap_thunk;
+		hook->ops.flags = FTG_OPS_FL_NO_RECURSION;
+	}
 	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */
-	hook->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTG_OPS_FL_RECURSION |
-			  FTRACE_OPS_FL_PERMANENT;
+	hook->ops.flags |= FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_PERMANENT;
 	if (hook->wrap || hook->decide)
 		hook->ops.flags |= FTRACE_OPS_FL_IPMODIFY;
 
@@ -378,11 +467,22 @@ static void ftg_hook_detach(struct ftg_hook *hook)
  * RCU-tasks grace period covers, since such a task has not yet switched
  * voluntarily).  The final grace period covers the instructions after
  * ftg_wrapper_exit.
+ *
+ * Why a sum of per-CPU counts read one CPU after the other cannot be 0
+ * while a wrapper still runs: after the first grace period no task enters
+ * a wrapper any more (no callback redirects, and every task redirected
+ * before has passed ftg_wrapper_enter(), the first thing a wrapper does,
+ * or the grace period would not have ended), so from then on the counts
+ * only fall, each by one when a wrapper leaves.  Each CPU's count as read
+ * is therefore at least its count at the end of the read, and the sum as
+ * read at least the true sum then: the number of wrappers still running,
+ * which is never below 0.  A sum read as 0 means none was running at its
+ * end, and none can start after it.
  */
 static void ftg_hooks_quiesce(void)
 {
 	synchronize_rcu_tasks();
-	while (atomic_read(&ftg_inflight))
+	while (ftg_inflight_sum())
 		msleep(20);
 	synchronize_rcu_tasks();
 }
@@ -404,6 +504,15 @@ void ftg_hooks_add(struct ftg_hook *hooks, size_t count)
 	for (i = 0; i < count; i++)
 		list_add_tail(&hooks[i].list, &ftg_hook_list);
 	ftg_nr_hooks += count;
+}
+
+void ftg_hooks_add_may_recurse(struct ftg_hook *hooks, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		hooks[i].may_recurse = true;
+	ftg_hooks_add(hooks, count);
 }
 
 size_t ftg_hooks_count(void)

@@ -14,7 +14,11 @@
 
 #include <linux/ftrace.h>
 #include <linux/list.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
+
+#include "compat.h"
 
 struct pt_regs;
 
@@ -38,28 +42,87 @@ struct ftg_wrapper {
 		.fn = (void *)(_fn), .orig = (unsigned long *)(_orig),	\
 	}
 
+typedef void (*ftg_callback_t)(unsigned long ip, unsigned long parent_ip,
+			       struct ftrace_ops *ops, ftg_fregs_t *fregs);
+
 struct ftg_hook {
 	const char *name;		/* kernel symbol to hook */
 	const struct ftg_wrapper *wrap;	/* wrap: runs instead of the function */
 	void (*probe)(struct pt_regs *regs);	/* probe: sees the arguments */
 	/* guard: decides; returns where the function goes instead, or 0 */
 	unsigned long (*decide)(struct pt_regs *regs);
+	/*
+	 * probe, guard: the ftrace callback FTG_DEFINE_PROBE/GUARD made,
+	 * which calls the probe or guard directly (a wrap's is the engine's).
+	 */
+	ftg_callback_t callback;
 
 	/* Filled in by the engine, at module load and unload only. */
 	struct list_head list;		/* in the engine's list, in attach order */
 	unsigned long address;
 	bool attached;
+	bool may_recurse;		/* ftg_hooks_add_may_recurse() */
 	u64 __percpu *hits;		/* times the callback ran */
 	struct ftrace_ops ops;
 };
 
+/*
+ * The callbacks.  Each kind has its own, chosen at install: nothing on the
+ * hot path asks which kind a hook is.  A probe's or a guard's is made for
+ * it by FTG_DEFINE_PROBE(fn) or FTG_DEFINE_GUARD(fn), written after fn, so
+ * that fn is called directly, not through a pointer (a retpoline where the
+ * kernel has them); FTG_HOOK_PROBE/GUARD(name, fn, ...) take it.  They run
+ * without ftrace's recursion protection (hook.c says why).
+ */
+static __always_inline struct ftg_hook *ftg_hook_of(struct ftrace_ops *ops)
+{
+	return container_of(ops, struct ftg_hook, ops);
+}
+
+static __always_inline void ftg_probe_callback(struct ftrace_ops *ops, ftg_fregs_t *fregs,
+					       void (*probe)(struct pt_regs *regs))
+{
+	this_cpu_inc(*ftg_hook_of(ops)->hits);
+	probe(ftg_get_regs(fregs));
+}
+
+static __always_inline void ftg_guard_callback(unsigned long parent_ip, struct ftrace_ops *ops,
+					       ftg_fregs_t *fregs,
+					       unsigned long (*decide)(struct pt_regs *regs))
+{
+	struct pt_regs *regs = ftg_get_regs(fregs);
+	unsigned long ip;
+
+	this_cpu_inc(*ftg_hook_of(ops)->hits);
+	/* The wrapper calling the original: let it through. */
+	if (within_module(parent_ip, THIS_MODULE))
+		return;
+	ip = decide(regs);
+	if (ip)
+		ftg_set_ip(regs, ip);
+}
+
+#define FTG_DEFINE_PROBE(_probe)						\
+	static void notrace _probe##_ftrace(unsigned long ip, unsigned long parent_ip,	\
+					    struct ftrace_ops *ops, ftg_fregs_t *fregs)	\
+	{									\
+		ftg_probe_callback(ops, fregs, _probe);				\
+	}
+
+#define FTG_DEFINE_GUARD(_guard)						\
+	static void notrace _guard##_ftrace(unsigned long ip, unsigned long parent_ip,	\
+					    struct ftrace_ops *ops, ftg_fregs_t *fregs)	\
+	{									\
+		ftg_guard_callback(parent_ip, ops, fregs, _guard);		\
+	}
+
 #define FTG_HOOK_WRAP(_name, _wrap)	\
 	{ .name = (_name), .wrap = (_wrap) }
 #define FTG_HOOK_PROBE(_name, _probe)	\
-	{ .name = (_name), .probe = (_probe) }
+	{ .name = (_name), .probe = (_probe), .callback = _probe##_ftrace }
 /* A guard may send the call to its wrapper (if any) or to a return. */
 #define FTG_HOOK_GUARD(_name, _guard, _wrap)	\
-	{ .name = (_name), .decide = (_guard), .wrap = (_wrap) }
+	{ .name = (_name), .decide = (_guard), .wrap = (_wrap), .callback = _guard##_ftrace }
 
 int ftg_resolve_init(void);
 /* kallsyms_lookup_name(), found by ftg_resolve_init(); 0 when unknown. */
@@ -81,6 +144,8 @@ const char *ftg_entry_name(enum ftg_entry kind);
 bool ftg_ibt_enforced(void);
 /* call_mode=skip: wrappers enter originals past the fentry site. */
 int ftg_hooks_set_skip_fentry(bool skip);
+/* call_mode=auto: NULL where skip can be used, or why not. */
+const char *ftg_hooks_skip_unavailable(void);
 bool ftg_hooks_skip_fentry(void);
 /*
  * A hook family adds its entries at load, before ftg_hooks_install(); they
@@ -88,6 +153,13 @@ bool ftg_hooks_skip_fentry(void);
  * FTG_IOC_HOOK_INFO.
  */
 void ftg_hooks_add(struct ftg_hook *hooks, size_t count);
+/*
+ * The same, for hooks whose callbacks may reach a function some hook
+ * attaches to (or code the module does not control, such as printk's
+ * consoles): each of their callbacks takes ftrace's recursion lock.  Every
+ * other callback runs without it (hook.c says why that is safe).
+ */
+void ftg_hooks_add_may_recurse(struct ftg_hook *hooks, size_t count);
 size_t ftg_hooks_count(void);
 /* The index-th hook added, or NULL. */
 const struct ftg_hook *ftg_hook_at(size_t index);
@@ -98,10 +170,23 @@ u64 ftg_hook_hits(const struct ftg_hook *hook);
 
 /*
  * Wrappers bracket their body with these so that unloading can wait until
- * no task is running module code any more.
+ * no task is running module code any more.  The count is per CPU (a
+ * wrapper that sleeps may leave on another CPU than it entered on: only
+ * the sum means anything), so that no cache line is written by every CPU
+ * on every wrapped call; hook.c sums it.
  */
-void ftg_wrapper_enter(void);
-void ftg_wrapper_exit(void);
+DECLARE_PER_CPU(long, ftg_inflight);
+
+static __always_inline void ftg_wrapper_enter(void)
+{
+	this_cpu_inc(ftg_inflight);
+}
+
+static __always_inline void ftg_wrapper_exit(void)
+{
+	this_cpu_dec(ftg_inflight);
+}
+
 unsigned int ftg_wrappers_inflight(void);
 
 #endif /* FTG_HOOK_H */

@@ -29,10 +29,30 @@ module_param(lock, bool, 0444);
 MODULE_PARM_DESC(lock,
 		 "Lock at load, until reboot: no unload, and the first rule table written is final (as FTG_IOC_LOCK)");
 
-static char *call_mode = "guard";
+/*
+ * The parameter keeps what was asked; what auto chose is logged at load
+ * and reported per wrapper (FTG_HOOK_SKIP_FENTRY, FTG_IOC_HOOK_INFO).
+ */
+static char *call_mode = "auto";
 module_param(call_mode, charp, 0444);
 MODULE_PARM_DESC(call_mode,
-		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through, default) or skip (past the fentry site: one callback per call)");
+		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through), skip (past the fentry site: one callback per call) or auto (skip where it can be used, guard under IBT; default)");
+
+/* call_mode resolved: whether wrappers skip the fentry site. */
+static int __init ftg_call_mode(bool *skip)
+{
+	const char *why;
+
+	if (strcmp(call_mode, "auto")) {
+		*skip = !strcmp(call_mode, "skip");
+		return ftg_hooks_set_skip_fentry(*skip);
+	}
+	why = ftg_hooks_skip_unavailable();
+	*skip = !why;
+	if (why)
+		pr_info("call_mode=auto: guard (%s)\n", why);
+	return ftg_hooks_set_skip_fentry(*skip);
+}
 
 /*
  * The built-in hook families, in the order their hooks attach and are
@@ -54,21 +74,23 @@ static void __init ftg_add_hooks(void)
 
 static int __init ftg_init(void)
 {
+	bool skip;
 	int err;
 
 	if (buffer_kb < 64 || buffer_kb > 65536) {
 		pr_err("buffer_kb=%u is out of range 64..65536\n", buffer_kb);
 		return -EINVAL;
 	}
-	if (!call_mode || (strcmp(call_mode, "guard") && strcmp(call_mode, "skip"))) {
-		pr_err("call_mode=%s: give guard or skip\n", call_mode ? call_mode : "");
+	if (!call_mode || (strcmp(call_mode, "auto") && strcmp(call_mode, "guard") &&
+			   strcmp(call_mode, "skip"))) {
+		pr_err("call_mode=%s: give auto, guard or skip\n", call_mode ? call_mode : "");
 		return -EINVAL;
 	}
 	ftg_add_hooks();
 	err = ftg_resolve_init();
 	if (err)
 		return err;
-	err = ftg_hooks_set_skip_fentry(!strcmp(call_mode, "skip"));
+	err = ftg_call_mode(&skip);
 	if (err)
 		return err;
 	err = ftg_events_init(buffer_kb);
@@ -89,8 +111,9 @@ static int __init ftg_init(void)
 	err = ftg_device_init();
 	if (err)
 		goto hooks_remove;
-	pr_info("loaded: %zu hooks, %u KiB per CPU, call_mode=%s\n",
-		ftg_hooks_count(), buffer_kb, call_mode);
+	pr_info("loaded: %zu hooks, %u KiB per CPU, call_mode=%s%s\n",
+		ftg_hooks_count(), buffer_kb, skip ? "skip" : "guard",
+		strcmp(call_mode, "auto") ? "" : " (auto)");
 	if (lock)
 		ftg_table_lock_down("the lock parameter");
 	return 0;

@@ -143,6 +143,10 @@ static unsigned long notrace ftg_guard_post_load_data(struct pt_regs *regs)
 				 (loff_t)ftg_arg(regs, 1));
 }
 
+/* Their ftrace callbacks, which call them directly (hook.h). */
+FTG_DEFINE_GUARD(ftg_guard_post_read_file)
+FTG_DEFINE_GUARD(ftg_guard_post_load_data)
+
 static struct ftg_hook ftg_module_hooks[] = {
 	FTG_HOOK_GUARD("security_kernel_post_read_file", ftg_guard_post_read_file, NULL),
 	FTG_HOOK_GUARD("security_kernel_post_load_data", ftg_guard_post_load_data, NULL),

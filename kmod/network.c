@@ -67,6 +67,9 @@ static unsigned long notrace ftg_guard_connect(struct pt_regs *regs)
 	return ftg_end(&f, regs);
 }
 
+/* Their ftrace callbacks, which call them directly (hook.h). */
+FTG_DEFINE_GUARD(ftg_guard_connect)
+
 static struct ftg_hook ftg_net_hooks[] = {
 	FTG_HOOK_GUARD("security_socket_connect", ftg_guard_connect, NULL),
 };

@@ -130,6 +130,12 @@ static unsigned long notrace ftg_guard_creds(struct pt_regs *regs)
 	return ip;
 }
 
+/* Their ftrace callbacks, which call them directly (hook.h). */
+FTG_DEFINE_PROBE(ftg_new_task_probe)
+FTG_DEFINE_PROBE(ftg_exit_probe)
+FTG_DEFINE_GUARD(ftg_guard_ptrace)
+FTG_DEFINE_GUARD(ftg_guard_creds)
+
 static struct ftg_hook ftg_task_hooks[] = {
 	FTG_HOOK_PROBE("wake_up_new_task", ftg_new_task_probe),
 	FTG_HOOK_PROBE("acct_collect", ftg_exit_probe),

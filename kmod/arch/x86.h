@@ -8,6 +8,7 @@
 #ifndef FTG_ARCH_X86_H
 #define FTG_ARCH_X86_H
 
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #include <asm/cpufeature.h>
@@ -29,16 +30,29 @@
 /*
  * call_mode=skip: the wrapper enters the original just past its fentry
  * site, which holds the 5-byte call ftrace patched in or the NOP it leaves
- * at an unused site (x86_nops[5]).
+ * at an unused site: x86_nops[5], nopl 0x0(%rax,%rax,1).  Before 5.13
+ * (commit "x86: Remove dynamic NOP selection") that NOP was the CPU's
+ * "ideal" one, on AMD and QEMU's default CPUs k8_nops[NOP_ATOMIC5], four
+ * operand-size prefixes and a nop (5.10 writes it so).  Either is one
+ * instruction of 5 bytes.
  */
 #define FTG_ARCH_FENTRY_SKIP 1
 #define FTG_ARCH_FENTRY_SIZE MCOUNT_INSN_SIZE
 
 static inline bool ftg_arch_fentry_insn(const u8 *insn)
 {
-	static const u8 nop5[MCOUNT_INSN_SIZE] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	static const u8 nops5[][MCOUNT_INSN_SIZE] = {
+		{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },	/* P6 and since 5.13 */
+		{ 0x66, 0x66, 0x66, 0x66, 0x90 },	/* K8, before 5.13 */
+	};
+	size_t i;
 
-	return insn[0] == 0xe8 || !memcmp(insn, nop5, sizeof(nop5));
+	if (insn[0] == 0xe8)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(nops5); i++)
+		if (!memcmp(insn, nops5[i], MCOUNT_INSN_SIZE))
+			return true;
+	return false;
 }
 
 /* Whether the CPU enforces IBT: calls through pointers must land on ENDBR64. */

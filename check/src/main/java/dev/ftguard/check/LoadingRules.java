@@ -220,10 +220,11 @@ final class LoadingRules {
             + " through a pointer; calling a sealed one would trap, so the module reads each one's"
             + " first instruction at load time and refuses to load (EOPNOTSUPP, the function named"
             + " in dmesg) rather than crash. Entering past the fentry site (ftguard load"
-            + " --call-mode skip) is refused under IBT for the same reason";
+            + " --call-mode skip) is refused under IBT for the same reason, and the default"
+            + " (--call-mode auto) calls through the fentry site (guard) there";
     String fix =
-        "nothing if ftguard load succeeds (with the default --call-mode guard); if it refuses a"
-            + " sealed function, boot with ibt=off to hook it";
+        "nothing if ftguard load succeeds (the default --call-mode auto uses guard under IBT);"
+            + " if it refuses a sealed function, boot with ibt=off to hook it";
     if (cpu.isPresent()) {
       return Check.warn(
           id,

@@ -59,7 +59,7 @@ class HookTargetsTest {
           "\\bvoid\\s+(?:__init\\s+)?ftg_add_(\\w+)_hooks\\s*\\(\\s*void\\s*\\)\\s*\\{([^}]*)\\}");
   private static final Pattern HOOKS_ADD =
       Pattern.compile(
-          "^\\s*ftg_hooks_add\\s*\\(\\s*(\\w+)\\s*,\\s*ARRAY_SIZE\\s*\\(\\s*\\1\\s*\\)\\s*\\)\\s*;\\s*$");
+          "^\\s*ftg_hooks_add(?:_may_recurse)?\\s*\\(\\s*(\\w+)\\s*,\\s*ARRAY_SIZE\\s*\\(\\s*\\1\\s*\\)\\s*\\)\\s*;\\s*$");
   private static final Pattern TABLE_DEF =
       Pattern.compile("\\bstruct\\s+ftg_hook\\s+(\\w+)\\s*\\[\\s*\\]\\s*=");
 
@@ -103,7 +103,7 @@ class HookTargetsTest {
                     + family
                     + "_hooks() in kmod/"
                     + src.getKey()
-                    + " is one ftg_hooks_add(ARRAY, ARRAY_SIZE(ARRAY))")
+                    + " is one ftg_hooks_add[_may_recurse](ARRAY, ARRAY_SIZE(ARRAY))")
             .isTrue();
         arrayOf.put(family, add.group(1));
       }

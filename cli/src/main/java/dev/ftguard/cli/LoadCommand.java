@@ -40,6 +40,7 @@ public final class LoadCommand implements Callable<Integer> {
 
   /** How wrappers call the original function (module parameter call_mode). */
   public enum CallMode {
+    auto,
     guard,
     skip
   }
@@ -49,8 +50,9 @@ public final class LoadCommand implements Callable<Integer> {
       paramLabel = "MODE",
       description =
           "How wrappers call the original: guard (through its fentry site, the ftrace callback"
-              + " lets the module's own call through; default) or skip (past the fentry site: one"
-              + " callback per call). Valid values: ${COMPLETION-CANDIDATES}.")
+              + " lets the module's own call through), skip (past the fentry site: one callback"
+              + " per call) or auto (skip unless indirect branch tracking is enforced, then guard;"
+              + " default). Valid values: ${COMPLETION-CANDIDATES}.")
   CallMode callMode;
 
   @Option(

@@ -11,12 +11,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The double call. In the default call mode ({@code guard}) a wrapper calls the original through
- * its fentry site, so the ftrace callback runs twice per hooked call (redirect, then let the
- * module's own call through) and every other tracer on that function sees two entries. With {@code
- * call_mode=skip} the wrapper enters the original past its fentry site: one callback, one entry.
- * Counted on {@code __x64_sys_execve} from the module's own hit counter and from the function
- * tracer, over execs made by a static helper; nothing else execs in the guest meanwhile.
+ * The double call. With {@code call_mode=guard} a wrapper calls the original through its fentry
+ * site, so the ftrace callback runs twice per hooked call (redirect, then let the module's own call
+ * through) and every other tracer on that function sees two entries. With {@code call_mode=skip}
+ * the wrapper enters the original past its fentry site: one callback, one entry. The default,
+ * {@code auto}, is skip where IBT is not enforced, as in this guest: one callback, and the load
+ * line says so. Counted on {@code __x64_sys_execve} from the module's own hit counter and from the
+ * function tracer, over execs made by a static helper; nothing else execs in the guest meanwhile.
  */
 class DoubleCallIT {
 
@@ -31,8 +32,9 @@ class DoubleCallIT {
       """
             set -u
             T=/sys/kernel/tracing
-            for mode in guard skip; do
-              insmod %1$s call_mode=$mode
+            for mode in guard skip default; do
+              if [ $mode = default ]; then insmod %1$s; else insmod %1$s call_mode=$mode; fi
+              dmesg | grep 'ftguard: loaded' | tail -n 1 > /out/$mode.loaded
               /ftgtest hook-hits %2$s > /out/$mode.h0
               /ftgbench exec %3$d /bin/true > /out/$mode.bench
               /ftgtest hook-hits %2$s > /out/$mode.h1
@@ -63,7 +65,12 @@ class DoubleCallIT {
     assertThat(hitsDelta(r, "skip")).as("callbacks per exec, skip").isEqualTo(execs);
     assertThat(flags(r, "guard") & 4).as("FTG_HOOK_SKIP_FENTRY, guard").isZero();
     assertThat(flags(r, "skip") & 4).as("FTG_HOOK_SKIP_FENTRY, skip").isEqualTo(4);
-    for (String mode : List.of("guard", "skip")) {
+    assertThat(hitsDelta(r, "default")).as("callbacks per exec, default").isEqualTo(execs);
+    assertThat(flags(r, "default") & 4).as("FTG_HOOK_SKIP_FENTRY, default").isEqualTo(4);
+    assertThat(r.readOutFile("guard.loaded")).contains("call_mode=guard\n");
+    assertThat(r.readOutFile("skip.loaded")).contains("call_mode=skip\n");
+    assertThat(r.readOutFile("default.loaded")).contains("call_mode=skip (auto)\n");
+    for (String mode : List.of("guard", "skip", "default")) {
       assertThat(r.readOutFile(mode + ".bench").strip()).as(mode).endsWith(" 0"); // no exec failed
     }
 
@@ -76,6 +83,9 @@ class DoubleCallIT {
     assertThat(guard).filteredOn(l -> l.contains("<-ftg_execve")).hasSize(traced);
     assertThat(skip).as(r.readOutFile("skip.trace")).hasSize(traced);
     assertThat(skip).noneMatch(l -> l.contains("<-ftg_execve"));
+    List<String> byDefault = entries(r, "default");
+    assertThat(byDefault).as(r.readOutFile("default.trace")).hasSize(traced);
+    assertThat(byDefault).noneMatch(l -> l.contains("<-ftg_execve"));
   }
 
   private static long hitsDelta(GuestResult r, String mode) {

@@ -167,6 +167,9 @@ class IbtSealIT {
           .as(r.readOutFile("enforced.txt"))
           .isEqualTo("0");
     }
+    // the default call mode (auto) falls back to guard under IBT, and says why
+    assertThat(r.readOutFile("enforced.txt"))
+        .contains("ftguard: call_mode=auto: guard (indirect branch tracking is enforced");
     assertThat(r.readOutFile("plain.rc").strip()).as("insmod without IBT enforced").isEqualTo("0");
   }
 

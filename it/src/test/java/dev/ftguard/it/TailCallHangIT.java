@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
  * again, and the CPU loops. {@code ftguard verify} must reject that build and pass the normal one;
  * in the VM the first exec after loading it must lock the CPU up (the soft-lockup detector, with
  * {@code softlockup_panic=1} so that the guest ends by itself), while the normal build runs the
- * same scenario cleanly.
+ * same scenario cleanly. Both load with {@code call_mode=guard}, where the wrapper's call passes
+ * the original's fentry site: with skip (the default where IBT is not enforced) a tail call would
+ * jump past it and not loop, but guard is what runs under IBT.
  */
 class TailCallHangIT {
 
@@ -30,7 +32,7 @@ class TailCallHangIT {
   private static final String PAYLOAD =
       """
             set -u
-            insmod /hooks.ko
+            insmod /hooks.ko call_mode=guard
             echo loaded > /out/loaded
             /bin/true
             echo returned > /out/returned

@@ -122,7 +122,8 @@ class CallCostBenchmark {
       c.add(
           new Config(
               "ftguard-" + mode,
-              "ftguard, `call_mode=" + mode + "`" + (mode.equals("guard") ? " (default)" : ""),
+              "ftguard, `call_mode=" + mode + "`"
+                  + (mode.equals("skip") ? " (what the default, `auto`, picks without IBT)" : ""),
               "insmod " + FTGUARD_BENCH + " call_mode=" + mode + " || exit 1",
               "rmmod ftguard || exit 1",
               FtguardGuest.TEST_HELPER + " hook-hits $1 | sed 's/.*hits=\\([0-9]*\\).*/\\1/'",
