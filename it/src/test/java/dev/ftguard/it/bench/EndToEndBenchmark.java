@@ -71,7 +71,7 @@ class EndToEndBenchmark {
 
   /**
    * The paced loops, well below what each reader drained while the unpaced loop ran beside it
-   * (`events` 520–660 records/s, `run` 140–275/s in the runs of 2026-12-05), and making more than
+   * (`events` 277–665 records/s, `run` 63–275/s in the runs of 2026-12-05), and making more than
    * the buffers of both CPUs hold (~1,900 records; the loop runs mostly on one CPU, whose buffer
    * holds half). A reader that stalls (JIT compilation, the host's load: the vCPUs are host
    * threads) longer than its CPU's buffer lasts at the paced rate drops: at 250/s (events) and
