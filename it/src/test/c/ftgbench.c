@@ -20,19 +20,49 @@
  *
  * Prints "<ns per operation> <failures>" on one line; the time is
  * CLOCK_MONOTONIC's, taken around the whole loop.
+ *
+ * The end-to-end benchmark's loops, readers and counters (/dev/ftguard):
+ *
+ *   ftgbench storm N [RATE]   N x the getppid system call, as fast as it goes
+ *                             or, with RATE > 0, paced at RATE calls a second;
+ *                             the module's counters (FTG_IOC_STATS) read just
+ *                             before and after the loop.  Prints "<ns per
+ *                             call> <failures> <produced> <delivered>
+ *                             <dropped>", the counters' increase over the loop
+ *   ftgbench drain            the raw reader: poll(2) (200 ms) and read(2) of
+ *                             64 KiB, as ftguard's own reader does, counting
+ *                             records and bytes and decoding nothing but the
+ *                             headers, until SIGINT or SIGTERM; then what is
+ *                             left without waiting.  Prints "<records> <bytes>
+ *                             <call records of ftgbench>"
+ *   ftgbench stats            the counters: "<produced> <delivered> <dropped>
+ *                             <entries waiting>" (dropped: every reason)
+ *   ftgbench settle SECONDS   wait (reading the counters every 50 ms, no
+ *                             process started) until no record waits in the
+ *                             buffer; exit 1 after SECONDS
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../../../../kmod/include/uapi/ftguard.h"
+
+#define DEVICE		"/dev/" FTG_DEVICE_NAME
+/* What ftguard's reader asks for per read (EventPump.Options.of). */
+#define READ_BYTES	(64 * 1024)
+#define POLL_MS		200
 
 static double now_ns(void)
 {
@@ -180,12 +210,194 @@ static long bench_getppid(long n)
 	return fail;
 }
 
+static int read_stats(int fd, struct ftg_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (ioctl(fd, FTG_IOC_STATS, st) < 0) {
+		perror("ftgbench: FTG_IOC_STATS");
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned long long dropped(const struct ftg_stats *st)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < FTG_DROP_REASONS; i++)
+		n += st->dropped[i];
+	return n;
+}
+
+static int open_device(int flags)
+{
+	int fd = open(DEVICE, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		perror("ftgbench: " DEVICE);
+	return fd;
+}
+
+/* Sleep until t0 + i / rate when the loop is ahead of it. */
+static void pace(double t0, long i, long rate)
+{
+	double due = t0 + i * 1e9 / rate;
+	struct timespec ts;
+
+	if (now_ns() >= due)
+		return;
+	ts.tv_sec = (time_t)(due / 1e9);
+	ts.tv_nsec = (long)(due - ts.tv_sec * 1e9);
+	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static int storm(long n, long rate)
+{
+	struct ftg_stats a, b;
+	long fail = 0;
+	double t0, t1;
+	int fd = open_device(O_RDONLY);
+
+	if (fd < 0 || read_stats(fd, &a))
+		return 1;
+	t0 = now_ns();
+	for (long i = 0; i < n; i++) {
+		if (rate > 0)
+			pace(t0, i, rate);
+		if (syscall(SYS_getppid) <= 0)
+			fail++;
+	}
+	t1 = now_ns();
+	if (read_stats(fd, &b))
+		return 1;
+	printf("%.1f %ld %llu %llu %llu\n", (t1 - t0) / n, fail,
+	       (unsigned long long)(b.produced - a.produced),
+	       (unsigned long long)(b.delivered - a.delivered),
+	       dropped(&b) - dropped(&a));
+	close(fd);
+	return 0;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	stop = 1;
+}
+
+/* Counts the records of one read; returns -1 on a malformed batch. */
+static int count(const char *buf, ssize_t len, unsigned long long *records,
+		 unsigned long long *calls)
+{
+	ssize_t off = 0;
+
+	while (off < len) {
+		const struct ftg_event_header *h = (const void *)(buf + off);
+
+		if (len - off < (ssize_t)sizeof(*h) || h->size < sizeof(*h) ||
+		    h->size > len - off || h->size % FTG_RECORD_ALIGN)
+			return -1;
+		(*records)++;
+		if (h->type == FTG_EV_CALL && !strcmp(h->comm, "ftgbench"))
+			(*calls)++;
+		off += h->size;
+	}
+	return 0;
+}
+
+static int drain(void)
+{
+	static char buf[READ_BYTES] __attribute__((aligned(8)));
+	unsigned long long records = 0, bytes = 0, calls = 0;
+	struct sigaction sa = { .sa_handler = on_stop };
+	int fd = open_device(O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return 1;
+	/* No SA_RESTART: a stop request ends the poll at once. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (!stop && poll(&p, 1, POLL_MS) <= 0)
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (stop)
+				break;
+			continue;
+		}
+		if (n < 0) {
+			perror("ftgbench: read");
+			return 1;
+		}
+		if (count(buf, n, &records, &calls)) {
+			fprintf(stderr, "ftgbench: malformed records\n");
+			return 1;
+		}
+		bytes += n;
+	}
+	printf("%llu %llu %llu\n", records, bytes, calls);
+	close(fd);
+	return 0;
+}
+
+static int stats(void)
+{
+	struct ftg_stats st;
+	int fd = open_device(O_RDONLY);
+
+	if (fd < 0 || read_stats(fd, &st))
+		return 1;
+	printf("%llu %llu %llu %llu\n", (unsigned long long)st.produced,
+	       (unsigned long long)st.delivered, dropped(&st),
+	       (unsigned long long)st.buffer_entries);
+	close(fd);
+	return 0;
+}
+
+static int settle(long seconds)
+{
+	const struct timespec tick = { .tv_nsec = 50 * 1000 * 1000 };
+	double deadline = now_ns() + seconds * 1e9;
+	struct ftg_stats st;
+	int fd = open_device(O_RDONLY);
+
+	if (fd < 0)
+		return 1;
+	for (;;) {
+		if (read_stats(fd, &st))
+			return 1;
+		if (!st.buffer_entries)
+			break;
+		if (now_ns() > deadline) {
+			fprintf(stderr, "ftgbench: %llu records still wait after %ld s\n",
+				(unsigned long long)st.buffer_entries, seconds);
+			return 1;
+		}
+		nanosleep(&tick, NULL);
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double t0, t1;
 	long n, fail;
 	int args;
 
+	if (argc == 2 && !strcmp(argv[1], "drain"))
+		return drain();
+	if (argc == 2 && !strcmp(argv[1], "stats"))
+		return stats();
+	if (argc == 3 && !strcmp(argv[1], "settle") && atol(argv[2]) > 0)
+		return settle(atol(argv[2]));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "storm") &&
+	    atol(argv[2]) > 0)
+		return storm(atol(argv[2]), argc == 4 ? atol(argv[3]) : 0);
 	n = argc < 3 ? 0 : atol(argv[2]);
 	if (n <= 0) {
 		fprintf(stderr, "usage: ftgbench OP N [PATH [NEW]] (see the source)\n");
