@@ -37,10 +37,11 @@ static asmlinkage long ftg_getppid(const struct pt_regs *regs)
 FTG_DEFINE_WRAPPER(ftg_wrap_getppid, ftg_getppid, &ftg_real_getppid);
 
 /* The cheapest decision: let the call through. */
-static unsigned long ftg_bench_allow(struct pt_regs *regs)
+static unsigned long notrace ftg_bench_allow(struct pt_regs *regs)
 {
 	return 0;
 }
+FTG_DEFINE_GUARD(ftg_bench_allow)
 
 static struct ftg_hook ftg_bench_hooks[] = {
 	FTG_HOOK_WRAP(FTG_SYSCALL("getppid"), &ftg_wrap_getppid),

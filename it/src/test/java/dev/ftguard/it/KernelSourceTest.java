@@ -137,6 +137,16 @@ class KernelSourceTest {
                 + " ");
   }
 
+  /**
+   * The benchmark build ({@code make FTG_TEST_BENCH=1}, kmod/bench.c, which CallCostBenchmark
+   * loads) follows the hook engine's API: the benchmarks are not run by the tests, but they build.
+   */
+  @Test
+  void benchmarkBuildCompiles() throws Exception {
+    assertThat(FtguardGuest.variantModule("bench-build", "ftguard", "FTG_TEST_BENCH=1"))
+        .isRegularFile();
+  }
+
   /** docs/kernels.md lists exactly the series, suites and compilers of kmod/kernels.conf. */
   @Test
   void theKernelTableMatchesKernelsConf() throws IOException {

@@ -122,7 +122,9 @@ class CallCostBenchmark {
       c.add(
           new Config(
               "ftguard-" + mode,
-              "ftguard, `call_mode=" + mode + "`"
+              "ftguard, `call_mode="
+                  + mode
+                  + "`"
                   + (mode.equals("skip") ? " (what the default, `auto`, picks without IBT)" : ""),
               "insmod " + FTGUARD_BENCH + " call_mode=" + mode + " || exit 1",
               "rmmod ftguard || exit 1",
