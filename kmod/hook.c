@@ -143,6 +143,23 @@ static void notrace ftg_wrap_thunk(unsigned long ip, unsigned long parent_ip,
 }
 
 /*
+ * The same with call_mode=skip: the wrapper's own call of the original
+ * enters past the fentry site and never comes here, so every pass is a
+ * call to redirect and parent_ip need not be looked at.  A call of the
+ * function from elsewhere in this module, if there were one, would be
+ * decided by the wrapper like any other, never loop: the wrapper calls
+ * past the site.
+ */
+static void notrace ftg_wrap_skip_thunk(unsigned long ip, unsigned long parent_ip,
+					struct ftrace_ops *ops, ftg_fregs_t *fregs)
+{
+	struct ftg_hook *hook = ftg_hook_of(ops);
+
+	this_cpu_inc(*hook->hits);
+	ftg_set_ip(ftg_get_regs(fregs), (unsigned long)hook->wrap->fn);
+}
+
+/*
  * The callback of a hook that may recurse (ftg_hooks_add_may_recurse()),
  * whatever its kind: ftrace's recursion lock around what the others do.
  * Such hooks are rare and their functions seldom called: it calls the
@@ -409,7 +426,8 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		hook->ops.func = ftg_locked_thunk;
 		hook->ops.flags = FTG_OPS_FL_OWN_RECURSION;
 	} else {
-		hook->ops.func = hook->callback ? hook->callback : ftg_wrap_thunk;
+		hook->ops.func = hook->callback ?:
+				 ftg_skip_fentry ? ftg_wrap_skip_thunk : ftg_wrap_thunk;
 		hook->ops.flags = FTG_OPS_FL_NO_RECURSION;
 	}
 	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */
