@@ -101,6 +101,23 @@ static __always_inline struct pt_regs *ftg_get_regs(ftg_fregs_t *regs)
 #endif
 
 /*
+ * The instruction pointer set in ftrace_regs by its own setter, as
+ * livepatch does, without ftrace_get_regs()'s checks for full registers
+ * (every ops of this module has SAVE_REGS).  The setter came with
+ * ftrace_regs carrying the arguments (HAVE_DYNAMIC_FTRACE_WITH_ARGS) as
+ * ftrace_instruction_pointer_set() (Debian's 6.1) and was renamed
+ * ftrace_regs_set_instruction_pointer() (6.12, 7.2); 5.10 has neither.
+ * Only where the architecture defines it: the generic one does nothing.
+ */
+#if defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS) && defined(ftrace_regs_set_instruction_pointer)
+#define ftg_fregs_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#elif defined(CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS) && defined(ftrace_instruction_pointer_set)
+#define ftg_fregs_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#else
+#define ftg_fregs_set_ip(fregs, ip) ftg_set_ip(ftg_get_regs(fregs), ip)
+#endif
+
+/*
  * A callback that guards itself against recursion, as kprobe_ftrace_handler()
  * does, instead of ftrace doing it for every call (FTRACE_OPS_FL_RECURSION
  * routes each one through ftrace_ops_assist_func()).

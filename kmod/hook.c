@@ -139,7 +139,7 @@ static void notrace ftg_wrap_thunk(unsigned long ip, unsigned long parent_ip,
 
 	this_cpu_inc(*hook->hits);
 	if (!within_module(parent_ip, THIS_MODULE))
-		ftg_set_ip(ftg_get_regs(fregs), (unsigned long)hook->wrap->fn);
+		ftg_fregs_set_ip(fregs, (unsigned long)hook->wrap->fn);
 }
 
 /*
@@ -156,7 +156,7 @@ static void notrace ftg_wrap_skip_thunk(unsigned long ip, unsigned long parent_i
 	struct ftg_hook *hook = ftg_hook_of(ops);
 
 	this_cpu_inc(*hook->hits);
-	ftg_set_ip(ftg_get_regs(fregs), (unsigned long)hook->wrap->fn);
+	ftg_fregs_set_ip(fregs, (unsigned long)hook->wrap->fn);
 }
 
 /*
