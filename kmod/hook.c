@@ -198,7 +198,7 @@ const char *ftg_hooks_skip_unavailable(void)
 	if (!FTG_ARCH_FENTRY_SKIP)
 		return "not implemented on " FTG_ARCH_NAME;
 	if (ftg_ibt_enforced())
-		return "indirect branch tracking is enforced: there is no ENDBR64 past the fentry site";
+		return "indirect branch tracking is enforced: there is no ENDBR64 past the fentry site (ibt=off allows skip)";
 	if (!ftg_ftrace_location)
 		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
 	if (!ftg_ftrace_location)
@@ -208,21 +208,11 @@ const char *ftg_hooks_skip_unavailable(void)
 
 int ftg_hooks_set_skip_fentry(bool skip)
 {
-	if (skip && !FTG_ARCH_FENTRY_SKIP) {
-		pr_err("call_mode=skip: not implemented on " FTG_ARCH_NAME " (use guard)\n");
+	const char *why = skip ? ftg_hooks_skip_unavailable() : NULL;
+
+	if (why) {
+		pr_err("call_mode=skip: %s (use guard)\n", why);
 		return -EOPNOTSUPP;
-	}
-	/* Past the fentry site there is no ENDBR: an indirect call would trap. */
-	if (skip && ftg_ibt_enforced()) {
-		pr_err("call_mode=skip cannot be used with indirect branch tracking (ibt=off allows it)\n");
-		return -EOPNOTSUPP;
-	}
-	if (skip && !ftg_ftrace_location) {
-		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
-		if (!ftg_ftrace_location) {
-			pr_err("call_mode=skip: ftrace_location not found in kallsyms\n");
-			return -ENOENT;
-		}
 	}
 	ftg_skip_fentry = skip;
 	return 0;
