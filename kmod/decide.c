@@ -392,6 +392,21 @@ static u32 notrace ftg_dir_candidates(const struct ftg_table *t, u8 kind,
 }
 
 /*
+ * Whether a rule of the decision's kind may match f->inode by identity, or
+ * a directory above f->dentry (f->s->runs are consumed).
+ */
+bool notrace ftg_ident_may_match(const struct ftg_table *t, struct ftg_facts *f)
+{
+	struct ftg_run *runs = f->s->runs;
+
+	if (f->inode && t->has_ident[f->kind] &&
+	    ftg_lookup_ident(t, f->kind, FTG_IDX_IDENT, f->inode, runs))
+		return true;
+	return f->dentry && t->has_dir_ident[f->kind] &&
+	       ftg_dir_candidates(t, f->kind, f->dentry, runs);
+}
+
+/*
  * The runs of candidate rules in f->s->runs: by the key's name, and by the
  * identity of f->inode when the table names files of this kind by identity
  * (one hash probe; none otherwise), and of the directories above f->dentry

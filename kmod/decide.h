@@ -102,6 +102,7 @@ bool ftg_binary(struct ftg_facts *f);
 const struct ftg_table *ftg_begin(u8 kind, struct ftg_facts *f);
 u32 ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
 		   const char *key, u32 key_len, bool key_known);
+bool ftg_ident_may_match(const struct ftg_table *t, struct ftg_facts *f);
 unsigned long ftg_end(struct ftg_facts *f, struct pt_regs *regs);
 void ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 		const char *key, u32 key_len, bool key_known);

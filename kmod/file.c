@@ -27,15 +27,21 @@
 #include "policy.h"
 
 /*
- * The object of a file decision: the file at path.  The one place where
- * the facts of the file a rule is about are gathered.
+ * Decide on the file at @path: the one place where the facts of the file
+ * a rule is about are gathered.  The file itself (decide.c matches it by
+ * identity) is always known; its path, which costs more than the rest of
+ * the decision, is built only when a rule may name it (name_filter.c) or
+ * match it by identity: otherwise no rule can match, and none is looked at.
  */
-static void notrace ftg_file_object(struct ftg_facts *f, const struct path *path)
+static void notrace ftg_decide_file(const struct ftg_table *t, struct ftg_facts *f,
+				    const struct path *path)
 {
-	f->object_known = ftg_path(path, f->s->object, &f->object, &f->object_len);
-	/* The file itself (decide.c matches it by identity), if it exists. */
 	f->inode = d_inode(path->dentry);
 	f->dentry = path->dentry;
+	if (!ftg_name_filter_may_match(&t->open_names, path) && !ftg_ident_may_match(t, f))
+		return;
+	f->object_known = ftg_path(path, f->s->object, &f->object, &f->object_len);
+	ftg_decide(t, f, f->object, f->object_len, f->object_known);
 }
 
 /* Decide a change of the file at path (access: what else than a write). */
@@ -43,10 +49,8 @@ static void notrace ftg_decide_change(const struct ftg_table *t, struct ftg_fact
 				      const struct path *path, u32 access)
 {
 	f->mask = FTG_ACCESS_WRITE | access;
-	if (!ftg_mask_may_match(t, f))
-		return;
-	ftg_file_object(f, path);
-	ftg_decide(t, f, f->object, f->object_len, f->object_known);
+	if (ftg_mask_may_match(t, f))
+		ftg_decide_file(t, f, path);
 }
 
 static unsigned long notrace ftg_change(struct pt_regs *regs, const struct path *path,
@@ -122,10 +126,8 @@ static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 	/* A file this open created has nothing to truncate. */
 	if (file->f_flags & O_TRUNC && !(file->f_mode & FMODE_CREATED))
 		f.mask |= FTG_ACCESS_TRUNCATE;
-	if (ftg_mask_may_match(t, &f)) {
-		ftg_file_object(&f, &file->f_path);
-		ftg_decide(t, &f, f.object, f.object_len, f.object_known);
-	}
+	if (ftg_mask_may_match(t, &f))
+		ftg_decide_file(t, &f, &file->f_path);
 	return ftg_end(&f, regs);
 }
 

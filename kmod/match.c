@@ -15,19 +15,6 @@
 
 #include "policy.h"
 
-#define FTG_FNV_OFFSET	0xcbf29ce484222325ULL
-#define FTG_FNV_PRIME	0x100000001b3ULL
-
-u64 notrace ftg_fnv_init(void)
-{
-	return FTG_FNV_OFFSET;
-}
-
-u64 notrace ftg_fnv_step(u64 h, u8 c)
-{
-	return (h ^ c) * FTG_FNV_PRIME;
-}
-
 u64 notrace ftg_fnv(const u8 *s, size_t len)
 {
 	u64 h = FTG_FNV_OFFSET;
@@ -310,7 +297,7 @@ u32 notrace ftg_lookup(const struct ftg_table *t, u8 kind, const char *subject,
 	u64 h;
 
 	if (known && t->nr_entries) {
-		h = ftg_fnv_init();
+		h = FTG_FNV_OFFSET;
 		max = min_t(u32, len, FTG_KEY_MAX);
 		if (test_bit(0, lens) && ftg_find_run(t, kind, FTG_IDX_PREFIX, subject, 0, h, &runs[n]))
 			n++;

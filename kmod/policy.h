@@ -74,6 +74,22 @@ struct ftg_call_hook {
 };
 
 /*
+ * Whether a rule of a file kind may name a file by its path, answered from
+ * the file's dentries without the path (name_filter.c): a Bloom filter of
+ * (depth, component name) keys, two bits per key.  bits == NULL: some rule
+ * of the kind cannot be filtered so, every file takes the path.
+ */
+struct ftg_name_filter {
+	unsigned long *bits;
+	u32 mask;		/* the number of bits - 1 */
+	u64 exact_depths;	/* bit d: an exact value has d components */
+	u64 prefix_depths;	/* bit d: a prefix value's deepest complete one is d */
+};
+
+/* Deepest component a name filter keys; a deeper file takes the path. */
+#define FTG_NAME_DEPTH_MAX	63
+
+/*
  * Published through ftg_current_table under ftg_table_lock (table.c), read
  * under RCU or with a reference (ftg_table_get_ref()); nothing in it changes
  * once published.
@@ -112,6 +128,8 @@ struct ftg_table {
 	 * bits meet none is decided without its path (ftg_mask_may_match()).
 	 */
 	u32 kind_masks[FTG_KINDS];
+	/* The open rules' names (file.c: an open no name may match). */
+	struct ftg_name_filter open_names;
 	/* Whether some exec rule has a sha256 selector (exec.c's mmap guard). */
 	bool has_content;
 	u32 kind_rules[FTG_KINDS];
@@ -145,9 +163,16 @@ void ftg_calls_release(const struct ftg_table *current_table);
 int ftg_calls_hook_info(struct ftg_call_hook_info *info, bool privileged);
 void ftg_calls_stats(struct ftg_stats *stats);
 
+/* FNV-1a 64, the hash of every index key (match.c, name_filter.c). */
+#define FTG_FNV_OFFSET	0xcbf29ce484222325ULL
+#define FTG_FNV_PRIME	0x100000001b3ULL
+
+static inline u64 ftg_fnv_step(u64 h, u8 c)
+{
+	return (h ^ c) * FTG_FNV_PRIME;
+}
+
 /* match.c */
-u64 ftg_fnv_init(void);
-u64 ftg_fnv_step(u64 h, u8 c);
 u64 ftg_fnv(const u8 *s, size_t len);
 bool ftg_glob_valid(const u8 *p, u32 len);
 bool ftg_glob_match(const u8 *p, u32 pn, const u8 *t, u32 tn);
@@ -160,6 +185,11 @@ bool ftg_sel_match_num(const struct ftg_table *t, const struct ftg_sel *sel,
 		       u64 x, bool negate);
 bool ftg_sel_match_addr(const struct ftg_table *t, const struct ftg_sel *sel,
 			u16 family, const u8 *addr);
+
+/* name_filter.c */
+int ftg_name_filter_build(const struct ftg_table *t, u8 kind, struct ftg_name_filter *nf);
+struct path;
+bool ftg_name_filter_may_match(const struct ftg_name_filter *nf, const struct path *path);
 
 /* A sorted run of candidates. */
 struct ftg_run {

@@ -34,6 +34,7 @@ static void ftg_table_free(struct ftg_table *t)
 	kvfree(t->always);
 	kvfree(t->bucket_start);
 	kvfree(t->idents);
+	kvfree(t->open_names.bits);
 	kvfree(t->call);
 	kvfree(t->call_rules);
 	kvfree(t->blob);

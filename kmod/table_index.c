@@ -3,8 +3,8 @@
  * The lookup index of a checked rule table, built in new memory before the
  * table is published: exact keys hashed into buckets, prefix lengths per
  * kind, the rules of each kind without a key selector, the identities of
- * the files that exec and open rules name, and each declared hook's call
- * rules.
+ * the files that exec and open rules name, the open rules' name filter
+ * (name_filter.c), and each declared hook's call rules.
  */
 #include "common.h"
 
@@ -282,6 +282,9 @@ int ftg_table_build_index(struct ftg_table *t)
 	if (err)
 		return err;
 	t->nr_entries = n;
+	err = ftg_name_filter_build(t, FTG_KIND_OPEN, &t->open_names);
+	if (err)
+		return err;
 
 	sort_r(t->entries, n, sizeof(*t->entries), ftg_ientry_bucket_cmp, NULL,
 	       &t->bucket_mask);
