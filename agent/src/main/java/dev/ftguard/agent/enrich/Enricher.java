@@ -72,15 +72,25 @@ public final class Enricher implements AutoCloseable {
 
   /** What is kept per process image. */
   private static final class ImageState {
-    String cwd;
+    Optional<String> cwd = Optional.empty();
     long cwdAt;
     boolean cwdRead;
     BinaryHasher.Slot slot;
     ProcessJson json;
+
+    /** Events enriched with this image. */
+    int uses;
   }
 
-  /** A cgroup by id: its info, or null and when to try again. */
-  private record CgroupEntry(CgroupInfo info, long retryAt) {}
+  /**
+   * The event of an image from which its JSON parts are rendered and kept ({@link ProcessJson}):
+   * most images see 2 to 4 events (exec, maybe a thread or a decision, exit), and rendering them
+   * for the first or second costs more (the kept bytes) than it saves.
+   */
+  static final int RENDER_AT_USE = 3;
+
+  /** A cgroup by id: its info, or empty and when to try again. */
+  private record CgroupEntry(Optional<CgroupInfo> info, long retryAt) {}
 
   private final ProcessTable table;
   private final ProcFs procfs;
@@ -143,7 +153,7 @@ public final class Enricher implements AutoCloseable {
       boolean running = v.state() == ProcessView.State.LIVE;
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
-      if (img.json == null || !img.json.fits(v)) {
+      if (++img.uses >= RENDER_AT_USE && (img.json == null || !img.json.fits(v))) {
         img.json = renderer.render(v);
       }
       json = img.json;
@@ -177,11 +187,11 @@ public final class Enricher implements AutoCloseable {
         img.cwdRead = true;
         img.cwdAt = t;
         if (now.isPresent()) {
-          img.cwd = now.get();
+          img.cwd = now;
         }
       }
     }
-    return Optional.ofNullable(img.cwd);
+    return img.cwd;
   }
 
   private BinaryHash hash(ProcessView v, ImageState img, boolean running) {
@@ -200,13 +210,13 @@ public final class Enricher implements AutoCloseable {
       return Optional.empty(); // a kernel without cgroups
     }
     CgroupEntry e = cgroups.get(id);
-    if (e == null || e.info() == null && t - e.retryAt() >= 0) {
+    if (e == null || e.info().isEmpty() && t - e.retryAt() >= 0) {
       boolean running = view.isPresent() && view.get().state() == ProcessView.State.LIVE;
       CgroupInfo info = running ? readCgroup(h.tgid(), id) : null;
-      e = new CgroupEntry(info, t + cgroupRetryNs);
+      e = new CgroupEntry(Optional.ofNullable(info), t + cgroupRetryNs);
       cgroups.put(id, e);
     }
-    return Optional.ofNullable(e.info());
+    return e.info();
   }
 
   /**
