@@ -2,7 +2,7 @@ package dev.ftguard.agent.enrich;
 
 import dev.ftguard.abi.Errno;
 import dev.ftguard.nativeio.ErrnoException;
-import dev.ftguard.nativeio.FileStat;
+import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -19,15 +19,15 @@ import java.nio.file.Path;
 public record FileKey(long dev, long ino, long ctimeNs) {
   /**
    * The key and size of the file {@code path} leads to (links followed): one {@code statx} ({@link
-   * FileStat}); its failure as {@code Files.readAttributes} reports it ({@link
+   * PathCalls}); its failure as {@code Files.readAttributes} reports it ({@link
    * NoSuchFileException}, {@link AccessDeniedException}, else a {@link FileSystemException} with
    * the C library's description as reason).
    */
   static Stat stat(Path path) throws IOException {
     String p = path.toString();
-    FileStat.Info st;
+    PathCalls.Info st;
     try {
-      st = FileStat.stat(p);
+      st = PathCalls.stat(p);
     } catch (ErrnoException e) {
       throw switch (e.errno()) {
         case Errno.ENOENT -> new NoSuchFileException(p);

@@ -1,6 +1,8 @@
 package dev.ftguard.agent.process;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,12 @@ public final class ProcFs {
 
   private final Path root;
 
+  /** The root and a slash, for the paths {@link #cwd} reads without {@code Path} objects. */
+  private final String prefix;
+
   public ProcFs(Path root) {
     this.root = root;
+    this.prefix = root + "/";
   }
 
   /** The host's {@code /proc}. */
@@ -91,9 +97,13 @@ public final class ProcFs {
     return readLink(exeLink(pid));
   }
 
-  /** Target of {@code /proc/PID/cwd}. */
+  /** Target of {@code /proc/PID/cwd} (read once per exec and decision: no {@code Path}s). */
   public Optional<String> cwd(long pid) {
-    return readLink(dir(pid).resolve("cwd"));
+    try {
+      return Optional.of(PathCalls.readLink(prefix + pid + "/cwd"));
+    } catch (ErrnoException e) {
+      return Optional.empty();
+    }
   }
 
   /**
