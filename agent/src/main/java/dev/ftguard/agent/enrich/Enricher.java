@@ -199,7 +199,7 @@ public final class Enricher implements AutoCloseable {
       if (!running) {
         return EXITED;
       }
-      img.slot = hasher.open(procfs.exeLink(v.tgid()));
+      img.slot = hasher.open(procfs.exePath(v.tgid()));
     }
     return hasher.current(img.slot);
   }

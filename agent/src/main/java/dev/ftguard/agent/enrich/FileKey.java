@@ -24,7 +24,11 @@ public record FileKey(long dev, long ino, long ctimeNs) {
    * the C library's description as reason).
    */
   static Stat stat(Path path) throws IOException {
-    String p = path.toString();
+    return stat(path.toString());
+  }
+
+  /** {@link #stat(Path)} of a path given as a string. */
+  static Stat stat(String p) throws IOException {
     PathCalls.Info st;
     try {
       st = PathCalls.stat(p);

@@ -54,6 +54,11 @@ public final class ProcFs {
     return dir(pid).resolve("exe");
   }
 
+  /** {@link #exeLink} as a string, made without {@code Path} objects (once per exec). */
+  public String exePath(long pid) {
+    return prefix + pid + "/exe";
+  }
+
   /** The process ids listed (numeric entries of the root), in no particular order. */
   public List<Integer> pids() {
     List<Integer> pids = new ArrayList<>();

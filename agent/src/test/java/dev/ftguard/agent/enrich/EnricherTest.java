@@ -165,6 +165,52 @@ class EnricherTest {
   }
 
   @Test
+  void anImagesJsonPartsAreRenderedFromItsThirdEventAndNeverServeAnotherImage() {
+    List<Enrichment> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < Enricher.RENDER_AT_USE + 1; i++) {
+      seen.add(process(decision(ms(400_000 + i), 4242, cgroupId)));
+    }
+    for (int i = 0; i < seen.size(); i++) {
+      assertThat(seen.get(i).processJson() != null).isEqualTo(i + 1 >= Enricher.RENDER_AT_USE);
+    }
+    ProcessJson kept = seen.getLast().processJson();
+    assertThat(seen.get(Enricher.RENDER_AT_USE - 1).processJson()).isSameAs(kept);
+    // written from the kept parts or field by field: the same line
+    Event e = decision(ms(400_010), 4242, cgroupId);
+    Enrichment x = process(e);
+    Enrichment direct =
+        new Enrichment(
+            x.process(),
+            x.childExecId(),
+            x.cwd(),
+            x.cgroup(),
+            x.user(),
+            x.group(),
+            x.euser(),
+            x.binaryHash());
+    assertThat(EnrichmentJson.line(e, x)).isEqualTo(EnrichmentJson.line(e, direct));
+    // a new image of the same process (exec): its own parts, the old ones never reused
+    for (int i = 0; i < Enricher.RENDER_AT_USE; i++) {
+      Event n =
+          i == 0
+              ? new ExecEvent(
+                  hdr(ms(400_500), 4242, 900, cgroupId),
+                  0,
+                  0,
+                  2,
+                  "/fs/app",
+                  List.of("app", "-x"),
+                  0,
+                  0)
+              : decision(ms(400_500 + i), 4242, cgroupId);
+      Enrichment y = process(n);
+      assertThat(y.process().orElseThrow().argv()).containsExactly("app", "-x");
+      assertThat(y.processJson()).isNotSameAs(kept);
+      assertThat(EnrichmentJson.line(n, y)).contains("\"argv\":[\"app\",\"-x\"]");
+    }
+  }
+
+  @Test
   void anExecReadsTheNewImage() {
     process(decision(ms(400_000), 4242, cgroupId));
     hashing.runAll();
