@@ -76,6 +76,10 @@ public final class Enricher implements AutoCloseable {
     long cwdAt;
     boolean cwdRead;
     BinaryHasher.Slot slot;
+
+    /** The slot's final answer, once it has one (the slot is dropped then). */
+    BinaryHash hash;
+
     ProcessJson json;
 
     /** Events enriched with this image. */
@@ -103,6 +107,13 @@ public final class Enricher implements AutoCloseable {
   private final LruCache<Long, CgroupEntry> cgroups;
   private final boolean owns;
   private final ProcessJson.Renderer renderer = new ProcessJson.Renderer();
+
+  /**
+   * Working directories read lately, by hash (a new one replaces the old): images that read the
+   * same directory keep one string and {@code Optional}, not one each.
+   */
+  @SuppressWarnings("unchecked")
+  private final Optional<String>[] cwds = new Optional[256];
 
   public Enricher(Config config, ProcessTable table, BinaryHasher hasher, NameCache names) {
     this(config, table, hasher, names, false);
@@ -187,21 +198,39 @@ public final class Enricher implements AutoCloseable {
         img.cwdRead = true;
         img.cwdAt = t;
         if (now.isPresent()) {
-          img.cwd = now;
+          img.cwd = shared(now);
         }
       }
     }
     return img.cwd;
   }
 
+  private Optional<String> shared(Optional<String> cwd) {
+    int slot = cwd.get().hashCode() & (cwds.length - 1);
+    Optional<String> known = cwds[slot];
+    if (known != null && known.get().equals(cwd.get())) {
+      return known;
+    }
+    cwds[slot] = cwd;
+    return cwd;
+  }
+
   private BinaryHash hash(ProcessView v, ImageState img, boolean running) {
+    if (img.hash != null) {
+      return img.hash;
+    }
     if (img.slot == null) {
       if (!running) {
         return EXITED;
       }
       img.slot = hasher.open(procfs.exePath(v.tgid()));
     }
-    return hasher.current(img.slot);
+    BinaryHash now = hasher.current(img.slot);
+    if (!(now instanceof BinaryHash.Pending)) {
+      img.hash = now; // final: what the image keeps is the answer, not the slot and its path
+      img.slot = null;
+    }
+    return now;
   }
 
   private Optional<CgroupInfo> cgroup(Header h, Optional<ProcessView> view, long t) {

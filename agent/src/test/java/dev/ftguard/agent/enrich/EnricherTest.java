@@ -211,6 +211,43 @@ class EnricherTest {
   }
 
   @Test
+  void processesInTheSameDirectoryShareItsStringEachGetsItsOwnDirectory() throws Exception {
+    for (int pid = 4400; pid < 4403; pid++) {
+      proc.proc(pid)
+          .ppid(900)
+          .start(31_000 + pid)
+          .layout(0x6200_0000_0000L + pid * 0x1000_0000L)
+          .exe(binary.toString())
+          .cwd(pid == 4401 ? "/home/alice" : "/srv/app")
+          .cgroupFile("0::" + CGROUP + "\n")
+          .add();
+    }
+    String a = process(decision(ms(400_000), 4400, cgroupId)).cwd().orElseThrow();
+    String b = process(decision(ms(400_001), 4401, cgroupId)).cwd().orElseThrow();
+    String c = process(decision(ms(400_002), 4402, cgroupId)).cwd().orElseThrow();
+    assertThat(a).isEqualTo("/srv/app").isSameAs(c);
+    assertThat(b).isEqualTo("/home/alice");
+    // a process that changes directory is read again (decision), its neighbour keeps its own
+    Path cwd = proc.root().resolve("4402/cwd");
+    Files.delete(cwd);
+    Files.createSymbolicLink(cwd, Path.of("/home/alice"));
+    assertThat(process(decision(ms(400_003), 4402, cgroupId)).cwd()).contains("/home/alice");
+    assertThat(process(new ForkEvent(hdr(ms(400_004), 4400, 900, cgroupId), 0, 4500)).cwd())
+        .contains("/srv/app");
+  }
+
+  @Test
+  void aFinalHashIsKeptWithTheImage() throws Exception {
+    assertThat(process(decision(ms(400_000), 4242, cgroupId)).binaryHash())
+        .isEqualTo(BinaryHash.PENDING);
+    hashing.runAll();
+    BinaryHash done = process(decision(ms(400_001), 4242, cgroupId)).binaryHash();
+    assertThat(done).isEqualTo(new BinaryHash.Hashed(binarySha, Files.size(binary)));
+    Files.delete(proc.root().resolve("4242/exe")); // nothing is read again for this image
+    assertThat(process(decision(ms(400_002), 4242, cgroupId)).binaryHash()).isSameAs(done);
+  }
+
+  @Test
   void anExecReadsTheNewImage() {
     process(decision(ms(400_000), 4242, cgroupId));
     hashing.runAll();
