@@ -92,10 +92,57 @@ final class RecordReader {
     return cString(rec, at, max);
   }
 
+  /**
+   * Strings of up to this many bytes, all ASCII, come from {@link #RECENT} when it holds one with
+   * the same bytes: records repeat their commands, binaries and arguments.
+   */
+  static final int RECENT_MAX_LEN = 64;
+
+  /**
+   * Strings decoded lately, by a hash of their bytes (a new one replaces the old): shared by every
+   * decoder and thread, which only ever read or replace whole immutable strings.
+   */
+  private static final String[] RECENT = new String[1024];
+
   static String string(MemorySegment s, long at, long len) {
+    if (len <= RECENT_MAX_LEN) {
+      return recent(s, at, (int) len);
+    }
+    return decode(s, at, len);
+  }
+
+  private static String decode(MemorySegment s, long at, long len) {
     byte[] b = new byte[(int) len];
     MemorySegment.copy(s, JAVA_BYTE, at, b, 0, b.length);
     return new String(b, StandardCharsets.UTF_8);
+  }
+
+  /** The string of {@code n} bytes at {@code at}: the one decoded lately if it is the same. */
+  private static String recent(MemorySegment s, long at, int n) {
+    int h = 0;
+    boolean ascii = true;
+    for (int i = 0; i < n; i++) {
+      byte b = s.get(JAVA_BYTE, at + i);
+      h = 31 * h + b;
+      ascii &= b >= 0;
+    }
+    if (!ascii) {
+      return decode(s, at, n);
+    }
+    int slot = (h ^ (h >>> 12)) & (RECENT.length - 1);
+    String known = RECENT[slot];
+    if (known != null && known.length() == n) {
+      int i = 0;
+      while (i < n && known.charAt(i) == s.get(JAVA_BYTE, at + i)) {
+        i++;
+      }
+      if (i == n) {
+        return known;
+      }
+    }
+    String fresh = decode(s, at, n);
+    RECENT[slot] = fresh;
+    return fresh;
   }
 
   /** A NUL-padded char array of at most {@code max} bytes (a missing NUL is tolerated). */
@@ -158,16 +205,18 @@ final class RecordReader {
    */
   DecodeError checkLengths(String what, long start, Length... parts) {
     long needed = start;
-    List<String> lengths = new ArrayList<>();
     for (Length p : parts) {
       if (p.len() > p.max()) {
         return badLength(
             what + " " + p.field() + " " + p.len() + " exceeds " + p.maxName() + " " + p.max());
       }
       needed += p.len();
-      lengths.add(p.field() + " " + p.len());
     }
     if (needed > size) {
+      List<String> lengths = new ArrayList<>();
+      for (Length p : parts) {
+        lengths.add(p.field() + " " + p.len());
+      }
       return badLength(
           what
               + " "

@@ -148,6 +148,28 @@ class EventDecoderTest {
   }
 
   @Test
+  void shortAsciiStringsOfRecentRecordsAreReusedOthersDecodedEachTime() {
+    String longArg = "x".repeat(RecordReader.RECENT_MAX_LEN + 1);
+    ExecEvent e =
+        new ExecEvent(hdr(5), 0, 0, 4, "/usr/bin/ls", List.of("ls", "été", longArg, "-l"), 0, 0);
+    ExecEvent a = (ExecEvent) DEC.decode(RecordEncoder.encode(e)).events().getFirst();
+    ExecEvent b = (ExecEvent) DEC.decode(RecordEncoder.encode(e)).events().getFirst();
+    assertThat(b).isEqualTo(a);
+    assertThat(b.argv()).isEqualTo(e.argv());
+    assertThat(b.filename()).isEqualTo(e.filename());
+    assertThat(b.header().comm()).isEqualTo(e.header().comm()).isSameAs(a.header().comm());
+    assertThat(b.filename()).isSameAs(a.filename());
+    assertThat(b.argv().get(3)).isSameAs(a.argv().get(3));
+    assertThat(b.argv().get(1)).isEqualTo("été").isNotSameAs(a.argv().get(1)); // not ASCII
+    assertThat(b.argv().get(2)).isEqualTo(longArg).isNotSameAs(a.argv().get(2)); // too long
+    // same length, other bytes: never the recent string of another value
+    ExecEvent other = new ExecEvent(hdr(6), 0, 0, 1, "/usr/bin/la", List.of("la"), 0, 0);
+    ExecEvent c = (ExecEvent) DEC.decode(RecordEncoder.encode(other)).events().getFirst();
+    assertThat(c.filename()).isEqualTo("/usr/bin/la");
+    assertThat(c.argv()).containsExactly("la");
+  }
+
+  @Test
   void roundTripsThroughTheEncoderExceptOffsets() {
     ExecEvent e =
         new ExecEvent(

@@ -63,13 +63,16 @@ public final class BinaryHasher implements AutoCloseable {
    */
   public static final class Slot {
     private final FileKey key;
-    private final Path path;
+
+    /** The path asked about: a {@code Path} only if a job reads it. */
+    private final String path;
+
     private volatile BinaryHash state;
 
     /** A job holds this slot (or the answer is final). */
     private volatile boolean queued;
 
-    private Slot(FileKey key, Path path, BinaryHash state) {
+    private Slot(FileKey key, String path, BinaryHash state) {
       this.key = key;
       this.path = path;
       this.state = state;
@@ -127,6 +130,11 @@ public final class BinaryHasher implements AutoCloseable {
    * now, answers from the cache or queues it. Never blocks on the file's content.
    */
   public Slot open(Path path) {
+    return open(path.toString());
+  }
+
+  /** {@link #open(Path)} of a path given as a string (no {@code Path} made unless read). */
+  public Slot open(String path) {
     FileKey.Stat st;
     try {
       st = FileKey.stat(path);
@@ -252,7 +260,7 @@ public final class BinaryHasher implements AutoCloseable {
           s = waiters.get(i);
         }
         try {
-          result = hash(s.path, key);
+          result = hash(Path.of(s.path), key);
           if (result == null) {
             failure = "replaced before it was read";
           }

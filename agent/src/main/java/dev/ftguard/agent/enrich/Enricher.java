@@ -72,15 +72,29 @@ public final class Enricher implements AutoCloseable {
 
   /** What is kept per process image. */
   private static final class ImageState {
-    String cwd;
+    Optional<String> cwd = Optional.empty();
     long cwdAt;
     boolean cwdRead;
     BinaryHasher.Slot slot;
+
+    /** The slot's final answer, once it has one (the slot is dropped then). */
+    BinaryHash hash;
+
     ProcessJson json;
+
+    /** Events enriched with this image. */
+    int uses;
   }
 
-  /** A cgroup by id: its info, or null and when to try again. */
-  private record CgroupEntry(CgroupInfo info, long retryAt) {}
+  /**
+   * The event of an image from which its JSON parts are rendered and kept ({@link ProcessJson}):
+   * most images see 2 to 4 events (exec, maybe a thread or a decision, exit), and rendering them
+   * for the first or second costs more (the kept bytes) than it saves.
+   */
+  static final int RENDER_AT_USE = 3;
+
+  /** A cgroup by id: its info, or empty and when to try again. */
+  private record CgroupEntry(Optional<CgroupInfo> info, long retryAt) {}
 
   private final ProcessTable table;
   private final ProcFs procfs;
@@ -93,6 +107,13 @@ public final class Enricher implements AutoCloseable {
   private final LruCache<Long, CgroupEntry> cgroups;
   private final boolean owns;
   private final ProcessJson.Renderer renderer = new ProcessJson.Renderer();
+
+  /**
+   * Working directories read lately, by hash (a new one replaces the old): images that read the
+   * same directory keep one string and {@code Optional}, not one each.
+   */
+  @SuppressWarnings("unchecked")
+  private final Optional<String>[] cwds = new Optional[256];
 
   public Enricher(Config config, ProcessTable table, BinaryHasher hasher, NameCache names) {
     this(config, table, hasher, names, false);
@@ -143,7 +164,7 @@ public final class Enricher implements AutoCloseable {
       boolean running = v.state() == ProcessView.State.LIVE;
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
-      if (img.json == null || !img.json.fits(v)) {
+      if (++img.uses >= RENDER_AT_USE && (img.json == null || !img.json.fits(v))) {
         img.json = renderer.render(v);
       }
       json = img.json;
@@ -177,21 +198,39 @@ public final class Enricher implements AutoCloseable {
         img.cwdRead = true;
         img.cwdAt = t;
         if (now.isPresent()) {
-          img.cwd = now.get();
+          img.cwd = shared(now);
         }
       }
     }
-    return Optional.ofNullable(img.cwd);
+    return img.cwd;
+  }
+
+  private Optional<String> shared(Optional<String> cwd) {
+    int slot = cwd.get().hashCode() & (cwds.length - 1);
+    Optional<String> known = cwds[slot];
+    if (known != null && known.get().equals(cwd.get())) {
+      return known;
+    }
+    cwds[slot] = cwd;
+    return cwd;
   }
 
   private BinaryHash hash(ProcessView v, ImageState img, boolean running) {
+    if (img.hash != null) {
+      return img.hash;
+    }
     if (img.slot == null) {
       if (!running) {
         return EXITED;
       }
-      img.slot = hasher.open(procfs.exeLink(v.tgid()));
+      img.slot = hasher.open(procfs.exePath(v.tgid()));
     }
-    return hasher.current(img.slot);
+    BinaryHash now = hasher.current(img.slot);
+    if (!(now instanceof BinaryHash.Pending)) {
+      img.hash = now; // final: what the image keeps is the answer, not the slot and its path
+      img.slot = null;
+    }
+    return now;
   }
 
   private Optional<CgroupInfo> cgroup(Header h, Optional<ProcessView> view, long t) {
@@ -200,13 +239,13 @@ public final class Enricher implements AutoCloseable {
       return Optional.empty(); // a kernel without cgroups
     }
     CgroupEntry e = cgroups.get(id);
-    if (e == null || e.info() == null && t - e.retryAt() >= 0) {
+    if (e == null || e.info().isEmpty() && t - e.retryAt() >= 0) {
       boolean running = view.isPresent() && view.get().state() == ProcessView.State.LIVE;
       CgroupInfo info = running ? readCgroup(h.tgid(), id) : null;
-      e = new CgroupEntry(info, t + cgroupRetryNs);
+      e = new CgroupEntry(Optional.ofNullable(info), t + cgroupRetryNs);
       cgroups.put(id, e);
     }
-    return Optional.ofNullable(e.info());
+    return e.info();
   }
 
   /**

@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 
 /**
  * JSON form of an {@link Enrichment}: fields added after an event's own (docs/lineage.md lists
@@ -20,6 +22,33 @@ import tools.jackson.core.JsonGenerator;
  */
 public final class EnrichmentJson {
   private EnrichmentJson() {}
+
+  // property names of the hot path, quoted and encoded once
+  private static final SerializableString N_PID = new SerializedString("pid");
+  private static final SerializableString N_ANCESTORS = new SerializedString("ancestors");
+  private static final SerializableString N_ARGV = new SerializedString("argv");
+  private static final SerializableString N_BINARY = new SerializedString("binary");
+  private static final SerializableString N_BINARY_HASH = new SerializedString("binary_hash");
+  private static final SerializableString N_CGROUP = new SerializedString("cgroup");
+  private static final SerializableString N_CHILD_EXEC_ID = new SerializedString("child_exec_id");
+  private static final SerializableString N_CONTAINER = new SerializedString("container");
+  private static final SerializableString N_CWD = new SerializedString("cwd");
+  private static final SerializableString N_EUSER = new SerializedString("euser");
+  private static final SerializableString N_EXEC_ID = new SerializedString("exec_id");
+  private static final SerializableString N_GROUP = new SerializedString("group");
+  private static final SerializableString N_ID = new SerializedString("id");
+  private static final SerializableString N_LIMIT = new SerializedString("limit");
+  private static final SerializableString N_ORIGIN = new SerializedString("origin");
+  private static final SerializableString N_PARENT_EXEC_ID = new SerializedString("parent_exec_id");
+  private static final SerializableString N_POD_UID = new SerializedString("pod_uid");
+  private static final SerializableString N_PROCESS = new SerializedString("process");
+  private static final SerializableString N_REASON = new SerializedString("reason");
+  private static final SerializableString N_RUNTIME = new SerializedString("runtime");
+  private static final SerializableString N_SHA256 = new SerializedString("sha256");
+  private static final SerializableString N_SIZE = new SerializedString("size");
+  private static final SerializableString N_START_TICKS = new SerializedString("start_ticks");
+  private static final SerializableString N_STATE = new SerializedString("state");
+  private static final SerializableString N_USER = new SerializedString("user");
 
   /** The event's JSON line with the enrichment's fields, without line end (for tests and tools). */
   public static String line(Event event, Enrichment enrichment) {
@@ -36,38 +65,38 @@ public final class EnrichmentJson {
   /** Writes the enrichment's fields inside the event's object. */
   static void write(JsonGenerator g, Enrichment x) {
     if (x.process().isPresent()) {
-      g.writeName("process");
+      g.writeName(N_PROCESS);
       process(g, x.process().get(), x.binaryHash(), x.processJson());
     }
     if (x.childExecId().isPresent()) {
-      g.writeStringProperty("child_exec_id", x.childExecId().get());
+      EventJson.str(g, N_CHILD_EXEC_ID, x.childExecId().get());
     }
     if (x.cwd().isPresent()) {
-      g.writeStringProperty("cwd", x.cwd().get());
+      EventJson.str(g, N_CWD, x.cwd().get());
     }
     if (x.cgroup().isPresent()) {
       CgroupInfo c = x.cgroup().get();
-      g.writeStringProperty("cgroup", c.path());
+      EventJson.str(g, N_CGROUP, c.path());
       if (c.container().isPresent()) {
         Container k = c.container().get();
-        g.writeName("container");
+        g.writeName(N_CONTAINER);
         g.writeStartObject();
-        g.writeStringProperty("runtime", k.runtime().jsonName());
-        g.writeStringProperty("id", k.id());
+        EventJson.str(g, N_RUNTIME, k.runtime().jsonName());
+        EventJson.str(g, N_ID, k.id());
         if (k.podUid().isPresent()) {
-          g.writeStringProperty("pod_uid", k.podUid().get());
+          EventJson.str(g, N_POD_UID, k.podUid().get());
         }
         g.writeEndObject();
       }
     }
     if (x.user().isPresent()) {
-      g.writeStringProperty("user", x.user().get());
+      EventJson.str(g, N_USER, x.user().get());
     }
     if (x.group().isPresent()) {
-      g.writeStringProperty("group", x.group().get());
+      EventJson.str(g, N_GROUP, x.group().get());
     }
     if (x.euser().isPresent()) {
-      g.writeStringProperty("euser", x.euser().get());
+      EventJson.str(g, N_EUSER, x.euser().get());
     }
   }
 
@@ -79,15 +108,15 @@ public final class EnrichmentJson {
       JsonGenerator g, ProcessView p, BinaryHash hash, ProcessJson rendered) {
     boolean fits = rendered != null && rendered.fits(p);
     g.writeStartObject();
-    g.writeStringProperty("exec_id", p.execId());
+    EventJson.str(g, N_EXEC_ID, p.execId());
     if (fits) {
       rendered.writeHead(g);
     } else {
       head(g, p);
     }
-    g.writeStringProperty("state", p.state().jsonName());
+    EventJson.str(g, N_STATE, p.state().jsonName());
     binaryHash(g, hash);
-    g.writeName("ancestors");
+    g.writeName(N_ANCESTORS);
     if (fits) {
       rendered.writeAncestors(g);
     } else {
@@ -99,30 +128,30 @@ public final class EnrichmentJson {
   /** The process object's fields after {@code exec_id} up to {@code origin}. */
   static void head(JsonGenerator g, ProcessView p) {
     if (p.parentExecId().isPresent()) {
-      g.writeStringProperty("parent_exec_id", p.parentExecId().get());
+      EventJson.str(g, N_PARENT_EXEC_ID, p.parentExecId().get());
     }
-    g.writeStringProperty("binary", p.binary());
-    EventJson.strings(g, "argv", p.argv());
+    EventJson.str(g, N_BINARY, p.binary());
+    EventJson.strings(g, N_ARGV, p.argv());
     if (p.startTicks() >= 0) {
-      g.writeNumberProperty("start_ticks", p.startTicks());
+      EventJson.num(g, N_START_TICKS, p.startTicks());
     }
-    g.writeStringProperty("origin", p.origin().jsonName());
+    EventJson.str(g, N_ORIGIN, p.origin().jsonName());
   }
 
   private static void binaryHash(JsonGenerator g, BinaryHash hash) {
-    g.writeName("binary_hash");
+    g.writeName(N_BINARY_HASH);
     g.writeStartObject();
-    g.writeStringProperty("state", hash.state());
+    EventJson.str(g, N_STATE, hash.state());
     switch (hash) {
       case BinaryHash.Hashed(String sha256, long size) -> {
-        g.writeStringProperty("sha256", sha256);
-        g.writeNumberProperty("size", size);
+        EventJson.str(g, N_SHA256, sha256);
+        EventJson.num(g, N_SIZE, size);
       }
       case BinaryHash.TooLarge(long size, long limit) -> {
-        g.writeNumberProperty("size", size);
-        g.writeNumberProperty("limit", limit);
+        EventJson.num(g, N_SIZE, size);
+        EventJson.num(g, N_LIMIT, limit);
       }
-      case BinaryHash.Unavailable(String reason) -> g.writeStringProperty("reason", reason);
+      case BinaryHash.Unavailable(String reason) -> EventJson.str(g, N_REASON, reason);
       case BinaryHash.Pending _ -> {}
     }
     g.writeEndObject();
@@ -134,10 +163,10 @@ public final class EnrichmentJson {
     for (int i = 0, n = ancestors.size(); i < n; i++) {
       Ancestor a = ancestors.get(i);
       g.writeStartObject();
-      g.writeStringProperty("exec_id", a.execId());
-      g.writeNumberProperty("pid", a.pid());
-      g.writeStringProperty("binary", a.binary());
-      EventJson.strings(g, "argv", a.argv());
+      EventJson.str(g, N_EXEC_ID, a.execId());
+      EventJson.num(g, N_PID, a.pid());
+      EventJson.str(g, N_BINARY, a.binary());
+      EventJson.strings(g, N_ARGV, a.argv());
       g.writeEndObject();
     }
     g.writeEndArray();

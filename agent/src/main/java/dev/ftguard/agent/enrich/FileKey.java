@@ -1,11 +1,13 @@
 package dev.ftguard.agent.enrich;
 
+import dev.ftguard.abi.Errno;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Identifies the content of a file: device, inode and change time. Writing to a file, renaming over
@@ -15,15 +17,29 @@ import java.util.concurrent.TimeUnit;
  * @param ctimeNs change time, nanoseconds since the epoch
  */
 public record FileKey(long dev, long ino, long ctimeNs) {
-  /** The key and size of the file {@code path} leads to (links followed). */
+  /**
+   * The key and size of the file {@code path} leads to (links followed): one {@code statx} ({@link
+   * PathCalls}); its failure as {@code Files.readAttributes} reports it ({@link
+   * NoSuchFileException}, {@link AccessDeniedException}, else a {@link FileSystemException} with
+   * the C library's description as reason).
+   */
   static Stat stat(Path path) throws IOException {
-    Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,ctime,size");
-    return new Stat(
-        new FileKey(
-            (Long) a.get("dev"),
-            (Long) a.get("ino"),
-            ((FileTime) a.get("ctime")).to(TimeUnit.NANOSECONDS)),
-        (Long) a.get("size"));
+    return stat(path.toString());
+  }
+
+  /** {@link #stat(Path)} of a path given as a string. */
+  static Stat stat(String p) throws IOException {
+    PathCalls.Info st;
+    try {
+      st = PathCalls.stat(p);
+    } catch (ErrnoException e) {
+      throw switch (e.errno()) {
+        case Errno.ENOENT -> new NoSuchFileException(p);
+        case Errno.EACCES -> new AccessDeniedException(p);
+        default -> new FileSystemException(p, null, e.description());
+      };
+    }
+    return new Stat(new FileKey(st.dev(), st.ino(), st.ctimeNs()), st.size());
   }
 
   /** A key with the file's size. */

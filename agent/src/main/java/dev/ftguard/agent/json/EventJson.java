@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +27,40 @@ import tools.jackson.databind.node.ObjectNode;
 /** JSON form of events, drop notices and status; the schema is docs/events.md. */
 public final class EventJson {
   private EventJson() {}
+
+  // property names of the hot path, quoted and encoded once
+  private static final SerializableString N_ARGC = new SerializedString("argc");
+  private static final SerializableString N_ARGV = new SerializedString("argv");
+  private static final SerializableString N_AT_FLAGS = new SerializedString("at_flags");
+  private static final SerializableString N_CGROUP_ID = new SerializedString("cgroup_id");
+  private static final SerializableString N_CHILD_PID = new SerializedString("child_pid");
+  private static final SerializableString N_CLONE_FLAGS = new SerializedString("clone_flags");
+  private static final SerializableString N_CODE = new SerializedString("code");
+  private static final SerializableString N_COMM = new SerializedString("comm");
+  private static final SerializableString N_CORE_DUMPED = new SerializedString("core_dumped");
+  private static final SerializableString N_CPU = new SerializedString("cpu");
+  private static final SerializableString N_DIRFD = new SerializedString("dirfd");
+  private static final SerializableString N_ERRNO = new SerializedString("errno");
+  private static final SerializableString N_EUID = new SerializedString("euid");
+  private static final SerializableString N_EXIT_STATUS = new SerializedString("exit_status");
+  private static final SerializableString N_FAULT = new SerializedString("fault");
+  private static final SerializableString N_FILENAME = new SerializedString("filename");
+  private static final SerializableString N_GID = new SerializedString("gid");
+  private static final SerializableString N_GROUP_DEAD = new SerializedString("group_dead");
+  private static final SerializableString N_MONO_NS = new SerializedString("mono_ns");
+  private static final SerializableString N_PID = new SerializedString("pid");
+  private static final SerializableString N_PPID = new SerializedString("ppid");
+  private static final SerializableString N_RESULT = new SerializedString("result");
+  private static final SerializableString N_SCHEMA_VERSION = new SerializedString("schema_version");
+  private static final SerializableString N_SEQ = new SerializedString("seq");
+  private static final SerializableString N_SIGNAL = new SerializedString("signal");
+  private static final SerializableString N_SYSCALL = new SerializedString("syscall");
+  private static final SerializableString N_TGID = new SerializedString("tgid");
+  private static final SerializableString N_THREAD = new SerializedString("thread");
+  private static final SerializableString N_TIME = new SerializedString("time");
+  private static final SerializableString N_TRUNCATED = new SerializedString("truncated");
+  private static final SerializableString N_TYPE = new SerializedString("type");
+  private static final SerializableString N_UID = new SerializedString("uid");
 
   public static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -82,9 +117,9 @@ public final class EventJson {
     switch (event) {
       case ExecEvent e -> exec(g, e);
       case ForkEvent f -> {
-        g.writeNumberProperty("child_pid", f.childPid());
-        unsigned(g, "clone_flags", f.cloneFlags());
-        g.writeBooleanProperty("thread", f.isThread());
+        num(g, N_CHILD_PID, f.childPid());
+        unsigned(g, N_CLONE_FLAGS, f.cloneFlags());
+        bool(g, N_THREAD, f.isThread());
       }
       case ExitEvent x -> exit(g, x);
       case DecisionEvent d -> DecisionJson.decision(g, d);
@@ -96,61 +131,61 @@ public final class EventJson {
   /** The fields every event line starts with: type, schema version, then the header's. */
   private static void common(JsonGenerator g, Event event) {
     Header h = event.header();
-    g.writeStringProperty("type", event.eventType().jsonName());
-    g.writeNumberProperty("schema_version", SCHEMA_VERSION);
-    unsigned(g, "seq", h.seq());
-    g.writeName("time");
+    str(g, N_TYPE, event.eventType().jsonName());
+    num(g, N_SCHEMA_VERSION, SCHEMA_VERSION);
+    unsigned(g, N_SEQ, h.seq());
+    g.writeName(N_TIME);
     Times.write(g, h.wallNs());
-    unsigned(g, "mono_ns", h.monoNs());
-    g.writeNumberProperty("cpu", h.cpu());
-    g.writeNumberProperty("pid", h.pid());
-    g.writeNumberProperty("tgid", h.tgid());
-    g.writeNumberProperty("ppid", h.ppid());
-    g.writeNumberProperty("uid", h.uid());
-    g.writeNumberProperty("gid", h.gid());
-    g.writeNumberProperty("euid", h.euid());
-    g.writeStringProperty("comm", h.comm());
-    unsigned(g, "cgroup_id", h.cgroupId());
+    unsigned(g, N_MONO_NS, h.monoNs());
+    num(g, N_CPU, h.cpu());
+    num(g, N_PID, h.pid());
+    num(g, N_TGID, h.tgid());
+    num(g, N_PPID, h.ppid());
+    num(g, N_UID, h.uid());
+    num(g, N_GID, h.gid());
+    num(g, N_EUID, h.euid());
+    str(g, N_COMM, h.comm());
+    unsigned(g, N_CGROUP_ID, h.cgroupId());
   }
 
   /** The fields of an {@code exec} line after the common ones. */
   private static void exec(JsonGenerator g, ExecEvent e) {
-    g.writeStringProperty("syscall", e.syscall());
-    g.writeStringProperty("filename", e.filename());
-    strings(g, "argv", e.argv());
-    g.writeNumberProperty("argc", e.argc());
-    g.writeNumberProperty("result", e.result());
+    str(g, N_SYSCALL, e.syscall());
+    str(g, N_FILENAME, e.filename());
+    strings(g, N_ARGV, e.argv());
+    num(g, N_ARGC, e.argc());
+    num(g, N_RESULT, e.result());
     if (e.result() < 0) {
-      g.writeStringProperty("errno", Errno.name(-e.result()));
+      str(g, N_ERRNO, Errno.name(-e.result()));
     }
-    g.writeName("truncated");
+    g.writeName(N_TRUNCATED);
     g.writeStartObject();
-    g.writeBooleanProperty("filename", e.filenameTruncated());
-    g.writeBooleanProperty("argv", e.argvTruncated());
+    bool(g, N_FILENAME, e.filenameTruncated());
+    bool(g, N_ARGV, e.argvTruncated());
     g.writeEndObject();
-    g.writeName("fault");
+    g.writeName(N_FAULT);
     g.writeStartObject();
-    g.writeBooleanProperty("filename", e.filenameFault());
-    g.writeBooleanProperty("argv", e.argvFault());
+    bool(g, N_FILENAME, e.filenameFault());
+    bool(g, N_ARGV, e.argvFault());
     g.writeEndObject();
     if (e.isExecveat()) {
-      g.writeNumberProperty("dirfd", e.dirfd());
-      g.writeNumberProperty("at_flags", e.atFlags());
+      num(g, N_DIRFD, e.dirfd());
+      num(g, N_AT_FLAGS, e.atFlags());
     }
   }
 
   /** The fields of an {@code exit} line after the common ones. */
   private static void exit(JsonGenerator g, ExitEvent x) {
-    g.writeNumberProperty("code", x.code());
+    num(g, N_CODE, x.code());
     switch (x.status()) {
-      case ExitStatus.Exited(int status) -> g.writeNumberProperty("exit_status", status);
+      case ExitStatus.Exited(int status) -> num(g, N_EXIT_STATUS, status);
       case ExitStatus.Signaled(int signal, boolean core) -> {
-        g.writeNumberProperty("signal", signal);
-        g.writeBooleanProperty("core_dumped", core);
+        num(g, N_SIGNAL, signal);
+        bool(g, N_CORE_DUMPED, core);
       }
       case ExitStatus.Other _ -> {}
     }
-    g.writeBooleanProperty("group_dead", x.groupDead());
+    bool(g, N_GROUP_DEAD, x.groupDead());
   }
 
   /** The fields of a {@code tamper} line after the common ones. */
@@ -164,6 +199,40 @@ public final class EventJson {
     }
     g.writeBooleanProperty("locked", t.locked());
     unsigned(g, "generation", t.generation());
+  }
+
+  /** Writes a string property named by a pre-encoded name. */
+  public static void str(JsonGenerator g, SerializableString name, String value) {
+    g.writeName(name);
+    g.writeString(value);
+  }
+
+  /** Writes a number property named by a pre-encoded name. */
+  public static void num(JsonGenerator g, SerializableString name, long value) {
+    g.writeName(name);
+    g.writeNumber(value);
+  }
+
+  /** Writes a boolean property named by a pre-encoded name. */
+  public static void bool(JsonGenerator g, SerializableString name, boolean value) {
+    g.writeName(name);
+    g.writeBoolean(value);
+  }
+
+  /** Writes an array of strings as property {@code name} (pre-encoded). */
+  public static void strings(JsonGenerator g, SerializableString name, List<String> values) {
+    g.writeName(name);
+    g.writeStartArray();
+    for (int i = 0, n = values.size(); i < n; i++) {
+      g.writeString(values.get(i));
+    }
+    g.writeEndArray();
+  }
+
+  /** Writes a u64 as an unsigned JSON number (values past 2^63 too), name pre-encoded. */
+  static void unsigned(JsonGenerator g, SerializableString name, long value) {
+    g.writeName(name);
+    unsigned(g, value);
   }
 
   /** Writes an array of strings as property {@code name}. */

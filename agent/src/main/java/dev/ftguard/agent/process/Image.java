@@ -3,6 +3,7 @@ package dev.ftguard.agent.process;
 import dev.ftguard.agent.process.ProcessView.Origin;
 import dev.ftguard.agent.process.ProcessView.State;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One process image in the {@link ProcessTable}: mutable, confined to the table's thread.
@@ -39,6 +40,9 @@ final class Image {
 
   /** This image as an ancestor of others, built on first use (its parts never change). */
   private Ancestor asAncestor;
+
+  /** The last view of this live image ({@link ProcessTable#lookup}); null when none or ended. */
+  Optional<ProcessView> view;
 
   Image parent;
   Image older;

@@ -159,6 +159,7 @@ final class ImageStore {
   void end(Image im, long t, State state) {
     im.state = state;
     im.endMono = t;
+    im.view = null; // kept for live images only
     if (im.list == Image.LIVE_LIST) {
       live.remove(im);
       if (im.refs > 0) {

@@ -1,6 +1,8 @@
 package dev.ftguard.agent.process;
 
 import dev.ftguard.abi.Abi;
+import dev.ftguard.nativeio.ErrnoException;
+import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +27,12 @@ public final class ProcFs {
 
   private final Path root;
 
+  /** The root and a slash, for the paths {@link #cwd} reads without {@code Path} objects. */
+  private final String prefix;
+
   public ProcFs(Path root) {
     this.root = root;
+    this.prefix = root + "/";
   }
 
   /** The host's {@code /proc}. */
@@ -46,6 +52,11 @@ public final class ProcFs {
   /** {@code /proc/PID/exe}: opening it opens the process's binary, wherever it lives. */
   public Path exeLink(long pid) {
     return dir(pid).resolve("exe");
+  }
+
+  /** {@link #exeLink} as a string, made without {@code Path} objects (once per exec). */
+  public String exePath(long pid) {
+    return prefix + pid + "/exe";
   }
 
   /** The process ids listed (numeric entries of the root), in no particular order. */
@@ -91,9 +102,13 @@ public final class ProcFs {
     return readLink(exeLink(pid));
   }
 
-  /** Target of {@code /proc/PID/cwd}. */
+  /** Target of {@code /proc/PID/cwd} (read once per exec and decision: no {@code Path}s). */
   public Optional<String> cwd(long pid) {
-    return readLink(dir(pid).resolve("cwd"));
+    try {
+      return Optional.of(PathCalls.readLink(prefix + pid + "/cwd"));
+    } catch (ErrnoException e) {
+      return Optional.empty();
+    }
   }
 
   /**

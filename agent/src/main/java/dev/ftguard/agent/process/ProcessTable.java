@@ -209,7 +209,7 @@ public final class ProcessTable {
    */
   public Optional<ProcessView> lookup(long tgid, long monoNs) {
     Image im = store.imageAt(tgid, monoNs);
-    return im == null ? Optional.empty() : Optional.of(view(im));
+    return im == null ? Optional.empty() : view(im);
   }
 
   /** The exec id of the image {@code tgid} ran at {@code monoNs}, without building a view. */
@@ -218,7 +218,44 @@ public final class ProcessTable {
     return im == null ? Optional.empty() : Optional.of(im.execId(bootPrefix));
   }
 
-  private ProcessView view(Image im) {
+  /**
+   * The view of {@code im}: the one kept with a live image while it still tells its state, parent
+   * and ancestors (an image's other parts never change), else a new one, kept if the image is live
+   * ({@link ImageStore#end} drops it).
+   */
+  private Optional<ProcessView> view(Image im) {
+    Optional<ProcessView> kept = im.view;
+    if (kept != null && fits(kept.get(), im)) {
+      return kept;
+    }
+    Optional<ProcessView> v = Optional.of(newView(im));
+    im.view = im.state == State.LIVE ? v : null;
+    return v;
+  }
+
+  /** Whether {@code v} still tells {@code im}'s state, parent and ancestors (by identity). */
+  private boolean fits(ProcessView v, Image im) {
+    if (v.state() != im.state) {
+      return false;
+    }
+    Optional<String> parentId = v.parentExecId();
+    if (im.parent == null
+        ? parentId.isPresent()
+        : parentId.isEmpty() || parentId.get() != im.parent.execId(bootPrefix)) {
+      return false;
+    }
+    List<Ancestor> a = v.ancestors();
+    int depth = config.ancestorDepth();
+    int n = 0;
+    for (Image p = im.parent; p != null && n < depth; p = p.parent, n++) {
+      if (n >= a.size() || a.get(n) != p.asAncestor(bootPrefix)) {
+        return false;
+      }
+    }
+    return n == a.size();
+  }
+
+  private ProcessView newView(Image im) {
     int depth = config.ancestorDepth();
     int n = 0;
     for (Image p = im.parent; p != null && n < depth; p = p.parent) {

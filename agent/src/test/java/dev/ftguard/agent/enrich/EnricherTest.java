@@ -165,6 +165,89 @@ class EnricherTest {
   }
 
   @Test
+  void anImagesJsonPartsAreRenderedFromItsThirdEventAndNeverServeAnotherImage() {
+    List<Enrichment> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < Enricher.RENDER_AT_USE + 1; i++) {
+      seen.add(process(decision(ms(400_000 + i), 4242, cgroupId)));
+    }
+    for (int i = 0; i < seen.size(); i++) {
+      assertThat(seen.get(i).processJson() != null).isEqualTo(i + 1 >= Enricher.RENDER_AT_USE);
+    }
+    ProcessJson kept = seen.getLast().processJson();
+    assertThat(seen.get(Enricher.RENDER_AT_USE - 1).processJson()).isSameAs(kept);
+    // written from the kept parts or field by field: the same line
+    Event e = decision(ms(400_010), 4242, cgroupId);
+    Enrichment x = process(e);
+    Enrichment direct =
+        new Enrichment(
+            x.process(),
+            x.childExecId(),
+            x.cwd(),
+            x.cgroup(),
+            x.user(),
+            x.group(),
+            x.euser(),
+            x.binaryHash());
+    assertThat(EnrichmentJson.line(e, x)).isEqualTo(EnrichmentJson.line(e, direct));
+    // a new image of the same process (exec): its own parts, the old ones never reused
+    for (int i = 0; i < Enricher.RENDER_AT_USE; i++) {
+      Event n =
+          i == 0
+              ? new ExecEvent(
+                  hdr(ms(400_500), 4242, 900, cgroupId),
+                  0,
+                  0,
+                  2,
+                  "/fs/app",
+                  List.of("app", "-x"),
+                  0,
+                  0)
+              : decision(ms(400_500 + i), 4242, cgroupId);
+      Enrichment y = process(n);
+      assertThat(y.process().orElseThrow().argv()).containsExactly("app", "-x");
+      assertThat(y.processJson()).isNotSameAs(kept);
+      assertThat(EnrichmentJson.line(n, y)).contains("\"argv\":[\"app\",\"-x\"]");
+    }
+  }
+
+  @Test
+  void processesInTheSameDirectoryShareItsStringEachGetsItsOwnDirectory() throws Exception {
+    for (int pid = 4400; pid < 4403; pid++) {
+      proc.proc(pid)
+          .ppid(900)
+          .start(31_000 + pid)
+          .layout(0x6200_0000_0000L + pid * 0x1000_0000L)
+          .exe(binary.toString())
+          .cwd(pid == 4401 ? "/home/alice" : "/srv/app")
+          .cgroupFile("0::" + CGROUP + "\n")
+          .add();
+    }
+    String a = process(decision(ms(400_000), 4400, cgroupId)).cwd().orElseThrow();
+    String b = process(decision(ms(400_001), 4401, cgroupId)).cwd().orElseThrow();
+    String c = process(decision(ms(400_002), 4402, cgroupId)).cwd().orElseThrow();
+    assertThat(a).isEqualTo("/srv/app").isSameAs(c);
+    assertThat(b).isEqualTo("/home/alice");
+    // a process that changes directory is read again (decision), its neighbour keeps its own
+    Path cwd = proc.root().resolve("4402/cwd");
+    Files.delete(cwd);
+    Files.createSymbolicLink(cwd, Path.of("/home/alice"));
+    assertThat(process(decision(ms(400_003), 4402, cgroupId)).cwd()).contains("/home/alice");
+    assertThat(process(new ForkEvent(hdr(ms(400_004), 4400, 900, cgroupId), 0, 4500)).cwd())
+        .contains("/srv/app");
+  }
+
+  @Test
+  void aFinalHashIsKeptWithTheImage() throws Exception {
+    assertThat(process(decision(ms(400_000), 4242, cgroupId)).binaryHash())
+        .isEqualTo(BinaryHash.PENDING);
+    hashing.runAll();
+    BinaryHash done = process(decision(ms(400_001), 4242, cgroupId)).binaryHash();
+    assertThat(done).isEqualTo(new BinaryHash.Hashed(binarySha, Files.size(binary)));
+    Files.delete(proc.root().resolve("4242/exe")); // nothing is read again for this image
+    assertThat(process(decision(ms(400_002), 4242, cgroupId)).binaryHash()).isSameAs(done);
+  }
+
+  @Test
   void anExecReadsTheNewImage() {
     process(decision(ms(400_000), 4242, cgroupId));
     hashing.runAll();

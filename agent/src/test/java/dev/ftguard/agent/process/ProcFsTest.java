@@ -54,6 +54,8 @@ class ProcFsTest {
     assertThat(host.exe(self).orElseThrow()).endsWith("/java");
     assertThat(host.cmdline(self)).isNotEmpty();
     assertThat(host.cwd(self)).contains(Path.of("").toAbsolutePath().toString());
+    assertThat(host.exePath(self)).isEqualTo(host.exeLink(self).toString());
+    assertThat(new ProcFs(tmp).exePath(42)).isEqualTo(tmp.resolve("42/exe").toString());
     assertThat(host.cgroup(self)).isPresent();
     assertThat(host.pids()).contains((int) self, 1);
     assertThat(host.bootId().orElseThrow())

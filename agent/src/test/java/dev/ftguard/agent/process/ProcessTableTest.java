@@ -176,6 +176,47 @@ class ProcessTableTest {
   }
 
   @Test
+  void aLiveImagesViewIsKeptWhileItHoldsAndMadeAgainWhenStateOrLineageChange() {
+    table.scan(ms(100_000));
+    long t = ms(200_000);
+    table.apply(Ev.fork(t, 900, 500, 1000));
+    table.apply(Ev.exec(t + ms(1), 1000, 900, "/usr/bin/sleep", "sleep", "9"));
+    ProcessView first = at(1000, t + ms(1));
+    table.apply(Ev.thread(t + ms(2), 1000, 900, 1001));
+    table.apply(Ev.decision(t + ms(3), 1000, 900));
+    assertThat(at(1000, t + ms(3))).isSameAs(first); // nothing changed: the same view
+    assertThat(first.state()).isEqualTo(State.LIVE);
+    assertThat(first.parentExecId()).contains(BASH);
+    assertThat(pids(first)).containsExactly(900L, 500L, 1L);
+    table.apply(Ev.exit(t + ms(4), 1000, 900));
+    ProcessView ended = at(1000, t + ms(4));
+    assertThat(ended).isNotSameAs(first);
+    assertThat(ended.state()).isEqualTo(State.EXITED);
+    assertThat(ended.execId()).isSameAs(first.execId());
+    assertThat(ended.ancestors()).isEqualTo(first.ancestors());
+    assertThat(at(1000, t + ms(4))).isEqualTo(ended).isNotSameAs(ended); // ended: not kept
+
+    // an ancestor evicted from a full table cuts the chain: the kept view is made again
+    table = new ProcessTable(Config.defaults().withMaxEntries(16), proc.procfs(), FakeProc.clock());
+    table.scan(ms(100_000));
+    long u = ms(300_000);
+    table.apply(Ev.fork(u, 900, 500, 3000));
+    table.apply(Ev.fork(u + ms(1), 3000, 900, 3001));
+    table.apply(Ev.exec(u + ms(2), 3001, 3000, "/usr/bin/sleep", "sleep", "1000"));
+    table.apply(Ev.exit(u + ms(3), 3000, 900));
+    ProcessView before = at(3001, u + ms(3));
+    assertThat(pids(before)).containsExactly(3000L, 900L, 500L, 1L);
+    for (int i = 0; i < 10; i++) { // 18 images: the two ended ones evicted (3001 fork, 3000)
+      table.apply(Ev.fork(u + ms(10 + i), 900, 500, 5000 + i));
+    }
+    ProcessView after = at(3001, u + ms(100));
+    assertThat(after.execId()).isSameAs(before.execId());
+    assertThat(pids(after)).containsExactly(3000L); // it keeps 3000, without its parent
+    assertThat(after).isNotSameAs(before);
+    assertThat(at(3001, u + ms(101))).isSameAs(after);
+  }
+
+  @Test
   void endedAncestorsStayWhileADescendantLives() {
     table.scan(ms(100_000));
     long t = ms(200_000);
