@@ -200,10 +200,7 @@ class ProcessTableTest {
     table = new ProcessTable(Config.defaults().withMaxEntries(16), proc.procfs(), FakeProc.clock());
     table.scan(ms(100_000));
     long u = ms(300_000);
-    table.apply(Ev.fork(u, 900, 500, 3000));
-    table.apply(Ev.fork(u + ms(1), 3000, 900, 3001));
-    table.apply(Ev.exec(u + ms(2), 3001, 3000, "/usr/bin/sleep", "sleep", "1000"));
-    table.apply(Ev.exit(u + ms(3), 3000, 900));
+    sleepUnderEndedParent(u);
     ProcessView before = at(3001, u + ms(3));
     assertThat(pids(before)).containsExactly(3000L, 900L, 500L, 1L);
     for (int i = 0; i < 10; i++) { // 18 images: the two ended ones evicted (3001 fork, 3000)
@@ -220,10 +217,7 @@ class ProcessTableTest {
   void endedAncestorsStayWhileADescendantLives() {
     table.scan(ms(100_000));
     long t = ms(200_000);
-    table.apply(Ev.fork(t, 900, 500, 3000));
-    table.apply(Ev.fork(t + ms(1), 3000, 900, 3001));
-    table.apply(Ev.exec(t + ms(2), 3001, 3000, "/usr/bin/sleep", "sleep", "1000"));
-    table.apply(Ev.exit(t + ms(3), 3000, 900));
+    sleepUnderEndedParent(t);
     // a minute later, far past the grace period
     table.apply(Ev.decision(t + ms(60_000), 3001, 1));
     ProcessView sleep = at(3001, t + ms(60_000));
@@ -534,5 +528,13 @@ class ProcessTableTest {
   void lookupOfAnUnknownProcessIsEmpty() {
     assertThat(table.lookup(12345, ms(1))).isEqualTo(Optional.empty());
     assertThat(table.size()).isZero();
+  }
+
+  /** 900 forks 3000, which forks 3001 and exits; 3001 execs sleep: from {@code t} to t + 3 ms. */
+  private void sleepUnderEndedParent(long t) {
+    table.apply(Ev.fork(t, 900, 500, 3000));
+    table.apply(Ev.fork(t + ms(1), 3000, 900, 3001));
+    table.apply(Ev.exec(t + ms(2), 3001, 3000, "/usr/bin/sleep", "sleep", "1000"));
+    table.apply(Ev.exit(t + ms(3), 3000, 900));
   }
 }
