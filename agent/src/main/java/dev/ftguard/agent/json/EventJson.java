@@ -222,11 +222,7 @@ public final class EventJson {
   /** Writes an array of strings as property {@code name} (pre-encoded). */
   public static void strings(JsonGenerator g, SerializableString name, List<String> values) {
     g.writeName(name);
-    g.writeStartArray();
-    for (int i = 0, n = values.size(); i < n; i++) {
-      g.writeString(values.get(i));
-    }
-    g.writeEndArray();
+    stringArray(g, values);
   }
 
   /** Writes a u64 as an unsigned JSON number (values past 2^63 too), name pre-encoded. */
@@ -238,6 +234,10 @@ public final class EventJson {
   /** Writes an array of strings as property {@code name}. */
   public static void strings(JsonGenerator g, String name, List<String> values) {
     g.writeName(name);
+    stringArray(g, values);
+  }
+
+  private static void stringArray(JsonGenerator g, List<String> values) {
     g.writeStartArray();
     for (int i = 0, n = values.size(); i < n; i++) {
       g.writeString(values.get(i));
