@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * under {@code CACHE/<release>/<hash>/ftguard.ko}, where the hash covers every source file (path
  * and content), KDIR and the extra make arguments, so changed sources or another KDIR rebuild and
  * an unchanged tree reuses the cached module. Older builds of the same release are removed after a
- * successful build.
+ * successful build. Builds for one release take turns, across processes ({@link BuildLock}): the
+ * second finds the first's module cached.
  *
  * <p>Every module it returns is verified ({@link Verifier}): no hook wrapper reaches its original
  * through a tail call. A module that fails is not cached; the build fails with the findings ({@link
@@ -170,7 +171,16 @@ public final class ModuleBuilder {
     checkSources();
     requireHeaders(kdir, release);
     String hash = sourceHash(kdir);
-    Path target = releaseDir(release).resolve(hash);
+    // one build per release at a time, across processes: a second one waits, then finds the
+    // module cached, and removing older builds cannot pull a directory from under a build
+    synchronized (ModuleBuilder.class) {
+      try (BuildLock lock = BuildLock.acquire(releaseDir(release), release, progress)) {
+        return buildLocked(kdir, release, releaseDir(release).resolve(hash));
+      }
+    }
+  }
+
+  private Path buildLocked(Path kdir, String release, Path target) throws ModuleBuildException {
     Path ko = target.resolve(Abi.MODULE_FILE);
     if (Files.isRegularFile(ko)) {
       progress.accept("using cached " + ko);
@@ -293,7 +303,7 @@ public final class ModuleBuilder {
   private void store(Path built, Path ko, Path buildDir) throws ModuleBuildException {
     Path target = ko.getParent();
     try {
-      Path tmp = target.resolve(Abi.MODULE_FILE + ".tmp");
+      Path tmp = Files.createTempFile(target, Abi.MODULE_FILE + ".", ".tmp");
       Files.copy(built, tmp, StandardCopyOption.REPLACE_EXISTING);
       Files.move(tmp, ko, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       deleteTree(buildDir);

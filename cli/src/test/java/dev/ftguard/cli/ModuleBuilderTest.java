@@ -3,13 +3,23 @@ package dev.ftguard.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -81,6 +91,78 @@ class ModuleBuilderTest {
       assertThat(s.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("ftguard.ko", "build.log");
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void aBuildWaitsWhileAnotherProcessBuildsTheSameRelease() throws Exception {
+    Path holder = tmp.resolve("Hold.java");
+    Files.writeString(
+        holder,
+        """
+        import java.nio.channels.FileChannel;
+        import java.nio.file.*;
+        class Hold {
+          public static void main(String[] a) throws Exception {
+            try (var c = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+                var l = c.lock()) {
+              System.out.println("locked");
+              System.out.flush();
+              System.in.read();
+            }
+          }
+        }
+        """);
+    Path lock = Files.createDirectories(cache.resolve("6.1.0-test")).resolve(BuildLock.FILE);
+    String javaCommand = ProcessHandle.current().info().command().orElseThrow();
+    Process other = new ProcessBuilder(javaCommand, holder.toString(), lock.toString()).start();
+    try {
+      var out = new BufferedReader(new InputStreamReader(other.getInputStream()));
+      assertThat(out.readLine()).isEqualTo("locked");
+      List<String> lines = new CopyOnWriteArrayList<>();
+      var build =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return builder().withProgress(lines::add).build(kdir, "6.1.0-test");
+                } catch (ModuleBuildException e) {
+                  throw new CompletionException(e);
+                }
+              });
+      while (lines.stream().noneMatch(l -> l.startsWith("waiting for another build"))) {
+        assertThat(build).as("the build goes on only after the lock is released").isNotDone();
+        Thread.sleep(10);
+      }
+      assertThat(runs()).isZero();
+      other.getOutputStream().close();
+      assertThat(build.get()).isRegularFile().hasContent("int x;");
+      assertThat(runs()).isEqualTo(1);
+    } finally {
+      other.destroy();
+    }
+  }
+
+  @Test
+  void concurrentBuildsInOneProcessBuildOnce() throws Exception {
+    int threads = 4;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+      List<Future<Path>> builds = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        builds.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return builder().withProgress(l -> {}).build(kdir, "6.1.0-test");
+                }));
+      }
+      Path first = builds.getFirst().get();
+      for (Future<Path> b : builds) {
+        assertThat(b.get()).isEqualTo(first).hasContent("int x;");
+      }
+    }
+    assertThat(runs()).isEqualTo(1);
   }
 
   @Test

@@ -23,7 +23,7 @@ class DropAccountingIT {
     String f = FtguardGuest.FTGUARD;
     GuestResult r =
         FtguardGuest.runClean(
-            FtguardGuest.guest("drop-accounting", Duration.ofMinutes(4))
+            FtguardGuest.guest("drop-accounting", Duration.ofMinutes(6))
                 .payload(
                     """
                         set -u

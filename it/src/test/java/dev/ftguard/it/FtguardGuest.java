@@ -81,8 +81,9 @@ public final class FtguardGuest {
   }
 
   /**
-   * Compiles {@code it/src/test/c/ftgtest.c} once per test JVM into {@code it/target/ftgtest}:
-   * {@code gcc -static -O2 -Wall -Werror}, against the ABI header in {@code kmod/include/uapi}.
+   * Compiles {@code it/src/test/c/ftgtest.c} once per test JVM into {@code
+   * it/target/SCRATCH/ftgtest} ({@link #scratch()}): {@code gcc -static -O2 -Wall -Werror}, against
+   * the ABI header in {@code kmod/include/uapi}.
    */
   public static Path testHelper() throws IOException, InterruptedException {
     return compileHelper("ftgtest");
@@ -92,14 +93,14 @@ public final class FtguardGuest {
 
   /**
    * Compiles the static helper {@code it/src/test/c/NAME.c} once per test JVM into {@code
-   * it/target/NAME} ({@code gcc -static -O2 -Wall -Werror}).
+   * SCRATCH/NAME} ({@code gcc -static -O2 -Wall -Werror}).
    */
   public static synchronized Path compileHelper(String name)
       throws IOException, InterruptedException {
     Path built = builtHelpers.get(name);
     if (built == null) {
       Path root = Repository.root();
-      Path out = root.resolve("it/target").resolve(name);
+      Path out = scratch().resolve(name);
       Files.createDirectories(out.getParent());
       run(
           root.resolve("it"),
@@ -119,7 +120,7 @@ public final class FtguardGuest {
 
   /**
    * Builds {@code it/src/test/kmod-hello} (module {@code ftg_hello}) against the guest kernel's
-   * headers once per test JVM, in {@code it/target/kmod-hello}.
+   * headers once per test JVM, in {@code SCRATCH/kmod-hello-ABI}.
    */
   public static synchronized Path helloModule() throws IOException, InterruptedException {
     return helloModule(kernel());
@@ -156,7 +157,7 @@ public final class FtguardGuest {
    * every {@code "ftg_hello\0"} of the image, that is {@code .modinfo}'s {@code name=} and the name
    * field of its {@code struct module} in {@code .gnu.linkonce.this_module}, becomes {@code name}
    * padded with NULs. The kernel registers it under that name ({@code lsmod}, {@code rmmod}). In
-   * {@code it/target/kmod-renamed-ABI/NAME.ko}.
+   * {@code SCRATCH/kmod-renamed-ABI/NAME.ko}.
    */
   public static synchronized Path renamedModule(DebianKernel kernel, String name)
       throws IOException, InterruptedException {
@@ -183,7 +184,7 @@ public final class FtguardGuest {
     if (found < 2) {
       throw new IOException("ftg_hello.ko holds its name " + found + " times, not 2 or more");
     }
-    Path dir = Repository.root().resolve("it/target/kmod-renamed-" + kernel.abi());
+    Path dir = scratch().resolve("kmod-renamed-" + kernel.abi());
     Files.createDirectories(dir);
     built = Files.write(dir.resolve(name + ".ko"), image);
     builtRenamed.put(key, built);
@@ -198,14 +199,14 @@ public final class FtguardGuest {
 
   /**
    * Builds the test module in {@code it/src/test/kmod-LABEL} (Kbuild and {@code NAME.c}) for this
-   * kernel, with its headers and compiler, in {@code it/target/kmod-LABEL-ABI}; returns {@code
+   * kernel, with its headers and compiler, in {@code SCRATCH/kmod-LABEL-ABI}; returns {@code
    * NAME.ko} there.
    */
   public static synchronized Path testModule(String label, String name, DebianKernel kernel)
       throws IOException, InterruptedException {
     Path root = Repository.root();
     Path src = root.resolve("it/src/test/kmod-" + label);
-    Path dir = root.resolve("it/target/kmod-" + label + "-" + kernel.abi());
+    Path dir = scratch().resolve("kmod-" + label + "-" + kernel.abi());
     deleteTree(dir);
     Files.createDirectories(dir);
     for (String f : List.of("Kbuild", name + ".c")) {
@@ -216,14 +217,14 @@ public final class FtguardGuest {
   }
 
   /**
-   * A variant build of the module's sources: copied to {@code it/target/kmod-LABEL} and built
-   * against the guest kernel's headers with the given make variables (e.g. {@code MODNAME=x},
-   * {@code FTG_TEST_TAILCALL=1}); returns {@code MODULE_NAME.ko} there.
+   * A variant build of the module's sources: copied to {@code SCRATCH/kmod-LABEL} and built against
+   * the guest kernel's headers with the given make variables (e.g. {@code MODNAME=x}, {@code
+   * FTG_TEST_TAILCALL=1}); returns {@code MODULE_NAME.ko} there.
    */
   public static synchronized Path variantModule(
       String label, String moduleName, String... makeVariables)
       throws IOException, InterruptedException {
-    Path dir = copyModuleSources(Repository.root().resolve("it/target/kmod-" + label));
+    Path dir = copyModuleSources(scratch().resolve("kmod-" + label));
     make(kernel(), dir, makeVariables);
     return dir.resolve(moduleName + ".ko");
   }
@@ -239,7 +240,7 @@ public final class FtguardGuest {
     String m = dir.toString();
     if (kernel.buildRoot().isPresent()) {
       Path buildRoot = kernel.buildRoot().get();
-      m = "/tmp/ftguard-it-" + dir.getFileName();
+      m = "/tmp/ftguard-it-" + scratch().getFileName() + "-" + dir.getFileName();
       buildDir = buildRoot.resolve(m.substring(1));
       deleteTree(buildDir);
       copyTree(dir, buildDir, relative -> true);
@@ -338,6 +339,17 @@ public final class FtguardGuest {
         .file(GuestFile.copyOf(module, MODULE))
         .progress(line -> System.err.println("[vm] " + line))
         .output(line -> System.err.println("[guest] " + line));
+  }
+
+  /**
+   * This test JVM's own directory under {@code it/target} for what it builds and compiles
+   * (SCRATCH): failsafe runs two test JVMs at once and names each one's ({@code
+   * ftguard.it.scratch}), so that neither rebuilds a file the other is copying into a guest.
+   */
+  public static Path scratch() {
+    return Repository.root()
+        .resolve("it/target")
+        .resolve(System.getProperty("ftguard.it.scratch", "scratch"));
   }
 
   static void deleteTree(Path dir) throws IOException {

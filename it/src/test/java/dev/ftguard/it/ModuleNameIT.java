@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ftguard.it.PolicyEnforcementIT.Scenario;
 import dev.ftguard.it.Scenarios.Outcome;
-import dev.ftguard.testing.Repository;
 import dev.ftguard.vm.DebianKernel;
 import dev.ftguard.vm.GuestFile;
 import dev.ftguard.vm.KernelCatalog;
@@ -212,7 +211,7 @@ class ModuleNameIT {
   /** xz as kmod compresses modules (CRC32: what the kernel's decoder checks), on the host. */
   private static Path compressed(Path ko, DebianKernel kernel)
       throws IOException, InterruptedException {
-    Path dir = Repository.root().resolve("it/target/kmod-xz-" + kernel.abi());
+    Path dir = FtguardGuest.scratch().resolve("kmod-xz-" + kernel.abi());
     Files.createDirectories(dir);
     Path out = dir.resolve("ftg_hello.ko.xz");
     Process p =

@@ -50,7 +50,7 @@ class ProcessEventsIT {
     String f = FtguardGuest.FTGUARD;
     result =
         FtguardGuest.runClean(
-            FtguardGuest.guest("process-events", Duration.ofMinutes(3))
+            FtguardGuest.guest("process-events", Duration.ofMinutes(5))
                 .payload(
                     PAYLOAD.formatted(
                         f, FtguardGuest.MODULE, f, ExecForkExitScenario.SCRIPT, f, f)));

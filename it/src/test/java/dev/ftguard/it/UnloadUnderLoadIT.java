@@ -56,7 +56,7 @@ class UnloadUnderLoadIT {
   void loadUnloadCyclesDuringAnExecStormLeaveTheKernelClean() throws Exception {
     GuestResult r =
         FtguardGuest.runClean(
-            FtguardGuest.guest("unload-under-load", Duration.ofMinutes(4))
+            FtguardGuest.guest("unload-under-load", Duration.ofMinutes(8))
                 .payload("set -u\n" + script(CYCLES)));
     assertCycles(r, CYCLES, 0);
   }
