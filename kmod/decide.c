@@ -310,13 +310,15 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 {
 	const struct ftg_rule *r = &t->rules[index];
 	struct ftg_decision_event *ev = &f->s->rec.ev;
-	u8 *bytes = f->s->rec.bytes;
 	char *data = (char *)ev->data;
 	struct ftg_stamp stamp;
 	u32 used, n;
 
+	BUILD_BUG_ON(ALIGN(sizeof(*ev) + 2 * (FTG_PATH_MAX + 1) + FTG_DEC_ARGV_MAX,
+			   FTG_RECORD_ALIGN) > FTG_RECORD_MAX);
 	ftg_stamp_now(&stamp);
-	memset(bytes, 0, sizeof(f->s->rec.bytes));
+	/* The data are written in full below; the padding after them at the end. */
+	memset(ev, 0, sizeof(*ev));
 	ev->generation = t->generation;
 	ev->rule = index;
 	ev->kind = r->kind;
@@ -359,6 +361,8 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
 	}
 	ev->argv_len = n;
 	used += n;
+	/* No byte of an earlier record in this scratch goes out as padding. */
+	memset(data + used, 0, ALIGN(sizeof(*ev) + used, FTG_RECORD_ALIGN) - sizeof(*ev) - used);
 	ftg_fill_header(&ev->hdr, FTG_EV_DECISION, sizeof(*ev) + used, &stamp);
 	ftg_emit(&ev->hdr);
 }
@@ -371,14 +375,14 @@ static void ftg_report(const struct ftg_table *t, u32 index, struct ftg_facts *f
  * it see the old or the new parent, never freed memory.
  */
 static u32 notrace ftg_dir_candidates(const struct ftg_table *t, u8 kind,
-				      const struct dentry *dentry, struct ftg_run *runs)
+				      const struct dentry *dentry, struct ftg_run *runs, u32 max)
 {
 	const struct dentry *d = dentry, *parent;
 	struct inode *inode;
 	u32 n = 0, depth;
 
 	rcu_read_lock();
-	for (depth = 0; depth < FTG_DIR_DEPTH_MAX && n < FTG_DIR_RUNS_MAX; depth++) {
+	for (depth = 0; depth < FTG_DIR_DEPTH_MAX && n < max; depth++) {
 		parent = READ_ONCE(d->d_parent);
 		if (parent == d)
 			break;
@@ -392,18 +396,18 @@ static u32 notrace ftg_dir_candidates(const struct ftg_table *t, u8 kind,
 }
 
 /*
- * Whether a rule of the decision's kind may match f->inode by identity, or
- * a directory above f->dentry (f->s->runs are consumed).
+ * Whether a rule of @kind may match the file of @dentry by identity, or a
+ * directory above it.  Needs no scratch: it runs before ftg_begin() too.
  */
-bool notrace ftg_ident_may_match(const struct ftg_table *t, struct ftg_facts *f)
+bool notrace ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry)
 {
-	struct ftg_run *runs = f->s->runs;
+	const struct inode *inode = d_inode(dentry);
+	struct ftg_run run;
 
-	if (f->inode && t->has_ident[f->kind] &&
-	    ftg_lookup_ident(t, f->kind, FTG_IDX_IDENT, f->inode, runs))
+	if (inode && t->has_ident[kind] &&
+	    ftg_lookup_ident(t, kind, FTG_IDX_IDENT, inode, &run))
 		return true;
-	return f->dentry && t->has_dir_ident[f->kind] &&
-	       ftg_dir_candidates(t, f->kind, f->dentry, runs);
+	return t->has_dir_ident[kind] && ftg_dir_candidates(t, kind, dentry, &run, 1);
 }
 
 /*
@@ -421,7 +425,7 @@ u32 notrace ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
 	    ftg_lookup_ident(t, f->kind, FTG_IDX_IDENT, f->inode, &f->s->runs[nr]))
 		nr++;
 	if (f->dentry && t->has_dir_ident[f->kind])
-		nr += ftg_dir_candidates(t, f->kind, f->dentry, &f->s->runs[nr]);
+		nr += ftg_dir_candidates(t, f->kind, f->dentry, &f->s->runs[nr], FTG_DIR_RUNS_MAX);
 	return nr;
 }
 

@@ -86,11 +86,16 @@ struct ftg_facts {
  * Whether a rule of the decision's kind may match its access bits: when
  * none can, the decision needs neither the path nor the lookup.
  */
+static inline bool ftg_kind_mask_may_match(const struct ftg_table *t, u8 kind, u32 mask)
+{
+	u32 m = t->kind_masks[kind];
+
+	return m == U32_MAX || m & mask;
+}
+
 static inline bool ftg_mask_may_match(const struct ftg_table *t, const struct ftg_facts *f)
 {
-	u32 m = t->kind_masks[f->kind];
-
-	return m == U32_MAX || m & f->mask;
+	return ftg_kind_mask_may_match(t, f->kind, f->mask);
 }
 
 /* d_path into buf[PATH_MAX]; false when it does not fit or fails. */
@@ -102,7 +107,7 @@ bool ftg_binary(struct ftg_facts *f);
 const struct ftg_table *ftg_begin(u8 kind, struct ftg_facts *f);
 u32 ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
 		   const char *key, u32 key_len, bool key_known);
-bool ftg_ident_may_match(const struct ftg_table *t, struct ftg_facts *f);
+bool ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry);
 unsigned long ftg_end(struct ftg_facts *f, struct pt_regs *regs);
 void ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 		const char *key, u32 key_len, bool key_known);

@@ -27,34 +27,67 @@
 #include "policy.h"
 
 /*
- * Decide on the file at @path: the one place where the facts of the file
- * a rule is about are gathered.  The file itself (decide.c matches it by
- * identity) is always known; its path, which costs more than the rest of
- * the decision, is built only when a rule may name it (name_filter.c) or
- * match it by identity: otherwise no rule can match, and none is looked at.
+ * Whether a rule of kind open may name the file at @path: by its path (the
+ * name filter, name_filter.c) or by its identity or a directory's above
+ * it.  Under RCU.
+ */
+static __always_inline bool ftg_file_may_match(const struct ftg_table *t,
+					       const struct path *path)
+{
+	return ftg_name_filter_may_match(&t->open_names, path) ||
+	       ((t->has_ident[FTG_KIND_OPEN] || t->has_dir_ident[FTG_KIND_OPEN]) &&
+		ftg_ident_may_match(t, FTG_KIND_OPEN, path->dentry));
+}
+
+/*
+ * Before entering a decision (ftg_begin()): whether a rule may decide
+ * access @mask to the file at @path.  Most opens and changes are of files
+ * no rule names, and leave here without taking this CPU's scratch,
+ * clearing the facts or building the path.  A table published meanwhile is
+ * one the call could as well have come before.
+ */
+static bool notrace ftg_file_may_decide(const struct path *path, u32 mask)
+{
+	const struct ftg_table *t;
+	bool may;
+
+	if (current->flags & PF_KTHREAD)
+		return false;
+	/*
+	 * RCU-sched: since 5.0 a grace period waits for code that runs with
+	 * preemption off, and this costs less than preemptible RCU's calls.
+	 */
+	rcu_read_lock_sched_notrace();
+	t = rcu_dereference_sched(ftg_current_table);
+	may = t && t->kind_rules[FTG_KIND_OPEN] &&
+	      ftg_kind_mask_may_match(t, FTG_KIND_OPEN, mask) && ftg_file_may_match(t, path);
+	rcu_read_unlock_sched_notrace();
+	return may;
+}
+
+/*
+ * Decide on the file at @path, which a rule may name (ftg_file_may_match()):
+ * the one place where the facts of the file a rule is about are gathered.
  */
 static void notrace ftg_decide_file(const struct ftg_table *t, struct ftg_facts *f,
 				    const struct path *path)
 {
 	f->inode = d_inode(path->dentry);
 	f->dentry = path->dentry;
-	if (!ftg_name_filter_may_match(&t->open_names, path) && !ftg_ident_may_match(t, f))
-		return;
 	f->object_known = ftg_path(path, f->s->object, &f->object, &f->object_len);
 	ftg_decide(t, f, f->object, f->object_len, f->object_known);
 }
 
-/* Decide a change of the file at path (access: what else than a write). */
-static void notrace ftg_decide_change(const struct ftg_table *t, struct ftg_facts *f,
-				      const struct path *path, u32 access)
-{
-	f->mask = FTG_ACCESS_WRITE | access;
-	if (ftg_mask_may_match(t, f))
-		ftg_decide_file(t, f, path);
-}
-
-static unsigned long notrace ftg_change(struct pt_regs *regs, const struct path *path,
-					u32 access)
+/*
+ * The decision on access @mask to the file at @path and, unless that one
+ * is denied, the one at @other, each NULL or a file a rule may name.  Apart
+ * from the look before it (ftg_file_may_decide()) so that the hooks keep no
+ * facts on their stack: a kernel that initialises locals
+ * (CONFIG_INIT_STACK_ALL_ZERO, Debian's) clears them at every entry.
+ */
+static noinline unsigned long notrace ftg_decide_paths(struct pt_regs *regs, u32 mask,
+						       const struct path *path,
+						       const struct path *other)
 {
 	const struct ftg_table *t;
 	struct ftg_facts f;
@@ -62,8 +95,22 @@ static unsigned long notrace ftg_change(struct pt_regs *regs, const struct path 
 	t = ftg_begin(FTG_KIND_OPEN, &f);
 	if (!t)
 		return 0;
-	ftg_decide_change(t, &f, path, access);
+	f.mask = mask;
+	if (path)
+		ftg_decide_file(t, &f, path);
+	if (other && !f.err)
+		ftg_decide_file(t, &f, other);
 	return ftg_end(&f, regs);
+}
+
+static unsigned long notrace ftg_change(struct pt_regs *regs, const struct path *path,
+					u32 access)
+{
+	u32 mask = FTG_ACCESS_WRITE | access;
+
+	if (!ftg_file_may_decide(path, mask))
+		return 0;
+	return ftg_decide_paths(regs, mask, path, NULL);
 }
 
 /*
@@ -97,12 +144,12 @@ static unsigned long notrace ftg_change_dentry(struct pt_regs *regs, struct dent
 	t = ftg_begin(FTG_KIND_OPEN, &f);
 	if (!t)
 		return 0;
-	if (ftg_root_path(dentry, &path)) {
-		ftg_decide_change(t, &f, &path, access);
-	} else {
-		f.mask = FTG_ACCESS_WRITE | access;
-		if (ftg_mask_may_match(t, &f))
+	f.mask = FTG_ACCESS_WRITE | access;
+	if (ftg_mask_may_match(t, &f)) {
+		if (!ftg_root_path(dentry, &path))
 			ftg_decide(t, &f, NULL, 0, false);
+		else if (ftg_file_may_match(t, &path))
+			ftg_decide_file(t, &f, &path);
 	}
 	return ftg_end(&f, regs);
 }
@@ -111,24 +158,20 @@ static unsigned long notrace ftg_change_dentry(struct pt_regs *regs, struct dent
 static unsigned long notrace ftg_guard_open(struct pt_regs *regs)
 {
 	struct file *file = (struct file *)ftg_arg(regs, 0);
-	const struct ftg_table *t;
-	struct ftg_facts f;
+	u32 mask = 0;
 
-	t = ftg_begin(FTG_KIND_OPEN, &f);
-	if (!t)
-		return 0;
 	if (file->f_mode & FMODE_READ)
-		f.mask |= FTG_ACCESS_READ;
+		mask |= FTG_ACCESS_READ;
 	if (file->f_mode & FMODE_WRITE)
-		f.mask |= FTG_ACCESS_WRITE;
+		mask |= FTG_ACCESS_WRITE;
 	if (file->f_mode & FMODE_CREATED)
-		f.mask |= FTG_ACCESS_CREATE;
+		mask |= FTG_ACCESS_CREATE;
 	/* A file this open created has nothing to truncate. */
 	if (file->f_flags & O_TRUNC && !(file->f_mode & FMODE_CREATED))
-		f.mask |= FTG_ACCESS_TRUNCATE;
-	if (ftg_mask_may_match(t, &f))
-		ftg_decide_file(t, &f, &file->f_path);
-	return ftg_end(&f, regs);
+		mask |= FTG_ACCESS_TRUNCATE;
+	if (!ftg_file_may_decide(&file->f_path, mask))
+		return 0;
+	return ftg_decide_paths(regs, mask, &file->f_path, NULL);
 }
 
 /*
@@ -207,16 +250,14 @@ static unsigned long notrace ftg_guard_rename(struct pt_regs *regs)
 	const struct path *new_dir = (const struct path *)ftg_arg(regs, 2);
 	struct path old = { .mnt = old_dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 1) };
 	struct path new = { .mnt = new_dir->mnt, .dentry = (struct dentry *)ftg_arg(regs, 3) };
-	const struct ftg_table *t;
-	struct ftg_facts f;
+	u32 mask = FTG_ACCESS_WRITE | FTG_ACCESS_RENAME;
+	bool may_old, may_new;
 
-	t = ftg_begin(FTG_KIND_OPEN, &f);
-	if (!t)
+	may_old = ftg_file_may_decide(&old, mask);
+	may_new = d_is_positive(new.dentry) && ftg_file_may_decide(&new, mask);
+	if (!may_old && !may_new)
 		return 0;
-	ftg_decide_change(t, &f, &old, FTG_ACCESS_RENAME);
-	if (!f.err && d_is_positive(new.dentry))
-		ftg_decide_change(t, &f, &new, FTG_ACCESS_RENAME);
-	return ftg_end(&f, regs);
+	return ftg_decide_paths(regs, mask, may_old ? &old : NULL, may_new ? &new : NULL);
 }
 
 /*

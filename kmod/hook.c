@@ -117,7 +117,8 @@ unsigned int ftg_wrappers_inflight(void)
  * Preemption: the assist disabled it around every callback.  Nothing here
  * needs it: this_cpu_inc() is preemption safe, within_module() compares
  * addresses, and the guards' decisions disable preemption and take RCU
- * themselves from ftg_begin() to ftg_end() (their per-CPU scratch); the
+ * themselves from ftg_begin() to ftg_end() (their per-CPU scratch; the
+ * file family's look before, ftg_file_may_decide(), takes RCU alone); the
  * records are written by ftg_emit(), which the wrappers call preemptibly
  * too (ring_buffer_write() disables preemption itself).  A task preempted
  * in a callback holds up synchronize_rcu_tasks(), so unloading still waits

@@ -215,9 +215,12 @@ static bool notrace ftg_names_hit(const struct ftg_name_filter *nf, const struct
 {
 	u64 prefix = nf->prefix_depths & GENMASK_ULL(depth, 1);
 
-	if (nf->exact_depths & BIT_ULL(depth) &&
-	    ftg_name_test(nf, ftg_name_key(ftg_dentry_name_hash(d), depth)))
-		return true;
+	if (nf->exact_depths & BIT_ULL(depth)) {
+		if (ftg_name_test(nf, ftg_name_key(ftg_dentry_name_hash(d), depth)))
+			return true;
+		/* A prefix at the file's own depth keys the same (depth, name). */
+		prefix &= ~BIT_ULL(depth);
+	}
 	/* From the file up: the component at each depth a prefix keys. */
 	for (; prefix; depth--, d = READ_ONCE(d->d_parent)) {
 		if (!(prefix & BIT_ULL(depth)))
