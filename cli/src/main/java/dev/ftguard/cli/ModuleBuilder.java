@@ -173,9 +173,10 @@ public final class ModuleBuilder {
     String hash = sourceHash(kdir);
     // one build per release at a time, across processes: a second one waits, then finds the
     // module cached, and removing older builds cannot pull a directory from under a build
+    Path dir = releaseDir(release);
     synchronized (ModuleBuilder.class) {
-      try (BuildLock lock = BuildLock.acquire(releaseDir(release), release, progress)) {
-        return buildLocked(kdir, release, releaseDir(release).resolve(hash));
+      try (BuildLock lock = BuildLock.acquire(dir, release, progress)) {
+        return buildLocked(kdir, release, dir.resolve(hash));
       }
     }
   }
