@@ -16,6 +16,7 @@
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/dcache.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
 #include <linux/highmem.h>
@@ -25,12 +26,14 @@
 #include <linux/mman.h>
 #include <linux/mmap_lock.h>
 #include <linux/mount.h>
+#include <linux/path.h>
 #include <linux/personality.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/seqlock.h>
 #include <linux/slab.h>
+#include <linux/stat.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
 #include <linux/user_namespace.h>
@@ -148,13 +151,68 @@ static struct ftg_exec_event *ftg_exec_begin(const struct ftg_exec_args *args,
 	return ev;
 }
 
+/*
+ * The file the new program runs, as statx(2) reports it (overlayfs and
+ * other stacked file systems answer for themselves): the reader keys its
+ * content hash on it.  AT_STATX_DONT_SYNC: what the inode holds, never a
+ * round trip to a network file system's server.
+ */
+static void ftg_exec_file(struct ftg_exec_event *ev)
+{
+	struct file *exe = ftg_mm_exe_file(current->mm);
+	struct kstat st;
+
+	if (!exe)
+		return;
+	if (!vfs_getattr_nosec(&exe->f_path, &st, STATX_INO | STATX_CTIME | STATX_SIZE,
+			       AT_STATX_DONT_SYNC)) {
+		ev->dev_major = MAJOR(st.dev);
+		ev->dev_minor = MINOR(st.dev);
+		ev->ino = st.ino;
+		ev->ctime_sec = st.ctime.tv_sec;
+		ev->ctime_nsec = st.ctime.tv_nsec;
+		ev->size = st.size;
+		ev->flags |= FTG_EXEC_FILE;
+	}
+	fput(exe);
+}
+
+/*
+ * The working directory, after the filename and arguments at dst.  d_path()
+ * builds the path at the end of the room it is given: it is given exactly
+ * FTG_CWD_MAX bytes and a NUL, then the path is moved to dst.
+ */
+static size_t ftg_exec_cwd(char *dst)
+{
+	struct path pwd;
+	char *p;
+	size_t len = 0;
+
+	get_fs_pwd(current->fs, &pwd);
+	p = d_path(&pwd, dst, FTG_CWD_MAX + 1);
+	path_put(&pwd);
+	if (!IS_ERR(p)) {
+		len = strlen(p);
+		memmove(dst, p, len);
+	}
+	return len;
+}
+
 static void ftg_exec_end(struct ftg_exec_event *ev, const struct ftg_stamp *stamp,
 			 long result)
 {
+	BUILD_BUG_ON(sizeof(*ev) + FTG_PATH_MAX + FTG_ARGV_MAX + FTG_CWD_MAX + 1 >
+		     FTG_RECORD_MAX);
 	if (ev) {
+		size_t used = ev->filename_len + ev->argv_len;
+
 		ev->result = result;
+		if (!result && current->mm && current->fs) {
+			ftg_exec_file(ev);
+			ev->cwd_len = ftg_exec_cwd((char *)ev->data + used);
+		}
 		ftg_fill_header(&ev->hdr, FTG_EV_EXEC,
-				sizeof(*ev) + ev->filename_len + ev->argv_len, stamp);
+				sizeof(*ev) + used + ev->cwd_len, stamp);
 		ftg_emit(&ev->hdr);
 		kfree(ev);
 	}

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#define FTG_ABI_VERSION		5
+#define FTG_ABI_VERSION		6
 #define FTG_DEVICE_NAME		"ftguard"	/* /dev/ftguard */
 
 /* Bounds.  The kernel never writes more than these into a record. */
@@ -24,6 +24,7 @@
 #define FTG_PATH_MAX		512	/* exec filename bytes kept, without NUL */
 #define FTG_ARGV_MAX		1024	/* argv bytes kept, NUL after each arg */
 #define FTG_ARGC_MAX		64	/* arguments kept */
+#define FTG_CWD_MAX		256	/* exec working directory bytes, no NUL */
 #define FTG_RECORD_MAX		2048	/* largest record, header included */
 #define FTG_RECORD_ALIGN	8	/* every record size is a multiple */
 #define FTG_HOOK_NAME_LEN	64	/* hook target name, NUL included */
@@ -68,12 +69,23 @@ struct ftg_event_header {
 #define FTG_EXEC_ARGV_TRUNC	(1U << 2)	/* argv longer than kept */
 #define FTG_EXEC_PATH_FAULT	(1U << 3)	/* filename unreadable */
 #define FTG_EXEC_ARGV_FAULT	(1U << 4)	/* argv unreadable */
+#define FTG_EXEC_FILE		(1U << 5)	/* dev_major..size are set */
 
 /*
  * execve/execveat.  comm is the task's name after the call (the new
  * program's on success).  Followed by filename_len bytes of filename (no
- * NUL) and argv_len bytes of arguments, each ended by a NUL; then padding
- * up to FTG_RECORD_ALIGN.  argc counts the caller's arguments, kept or not.
+ * NUL), argv_len bytes of arguments, each ended by a NUL, and cwd_len
+ * bytes of working directory (no NUL); then padding up to
+ * FTG_RECORD_ALIGN.  argc counts the caller's arguments, kept or not.
+ *
+ * On success the record also says what ran and where, as the kernel holds
+ * them once the new program is in place, so that a reader need not look
+ * them up in /proc while the process may already be gone: the file the
+ * process runs (its /proc/PID/exe; an interpreter for a script) as
+ * statx(2) reports it, flagged FTG_EXEC_FILE, and the working directory
+ * as the process sees it (relative to its root, as the paths
+ * of decision records are).  cwd_len is 0 when the exec failed or the
+ * directory is longer than FTG_CWD_MAX.
  */
 struct ftg_exec_event {
 	struct ftg_event_header hdr;
@@ -84,6 +96,14 @@ struct ftg_exec_event {
 	__u16 argv_len;		/* <= FTG_ARGV_MAX */
 	__s32 dirfd;		/* execveat only, else 0 */
 	__u32 at_flags;		/* execveat only, else 0 */
+	__u32 dev_major;	/* FTG_EXEC_FILE: the file's stx_dev_major */
+	__u32 dev_minor;	/* ... stx_dev_minor */
+	__u64 ino;		/* ... stx_ino */
+	__s64 ctime_sec;	/* ... stx_ctime */
+	__u32 ctime_nsec;
+	__u16 cwd_len;		/* <= FTG_CWD_MAX */
+	__u16 reserved;		/* zero */
+	__u64 size;		/* FTG_EXEC_FILE: stx_size */
 	__u8 data[];
 };
 

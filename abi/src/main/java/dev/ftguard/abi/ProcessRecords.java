@@ -41,8 +41,21 @@ public sealed interface ProcessRecords permits Abi {
     public static final long ARGV_LEN = offset(Abi.EXEC_EVENT, "argv_len");
     public static final long DIRFD = offset(Abi.EXEC_EVENT, "dirfd");
     public static final long AT_FLAGS = offset(Abi.EXEC_EVENT, "at_flags");
+    public static final long DEV_MAJOR = offset(Abi.EXEC_EVENT, "dev_major");
+    public static final long DEV_MINOR = offset(Abi.EXEC_EVENT, "dev_minor");
+    public static final long INO = offset(Abi.EXEC_EVENT, "ino");
+    public static final long CTIME_SEC = offset(Abi.EXEC_EVENT, "ctime_sec");
+    public static final long CTIME_NSEC = offset(Abi.EXEC_EVENT, "ctime_nsec");
+    public static final long CWD_LEN = offset(Abi.EXEC_EVENT, "cwd_len");
+    public static final long RESERVED = offset(Abi.EXEC_EVENT, "reserved");
 
-    /** {@code offsetof(struct ftg_exec_event, data)}: the filename, then the arguments. */
+    /** {@code size}: the executed file's size ({@link #SIZE} is the struct's). */
+    public static final long FILE_SIZE = offset(Abi.EXEC_EVENT, "size");
+
+    /**
+     * {@code offsetof(struct ftg_exec_event, data)}: the filename, the arguments, then the working
+     * directory.
+     */
     public static final long DATA = Abi.flexibleArray("ftg_exec_event.data");
   }
 

@@ -11,6 +11,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -134,12 +135,12 @@ class EventDecoderTest {
     assertThat(e.argv()).containsExactly("ls", "-l", "/tmp");
     assertThat(e.argc()).isEqualTo(3);
     assertThat(e.header().offset()).isZero();
-    assertThat(e.header().size()).isEqualTo(128); // 104 + 11 + 11 = 126, padded to 128
+    assertThat(e.header().size()).isEqualTo(168); // 144 + 11 + 11 = 166, padded to 168
     assertThat(e.header().comm()).isEqualTo("bash");
     assertThat(e.header().seq()).isEqualTo(1);
     assertThat(e.header().wallTime().toString()).isEqualTo("2025-11-26T11:49:00.123456789Z");
     ForkEvent f = (ForkEvent) r.events().get(1);
-    assertThat(f.header().offset()).isEqualTo(128);
+    assertThat(f.header().offset()).isEqualTo(168);
     assertThat(f.childPid()).isEqualTo(1240);
     assertThat(f.isThread()).isFalse();
     ExitEvent x = (ExitEvent) r.events().get(2);
@@ -231,7 +232,7 @@ class EventDecoderTest {
     DecodeError err = DEC.decode(cut).errors().getFirst();
     assertThat(err.kind()).isEqualTo(DecodeError.Kind.TRUNCATED_RECORD);
     assertThat(err.type()).isEqualTo(Abi.EV_EXEC);
-    assertThat(err.message()).contains("size 128").contains("120 bytes");
+    assertThat(err.message()).contains("size 168").contains("160 bytes");
   }
 
   @Test
@@ -282,9 +283,47 @@ class EventDecoderTest {
     assertThat(err.kind()).isEqualTo(DecodeError.Kind.BAD_LENGTH);
     assertThat(err.message())
         .matches(
-            "exec filename_len \\d+ \\+ argv_len 100 need \\d+ bytes, record size is "
+            "exec filename_len \\d+ \\+ argv_len 100 \\+ cwd_len 0 need \\d+ bytes, record size is "
                 + rec.length);
     assertThat(err.framingLost()).isFalse();
+
+    byte[] cwdTooLong = rec.clone();
+    putU16(cwdTooLong, Abi.Exec.CWD_LEN, Abi.CWD_MAX + 1);
+    assertThat(DEC.decode(cwdTooLong).errors().getFirst().message())
+        .isEqualTo("exec cwd_len " + (Abi.CWD_MAX + 1) + " exceeds FTG_CWD_MAX " + Abi.CWD_MAX);
+
+    byte[] cwdPastRecord = rec.clone();
+    putU16(cwdPastRecord, Abi.Exec.CWD_LEN, 16);
+    assertThat(DEC.decode(cwdPastRecord).errors().getFirst().message()).contains("cwd_len 16 need");
+  }
+
+  @Test
+  void whatRanAndWhereComeWithASuccessfulExec() {
+    var file =
+        new ExecEvent.ExecFile(259, 0x10_0001, 1L << 40 | 12, 1_764_157_740L, 999_999_999, 3);
+    ExecEvent e =
+        new ExecEvent(
+            hdr(3), 0, 0, 1, "x", List.of("x"), 0, 0, Optional.of(file), Optional.of("/srv/é"));
+    assertThat(e.flags()).isEqualTo(Abi.EXEC_FILE);
+    byte[] rec = RecordEncoder.encode(e);
+    ExecEvent d = (ExecEvent) DEC.decode(rec).events().getFirst();
+    assertThat(d.file()).contains(file);
+    assertThat(d.cwd()).contains("/srv/é");
+    assertThat(d.flags()).isEqualTo(Abi.EXEC_FILE);
+    // the cwd follows the filename and the arguments
+    assertThat(new String(rec, (int) Abi.Exec.DATA + 1 + 2, 7, StandardCharsets.UTF_8))
+        .isEqualTo("/srv/é");
+
+    // the flag, not the fields, says the file is there
+    byte[] noFlag = rec.clone();
+    putU16(noFlag, Abi.Exec.FLAGS, 0);
+    ExecEvent n = (ExecEvent) DEC.decode(noFlag).events().getFirst();
+    assertThat(n.file()).isEmpty();
+    assertThat(n.cwd()).contains("/srv/é");
+    // no cwd_len, no cwd
+    ExecEvent failed = (ExecEvent) DEC.decode(RecordEncoder.encode(exec(4))).events().getFirst();
+    assertThat(failed.cwd()).isEmpty();
+    assertThat(failed.file()).isEmpty();
   }
 
   @Test

@@ -24,10 +24,24 @@ public final class RecordEncoder {
       case ExecEvent e -> {
         byte[] file = e.filename().getBytes(StandardCharsets.UTF_8);
         byte[] argv = argv(e.argv());
-        long used = Abi.Exec.DATA + file.length + argv.length;
+        byte[] cwd = e.cwd().orElse("").getBytes(StandardCharsets.UTF_8);
+        long used = Abi.Exec.DATA + file.length + argv.length + cwd.length;
         MemorySegment s = allocate(Abi.EV_EXEC, used, e.header());
         s.set(JAVA_INT_UNALIGNED, Abi.Exec.RESULT, e.result());
         s.set(JAVA_INT_UNALIGNED, Abi.Exec.FLAGS, e.flags());
+        e.file()
+            .ifPresent(
+                f -> {
+                  s.set(JAVA_INT_UNALIGNED, Abi.Exec.DEV_MAJOR, f.devMajor());
+                  s.set(JAVA_INT_UNALIGNED, Abi.Exec.DEV_MINOR, f.devMinor());
+                  s.set(JAVA_LONG_UNALIGNED, Abi.Exec.INO, f.ino());
+                  s.set(JAVA_LONG_UNALIGNED, Abi.Exec.CTIME_SEC, f.ctimeSec());
+                  s.set(JAVA_INT_UNALIGNED, Abi.Exec.CTIME_NSEC, f.ctimeNsec());
+                  s.set(JAVA_LONG_UNALIGNED, Abi.Exec.FILE_SIZE, f.size());
+                });
+        s.set(JAVA_SHORT_UNALIGNED, Abi.Exec.CWD_LEN, (short) cwd.length);
+        MemorySegment.copy(
+            cwd, 0, s, JAVA_BYTE, Abi.Exec.DATA + file.length + argv.length, cwd.length);
         s.set(JAVA_INT_UNALIGNED, Abi.Exec.ARGC, (int) e.argc());
         s.set(JAVA_SHORT_UNALIGNED, Abi.Exec.FILENAME_LEN, (short) file.length);
         s.set(JAVA_SHORT_UNALIGNED, Abi.Exec.ARGV_LEN, (short) argv.length);

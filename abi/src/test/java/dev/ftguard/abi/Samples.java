@@ -31,6 +31,21 @@ public final class Samples {
     return new ExecEvent(hdr(seq, 4242), 0, 0, 2, "/usr/bin/id", List.of("id", "-u"), 0, 0);
   }
 
+  /** A successful exec whose record says what ran and where, as the kernel writes it. */
+  public static ExecEvent execInPlace(long seq) {
+    return new ExecEvent(
+        hdr(seq, 4242),
+        0,
+        0,
+        2,
+        "/usr/bin/id",
+        List.of("id", "-u"),
+        0,
+        0,
+        Optional.of(new ExecEvent.ExecFile(259, 1, 1_048_602, 1_764_157_000L, 123_456_789, 48_152)),
+        Optional.of("/home/alice"));
+  }
+
   public static ExecEvent failedExecveat(long seq) {
     return new ExecEvent(
         hdr(seq, 4242),

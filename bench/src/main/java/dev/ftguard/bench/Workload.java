@@ -14,6 +14,7 @@ import dev.ftguard.agent.enrich.NameCache;
 import dev.ftguard.agent.process.BootClock;
 import dev.ftguard.agent.process.ProcFs;
 import dev.ftguard.agent.process.ProcessTable;
+import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -65,11 +66,16 @@ final class Workload implements AutoCloseable {
   final int[] offsets;
   final long passSpan;
   final BootClock clock = BootClock.fixed(0x5eed);
+  private final List<ExecEvent.ExecFile> files = new ArrayList<>();
   private int pass;
 
-  private Workload(Path dir, int events) {
+  private Workload(Path dir, int events) throws IOException {
     this.dir = dir;
     this.procRoot = dir.resolve("proc");
+    writeProc();
+    for (String b : BINARIES) {
+      files.add(execFile(dir.resolve("fs").resolve(b)));
+    }
     List<Event> stream = stream(events);
     this.events = stream.size();
     this.offsets = new int[stream.size()];
@@ -85,9 +91,7 @@ final class Workload implements AutoCloseable {
   /** A workload of {@code events} events in a new temporary directory. */
   static Workload create(int events) {
     try {
-      Workload w = new Workload(Files.createTempDirectory("ftguard-bench"), events);
-      w.writeProc();
-      return w;
+      return new Workload(Files.createTempDirectory("ftguard-bench"), events);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -155,7 +159,9 @@ final class Workload implements AutoCloseable {
               "/" + BINARIES[b],
               argv,
               0,
-              0));
+              0,
+              Optional.of(files.get(b)),
+              Optional.of(cwd(child))));
       if (job % 4 == 0) {
         long tid = FIRST_TID + job % CHILDREN;
         out.add(
@@ -200,6 +206,23 @@ final class Workload implements AutoCloseable {
               Abi.EXIT_GROUP_DEAD));
     }
     return out.subList(0, events);
+  }
+
+  /** A process's working directory, as its exec record and its {@code /proc} link give it. */
+  private static String cwd(long pid) {
+    return "/srv/app/" + (pid % 10);
+  }
+
+  /** What an exec record says of {@code binary}: its statx identity, as the kernel takes it. */
+  private static ExecEvent.ExecFile execFile(Path binary) throws IOException {
+    PathCalls.Info st = PathCalls.stat(binary.toString());
+    return new ExecEvent.ExecFile(
+        PathCalls.major(st.dev()),
+        PathCalls.minor(st.dev()),
+        st.ino(),
+        Math.floorDiv(st.ctimeNs(), 1_000_000_000L),
+        (int) Math.floorMod(st.ctimeNs(), 1_000_000_000L),
+        st.size());
   }
 
   private static String name(int b) {
@@ -306,7 +329,7 @@ final class Workload implements AutoCloseable {
     write(d.resolve("cmdline"), args.toString());
     write(d.resolve("cgroup"), "0::" + cgroup + "\n");
     Files.createSymbolicLink(d.resolve("exe"), Path.of(exe));
-    Files.createSymbolicLink(d.resolve("cwd"), Path.of("/srv/app/" + (pid % 10)));
+    Files.createSymbolicLink(d.resolve("cwd"), Path.of(cwd(pid)));
   }
 
   private static void write(Path p, String s) throws IOException {

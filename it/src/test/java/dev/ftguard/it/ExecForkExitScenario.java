@@ -2,10 +2,13 @@ package dev.ftguard.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ftguard.nativeio.PathCalls;
 import dev.ftguard.vm.GuestResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +26,10 @@ final class ExecForkExitScenario {
       """
             cat > /tmp/scenario.sh <<'SCENARIO'
             echo $$ > /out/scenario.pid
+            cd /tmp
+            for b in /bin/echo /usr/bin/printf /bin/sh /bin/true; do
+              stat -L -c "$b %d %i %s %Z" $b
+            done > /out/exe.stat
             /bin/echo ftg-one alpha "two words" > /dev/null
             /usr/bin/printf 'ftg-%s\\n' two > /dev/null
             /nonexistent/ftg-missing arg1 2> /dev/null
@@ -119,6 +126,44 @@ final class ExecForkExitScenario {
             "fork " + scenarioPid + "->" + c6,
             "exec " + c6 + " /bin/true [/bin/true, ftg-end] 0",
             "exit " + c6 + " status=0 group_dead=true");
+  }
+
+  /**
+   * Each successful exec's record says what ran and where as the kernel held them: the working
+   * directory ({@code /tmp}, where the shell went) and the statx identity of the binary, as {@code
+   * stat -L} in the guest gives it; a failed exec says neither.
+   */
+  void assertImages() {
+    Map<String, String[]> stats = new HashMap<>();
+    for (String line : result.readOutFile("exe.stat").strip().split("\n")) {
+      String[] f = line.split(" ");
+      stats.put(f[0], f);
+    }
+    List<JsonNode> execs = mine.stream().filter(e -> type(e, "exec")).toList();
+    assertThat(execs).hasSize(5);
+    for (JsonNode e : execs) {
+      String file = e.get("filename").asString();
+      if (e.get("result").asInt() != 0) {
+        assertThat(e.has("image")).as("failed exec %s", e).isFalse();
+        continue;
+      }
+      JsonNode image = e.get("image");
+      assertThat(image).as("exec of %s: %s", file, e).isNotNull();
+      assertThat(image.get("cwd").asString()).as("cwd of %s", file).isEqualTo("/tmp");
+      String[] st = stats.get(file);
+      assertThat(st).as("guest stat of %s", file).isNotNull();
+      long dev = Long.parseLong(st[1]);
+      JsonNode exe = image.get("exe");
+      assertThat(exe.get("dev").asString())
+          .as("device of %s", file)
+          .isEqualTo(PathCalls.major(dev) + ":" + PathCalls.minor(dev));
+      assertThat(exe.get("ino").asLong()).as("inode of %s", file).isEqualTo(Long.parseLong(st[2]));
+      assertThat(exe.get("size").asLong()).as("size of %s", file).isEqualTo(Long.parseLong(st[3]));
+      assertThat(exe.get("ctime_sec").asLong())
+          .as("ctime of %s", file)
+          .isEqualTo(Long.parseLong(st[4]));
+      assertThat(exe.get("ctime_nsec").asLong()).isBetween(0L, 999_999_999L);
+    }
   }
 
   static boolean type(JsonNode e, String type) {

@@ -164,6 +164,7 @@ class PortabilityIT {
         .as(r.readOutFile("apply.out"))
         .isEqualTo("0");
     soft.check(() -> ExecForkExitScenario.of(r, events).assertExactEvents());
+    soft.check(() -> ExecForkExitScenario.of(r, events).assertImages());
 
     Scenarios run = new Scenarios(r, events);
     for (String deny : DENIES) {

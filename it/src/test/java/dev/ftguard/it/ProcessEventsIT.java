@@ -72,6 +72,11 @@ class ProcessEventsIT {
   }
 
   @Test
+  void execRecordsSayWhatRanAndWhere() {
+    scenario.assertImages();
+  }
+
+  @Test
   void everyEventCarriesTheProcessContext() {
     Instant now = Instant.now();
     for (JsonNode e : scenario.events()) {

@@ -147,12 +147,22 @@ public final class PathCalls {
   }
 
   /** glibc's {@code makedev}: the {@code st_dev} of a major and minor number. */
-  static long makedev(int major, int minor) {
+  public static long makedev(int major, int minor) {
     long maj = Integer.toUnsignedLong(major);
     long min = Integer.toUnsignedLong(minor);
     return ((maj & 0xfffL) << 8)
         | ((maj & 0xfffff000L) << 32)
         | (min & 0xffL)
         | ((min & 0xffffff00L) << 12);
+  }
+
+  /** glibc's {@code major}: the major number of an {@code st_dev}. */
+  public static int major(long dev) {
+    return (int) (((dev >>> 8) & 0xfffL) | ((dev >>> 32) & 0xfffff000L));
+  }
+
+  /** glibc's {@code minor}: the minor number of an {@code st_dev}. */
+  public static int minor(long dev) {
+    return (int) ((dev & 0xffL) | ((dev >>> 12) & 0xffffff00L));
   }
 }

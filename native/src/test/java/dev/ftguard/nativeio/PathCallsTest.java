@@ -87,5 +87,10 @@ class FileStatTest {
     assertThat(PathCalls.makedev(8, 1)).isEqualTo(0x801);
     assertThat(PathCalls.makedev(0, 0)).isZero();
     assertThat(PathCalls.makedev(0x12345, 0x6789ab)).isEqualTo(0x0001_2006_7893_45abL);
+    for (int[] mm : new int[][] {{8, 1}, {0, 0}, {0x12345, 0x6789ab}, {-1, -1}, {259, 0x100001}}) {
+      long dev = PathCalls.makedev(mm[0], mm[1]);
+      assertThat(PathCalls.major(dev)).isEqualTo(mm[0]);
+      assertThat(PathCalls.minor(dev)).isEqualTo(mm[1]);
+    }
   }
 }

@@ -141,6 +141,15 @@ public final class BinaryHasher implements AutoCloseable {
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return new Slot(null, path, new BinaryHash.Unavailable(reason(e)));
     }
+    return open(path, st);
+  }
+
+  /**
+   * {@link #open(String)} of a binary whose key and size are known ({@link FileKey#of}, from its
+   * exec record): no system call unless the content must be read, and then only if {@code path}
+   * still leads to that file.
+   */
+  Slot open(String path, FileKey.Stat st) {
     if (st.size() > config.maxFileBytes()) {
       return new Slot(st.key(), path, new BinaryHash.TooLarge(st.size(), config.maxFileBytes()));
     }

@@ -1,6 +1,7 @@
 package dev.ftguard.agent.enrich;
 
 import dev.ftguard.abi.Event;
+import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.abi.ExitEvent;
 import dev.ftguard.abi.ForkEvent;
 import dev.ftguard.abi.Header;
@@ -22,16 +23,18 @@ import java.util.Optional;
  * <p>What it reads from {@code /proc} it reads only while the process image runs, and caches:
  *
  * <ul>
- *   <li>cwd: read for exec events, decisions and any other event kind; fork and exit events reuse
- *       the image's last value unless it is older than {@link Config#cwdMaxAge};
+ *   <li>cwd: taken from the exec record, where the kernel put it as the image started; read for
+ *       decisions, any other event kind, and an exec whose record has none; fork and exit events
+ *       reuse the image's last value unless it is older than {@link Config#cwdMaxAge};
  *   <li>cgroup path and container: by the event's {@code cgroup_id}, read once per cgroup (bounded
  *       cache); the path read is checked against the id (the inode of the cgroup's directory under
  *       {@link Config#cgroupRoot}) so that a process that moved meanwhile does not label its old
  *       cgroup wrongly; a cgroup that could not be read is tried again after {@link
  *       Config#cgroupRetry};
  *   <li>names: {@link NameCache};
- *   <li>hash: {@link BinaryHasher}, keyed per image, so the event thread stats a binary once per
- *       image and never reads it.
+ *   <li>hash: {@link BinaryHasher}, keyed per image, so the event thread never reads a binary: an
+ *       image's exec record gives its key; an image known otherwise (found at start-up, exec record
+ *       lost) has its binary stat-ed once.
  * </ul>
  *
  * <p>Call it on the event thread, after {@link ProcessTable#apply} of the same event. Not
@@ -162,6 +165,9 @@ public final class Enricher implements AutoCloseable {
         images.put(v.execId(), img);
       }
       boolean running = v.state() == ProcessView.State.LIVE;
+      if (event instanceof ExecEvent x && x.result() == 0) {
+        fromExec(x, v, img, t);
+      }
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
       if (++img.uses >= RENDER_AT_USE && (img.json == null || !img.json.fits(v))) {
@@ -189,10 +195,28 @@ public final class Enricher implements AutoCloseable {
   private static final BinaryHash EXITED =
       new BinaryHash.Unavailable("exited before its binary was read");
 
+  /**
+   * What the exec record of an image says of it: its working directory and the key of its binary,
+   * taken by the kernel as the image started, so nothing is read from {@code /proc} for them.
+   */
+  private void fromExec(ExecEvent x, ProcessView v, ImageState img, long t) {
+    if (x.cwd().isPresent()) {
+      img.cwd = shared(x.cwd());
+      img.cwdRead = true;
+      img.cwdAt = t;
+    }
+    if (x.file().isPresent() && img.slot == null && img.hash == null) {
+      img.slot = hasher.open(procfs.exePath(v.tgid()), FileKey.of(x.file().get()));
+    }
+  }
+
   private Optional<String> cwd(
       Event event, ProcessView v, ImageState img, boolean running, long t) {
     if (running) {
-      boolean cachedKind = event instanceof ForkEvent || event instanceof ExitEvent;
+      boolean cachedKind =
+          event instanceof ForkEvent
+              || event instanceof ExitEvent
+              || event instanceof ExecEvent x && x.cwd().isPresent();
       if (!cachedKind || !img.cwdRead || t - img.cwdAt > cwdMaxAgeNs) {
         Optional<String> now = procfs.cwd(v.tgid());
         img.cwdRead = true;

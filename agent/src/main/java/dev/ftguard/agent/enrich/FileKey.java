@@ -1,6 +1,7 @@
 package dev.ftguard.agent.enrich;
 
 import dev.ftguard.abi.Errno;
+import dev.ftguard.abi.ExecEvent;
 import dev.ftguard.nativeio.ErrnoException;
 import dev.ftguard.nativeio.PathCalls;
 import java.io.IOException;
@@ -40,6 +41,19 @@ public record FileKey(long dev, long ino, long ctimeNs) {
       };
     }
     return new Stat(new FileKey(st.dev(), st.ino(), st.ctimeNs()), st.size());
+  }
+
+  /**
+   * The key and size of the file an exec record says the process runs: what {@link #stat} of its
+   * {@code /proc/PID/exe} would have read then, taken by the kernel.
+   */
+  static Stat of(ExecEvent.ExecFile f) {
+    return new Stat(
+        new FileKey(
+            PathCalls.makedev(f.devMajor(), f.devMinor()),
+            f.ino(),
+            f.ctimeSec() * 1_000_000_000L + f.ctimeNsec()),
+        f.size());
   }
 
   /** A key with the file's size. */

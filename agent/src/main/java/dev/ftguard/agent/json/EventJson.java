@@ -32,6 +32,14 @@ public final class EventJson {
   private static final SerializableString N_ARGC = new SerializedString("argc");
   private static final SerializableString N_ARGV = new SerializedString("argv");
   private static final SerializableString N_AT_FLAGS = new SerializedString("at_flags");
+  private static final SerializableString N_IMAGE = new SerializedString("image");
+  private static final SerializableString N_CWD = new SerializedString("cwd");
+  private static final SerializableString N_EXE = new SerializedString("exe");
+  private static final SerializableString N_DEV = new SerializedString("dev");
+  private static final SerializableString N_INO = new SerializedString("ino");
+  private static final SerializableString N_SIZE = new SerializedString("size");
+  private static final SerializableString N_CTIME_SEC = new SerializedString("ctime_sec");
+  private static final SerializableString N_CTIME_NSEC = new SerializedString("ctime_nsec");
   private static final SerializableString N_CGROUP_ID = new SerializedString("cgroup_id");
   private static final SerializableString N_CHILD_PID = new SerializedString("child_pid");
   private static final SerializableString N_CLONE_FLAGS = new SerializedString("clone_flags");
@@ -171,6 +179,28 @@ public final class EventJson {
     if (e.isExecveat()) {
       num(g, N_DIRFD, e.dirfd());
       num(g, N_AT_FLAGS, e.atFlags());
+    }
+    if (e.cwd().isPresent() || e.file().isPresent()) {
+      g.writeName(N_IMAGE);
+      g.writeStartObject();
+      if (e.cwd().isPresent()) {
+        str(g, N_CWD, e.cwd().get());
+      }
+      if (e.file().isPresent()) {
+        ExecEvent.ExecFile f = e.file().get();
+        g.writeName(N_EXE);
+        g.writeStartObject();
+        str(
+            g,
+            N_DEV,
+            Integer.toUnsignedString(f.devMajor()) + ":" + Integer.toUnsignedString(f.devMinor()));
+        unsigned(g, N_INO, f.ino());
+        unsigned(g, N_SIZE, f.size());
+        num(g, N_CTIME_SEC, f.ctimeSec());
+        num(g, N_CTIME_NSEC, Integer.toUnsignedLong(f.ctimeNsec()));
+        g.writeEndObject();
+      }
+      g.writeEndObject();
     }
   }
 

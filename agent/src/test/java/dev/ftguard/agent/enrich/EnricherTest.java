@@ -262,6 +262,65 @@ class EnricherTest {
     assertThat(x.cwd()).contains("/srv/app");
   }
 
+  ExecEvent recordedExec(long mono, long tgid, ExecEvent.ExecFile file, String cwd) {
+    return new ExecEvent(
+        hdr(mono, tgid, 900, cgroupId),
+        0,
+        0,
+        1,
+        "/fs/app",
+        List.of("app"),
+        0,
+        0,
+        Optional.of(file),
+        Optional.of(cwd));
+  }
+
+  static ExecEvent.ExecFile execFile(Path p, long inoDelta) throws Exception {
+    var st = dev.ftguard.nativeio.PathCalls.stat(p.toString());
+    return new ExecEvent.ExecFile(
+        dev.ftguard.nativeio.PathCalls.major(st.dev()),
+        dev.ftguard.nativeio.PathCalls.minor(st.dev()),
+        st.ino() + inoDelta,
+        st.ctimeNs() / 1_000_000_000L,
+        (int) (st.ctimeNs() % 1_000_000_000L),
+        st.size());
+  }
+
+  @Test
+  void anExecRecordGivesTheCwdAndTheBinarysKeyWithoutProc() throws Exception {
+    Files.delete(proc.root().resolve("4242/cwd")); // read, it would give no cwd
+    Enrichment x = process(recordedExec(ms(400_000), 4242, execFile(binary, 0), "/home/alice"));
+    assertThat(x.cwd()).contains("/home/alice");
+    assertThat(x.binaryHash()).isEqualTo(BinaryHash.PENDING);
+    hashing.runAll();
+    assertThat(process(decision(ms(400_001), 4242, cgroupId)).binaryHash())
+        .isEqualTo(new BinaryHash.Hashed(binarySha, Files.size(binary)));
+    // a fork soon after reuses the record's cwd; a decision reads /proc (gone here)
+    ForkEvent fork = new ForkEvent(hdr(ms(400_002), 4242, 900, cgroupId), 0x3d0f00L, 4250);
+    assertThat(process(fork).cwd()).contains("/home/alice");
+  }
+
+  @Test
+  void theHashIsOfTheFileTheRecordNamesNotOfWhatProcLeadsToNow() throws Exception {
+    // the record's key is another file's: /proc/4242/exe was replaced since the exec
+    process(recordedExec(ms(400_000), 4242, execFile(binary, 1), "/"));
+    hashing.runAll();
+    assertThat(process(decision(ms(400_001), 4242, cgroupId)).binaryHash())
+        .isEqualTo(new BinaryHash.Unavailable("replaced before it was read"));
+  }
+
+  @Test
+  void aShortLivedProcessGetsAKnownHashFromItsExecRecord() throws Exception {
+    process(recordedExec(ms(400_000), 4242, execFile(binary, 0), "/"));
+    hashing.runAll();
+    // 7777 has no /proc entry (gone already): its record's key finds the hash known
+    Enrichment x = process(recordedExec(ms(400_100), 7777, execFile(binary, 0), "/tmp"));
+    assertThat(x.binaryHash()).isEqualTo(new BinaryHash.Hashed(binarySha, Files.size(binary)));
+    assertThat(x.cwd()).contains("/tmp");
+    assertThat(hashing.queued()).isZero();
+  }
+
   @Test
   void nothingIsReadFromAProcessThatHasExited() {
     ExitEvent exit = new ExitEvent(hdr(ms(400_000), 4242, 900, cgroupId), 0, Abi.EXIT_GROUP_DEAD);

@@ -47,6 +47,7 @@ class EventLineWriterTest {
         new ArrayList<>(
             List.of(
                 Samples.exec(1),
+                Samples.execInPlace(1),
                 Samples.failedExecveat(2),
                 Samples.thread(3),
                 Samples.killed(4),
@@ -225,7 +226,7 @@ class EventLineWriterTest {
         }
       }
     }
-    assertThat(lines).isEqualTo(21 * 2 * 16);
+    assertThat(lines).isEqualTo(22 * 2 * 16);
   }
 
   @Test

@@ -105,6 +105,24 @@ public final class TreeReference {
       o.put("dirfd", e.dirfd());
       o.put("at_flags", e.atFlags());
     }
+    if (e.cwd().isPresent() || e.file().isPresent()) {
+      ObjectNode image = o.putObject("image");
+      e.cwd().ifPresent(c -> image.put("cwd", c));
+      e.file()
+          .ifPresent(
+              f -> {
+                ObjectNode exe = image.putObject("exe");
+                exe.put(
+                    "dev",
+                    Integer.toUnsignedString(f.devMajor())
+                        + ":"
+                        + Integer.toUnsignedString(f.devMinor()));
+                unsigned(exe, "ino", f.ino());
+                unsigned(exe, "size", f.size());
+                exe.put("ctime_sec", f.ctimeSec());
+                exe.put("ctime_nsec", Integer.toUnsignedLong(f.ctimeNsec()));
+              });
+    }
   }
 
   /** The fields of an {@code exit} line after the common ones. */
