@@ -27,9 +27,6 @@ final class ExecForkExitScenario {
             cat > /tmp/scenario.sh <<'SCENARIO'
             echo $$ > /out/scenario.pid
             cd /tmp
-            for b in /bin/echo /usr/bin/printf /bin/sh /bin/true; do
-              stat -L -c "$b %d %i %s %Z" $b
-            done > /out/exe.stat
             /bin/echo ftg-one alpha "two words" > /dev/null
             /usr/bin/printf 'ftg-%s\\n' two > /dev/null
             /nonexistent/ftg-missing arg1 2> /dev/null
@@ -38,6 +35,9 @@ final class ExecForkExitScenario {
             /bin/true ftg-end
             exit 0
             SCENARIO
+            for b in /bin/echo /usr/bin/printf /bin/sh /bin/true; do
+              stat -L -c "$b %d %i %s %Z" $b
+            done > /out/exe.stat
             /bin/sh /tmp/scenario.sh
             """;
 
