@@ -85,6 +85,9 @@ public final class Enricher implements AutoCloseable {
 
     ProcessJson json;
 
+    /** The ancestors of this image's children, lent to their first events. */
+    ProcessJson childrensAncestors;
+
     /** Events enriched with this image. */
     int uses;
   }
@@ -170,10 +173,14 @@ public final class Enricher implements AutoCloseable {
       }
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
-      if (++img.uses >= RENDER_AT_USE && (img.json == null || !img.json.fits(v))) {
-        img.json = renderer.render(v);
+      if (++img.uses >= RENDER_AT_USE) {
+        if (img.json == null || !img.json.hasHead() || !img.json.fits(v)) {
+          img.json = renderer.render(v);
+        }
+        json = img.json;
+      } else {
+        json = childrensAncestors(v);
       }
-      json = img.json;
     }
     Optional<String> child =
         event instanceof ForkEvent f && !f.isThread()
@@ -189,6 +196,24 @@ public final class Enricher implements AutoCloseable {
         names.user(h.euid()),
         hash,
         json);
+  }
+
+  /**
+   * The ancestors of an image in its first events, rendered once for all the children of its parent
+   * (kept with the parent's state); null for an image without a known parent.
+   */
+  private ProcessJson childrensAncestors(ProcessView v) {
+    if (v.parentExecId().isEmpty()) {
+      return null;
+    }
+    ImageState parent = images.get(v.parentExecId().get());
+    if (parent == null) {
+      return null;
+    }
+    if (parent.childrensAncestors == null || !parent.childrensAncestors.fits(v)) {
+      parent.childrensAncestors = renderer.renderAncestors(v);
+    }
+    return parent.childrensAncestors;
   }
 
   private static final BinaryHash UNKNOWN = new BinaryHash.Unavailable("process unknown");

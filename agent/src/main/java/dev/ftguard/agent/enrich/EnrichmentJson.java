@@ -109,7 +109,7 @@ public final class EnrichmentJson {
     boolean fits = rendered != null && rendered.fits(p);
     g.writeStartObject();
     EventJson.str(g, N_EXEC_ID, p.execId());
-    if (fits) {
+    if (fits && rendered.hasHead()) {
       rendered.writeHead(g);
     } else {
       head(g, p);

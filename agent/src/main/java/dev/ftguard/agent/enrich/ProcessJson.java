@@ -16,6 +16,10 @@ import tools.jackson.core.SerializableString;
  * <p>What it was rendered from is checked on every use, by identity (an image's exec id, binary and
  * arguments are made once per image): the parent may become known after the image, and an ancestor
  * may leave the table, which changes the parent id or the ancestors.
+ *
+ * <p>The ancestors alone ({@link #hasHead} false) are the same for every child of one parent: the
+ * enricher renders them once per parent and lends them to its children's first events, before their
+ * own parts are rendered.
  */
 public final class ProcessJson {
   private final String execId;
@@ -25,7 +29,7 @@ public final class ProcessJson {
   private final SerializableString ancestors;
 
   private ProcessJson(ProcessView p, SerializableString head, SerializableString ancestors) {
-    this.execId = p.execId();
+    this.execId = head == null ? null : p.execId();
     this.parentExecId = p.parentExecId().orElse(null);
     this.ancestorIds = new String[p.ancestors().size()];
     for (int i = 0; i < ancestorIds.length; i++) {
@@ -69,6 +73,13 @@ public final class ProcessJson {
       }
     }
 
+    /** The ancestors of {@code p} alone: they fit any image with its parent and ancestors. */
+    ProcessJson renderAncestors(ProcessView p) {
+      EnrichmentJson.ancestors(g, p.ancestors());
+      g.flush();
+      return new ProcessJson(p, null, out.take());
+    }
+
     ProcessJson render(ProcessView p) {
       g.writeStartObject();
       EnrichmentJson.head(g, p);
@@ -81,9 +92,12 @@ public final class ProcessJson {
     }
   }
 
-  /** Whether these parts were rendered from {@code p}'s image, parent and ancestors. */
+  /**
+   * Whether these parts were rendered from {@code p}'s image (unless they are the ancestors alone),
+   * parent and ancestors.
+   */
   boolean fits(ProcessView p) {
-    if (p.execId() != execId || p.parentExecId().orElse(null) != parentExecId) {
+    if (head != null && p.execId() != execId || p.parentExecId().orElse(null) != parentExecId) {
       return false;
     }
     List<dev.ftguard.agent.process.Ancestor> a = p.ancestors();
@@ -98,9 +112,15 @@ public final class ProcessJson {
     return true;
   }
 
+  /** Whether the parts include the image's own fields, not only the ancestors. */
+  public boolean hasHead() {
+    return head != null;
+  }
+
   /**
    * Writes the process object's fields after {@code exec_id} up to {@code origin} (raw: the
-   * generator has written {@code exec_id}, so the fields that follow get their comma).
+   * generator has written {@code exec_id}, so the fields that follow get their comma). Only when
+   * {@link #hasHead}.
    */
   void writeHead(JsonGenerator g) {
     g.writeRaw(head);

@@ -171,7 +171,8 @@ class EnricherTest {
       seen.add(process(decision(ms(400_000 + i), 4242, cgroupId)));
     }
     for (int i = 0; i < seen.size(); i++) {
-      assertThat(seen.get(i).processJson() != null).isEqualTo(i + 1 >= Enricher.RENDER_AT_USE);
+      ProcessJson j = seen.get(i).processJson();
+      assertThat(j != null && j.hasHead()).isEqualTo(i + 1 >= Enricher.RENDER_AT_USE);
     }
     ProcessJson kept = seen.getLast().processJson();
     assertThat(seen.get(Enricher.RENDER_AT_USE - 1).processJson()).isSameAs(kept);
@@ -208,6 +209,44 @@ class EnricherTest {
       assertThat(y.processJson()).isNotSameAs(kept);
       assertThat(EnrichmentJson.line(n, y)).contains("\"argv\":[\"app\",\"-x\"]");
     }
+  }
+
+  static Enrichment fieldByField(Enrichment x) {
+    return new Enrichment(
+        x.process(),
+        x.childExecId(),
+        x.cwd(),
+        x.cgroup(),
+        x.user(),
+        x.group(),
+        x.euser(),
+        x.binaryHash());
+  }
+
+  @Test
+  void childrenOfOneParentShareTheirAncestorsRenderedOnce() {
+    process(decision(ms(400_000), 900, cgroupId)); // the parent's state exists
+    proc.proc(4243)
+        .ppid(900)
+        .start(30_001)
+        .layout(0x6100_0000_0000L)
+        .exe(binary.toString())
+        .cgroupFile("0::" + CGROUP + "\n")
+        .add();
+    Event a = decision(ms(400_001), 4242, cgroupId);
+    Event b = decision(ms(400_002), 4243, cgroupId);
+    Enrichment xa = process(a);
+    Enrichment xb = process(b);
+    assertThat(xa.processJson()).isNotNull().isSameAs(xb.processJson());
+    assertThat(xa.processJson().hasHead()).isFalse();
+    assertThat(xa.process().orElseThrow().ancestors()).isNotEmpty();
+    assertThat(EnrichmentJson.line(a, xa)).isEqualTo(EnrichmentJson.line(a, fieldByField(xa)));
+    assertThat(EnrichmentJson.line(b, xb)).isEqualTo(EnrichmentJson.line(b, fieldByField(xb)));
+    // the third event of an image renders its own parts
+    process(decision(ms(400_003), 4242, cgroupId));
+    Enrichment third = process(decision(ms(400_004), 4242, cgroupId));
+    assertThat(third.processJson().hasHead()).isTrue();
+    assertThat(third.processJson()).isNotSameAs(xa.processJson());
   }
 
   @Test
