@@ -180,7 +180,8 @@ static void ftg_exec_file(struct ftg_exec_event *ev)
 /*
  * The working directory, after the filename and arguments at dst.  d_path()
  * builds the path at the end of the room it is given: it is given exactly
- * FTG_CWD_MAX bytes and a NUL, then the path is moved to dst.
+ * FTG_CWD_MAX bytes and a NUL, then the path is moved to dst and the rest
+ * of the room cleared, so that the record's padding is zeros.
  */
 static size_t ftg_exec_cwd(char *dst)
 {
@@ -195,6 +196,7 @@ static size_t ftg_exec_cwd(char *dst)
 		len = strlen(p);
 		memmove(dst, p, len);
 	}
+	memset(dst + len, 0, FTG_CWD_MAX + 1 - len);
 	return len;
 }
 

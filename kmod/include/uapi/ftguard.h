@@ -83,9 +83,9 @@ struct ftg_event_header {
  * them up in /proc while the process may already be gone: the file the
  * process runs (its /proc/PID/exe; an interpreter for a script) as
  * statx(2) reports it, flagged FTG_EXEC_FILE, and the working directory
- * as the process sees it (relative to its root, as the paths
- * of decision records are).  cwd_len is 0 when the exec failed or the
- * directory is longer than FTG_CWD_MAX.
+ * as the process sees it (relative to its root, as the paths of decision
+ * records are).  cwd_len is 0 when the exec failed or the directory is
+ * longer than FTG_CWD_MAX.
  */
 struct ftg_exec_event {
 	struct ftg_event_header hdr;
