@@ -10,6 +10,10 @@
  * This file is compiled with -fno-optimize-sibling-calls (see Kbuild): a
  * wrapper must reach the original with a real call, so that parent_ip
  * points into this module and the ftrace callback lets the call through.
+ *
+ * It is longer than the other families' files because it is one family,
+ * as Landlock keeps one file per family: the exec event, the exec decision
+ * and the mapping decisions share the exec facts and one registration.
  */
 #include "common.h"
 
