@@ -174,7 +174,7 @@ public final class Enricher implements AutoCloseable {
       cwd = cwd(event, v, img, running, t);
       hash = hash(v, img, running);
       if (++img.uses >= RENDER_AT_USE) {
-        if (img.json == null || !img.json.hasHead() || !img.json.fits(v)) {
+        if (img.json == null || !img.json.fits(v)) {
           img.json = renderer.render(v);
         }
         json = img.json;

@@ -213,9 +213,8 @@ class EnricherTest {
         x.binaryHash());
   }
 
-  @Test
-  void childrenOfOneParentShareTheirAncestorsRenderedOnce() {
-    process(decision(ms(400_000), 900, cgroupId)); // the parent's state exists
+  /** Process 4243, another child of 900, running the same binary in the same cgroup as 4242. */
+  void addSibling() {
     proc.proc(4243)
         .ppid(900)
         .start(30_001)
@@ -223,6 +222,12 @@ class EnricherTest {
         .exe(binary.toString())
         .cgroupFile("0::" + CGROUP + "\n")
         .add();
+  }
+
+  @Test
+  void childrenOfOneParentShareTheirAncestorsRenderedOnce() {
+    process(decision(ms(400_000), 900, cgroupId)); // the parent's state exists
+    addSibling();
     Event a = decision(ms(400_001), 4242, cgroupId);
     Event b = decision(ms(400_002), 4243, cgroupId);
     Enrichment xa = process(a);
@@ -361,13 +366,7 @@ class EnricherTest {
     assertThat(x.cgroup()).isEmpty();
     assertThat(hashing.queued()).isZero();
     // a process still running in that cgroup fills it in, once the retry delay has passed
-    proc.proc(4243)
-        .ppid(900)
-        .start(30_001)
-        .layout(0x6100_0000_0000L)
-        .exe(binary.toString())
-        .cgroupFile("0::" + CGROUP + "\n")
-        .add();
+    addSibling();
     assertThat(process(decision(ms(400_500), 4243, cgroupId)).cgroup()).isEmpty();
     assertThat(process(decision(ms(401_001), 4243, cgroupId)).cgroup())
         .contains(CgroupInfo.of(CGROUP));
