@@ -13,7 +13,7 @@
  *                            FTG_ARCH_FENTRY_SIZE and ftg_arch_fentry_insn()
  *                            describe the fentry site
  *   ftg_arch_ibt_enforced()  whether calls through pointers must land on
- *                            ENDBR64 (x86 IBT; hook.c checks the entries)
+ *                            ENDBR64 (x86 IBT; entry.c checks the entries)
  *
  * and the assembly of ftg_deny_return (arch/deny-x86.S, arch/deny-arm64.S,
  * chosen by Kbuild).  What both have in common is here, on the kernel's own

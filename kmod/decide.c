@@ -395,11 +395,8 @@ static u32 notrace ftg_dir_candidates(const struct ftg_table *t, u8 kind,
 	return n;
 }
 
-/*
- * Whether a rule of @kind may match the file of @dentry by identity, or a
- * directory above it.  Needs no scratch: it runs before ftg_begin() too.
- */
-bool notrace ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry)
+/* ftg_ident_may_match() (decide.h) where the table has rules by identity. */
+bool notrace __ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry)
 {
 	const struct inode *inode = d_inode(dentry);
 	struct ftg_run run;

@@ -107,7 +107,20 @@ bool ftg_binary(struct ftg_facts *f);
 const struct ftg_table *ftg_begin(u8 kind, struct ftg_facts *f);
 u32 ftg_candidates(const struct ftg_table *t, struct ftg_facts *f,
 		   const char *key, u32 key_len, bool key_known);
-bool ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry);
+bool __ftg_ident_may_match(const struct ftg_table *t, u8 kind, const struct dentry *dentry);
+
+/*
+ * Whether a rule of @kind may match the file of @dentry by identity, or a
+ * directory above it: the look-up only where the table has such rules.
+ * Needs no scratch: it runs before ftg_begin() too.
+ */
+static __always_inline bool ftg_ident_may_match(const struct ftg_table *t, u8 kind,
+						const struct dentry *dentry)
+{
+	return (t->has_ident[kind] || t->has_dir_ident[kind]) &&
+	       __ftg_ident_may_match(t, kind, dentry);
+}
+
 unsigned long ftg_end(struct ftg_facts *f, struct pt_regs *regs);
 void ftg_decide(const struct ftg_table *t, struct ftg_facts *f,
 		const char *key, u32 key_len, bool key_known);

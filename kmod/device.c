@@ -86,7 +86,7 @@ static long ftg_ioctl_hook_info(void __user *arg)
 		info.flags |= FTG_HOOK_ATTACHED;
 	if (hook->wrap || hook->decide)
 		info.flags |= FTG_HOOK_IPMODIFY;
-	if (hook->wrap && ftg_hooks_skip_fentry())
+	if (hook->wrap && hook->skip_fentry)
 		info.flags |= FTG_HOOK_SKIP_FENTRY;
 	/* Kernel addresses only for those allowed to see them. */
 	if (capable(CAP_SYSLOG))

@@ -35,8 +35,7 @@ static __always_inline bool ftg_file_may_match(const struct ftg_table *t,
 					       const struct path *path)
 {
 	return ftg_name_filter_may_match(&t->open_names, path) ||
-	       ((t->has_ident[FTG_KIND_OPEN] || t->has_dir_ident[FTG_KIND_OPEN]) &&
-		ftg_ident_may_match(t, FTG_KIND_OPEN, path->dentry));
+	       ftg_ident_may_match(t, FTG_KIND_OPEN, path->dentry);
 }
 
 /*

@@ -27,9 +27,6 @@ static LIST_HEAD(ftg_hook_list);
 static size_t ftg_nr_hooks;
 
 static unsigned long (*ftg_lookup_name)(const char *name);
-static unsigned long (*ftg_ftrace_location)(unsigned long ip);
-static bool ftg_skip_fentry;
-
 #if FTG_KALLSYMS_VIA_KPROBE
 static int ftg_find_lookup_name(void)
 {
@@ -57,6 +54,17 @@ static int ftg_find_lookup_name(void)
 unsigned long ftg_symbol_address(const char *name)
 {
 	return ftg_lookup_name(name);
+}
+
+int ftg_resolve_init(void)
+{
+	int err = ftg_find_lookup_name();
+
+#ifdef FTG_TEST_ENTRY
+	if (!err)
+		ftg_test_entries();
+#endif
+	return err;
 }
 
 /* Wrappers entered minus wrappers left, per CPU (hook.h). */
@@ -188,207 +196,16 @@ static void notrace ftg_locked_thunk(unsigned long ip, unsigned long parent_ip,
 	ftg_recursion_unlock(bit);
 }
 
-/*
- * call_mode=auto takes skip where it can be used: NULL, or why not.  Under
- * IBT the wrapper's indirect call would land past the fentry site, where
- * there is no ENDBR64, and trap: guard calls the function's entry, whose
- * ENDBR is checked at install (ftg_check_ibt()).
- */
-const char *ftg_hooks_skip_unavailable(void)
-{
-	if (!FTG_ARCH_FENTRY_SKIP)
-		return "not implemented on " FTG_ARCH_NAME;
-	if (ftg_ibt_enforced())
-		return "indirect branch tracking is enforced: there is no ENDBR64 past the fentry site (ibt=off allows skip)";
-	if (!ftg_ftrace_location)
-		ftg_ftrace_location = (void *)ftg_lookup_name("ftrace_location");
-	if (!ftg_ftrace_location)
-		return "ftrace_location not found in kallsyms";
-	return NULL;
-}
-
-int ftg_hooks_set_skip_fentry(bool skip)
-{
-	const char *why = skip ? ftg_hooks_skip_unavailable() : NULL;
-
-	if (why) {
-		pr_err("call_mode=skip: %s (use guard)\n", why);
-		return -EOPNOTSUPP;
-	}
-	ftg_skip_fentry = skip;
-	return 0;
-}
-
-bool ftg_hooks_skip_fentry(void)
-{
-	return ftg_skip_fentry;
-}
-
-/*
- * Where the wrapper calls: the function itself, or (call_mode=skip) the
- * instruction after its fentry site, which must hold what ftrace patches
- * there (on x86_64 a 5-byte call or NOP, arch.h).
- */
-static int ftg_original_entry(const struct ftg_hook *hook, unsigned long *entry)
-{
-#if FTG_ARCH_FENTRY_SKIP
-	unsigned long site;
-	u8 insn[FTG_ARCH_FENTRY_SIZE];
-#endif
-
-	if (!ftg_skip_fentry) {
-		*entry = hook->address;
-		return 0;
-	}
-#if FTG_ARCH_FENTRY_SKIP
-	site = ftg_ftrace_location(hook->address);
-	if (!site || site - hook->address > 16 ||
-	    ftg_copy_from_kernel_nofault(insn, (void *)site, sizeof(insn))) {
-		pr_err("%s: no fentry site near the function start\n", hook->name);
-		return -EINVAL;
-	}
-	if (!ftg_arch_fentry_insn(insn)) {
-		pr_err("%s: %*ph at the fentry site is neither a call nor a NOP\n",
-		       hook->name, FTG_ARCH_FENTRY_SIZE, insn);
-		return -EINVAL;
-	}
-	*entry = site + FTG_ARCH_FENTRY_SIZE;
-	return 0;
-#else
-	/* Not reached: ftg_hooks_set_skip_fentry() refuses skip here. */
-	return -EOPNOTSUPP;
-#endif
-}
-
-/*
- * With indirect branch tracking (IBT), a call through a pointer must land on
- * an ENDBR64.  The kernel seals the ENDBR of every function it never calls
- * through a pointer, at boot and at module load (apply_seal_endbr()): it
- * writes a 4-byte NOP over it, and entering such a function through a
- * pointer traps.  The bytes are compared here rather than with is_endbr(),
- * which from 6.2 also accepts the sealing NOP (so a sealed function looked
- * callable) and since 7.2 is not exported.  The byte patterns live in
- * .rodata, never as immediates in text, where they would be branch targets.
- * IBT is x86_64's: elsewhere ftg_arch_ibt_enforced() (arch.h) is false and
- * no entry is ever checked.
- */
-static const u8 ftg_endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-static const u8 ftg_endbr_seals[][4] = {
-	{ 0x66, 0x0f, 0x1f, 0x00 },	/* osp nopl (%rax): 5.18 to 6.x */
-	{ 0x0f, 0x1f, 0x40, 0xd6 },	/* nopl -42(%rax): later kernels */
-};
-
-enum ftg_entry ftg_entry_kind(unsigned long entry)
-{
-	u8 insn[4];
-	size_t i;
-
-	if (ftg_copy_from_kernel_nofault(insn, (void *)entry, sizeof(insn)))
-		return FTG_ENTRY_UNREADABLE;
-	if (!memcmp(insn, ftg_endbr64, sizeof(insn)))
-		return FTG_ENTRY_ENDBR;
-	for (i = 0; i < ARRAY_SIZE(ftg_endbr_seals); i++)
-		if (!memcmp(insn, ftg_endbr_seals[i], sizeof(insn)))
-			return FTG_ENTRY_SEALED;
-	return FTG_ENTRY_PLAIN;
-}
-
-const char *ftg_entry_name(enum ftg_entry kind)
-{
-	switch (kind) {
-	case FTG_ENTRY_ENDBR:
-		return "endbr";
-	case FTG_ENTRY_SEALED:
-		return "sealed";
-	case FTG_ENTRY_PLAIN:
-		return "plain";
-	case FTG_ENTRY_UNREADABLE:
-		break;
-	}
-	return "unreadable";
-}
-
-#ifdef FTG_TEST_IBT
-/*
- * Test-only build (make FTG_TEST_IBT=1).  test_ibt=1 makes the module act
- * as on a CPU that enforces IBT where neither the CPU nor the emulator has
- * it; each function named in test_entry is classified at load and logged,
- * so that a test can hold the check against the text a kernel really runs.
- */
-static bool test_ibt;
-module_param(test_ibt, bool, 0444);
-MODULE_PARM_DESC(test_ibt, "Test build: act as if the CPU enforced IBT");
-
-#define FTG_TEST_ENTRIES_MAX 64
-static char *test_entry[FTG_TEST_ENTRIES_MAX];
-static int test_entry_count;
-module_param_array(test_entry, charp, &test_entry_count, 0444);
-MODULE_PARM_DESC(test_entry, "Test build: functions whose entry to classify at load");
-
-static void ftg_test_entries(void)
-{
-	int i;
-
-	for (i = 0; i < test_entry_count; i++) {
-		unsigned long addr = ftg_lookup_name(test_entry[i]);
-
-		pr_info("test: entry %s %s callable=%s\n", test_entry[i],
-			addr ? ftg_entry_name(ftg_entry_kind(addr)) : "missing",
-			ftg_callable_address(test_entry[i]) ? "yes" : "no");
-	}
-}
-#endif
-
-bool ftg_ibt_enforced(void)
-{
-	if (ftg_arch_ibt_enforced())
-		return true;
-#ifdef FTG_TEST_IBT
-	return test_ibt;
-#else
-	return false;
-#endif
-}
-
-int ftg_resolve_init(void)
-{
-	int err = ftg_find_lookup_name();
-
-#ifdef FTG_TEST_IBT
-	if (!err)
-		ftg_test_entries();
-#endif
-	return err;
-}
-
-static bool ftg_endbr_intact(unsigned long entry)
-{
-	if (!ftg_ibt_enforced())
-		return true;
-	return ftg_entry_kind(entry) == FTG_ENTRY_ENDBR;
-}
-
-static int ftg_check_ibt(const struct ftg_hook *hook, unsigned long entry)
-{
-	if (!ftg_endbr_intact(entry)) {
-		pr_err("%s: its ENDBR was sealed: a call through a pointer would trap (ibt=off allows it)\n",
-		       hook->name);
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
-unsigned long ftg_callable_address(const char *name)
-{
-	unsigned long addr = ftg_lookup_name(name);
-
-	return addr && ftg_endbr_intact(addr) ? addr : 0;
-}
-
 static int ftg_hook_install(struct ftg_hook *hook)
 {
 	int err;
 
+	/* A probe or guard added without its callback (hook.h): a module bug. */
+	if ((hook->probe || hook->decide) && !hook->callback && !hook->may_recurse) {
+		pr_err("%s: no callback for its probe or guard (FTG_HOOK_PROBE/GUARD)\n",
+		       hook->name);
+		return -EINVAL;
+	}
 	hook->address = ftg_lookup_name(hook->name);
 	if (!hook->address) {
 		pr_err("%s: no such symbol in kallsyms\n", hook->name);
@@ -397,9 +214,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 	if (hook->wrap) {
 		unsigned long entry;
 
-		err = ftg_original_entry(hook, &entry);
-		if (!err)
-			err = ftg_check_ibt(hook, entry);
+		err = ftg_wrapper_entry(hook, &entry);
 		if (err)
 			return err;
 		*hook->wrap->orig = entry;
@@ -418,7 +233,7 @@ static int ftg_hook_install(struct ftg_hook *hook)
 		hook->ops.flags = FTG_OPS_FL_OWN_RECURSION;
 	} else {
 		hook->ops.func = hook->callback ?:
-				 ftg_skip_fentry ? ftg_wrap_skip_thunk : ftg_wrap_thunk;
+				 hook->skip_fentry ? ftg_wrap_skip_thunk : ftg_wrap_thunk;
 		hook->ops.flags = FTG_OPS_FL_NO_RECURSION;
 	}
 	/* PERMANENT: the kernel refuses kernel.ftrace_enabled=0 (tamper.c). */

@@ -62,6 +62,7 @@ struct ftg_hook {
 	unsigned long address;
 	bool attached;
 	bool may_recurse;		/* ftg_hooks_add_may_recurse() */
+	bool skip_fentry;		/* wrap: enters its original past fentry */
 	u64 __percpu *hits;		/* times the callback ran */
 	struct ftrace_ops ops;
 };
@@ -123,6 +124,14 @@ static __always_inline void ftg_guard_callback(unsigned long parent_ip, struct f
 /* A guard may send the call to its wrapper (if any) or to a return. */
 #define FTG_HOOK_GUARD(_name, _guard, _wrap)	\
 	{ .name = (_name), .decide = (_guard), .wrap = (_wrap), .callback = _guard##_ftrace }
+/*
+ * For ftg_hooks_add_may_recurse(): no callback of their own, the engine's
+ * locked one calls the probe or guard (hook.c).
+ */
+#define FTG_HOOK_PROBE_LOCKED(_name, _probe)	\
+	{ .name = (_name), .probe = (_probe) }
+#define FTG_HOOK_GUARD_LOCKED(_name, _guard, _wrap)	\
+	{ .name = (_name), .decide = (_guard), .wrap = (_wrap) }
 
 int ftg_resolve_init(void);
 /* kallsyms_lookup_name(), found by ftg_resolve_init(); 0 when unknown. */
@@ -142,11 +151,22 @@ enum ftg_entry ftg_entry_kind(unsigned long entry);
 const char *ftg_entry_name(enum ftg_entry kind);
 /* Whether calls through pointers must land on ENDBR64 here. */
 bool ftg_ibt_enforced(void);
-/* call_mode=skip: wrappers enter originals past the fentry site. */
-int ftg_hooks_set_skip_fentry(bool skip);
+/*
+ * call_mode: skip, wrappers enter originals past the fentry site; strict
+ * (call_mode=skip), a wrapper whose site is unknown fails the load instead
+ * of calling its original's entry (entry.c, ftg_original_entry()).
+ */
+int ftg_hooks_set_skip_fentry(bool skip, bool strict);
 /* call_mode=auto: NULL where skip can be used, or why not. */
 const char *ftg_hooks_skip_unavailable(void);
-bool ftg_hooks_skip_fentry(void);
+/*
+ * entry.c: where @hook's wrapper calls its original, by call_mode; an error
+ * (logged) when it may not be wrapped.  Sets hook->skip_fentry.
+ */
+int ftg_wrapper_entry(struct ftg_hook *hook, unsigned long *entry);
+#ifdef FTG_TEST_ENTRY
+void ftg_test_entries(void);
+#endif
 /*
  * A hook family adds its entries at load, before ftg_hooks_install(); they
  * attach in the order they were added, and that order numbers them for

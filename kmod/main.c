@@ -36,7 +36,7 @@ MODULE_PARM_DESC(lock,
 static char *call_mode = "auto";
 module_param(call_mode, charp, 0444);
 MODULE_PARM_DESC(call_mode,
-		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through), skip (past the fentry site: one callback per call) or auto (skip where it can be used, guard under IBT; default)");
+		 "How wrappers call the original: guard (through its fentry site; the callback lets the module's own call through), skip (past the fentry site: one callback per call) or auto (skip where it can be used, guard under IBT and for a wrapper whose fentry site is unknown; default)");
 
 /* call_mode resolved: whether wrappers skip the fentry site. */
 static int __init ftg_call_mode(bool *skip)
@@ -45,13 +45,13 @@ static int __init ftg_call_mode(bool *skip)
 
 	if (strcmp(call_mode, "auto")) {
 		*skip = !strcmp(call_mode, "skip");
-		return ftg_hooks_set_skip_fentry(*skip);
+		return ftg_hooks_set_skip_fentry(*skip, true);
 	}
 	why = ftg_hooks_skip_unavailable();
 	*skip = !why;
 	if (why)
 		pr_info("call_mode=auto: guard (%s)\n", why);
-	return ftg_hooks_set_skip_fentry(*skip);
+	return ftg_hooks_set_skip_fentry(*skip, false);
 }
 
 /*

@@ -153,13 +153,9 @@ static unsigned long notrace ftg_guard_delete_module(struct pt_regs *regs)
 	return 0;
 }
 
-/* Their ftrace callbacks, which call them directly (hook.h). */
-FTG_DEFINE_PROBE(ftg_probe_sysctl_write)
-FTG_DEFINE_GUARD(ftg_guard_delete_module)
-
 static struct ftg_hook ftg_tamper_hooks[] = {
-	FTG_HOOK_PROBE("proc_sys_write", ftg_probe_sysctl_write),
-	FTG_HOOK_GUARD(FTG_SYSCALL("delete_module"), ftg_guard_delete_module, NULL),
+	FTG_HOOK_PROBE_LOCKED("proc_sys_write", ftg_probe_sysctl_write),
+	FTG_HOOK_GUARD_LOCKED(FTG_SYSCALL("delete_module"), ftg_guard_delete_module, NULL),
 };
 
 /* They print, and printk() may run console drivers: guarded (hook.c). */

@@ -30,14 +30,14 @@
 
 #define FTG_ARCH_FENTRY_SKIP 0
 
-/* No IBT: the ENDBR64 check (hook.c) never applies; BTI is not checked. */
+/* No IBT: the ENDBR64 check (entry.c) never applies; BTI is not checked. */
 static __always_inline bool ftg_arch_ibt_enforced(void)
 {
 	return false;
 }
 
-#ifdef FTG_TEST_IBT
-#error "FTG_TEST_IBT tests the x86 IBT check (ENDBR64); arm64 has none"
+#ifdef FTG_TEST_ENTRY
+#error "FTG_TEST_ENTRY tests the x86 entry checks (ENDBR64, the fentry site); arm64 has neither"
 #endif
 
 #endif /* FTG_ARCH_ARM64_H */

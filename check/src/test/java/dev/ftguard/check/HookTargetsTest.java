@@ -146,7 +146,7 @@ class HookTargetsTest {
     int close = c.indexOf("};", open);
     // entries of the test-only builds (make FTG_TEST_...=1) are not part of the module
     String table = withoutTestBuilds(c.substring(open + 1, close));
-    Matcher m = Pattern.compile("FTG_HOOK_(PROBE|WRAP|GUARD)\\s*\\(").matcher(table);
+    Matcher m = Pattern.compile("FTG_HOOK_(PROBE|WRAP|GUARD)(?:_LOCKED)?\\s*\\(").matcher(table);
     List<HookTargets.Entry> out = new ArrayList<>();
     int from = 0;
     while (m.find(from)) {

@@ -51,8 +51,10 @@ public final class LoadCommand implements Callable<Integer> {
       description =
           "How wrappers call the original: guard (through its fentry site, the ftrace callback"
               + " lets the module's own call through), skip (past the fentry site: one callback"
-              + " per call) or auto (skip unless indirect branch tracking is enforced, then guard;"
-              + " default). Valid values: ${COMPLETION-CANDIDATES}.")
+              + " per call; a fentry site the module does not know fails the load) or auto (skip"
+              + " unless indirect branch tracking is enforced, then guard; a wrapper whose fentry"
+              + " site is unknown takes guard alone; default). Valid values:"
+              + " ${COMPLETION-CANDIDATES}.")
   CallMode callMode;
 
   @Option(

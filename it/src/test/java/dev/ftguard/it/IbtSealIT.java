@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>In one boot per IBT kernel: the first bytes of the hook targets, of the functions the module
  * calls through pointers and of a sample of the kernel's text symbols are read from {@code
  * /proc/kcore} by a helper that knows nothing of ftguard; the test build of the module ({@code
- * FTG_TEST_IBT=1}) classifies the same functions with its own check, and with {@code test_ibt=1}
+ * FTG_TEST_ENTRY=1}) classifies the same functions with its own check, and with {@code test_ibt=1}
  * (acting as on an IBT CPU) refuses to load because a wrapper's original is sealed, naming it;
  * without it, it loads.
  */
@@ -93,7 +93,7 @@ class IbtSealIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("ibtKernels")
   void theCheckSeesTheSealsTheKernelWrote(DebianKernel kernel) throws Exception {
-    Path ko = FtguardGuest.module(kernel, "FTG_TEST_IBT=1");
+    Path ko = FtguardGuest.module(kernel, "FTG_TEST_ENTRY=1");
     GuestResult r =
         FtguardGuest.runClean(
             FtguardGuest.guest("ibt-seal-" + kernel.series(), Duration.ofMinutes(4), kernel, ko)
