@@ -138,13 +138,17 @@ class KernelSourceTest {
   }
 
   /**
-   * The benchmark build ({@code make FTG_TEST_BENCH=1}, kmod/bench.c, which CallCostBenchmark
-   * loads) follows the hook engine's API: the benchmarks are not run by the tests, but they build.
+   * The modules the call-cost benchmark loads build: the benchmark build ({@code make
+   * FTG_TEST_BENCH=1}, kmod/bench.c) follows the hook engine's API, and the call loop and the
+   * comparison modules ({@code it/src/test/kmod-callloop}, {@code kmod-compare}) the kernel's. The
+   * benchmarks are not run by the tests, but they build.
    */
   @Test
   void benchmarkBuildCompiles() throws Exception {
     assertThat(FtguardGuest.variantModule("bench-build", "ftguard", "FTG_TEST_BENCH=1"))
         .isRegularFile();
+    assertThat(FtguardGuest.testModule("callloop", "ftg_callloop")).isRegularFile();
+    assertThat(FtguardGuest.testModule("compare", "ftg_compare")).isRegularFile();
   }
 
   /** docs/kernels.md lists exactly the series, suites and compilers of kmod/kernels.conf. */
