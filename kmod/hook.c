@@ -27,6 +27,7 @@ static LIST_HEAD(ftg_hook_list);
 static size_t ftg_nr_hooks;
 
 static unsigned long (*ftg_lookup_name)(const char *name);
+
 #if FTG_KALLSYMS_VIA_KPROBE
 static int ftg_find_lookup_name(void)
 {
