@@ -24,15 +24,41 @@ static bool ftg_skip_strict;
 
 #ifdef FTG_TEST_ENTRY
 /*
- * Test-only build (make FTG_TEST_ENTRY=1), the entry checks on what the
- * emulator lacks; here: a wrapper target named in test_fentry_odd has its
- * fentry site taken as one this module does not know.
+ * Test-only build (make FTG_TEST_ENTRY=1): the entry checks on what the
+ * emulator lacks.  test_ibt=1 makes the module act as on a CPU that
+ * enforces IBT; each function named in test_entry is classified at load
+ * and logged, so that a test can hold the check against the text a kernel
+ * really runs; a wrapper target named in test_fentry_odd has its fentry
+ * site taken as one this module does not know.
  */
+static bool test_ibt;
+module_param(test_ibt, bool, 0444);
+MODULE_PARM_DESC(test_ibt, "Test build: act as if the CPU enforced IBT");
+
+#define FTG_TEST_ENTRIES_MAX 64
+static char *test_entry[FTG_TEST_ENTRIES_MAX];
+static int test_entry_count;
+module_param_array(test_entry, charp, &test_entry_count, 0444);
+MODULE_PARM_DESC(test_entry, "Test build: functions whose entry to classify at load");
+
 #define FTG_TEST_ODD_MAX 8
 static char *test_fentry_odd[FTG_TEST_ODD_MAX];
 static int test_fentry_odd_count;
 module_param_array(test_fentry_odd, charp, &test_fentry_odd_count, 0444);
 MODULE_PARM_DESC(test_fentry_odd, "Test build: functions whose fentry site to take as unknown");
+
+void ftg_test_entries(void)
+{
+	int i;
+
+	for (i = 0; i < test_entry_count; i++) {
+		unsigned long addr = ftg_symbol_address(test_entry[i]);
+
+		pr_info("test: entry %s %s callable=%s\n", test_entry[i],
+			addr ? ftg_entry_name(ftg_entry_kind(addr)) : "missing",
+			ftg_callable_address(test_entry[i]) ? "yes" : "no");
+	}
+}
 
 static bool ftg_test_fentry_odd(const char *name)
 {
@@ -44,6 +70,9 @@ static bool ftg_test_fentry_odd(const char *name)
 	return false;
 }
 #else
+/* Not a test build: never acting as under IBT. */
+static const bool test_ibt;
+
 static inline bool ftg_test_fentry_odd(const char *name)
 {
 	return false;
@@ -198,46 +227,9 @@ const char *ftg_entry_name(enum ftg_entry kind)
 	return "unreadable";
 }
 
-#ifdef FTG_TEST_ENTRY
-/*
- * Test-only build (make FTG_TEST_ENTRY=1), continued.  test_ibt=1 makes the module act
- * as on a CPU that enforces IBT where neither the CPU nor the emulator has
- * it; each function named in test_entry is classified at load and logged,
- * so that a test can hold the check against the text a kernel really runs.
- */
-static bool test_ibt;
-module_param(test_ibt, bool, 0444);
-MODULE_PARM_DESC(test_ibt, "Test build: act as if the CPU enforced IBT");
-
-#define FTG_TEST_ENTRIES_MAX 64
-static char *test_entry[FTG_TEST_ENTRIES_MAX];
-static int test_entry_count;
-module_param_array(test_entry, charp, &test_entry_count, 0444);
-MODULE_PARM_DESC(test_entry, "Test build: functions whose entry to classify at load");
-
-void ftg_test_entries(void)
-{
-	int i;
-
-	for (i = 0; i < test_entry_count; i++) {
-		unsigned long addr = ftg_symbol_address(test_entry[i]);
-
-		pr_info("test: entry %s %s callable=%s\n", test_entry[i],
-			addr ? ftg_entry_name(ftg_entry_kind(addr)) : "missing",
-			ftg_callable_address(test_entry[i]) ? "yes" : "no");
-	}
-}
-#endif
-
 bool ftg_ibt_enforced(void)
 {
-	if (ftg_arch_ibt_enforced())
-		return true;
-#ifdef FTG_TEST_ENTRY
-	return test_ibt;
-#else
-	return false;
-#endif
+	return ftg_arch_ibt_enforced() || test_ibt;
 }
 
 static bool ftg_endbr_intact(unsigned long entry)
